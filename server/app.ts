@@ -1,0 +1,78 @@
+import http from 'node:http';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import fs from 'node:fs';
+import type { RequestHandler } from 'express';
+import type { Config } from './config.js';
+import { createContext, publishContext, type AppContext } from './context.js';
+import { createExpressApp, HOST_HEADER, PROTO_HEADER } from './http/express-app.js';
+import { attachSocketServer, type KuvendIo } from './realtime/socket-server.js';
+import { YjsServer } from './realtime/yjs/yjs-server.js';
+import { BUILD_DIR } from './paths.js';
+
+
+export interface RunningApp {
+	ctx: AppContext;
+	httpServer: http.Server;
+	io: KuvendIo;
+	yjs: YjsServer;
+	/** Where the server listens, e.g. http://127.0.0.1:41234 */
+	url: string;
+	/** Stops accepting, closes sockets and documents, flushes and closes the database. Idempotent. */
+	stop(): Promise<void>;
+}
+
+/** Loads the SvelteKit handler built by adapter-node, telling it where to read the public origin from. */
+export async function loadSvelteKitHandler(buildDir = BUILD_DIR): Promise<RequestHandler> {
+	const file = path.join(buildDir, 'handler.js');
+	if (!fs.existsSync(file)) {
+		throw new Error(`The web app is not built (${file} is missing). Run "npm run build" or "npm start".`);
+	}
+	// adapter-node reads these once, when its handler is imported.
+	process.env.PROTOCOL_HEADER = PROTO_HEADER;
+	process.env.HOST_HEADER = HOST_HEADER;
+	const mod = (await import(pathToFileURL(file).href)) as { handler: RequestHandler };
+	return mod.handler;
+}
+
+/** Wires one Kuvend process: context, Express with SvelteKit, Socket.IO and the Yjs endpoint on one port. */
+export async function startApp(config: Config, options: { sveltekit?: RequestHandler | null } = {}): Promise<RunningApp> {
+	const sveltekit = options.sveltekit === undefined ? await loadSvelteKitHandler() : options.sveltekit;
+	const ctx = await createContext(config);
+	publishContext(ctx);
+
+	const app = createExpressApp(ctx, sveltekit);
+	const httpServer = http.createServer(app);
+	const io = attachSocketServer(httpServer, ctx);
+	const yjs = new YjsServer(ctx);
+	httpServer.on('upgrade', (req, socket, head) => {
+		if (yjs.handleUpgrade(req, socket, head)) return;
+		// Socket.IO handles its own path; anything else is not ours.
+		if (!req.url?.startsWith('/socket.io/')) socket.destroy();
+	});
+
+	await new Promise<void>((resolve, reject) => {
+		httpServer.once('error', reject);
+		httpServer.listen(config.port, config.host, () => {
+			httpServer.off('error', reject);
+			resolve();
+		});
+	});
+	const address = httpServer.address();
+	const port = typeof address === 'object' && address ? address.port : config.port;
+	const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+
+	let stopping: Promise<void> | undefined;
+	const stop = () =>
+		(stopping ??= (async () => {
+			const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+			yjs.close();
+			await io.close();
+			httpServer.closeAllConnections();
+			await closed;
+			await ctx.close();
+			publishContext(null);
+		})());
+
+	return { ctx, httpServer, io, yjs, url: `http://${host}:${port}`, stop };
+}

@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BUILD_DIR, ROOT } from '../paths.js';
+
+/** What the web build is made from; a change to any of these makes the build stale. */
+const INPUTS = ['src', 'static', 'project.inlang', 'svelte.config.js', 'vite.config.ts', 'tsconfig.json', 'package-lock.json'];
+const SKIP = new Set([path.join(ROOT, 'src/lib/paraglide')]);
+const STAMP = path.join(BUILD_DIR, '.kuvend-build-hash');
+
+function* files(p: string): Generator<string> {
+	if (SKIP.has(p) || !fs.existsSync(p)) return;
+	const stat = fs.statSync(p);
+	if (stat.isFile()) {
+		yield p;
+		return;
+	}
+	for (const entry of fs.readdirSync(p).sort()) yield* files(path.join(p, entry));
+}
+
+export function sourceHash(): string {
+	const h = createHash('sha256');
+	for (const input of INPUTS) {
+		for (const file of files(path.join(ROOT, input))) {
+			h.update(path.relative(ROOT, file)).update('\0').update(fs.readFileSync(file)).update('\0');
+		}
+	}
+	return h.digest('hex');
+}
+
+/** Builds the SvelteKit app with Vite when the build is missing or older than its sources. */
+export function ensureBuild(): void {
+	const hash = sourceHash();
+	const stamp = fs.existsSync(STAMP) ? fs.readFileSync(STAMP, 'utf8').trim() : '';
+	if (stamp === hash && fs.existsSync(path.join(BUILD_DIR, 'handler.js'))) return;
+	process.stdout.write(stamp ? 'The web app changed: building it...\n' : 'Building the web app (first start)...\n');
+	const vite = path.join(ROOT, 'node_modules/vite/bin/vite.js');
+	const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+	if (result.status !== 0) {
+		process.stderr.write('The web app build failed; see the messages above.\n');
+		process.exit(result.status ?? 1);
+	}
+	fs.writeFileSync(STAMP, hash);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) ensureBuild();

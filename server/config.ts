@@ -1,0 +1,92 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** The typed, frozen configuration of one Kuvend process. Only this module reads the environment. */
+export interface Config {
+	/** `development`, `production` or `test`: decides cookie Secure flags and log verbosity. */
+	readonly env: 'development' | 'production' | 'test';
+	/** TCP port to listen on; 0 picks a free one (tests). */
+	readonly port: number;
+	/** Interface to bind. */
+	readonly host: string;
+	/**
+	 * The public origin browsers use (scheme, host, port). Used for CSRF/Origin checks and absolute links.
+	 * `null` means "same host as the request" (only for tests on port 0).
+	 */
+	readonly origin: string | null;
+	/** Folder holding the SQLite database and other state. */
+	readonly dataDir: string;
+	/** Full path of the SQLite file (inside dataDir unless DATABASE_FILE is given). */
+	readonly databaseFile: string;
+	/** Seed the demo network when the database is created: `demo` or `none`. */
+	readonly seed: 'demo' | 'none';
+	/** Session lifetime without activity, in milliseconds. */
+	readonly sessionIdleMs: number;
+	/** Hard session lifetime regardless of activity, in milliseconds. */
+	readonly sessionAbsoluteMs: number;
+	/** Log level for the server log. */
+	readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+
+const schema = z
+	.object({
+		NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+		PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+		HOST: z.string().min(1).default('0.0.0.0'),
+		ORIGIN: z
+			.url({ protocol: /^https?$/ })
+			.transform((u) => new URL(u).origin)
+			.optional(),
+		DATA_DIR: z.string().min(1).default('./data'),
+		DATABASE_FILE: z.string().min(1).optional(),
+		SEED: z.enum(['demo', 'none']).default('demo'),
+		SESSION_IDLE_DAYS: z.coerce.number().positive().max(365).default(14),
+		SESSION_ABSOLUTE_DAYS: z.coerce.number().positive().max(365).default(60),
+		LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info')
+	})
+	.refine((e) => e.SESSION_ABSOLUTE_DAYS >= e.SESSION_IDLE_DAYS, {
+		path: ['SESSION_ABSOLUTE_DAYS'],
+		message: 'must be at least SESSION_IDLE_DAYS'
+	});
+
+/** Thrown when the environment cannot make a valid Config; the message says what to fix. */
+export class ConfigError extends Error {
+	constructor(readonly problems: string[]) {
+		super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+		this.name = 'ConfigError';
+	}
+}
+
+/**
+ * Builds the Config from an environment (process.env by default). Empty strings count as unset.
+ * ORIGIN defaults to http://localhost:PORT, except on port 0 where the request's own host is used.
+ */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+	const cleaned = Object.fromEntries(Object.entries(environment).filter(([, v]) => v !== undefined && v !== ''));
+	const parsed = schema.safeParse(cleaned);
+	if (!parsed.success) {
+		throw new ConfigError(
+			parsed.error.issues.map((i) => {
+				const name = String(i.path[0] ?? '');
+				const given = name in cleaned ? ` (got "${cleaned[name]}")` : '';
+				return `${name}: ${i.message}${given}`;
+			})
+		);
+	}
+	const e = parsed.data;
+	const dataDir = path.resolve(e.DATA_DIR);
+	return Object.freeze({
+		env: e.NODE_ENV,
+		port: e.PORT,
+		host: e.HOST,
+		origin: e.ORIGIN ?? (e.PORT === 0 ? null : `http://localhost:${e.PORT}`),
+		dataDir,
+		databaseFile: e.DATABASE_FILE ? path.resolve(e.DATABASE_FILE) : path.join(dataDir, 'kuvend.db'),
+		seed: e.SEED,
+		sessionIdleMs: e.SESSION_IDLE_DAYS * DAY,
+		sessionAbsoluteMs: e.SESSION_ABSOLUTE_DAYS * DAY,
+		logLevel: e.LOG_LEVEL
+	});
+}

@@ -1,0 +1,150 @@
+import type { Db } from '../client.js';
+import type { GroupKind, Role } from '../../../src/lib/shared/types.js';
+import { hashPassword } from '../../services/passwords.js';
+
+/** The password of every demo account; the README lists them. */
+export const DEMO_PASSWORD = 'demo-kuvend';
+
+interface DemoPerson {
+	email: string;
+	name: string;
+	city: string;
+	role?: Role;
+	locale?: 'sq' | 'en' | 'el';
+	fields: string[];
+	org?: string;
+	groups: string[];
+	facilitates?: string[];
+}
+
+const ORGANISATIONS = [
+	{ slug: 'skena-8', name: 'Teatri i Pavarur Skena 8', city: 'Tiranë', fields: ['performing-arts', 'cultural-policy'],
+		description: 'Një trupë teatrale e pavarur që prodhon shfaqje bashkëkohore dhe punëtori për të rinjtë.' },
+	{ slug: 'vlora-art', name: 'Qendra Kulturore Vlora Art', city: 'Vlorë', fields: ['visual-arts', 'cultural-tourism'],
+		description: 'Hapësirë ekspozimi dhe rezidenca artistike pranë bregdetit.' },
+	{ slug: 'arkivi-korces', name: 'Arkivi Fotografik i Korçës', city: 'Korçë', fields: ['cultural-heritage', 'digital-culture'],
+		description: 'Ruan dhe digjitalizon fotografi historike të qytetit dhe rrethinave.' },
+	{ slug: 'therino-artas', name: 'Θερινός Κινηματογράφος Άρτας', city: 'Άρτα', fields: ['cinema', 'intercultural-cooperation'],
+		description: 'Θερινό σινεμά και φεστιβάλ ταινιών μικρού μήκους από τα Βαλκάνια.' },
+	{ slug: 'kerkyra-music-lab', name: 'Μουσικό Εργαστήρι Κέρκυρας', city: 'Κέρκυρα', fields: ['music', 'creative-industries'],
+		description: 'Εργαστήρι σύγχρονης μουσικής, ηχογραφήσεις και συναυλίες στην πόλη.' },
+	{ slug: 'botime-fleta', name: 'Shtëpia Botuese Fleta', city: 'Tiranë', fields: ['publishing', 'media'],
+		description: 'Botime të pavarura letërsie dhe eseistike, me fokus autorët e rinj.' },
+	{ slug: 'lab-dixhital', name: 'Laboratori Dixhital Kulturor', city: 'Shkodër', fields: ['digital-culture', 'research-statistics'],
+		description: 'Mjete dixhitale dhe të dhëna të hapura për sektorin kulturor.' },
+	{ slug: 'jon-nderkulturor', name: 'Rrjeti Ndërkulturor Jon', city: 'Vlorë', fields: ['intercultural-cooperation', 'cultural-diversity'],
+		description: 'Shkëmbime artistike mes bregdetit shqiptar dhe ishujve jonianë.' }
+];
+
+const GROUPS: { slug: string; name: string; kind: GroupKind; city?: string; join: 'open' | 'request'; description: string }[] = [
+	{ slug: 'klasteri-arta', name: 'Klasteri kulturor i Artës · Πολιτιστικό σύμπλεγμα Άρτας', kind: 'city_cluster', city: 'Άρτα', join: 'open',
+		description: 'Grupimi lokal kulturor dhe krijues i Artës, me hapësirën e tij të bashkëpunimit.' },
+	{ slug: 'klasteri-korfuz', name: 'Klasteri kulturor i Korfuzit · Πολιτιστικό σύμπλεγμα Κέρκυρας', kind: 'city_cluster', city: 'Κέρκυρα', join: 'open',
+		description: 'Grupimi lokal kulturor dhe krijues i Korfuzit.' },
+	{ slug: 'klasteri-vlore', name: 'Klasteri kulturor i Vlorës', kind: 'city_cluster', city: 'Vlorë', join: 'open',
+		description: 'Grupimi lokal kulturor dhe krijues i Vlorës.' },
+	{ slug: 'klasteri-korce', name: 'Klasteri kulturor i Korçës', kind: 'city_cluster', city: 'Korçë', join: 'open',
+		description: 'Grupimi lokal kulturor dhe krijues i Korçës.' },
+	{ slug: 'meta-klasteri', name: 'Meta-klasteri greko-shqiptar', kind: 'meta_cluster', join: 'request',
+		description: 'Bashkon katër klasterët lokalë në një strukturë të përbashkët ndërkufitare.' },
+	{ slug: 'aleanca-kulturore', name: 'Aleanca Kulturore', kind: 'alliance', join: 'request',
+		description: 'Në fushën e kulturës: organizata dhe artistë që veprojnë së bashku.' },
+	{ slug: 'konsorciumi', name: 'Konsorciumi', kind: 'consortium', join: 'request',
+		description: 'Në botën e biznesit: sipërmarrje kulturore dhe partneritete publike-private.' },
+	{ slug: 'komuniteti-kerkimor', name: 'Komuniteti i Kërkimeve', kind: 'research_community', join: 'open',
+		description: 'Në arsim dhe aftësim: kërkim, statistika dhe tregues kulturorë.' },
+	{ slug: 'grupi-politikave', name: 'Grupi i punës për politikat kulturore', kind: 'working_group', join: 'open',
+		description: 'Harton qëndrimet e rrjetit për ligjin e kulturës dhe fondet publike.' }
+];
+
+const PEOPLE: DemoPerson[] = [
+	{ email: 'coordinator@demo.test', name: 'Elira Hoxha', city: 'Tiranë', role: 'coordinator', fields: ['cultural-policy', 'legislation-advocacy'], org: 'skena-8', groups: ['meta-klasteri', 'aleanca-kulturore', 'grupi-politikave'], facilitates: ['grupi-politikave', 'meta-klasteri'] },
+	{ email: 'moderator@demo.test', name: 'Nikos Papadopoulos', city: 'Κέρκυρα', role: 'moderator', locale: 'el', fields: ['music', 'media'], org: 'kerkyra-music-lab', groups: ['klasteri-korfuz', 'meta-klasteri'], facilitates: ['klasteri-korfuz'] },
+	{ email: 'member1@demo.test', name: 'Arben Krasniqi', city: 'Vlorë', fields: ['visual-arts'], org: 'vlora-art', groups: ['klasteri-vlore', 'aleanca-kulturore'], facilitates: ['klasteri-vlore'] },
+	{ email: 'member2@demo.test', name: 'Maria Georgiou', city: 'Άρτα', locale: 'el', fields: ['cinema', 'intercultural-cooperation'], org: 'therino-artas', groups: ['klasteri-arta', 'meta-klasteri'], facilitates: ['klasteri-arta'] },
+	{ email: 'member3@demo.test', name: 'Blerina Shehu', city: 'Korçë', fields: ['cultural-heritage'], org: 'arkivi-korces', groups: ['klasteri-korce', 'komuniteti-kerkimor'], facilitates: ['klasteri-korce'] },
+	{ email: 'member4@demo.test', name: 'Dimitra Kostopoulou', city: 'Κέρκυρα', locale: 'el', fields: ['creative-industries', 'cultural-marketing'], groups: ['klasteri-korfuz', 'konsorciumi'] },
+	{ email: 'member5@demo.test', name: 'Gentian Dervishi', city: 'Tiranë', locale: 'en', fields: ['publishing'], org: 'botime-fleta', groups: ['grupi-politikave', 'aleanca-kulturore'] },
+	{ email: 'sokol.marku@demo.test', name: 'Sokol Marku', city: 'Shkodër', fields: ['digital-culture', 'research-statistics'], org: 'lab-dixhital', groups: ['komuniteti-kerkimor'], facilitates: ['komuniteti-kerkimor'] },
+	{ email: 'anila.berisha@demo.test', name: 'Anila Berisha', city: 'Vlorë', fields: ['intercultural-cooperation'], org: 'jon-nderkulturor', groups: ['klasteri-vlore', 'meta-klasteri'] },
+	{ email: 'eleni.vlachou@demo.test', name: 'Eleni Vlachou', city: 'Άρτα', locale: 'el', fields: ['cultural-tourism'], groups: ['klasteri-arta'] },
+	{ email: 'ilir.gjoni@demo.test', name: 'Ilir Gjoni', city: 'Korçë', fields: ['music', 'performing-arts'], groups: ['klasteri-korce'] },
+	{ email: 'katerina.nikolaou@demo.test', name: 'Katerina Nikolaou', city: 'Κέρκυρα', locale: 'el', fields: ['cultural-heritage', 'cultural-tourism'], groups: ['klasteri-korfuz', 'komuniteti-kerkimor'] },
+	{ email: 'ermal.leka@demo.test', name: 'Ermal Leka', city: 'Tiranë', fields: ['cinema', 'media'], org: 'skena-8', groups: ['aleanca-kulturore'] },
+	{ email: 'sofia.alexiou@demo.test', name: 'Sofia Alexiou', city: 'Άρτα', locale: 'el', fields: ['arts-management'], org: 'therino-artas', groups: ['klasteri-arta', 'konsorciumi'] },
+	{ email: 'dritan.kola@demo.test', name: 'Dritan Kola', city: 'Vlorë', fields: ['creative-industries'], groups: ['klasteri-vlore', 'konsorciumi'], facilitates: ['konsorciumi'] },
+	{ email: 'alketa.musai@demo.test', name: 'Alketa Musai', city: 'Korçë', fields: ['cultural-diversity', 'legislation-advocacy'], groups: ['klasteri-korce', 'grupi-politikave'] },
+	{ email: 'giorgos.makris@demo.test', name: 'Giorgos Makris', city: 'Κέρκυρα', locale: 'el', fields: ['visual-arts'], groups: ['klasteri-korfuz'] },
+	{ email: 'mirela.topi@demo.test', name: 'Mirela Topi', city: 'Tiranë', fields: ['cultural-marketing', 'arts-management'], org: 'botime-fleta', groups: ['aleanca-kulturore'], facilitates: ['aleanca-kulturore'] },
+	{ email: 'vasilis.tsakalos@demo.test', name: 'Vasilis Tsakalos', city: 'Άρτα', locale: 'el', fields: ['research-statistics'], groups: ['komuniteti-kerkimor', 'meta-klasteri'] },
+	{ email: 'ornela.duka@demo.test', name: 'Ornela Duka', city: 'Durrës', fields: ['performing-arts', 'cultural-diversity'], groups: ['grupi-politikave'] }
+];
+
+/** Fills a new database with the demo network, in one transaction. */
+export async function seedDemoNetwork(db: Db, now: number = Date.now()): Promise<{ people: number }> {
+	const passwordHash = await hashPassword(DEMO_PASSWORD);
+	await db.transaction().execute(async (trx) => {
+		const fieldIds = new Map(
+			(await trx.selectFrom('fields_of_action').select(['id', 'slug']).execute()).map((f) => [f.slug, f.id])
+		);
+		const orgIds = new Map<string, number>();
+		for (const o of ORGANISATIONS) {
+			const { id } = await trx
+				.insertInto('organisations')
+				.values({ slug: o.slug, name: o.name, city: o.city, description: o.description, website: null, created_at: now })
+				.returning('id')
+				.executeTakeFirstOrThrow();
+			orgIds.set(o.slug, id);
+			await trx
+				.insertInto('organisation_fields')
+				.values(o.fields.map((f) => ({ organisation_id: id, field_id: fieldIds.get(f)! })))
+				.execute();
+		}
+		const groupIds = new Map<string, number>();
+		for (const g of GROUPS) {
+			const { id } = await trx
+				.insertInto('groups')
+				.values({ slug: g.slug, name: g.name, kind: g.kind, city: g.city ?? null, join_policy: g.join, description: g.description, created_at: now })
+				.returning('id')
+				.executeTakeFirstOrThrow();
+			groupIds.set(g.slug, id);
+		}
+		for (const p of PEOPLE) {
+			const { id } = await trx
+				.insertInto('users')
+				.values({
+					email: p.email,
+					password_hash: passwordHash,
+					display_name: p.name,
+					role: p.role ?? 'member',
+					status: 'active',
+					locale: p.locale ?? 'sq',
+					city: p.city,
+					bio: null,
+					created_at: now,
+					updated_at: now
+				})
+				.returning('id')
+				.executeTakeFirstOrThrow();
+			await trx
+				.insertInto('user_fields')
+				.values(p.fields.map((f) => ({ user_id: id, field_id: fieldIds.get(f)! })))
+				.execute();
+			if (p.org) {
+				await trx.insertInto('organisation_representatives').values({ organisation_id: orgIds.get(p.org)!, user_id: id, created_at: now }).execute();
+			}
+			await trx
+				.insertInto('group_members')
+				.values(
+					p.groups.map((g) => ({
+						group_id: groupIds.get(g)!,
+						user_id: id,
+						role: p.facilitates?.includes(g) ? ('facilitator' as const) : ('member' as const),
+						joined_at: now
+					}))
+				)
+				.execute();
+		}
+	});
+	return { people: PEOPLE.length };
+}

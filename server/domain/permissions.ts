@@ -1,0 +1,25 @@
+import type { Role, UserStatus } from '../../src/lib/shared/types.js';
+
+/** The acting person as the rules see them; `null` is a visitor. */
+export interface Actor {
+	id: number;
+	role: Role;
+	status: UserStatus;
+}
+
+const RANK: Record<Role, number> = { member: 1, moderator: 2, coordinator: 3 };
+
+/** An active member: signed in, approved and not suspended. */
+export function isActiveMember(actor: Actor | null): actor is Actor {
+	return actor !== null && actor.status === 'active';
+}
+
+/** Active and holding at least `role`. */
+export function hasRole(actor: Actor | null, role: Role): actor is Actor {
+	return isActiveMember(actor) && RANK[actor.role] >= RANK[role];
+}
+
+/** Everything an account may do at all: suspended and deleted accounts may not even hold a session. */
+export function maySignIn(status: UserStatus): boolean {
+	return status === 'active' || status === 'applicant';
+}

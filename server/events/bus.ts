@@ -1,0 +1,38 @@
+import { EventEmitter } from 'node:events';
+import type { Locale } from '../../src/lib/shared/types.js';
+
+/** Every domain event and its payload. Payloads carry ids, never secrets or ballot contents. */
+export interface DomainEvents {
+	/** Sessions ended (sign-out, sign-out everywhere, expiry sweep). Realtime disconnects their sockets. */
+	'session.revoked': { userId: number; sessionIds: string[]; reason: 'signed_out' | 'signed_out_everywhere' };
+	/** A member changed their preferences; their open tabs follow. */
+	'user.preferences_changed': { userId: number; locale: Locale };
+}
+
+export type EventName = keyof DomainEvents;
+export type Listener<K extends EventName> = (payload: DomainEvents[K]) => void;
+
+/**
+ * A typed, synchronous, in-process bus. A failing listener is logged and never breaks the service that emitted.
+ */
+export class EventBus {
+	readonly #emitter = new EventEmitter({ captureRejections: false });
+	constructor(private readonly onListenerError: (event: string, error: unknown) => void) {
+		this.#emitter.setMaxListeners(100);
+	}
+
+	emit<K extends EventName>(event: K, payload: DomainEvents[K]): void {
+		for (const listener of this.#emitter.listeners(event)) {
+			try {
+				(listener as Listener<K>)(payload);
+			} catch (error) {
+				this.onListenerError(event, error);
+			}
+		}
+	}
+
+	on<K extends EventName>(event: K, listener: Listener<K>): () => void {
+		this.#emitter.on(event, listener);
+		return () => this.#emitter.off(event, listener);
+	}
+}

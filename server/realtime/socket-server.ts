@@ -1,0 +1,61 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import type { AppContext } from '../context.js';
+import type { Authenticated } from '../services/auth.service.js';
+import { isSameOrigin, sessionTokenOf } from '../http/request-origin.js';
+import { SOCKET_ERRORS, type ClientToServerEvents, type ServerToClientEvents } from '../../src/lib/shared/realtime.js';
+
+export interface SocketData {
+	auth: Authenticated;
+}
+
+export type KuvendIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export const rooms = {
+	user: (id: number) => `user:${id}`,
+	session: (id: string) => `session:${id}`
+};
+
+/**
+ * Socket.IO on the shared http server: same-origin only, authenticated from the session cookie at the handshake.
+ * Domain events reach browsers through the subscriptions below; services never touch Socket.IO.
+ */
+export function attachSocketServer(httpServer: HttpServer, ctx: AppContext): KuvendIo {
+	const io: KuvendIo = new Server(httpServer, {
+		path: '/socket.io/',
+		serveClient: false,
+		// The Yjs endpoint shares this http server's upgrade event.
+		destroyUpgrade: false,
+		allowRequest: (req, callback) => callback(null, isSameOrigin(ctx.config, req))
+	});
+
+	io.use(async (socket, next) => {
+		try {
+			const auth = await ctx.services.auth.authenticate(sessionTokenOf(socket.request));
+			if (!auth) return next(new Error(SOCKET_ERRORS.unauthenticated));
+			socket.data.auth = auth;
+			next();
+		} catch (error) {
+			ctx.logger.error('socket authentication failed', { error });
+			next(new Error('internal'));
+		}
+	});
+
+	io.on('connection', (socket) => {
+		const { actor, sessionId } = socket.data.auth;
+		void socket.join([rooms.user(actor.id), rooms.session(sessionId)]);
+	});
+
+	ctx.bus.on('session.revoked', ({ sessionIds, reason }) => {
+		for (const id of sessionIds) {
+			io.to(rooms.session(id)).emit('auth:signed-out', { reason });
+			// A namespace disconnect packet follows the event on the same connection, so it arrives after it.
+			io.in(rooms.session(id)).disconnectSockets();
+		}
+	});
+	ctx.bus.on('user.preferences_changed', ({ userId, locale }) => {
+		io.to(rooms.user(userId)).emit('me:locale', { locale });
+	});
+
+	return io;
+}

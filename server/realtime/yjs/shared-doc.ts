@@ -1,0 +1,124 @@
+import * as Y from 'yjs';
+import * as syncProtocol from 'y-protocols/sync';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as encoding from 'lib0/encoding';
+import * as decoding from 'lib0/decoding';
+import type { WebSocket } from 'ws';
+import type { DocumentAccess } from '../../services/document-access.service.js';
+
+export const MESSAGE_SYNC = 0;
+export const MESSAGE_AWARENESS = 1;
+
+interface Connection {
+	access: DocumentAccess;
+	/** Awareness client ids this connection announced, removed when it leaves. */
+	clientIds: Set<number>;
+}
+
+/** Thrown for a message that does not follow the y-websocket protocol; the connection is closed, nothing else. */
+export class ProtocolError extends Error {}
+
+/**
+ * One collaborative document in memory with its connections. Speaks the y-websocket protocol: sync step 1/2,
+ * updates and awareness. Read-only connections may ask for state and announce presence, never change the document.
+ */
+export class SharedDoc {
+	readonly doc = new Y.Doc({ gc: true });
+	readonly awareness = new awarenessProtocol.Awareness(this.doc);
+	readonly conns = new Map<WebSocket, Connection>();
+
+	constructor(readonly name: string) {
+		this.awareness.setLocalState(null);
+		this.doc.on('update', (update: Uint8Array) => {
+			const encoder = encoding.createEncoder();
+			encoding.writeVarUint(encoder, MESSAGE_SYNC);
+			syncProtocol.writeUpdate(encoder, update);
+			this.broadcast(encoding.toUint8Array(encoder));
+		});
+		this.awareness.on(
+			'update',
+			({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+				const changed = [...added, ...updated, ...removed];
+				const conn = origin instanceof Object ? this.conns.get(origin as WebSocket) : undefined;
+				if (conn) {
+					for (const id of added) conn.clientIds.add(id);
+					for (const id of removed) conn.clientIds.delete(id);
+				}
+				const encoder = encoding.createEncoder();
+				encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
+				encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+				this.broadcast(encoding.toUint8Array(encoder));
+			}
+		);
+	}
+
+	add(ws: WebSocket, access: DocumentAccess): void {
+		this.conns.set(ws, { access, clientIds: new Set() });
+		const sync = encoding.createEncoder();
+		encoding.writeVarUint(sync, MESSAGE_SYNC);
+		syncProtocol.writeSyncStep1(sync, this.doc);
+		ws.send(encoding.toUint8Array(sync));
+		const states = this.awareness.getStates();
+		if (states.size > 0) {
+			const aw = encoding.createEncoder();
+			encoding.writeVarUint(aw, MESSAGE_AWARENESS);
+			encoding.writeVarUint8Array(aw, awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()]));
+			ws.send(encoding.toUint8Array(aw));
+		}
+	}
+
+	remove(ws: WebSocket): void {
+		const conn = this.conns.get(ws);
+		if (!conn) return;
+		this.conns.delete(ws);
+		awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.clientIds], null);
+	}
+
+	/** Handles one binary message; throws ProtocolError when it cannot be decoded. */
+	receive(ws: WebSocket, message: Uint8Array): void {
+		const conn = this.conns.get(ws);
+		if (!conn) return;
+		try {
+			const decoder = decoding.createDecoder(message);
+			const type = decoding.readVarUint(decoder);
+			if (type === MESSAGE_SYNC) {
+				this.#receiveSync(ws, conn, decoder);
+			} else if (type === MESSAGE_AWARENESS) {
+				awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), ws);
+			} else {
+				throw new ProtocolError(`unknown message type ${type}`);
+			}
+		} catch (error) {
+			throw error instanceof ProtocolError ? error : new ProtocolError(String(error));
+		}
+	}
+
+	#receiveSync(ws: WebSocket, conn: Connection, decoder: decoding.Decoder): void {
+		const kind = decoding.readVarUint(decoder);
+		const encoder = encoding.createEncoder();
+		encoding.writeVarUint(encoder, MESSAGE_SYNC);
+		if (kind === syncProtocol.messageYjsSyncStep1) {
+			syncProtocol.readSyncStep1(decoder, encoder, this.doc);
+			ws.send(encoding.toUint8Array(encoder));
+			return;
+		}
+		if (kind !== syncProtocol.messageYjsSyncStep2 && kind !== syncProtocol.messageYjsUpdate) {
+			throw new ProtocolError(`unknown sync message ${kind}`);
+		}
+		const update = decoding.readVarUint8Array(decoder);
+		// A reader's changes are dropped here, before they touch the document or anyone else.
+		if (conn.access !== 'write') return;
+		Y.applyUpdate(this.doc, update, ws);
+	}
+
+	broadcast(message: Uint8Array): void {
+		for (const ws of this.conns.keys()) {
+			if (ws.readyState === ws.OPEN) ws.send(message);
+		}
+	}
+
+	destroy(): void {
+		this.awareness.destroy();
+		this.doc.destroy();
+	}
+}

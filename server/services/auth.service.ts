@@ -1,0 +1,160 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '../db/client.js';
+import {
+	deleteSession,
+	deleteUserSessions,
+	findSessionWithUser,
+	insertSession,
+	listUserSessions,
+	touchSession
+} from '../db/repositories/session.repository.js';
+import { findUserByEmail } from '../db/repositories/user.repository.js';
+import type { UserRow } from '../db/database.js';
+import { isExpired, newSessionTimes, slideTo, type SessionPolicy } from '../domain/session-policy.js';
+import { maySignIn, type Actor } from '../domain/permissions.js';
+import type { EventBus } from '../events/bus.js';
+import { DomainError } from '../../src/lib/shared/errors.js';
+import type { Viewer } from '../../src/lib/shared/types.js';
+import { decoyHash, verifyPassword } from './passwords.js';
+
+/** The signed-in person for one request or socket. */
+export interface Authenticated {
+	actor: Actor;
+	viewer: Viewer;
+	sessionId: string;
+	/** When the cookie should expire (the session's current idle deadline). */
+	expiresAt: number;
+	/** True when this request slid the deadline forward, so the cookie should be re-sent. */
+	extended: boolean;
+}
+
+export interface SessionView {
+	id: string;
+	current: boolean;
+	createdAt: number;
+	lastSeenAt: number;
+	userAgent: string | null;
+	ip: string | null;
+}
+
+export interface SignInInput {
+	email: string;
+	password: string;
+	userAgent?: string | null;
+	ip?: string | null;
+	/** The token the browser still holds, if any: it is revoked so that sign-in always rotates the session. */
+	previousToken?: string | null;
+}
+
+/** The session id is the SHA-256 of the token: a leaked database does not leak usable cookies. */
+export const sessionIdOf = (token: string) => createHash('sha256').update(token).digest('hex');
+
+const toActor = (u: UserRow): Actor => ({ id: u.id, role: u.role, status: u.status });
+const toViewer = (u: UserRow): Viewer => ({
+	id: u.id,
+	displayName: u.display_name,
+	email: u.email,
+	role: u.role,
+	locale: u.locale
+});
+
+export class AuthService {
+	constructor(
+		private readonly db: Db,
+		private readonly bus: EventBus,
+		private readonly policy: SessionPolicy,
+		private readonly clock: () => number = Date.now
+	) {}
+
+	async signIn(input: SignInInput): Promise<Authenticated & { token: string }> {
+		const email = input.email.trim().toLowerCase();
+		if (!email || !input.password) {
+			throw new DomainError('invalid_credentials', 'email and password are required');
+		}
+		const user = await findUserByEmail(this.db, email);
+		const ok = await verifyPassword(user?.password_hash ?? (await decoyHash()), input.password);
+		if (!user || !user.password_hash || !ok || !maySignIn(user.status)) {
+			throw new DomainError('invalid_credentials', 'wrong email or password');
+		}
+		const token = randomBytes(32).toString('base64url');
+		const id = sessionIdOf(token);
+		const times = newSessionTimes(this.clock(), this.policy);
+		await this.db.transaction().execute(async (trx) => {
+			if (input.previousToken) await deleteSession(trx, sessionIdOf(input.previousToken));
+			await insertSession(trx, {
+				id,
+				user_id: user.id,
+				...times,
+				user_agent: input.userAgent?.slice(0, 300) ?? null,
+				ip: input.ip ?? null
+			});
+		});
+		return { token, actor: toActor(user), viewer: toViewer(user), sessionId: id, expiresAt: times.expires_at, extended: true };
+	}
+
+	/** Resolves a cookie token to the signed-in person, sliding the idle expiry; null when invalid or expired. */
+	async authenticate(token: string | undefined | null): Promise<Authenticated | null> {
+		if (!token || token.length > 100) return null;
+		const id = sessionIdOf(token);
+		const found = await findSessionWithUser(this.db, id);
+		if (!found) return null;
+		const now = this.clock();
+		const { session, user } = found;
+		if (isExpired(session, now) || !maySignIn(user.status)) {
+			await deleteSession(this.db, id);
+			return null;
+		}
+		const slid = slideTo(session, now, this.policy);
+		if (slid !== null) await touchSession(this.db, id, now, slid);
+		return {
+			actor: toActor(user),
+			viewer: toViewer(user),
+			sessionId: id,
+			expiresAt: slid ?? session.expires_at,
+			extended: slid !== null
+		};
+	}
+
+	async signOut(token: string): Promise<void> {
+		const id = sessionIdOf(token);
+		const found = await findSessionWithUser(this.db, id);
+		if (!found) return;
+		await deleteSession(this.db, id);
+		this.bus.emit('session.revoked', { userId: found.user.id, sessionIds: [id], reason: 'signed_out' });
+	}
+
+	/** Ends every session of the actor, the current one included (or all but `keep`). Returns how many ended. */
+	async signOutEverywhere(auth: Authenticated | null, options: { keepCurrent?: boolean } = {}): Promise<number> {
+		const me = this.#requireSignedIn(auth);
+		const ids = await deleteUserSessions(this.db, me.actor.id, options.keepCurrent ? me.sessionId : undefined);
+		if (ids.length) this.bus.emit('session.revoked', { userId: me.actor.id, sessionIds: ids, reason: 'signed_out_everywhere' });
+		return ids.length;
+	}
+
+	async listSessions(auth: Authenticated | null): Promise<SessionView[]> {
+		const me = this.#requireSignedIn(auth);
+		const rows = await listUserSessions(this.db, me.actor.id, this.clock());
+		return rows.map((s) => ({
+			id: s.id,
+			current: s.id === me.sessionId,
+			createdAt: s.created_at,
+			lastSeenAt: s.last_seen_at,
+			userAgent: s.user_agent,
+			ip: s.ip
+		}));
+	}
+
+	/** Ends one of the actor's own sessions (a lost phone, a shared computer). */
+	async revokeSession(auth: Authenticated | null, sessionId: string): Promise<void> {
+		const me = this.#requireSignedIn(auth);
+		const found = await findSessionWithUser(this.db, sessionId);
+		if (!found || found.user.id !== me.actor.id) throw new DomainError('not_found', 'no such session');
+		await deleteSession(this.db, sessionId);
+		this.bus.emit('session.revoked', { userId: me.actor.id, sessionIds: [sessionId], reason: 'signed_out' });
+	}
+
+	#requireSignedIn(auth: Authenticated | null): Authenticated {
+		if (!auth) throw new DomainError('unauthenticated');
+		return auth;
+	}
+}

@@ -1,0 +1,47 @@
+import type { Handle, HandleServerError } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { paraglideMiddleware } from '$lib/paraglide/server';
+import { defineCustomServerStrategy, type Locale } from '$lib/paraglide/runtime';
+import { m } from '$lib/paraglide/messages';
+import { appContext } from '$lib/server/context';
+import { clearSessionCookie, setSessionCookie } from '$lib/server/session-cookie';
+import { LOCALE_COOKIE, SESSION_COOKIE } from '$lib/shared/session';
+
+/** A signed-in member's stored language wins over the cookie and the browser's Accept-Language. */
+const memberLocale = new WeakMap<Request, Locale>();
+defineCustomServerStrategy('custom-member', { getLocale: (request) => (request ? memberLocale.get(request) : undefined) });
+
+const authenticate: Handle = async ({ event, resolve }) => {
+	const token = event.cookies.get(SESSION_COOKIE);
+	const auth = token ? await appContext().services.auth.authenticate(token) : null;
+	event.locals.auth = auth;
+	if (token && !auth) clearSessionCookie(event.cookies, event.url);
+	if (token && auth?.extended) setSessionCookie(event.cookies, event.url, token, auth.expiresAt);
+	if (auth) {
+		memberLocale.set(event.request, auth.viewer.locale);
+		// Keep the browser's language cookie in step, so client-side rendering agrees with the server.
+		if (event.cookies.get(LOCALE_COOKIE) !== auth.viewer.locale) {
+			event.cookies.set(LOCALE_COOKIE, auth.viewer.locale, { path: '/', httpOnly: false, sameSite: 'lax', maxAge: 34560000 });
+		}
+	}
+	return resolve(event);
+};
+
+const localise: Handle = ({ event, resolve }) =>
+	paraglideMiddleware(event.request, ({ request, locale }) => {
+		event.request = request;
+		return resolve(event, { transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale) });
+	});
+
+export const handle = sequence(authenticate, localise);
+
+export const handleError: HandleServerError = ({ error, status }) => {
+	if (status >= 500) {
+		try {
+			appContext().logger.error('request failed', { error });
+		} catch {
+			console.error(error);
+		}
+	}
+	return { message: status === 404 ? m.error_not_found() : m.error_unexpected() };
+};

@@ -1,0 +1,41 @@
+import { m } from '$lib/paraglide/messages';
+import type { GroupKind, Locale, Role } from '$lib/shared/types';
+
+/** Names of fields of action by slug; the database holds only slugs. */
+const FIELD_NAMES: Record<string, () => string> = {
+	'cultural-policy': m.field_cultural_policy,
+	'research-statistics': m.field_research_statistics,
+	'creative-industries': m.field_creative_industries,
+	'cultural-heritage': m.field_cultural_heritage,
+	'cultural-tourism': m.field_cultural_tourism,
+	cinema: m.field_cinema,
+	'visual-arts': m.field_visual_arts,
+	music: m.field_music,
+	'performing-arts': m.field_performing_arts,
+	'legislation-advocacy': m.field_legislation_advocacy,
+	'cultural-marketing': m.field_cultural_marketing,
+	'arts-management': m.field_arts_management,
+	'digital-culture': m.field_digital_culture,
+	'cultural-diversity': m.field_cultural_diversity,
+	'intercultural-cooperation': m.field_intercultural_cooperation,
+	media: m.field_media,
+	publishing: m.field_publishing
+};
+export const fieldName = (slug: string) => (FIELD_NAMES[slug] ?? (() => slug))();
+
+const GROUP_KIND: Record<GroupKind, () => string> = {
+	city_cluster: m.group_kind_city_cluster,
+	meta_cluster: m.group_kind_meta_cluster,
+	alliance: m.group_kind_alliance,
+	consortium: m.group_kind_consortium,
+	research_community: m.group_kind_research_community,
+	working_group: m.group_kind_working_group
+};
+export const groupKindName = (kind: GroupKind) => GROUP_KIND[kind]();
+
+const ROLE: Record<Role, () => string> = { member: m.role_member, moderator: m.role_moderator, coordinator: m.role_coordinator };
+export const roleName = (role: Role) => ROLE[role]();
+
+/** Each language named in itself (the same in every catalogue), so anyone can find their own. */
+const LANGUAGE: Record<Locale, () => string> = { sq: m.language_name_sq, en: m.language_name_en, el: m.language_name_el };
+export const languageName = (locale: Locale) => LANGUAGE[locale]();

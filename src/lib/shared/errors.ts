@@ -1,0 +1,38 @@
+/**
+ * Error codes every transport understands. Services throw DomainError with one of these; HTTP maps them to a status,
+ * socket acks to `{ ok: false, code }`, the Yjs endpoint to a close code. The UI turns a code into a message.
+ */
+export const ERROR_CODES = {
+	unauthenticated: 401,
+	forbidden: 403,
+	not_found: 404,
+	invalid_input: 400,
+	invalid_credentials: 400,
+	conflict: 409,
+	rate_limited: 429,
+	internal: 500
+} as const;
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+const BRAND = Symbol.for('kuvend.DomainError');
+
+export class DomainError extends Error {
+	readonly [BRAND] = true;
+	constructor(
+		readonly code: ErrorCode,
+		message: string = code,
+		/** Per-field problems for forms, as message keys or plain codes. */
+		readonly fields: Record<string, string> = {}
+	) {
+		super(message);
+		this.name = 'DomainError';
+	}
+}
+
+/** Recognises a DomainError even when it comes from another bundled copy of this module (SvelteKit's build). */
+export function isDomainError(e: unknown): e is DomainError {
+	return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
+}
+
+/** The acknowledgement every client→server socket event receives. */
+export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; code: ErrorCode; message: string };

@@ -1,0 +1,33 @@
+import { redirect } from '@sveltejs/kit';
+import { appContext } from '$lib/server/context';
+import { failFrom, formValues, safeRedirectTarget } from '$lib/server/forms';
+import { setSessionCookie } from '$lib/server/session-cookie';
+import { LOCALE_COOKIE, SESSION_COOKIE } from '$lib/shared/session';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals, url }) => {
+	if (locals.auth) redirect(303, safeRedirectTarget(url.searchParams.get('redirectTo'), '/forum'));
+	return { ended: url.searchParams.has('ended'), redirectTo: url.searchParams.get('redirectTo') ?? '' };
+};
+
+export const actions: Actions = {
+	default: async ({ request, cookies, url, getClientAddress }) => {
+		const values = formValues(await request.formData(), ['email', 'password', 'redirectTo']);
+		let signedIn;
+		try {
+			signedIn = await appContext().services.auth.signIn({
+				email: values.email,
+				password: values.password,
+				userAgent: request.headers.get('user-agent'),
+				ip: getClientAddress(),
+				previousToken: cookies.get(SESSION_COOKIE)
+			});
+		} catch (error) {
+			// Never send the password back.
+			return failFrom(error, { email: values.email, redirectTo: values.redirectTo });
+		}
+		setSessionCookie(cookies, url, signedIn.token, signedIn.expiresAt);
+		cookies.set(LOCALE_COOKIE, signedIn.viewer.locale, { path: '/', httpOnly: false, sameSite: 'lax', maxAge: 34560000 });
+		redirect(303, safeRedirectTarget(values.redirectTo, '/forum'));
+	}
+};
