@@ -9,10 +9,13 @@ export default defineConfig({
 		paraglideVitePlugin({
 			project: './project.inlang',
 			outdir: './src/lib/paraglide',
-			strategy: ['custom-member', 'cookie', 'preferredLanguage', 'baseLocale']
+			strategy: ['custom-member', 'cookie', 'preferredLanguage', 'baseLocale'],
+			emitTsDeclarations: true
 		}),
 		sveltekit(),
 		kuvendRealtime()
 	],
-	server: { fs: { allow: ['server'] } }
+	server: { fs: { allow: ['server'] } },
+	// The plugin timing report is noise on a 2-core machine.
+	build: { rolldownOptions: { checks: { pluginTimings: false } } }
 });

@@ -1,12 +1,17 @@
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+const resolve = { alias: { $lib: path.resolve('src/lib') } };
 
 export default defineConfig({
 	test: {
 		projects: [
 			{
+				resolve,
 				test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' }
 			},
 			{
+				resolve,
 				test: {
 					name: 'integration',
 					include: ['tests/integration/**/*.test.ts'],

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from './config.js';
-import { startApp } from './app.js';
+import { startApp, type RunningApp } from './app.js';
 import { DEMO_PASSWORD } from './db/seed/demo.js';
 
 /** Entry point: config -> context -> http server -> realtime -> SvelteKit -> listen; stops gracefully on signals. */
@@ -14,26 +14,32 @@ async function main(): Promise<void> {
 		}
 		throw error;
 	}
-	const app = await startApp(config);
-	const publicUrl = config.origin ?? app.url;
-	process.stdout.write(`\nKuvend is running at ${publicUrl}\n`);
-	process.stdout.write(`Listening on ${app.url}\n`);
-	if (config.seed === 'demo') {
-		process.stdout.write(`Demo sign-in: coordinator@demo.test / ${DEMO_PASSWORD} (see README.md for all demo accounts)\n`);
-	}
 
+	// Signals are taken from the first moment: one that arrives while starting stops the server once it is up.
+	let starting: Promise<RunningApp> | undefined;
 	const shutdown = (signal: string) => {
-		app.ctx.logger.info('shutting down', { signal });
-		app
-			.stop()
-			.then(() => process.exit(0))
+		if (!starting) process.exit(0);
+		void starting
+			.then(async (app) => {
+				app.ctx.logger.info('shutting down', { signal });
+				await app.stop();
+				process.exit(0);
+			})
 			.catch((error) => {
-				app.ctx.logger.error('shutdown failed', { error });
+				process.stderr.write(`Shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
 				process.exit(1);
 			});
 	};
 	process.once('SIGTERM', () => shutdown('SIGTERM'));
 	process.once('SIGINT', () => shutdown('SIGINT'));
+
+	starting = startApp(config);
+	const app = await starting;
+	process.stdout.write(`\nKuvend is running at ${config.origin ?? app.url}\n`);
+	process.stdout.write(`Listening on ${app.url}\n`);
+	if (config.seed === 'demo') {
+		process.stdout.write(`Demo sign-in: coordinator@demo.test / ${DEMO_PASSWORD} (see README.md for all demo accounts)\n`);
+	}
 }
 
 main().catch((error) => {

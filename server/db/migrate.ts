@@ -1,7 +1,22 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { FileMigrationProvider, Migrator, type Kysely } from 'kysely';
+import { pathToFileURL } from 'node:url';
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { MIGRATIONS_DIR } from '../paths.js';
+
+/**
+ * Loads migrations/*.ts with an import() of our own, so that whatever runs the server (tsx, Vitest) also
+ * transpiles the migrations; Kysely's FileMigrationProvider would import them natively and fail on .ts.
+ */
+class MigrationFolder implements MigrationProvider {
+	async getMigrations(): Promise<Record<string, Migration>> {
+		const names = (await fs.readdir(MIGRATIONS_DIR)).filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts')).sort();
+		const entries = await Promise.all(
+			names.map(async (file) => [file.replace(/\.(ts|js)$/, ''), (await import(pathToFileURL(path.join(MIGRATIONS_DIR, file)).href)) as Migration] as const)
+		);
+		return Object.fromEntries(entries);
+	}
+}
 
 export interface MigrationOutcome {
 	/** True when the database had no migrations before this run: it was created now. */
@@ -11,10 +26,7 @@ export interface MigrationOutcome {
 
 /** Brings the schema to the latest migration; throws with the failing migration's name. */
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationOutcome> {
-	const migrator = new Migrator({
-		db,
-		provider: new FileMigrationProvider({ fs, path, migrationFolder: MIGRATIONS_DIR })
-	});
+	const migrator = new Migrator({ db, provider: new MigrationFolder() });
 	const before = await migrator.getMigrations();
 	const created = before.every((m) => !m.executedAt);
 	const { error, results = [] } = await migrator.migrateToLatest();

@@ -1,7 +1,9 @@
-import { hash, verify, Algorithm } from '@node-rs/argon2';
+import { hash, verify } from '@node-rs/argon2';
 
+/** Argon2's `Algorithm.Argon2id`, a const enum that isolated modules cannot read. */
+const ARGON2ID = 2;
 /** OWASP's Argon2id baseline: 19 MiB, 2 passes, 1 lane (about 0.1 s here). */
-const PARAMS = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+const PARAMS = { algorithm: ARGON2ID, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
 export function hashPassword(password: string): Promise<string> {
 	return hash(password, PARAMS);

@@ -1,6 +1,37 @@
+import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 
-/** Dates and numbers in the reader's language (sq, en, el). */
-export const formatNumber = (n: number) => new Intl.NumberFormat(getLocale()).format(n);
-export const formatDateTime = (ms: number) =>
-	new Intl.DateTimeFormat(getLocale(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(ms));
+/** The network lives in Albania and Greece; times are shown in one zone so server and browser render alike. */
+export const NETWORK_TIME_ZONE = 'Europe/Tirane';
+
+/**
+ * Browsers ship trimmed locale data: Chromium has none for Albanian and falls back to English patterns. For
+ * Albanian we therefore format from the message catalogue on both server and browser, so both render alike.
+ */
+const ownFormatting = (locale: string) => locale === 'sq';
+
+export function formatNumber(n: number): string {
+	const locale = getLocale();
+	if (!ownFormatting(locale)) return new Intl.NumberFormat(locale).format(n);
+	return new Intl.NumberFormat('en')
+		.formatToParts(n)
+		.map((p) => (p.type === 'group' ? '\u00a0' : p.type === 'decimal' ? ',' : p.value))
+		.join('');
+}
+
+export function formatDateTime(ms: number): string {
+	const locale = getLocale();
+	const options = {
+		day: 'numeric',
+		month: ownFormatting(locale) ? 'numeric' : 'long',
+		year: 'numeric',
+		hour: '2-digit',
+		minute: '2-digit',
+		hourCycle: 'h23',
+		timeZone: NETWORK_TIME_ZONE
+	} as const;
+	if (!ownFormatting(locale)) return new Intl.DateTimeFormat(locale, options).format(ms);
+	const parts = Object.fromEntries(new Intl.DateTimeFormat('en', options).formatToParts(ms).map((p) => [p.type, p.value]));
+	const month = m.calendar_months().split(',')[Number(parts.month) - 1];
+	return m.calendar_date_time({ day: parts.day, month, year: parts.year, time: `${parts.hour}:${parts.minute}` });
+}

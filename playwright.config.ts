@@ -1,0 +1,46 @@
+import os from 'node:os';
+import path from 'node:path';
+import { defineConfig, devices } from '@playwright/test';
+
+const PORT = 4173;
+const ORIGIN = `http://localhost:${PORT}`;
+// A fresh database for every run, seeded with the demo network.
+const DATA_DIR = path.join(os.tmpdir(), `kuvend-e2e-${process.pid}-${Date.now()}`);
+
+const chromium = {
+	executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+	args: [
+		'--no-sandbox',
+		'--disable-gpu',
+		'--disable-dev-shm-usage',
+		'--disable-background-networking',
+		'--disable-component-update',
+		'--disable-sync',
+		'--no-first-run'
+	]
+};
+
+export default defineConfig({
+	testDir: 'tests/e2e',
+	fullyParallel: false,
+	workers: 1,
+	retries: 0,
+	timeout: 30_000,
+	reporter: [['list']],
+	use: {
+		baseURL: ORIGIN,
+		launchOptions: chromium,
+		trace: 'retain-on-failure'
+	},
+	// An Albanian-speaking visitor by default; tests that need another language say so.
+	projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], locale: 'sq-AL', launchOptions: chromium } }],
+	webServer: {
+		command: 'node --import tsx server/index.ts',
+		url: `${ORIGIN}/healthz`,
+		reuseExistingServer: false,
+		timeout: 60_000,
+		stdout: 'ignore',
+		stderr: 'pipe',
+		env: { PORT: String(PORT), ORIGIN, DATA_DIR, LOG_LEVEL: 'warn', NODE_ENV: 'production' }
+	}
+});

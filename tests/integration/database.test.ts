@@ -1,0 +1,71 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
+import { openDatabase, type Db } from '../../server/db/client.js';
+import { migrateToLatest } from '../../server/db/migrate.js';
+import { tempDir } from './helpers/app.js';
+
+let dir: string;
+let db: Db | undefined;
+afterEach(async () => {
+	await db?.destroy();
+	db = undefined;
+	fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function open() {
+	dir = tempDir();
+	const file = path.join(dir, 'kuvend.db');
+	const opened = openDatabase(file);
+	db = opened.db;
+	return { ...opened, file };
+}
+
+describe('the embedded database', () => {
+	it('runs in WAL mode with foreign keys and a busy timeout', () => {
+		const { raw } = open();
+		expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+		expect(raw.pragma('foreign_keys', { simple: true })).toBe(1);
+		expect(raw.pragma('busy_timeout', { simple: true })).toBe(5000);
+	});
+
+	it('migrates a new file to the latest schema, once', async () => {
+		const { db } = open();
+		const first = await migrateToLatest(db);
+		expect(first.created).toBe(true);
+		expect(first.applied.length).toBeGreaterThan(0);
+		const fields = await db.selectFrom('fields_of_action').select('slug').execute();
+		expect(fields).toHaveLength(17);
+		const again = await migrateToLatest(db);
+		expect(again).toEqual({ created: false, applied: [] });
+	});
+
+	it('enforces foreign keys', async () => {
+		const { db } = open();
+		await migrateToLatest(db);
+		await expect(
+			db.insertInto('sessions').values({ id: 'x', user_id: 999, created_at: 0, last_seen_at: 0, expires_at: 1, absolute_expires_at: 1, user_agent: null, ip: null }).execute()
+		).rejects.toThrow(/FOREIGN KEY/);
+	});
+
+	// Shown to fail without the guard: with Kysely's default "begin" (deferred), the second connection takes the
+	// write lock while our transaction is still only reading, and this test's expectation breaks.
+	it('takes the write lock when a transaction begins (BEGIN IMMEDIATE)', async () => {
+		const { db, file } = open();
+		await migrateToLatest(db);
+		const other = new SQLite(file);
+		other.pragma('busy_timeout = 0');
+		try {
+			await db.transaction().execute(async (trx) => {
+				await sql`select count(*) from users`.execute(trx);
+				expect(() => other.prepare('begin immediate').run()).toThrow(/locked|busy/i);
+			});
+			other.prepare('begin immediate').run();
+			other.prepare('rollback').run();
+		} finally {
+			other.close();
+		}
+	});
+});

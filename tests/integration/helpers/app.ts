@@ -1,0 +1,61 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import { loadConfig, type Config } from '../../../server/config.js';
+import { startApp, type RunningApp } from '../../../server/app.js';
+import { DEMO_PASSWORD } from '../../../server/db/seed/demo.js';
+
+export interface TestApp extends RunningApp {
+	dataDir: string;
+	config: Config;
+	/** Stops the server and removes its data directory. */
+	dispose(): Promise<void>;
+}
+
+export function tempDir(prefix = 'kuvend-test-'): string {
+	return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** The real server on port 0 with a fresh SQLite file in a temporary folder, seeded with the demo network. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+	const dataDir = tempDir();
+	const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'error', ...env });
+	const app = await startApp(config);
+	return {
+		...app,
+		dataDir,
+		config,
+		async dispose() {
+			await app.stop();
+			fs.rmSync(dataDir, { recursive: true, force: true });
+		}
+	};
+}
+
+/** Signs in through the /login form action as a browser would; returns the session cookie ("name=value"). */
+export async function signIn(baseUrl: string, email: string, password = DEMO_PASSWORD): Promise<string> {
+	const res = await fetch(`${baseUrl}/login`, {
+		method: 'POST',
+		redirect: 'manual',
+		headers: { accept: 'text/html', origin: baseUrl, 'content-type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({ email, password })
+	});
+	if (res.status !== 303) throw new Error(`sign-in as ${email} failed with ${res.status}`);
+	const cookie = res.headers.getSetCookie().find((c) => c.startsWith('kuvend_session='));
+	if (!cookie) throw new Error('no session cookie');
+	return cookie.split(';')[0];
+}
+
+/** A socket.io-client connected (or refused) the way a browser tab would connect. */
+export function connectSocket(baseUrl: string, headers: Record<string, string>): Socket {
+	return io(baseUrl, { path: '/socket.io/', transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: headers });
+}
+
+/** Resolves with 'connected' or the connect_error message. */
+export function connection(socket: Socket): Promise<string> {
+	return new Promise((resolve) => {
+		socket.once('connect', () => resolve('connected'));
+		socket.once('connect_error', (e) => resolve(e.message));
+	});
+}

@@ -1,0 +1,78 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { io } from 'socket.io-client';
+import { signIn, tempDir } from './helpers/app.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+	for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** Runs the real entry point as `npm start` does after its build step. */
+function run(env: Record<string, string>): { child: ChildProcess; output: () => string; url: Promise<string>; exit: Promise<number | null> } {
+	const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+		env: { PATH: process.env.PATH, HOST: '127.0.0.1', LOG_LEVEL: 'error', ...env },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let out = '';
+	child.stdout!.on('data', (d) => (out += d));
+	child.stderr!.on('data', (d) => (out += d));
+	const url = new Promise<string>((resolve, reject) => {
+		child.stdout!.on('data', () => {
+			const match = /Listening on (http:\/\/\S+)/.exec(out);
+			if (match) resolve(match[1]);
+		});
+		child.once('exit', () => reject(new Error(`server exited early:\n${out}`)));
+	});
+	const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+	return { child, output: () => out, url, exit };
+}
+
+describe('the server process', () => {
+	it('starts on a new data folder with the demo network, prints the URL and the demo sign-in', async () => {
+		const dir = tempDir();
+		dirs.push(dir);
+		const server = run({ PORT: '0', DATA_DIR: dir });
+		const url = await server.url;
+		expect(server.output()).toContain('Kuvend is running at');
+		expect(server.output()).toContain('coordinator@demo.test / demo-kuvend');
+		expect((await fetch(`${url}/healthz`)).status).toBe(200);
+
+		// SIGTERM: open sockets are closed, the database is checkpointed and closed, and the process exits 0.
+		const cookie = await signIn(url, 'member1@demo.test');
+		const socket = io(url, { path: '/socket.io/', transports: ['websocket'], extraHeaders: { cookie }, reconnection: false });
+		await new Promise<void>((r) => socket.once('connect', () => r()));
+		const dropped = new Promise<void>((r) => socket.once('disconnect', () => r()));
+		server.child.kill('SIGTERM');
+		expect(await server.exit).toBe(0);
+		await dropped;
+		expect(fs.existsSync(path.join(dir, 'kuvend.db-wal')) ? fs.statSync(path.join(dir, 'kuvend.db-wal')).size : 0).toBe(0);
+		const db = new SQLite(path.join(dir, 'kuvend.db'), { readonly: true });
+		expect((db.prepare('select count(*) as n from users').get() as { n: number }).n).toBe(20);
+		expect((db.prepare('select count(*) as n from sessions').get() as { n: number }).n).toBe(1);
+		db.close();
+	});
+
+	it('starts without demo data when SEED=none', async () => {
+		const dir = tempDir();
+		dirs.push(dir);
+		const server = run({ PORT: '0', DATA_DIR: dir, SEED: 'none' });
+		await server.url;
+		server.child.kill('SIGTERM');
+		expect(await server.exit).toBe(0);
+		const db = new SQLite(path.join(dir, 'kuvend.db'), { readonly: true });
+		expect((db.prepare('select count(*) as n from users').get() as { n: number }).n).toBe(0);
+		expect((db.prepare('select count(*) as n from fields_of_action').get() as { n: number }).n).toBe(17);
+		db.close();
+	});
+
+	it('stops at start-up on invalid configuration, saying what to fix', async () => {
+		const server = run({ PORT: 'eighty', DATA_DIR: tempDir() });
+		expect(await server.exit).toBe(1);
+		expect(server.output()).toMatch(/Invalid configuration:\n\s+- PORT: .*\(got "eighty"\)/);
+		await expect(server.url).rejects.toThrow();
+	});
+});
