@@ -41,6 +41,6 @@ export default defineConfig({
 		timeout: 60_000,
 		stdout: 'ignore',
 		stderr: 'pipe',
-		env: { PORT: String(PORT), ORIGIN, DATA_DIR, LOG_LEVEL: 'warn', NODE_ENV: 'production' }
+		env: { PORT: String(PORT), ORIGIN, DATA_DIR, LOG_LEVEL: 'warn', NODE_ENV: 'production', RATE_LIMITS: 'relaxed', SMTP_URL: process.env.E2E_SMTP_URL ?? '' }
 	}
 });

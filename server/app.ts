@@ -61,6 +61,7 @@ export async function startApp(config: Config, options: { sveltekit?: RequestHan
 	const address = httpServer.address();
 	const port = typeof address === 'object' && address ? address.port : config.port;
 	const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+	ctx.setListeningUrl(`http://${host}:${port}`);
 
 	let stopping: Promise<void> | undefined;
 	const stop = () =>

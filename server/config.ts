@@ -26,6 +26,12 @@ export interface Config {
 	readonly sessionAbsoluteMs: number;
 	/** Log level for the server log. */
 	readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+	/** SMTP server for outgoing mail (smtp:// or smtps:// URL); null keeps mail in the outbox for coordinators. */
+	readonly smtpUrl: string | null;
+	/** The From address of outgoing mail. */
+	readonly mailFrom: string;
+	/** `standard` limits for people; `relaxed` (100x) for automated test runs that sign in often. */
+	readonly rateLimits: 'standard' | 'relaxed';
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -44,7 +50,10 @@ const schema = z
 		SEED: z.enum(['demo', 'none']).default('demo'),
 		SESSION_IDLE_DAYS: z.coerce.number().positive().max(365).default(14),
 		SESSION_ABSOLUTE_DAYS: z.coerce.number().positive().max(365).default(60),
-		LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info')
+		LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+		SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+		MAIL_FROM: z.string().min(3).default('Kuvend <no-reply@kuvend.localhost>'),
+		RATE_LIMITS: z.enum(['standard', 'relaxed']).default('standard')
 	})
 	.refine((e) => e.SESSION_ABSOLUTE_DAYS >= e.SESSION_IDLE_DAYS, {
 		path: ['SESSION_ABSOLUTE_DAYS'],
@@ -87,6 +96,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
 		seed: e.SEED,
 		sessionIdleMs: e.SESSION_IDLE_DAYS * DAY,
 		sessionAbsoluteMs: e.SESSION_ABSOLUTE_DAYS * DAY,
-		logLevel: e.LOG_LEVEL
+		logLevel: e.LOG_LEVEL,
+		smtpUrl: e.SMTP_URL ?? null,
+		mailFrom: e.MAIL_FROM,
+		rateLimits: e.RATE_LIMITS
 	});
 }

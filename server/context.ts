@@ -9,12 +9,25 @@ import { AuthService } from './services/auth.service.js';
 import { DocumentAccessService } from './services/document-access.service.js';
 import { NetworkService } from './services/network.service.js';
 import { PreferencesService } from './services/preferences.service.js';
+import { MembershipService } from './services/membership.service.js';
+import { AccountService } from './services/account.service.js';
+import { CoordinationService } from './services/coordination.service.js';
+import { GroupsService } from './services/groups.service.js';
+import { OrganisationsService } from './services/organisations.service.js';
+import { MailService } from './services/mail.service.js';
+import { RateLimits } from './services/rate-limits.js';
+import { Mailer } from './mail/mailer.js';
 
 export interface Services {
 	auth: AuthService;
 	preferences: PreferencesService;
 	network: NetworkService;
 	documents: DocumentAccessService;
+	membership: MembershipService;
+	account: AccountService;
+	coordination: CoordinationService;
+	groups: GroupsService;
+	organisations: OrganisationsService;
 }
 
 /** Everything one Kuvend process shares: created once, handed to SvelteKit through the bridge. */
@@ -28,6 +41,10 @@ export interface AppContext {
 	services: Services;
 	/** Whether this start created the database (and seeded it). */
 	created: boolean;
+	mailer: Mailer;
+	/** The origin for links in mail: ORIGIN, or where the server listens when ORIGIN is unset (tests). */
+	publicOrigin(): string;
+	setListeningUrl(url: string): void;
 	close(): Promise<void>;
 }
 
@@ -43,12 +60,25 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		}
 		const bus = new EventBus((event, error) => logger.error('event listener failed', { event, error }));
 		const policy = { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs };
+		let listeningUrl = 'http://localhost';
+		const publicOrigin = () => config.origin ?? listeningUrl;
+		const limits = new RateLimits(config.rateLimits);
+		const mail = new MailService();
 		const services: Services = {
-			auth: new AuthService(db, bus, policy),
+			auth: new AuthService(db, bus, policy, limits),
 			preferences: new PreferencesService(db, bus),
 			network: new NetworkService(db),
-			documents: new DocumentAccessService()
+			documents: new DocumentAccessService(),
+			membership: new MembershipService(db, bus, mail, limits, publicOrigin),
+			account: new AccountService(db, bus, mail, limits, publicOrigin),
+			coordination: new CoordinationService(db, bus),
+			groups: new GroupsService(db),
+			organisations: new OrganisationsService(db)
 		};
+		const mailer = new Mailer(db, logger, { smtpUrl: config.smtpUrl, from: config.mailFrom, logBodies: config.env !== 'production' });
+		bus.on('mail.queued', () => void mailer.flush().catch((error) => logger.error('mail delivery failed', { error })));
+		// Mail left from before a restart goes out now.
+		void mailer.flush().catch((error) => logger.error('mail delivery failed', { error }));
 		let closed = false;
 		return {
 			config,
@@ -58,9 +88,16 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			logger,
 			services,
 			created,
+			mailer,
+			publicOrigin,
+			setListeningUrl(url: string) {
+				listeningUrl = url;
+			},
 			async close() {
 				if (closed) return;
 				closed = true;
+				limits.close();
+				await mailer.close();
 				// Fold the WAL into the main file so a copied database is complete on its own.
 				raw.pragma('wal_checkpoint(TRUNCATE)');
 				await db.destroy();

@@ -14,7 +14,12 @@ export interface UsersTable {
 	bio: string | null;
 	created_at: number;
 	updated_at: number;
+	show_email: Generated<number>;
+	notify_in_app: Generated<number>;
+	notify_email: Generated<NotifyEmail>;
 }
+
+export type NotifyEmail = 'now' | 'digest' | 'off';
 
 export interface SessionsTable {
 	/** SHA-256 (hex) of the session token; the token itself is never stored. */
@@ -88,6 +93,51 @@ export interface AuditLogTable {
 	created_at: number;
 }
 
+export interface JoinRequestsTable {
+	id: Generated<number>;
+	user_id: number;
+	kind: 'individual' | 'organisation';
+	organisation_name: string | null;
+	organisation_website: string | null;
+	city: string;
+	/** JSON array of field-of-action slugs. */
+	fields: string;
+	motivation: string;
+	status: Generated<'pending' | 'approved' | 'rejected'>;
+	reason: string | null;
+	reviewed_by: number | null;
+	reviewed_at: number | null;
+	organisation_id: number | null;
+	created_at: number;
+}
+
+export interface GroupJoinRequestsTable {
+	group_id: number;
+	user_id: number;
+	created_at: number;
+}
+
+export interface PasswordResetsTable {
+	/** SHA-256 (hex) of the emailed token. */
+	id: string;
+	user_id: number;
+	created_at: number;
+	expires_at: number;
+	used_at: number | null;
+}
+
+export interface OutboxTable {
+	id: Generated<number>;
+	to_address: string;
+	locale: string;
+	subject: string;
+	body: string;
+	created_at: number;
+	sent_at: number | null;
+	attempts: Generated<number>;
+	last_error: string | null;
+}
+
 export interface Database {
 	users: UsersTable;
 	sessions: SessionsTable;
@@ -99,6 +149,10 @@ export interface Database {
 	groups: GroupsTable;
 	group_members: GroupMembersTable;
 	audit_log: AuditLogTable;
+	join_requests: JoinRequestsTable;
+	group_join_requests: GroupJoinRequestsTable;
+	password_resets: PasswordResetsTable;
+	outbox: OutboxTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -108,3 +162,5 @@ export type SessionRow = Selectable<SessionsTable>;
 export type NewSession = Insertable<SessionsTable>;
 export type GroupRow = Selectable<GroupsTable>;
 export type OrganisationRow = Selectable<OrganisationsTable>;
+export type JoinRequestRow = Selectable<JoinRequestsTable>;
+export type OutboxRow = Selectable<OutboxTable>;

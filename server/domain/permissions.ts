@@ -10,13 +10,13 @@ export interface Actor {
 const RANK: Record<Role, number> = { member: 1, moderator: 2, coordinator: 3 };
 
 /** An active member: signed in, approved and not suspended. */
-export function isActiveMember(actor: Actor | null): actor is Actor {
+export function isActiveMember(actor: Actor | null): boolean {
 	return actor !== null && actor.status === 'active';
 }
 
 /** Active and holding at least `role`. */
-export function hasRole(actor: Actor | null, role: Role): actor is Actor {
-	return isActiveMember(actor) && RANK[actor.role] >= RANK[role];
+export function hasRole(actor: Actor | null, role: Role): boolean {
+	return actor !== null && isActiveMember(actor) && RANK[actor.role] >= RANK[role];
 }
 
 /** Everything an account may do at all: suspended and deleted accounts may not even hold a session. */

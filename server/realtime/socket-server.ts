@@ -53,6 +53,10 @@ export function attachSocketServer(httpServer: HttpServer, ctx: AppContext): Kuv
 			io.in(rooms.session(id)).disconnectSockets();
 		}
 	});
+	// A changed role or suspension takes effect at once: the member's sockets reconnect and re-authenticate.
+	ctx.bus.on('user.access_changed', ({ userId }) => {
+		io.in(rooms.user(userId)).disconnectSockets(true);
+	});
 	ctx.bus.on('user.preferences_changed', ({ userId, locale }) => {
 		io.to(rooms.user(userId)).emit('me:locale', { locale });
 	});

@@ -16,6 +16,7 @@ import type { EventBus } from '../events/bus.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import type { Viewer } from '../../src/lib/shared/types.js';
 import { decoyHash, verifyPassword } from './passwords.js';
+import type { RateLimits } from './rate-limits.js';
 
 /** The signed-in person for one request or socket. */
 export interface Authenticated {
@@ -55,6 +56,7 @@ const toViewer = (u: UserRow): Viewer => ({
 	displayName: u.display_name,
 	email: u.email,
 	role: u.role,
+	status: u.status,
 	locale: u.locale
 });
 
@@ -63,19 +65,28 @@ export class AuthService {
 		private readonly db: Db,
 		private readonly bus: EventBus,
 		private readonly policy: SessionPolicy,
+		private readonly limits: RateLimits,
 		private readonly clock: () => number = Date.now
 	) {}
 
+	/**
+	 * Failed attempts are limited per IP address and per account (whichever runs out first), so neither one
+	 * address nor a botnet can guess a member's password; a success clears the account's count.
+	 */
 	async signIn(input: SignInInput): Promise<Authenticated & { token: string }> {
 		const email = input.email.trim().toLowerCase();
 		if (!email || !input.password) {
 			throw new DomainError('invalid_credentials', 'email and password are required');
 		}
+		const ip = input.ip ?? 'unknown';
+		this.limits.check(['signInFailuresPerIp', ip], ['signInFailuresPerAccount', email]);
 		const user = await findUserByEmail(this.db, email);
 		const ok = await verifyPassword(user?.password_hash ?? (await decoyHash()), input.password);
 		if (!user || !user.password_hash || !ok || !maySignIn(user.status)) {
+			this.limits.hit(['signInFailuresPerIp', ip], ['signInFailuresPerAccount', email]);
 			throw new DomainError('invalid_credentials', 'wrong email or password');
 		}
+		this.limits.reset('signInFailuresPerAccount', email);
 		const token = randomBytes(32).toString('base64url');
 		const id = sessionIdOf(token);
 		const times = newSessionTimes(this.clock(), this.policy);

@@ -1,9 +1,18 @@
 import type { Db } from '../db/client.js';
 import { countNetwork, listFieldSlugs, listGroupsWithCounts } from '../db/repositories/network.repository.js';
-import { listActiveMembers } from '../db/repositories/user.repository.js';
-import { isActiveMember } from '../domain/permissions.js';
+import {
+	findUserById,
+	groupsOfUser,
+	listActiveMembers,
+	memberCities,
+	organisationsOfUser,
+	userFieldSlugs,
+	type DirectoryFilter
+} from '../db/repositories/user.repository.js';
+import { listOrganisations } from '../db/repositories/organisation.repository.js';
+import { hasRole, isActiveMember } from '../domain/permissions.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
-import type { GroupKind, Role } from '../../src/lib/shared/types.js';
+import type { GroupKind, Role, UserStatus } from '../../src/lib/shared/types.js';
 import type { Authenticated } from './auth.service.js';
 
 export interface GroupSummary {
@@ -54,10 +63,12 @@ export class NetworkService {
 	}
 
 	/** The member directory is for members only. */
-	async directory(auth: Authenticated | null): Promise<DirectoryEntry[]> {
-		if (!auth) throw new DomainError('unauthenticated');
-		if (!isActiveMember(auth.actor)) throw new DomainError('forbidden');
-		const rows = await listActiveMembers(this.db);
+	async directory(auth: Authenticated | null, filter: DirectoryFilter = {}): Promise<DirectoryEntry[]> {
+		this.#requireMember(auth);
+		const clean = Object.fromEntries(
+			Object.entries(filter).map(([k, v]) => [k, typeof v === 'string' ? v.trim().slice(0, 100) : undefined]).filter(([, v]) => v)
+		) as DirectoryFilter;
+		const rows = await listActiveMembers(this.db, clean);
 		return rows.map((r) => ({
 			id: r.id,
 			displayName: r.display_name,
@@ -66,4 +77,66 @@ export class NetworkService {
 			organisations: r.organisations ? r.organisations.split('\u001f') : []
 		}));
 	}
+
+	/** The choices offered by the directory's filters. */
+	async directoryFilters(auth: Authenticated | null) {
+		this.#requireMember(auth);
+		const [fields, cities, groups, organisations] = await Promise.all([
+			listFieldSlugs(this.db),
+			memberCities(this.db),
+			listGroupsWithCounts(this.db),
+			listOrganisations(this.db)
+		]);
+		return {
+			fields: fields.map((f) => f.slug),
+			cities,
+			groups: groups.map((g) => ({ slug: g.slug, name: g.name })),
+			organisations: organisations.map((o) => ({ slug: o.slug, name: o.name }))
+		};
+	}
+
+	/** A member's profile as other members see it: the email only when the member chose to show it. */
+	async profile(auth: Authenticated | null, userId: number): Promise<MemberProfile> {
+		this.#requireMember(auth);
+		const user = await findUserById(this.db, userId);
+		if (!user || (user.status !== 'active' && !hasRole(auth!.actor, 'coordinator'))) throw new DomainError('not_found');
+		if (user.status === 'deleted' || user.status === 'applicant') throw new DomainError('not_found');
+		const [fields, organisations, groups] = await Promise.all([
+			userFieldSlugs(this.db, user.id),
+			organisationsOfUser(this.db, user.id),
+			groupsOfUser(this.db, user.id)
+		]);
+		return {
+			id: user.id,
+			displayName: user.display_name,
+			city: user.city,
+			bio: user.bio,
+			role: user.role,
+			status: user.status,
+			email: user.show_email === 1 || user.id === auth!.actor.id ? user.email : null,
+			fields: fields.map((f) => f.slug),
+			organisations: organisations.map((o) => ({ slug: o.slug, name: o.name })),
+			groups: groups.map((g) => ({ slug: g.slug, name: g.name, facilitator: g.role === 'facilitator' })),
+			memberSince: user.created_at
+		};
+	}
+
+	#requireMember(auth: Authenticated | null): void {
+		if (!auth) throw new DomainError('unauthenticated');
+		if (!isActiveMember(auth.actor)) throw new DomainError('forbidden');
+	}
+}
+
+export interface MemberProfile {
+	id: number;
+	displayName: string;
+	city: string | null;
+	bio: string | null;
+	role: Role;
+	status: UserStatus;
+	email: string | null;
+	fields: string[];
+	organisations: { slug: string; name: string }[];
+	groups: { slug: string; name: string; facilitator: boolean }[];
+	memberSince: number;
 }

@@ -64,7 +64,7 @@ test('the members area is keyboard usable and accessible', async ({ page }) => {
 	await expect(page.getByText('Nikos Papadopoulos')).toBeVisible();
 	await screenshot(page, 'members-desktop');
 	await expectAccessible(page);
-	for (const path of ['/forum', '/drafts', '/meetings', '/decisions', '/settings']) {
+	for (const path of ['/forum', '/drafts', '/meetings', '/decisions', '/settings', '/settings/security', '/settings/notifications', '/settings/data', '/coordination', '/coordination/outbox', '/coordination/audit', '/organisations', '/groups', '/groups/meta-klasteri']) {
 		await page.goto(path);
 		await expectAccessible(page);
 	}
@@ -81,7 +81,7 @@ test('signing out everywhere ends the session in every open tab', async ({ brows
 	await signIn(tab2, 'member3@demo.test');
 	await tab2.goto('/members');
 
-	await tab1.goto('/settings');
+	await tab1.goto('/settings/security');
 	await tab1.getByRole('button', { name: 'Dil kudo' }).click();
 	await expect(tab1.getByRole('dialog')).toBeVisible();
 	await screenshot(tab1, 'settings-confirm-desktop');

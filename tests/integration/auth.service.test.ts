@@ -6,6 +6,7 @@ import { migrateToLatest } from '../../server/db/migrate.js';
 import { DEMO_PASSWORD, seedDemoNetwork } from '../../server/db/seed/demo.js';
 import { EventBus, type DomainEvents } from '../../server/events/bus.js';
 import { AuthService, sessionIdOf } from '../../server/services/auth.service.js';
+import { RateLimits } from '../../server/services/rate-limits.js';
 import { tempDir } from './helpers/app.js';
 
 const DAY = 86_400_000;
@@ -24,15 +25,17 @@ beforeAll(async () => {
 		throw e;
 	});
 	bus.on('session.revoked', (e) => revoked.push(e));
-	auth = new AuthService(db, bus, { idleMs: 2 * DAY, absoluteMs: 5 * DAY }, () => now);
+	auth = new AuthService(db, bus, { idleMs: 2 * DAY, absoluteMs: 5 * DAY }, new RateLimits('standard', () => now), () => now);
 });
 afterAll(async () => {
 	await db.destroy();
 	fs.rmSync(dir, { recursive: true, force: true });
 });
 
+let ipCounter = 0;
+/** Each call comes from its own address, so only the tests about limits meet them. */
 const signIn = (email = 'member1@demo.test', previousToken?: string) =>
-	auth.signIn({ email, password: DEMO_PASSWORD, userAgent: 'test', ip: '127.0.0.1', previousToken });
+	auth.signIn({ email, password: DEMO_PASSWORD, userAgent: 'test', ip: `10.0.0.${++ipCounter}`, previousToken });
 
 describe('sign-in and sessions', () => {
 	it('stores Argon2id password hashes', async () => {
@@ -104,6 +107,34 @@ describe('sign-in and sessions', () => {
 		await expect(auth.revokeSession(mine, sessionIdOf(theirs.token))).rejects.toMatchObject({ code: 'not_found' });
 		expect(await auth.authenticate(theirs.token)).not.toBeNull();
 		await expect(auth.listSessions(null)).rejects.toMatchObject({ code: 'unauthenticated' });
+	});
+
+	// Shown to fail without the guard: with the limits.check()/hit() calls removed from signIn, the 7th attempt
+	// with the right password succeeds and the expectations below break.
+	it('limits failed sign-ins per account and per address', async () => {
+		const start = now;
+		for (let i = 0; i < 6; i++) {
+			await expect(auth.signIn({ email: 'sokol.marku@demo.test', password: 'guess ' + i, ip: `192.0.2.${i}` })).rejects.toMatchObject({
+				code: 'invalid_credentials'
+			});
+		}
+		await expect(auth.signIn({ email: 'sokol.marku@demo.test', password: DEMO_PASSWORD, ip: '192.0.2.99' })).rejects.toMatchObject({
+			code: 'rate_limited',
+			fields: { retryAfter: '900' }
+		});
+		// Another member is not locked out by it.
+		await expect(auth.signIn({ email: 'ermal.leka@demo.test', password: DEMO_PASSWORD, ip: '192.0.2.99' })).resolves.toBeTruthy();
+
+		// One address guessing across many accounts.
+		for (let i = 0; i < 20; i++) {
+			await auth.signIn({ email: `nobody${i}@demo.test`, password: 'x', ip: '198.51.100.7' }).catch(() => undefined);
+		}
+		await expect(auth.signIn({ email: 'ermal.leka@demo.test', password: DEMO_PASSWORD, ip: '198.51.100.7' })).rejects.toMatchObject({
+			code: 'rate_limited'
+		});
+		now = start + 15 * 60_000 + 1;
+		await expect(auth.signIn({ email: 'sokol.marku@demo.test', password: DEMO_PASSWORD, ip: '192.0.2.99' })).resolves.toBeTruthy();
+		now = start;
 	});
 
 	it('refuses suspended accounts, and ends their existing sessions at the next request', async () => {

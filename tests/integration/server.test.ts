@@ -155,7 +155,7 @@ describe('Socket.IO', () => {
 		expect((await post('/language', { locale: 'el', redirectTo: '/' })).status).toBe(303);
 		expect(await heard).toEqual({ locale: 'el' });
 
-		expect((await post('/settings?/signOutOthers', {})).status).toBe(200);
+		expect((await post('/settings/security?/signOutOthers', {})).status).toBe(200);
 		expect(await ended).toEqual({ reason: 'signed_out_everywhere' });
 		expect(await disconnected).toBe('io server disconnect');
 	});

@@ -24,6 +24,64 @@ export async function updateUser(db: Conn, id: number, patch: UserUpdate): Promi
 	await db.updateTable('users').set(patch).where('id', '=', id).execute();
 }
 
+export async function emailTaken(db: Conn, email: string): Promise<boolean> {
+	return !!(await db.selectFrom('users').select('id').where('email', '=', email.trim().toLowerCase()).executeTakeFirst());
+}
+
+export async function fieldIdsBySlug(db: Conn, slugs: string[]): Promise<number[]> {
+	if (!slugs.length) return [];
+	return (await db.selectFrom('fields_of_action').select('id').where('slug', 'in', slugs).execute()).map((r) => r.id);
+}
+
+export async function setUserFields(db: Conn, userId: number, fieldIds: number[]): Promise<void> {
+	await db.deleteFrom('user_fields').where('user_id', '=', userId).execute();
+	if (fieldIds.length) await db.insertInto('user_fields').values(fieldIds.map((field_id) => ({ user_id: userId, field_id }))).execute();
+}
+
+export function userFieldSlugs(db: Conn, userId: number): Promise<{ slug: string }[]> {
+	return db
+		.selectFrom('user_fields')
+		.innerJoin('fields_of_action as f', 'f.id', 'user_fields.field_id')
+		.select('f.slug')
+		.where('user_id', '=', userId)
+		.orderBy('f.position')
+		.execute();
+}
+
+export function organisationsOfUser(db: Conn, userId: number) {
+	return db
+		.selectFrom('organisation_representatives as r')
+		.innerJoin('organisations as o', 'o.id', 'r.organisation_id')
+		.select(['o.id', 'o.slug', 'o.name'])
+		.where('r.user_id', '=', userId)
+		.orderBy('o.name')
+		.execute();
+}
+
+export function groupsOfUser(db: Conn, userId: number) {
+	return db
+		.selectFrom('group_members as gm')
+		.innerJoin('groups as g', 'g.id', 'gm.group_id')
+		.select(['g.id', 'g.slug', 'g.name', 'g.kind', 'gm.role', 'gm.joined_at'])
+		.where('gm.user_id', '=', userId)
+		.orderBy('g.name')
+		.execute();
+}
+
+export interface DirectoryFilter {
+	q?: string;
+	field?: string;
+	city?: string;
+	group?: string;
+	organisation?: string;
+}
+
+/** Distinct cities of active members, for the directory filter. */
+export async function memberCities(db: Conn): Promise<string[]> {
+	const rows = await db.selectFrom('users').select('city').distinct().where('status', '=', 'active').where('city', 'is not', null).orderBy('city').execute();
+	return rows.map((r) => r.city!).filter(Boolean);
+}
+
 export interface DirectoryRow {
 	id: number;
 	display_name: string;
@@ -32,9 +90,9 @@ export interface DirectoryRow {
 	organisations: string | null;
 }
 
-/** Active members with their organisations' names joined by a unit separator, ordered by name. */
-export function listActiveMembers(db: Conn): Promise<DirectoryRow[]> {
-	return db
+/** Active members matching the filter, with their organisations' names joined by a unit separator. */
+export function listActiveMembers(db: Conn, filter: DirectoryFilter = {}): Promise<DirectoryRow[]> {
+	let q = db
 		.selectFrom('users')
 		.leftJoin('organisation_representatives as r', 'r.user_id', 'users.id')
 		.leftJoin('organisations as o', 'o.id', 'r.organisation_id')
@@ -45,8 +103,56 @@ export function listActiveMembers(db: Conn): Promise<DirectoryRow[]> {
 			'users.role',
 			eb.fn<string | null>('group_concat', ['o.name', eb.val('\u001f')]).as('organisations')
 		])
-		.where('users.status', '=', 'active')
-		.groupBy('users.id')
-		.orderBy('users.display_name')
-		.execute();
+		.where('users.status', '=', 'active');
+	if (filter.q) {
+		// instr() rather than LIKE: what the person typed is matched literally, wildcards included.
+		const needle = filter.q.toLowerCase();
+		q = q.where((eb) =>
+			eb.or([
+				eb(eb.fn('instr', [eb.fn('lower', ['users.display_name']), eb.val(needle)]), '>', 0),
+				eb(eb.fn('instr', [eb.fn('lower', ['o.name']), eb.val(needle)]), '>', 0)
+			])
+		);
+	}
+	if (filter.city) q = q.where('users.city', '=', filter.city);
+	if (filter.field) {
+		const field = filter.field;
+		q = q.where((eb) =>
+			eb.exists(
+				eb
+					.selectFrom('user_fields as uf')
+					.innerJoin('fields_of_action as f', 'f.id', 'uf.field_id')
+					.whereRef('uf.user_id', '=', 'users.id')
+					.where('f.slug', '=', field)
+					.select('uf.user_id')
+			)
+		);
+	}
+	if (filter.group) {
+		const group = filter.group;
+		q = q.where((eb) =>
+			eb.exists(
+				eb
+					.selectFrom('group_members as gm')
+					.innerJoin('groups as g', 'g.id', 'gm.group_id')
+					.whereRef('gm.user_id', '=', 'users.id')
+					.where('g.slug', '=', group)
+					.select('gm.user_id')
+			)
+		);
+	}
+	if (filter.organisation) {
+		const org = filter.organisation;
+		q = q.where((eb) =>
+			eb.exists(
+				eb
+					.selectFrom('organisation_representatives as r2')
+					.innerJoin('organisations as o2', 'o2.id', 'r2.organisation_id')
+					.whereRef('r2.user_id', '=', 'users.id')
+					.where('o2.slug', '=', org)
+					.select('r2.user_id')
+			)
+		);
+	}
+	return q.groupBy('users.id').orderBy('users.display_name').limit(500).execute();
 }

@@ -39,3 +39,17 @@ export const roleName = (role: Role) => ROLE[role]();
 /** Each language named in itself (the same in every catalogue), so anyone can find their own. */
 const LANGUAGE: Record<Locale, () => string> = { sq: m.language_name_sq, en: m.language_name_en, el: m.language_name_el };
 export const languageName = (locale: Locale) => LANGUAGE[locale]();
+
+const AUDIT: Record<string, () => string> = {
+	'join.approved': m.audit_join_approved,
+	'join.rejected': m.audit_join_rejected,
+	'role.changed': m.audit_role_changed,
+	'account.suspended': m.audit_account_suspended,
+	'account.reinstated': m.audit_account_reinstated,
+	'account.deleted': m.audit_account_deleted,
+	'group.request_approved': m.audit_group_request_approved,
+	'group.request_declined': m.audit_group_request_declined,
+	'organisation.representative_added': m.audit_organisation_representative_added,
+	'organisation.representative_removed': m.audit_organisation_representative_removed
+};
+export const auditActionName = (action: string) => (AUDIT[action] ?? (() => action))();

@@ -2,21 +2,28 @@ import { fail } from '@sveltejs/kit';
 import { ERROR_CODES, isDomainError, type ErrorCode } from '$lib/shared/errors';
 
 /** What a failed form action returns: a code the page turns into a message, and what the user typed. */
-export interface FormProblem<V extends Record<string, string> = Record<string, string>> {
+export interface FormProblem<V extends object = Record<string, string>> {
 	code: ErrorCode;
 	fields: Record<string, string>;
 	values: V;
+	/** Which form on the page failed, when a page has several. */
+	form?: string;
 }
 
 /** Maps a service's DomainError to `fail(status, ...)`, keeping the user's input; rethrows anything else. */
-export function failFrom<V extends Record<string, string>>(error: unknown, values: V) {
+export function failFrom<V extends object>(error: unknown, values: V, form?: string) {
 	if (!isDomainError(error)) throw error;
-	return fail(ERROR_CODES[error.code], { code: error.code, fields: error.fields, values } satisfies FormProblem<V>);
+	return fail(ERROR_CODES[error.code], { code: error.code, fields: error.fields, values, form } satisfies FormProblem<V>);
 }
 
 /** Reads string fields from form data; files and missing fields become ''. */
 export function formValues<K extends string>(data: FormData, keys: readonly K[]): Record<K, string> {
 	return Object.fromEntries(keys.map((k) => [k, typeof data.get(k) === 'string' ? (data.get(k) as string) : ''])) as Record<K, string>;
+}
+
+/** All string values of a repeated field (checkboxes). */
+export function formList(data: FormData, key: string): string[] {
+	return data.getAll(key).filter((v): v is string => typeof v === 'string');
 }
 
 /** Only same-site paths may be redirect targets (no open redirects). */

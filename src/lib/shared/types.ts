@@ -26,5 +26,6 @@ export interface Viewer {
 	displayName: string;
 	email: string;
 	role: Role;
+	status: UserStatus;
 	locale: Locale;
 }

@@ -6,8 +6,8 @@ import { LOCALE_COOKIE, SESSION_COOKIE } from '$lib/shared/session';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
-	if (locals.auth) redirect(303, safeRedirectTarget(url.searchParams.get('redirectTo'), '/forum'));
-	return { ended: url.searchParams.has('ended'), redirectTo: url.searchParams.get('redirectTo') ?? '' };
+	if (locals.auth) redirect(303, locals.auth.actor.status === 'applicant' ? '/application' : safeRedirectTarget(url.searchParams.get('redirectTo'), '/forum'));
+	return { ended: url.searchParams.has('ended'), reset: url.searchParams.has('reset'), redirectTo: url.searchParams.get('redirectTo') ?? '' };
 };
 
 export const actions: Actions = {
@@ -28,6 +28,6 @@ export const actions: Actions = {
 		}
 		setSessionCookie(cookies, url, signedIn.token, signedIn.expiresAt);
 		cookies.set(LOCALE_COOKIE, signedIn.viewer.locale, { path: '/', httpOnly: false, sameSite: 'lax', maxAge: 34560000 });
-		redirect(303, safeRedirectTarget(values.redirectTo, '/forum'));
+		redirect(303, signedIn.actor.status === 'applicant' ? '/application' : safeRedirectTarget(values.redirectTo, '/forum'));
 	}
 };

@@ -20,7 +20,7 @@ export function tempDir(prefix = 'kuvend-test-'): string {
 /** The real server on port 0 with a fresh SQLite file in a temporary folder, seeded with the demo network. */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
 	const dataDir = tempDir();
-	const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'error', ...env });
+	const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'error', RATE_LIMITS: 'relaxed', ...env });
 	const app = await startApp(config);
 	return {
 		...app,

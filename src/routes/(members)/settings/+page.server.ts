@@ -1,30 +1,24 @@
-import { redirect } from '@sveltejs/kit';
 import { appContext } from '$lib/server/context';
-import { failFrom, formValues } from '$lib/server/forms';
-import { clearSessionCookie } from '$lib/server/session-cookie';
+import { guarded } from '$lib/server/guard';
+import { failFrom, formList, formValues } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals }) => ({
-	sessions: await appContext().services.auth.listSessions(locals.auth)
-});
+export const load: PageServerLoad = async ({ locals }) => {
+	const { account, network } = appContext().services;
+	const [settings, overview] = await guarded(Promise.all([account.settings(locals.auth), network.publicOverview()]));
+	return { settings, fields: overview.fields };
+};
 
 export const actions: Actions = {
-	revoke: async ({ request, locals }) => {
-		const { sessionId } = formValues(await request.formData(), ['sessionId']);
+	default: async ({ request, locals }) => {
+		const data = await request.formData();
+		const values = formValues(data, ['displayName', 'city', 'bio']);
+		const input = { ...values, fields: formList(data, 'fields'), showEmail: data.get('showEmail') === 'on' };
 		try {
-			await appContext().services.auth.revokeSession(locals.auth, sessionId);
+			await appContext().services.account.updateProfile(locals.auth, input);
 		} catch (error) {
-			return failFrom(error, {});
+			return failFrom(error, input);
 		}
-		return { revoked: 1 };
-	},
-	signOutOthers: async ({ locals }) => {
-		const revoked = await appContext().services.auth.signOutEverywhere(locals.auth, { keepCurrent: true });
-		return { revoked };
-	},
-	signOutEverywhere: async ({ locals, cookies, url }) => {
-		await appContext().services.auth.signOutEverywhere(locals.auth);
-		clearSessionCookie(cookies, url);
-		redirect(303, '/login?ended=1');
+		return { saved: true };
 	}
 };

@@ -1,0 +1,37 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, OutboxRow } from '../database.js';
+
+type Conn = Kysely<Database> | Transaction<Database>;
+
+export async function insertMail(db: Conn, mail: { to_address: string; locale: string; subject: string; body: string; created_at: number }): Promise<number> {
+	const row = await db.insertInto('outbox').values(mail).returning('id').executeTakeFirstOrThrow();
+	return row.id;
+}
+
+export function pendingMail(db: Conn, maxAttempts: number, limit = 50): Promise<OutboxRow[]> {
+	return db
+		.selectFrom('outbox')
+		.selectAll()
+		.where('sent_at', 'is', null)
+		.where('attempts', '<', maxAttempts)
+		.orderBy('id')
+		.limit(limit)
+		.execute();
+}
+
+export async function markSent(db: Conn, id: number, now: number): Promise<void> {
+	await db.updateTable('outbox').set((eb) => ({ sent_at: now, attempts: eb('attempts', '+', 1), last_error: null })).where('id', '=', id).execute();
+}
+
+export async function markFailed(db: Conn, id: number, error: string): Promise<void> {
+	await db.updateTable('outbox').set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error.slice(0, 500) })).where('id', '=', id).execute();
+}
+
+export function listOutbox(db: Conn, limit: number, offset: number): Promise<OutboxRow[]> {
+	return db.selectFrom('outbox').selectAll().orderBy('id', 'desc').limit(limit).offset(offset).execute();
+}
+
+export async function countOutbox(db: Conn): Promise<number> {
+	const row = await db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+	return Number(row.n);
+}

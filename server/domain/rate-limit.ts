@@ -1,0 +1,40 @@
+/** A sliding-window counter: at most `limit` hits per `windowMs` for one key. Pure; the clock is passed in. */
+export interface RateRule {
+	limit: number;
+	windowMs: number;
+}
+
+export class SlidingWindow {
+	readonly #hits = new Map<string, number[]>();
+
+	constructor(readonly rule: RateRule) {}
+
+	/** Milliseconds until another hit is allowed for `key`, or 0 when one is allowed now. */
+	waitFor(key: string, now: number): number {
+		const recent = this.#recent(key, now);
+		return recent.length < this.rule.limit ? 0 : recent[0] + this.rule.windowMs - now;
+	}
+
+	hit(key: string, now: number): void {
+		const recent = this.#recent(key, now);
+		recent.push(now);
+		this.#hits.set(key, recent);
+	}
+
+	reset(key: string): void {
+		this.#hits.delete(key);
+	}
+
+	/** Drops keys with no hits inside the window, so memory stays bounded by recent traffic. */
+	sweep(now: number): void {
+		for (const key of this.#hits.keys()) if (this.#recent(key, now).length === 0) this.#hits.delete(key);
+	}
+
+	#recent(key: string, now: number): number[] {
+		const hits = this.#hits.get(key) ?? [];
+		const from = now - this.rule.windowMs;
+		let i = 0;
+		while (i < hits.length && hits[i] <= from) i++;
+		return i ? hits.slice(i) : hits;
+	}
+}

@@ -1,0 +1,87 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Db } from '../db/client.js';
+import { markFailed, markSent, pendingMail } from '../db/repositories/outbox.repository.js';
+import type { Logger } from '../logger.js';
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Delivers the outbox. Mail is written to the outbox inside the transaction that causes it, so nothing is sent
+ * for work that rolled back and nothing is lost if delivery fails: without SMTP, mail stays in the outbox for
+ * coordinators to read (and is printed to the development log).
+ */
+export class Mailer {
+	readonly #transport: Transporter | null;
+	#running: Promise<void> | null = null;
+	#again = false;
+	#retry: NodeJS.Timeout | null = null;
+
+	constructor(
+		private readonly db: Db,
+		private readonly logger: Logger,
+		private readonly options: { smtpUrl: string | null; from: string; logBodies: boolean },
+		private readonly clock: () => number = Date.now
+	) {
+		this.#transport = options.smtpUrl ? nodemailer.createTransport(options.smtpUrl, { from: options.from }) : null;
+	}
+
+	get delivers(): boolean {
+		return this.#transport !== null;
+	}
+
+	/** Sends what is pending; calls made while a run is going on fold into one more run. */
+	flush(): Promise<void> {
+		if (this.#running) {
+			this.#again = true;
+			return this.#running;
+		}
+		this.#running = this.#deliver().finally(() => {
+			this.#running = null;
+			if (this.#again) {
+				this.#again = false;
+				void this.flush();
+			}
+		});
+		return this.#running;
+	}
+
+	async #deliver(): Promise<void> {
+		const pending = await pendingMail(this.db, MAX_ATTEMPTS);
+		let failed = false;
+		for (const mail of pending) {
+			if (!this.#transport) {
+				if (mail.attempts === 0) {
+					this.logger.info('mail kept in the outbox (no SMTP_URL)', {
+						id: mail.id,
+						to: mail.to_address,
+						subject: mail.subject,
+						...(this.options.logBodies ? { body: mail.body } : {})
+					});
+					await markFailed(this.db, mail.id, 'no SMTP server configured');
+				}
+				continue;
+			}
+			try {
+				await this.#transport.sendMail({ from: this.options.from, to: mail.to_address, subject: mail.subject, text: mail.body });
+				await markSent(this.db, mail.id, this.clock());
+			} catch (error) {
+				failed = true;
+				await markFailed(this.db, mail.id, error instanceof Error ? error.message : String(error));
+				this.logger.warn('mail delivery failed', { id: mail.id, error });
+			}
+		}
+		if (failed && !this.#retry) {
+			this.#retry = setTimeout(() => {
+				this.#retry = null;
+				void this.flush();
+			}, 30_000);
+			this.#retry.unref();
+		}
+	}
+
+	async close(): Promise<void> {
+		if (this.#retry) clearTimeout(this.#retry);
+		await this.#running;
+		this.#transport?.close();
+	}
+}

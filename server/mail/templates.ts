@@ -1,0 +1,41 @@
+import { m } from '../../src/lib/paraglide/messages.js';
+import type { Locale } from '../../src/lib/shared/types.js';
+
+/** Every mail Kuvend sends, with what it needs. Texts come from the recipient's language catalogue. */
+export type MailMessage =
+	| { kind: 'join_received'; name: string }
+	| { kind: 'join_approved'; name: string; url: string }
+	| { kind: 'join_rejected'; name: string; reason: string }
+	| { kind: 'password_reset'; name: string; url: string }
+	| { kind: 'password_changed'; name: string };
+
+export interface RenderedMail {
+	subject: string;
+	body: string;
+}
+
+export function renderMail(message: MailMessage, locale: Locale): RenderedMail {
+	const o = { locale };
+	const sign = `\n\n— ${m.mail_signature({}, o)}`;
+	switch (message.kind) {
+		case 'join_received':
+			return { subject: m.mail_join_received_subject({}, o), body: m.mail_join_received_body({ name: message.name }, o) + sign };
+		case 'join_approved':
+			return {
+				subject: m.mail_join_approved_subject({}, o),
+				body: m.mail_join_approved_body({ name: message.name, url: message.url }, o) + sign
+			};
+		case 'join_rejected':
+			return {
+				subject: m.mail_join_rejected_subject({}, o),
+				body: m.mail_join_rejected_body({ name: message.name, reason: message.reason }, o) + sign
+			};
+		case 'password_reset':
+			return {
+				subject: m.mail_password_reset_subject({}, o),
+				body: m.mail_password_reset_body({ name: message.name, url: message.url }, o) + sign
+			};
+		case 'password_changed':
+			return { subject: m.mail_password_changed_subject({}, o), body: m.mail_password_changed_body({ name: message.name }, o) + sign };
+	}
+}

@@ -1,0 +1,256 @@
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../db/client.js';
+import { deleteUserSessions } from '../db/repositories/session.repository.js';
+import {
+	fieldIdsBySlug,
+	findUserByEmail,
+	findUserById,
+	groupsOfUser,
+	organisationsOfUser,
+	setUserFields,
+	updateUser,
+	userFieldSlugs
+} from '../db/repositories/user.repository.js';
+import { insertAudit } from '../db/repositories/membership.repository.js';
+import { consumeReset, findReset, insertReset } from '../db/repositories/password-reset.repository.js';
+import type { NotifyEmail } from '../db/database.js';
+import { isActiveMember } from '../domain/permissions.js';
+import { checkPassword, checkText, collect, normaliseEmail } from '../domain/validation.js';
+import type { EventBus } from '../events/bus.js';
+import { DomainError } from '../../src/lib/shared/errors.js';
+import { sessionIdOf, type Authenticated } from './auth.service.js';
+import type { MailService } from './mail.service.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+import type { RateLimits } from './rate-limits.js';
+
+export const RESET_TOKEN_TTL_MS = 60 * 60 * 1000;
+
+export interface ProfileInput {
+	displayName: string;
+	city: string;
+	bio: string;
+	fields: string[];
+	showEmail: boolean;
+}
+
+export interface AccountSettings {
+	displayName: string;
+	email: string;
+	city: string;
+	bio: string;
+	fields: string[];
+	showEmail: boolean;
+	notifyInApp: boolean;
+	notifyEmail: NotifyEmail;
+}
+
+/** What a member does with their own account: profile, notifications, password, export, deletion. */
+export class AccountService {
+	constructor(
+		private readonly db: Db,
+		private readonly bus: EventBus,
+		private readonly mail: MailService,
+		private readonly limits: RateLimits,
+		private readonly origin: () => string,
+		private readonly clock: () => number = Date.now
+	) {}
+
+	async settings(auth: Authenticated | null): Promise<AccountSettings> {
+		const me = this.#self(auth);
+		const user = await findUserById(this.db, me.actor.id);
+		if (!user) throw new DomainError('not_found');
+		return {
+			displayName: user.display_name,
+			email: user.email,
+			city: user.city ?? '',
+			bio: user.bio ?? '',
+			fields: (await userFieldSlugs(this.db, user.id)).map((f) => f.slug),
+			showEmail: user.show_email === 1,
+			notifyInApp: user.notify_in_app === 1,
+			notifyEmail: user.notify_email
+		};
+	}
+
+	async updateProfile(auth: Authenticated | null, input: ProfileInput): Promise<void> {
+		const me = this.#member(auth);
+		const problems = collect({
+			displayName: checkText(input.displayName, { max: 120 }),
+			city: checkText(input.city, { required: false, max: 80 }),
+			bio: checkText(input.bio, { required: false, max: 2000 })
+		});
+		if (Object.keys(problems).length) throw new DomainError('invalid_input', 'profile has problems', problems);
+		await this.db.transaction().execute(async (trx) => {
+			await updateUser(trx, me.actor.id, {
+				display_name: input.displayName.trim(),
+				city: input.city.trim() || null,
+				bio: input.bio.trim() || null,
+				show_email: input.showEmail ? 1 : 0,
+				updated_at: this.clock()
+			});
+			await setUserFields(trx, me.actor.id, await fieldIdsBySlug(trx, input.fields));
+		});
+	}
+
+	async updateNotifications(auth: Authenticated | null, input: { inApp: boolean; email: string }): Promise<void> {
+		const me = this.#member(auth);
+		if (input.email !== 'now' && input.email !== 'digest' && input.email !== 'off') {
+			throw new DomainError('invalid_input', 'unknown email setting', { email: 'choose_one' });
+		}
+		await updateUser(this.db, me.actor.id, { notify_in_app: input.inApp ? 1 : 0, notify_email: input.email, updated_at: this.clock() });
+	}
+
+	/** Changes the password after checking the current one; every other session ends. */
+	async changePassword(auth: Authenticated | null, input: { current: string; next: string; confirm: string }): Promise<number> {
+		const me = this.#self(auth);
+		const user = await findUserById(this.db, me.actor.id);
+		if (!user?.password_hash || !(await verifyPassword(user.password_hash, input.current))) {
+			throw new DomainError('invalid_input', 'wrong password', { current: 'password_wrong' });
+		}
+		const problems = collect({
+			next: checkPassword(input.next, user.email),
+			confirm: input.next === input.confirm ? null : 'password_mismatch'
+		});
+		if (Object.keys(problems).length) throw new DomainError('invalid_input', 'password has problems', problems);
+		const hash = await hashPassword(input.next);
+		const ended = await this.db.transaction().execute(async (trx) => {
+			await updateUser(trx, user.id, { password_hash: hash, updated_at: this.clock() });
+			const ids = await deleteUserSessions(trx, user.id, me.sessionId);
+			await this.mail.queue(trx, { email: user.email, locale: user.locale }, { kind: 'password_changed', name: user.display_name });
+			return ids;
+		});
+		if (ended.length) this.bus.emit('session.revoked', { userId: user.id, sessionIds: ended, reason: 'signed_out_everywhere' });
+		this.bus.emit('mail.queued', {});
+		return ended.length;
+	}
+
+	/**
+	 * Starts a password reset. The answer is the same whether or not the email belongs to an account, so nobody can
+	 * learn who is a member; the token is single-use, valid for an hour, and only its hash is stored.
+	 */
+	async requestPasswordReset(email: string, meta: { ip: string }): Promise<void> {
+		const address = normaliseEmail(email);
+		this.limits.take(['resetPerIp', meta.ip], ['resetPerEmail', address]);
+		const user = address ? await findUserByEmail(this.db, address) : undefined;
+		if (!user || user.status === 'suspended' || user.status === 'deleted') return;
+		const token = randomBytes(32).toString('base64url');
+		const now = this.clock();
+		await this.db.transaction().execute(async (trx) => {
+			await insertReset(trx, { id: sessionIdOf(token), user_id: user.id, created_at: now, expires_at: now + RESET_TOKEN_TTL_MS });
+			await this.mail.queue(
+				trx,
+				{ email: user.email, locale: user.locale },
+				{ kind: 'password_reset', name: user.display_name, url: `${this.origin()}/forgot/${token}` }
+			);
+		});
+		this.bus.emit('mail.queued', {});
+	}
+
+	/** Whether a reset token can still be used (to show the form or an "expired" message). */
+	async resetTokenValid(token: string): Promise<boolean> {
+		const reset = token.length <= 100 ? await findReset(this.db, sessionIdOf(token)) : undefined;
+		return !!reset && reset.used_at === null && reset.expires_at > this.clock();
+	}
+
+	/** Sets a new password from a reset token; all sessions end. */
+	async resetPassword(token: string, input: { next: string; confirm: string }): Promise<void> {
+		const id = sessionIdOf(token);
+		const reset = token.length <= 100 ? await findReset(this.db, id) : undefined;
+		const now = this.clock();
+		if (!reset || reset.used_at !== null || reset.expires_at <= now) throw new DomainError('not_found', 'reset link expired');
+		const user = await findUserById(this.db, reset.user_id);
+		if (!user) throw new DomainError('not_found');
+		const problems = collect({
+			next: checkPassword(input.next, user.email),
+			confirm: input.next === input.confirm ? null : 'password_mismatch'
+		});
+		if (Object.keys(problems).length) throw new DomainError('invalid_input', 'password has problems', problems);
+		const hash = await hashPassword(input.next);
+		const ended = await this.db.transaction().execute(async (trx) => {
+			// Consumed under the write lock: of two simultaneous uses of one link, only one succeeds.
+			if (!(await consumeReset(trx, id, now))) throw new DomainError('not_found', 'reset link expired');
+			await updateUser(trx, user.id, { password_hash: hash, updated_at: now });
+			await this.mail.queue(trx, { email: user.email, locale: user.locale }, { kind: 'password_changed', name: user.display_name });
+			return deleteUserSessions(trx, user.id);
+		});
+		if (ended.length) this.bus.emit('session.revoked', { userId: user.id, sessionIds: ended, reason: 'signed_out_everywhere' });
+		this.bus.emit('mail.queued', {});
+	}
+
+	/** Everything Kuvend holds that references the member, as JSON-ready data (never the password hash). */
+	async exportData(auth: Authenticated | null): Promise<Record<string, unknown>> {
+		const me = this.#self(auth);
+		const id = me.actor.id;
+		const user = await findUserById(this.db, id);
+		if (!user) throw new DomainError('not_found');
+		const { password_hash: _secret, ...account } = user;
+		const [fields, organisations, groups, sessions, joinRequests, groupRequests, audit] = await Promise.all([
+			userFieldSlugs(this.db, id),
+			organisationsOfUser(this.db, id),
+			groupsOfUser(this.db, id),
+			this.db.selectFrom('sessions').select(['created_at', 'last_seen_at', 'expires_at', 'user_agent', 'ip']).where('user_id', '=', id).execute(),
+			this.db.selectFrom('join_requests').selectAll().where('user_id', '=', id).execute(),
+			this.db.selectFrom('group_join_requests').selectAll().where('user_id', '=', id).execute(),
+			this.db
+				.selectFrom('audit_log')
+				.selectAll()
+				.where((eb) => eb.or([eb('actor_id', '=', id), eb.and([eb('subject_type', '=', 'user'), eb('subject_id', '=', String(id))])]))
+				.execute()
+		]);
+		return {
+			exportedAt: new Date(this.clock()).toISOString(),
+			account,
+			fieldsOfAction: fields.map((f) => f.slug),
+			organisations,
+			groups,
+			sessions,
+			joinRequests,
+			groupJoinRequests: groupRequests,
+			auditTrail: audit
+		};
+	}
+
+	/**
+	 * Deletes the account: personal data is erased, sessions end, memberships go; what the member wrote stays,
+	 * shown as by a former member. Ballots are never linked to accounts, so they are untouched.
+	 */
+	async deleteAccount(auth: Authenticated | null, password: string): Promise<void> {
+		const me = this.#self(auth);
+		const user = await findUserById(this.db, me.actor.id);
+		if (!user?.password_hash || !(await verifyPassword(user.password_hash, password))) {
+			throw new DomainError('invalid_input', 'wrong password', { password: 'password_wrong' });
+		}
+		const now = this.clock();
+		const ended = await this.db.transaction().execute(async (trx) => {
+			await updateUser(trx, user.id, {
+				status: 'deleted',
+				email: `deleted-${user.id}@deleted.invalid`,
+				password_hash: null,
+				display_name: '',
+				city: null,
+				bio: null,
+				show_email: 0,
+				updated_at: now
+			});
+			await setUserFields(trx, user.id, []);
+			await trx.deleteFrom('group_members').where('user_id', '=', user.id).execute();
+			await trx.deleteFrom('group_join_requests').where('user_id', '=', user.id).execute();
+			await trx.deleteFrom('organisation_representatives').where('user_id', '=', user.id).execute();
+			await trx.deleteFrom('password_resets').where('user_id', '=', user.id).execute();
+			await insertAudit(trx, { actor_id: user.id, action: 'account.deleted', subject_type: 'user', subject_id: String(user.id), created_at: now });
+			return deleteUserSessions(trx, user.id);
+		});
+		this.bus.emit('session.revoked', { userId: user.id, sessionIds: ended, reason: 'signed_out' });
+		this.bus.emit('user.access_changed', { userId: user.id, reason: 'deleted' });
+	}
+
+	#self(auth: Authenticated | null): Authenticated {
+		if (!auth) throw new DomainError('unauthenticated');
+		return auth;
+	}
+
+	#member(auth: Authenticated | null): Authenticated {
+		const me = this.#self(auth);
+		if (!isActiveMember(me.actor)) throw new DomainError('forbidden');
+		return me;
+	}
+}

@@ -1,0 +1,61 @@
+import { SlidingWindow, type RateRule } from '../domain/rate-limit.js';
+import { DomainError } from '../../src/lib/shared/errors.js';
+
+const MINUTE = 60_000;
+
+/** The limits a person meets; `relaxed` multiplies them by 100 for automated test runs. */
+const RULES = {
+	signInFailuresPerIp: { limit: 20, windowMs: 15 * MINUTE },
+	signInFailuresPerAccount: { limit: 6, windowMs: 15 * MINUTE },
+	joinPerIp: { limit: 5, windowMs: 60 * MINUTE },
+	resetPerIp: { limit: 10, windowMs: 60 * MINUTE },
+	resetPerEmail: { limit: 3, windowMs: 60 * MINUTE }
+} satisfies Record<string, RateRule>;
+
+export type RateLimitName = keyof typeof RULES;
+
+/** In-process limits (one Node process serves Kuvend; a scaled-out deployment would share them in Redis). */
+export class RateLimits {
+	readonly #windows: Record<RateLimitName, SlidingWindow>;
+	readonly #sweeper: NodeJS.Timeout;
+
+	constructor(
+		mode: 'standard' | 'relaxed',
+		private readonly clock: () => number = Date.now
+	) {
+		const factor = mode === 'relaxed' ? 100 : 1;
+		this.#windows = Object.fromEntries(
+			Object.entries(RULES).map(([name, rule]) => [name, new SlidingWindow({ ...rule, limit: rule.limit * factor })])
+		) as Record<RateLimitName, SlidingWindow>;
+		this.#sweeper = setInterval(() => {
+			for (const w of Object.values(this.#windows)) w.sweep(this.clock());
+		}, 5 * MINUTE);
+		this.#sweeper.unref();
+	}
+
+	/** Throws rate_limited (with the seconds to wait) when any of the keyed limits is used up. */
+	check(...checks: [RateLimitName, string][]): void {
+		const now = this.clock();
+		const wait = Math.max(0, ...checks.map(([name, key]) => this.#windows[name].waitFor(key, now)));
+		if (wait > 0) throw new DomainError('rate_limited', 'too many attempts', { retryAfter: String(Math.ceil(wait / 1000)) });
+	}
+
+	hit(...hits: [RateLimitName, string][]): void {
+		const now = this.clock();
+		for (const [name, key] of hits) this.#windows[name].hit(key, now);
+	}
+
+	/** Checks and counts in one step. */
+	take(...checks: [RateLimitName, string][]): void {
+		this.check(...checks);
+		this.hit(...checks);
+	}
+
+	reset(name: RateLimitName, key: string): void {
+		this.#windows[name].reset(key);
+	}
+
+	close(): void {
+		clearInterval(this.#sweeper);
+	}
+}

@@ -1,0 +1,16 @@
+import { appContext } from '$lib/server/context';
+import { failFrom, formValues } from '$lib/server/forms';
+import type { Actions } from './$types';
+
+export const actions: Actions = {
+	default: async ({ request, getClientAddress }) => {
+		const values = formValues(await request.formData(), ['email']);
+		try {
+			await appContext().services.account.requestPasswordReset(values.email, { ip: getClientAddress() });
+		} catch (error) {
+			return failFrom(error, values);
+		}
+		// The same answer whether or not an account has this email.
+		return { sent: true, email: values.email };
+	}
+};
