@@ -16,6 +16,15 @@ export function failFrom<V extends object>(error: unknown, values: V, form?: str
 	return fail(ERROR_CODES[error.code], { code: error.code, fields: error.fields, values, form } satisfies FormProblem<V>);
 }
 
+/** Runs a service call for a form action: its result on success, `fail(...)` keeping `values` on a refusal. */
+export async function attempt<T, V extends object>(work: () => Promise<T>, values: V = {} as V, form?: string) {
+	try {
+		return await work();
+	} catch (error) {
+		return failFrom(error, values, form);
+	}
+}
+
 /** Reads string fields from form data; files and missing fields become ''. */
 export function formValues<K extends string>(data: FormData, keys: readonly K[]): Record<K, string> {
 	return Object.fromEntries(keys.map((k) => [k, typeof data.get(k) === 'string' ? (data.get(k) as string) : ''])) as Record<K, string>;

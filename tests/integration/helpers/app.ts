@@ -47,6 +47,28 @@ export async function signIn(baseUrl: string, email: string, password = DEMO_PAS
 	return cookie.split(';')[0];
 }
 
+/** Posts a form the way a browser does (same origin, HTML accepted), without following redirects. */
+export function postForm(baseUrl: string, path: string, body: Record<string, string | string[]>, cookie?: string): Promise<Response> {
+	const form = new URLSearchParams();
+	for (const [k, v] of Object.entries(body)) for (const item of Array.isArray(v) ? v : [v]) form.append(k, item);
+	return fetch(baseUrl + path, {
+		method: 'POST',
+		redirect: 'manual',
+		headers: { accept: 'text/html', origin: baseUrl, 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
+		body: form
+	});
+}
+
+/** GETs a page as a browser would, without following redirects. */
+export function getPage(baseUrl: string, path: string, cookie?: string): Promise<Response> {
+	return fetch(baseUrl + path, { redirect: 'manual', headers: { accept: 'text/html', ...(cookie ? { cookie } : {}) } });
+}
+
+/** The session cookie ("name=value") a response sets, if any. */
+export function sessionCookieOf(res: Response): string | null {
+	return res.headers.getSetCookie().find((c) => c.startsWith('kuvend_session='))?.split(';')[0] ?? null;
+}
+
 /** A socket.io-client connected (or refused) the way a browser tab would connect. */
 export function connectSocket(baseUrl: string, headers: Record<string, string>): Socket {
 	return io(baseUrl, { path: '/socket.io/', transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: headers });

@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { appContext } from '$lib/server/context';
 import { guarded } from '$lib/server/guard';
-import { failFrom, formValues } from '$lib/server/forms';
+import { attempt, failFrom, formValues } from '$lib/server/forms';
 import { clearSessionCookie } from '$lib/server/session-cookie';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -28,12 +28,11 @@ export const actions: Actions = {
 		}
 		return { revoked: 1 };
 	},
-	signOutOthers: async ({ locals }) => {
-		const revoked = await appContext().services.auth.signOutEverywhere(locals.auth, { keepCurrent: true });
-		return { revoked };
-	},
+	signOutOthers: ({ locals }) =>
+		attempt(async () => ({ revoked: await appContext().services.auth.signOutEverywhere(locals.auth, { keepCurrent: true }) })),
 	signOutEverywhere: async ({ locals, cookies, url }) => {
-		await appContext().services.auth.signOutEverywhere(locals.auth);
+		const refused = await attempt(() => appContext().services.auth.signOutEverywhere(locals.auth));
+		if (typeof refused !== 'number') return refused;
 		clearSessionCookie(cookies, url);
 		redirect(303, '/login?ended=1');
 	}

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postForm, startTestApp, type TestApp } from './helpers/app.js';
+
+let app: TestApp;
+let base: string;
+
+// The limits people meet (RATE_LIMITS=standard), through the real forms.
+// Shown to fail without the guard: with the limits.take()/check() calls removed from the services, every request
+// below is answered normally and the 429 expectations break.
+beforeAll(async () => {
+	app = await startTestApp({ RATE_LIMITS: 'standard' });
+	base = app.url;
+});
+afterAll(async () => app?.dispose());
+
+const join = (n: number) =>
+	postForm(base, '/join', {
+		kind: 'individual',
+		name: `Aplikues ${n}`,
+		email: `aplikues${n}@example.org`,
+		password: 'nje-fjalekalim-i-gjate',
+		city: 'Tiranë',
+		fields: 'music',
+		motivation: 'Dua të marr pjesë në rrjet si muzikant i pavarur.'
+	});
+
+describe('rate limits', () => {
+	it('answers sign-in guessing with a clear message, keeping the email typed', async () => {
+		for (let i = 0; i < 6; i++) {
+			expect((await postForm(base, '/login', { email: 'member1@demo.test', password: `guess-${i}` })).status).toBe(400);
+		}
+		const res = await postForm(base, '/login', { email: 'member1@demo.test', password: 'demo-kuvend' });
+		expect(res.status).toBe(429);
+		const html = await res.text();
+		expect(html).toContain('Shumë përpjekje. Prit 15 minuta dhe provo përsëri.');
+		expect(html).toContain('value="member1@demo.test"');
+	});
+
+	it('limits applications from one address', async () => {
+		for (let i = 0; i < 5; i++) expect((await join(i)).status).toBe(303);
+		const res = await join(5);
+		expect(res.status).toBe(429);
+		expect(await res.text()).toContain('Shumë përpjekje.');
+	});
+
+	it('limits password reset requests per email', async () => {
+		for (let i = 0; i < 3; i++) expect((await postForm(base, '/forgot', { email: 'member2@demo.test' })).status).toBe(200);
+		const res = await postForm(base, '/forgot', { email: 'member2@demo.test' });
+		expect(res.status).toBe(429);
+	});
+});
