@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
+import { SMTP_PORT } from './tests/e2e/mail-server.js';
 
 const PORT = 4173;
 const ORIGIN = `http://localhost:${PORT}`;
@@ -22,6 +23,7 @@ const chromium = {
 
 export default defineConfig({
 	testDir: 'tests/e2e',
+	globalSetup: './tests/e2e/global-setup.ts',
 	fullyParallel: false,
 	workers: 1,
 	retries: 0,
@@ -41,6 +43,6 @@ export default defineConfig({
 		timeout: 60_000,
 		stdout: 'ignore',
 		stderr: 'pipe',
-		env: { PORT: String(PORT), ORIGIN, DATA_DIR, LOG_LEVEL: 'warn', NODE_ENV: 'production', RATE_LIMITS: 'relaxed', SMTP_URL: process.env.E2E_SMTP_URL ?? '' }
+		env: { PORT: String(PORT), ORIGIN, DATA_DIR, LOG_LEVEL: 'warn', NODE_ENV: 'production', RATE_LIMITS: 'relaxed', SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}` }
 	}
 });

@@ -22,6 +22,13 @@ test.describe('the public face', () => {
 	}
 });
 
+test('the join form on a desktop', async ({ page }) => {
+	await page.setViewportSize(DESKTOP);
+	await page.goto('/join');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Anëtarësohu në rrjet');
+	await screenshot(page, 'join-desktop');
+});
+
 test('a member signs in, keeps the typed email after a mistake, and switches language', async ({ page }) => {
 	await page.setViewportSize(PHONE);
 	await page.goto('/login');
