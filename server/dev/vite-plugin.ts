@@ -1,8 +1,11 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'vite';
 
 /**
- * `npm run dev`: the same context, Socket.IO and Yjs endpoint as production, attached to Vite's own http server.
- * Loaded lazily so that `vite build` never opens the database.
+ * `npm run dev`: attaches Kuvend's realtime layer to Vite's http server. The server code is imported by a path
+ * computed at run time, so Vite does not bundle it into the config (nor restart when the code it imports changes),
+ * and `vite build` never opens the database.
  */
 export function kuvendRealtime(): Plugin {
 	return {
@@ -10,21 +13,9 @@ export function kuvendRealtime(): Plugin {
 		apply: 'serve',
 		async configureServer(server) {
 			if (!server.httpServer) return;
-			const { loadConfig } = await import('../config.js');
-			const { createContext, publishContext } = await import('../context.js');
-			const { attachSocketServer } = await import('../realtime/socket-server.js');
-			const { YjsServer } = await import('../realtime/yjs/yjs-server.js');
-			const ctx = await createContext(loadConfig({ ...process.env, NODE_ENV: 'development', PORT: String(server.config.server.port ?? 5173) }));
-			publishContext(ctx);
-			const io = attachSocketServer(server.httpServer as import('node:http').Server, ctx);
-			const yjs = new YjsServer(ctx);
-			// Vite's HMR socket shares this server: unknown upgrade paths are left alone here.
-			server.httpServer.on('upgrade', (req, socket, head) => void yjs.handleUpgrade(req, socket, head));
-			server.httpServer.once('close', () => {
-				yjs.close();
-				void io.close();
-				void ctx.close();
-			});
+			const attach = pathToFileURL(path.resolve('server/dev/attach.ts')).href;
+			const { attachRealtime } = (await import(/* @vite-ignore */ attach)) as typeof import('./attach.js');
+			await attachRealtime(server.httpServer as import('node:http').Server, server.config.server.port ?? 5173);
 		}
 	};
 }
