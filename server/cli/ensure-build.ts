@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { BUILD_DIR, ROOT } from '../paths.js';
 
 /** What the web build is made from; a change to any of these makes the build stale. */
-const INPUTS = ['src', 'static', 'project.inlang', 'svelte.config.js', 'vite.config.ts', 'tsconfig.json', 'package-lock.json'];
+const INPUTS = ['src', 'static', 'project.inlang/settings.json', 'svelte.config.js', 'vite.config.ts', 'tsconfig.json', 'package-lock.json'];
 const SKIP = new Set([path.join(ROOT, 'src/lib/paraglide')]);
 const STAMP = path.join(BUILD_DIR, '.kuvend-build-hash');
 
