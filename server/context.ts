@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import { openDatabase, type Db } from './db/client.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedDemoNetwork } from './db/seed/demo.js';
+import { seedDemoForum } from './db/seed/forum.js';
 import { EventBus } from './events/bus.js';
 import { createLogger, type Logger } from './logger.js';
 import { AuthService } from './services/auth.service.js';
@@ -17,6 +18,10 @@ import { OrganisationsService } from './services/organisations.service.js';
 import { MailService } from './services/mail.service.js';
 import { RateLimits } from './services/rate-limits.js';
 import { Mailer } from './mail/mailer.js';
+import { ForumService } from './services/forum.service.js';
+import { NotificationsService } from './services/notifications.service.js';
+import { SearchService } from './services/search.service.js';
+import { ModerationService } from './services/moderation.service.js';
 
 export interface Services {
 	auth: AuthService;
@@ -28,6 +33,10 @@ export interface Services {
 	coordination: CoordinationService;
 	groups: GroupsService;
 	organisations: OrganisationsService;
+	forum: ForumService;
+	notifications: NotificationsService;
+	search: SearchService;
+	moderation: ModerationService;
 }
 
 /** Everything one Kuvend process shares: created once, handed to SvelteKit through the bridge. */
@@ -54,16 +63,13 @@ export async function createContext(config: Config, logger: Logger = createLogge
 	try {
 		const { created, applied } = await migrateToLatest(db);
 		if (applied.length) logger.info('migrated database', { file: config.databaseFile, applied });
-		if (created && config.seed === 'demo') {
-			const { people } = await seedDemoNetwork(db);
-			logger.info('seeded the demo network', { people });
-		}
 		const bus = new EventBus((event, error) => logger.error('event listener failed', { event, error }));
 		const policy = { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs };
 		let listeningUrl = 'http://localhost';
 		const publicOrigin = () => config.origin ?? listeningUrl;
 		const limits = new RateLimits(config.rateLimits);
 		const mail = new MailService();
+		const notifications = new NotificationsService(db, bus, mail, publicOrigin);
 		const services: Services = {
 			auth: new AuthService(db, bus, policy, limits),
 			preferences: new PreferencesService(db, bus),
@@ -73,12 +79,26 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			account: new AccountService(db, bus, mail, limits, publicOrigin),
 			coordination: new CoordinationService(db, bus),
 			groups: new GroupsService(db),
-			organisations: new OrganisationsService(db)
+			organisations: new OrganisationsService(db),
+			forum: new ForumService(db, bus, notifications),
+			notifications,
+			search: new SearchService(db),
+			moderation: new ModerationService(db, bus)
 		};
+		if (created && config.seed === 'demo') {
+			const { people } = await seedDemoNetwork(db);
+			await seedDemoForum(db, services.forum);
+			logger.info('seeded the demo network', { people });
+		}
 		const mailer = new Mailer(db, logger, { smtpUrl: config.smtpUrl, from: config.mailFrom, logBodies: config.env !== 'production' });
 		bus.on('mail.queued', () => void mailer.flush().catch((error) => logger.error('mail delivery failed', { error })));
 		// Mail left from before a restart goes out now.
 		void mailer.flush().catch((error) => logger.error('mail delivery failed', { error }));
+		// Daily digests: checked every quarter hour; each member gets at most one a day.
+		const digests = setInterval(() => {
+			notifications.sendDigests().catch((error) => logger.error('digest failed', { error }));
+		}, 15 * 60 * 1000);
+		digests.unref();
 		let closed = false;
 		return {
 			config,
@@ -97,6 +117,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 				if (closed) return;
 				closed = true;
 				limits.close();
+				clearInterval(digests);
 				await mailer.close();
 				// Fold the WAL into the main file so a copied database is complete on its own.
 				raw.pragma('wal_checkpoint(TRUNCATE)');

@@ -17,6 +17,7 @@ export interface UsersTable {
 	show_email: Generated<number>;
 	notify_in_app: Generated<number>;
 	notify_email: Generated<NotifyEmail>;
+	last_digest_at: number | null;
 }
 
 export type NotifyEmail = 'now' | 'digest' | 'off';
@@ -138,6 +139,119 @@ export interface OutboxTable {
 	last_error: string | null;
 }
 
+export interface CategoriesTable {
+	id: Generated<number>;
+	slug: string;
+	field_id: number | null;
+	group_id: number | null;
+	visibility: 'public' | 'members' | 'group';
+	position: number;
+	thread_count: Generated<number>;
+	post_count: Generated<number>;
+	last_post_at: number | null;
+}
+
+export interface ThreadsTable {
+	id: Generated<number>;
+	category_id: number;
+	author_id: number;
+	title: string;
+	/** JSON array of tags. */
+	tags: Generated<string>;
+	pinned: Generated<number>;
+	locked: Generated<number>;
+	archived: Generated<number>;
+	hidden: Generated<number>;
+	post_count: Generated<number>;
+	created_at: number;
+	last_post_at: number;
+	last_post_id: number | null;
+}
+
+export interface PostsTable {
+	id: Generated<number>;
+	thread_id: number;
+	/** null for a thread's opening post. */
+	parent_id: number | null;
+	/** The top-level reply this post hangs under (itself for a top-level reply); null for the opening post. */
+	root_id: number | null;
+	depth: Generated<number>;
+	author_id: number;
+	body: string;
+	html: string;
+	created_at: number;
+	edited_at: number | null;
+	deleted_at: number | null;
+	hidden_at: number | null;
+}
+
+export interface PostRevisionsTable {
+	id: Generated<number>;
+	post_id: number;
+	body: string;
+	editor_id: number;
+	created_at: number;
+}
+
+export interface ReactionsTable {
+	post_id: number;
+	user_id: number;
+	emoji: string;
+	created_at: number;
+}
+
+export interface ThreadSubscriptionsTable {
+	thread_id: number;
+	user_id: number;
+}
+
+export interface ThreadReadsTable {
+	thread_id: number;
+	user_id: number;
+	last_read_post_id: number;
+	read_at: number;
+}
+
+export interface FlagsTable {
+	id: Generated<number>;
+	post_id: number;
+	reporter_id: number;
+	reason: string;
+	status: Generated<'open' | 'resolved'>;
+	created_at: number;
+	resolved_by: number | null;
+	resolved_at: number | null;
+}
+
+export interface ModerationLogTable {
+	id: Generated<number>;
+	moderator_id: number | null;
+	action: string;
+	thread_id: number | null;
+	post_id: number | null;
+	reason: string | null;
+	created_at: number;
+}
+
+export interface NotificationsTable {
+	id: Generated<number>;
+	user_id: number;
+	kind: 'mention' | 'reply';
+	actor_id: number | null;
+	thread_id: number | null;
+	post_id: number | null;
+	created_at: number;
+	read_at: number | null;
+	emailed_at: number | null;
+}
+
+/** FTS5 over folded text; rowid is the post id. */
+export interface SearchIndexTable {
+	rowid: number;
+	title: string;
+	body: string;
+}
+
 export interface Database {
 	users: UsersTable;
 	sessions: SessionsTable;
@@ -153,6 +267,17 @@ export interface Database {
 	group_join_requests: GroupJoinRequestsTable;
 	password_resets: PasswordResetsTable;
 	outbox: OutboxTable;
+	categories: CategoriesTable;
+	threads: ThreadsTable;
+	posts: PostsTable;
+	post_revisions: PostRevisionsTable;
+	reactions: ReactionsTable;
+	thread_subscriptions: ThreadSubscriptionsTable;
+	thread_reads: ThreadReadsTable;
+	flags: FlagsTable;
+	moderation_log: ModerationLogTable;
+	notifications: NotificationsTable;
+	search_index: SearchIndexTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -164,3 +289,6 @@ export type GroupRow = Selectable<GroupsTable>;
 export type OrganisationRow = Selectable<OrganisationsTable>;
 export type JoinRequestRow = Selectable<JoinRequestsTable>;
 export type OutboxRow = Selectable<OutboxTable>;
+export type CategoryRow = Selectable<CategoriesTable>;
+export type ThreadRow = Selectable<ThreadsTable>;
+export type PostRow = Selectable<PostsTable>;

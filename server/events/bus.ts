@@ -13,6 +13,14 @@ export interface DomainEvents {
 	'mail.queued': Record<string, never>;
 	/** Someone applied to join the network. */
 	'join.requested': { requestId: number };
+	'forum.post_created': { threadId: number; postId: number; categoryId: number };
+	'forum.post_updated': { threadId: number; postId: number };
+	'forum.post_deleted': { threadId: number; postId: number };
+	'forum.reactions_changed': { threadId: number; postId: number };
+	/** A thread was pinned, locked, archived, hidden, restored or moved. */
+	'forum.thread_changed': { threadId: number; categoryId: number; previousCategoryId: number | null };
+	/** A member has new notifications; their bell counts up. */
+	'notification.created': { userId: number };
 }
 
 export type EventName = keyof DomainEvents;

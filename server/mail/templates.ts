@@ -7,7 +7,9 @@ export type MailMessage =
 	| { kind: 'join_approved'; name: string; url: string }
 	| { kind: 'join_rejected'; name: string; reason: string }
 	| { kind: 'password_reset'; name: string; url: string }
-	| { kind: 'password_changed'; name: string };
+	| { kind: 'password_changed'; name: string }
+	| { kind: 'mention' | 'reply'; name: string; actor: string; title: string; url: string }
+	| { kind: 'digest'; name: string; items: { kind: 'mention' | 'reply'; actor: string | null; title: string }[]; url: string };
 
 export interface RenderedMail {
 	subject: string;
@@ -37,5 +39,25 @@ export function renderMail(message: MailMessage, locale: Locale): RenderedMail {
 			};
 		case 'password_changed':
 			return { subject: m.mail_password_changed_subject({}, o), body: m.mail_password_changed_body({ name: message.name }, o) + sign };
+		case 'mention':
+			return {
+				subject: m.mail_mention_subject({ actor: message.actor }, o),
+				body: m.mail_mention_body({ name: message.name, actor: message.actor, title: message.title, url: message.url }, o) + sign
+			};
+		case 'reply':
+			return {
+				subject: m.mail_reply_subject({ title: message.title }, o),
+				body: m.mail_reply_body({ name: message.name, actor: message.actor, title: message.title, url: message.url }, o) + sign
+			};
+		case 'digest': {
+			const lines = message.items.map((i) => {
+				const actor = i.actor ?? m.former_member({}, o);
+				return `• ${i.kind === 'mention' ? m.mail_digest_mention({ actor, title: i.title }, o) : m.mail_digest_reply({ actor, title: i.title }, o)}`;
+			});
+			return {
+				subject: m.mail_digest_subject({ count: message.items.length }, o),
+				body: `${m.mail_digest_intro({ name: message.name }, o)}\n\n${lines.join('\n')}\n\n${message.url}` + sign
+			};
+		}
 	}
 }

@@ -1,5 +1,8 @@
 import type { Server as HttpServer } from 'node:http';
-import { Server } from 'socket.io';
+import { Server, type Socket } from 'socket.io';
+import { rooms } from './rooms.js';
+import { registerForumHandlers } from './handlers/forum.handlers.js';
+import { attachForumBroadcaster } from './forum-broadcaster.js';
 import type { AppContext } from '../context.js';
 import type { Authenticated } from '../services/auth.service.js';
 import { isSameOrigin, sessionTokenOf } from '../http/request-origin.js';
@@ -10,11 +13,7 @@ export interface SocketData {
 }
 
 export type KuvendIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-
-export const rooms = {
-	user: (id: number) => `user:${id}`,
-	session: (id: string) => `session:${id}`
-};
+export type KuvendSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /**
  * Socket.IO on the shared http server: same-origin only, authenticated from the session cookie at the handshake.
@@ -44,7 +43,9 @@ export function attachSocketServer(httpServer: HttpServer, ctx: AppContext): Kuv
 	io.on('connection', (socket) => {
 		const { actor, sessionId } = socket.data.auth;
 		void socket.join([rooms.user(actor.id), rooms.session(sessionId)]);
+		registerForumHandlers(io, socket, ctx);
 	});
+	attachForumBroadcaster(io, ctx);
 
 	ctx.bus.on('session.revoked', ({ sessionIds, reason }) => {
 		for (const id of sessionIds) {

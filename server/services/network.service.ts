@@ -78,6 +78,15 @@ export class NetworkService {
 		}));
 	}
 
+	/** Up to 8 active members whose name contains `q`, for @mention autocomplete. */
+	async suggest(auth: Authenticated | null, q: string): Promise<{ id: number; name: string }[]> {
+		this.#requireMember(auth);
+		const needle = q.trim();
+		if (!needle) return [];
+		const rows = await listActiveMembers(this.db, { q: needle });
+		return rows.slice(0, 8).map((r) => ({ id: r.id, name: r.display_name }));
+	}
+
 	/** The choices offered by the directory's filters. */
 	async directoryFilters(auth: Authenticated | null) {
 		this.#requireMember(auth);

@@ -59,7 +59,7 @@ describe('applying to join', () => {
 		const applicant = sessionCookieOf(res)!;
 		const page = await (await getPage(base, '/application', applicant)).text();
 		expect(page).toContain('Koordinatorët e rrjetit po e shqyrtojnë aplikimin');
-		for (const path of ['/members', '/forum', '/settings', '/coordination']) {
+		for (const path of ['/members', '/settings', '/coordination', '/notifications']) {
 			const r = await getPage(base, path, applicant);
 			expect(r.status, path).toBe(303);
 			expect(r.headers.get('location'), path).toBe('/application');

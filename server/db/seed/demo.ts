@@ -1,6 +1,7 @@
 import type { Db } from '../client.js';
 import type { GroupKind, Role } from '../../../src/lib/shared/types.js';
 import { hashPassword } from '../../services/passwords.js';
+import { ensureGroupCategories } from '../repositories/forum.repository.js';
 
 /** The password of every demo account; the README lists them. */
 export const DEMO_PASSWORD = 'demo-kuvend';
@@ -109,6 +110,7 @@ export async function seedDemoNetwork(db: Db, now: number = Date.now()): Promise
 				.executeTakeFirstOrThrow();
 			groupIds.set(g.slug, id);
 		}
+		await ensureGroupCategories(trx);
 		for (const p of PEOPLE) {
 			const { id } = await trx
 				.insertInto('users')

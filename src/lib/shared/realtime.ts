@@ -1,4 +1,6 @@
 import type { Locale } from './types.js';
+import type { Ack } from './errors.js';
+import type { PostView, ReactionView } from './forum.js';
 
 /** Events the server sends to browsers over Socket.IO, declared once for both sides. */
 export interface ServerToClientEvents {
@@ -6,10 +8,27 @@ export interface ServerToClientEvents {
 	'auth:signed-out': (payload: { reason: 'signed_out' | 'signed_out_everywhere' }) => void;
 	/** The member chose another language in another tab or device. */
 	'me:locale': (payload: { locale: Locale }) => void;
+	/** In a watched thread. Posts arrive in id order; a client keeps the highest id it has seen. */
+	'post:created': (post: PostView) => void;
+	'post:updated': (post: PostView) => void;
+	'post:reactions': (payload: { threadId: number; postId: number; reactions: Omit<ReactionView, 'mine'>[] }) => void;
+	/** Pinned, locked, archived, hidden or moved: watchers reload it (and are re-authorised). */
+	'thread:changed': (payload: { threadId: number }) => void;
+	/** New posts in a category the member watches (the forum index). */
+	'category:activity': (payload: { categoryId: number; threadId: number; postId: number }) => void;
+	'notifications:count': (payload: { unread: number }) => void;
 }
 
-/** Events browsers send; each is answered by an Ack (see errors.ts). None are needed by the foundation yet. */
-export type ClientToServerEvents = Record<never, never>;
+/** Events browsers send; each is answered by an Ack. */
+export interface ClientToServerEvents {
+	/** Start receiving a thread's events; `afterId` returns what was missed since (after a reconnect). */
+	'thread:watch': (payload: { threadId: number; afterId?: number }, ack: (res: Ack<{ missed: PostView[] }>) => void) => void;
+	'thread:unwatch': (payload: { threadId: number }) => void;
+	/** Start receiving activity of every category the member may read. */
+	'forum:watch': (ack: (res: Ack<{ categories: number }>) => void) => void;
+	/** Members whose name starts with `q`, for @mention autocomplete. */
+	'members:suggest': (payload: { q: string }, ack: (res: Ack<{ members: { id: number; name: string }[] }>) => void) => void;
+}
 
 /** Socket.IO close reasons the browser client understands. */
 export const SOCKET_ERRORS = { unauthenticated: 'unauthenticated' } as const;

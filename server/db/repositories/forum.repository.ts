@@ -1,0 +1,277 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { CategoryRow, Database, PostRow, ThreadRow } from '../database.js';
+
+type Conn = Kysely<Database> | Transaction<Database>;
+
+export interface CategoryWithOwner extends CategoryRow {
+	field_slug: string | null;
+	group_slug: string | null;
+	group_name: string | null;
+}
+
+const categoriesWithOwner = (db: Conn) =>
+	db
+		.selectFrom('categories as c')
+		.leftJoin('fields_of_action as f', 'f.id', 'c.field_id')
+		.leftJoin('groups as g', 'g.id', 'c.group_id')
+		.selectAll('c')
+		.select(['f.slug as field_slug', 'g.slug as group_slug', 'g.name as group_name']);
+
+/** Gives every group that lacks one its own forum space (visible to the group). */
+export async function ensureGroupCategories(db: Conn): Promise<void> {
+	await sql`insert into categories (slug, group_id, visibility, position)
+		select 'group-' || g.slug, g.id, 'group', 100 + g.id from groups g
+		where not exists (select 1 from categories c where c.group_id = g.id)`.execute(db);
+}
+
+export function listCategories(db: Conn): Promise<CategoryWithOwner[]> {
+	return categoriesWithOwner(db).orderBy('c.position').execute();
+}
+
+export function findCategoryBySlug(db: Conn, slug: string): Promise<CategoryWithOwner | undefined> {
+	return categoriesWithOwner(db).where('c.slug', '=', slug).executeTakeFirst();
+}
+
+export function findCategoryById(db: Conn, id: number): Promise<CategoryWithOwner | undefined> {
+	return categoriesWithOwner(db).where('c.id', '=', id).executeTakeFirst();
+}
+
+export async function userGroupIds(db: Conn, userId: number): Promise<Set<number>> {
+	const rows = await db.selectFrom('group_members').select('group_id').where('user_id', '=', userId).execute();
+	return new Set(rows.map((r) => r.group_id));
+}
+
+/** Per category, how many visible threads have posts the member has not read. */
+export async function unreadByCategory(db: Conn, userId: number): Promise<Map<number, number>> {
+	const rows = await db
+		.selectFrom('threads as t')
+		.leftJoin('thread_reads as r', (j) => j.onRef('r.thread_id', '=', 't.id').on('r.user_id', '=', userId))
+		.select((eb) => ['t.category_id', eb.fn.countAll<number>().as('n')])
+		.where('t.hidden', '=', 0)
+		.where((eb) => eb(eb.ref('t.last_post_id'), '>', eb.fn.coalesce('r.last_read_post_id', eb.lit(0))))
+		.groupBy('t.category_id')
+		.execute();
+	return new Map(rows.map((r) => [r.category_id, Number(r.n)]));
+}
+
+export interface ThreadListRow extends ThreadRow {
+	author_name: string | null;
+	author_status: string;
+	last_read_post_id: number | null;
+}
+
+export function listThreads(db: Conn, categoryId: number, userId: number | null, limit: number, offset: number, includeHidden: boolean): Promise<ThreadListRow[]> {
+	let q = db
+		.selectFrom('threads as t')
+		.innerJoin('users as u', 'u.id', 't.author_id')
+		.leftJoin('thread_reads as r', (j) => j.onRef('r.thread_id', '=', 't.id').on('r.user_id', '=', userId ?? -1))
+		.selectAll('t')
+		.select(['u.display_name as author_name', 'u.status as author_status', 'r.last_read_post_id'])
+		.where('t.category_id', '=', categoryId);
+	if (!includeHidden) q = q.where('t.hidden', '=', 0);
+	return q.orderBy('t.pinned', 'desc').orderBy('t.last_post_at', 'desc').limit(limit).offset(offset).execute();
+}
+
+export function findThread(db: Conn, id: number): Promise<ThreadRow | undefined> {
+	return db.selectFrom('threads').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findPost(db: Conn, id: number): Promise<PostRow | undefined> {
+	return db.selectFrom('posts').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export interface PostWithAuthor extends PostRow {
+	author_name: string;
+	author_status: string;
+}
+
+const postsWithAuthor = (db: Conn) =>
+	db.selectFrom('posts as p').innerJoin('users as u', 'u.id', 'p.author_id').selectAll('p').select(['u.display_name as author_name', 'u.status as author_status']);
+
+export function openingPost(db: Conn, threadId: number): Promise<PostWithAuthor | undefined> {
+	return postsWithAuthor(db).where('p.thread_id', '=', threadId).where('p.parent_id', 'is', null).executeTakeFirst();
+}
+
+export function postWithAuthor(db: Conn, id: number): Promise<PostWithAuthor | undefined> {
+	return postsWithAuthor(db).where('p.id', '=', id).executeTakeFirst();
+}
+
+export async function countTopLevel(db: Conn, threadId: number): Promise<number> {
+	const row = await db
+		.selectFrom('posts')
+		.select((eb) => eb.fn.countAll<number>().as('n'))
+		.where('thread_id', '=', threadId)
+		.where('depth', '=', 1)
+		.executeTakeFirstOrThrow();
+	return Number(row.n);
+}
+
+/** One page of top-level replies with their replies down to `maxDepth` (absolute depth), in id order. */
+export async function pageOfReplies(db: Conn, threadId: number, limit: number, offset: number, maxDepth: number): Promise<PostWithAuthor[]> {
+	const roots = await db
+		.selectFrom('posts')
+		.select('id')
+		.where('thread_id', '=', threadId)
+		.where('depth', '=', 1)
+		.orderBy('id')
+		.limit(limit)
+		.offset(offset)
+		.execute();
+	if (!roots.length) return [];
+	return postsWithAuthor(db)
+		.where('p.thread_id', '=', threadId)
+		.where(
+			'p.root_id',
+			'in',
+			roots.map((r) => r.id)
+		)
+		.where('p.depth', '<=', maxDepth)
+		.orderBy('p.id')
+		.execute();
+}
+
+/** The replies under one top-level subtree, between two depths, for "continue this thread". */
+export function subtreePosts(db: Conn, threadId: number, rootId: number, fromDepth: number, toDepth: number): Promise<PostWithAuthor[]> {
+	return postsWithAuthor(db)
+		.where('p.thread_id', '=', threadId)
+		.where('p.root_id', '=', rootId)
+		.where('p.depth', '>=', fromDepth)
+		.where('p.depth', '<=', toDepth)
+		.orderBy('p.id')
+		.execute();
+}
+
+/** Posts of a thread newer than a given id, for a client catching up after a reconnect. */
+export function postsAfter(db: Conn, threadId: number, afterId: number, limit = 500): Promise<PostWithAuthor[]> {
+	return postsWithAuthor(db).where('p.thread_id', '=', threadId).where('p.id', '>', afterId).orderBy('p.id').limit(limit).execute();
+}
+
+export interface ReactionCount {
+	post_id: number;
+	emoji: string;
+	n: number;
+	mine: number;
+}
+
+export function reactionsFor(db: Conn, postIds: number[], userId: number | null): Promise<ReactionCount[]> {
+	if (!postIds.length) return Promise.resolve([]);
+	return db
+		.selectFrom('reactions')
+		.select((eb) => [
+			'post_id',
+			'emoji',
+			eb.fn.countAll<number>().as('n'),
+			eb.fn.max<number>(sql<number>`user_id = ${userId ?? -1}`).as('mine')
+		])
+		.where('post_id', 'in', postIds)
+		.groupBy(['post_id', 'emoji'])
+		.execute();
+}
+
+export async function insertThread(db: Conn, row: { category_id: number; author_id: number; title: string; tags: string; created_at: number }): Promise<number> {
+	return (await db.insertInto('threads').values({ ...row, last_post_at: row.created_at }).returning('id').executeTakeFirstOrThrow()).id;
+}
+
+export async function insertPost(
+	db: Conn,
+	row: { thread_id: number; parent_id: number | null; root_id: number | null; depth: number; author_id: number; body: string; html: string; created_at: number }
+): Promise<number> {
+	const { id } = await db.insertInto('posts').values(row).returning('id').executeTakeFirstOrThrow();
+	// A top-level reply is the root of its own subtree.
+	if (row.depth === 1) await db.updateTable('posts').set({ root_id: id }).where('id', '=', id).execute();
+	return id;
+}
+
+/** Keeps the thread and category counters in step with a new post. */
+export async function countNewPost(db: Conn, threadId: number, categoryId: number, postId: number, now: number, newThread: boolean): Promise<void> {
+	await db
+		.updateTable('threads')
+		.set((eb) => ({ post_count: eb('post_count', '+', 1), last_post_at: now, last_post_id: postId }))
+		.where('id', '=', threadId)
+		.execute();
+	await db
+		.updateTable('categories')
+		.set((eb) => ({
+			post_count: eb('post_count', '+', 1),
+			thread_count: newThread ? eb('thread_count', '+', 1) : eb.ref('thread_count'),
+			last_post_at: now
+		}))
+		.where('id', '=', categoryId)
+		.execute();
+}
+
+export async function indexPost(db: Conn, postId: number, title: string, body: string): Promise<void> {
+	await sql`insert or replace into search_index (rowid, title, body) values (${postId}, ${title}, ${body})`.execute(db);
+}
+
+export async function unindexPost(db: Conn, postId: number): Promise<void> {
+	await sql`delete from search_index where rowid = ${postId}`.execute(db);
+}
+
+export async function updatePost(db: Conn, id: number, patch: Partial<Pick<PostRow, 'body' | 'html' | 'edited_at' | 'deleted_at' | 'hidden_at'>>): Promise<void> {
+	await db.updateTable('posts').set(patch).where('id', '=', id).execute();
+}
+
+export async function insertRevision(db: Conn, row: { post_id: number; body: string; editor_id: number; created_at: number }): Promise<void> {
+	await db.insertInto('post_revisions').values(row).execute();
+}
+
+export function revisionsOf(db: Conn, postId: number) {
+	return db
+		.selectFrom('post_revisions as r')
+		.innerJoin('users as u', 'u.id', 'r.editor_id')
+		.select(['r.id', 'r.body', 'r.created_at', 'u.display_name as editor_name', 'u.status as editor_status'])
+		.where('r.post_id', '=', postId)
+		.orderBy('r.id', 'desc')
+		.execute();
+}
+
+export async function setReaction(db: Conn, postId: number, userId: number, emoji: string, on: boolean, now: number): Promise<void> {
+	if (on) {
+		await db.insertInto('reactions').values({ post_id: postId, user_id: userId, emoji, created_at: now }).onConflict((oc) => oc.doNothing()).execute();
+	} else {
+		await db.deleteFrom('reactions').where('post_id', '=', postId).where('user_id', '=', userId).where('emoji', '=', emoji).execute();
+	}
+}
+
+export async function updateThread(db: Conn, id: number, patch: Partial<Pick<ThreadRow, 'pinned' | 'locked' | 'archived' | 'hidden' | 'category_id' | 'title'>>): Promise<void> {
+	await db.updateTable('threads').set(patch).where('id', '=', id).execute();
+}
+
+/** Moves a thread's counts from one category to another. */
+export async function moveCounts(db: Conn, from: number, to: number, posts: number): Promise<void> {
+	await db.updateTable('categories').set((eb) => ({ thread_count: eb('thread_count', '-', 1), post_count: eb('post_count', '-', posts) })).where('id', '=', from).execute();
+	await db.updateTable('categories').set((eb) => ({ thread_count: eb('thread_count', '+', 1), post_count: eb('post_count', '+', posts) })).where('id', '=', to).execute();
+}
+
+export async function subscribe(db: Conn, threadId: number, userId: number, on: boolean): Promise<void> {
+	if (on) await db.insertInto('thread_subscriptions').values({ thread_id: threadId, user_id: userId }).onConflict((oc) => oc.doNothing()).execute();
+	else await db.deleteFrom('thread_subscriptions').where('thread_id', '=', threadId).where('user_id', '=', userId).execute();
+}
+
+export async function isSubscribed(db: Conn, threadId: number, userId: number): Promise<boolean> {
+	return !!(await db.selectFrom('thread_subscriptions').select('user_id').where('thread_id', '=', threadId).where('user_id', '=', userId).executeTakeFirst());
+}
+
+export function subscribersOf(db: Conn, threadId: number) {
+	return db.selectFrom('thread_subscriptions').select('user_id').where('thread_id', '=', threadId).execute();
+}
+
+export async function lastRead(db: Conn, threadId: number, userId: number): Promise<number> {
+	const row = await db.selectFrom('thread_reads').select('last_read_post_id').where('thread_id', '=', threadId).where('user_id', '=', userId).executeTakeFirst();
+	return row?.last_read_post_id ?? 0;
+}
+
+/** Moves the read mark forward (never back). */
+export async function markRead(db: Conn, threadId: number, userId: number, postId: number, now: number): Promise<void> {
+	await db
+		.insertInto('thread_reads')
+		.values({ thread_id: threadId, user_id: userId, last_read_post_id: postId, read_at: now })
+		.onConflict((oc) =>
+			oc.columns(['thread_id', 'user_id']).doUpdateSet((eb) => ({
+				last_read_post_id: sql<number>`max(${eb.ref('thread_reads.last_read_post_id')}, ${eb.ref('excluded.last_read_post_id')})`,
+				read_at: now
+			}))
+		)
+		.execute();
+}

@@ -1,0 +1,89 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../database.js';
+
+type Conn = Kysely<Database> | Transaction<Database>;
+
+export interface Recipient {
+	id: number;
+	email: string;
+	display_name: string;
+	locale: 'sq' | 'en' | 'el';
+	role: 'member' | 'moderator' | 'coordinator';
+	status: 'applicant' | 'active' | 'suspended' | 'deleted';
+	notify_in_app: number;
+	notify_email: 'now' | 'digest' | 'off';
+}
+
+export function recipients(db: Conn, ids: number[]): Promise<Recipient[]> {
+	if (!ids.length) return Promise.resolve([]);
+	return db
+		.selectFrom('users')
+		.select(['id', 'email', 'display_name', 'locale', 'role', 'status', 'notify_in_app', 'notify_email'])
+		.where('id', 'in', ids)
+		.execute();
+}
+
+export async function insertNotification(
+	db: Conn,
+	row: { user_id: number; kind: 'mention' | 'reply'; actor_id: number; thread_id: number; post_id: number; created_at: number; emailed_at: number | null }
+): Promise<void> {
+	await db.insertInto('notifications').values(row).execute();
+}
+
+export function listNotifications(db: Conn, userId: number, limit = 50) {
+	return db
+		.selectFrom('notifications as n')
+		.leftJoin('users as a', 'a.id', 'n.actor_id')
+		.leftJoin('threads as t', 't.id', 'n.thread_id')
+		.select(['n.id', 'n.kind', 'n.thread_id', 'n.post_id', 'n.created_at', 'n.read_at', 'a.id as actor_id', 'a.display_name as actor_name', 'a.status as actor_status', 't.title as thread_title'])
+		.where('n.user_id', '=', userId)
+		.orderBy('n.id', 'desc')
+		.limit(limit)
+		.execute();
+}
+
+export async function unreadCount(db: Conn, userId: number): Promise<number> {
+	const row = await db.selectFrom('notifications').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('read_at', 'is', null).executeTakeFirstOrThrow();
+	return Number(row.n);
+}
+
+export async function markAllRead(db: Conn, userId: number, now: number): Promise<void> {
+	await db.updateTable('notifications').set({ read_at: now }).where('user_id', '=', userId).where('read_at', 'is', null).execute();
+}
+
+export async function markThreadRead(db: Conn, userId: number, threadId: number, now: number): Promise<number> {
+	const res = await db.updateTable('notifications').set({ read_at: now }).where('user_id', '=', userId).where('thread_id', '=', threadId).where('read_at', 'is', null).executeTakeFirst();
+	return Number(res.numUpdatedRows);
+}
+
+/** Members due a daily digest: digest chosen, unmailed notifications, no digest in the last day. */
+export function digestDue(db: Conn, before: number) {
+	return db
+		.selectFrom('users as u')
+		.innerJoin('notifications as n', 'n.user_id', 'u.id')
+		.select(['u.id', 'u.email', 'u.display_name', 'u.locale'])
+		.where('u.status', '=', 'active')
+		.where('u.notify_email', '=', 'digest')
+		.where('n.emailed_at', 'is', null)
+		.where('n.read_at', 'is', null)
+		.where((eb) => eb.or([eb('u.last_digest_at', 'is', null), eb('u.last_digest_at', '<=', before)]))
+		.groupBy('u.id')
+		.execute();
+}
+
+export function unmailedFor(db: Conn, userId: number) {
+	return db
+		.selectFrom('notifications as n')
+		.leftJoin('users as a', 'a.id', 'n.actor_id')
+		.leftJoin('threads as t', 't.id', 'n.thread_id')
+		.select(['n.id', 'n.kind', 'n.thread_id', 'a.display_name as actor_name', 'a.status as actor_status', 't.title as thread_title'])
+		.where('n.user_id', '=', userId)
+		.where('n.emailed_at', 'is', null)
+		.where('n.read_at', 'is', null)
+		.orderBy('n.id')
+		.execute();
+}
+
+export async function markEmailed(db: Conn, ids: number[], now: number): Promise<void> {
+	if (ids.length) await db.updateTable('notifications').set({ emailed_at: now }).where('id', 'in', ids).execute();
+}

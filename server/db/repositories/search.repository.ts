@@ -1,0 +1,75 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../database.js';
+
+type Conn = Kysely<Database> | Transaction<Database>;
+
+export interface SearchScope {
+	/** Active member: sees members-only categories. */
+	member: boolean;
+	/** Moderator or coordinator: sees every group space. */
+	allGroups: boolean;
+	groupIds: number[];
+	category?: string;
+	authorId?: number;
+	from?: number;
+	to?: number;
+}
+
+export interface SearchRow {
+	post_id: number;
+	thread_id: number;
+	category_id: number;
+	title: string;
+	body: string;
+	author_id: number;
+	author_name: string;
+	author_status: string;
+	created_at: number;
+	is_opening: number;
+}
+
+/**
+ * Ranked full-text search (titles weigh more than bodies) restricted in SQL to what the reader may see, so paging
+ * stays exact. `match` is an FTS5 query over folded text.
+ */
+export function searchPosts(db: Conn, match: string, scope: SearchScope, limit: number, offset: number): Promise<SearchRow[]> {
+	const groups = scope.groupIds.length ? scope.groupIds : [-1];
+	return db
+		.selectFrom(sql<{ rowid: number; rank: number }>`(select rowid, bm25(search_index, 4.0, 1.0) as rank from search_index where search_index match ${match})`.as('s'))
+		.innerJoin('posts as p', 'p.id', 's.rowid')
+		.innerJoin('threads as t', 't.id', 'p.thread_id')
+		.innerJoin('categories as c', 'c.id', 't.category_id')
+		.innerJoin('users as u', 'u.id', 'p.author_id')
+		.select([
+			'p.id as post_id',
+			't.id as thread_id',
+			'c.id as category_id',
+			't.title',
+			'p.body',
+			'p.author_id',
+			'u.display_name as author_name',
+			'u.status as author_status',
+			'p.created_at',
+			sql<number>`p.parent_id is null`.as('is_opening')
+		])
+		.where('p.deleted_at', 'is', null)
+		.where('p.hidden_at', 'is', null)
+		.where('t.hidden', '=', 0)
+		.where((eb) =>
+			eb.or([
+				eb('c.visibility', '=', 'public'),
+				...(scope.member ? [eb('c.visibility', '=', 'members')] : []),
+				...(scope.member && scope.allGroups ? [eb('c.visibility', '=', 'group')] : []),
+				...(scope.member ? [eb.and([eb('c.visibility', '=', 'group'), eb('c.group_id', 'in', groups)])] : [])
+			])
+		)
+		.$if(!!scope.category, (q) => q.where('c.slug', '=', scope.category!))
+		.$if(scope.authorId !== undefined, (q) => q.where('p.author_id', '=', scope.authorId!))
+		.$if(scope.from !== undefined, (q) => q.where('p.created_at', '>=', scope.from!))
+		.$if(scope.to !== undefined, (q) => q.where('p.created_at', '<', scope.to!))
+		.orderBy('s.rank')
+		.orderBy('p.id', 'desc')
+		.limit(limit)
+		.offset(offset)
+		.execute();
+}

@@ -1,0 +1,7 @@
+/** Socket.IO room names: one place, so broadcasters and handlers agree. */
+export const rooms = {
+	user: (id: number) => `user:${id}`,
+	session: (id: string) => `session:${id}`,
+	thread: (id: number) => `thread:${id}`,
+	category: (id: number) => `category:${id}`
+};

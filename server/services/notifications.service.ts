@@ -1,0 +1,133 @@
+import type { Transaction } from 'kysely';
+import type { Db } from '../db/client.js';
+import type { Database } from '../db/database.js';
+import { subscribersOf, userGroupIds } from '../db/repositories/forum.repository.js';
+import * as repo from '../db/repositories/notification.repository.js';
+import { canRead, type CategoryAccess } from '../domain/forum.js';
+import type { EventBus } from '../events/bus.js';
+import { DomainError } from '../../src/lib/shared/errors.js';
+import type { NotificationView } from '../../src/lib/shared/forum.js';
+import type { Authenticated } from './auth.service.js';
+import type { MailService } from './mail.service.js';
+import { extractMentions } from './markdown.js';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+export interface NewPost {
+	threadId: number;
+	postId: number;
+	authorId: number;
+	parentAuthorId: number | null;
+	body: string;
+	title: string;
+	access: CategoryAccess;
+}
+
+/** Mentions and replies become notifications: the bell, mail at once, or a daily digest, as each member chose. */
+export class NotificationsService {
+	constructor(
+		private readonly db: Db,
+		private readonly bus: EventBus,
+		private readonly mail: MailService,
+		private readonly origin: () => string,
+		private readonly clock: () => number = Date.now
+	) {}
+
+	/**
+	 * Within the post's transaction: notifies the people mentioned and the thread's subscribers (and the author of
+	 * the post replied to), never the author, and only people who may read the thread. Returns who to tell live.
+	 */
+	async forPost(trx: Transaction<Database>, post: NewPost): Promise<number[]> {
+		const mentioned = new Set(extractMentions(post.body));
+		const subscribers = (await subscribersOf(trx, post.threadId)).map((s) => s.user_id);
+		const ids = [...new Set([...mentioned, ...subscribers, ...(post.parentAuthorId ? [post.parentAuthorId] : [])])].filter((id) => id !== post.authorId);
+		const people = await repo.recipients(trx, ids);
+		const author = (await repo.recipients(trx, [post.authorId]))[0];
+		const now = this.clock();
+		const live: number[] = [];
+		for (const person of people) {
+			const actor = { id: person.id, role: person.role, status: person.status };
+			if (!canRead(actor, post.access, await userGroupIds(trx, person.id))) continue;
+			if (!person.notify_in_app && person.notify_email === 'off') continue;
+			const kind = mentioned.has(person.id) ? 'mention' : 'reply';
+			const mailNow = person.notify_email === 'now';
+			await repo.insertNotification(trx, { user_id: person.id, kind, actor_id: post.authorId, thread_id: post.threadId, post_id: post.postId, created_at: now, emailed_at: mailNow ? now : null });
+			if (mailNow) {
+				await this.mail.queue(trx, { email: person.email, locale: person.locale }, {
+					kind,
+					name: person.display_name,
+					actor: author?.display_name ?? '',
+					title: post.title,
+					url: `${this.origin()}/forum/t/${post.threadId}#post-${post.postId}`
+				});
+			}
+			if (person.notify_in_app) live.push(person.id);
+		}
+		return live;
+	}
+
+	/** After commit: bells count up, mail goes out. */
+	announce(userIds: number[]): void {
+		for (const userId of userIds) this.bus.emit('notification.created', { userId });
+		this.bus.emit('mail.queued', {});
+	}
+
+	async list(auth: Authenticated | null): Promise<NotificationView[]> {
+		if (!auth) throw new DomainError('unauthenticated');
+		const rows = await repo.listNotifications(this.db, auth.actor.id);
+		return rows.map((r) => ({
+			id: r.id,
+			kind: r.kind,
+			actor: r.actor_id ? { id: r.actor_id, name: r.actor_status === 'deleted' ? null : r.actor_name } : null,
+			threadId: r.thread_id,
+			threadTitle: r.thread_title,
+			postId: r.post_id,
+			createdAt: r.created_at,
+			read: r.read_at !== null
+		}));
+	}
+
+	async unread(auth: Authenticated | null): Promise<number> {
+		return auth ? this.unreadOf(auth.actor.id) : 0;
+	}
+
+	/** For the realtime layer, which pushes the count to the member's own room only. */
+	unreadOf(userId: number): Promise<number> {
+		return repo.unreadCount(this.db, userId);
+	}
+
+	async markAllRead(auth: Authenticated | null): Promise<void> {
+		if (!auth) throw new DomainError('unauthenticated');
+		await this.db.transaction().execute((trx) => repo.markAllRead(trx, auth.actor.id, this.clock()));
+		this.bus.emit('notification.created', { userId: auth.actor.id });
+	}
+
+	/** Opening a thread reads its notifications. */
+	async readThread(auth: Authenticated | null, threadId: number): Promise<void> {
+		if (!auth) return;
+		const changed = await this.db.transaction().execute((trx) => repo.markThreadRead(trx, auth.actor.id, threadId, this.clock()));
+		if (changed) this.bus.emit('notification.created', { userId: auth.actor.id });
+	}
+
+	/** Sends the daily digest to members who chose it and have unread, unmailed notifications. */
+	async sendDigests(): Promise<number> {
+		const now = this.clock();
+		const due = await repo.digestDue(this.db, now - DAY);
+		for (const person of due) {
+			await this.db.transaction().execute(async (trx) => {
+				const items = await repo.unmailedFor(trx, person.id);
+				if (!items.length) return;
+				await this.mail.queue(trx, { email: person.email, locale: person.locale }, {
+					kind: 'digest',
+					name: person.display_name,
+					items: items.map((i) => ({ kind: i.kind, actor: i.actor_status === 'deleted' || !i.actor_name ? null : i.actor_name, title: i.thread_title ?? '' })),
+					url: `${this.origin()}/notifications`
+				});
+				await repo.markEmailed(trx, items.map((i) => i.id), now);
+				await trx.updateTable('users').set({ last_digest_at: now }).where('id', '=', person.id).execute();
+			});
+		}
+		if (due.length) this.bus.emit('mail.queued', {});
+		return due.length;
+	}
+}

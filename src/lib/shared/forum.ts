@@ -1,0 +1,88 @@
+/** What the forum's pages and realtime events carry; shared by the server and the browser. */
+
+export interface AuthorView {
+	id: number;
+	/** null when the account was deleted: shown as "former member". */
+	name: string | null;
+}
+
+export interface ReactionView {
+	emoji: string;
+	count: number;
+	mine: boolean;
+}
+
+export interface PostView {
+	id: number;
+	threadId: number;
+	parentId: number | null;
+	depth: number;
+	author: AuthorView;
+	/** Sanitised HTML; null when deleted, or hidden and the viewer is not a moderator. */
+	html: string | null;
+	state: 'visible' | 'deleted' | 'hidden';
+	createdAt: number;
+	editedAt: number | null;
+	reactions: ReactionView[];
+}
+
+export interface PostNode extends PostView {
+	replies: PostNode[];
+	/** Direct replies not shown here, behind "continue this thread". */
+	more: number;
+}
+
+export interface ThreadSummary {
+	id: number;
+	title: string;
+	tags: string[];
+	pinned: boolean;
+	locked: boolean;
+	archived: boolean;
+	hidden: boolean;
+	postCount: number;
+	createdAt: number;
+	lastPostAt: number;
+	author: AuthorView;
+	unread: boolean;
+}
+
+export interface CategoryView {
+	id: number;
+	slug: string;
+	kind: 'field' | 'group';
+	/** The field of action's slug (names come from the catalogue) or the group's name. */
+	fieldSlug: string | null;
+	groupSlug: string | null;
+	groupName: string | null;
+	visibility: 'public' | 'members' | 'group';
+	threadCount: number;
+	postCount: number;
+	lastPostAt: number | null;
+	unread: number;
+}
+
+export interface SearchHit {
+	postId: number;
+	threadId: number;
+	title: string;
+	category: CategoryView;
+	author: AuthorView;
+	createdAt: number;
+	/** Plain-text segments; `mark` ones matched the query. */
+	snippet: { text: string; mark: boolean }[];
+	titleSegments: { text: string; mark: boolean }[];
+}
+
+export interface NotificationView {
+	id: number;
+	kind: 'mention' | 'reply';
+	actor: AuthorView | null;
+	threadId: number | null;
+	threadTitle: string | null;
+	postId: number | null;
+	createdAt: number;
+	read: boolean;
+}
+
+export const FORUM_REACTIONS = ['👍', '❤️', '🎉', '🤔', '👀'] as const;

@@ -1,0 +1,18 @@
+import { redirect } from '@sveltejs/kit';
+import { appContext } from '$lib/server/context';
+import { attempt, formValues } from '$lib/server/forms';
+import { guarded } from '$lib/server/guard';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, params, url }) => ({
+	...(await guarded(appContext().services.forum.category(locals.auth, params.category, Number(url.searchParams.get('page') ?? 1)), url))
+});
+
+export const actions: Actions = {
+	default: async ({ request, locals, params }) => {
+		const values = formValues(await request.formData(), ['title', 'body', 'tags']);
+		const id = await attempt(() => appContext().services.forum.createThread(locals.auth, { category: params.category, ...values }), values);
+		if (typeof id !== 'number') return id;
+		redirect(303, `/forum/t/${id}`);
+	}
+};

@@ -1,0 +1,8 @@
+import { json } from '@sveltejs/kit';
+import { appContext } from '$lib/server/context';
+import { guarded } from '$lib/server/guard';
+import type { RequestHandler } from './$types';
+
+/** A post's Markdown source, for its editor. */
+export const GET: RequestHandler = async ({ locals, params }) =>
+	json({ body: await guarded(appContext().services.forum.source(locals.auth, Number(params.id) || 0)) }, { headers: { 'cache-control': 'no-store' } });

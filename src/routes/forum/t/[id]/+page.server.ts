@@ -1,0 +1,68 @@
+import { error } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages';
+import { appContext } from '$lib/server/context';
+import { attempt, formValues } from '$lib/server/forms';
+import { guarded } from '$lib/server/guard';
+import type { Actions, PageServerLoad } from './$types';
+
+const idOf = (raw: string) => {
+	const id = Number(raw);
+	if (!Number.isSafeInteger(id) || id <= 0) error(404, m.error_not_found());
+	return id;
+};
+
+export const load: PageServerLoad = async ({ locals, params, url }) => {
+	const { forum, notifications } = appContext().services;
+	const threadId = idOf(params.id);
+	const page = await guarded(forum.thread(locals.auth, threadId, Number(url.searchParams.get('page') ?? 1)), url);
+	// What this page shows is now read; the "new" marks use the position from before.
+	await forum.markRead(locals.auth, threadId);
+	await notifications.readThread(locals.auth, threadId);
+	const categories = page.canModerate ? await forum.categories(locals.auth) : [];
+	return { ...page, moveTargets: categories.map((c) => ({ slug: c.slug, fieldSlug: c.fieldSlug, groupName: c.groupName })) };
+};
+
+const num = (v: string) => Number(v) || 0;
+
+export const actions: Actions = {
+	reply: async ({ request, locals, params }) => {
+		const v = formValues(await request.formData(), ['body', 'parentId']);
+		return attempt(async () => ({ posted: await appContext().services.forum.reply(locals.auth, idOf(params.id), v.parentId ? num(v.parentId) : null, v.body) }), v);
+	},
+	edit: async ({ request, locals }) => {
+		const v = formValues(await request.formData(), ['body', 'postId']);
+		return attempt(async () => ({ edited: await appContext().services.forum.edit(locals.auth, num(v.postId), v.body) }), v);
+	},
+	delete: async ({ request, locals }) => {
+		const v = formValues(await request.formData(), ['postId']);
+		return attempt(async () => ({ deleted: await appContext().services.forum.delete(locals.auth, num(v.postId)) }));
+	},
+	react: async ({ request, locals }) => {
+		const v = formValues(await request.formData(), ['postId', 'emoji', 'on']);
+		return attempt(async () => ({ reacted: await appContext().services.forum.react(locals.auth, num(v.postId), v.emoji, v.on !== '0') }));
+	},
+	flag: async ({ request, locals }) => {
+		const v = formValues(await request.formData(), ['postId', 'reason']);
+		return attempt(async () => ({ flagged: await appContext().services.moderation.flag(locals.auth, num(v.postId), v.reason) }), v);
+	},
+	hide: async ({ request, locals }) => {
+		const v = formValues(await request.formData(), ['postId']);
+		return attempt(async () => ({ hidden: await appContext().services.moderation.setPostHidden(locals.auth, num(v.postId), true) }));
+	},
+	restore: async ({ request, locals }) => {
+		const v = formValues(await request.formData(), ['postId']);
+		return attempt(async () => ({ restored: await appContext().services.moderation.setPostHidden(locals.auth, num(v.postId), false) }));
+	},
+	subscribe: async ({ request, locals, params }) => {
+		const v = formValues(await request.formData(), ['on']);
+		return attempt(async () => ({ subscribed: await appContext().services.forum.subscribe(locals.auth, idOf(params.id), v.on === '1') }));
+	},
+	thread: async ({ request, locals, params }) => {
+		const v = formValues(await request.formData(), ['what', 'on']);
+		return attempt(async () => ({ changed: await appContext().services.moderation.setThread(locals.auth, idOf(params.id), v.what, v.on === '1') }));
+	},
+	move: async ({ request, locals, params }) => {
+		const v = formValues(await request.formData(), ['category']);
+		return attempt(async () => ({ moved: await appContext().services.moderation.move(locals.auth, idOf(params.id), v.category) }));
+	}
+};
