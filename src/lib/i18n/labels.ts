@@ -53,3 +53,19 @@ const AUDIT: Record<string, () => string> = {
 	'organisation.representative_removed': m.audit_organisation_representative_removed
 };
 export const auditActionName = (action: string) => (AUDIT[action] ?? (() => action))();
+
+const MODERATION: Record<string, () => string> = {
+	'post.hidden': m.modlog_post_hidden,
+	'post.restored': m.modlog_post_restored,
+	'flags.dismissed': m.modlog_flags_dismissed,
+	'thread.moved': m.modlog_thread_moved,
+	'thread.pinned.on': m.modlog_thread_pinned,
+	'thread.pinned.off': m.modlog_thread_unpinned,
+	'thread.locked.on': m.modlog_thread_locked,
+	'thread.locked.off': m.modlog_thread_unlocked,
+	'thread.archived.on': m.modlog_thread_archived,
+	'thread.archived.off': m.modlog_thread_unarchived,
+	'thread.hidden.on': m.modlog_thread_hidden,
+	'thread.hidden.off': m.modlog_thread_shown
+};
+export const moderationActionName = (action: string) => (MODERATION[action] ?? (() => action))();
