@@ -34,6 +34,23 @@ export interface ThreadPage {
 	canModerate: boolean;
 }
 
+/** A category as pages show it; shared with search results. */
+export function categoryView(c: CategoryWithOwner, unread = 0): CategoryView {
+	return {
+		id: c.id,
+		slug: c.slug,
+		kind: c.field_id !== null ? 'field' : 'group',
+		fieldSlug: c.field_slug,
+		groupSlug: c.group_slug,
+		groupName: c.group_name,
+		visibility: c.visibility,
+		threadCount: c.thread_count,
+		postCount: c.post_count,
+		lastPostAt: c.last_post_at,
+		unread
+	};
+}
+
 const author = (id: number, name: string, status: string): AuthorView => ({ id, name: status === 'deleted' ? null : name });
 const parseJson = (s: string): string[] => {
 	try {
@@ -57,22 +74,6 @@ export class ForumService {
 		return { actor: auth?.actor ?? null, groups: auth ? await repo.userGroupIds(this.db, auth.actor.id) : new Set() };
 	}
 
-	#categoryView(c: CategoryWithOwner, unread = 0): CategoryView {
-		return {
-			id: c.id,
-			slug: c.slug,
-			kind: c.field_id !== null ? 'field' : 'group',
-			fieldSlug: c.field_slug,
-			groupSlug: c.group_slug,
-			groupName: c.group_name,
-			visibility: c.visibility,
-			threadCount: c.thread_count,
-			postCount: c.post_count,
-			lastPostAt: c.last_post_at,
-			unread
-		};
-	}
-
 	#access(c: CategoryWithOwner) {
 		return { visibility: c.visibility, groupId: c.group_id };
 	}
@@ -84,7 +85,7 @@ export class ForumService {
 			repo.listCategories(this.db),
 			auth ? repo.unreadByCategory(this.db, auth.actor.id) : Promise.resolve(new Map<number, number>())
 		]);
-		return all.filter((c) => canRead(reader.actor, this.#access(c), reader.groups)).map((c) => this.#categoryView(c, unread.get(c.id) ?? 0));
+		return all.filter((c) => canRead(reader.actor, this.#access(c), reader.groups)).map((c) => categoryView(c, unread.get(c.id) ?? 0));
 	}
 
 	/** Loads a category the person may read; one they may not read does not exist for them. */
@@ -101,7 +102,7 @@ export class ForumService {
 		const p = Math.max(1, Math.floor(page) || 1);
 		const rows = await repo.listThreads(this.db, c.id, auth?.actor.id ?? null, THREADS_PER_PAGE, (p - 1) * THREADS_PER_PAGE, isModerator(reader.actor));
 		return {
-			category: this.#categoryView(c),
+			category: categoryView(c),
 			threads: rows.map((t) => this.#threadSummary(t, t.author_name ?? '', t.author_status, !!auth && (t.last_post_id ?? 0) > (t.last_read_post_id ?? 0))),
 			page: p,
 			pages: Math.max(1, Math.ceil(c.thread_count / THREADS_PER_PAGE)),
@@ -180,7 +181,7 @@ export class ForumService {
 		const unread = !!auth && (thread.last_post_id ?? 0) > lastReadPostId;
 		return {
 			thread: { ...this.#threadSummary(thread, opening.author_name, opening.author_status, unread), categorySlug: category.slug },
-			category: this.#categoryView(category),
+			category: categoryView(category),
 			opening: views[0],
 			replies: buildTree(views.slice(1), MAX_DEPTH, 1) as PostNode[],
 			page: p,

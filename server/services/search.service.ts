@@ -3,7 +3,8 @@ import { listCategories, userGroupIds } from '../db/repositories/forum.repositor
 import { searchPosts } from '../db/repositories/search.repository.js';
 import { ftsQuery, highlight, isModerator, queryTerms } from '../domain/forum.js';
 import { isActiveMember } from '../domain/permissions.js';
-import type { CategoryView, SearchHit } from '../../src/lib/shared/forum.js';
+import type { SearchHit } from '../../src/lib/shared/forum.js';
+import { categoryView } from './forum.service.js';
 import type { Authenticated } from './auth.service.js';
 import { excerpt } from './markdown.js';
 
@@ -39,19 +40,7 @@ export class SearchService {
 		const categories = new Map((await listCategories(this.db)).map((c) => [c.id, c]));
 		const hits = rows.slice(0, SEARCH_PAGE).map((r): SearchHit => {
 			const c = categories.get(r.category_id)!;
-			const category: CategoryView = {
-				id: c.id,
-				slug: c.slug,
-				kind: c.field_id !== null ? 'field' : 'group',
-				fieldSlug: c.field_slug,
-				groupSlug: c.group_slug,
-				groupName: c.group_name,
-				visibility: c.visibility,
-				threadCount: c.thread_count,
-				postCount: c.post_count,
-				lastPostAt: c.last_post_at,
-				unread: 0
-			};
+			const category = categoryView(c);
 			return {
 				postId: r.post_id,
 				threadId: r.thread_id,

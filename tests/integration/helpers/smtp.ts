@@ -40,10 +40,9 @@ export function parseMail(raw: string): ReceivedMail {
 	};
 }
 
-/** A real SMTP server on loopback that keeps what it receives. */
-export async function startSmtp(): Promise<{ url: string; mail: ReceivedMail[]; waitFor(to: string, count?: number): Promise<ReceivedMail[]>; close(): Promise<void> }> {
-	const mail: ReceivedMail[] = [];
-	const server = new SMTPServer({
+/** A plain SMTP server (no TLS, no auth) that hands each message it receives, parsed, to `onMail`. */
+export function createSmtpServer(onMail: (mail: ReceivedMail) => void): SMTPServer {
+	return new SMTPServer({
 		authOptional: true,
 		disabledCommands: ['STARTTLS', 'AUTH'],
 		logger: false,
@@ -52,11 +51,17 @@ export async function startSmtp(): Promise<{ url: string; mail: ReceivedMail[]; 
 			stream.setEncoding('latin1');
 			stream.on('data', (chunk: string) => (raw += chunk));
 			stream.on('end', () => {
-				mail.push(parseMail(raw));
+				onMail(parseMail(raw));
 				callback();
 			});
 		}
 	});
+}
+
+/** A real SMTP server on loopback that keeps what it receives. */
+export async function startSmtp(): Promise<{ url: string; mail: ReceivedMail[]; waitFor(to: string, count?: number): Promise<ReceivedMail[]>; close(): Promise<void> }> {
+	const mail: ReceivedMail[] = [];
+	const server = createSmtpServer((m) => mail.push(m));
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
 	const { port } = server.server.address() as AddressInfo;
 	return {
