@@ -88,10 +88,18 @@ export function buildTree<P extends FlatPost>(posts: P[], maxDepth = MAX_DEPTH, 
 	return roots;
 }
 
+const folded = new Map<string, string>();
+
 /** Lower case without diacritics (ë→e, ç→c, ά→α, ΐ→ι), one character for one: offsets stay aligned. */
 export function foldChar(c: string): string {
-	const f = c.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-	return f.length === 1 ? f : c.toLowerCase().length === 1 ? c.toLowerCase() : c;
+	let f = folded.get(c);
+	if (f === undefined) {
+		const stripped = c.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+		f = stripped.length === 1 ? stripped : c.toLowerCase().length === 1 ? c.toLowerCase() : c;
+		// Bounded: text has few distinct characters, but a flood of rare ones must not grow this forever.
+		if (folded.size < 10_000) folded.set(c, f);
+	}
+	return f;
 }
 
 export function fold(text: string): string {
@@ -116,15 +124,19 @@ export function ftsQuery(terms: string[]): string {
  */
 export function highlight(text: string, terms: string[], width = 160): { text: string; mark: boolean }[] {
 	const original = [...text.normalize('NFC')];
-	const folded = original.map(foldChar).join('');
+	const foldedChars = original.map(foldChar);
+	const foldedText = foldedChars.join('');
+	// From a code-unit offset in the folded text to the code-point index shared by both arrays.
+	const pointAt = new Int32Array(foldedText.length + 1);
+	for (let i = 0, unit = 0; i < foldedChars.length; unit += foldedChars[i].length, i++) pointAt[unit] = i;
+	pointAt[foldedText.length] = foldedChars.length;
 	const marks = new Array<boolean>(original.length).fill(false);
 	let first = -1;
 	for (const term of terms) {
 		const re = new RegExp(`(?<![\\p{L}\\p{N}])${term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[\\p{L}\\p{N}]*`, 'gu');
-		for (const m of folded.matchAll(re)) {
-			// Folded and original strings are indexed by code point alike (one char folds to one).
-			const start = [...folded.slice(0, m.index)].length;
-			const len = [...m[0]].length;
+		for (const m of foldedText.matchAll(re)) {
+			const start = pointAt[m.index];
+			const len = pointAt[m.index + m[0].length] - start;
 			for (let i = start; i < start + len; i++) marks[i] = true;
 			if (first < 0 || start < first) first = start;
 		}

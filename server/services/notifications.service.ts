@@ -37,7 +37,7 @@ export class NotificationsService {
 	 * Within the post's transaction: notifies the people mentioned and the thread's subscribers (and the author of
 	 * the post replied to), never the author, and only people who may read the thread. Returns who to tell live.
 	 */
-	async forPost(trx: Transaction<Database>, post: NewPost): Promise<number[]> {
+	async forPost(trx: Transaction<Database>, post: NewPost): Promise<{ live: number[]; mailed: boolean }> {
 		const mentioned = new Set(extractMentions(post.body));
 		const subscribers = (await subscribersOf(trx, post.threadId)).map((s) => s.user_id);
 		const ids = [...new Set([...mentioned, ...subscribers, ...(post.parentAuthorId ? [post.parentAuthorId] : [])])].filter((id) => id !== post.authorId);
@@ -45,6 +45,7 @@ export class NotificationsService {
 		const author = (await repo.recipients(trx, [post.authorId]))[0];
 		const now = this.clock();
 		const live: number[] = [];
+		let mailed = false;
 		for (const person of people) {
 			const actor = { id: person.id, role: person.role, status: person.status };
 			if (!canRead(actor, post.access, await userGroupIds(trx, person.id))) continue;
@@ -53,6 +54,7 @@ export class NotificationsService {
 			const mailNow = person.notify_email === 'now';
 			await repo.insertNotification(trx, { user_id: person.id, kind, actor_id: post.authorId, thread_id: post.threadId, post_id: post.postId, created_at: now, emailed_at: mailNow ? now : null });
 			if (mailNow) {
+				mailed = true;
 				await this.mail.queue(trx, { email: person.email, locale: person.locale }, {
 					kind,
 					name: person.display_name,
@@ -63,13 +65,13 @@ export class NotificationsService {
 			}
 			if (person.notify_in_app) live.push(person.id);
 		}
-		return live;
+		return { live, mailed };
 	}
 
 	/** After commit: bells count up, mail goes out. */
-	announce(userIds: number[]): void {
-		for (const userId of userIds) this.bus.emit('notification.created', { userId });
-		this.bus.emit('mail.queued', {});
+	announce({ live, mailed }: { live: number[]; mailed: boolean }): void {
+		for (const userId of live) this.bus.emit('notification.created', { userId });
+		if (mailed) this.bus.emit('mail.queued', {});
 	}
 
 	async list(auth: Authenticated | null): Promise<NotificationView[]> {

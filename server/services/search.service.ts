@@ -1,6 +1,6 @@
 import type { Db } from '../db/client.js';
 import { listCategories, userGroupIds } from '../db/repositories/forum.repository.js';
-import { searchPosts } from '../db/repositories/search.repository.js';
+import { bodiesOf, searchPosts } from '../db/repositories/search.repository.js';
 import { ftsQuery, highlight, isModerator, queryTerms } from '../domain/forum.js';
 import { isActiveMember } from '../domain/permissions.js';
 import type { SearchHit } from '../../src/lib/shared/forum.js';
@@ -37,8 +37,10 @@ export class SearchService {
 			SEARCH_PAGE + 1,
 			(page - 1) * SEARCH_PAGE
 		);
-		const categories = new Map((await listCategories(this.db)).map((c) => [c.id, c]));
-		const hits = rows.slice(0, SEARCH_PAGE).map((r): SearchHit => {
+		const page_ = rows.slice(0, SEARCH_PAGE);
+		const [all, bodies] = await Promise.all([listCategories(this.db), bodiesOf(this.db, page_.map((r) => r.post_id))]);
+		const categories = new Map(all.map((c) => [c.id, c]));
+		const hits = page_.map((r): SearchHit => {
 			const c = categories.get(r.category_id)!;
 			const category = categoryView(c);
 			return {
@@ -48,7 +50,7 @@ export class SearchService {
 				category,
 				author: { id: r.author_id, name: r.author_status === 'deleted' ? null : r.author_name },
 				createdAt: r.created_at,
-				snippet: highlight(excerpt(r.body, 5000), terms, 200),
+				snippet: highlight(excerpt(bodies.get(r.post_id) ?? '', 5000), terms, 200),
 				titleSegments: highlight(r.title, terms, 200)
 			};
 		});

@@ -20,12 +20,18 @@ export interface SearchRow {
 	thread_id: number;
 	category_id: number;
 	title: string;
-	body: string;
 	author_id: number;
 	author_name: string;
 	author_status: string;
 	created_at: number;
 	is_opening: number;
+}
+
+/** The bodies of a page of hits: fetched after ranking, so the sort never carries post texts. */
+export async function bodiesOf(db: Conn, postIds: number[]): Promise<Map<number, string>> {
+	if (!postIds.length) return new Map();
+	const rows = await db.selectFrom('posts').select(['id', 'body']).where('id', 'in', postIds).execute();
+	return new Map(rows.map((r) => [r.id, r.body]));
 }
 
 /**
@@ -45,7 +51,6 @@ export function searchPosts(db: Conn, match: string, scope: SearchScope, limit: 
 			't.id as thread_id',
 			'c.id as category_id',
 			't.title',
-			'p.body',
 			'p.author_id',
 			'u.display_name as author_name',
 			'u.status as author_status',

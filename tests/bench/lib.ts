@@ -1,0 +1,110 @@
+import { fork } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+
+/** One measured figure beside its baseline. `budget` is what the issue asks for (absent: reported only). */
+export interface Row {
+	figure: string;
+	unit: string;
+	measured: number;
+	baseline: number | null;
+	budget?: { max?: number; min?: number };
+}
+
+export const budgetMet = (r: Row): boolean | null =>
+	!r.budget ? null : (r.budget.max === undefined || r.measured <= r.budget.max) && (r.budget.min === undefined || r.measured >= r.budget.min);
+
+/** Nearest-rank percentile of unsorted samples. */
+export function percentile(samples: number[], p: number): number {
+	if (!samples.length) return NaN;
+	const sorted = [...samples].sort((a, b) => a - b);
+	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/** Times `fn` once per input (after a warm-up pass over a few of them, so JIT and page cache are settled); ms. */
+export async function timeEach<T>(inputs: T[], fn: (input: T) => unknown, warmup = 20): Promise<number[]> {
+	for (const input of inputs.slice(0, warmup)) await fn(input);
+	const samples: number[] = [];
+	for (const input of inputs) {
+		const t0 = performance.now();
+		await fn(input);
+		samples.push(performance.now() - t0);
+	}
+	return samples;
+}
+
+/** Seeded PRNG (mulberry32): the same corpus every run, so runs compare. */
+export function rng(seed: number): () => number {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+export interface LoadResult {
+	requests: number;
+	seconds: number;
+	rps: number;
+	p50: number;
+	p99: number;
+	bytes: number;
+}
+
+/**
+ * Closed-loop HTTP GET load from a separate process (tests/bench/load-client.ts): on 2 cores, a client in the
+ * server's own event loop would steal the time it is measuring. Each of `clients` connections sends its next
+ * request as soon as the previous body has arrived; latency is time to the response headers (first byte).
+ */
+export function httpLoad(url: string, clients: number, seconds: number, headers: Record<string, string> = {}): Promise<LoadResult> {
+	return new Promise((resolve, reject) => {
+		const child = fork(new URL('./load-client.ts', import.meta.url), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+		let result: LoadResult | undefined;
+		child.on('message', (m: { result?: LoadResult; error?: string }) => {
+			if (m.error) reject(new Error(`load client: ${m.error}`));
+			else result = m.result;
+		});
+		child.on('error', reject);
+		child.on('exit', (code) => (result ? resolve(result) : reject(new Error(`load client exited with ${code}`))));
+		child.send({ url, clients, seconds, headers });
+	});
+}
+
+const fmt = (n: number | null, unit: string): string => {
+	if (n === null || Number.isNaN(n)) return '—';
+	const digits = unit === 'ms' ? (n < 10 ? 2 : 1) : 0;
+	return `${n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })} ${unit}`;
+};
+
+const fmtBudget = (r: Row): string =>
+	!r.budget ? '—' : [r.budget.max !== undefined ? `≤ ${fmt(r.budget.max, r.unit)}` : '', r.budget.min !== undefined ? `≥ ${fmt(r.budget.min, r.unit)}` : ''].filter(Boolean).join(', ');
+
+const ratio = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 0.1 ? x.toFixed(2) : x.toPrecision(2));
+
+/** Prints one suite's table: figure | measured | budget | baseline | ratio (measured / baseline). */
+export function printTable(suite: string, rows: Row[]): void {
+	const table = [
+		['figure', 'measured', 'budget', 'baseline', 'ratio'],
+		...rows.map((r) => {
+			const met = budgetMet(r);
+			return [
+				r.figure,
+				fmt(r.measured, r.unit) + (met === null ? '' : met ? '  ok' : '  MISSED'),
+				fmtBudget(r),
+				fmt(r.baseline, r.unit),
+				r.baseline ? `${ratio(r.measured / r.baseline)}x` : '—'
+			];
+		})
+	];
+	const widths = table[0].map((_, i) => Math.max(...table.map((row) => [...row[i]].length)));
+	const line = (row: string[]) => '| ' + row.map((cell, i) => cell + ' '.repeat(widths[i] - [...cell].length)).join(' | ') + ' |';
+	console.log(`\n## ${suite}`);
+	console.log(line(table[0]));
+	console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+	for (const row of table.slice(1)) console.log(line(row));
+}
+
+/** Progress on stderr, so that stdout holds only the tables. */
+export const note = (message: string) => process.stderr.write(`  ${message}\n`);
