@@ -29,6 +29,8 @@ export interface ThreadPage {
 	pages: number;
 	/** Posts with a higher id are new since the member's last visit. */
 	lastReadPostId: number;
+	/** The thread's newest post when the page was made: live catch-up starts after it. */
+	lastPostId: number;
 	subscribed: boolean;
 	canReply: boolean;
 	canModerate: boolean;
@@ -187,6 +189,7 @@ export class ForumService {
 			page: p,
 			pages,
 			lastReadPostId,
+			lastPostId: thread.last_post_id ?? opening.id,
 			subscribed,
 			canReply: canPost(reader.actor, this.#access(category), reader.groups, { locked: !!thread.locked, archived: !!thread.archived, hidden: !!thread.hidden }),
 			canModerate: isModerator(reader.actor)

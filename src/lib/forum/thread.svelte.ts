@@ -19,11 +19,14 @@ export class ThreadState {
 	constructor(
 		opening: PostView,
 		replies: PostNode[],
-		private readonly onLastPage: boolean
+		private readonly onLastPage: boolean,
+		/** Everything up to here is accounted for by the page (shown, on another page, or behind "continue"). */
+		lastPostId = 0
 	) {
 		this.opening = opening;
 		this.replies = replies;
 		this.#reindex();
+		this.lastId = Math.max(this.lastId, lastPostId);
 	}
 
 	#reindex() {
