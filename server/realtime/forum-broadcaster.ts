@@ -9,17 +9,19 @@ import { rooms } from './rooms.js';
 export function attachForumBroadcaster(io: KuvendIo, ctx: AppContext): void {
 	const { forum, notifications } = ctx.services;
 	const fail = (error: unknown) => ctx.logger.error('forum broadcast failed', { error });
+	// Nothing is read or encoded for a room nobody is in (most threads, most of the time).
+	const watched = (room: string) => (io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0;
 
 	ctx.bus.on('forum.post_created', ({ threadId, postId, categoryId }) => {
+		if (watched(rooms.category(categoryId))) io.to(rooms.category(categoryId)).emit('category:activity', { categoryId, threadId, postId });
+		if (!watched(rooms.thread(threadId))) return;
 		forum
 			.postForRoom(postId)
-			.then((post) => {
-				if (post) io.to(rooms.thread(threadId)).emit('post:created', post);
-				io.to(rooms.category(categoryId)).emit('category:activity', { categoryId, threadId, postId });
-			})
+			.then((post) => post && io.to(rooms.thread(threadId)).emit('post:created', post))
 			.catch(fail);
 	});
 	const updated = ({ threadId, postId }: { threadId: number; postId: number }) => {
+		if (!watched(rooms.thread(threadId))) return;
 		forum
 			.postForRoom(postId)
 			.then((post) => post && io.to(rooms.thread(threadId)).emit('post:updated', post))
@@ -28,6 +30,7 @@ export function attachForumBroadcaster(io: KuvendIo, ctx: AppContext): void {
 	ctx.bus.on('forum.post_updated', updated);
 	ctx.bus.on('forum.post_deleted', updated);
 	ctx.bus.on('forum.reactions_changed', ({ threadId, postId }) => {
+		if (!watched(rooms.thread(threadId))) return;
 		forum
 			.postForRoom(postId)
 			.then((post) => post && io.to(rooms.thread(threadId)).emit('post:reactions', { threadId, postId, reactions: post.reactions.map(({ emoji, count }) => ({ emoji, count })) }))
@@ -40,6 +43,7 @@ export function attachForumBroadcaster(io: KuvendIo, ctx: AppContext): void {
 		io.in(room).socketsLeave(room);
 	});
 	ctx.bus.on('notification.created', ({ userId }) => {
+		if (!watched(rooms.user(userId))) return;
 		notifications
 			.unreadOf(userId)
 			.then((unread) => io.to(rooms.user(userId)).emit('notifications:count', { unread }))

@@ -41,24 +41,26 @@ export class NotificationsService {
 		const mentioned = new Set(extractMentions(post.body));
 		const subscribers = (await subscribersOf(trx, post.threadId)).map((s) => s.user_id);
 		const ids = [...new Set([...mentioned, ...subscribers, ...(post.parentAuthorId ? [post.parentAuthorId] : [])])].filter((id) => id !== post.authorId);
-		const people = await repo.recipients(trx, ids);
-		const author = (await repo.recipients(trx, [post.authorId]))[0];
+		const people = ids.length ? await repo.recipients(trx, ids) : [];
+		let author: string | undefined;
 		const now = this.clock();
 		const live: number[] = [];
 		let mailed = false;
 		for (const person of people) {
 			const actor = { id: person.id, role: person.role, status: person.status };
-			if (!canRead(actor, post.access, await userGroupIds(trx, person.id))) continue;
+			const groups = post.access.visibility === 'group' ? await userGroupIds(trx, person.id) : new Set<number>();
+			if (!canRead(actor, post.access, groups)) continue;
 			if (!person.notify_in_app && person.notify_email === 'off') continue;
 			const kind = mentioned.has(person.id) ? 'mention' : 'reply';
 			const mailNow = person.notify_email === 'now';
 			await repo.insertNotification(trx, { user_id: person.id, kind, actor_id: post.authorId, thread_id: post.threadId, post_id: post.postId, created_at: now, emailed_at: mailNow ? now : null });
 			if (mailNow) {
 				mailed = true;
+				author ??= (await repo.recipients(trx, [post.authorId]))[0]?.display_name ?? '';
 				await this.mail.queue(trx, { email: person.email, locale: person.locale }, {
 					kind,
 					name: person.display_name,
-					actor: author?.display_name ?? '',
+					actor: author,
 					title: post.title,
 					url: `${this.origin()}/forum/t/${post.threadId}#post-${post.postId}`
 				});
@@ -107,7 +109,7 @@ export class NotificationsService {
 	/** Opening a thread reads its notifications. */
 	async readThread(auth: Authenticated | null, threadId: number): Promise<void> {
 		if (!auth) return;
-		const changed = await this.db.transaction().execute((trx) => repo.markThreadRead(trx, auth.actor.id, threadId, this.clock()));
+		const changed = await repo.markThreadRead(this.db, auth.actor.id, threadId, this.clock());
 		if (changed) this.bus.emit('notification.created', { userId: auth.actor.id });
 	}
 
