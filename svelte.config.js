@@ -7,9 +7,10 @@ const config = {
 	compilerOptions: { runes: true },
 	kit: {
 		adapter: adapter({ out: 'build' }),
-		// A strict policy: scripts only from our origin or with SvelteKit's per-response nonce/hash.
+		// A strict policy: scripts only from our origin or with the hash of SvelteKit's inline script. Hashes rather
+		// than nonces, so that a page kept for visitors (src/lib/server/visitor-cache.ts) keeps a true policy.
 		csp: {
-			mode: 'auto',
+			mode: 'hash',
 			directives: {
 				'default-src': ['self'],
 				'script-src': ['self'],

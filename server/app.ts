@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import type { RequestHandler } from 'express';
 import type { Config } from './config.js';
 import { createContext, publishContext, type AppContext } from './context.js';
-import { createExpressApp, HOST_HEADER, PROTO_HEADER } from './http/express-app.js';
+import { createExpressApp, HOST_HEADER, PROTO_HEADER, securityHeaders } from './http/express-app.js';
+import { serveCachedPage } from './http/page-cache.js';
 import { attachSocketServer, type KuvendIo } from './realtime/socket-server.js';
 import { YjsServer } from './realtime/yjs/yjs-server.js';
 import { BUILD_DIR } from './paths.js';
@@ -42,7 +43,10 @@ export async function startApp(config: Config, options: { sveltekit?: RequestHan
 	publishContext(ctx);
 
 	const app = createExpressApp(ctx, sveltekit);
-	const httpServer = http.createServer(app);
+	// A visitor's public page kept in the cache is answered here, before Express and SvelteKit.
+	const httpServer = http.createServer((req, res) => {
+		if (!serveCachedPage(ctx.pageCache, req, res, securityHeaders)) app(req, res);
+	});
 	const io = attachSocketServer(httpServer, ctx);
 	const yjs = new YjsServer(ctx);
 	httpServer.on('upgrade', (req, socket, head) => {

@@ -18,6 +18,7 @@ import { OrganisationsService } from './services/organisations.service.js';
 import { MailService } from './services/mail.service.js';
 import { RateLimits } from './services/rate-limits.js';
 import { Mailer } from './mail/mailer.js';
+import { PageCache } from './http/page-cache.js';
 import { ForumService } from './services/forum.service.js';
 import { NotificationsService } from './services/notifications.service.js';
 import { SearchService } from './services/search.service.js';
@@ -51,6 +52,8 @@ export interface AppContext {
 	/** Whether this start created the database (and seeded it). */
 	created: boolean;
 	mailer: Mailer;
+	/** Public pages as visitors see them (src/lib/server/visitor-cache.ts). */
+	pageCache: PageCache;
 	/** The origin for links in mail: ORIGIN, or where the server listens when ORIGIN is unset (tests). */
 	publicOrigin(): string;
 	setListeningUrl(url: string): void;
@@ -90,6 +93,8 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			await seedDemoForum(db, services.forum);
 			logger.info('seeded the demo network', { people });
 		}
+		const pageCache = new PageCache();
+		pageCache.follow(bus);
 		const mailer = new Mailer(db, logger, { smtpUrl: config.smtpUrl, from: config.mailFrom, logBodies: config.env !== 'production' });
 		bus.on('mail.queued', () => void mailer.flush().catch((error) => logger.error('mail delivery failed', { error })));
 		// Mail left from before a restart goes out now.
@@ -109,6 +114,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			services,
 			created,
 			mailer,
+			pageCache,
 			publicOrigin,
 			setListeningUrl(url: string) {
 				listeningUrl = url;

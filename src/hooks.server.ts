@@ -4,6 +4,7 @@ import { paraglideMiddleware } from '$lib/paraglide/server';
 import { defineCustomServerStrategy, type Locale } from '$lib/paraglide/runtime';
 import { m } from '$lib/paraglide/messages';
 import { appContext } from '$lib/server/context';
+import { cachedForVisitors } from '$lib/server/visitor-cache';
 import { clearSessionCookie, setSessionCookie } from '$lib/server/session-cookie';
 import { LOCALE_COOKIE, SESSION_COOKIE } from '$lib/shared/session';
 
@@ -30,7 +31,7 @@ const authenticate: Handle = async ({ event, resolve }) => {
 const localise: Handle = ({ event, resolve }) =>
 	paraglideMiddleware(event.request, ({ request, locale }) => {
 		event.request = request;
-		return resolve(event, { transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale) });
+		return cachedForVisitors(event, () => resolve(event, { transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale) }));
 	});
 
 export const handle = sequence(authenticate, localise);

@@ -14,6 +14,8 @@ export interface CategoryAccess {
 export const MAX_DEPTH = 5;
 /** Top-level replies per page of a thread. */
 export const PAGE_SIZE = 20;
+/** Replies shown under each top-level reply on a thread page (nearest first); the rest are one click away. */
+export const REPLIES_PER_ROOT = 5;
 export const REACTIONS = ['👍', '❤️', '🎉', '🤔', '👀'] as const;
 export type Reaction = (typeof REACTIONS)[number];
 
@@ -88,6 +90,29 @@ export function buildTree<P extends FlatPost>(posts: P[], maxDepth = MAX_DEPTH, 
 	return roots;
 }
 
+/**
+ * Keeps at most `perRoot` descendants under each root, breadth first (the direct answers before the answers to
+ * answers, older first). A cut reply is counted in its parent's `more`, so "continue this thread" leads to it.
+ */
+export function trimTree<P extends FlatPost>(roots: TreeNode<P>[], perRoot: number): TreeNode<P>[] {
+	for (const root of roots) {
+		let left = perRoot;
+		let level: TreeNode<P>[] = [root];
+		while (level.length) {
+			const next: TreeNode<P>[] = [];
+			for (const node of level) {
+				const kept = node.replies.slice(0, Math.max(0, left));
+				left -= kept.length;
+				node.more += node.replies.length - kept.length;
+				node.replies = kept;
+				next.push(...kept);
+			}
+			level = next;
+		}
+	}
+	return roots;
+}
+
 const folded = new Map<string, string>();
 
 /** Lower case without diacritics (ë→e, ç→c, ά→α, ΐ→ι), one character for one: offsets stay aligned. */
@@ -117,40 +142,90 @@ export function ftsQuery(terms: string[]): string {
 	return terms.map((t) => `"${t}"*`).join(' ');
 }
 
-/**
- * A window of plain text around the first match, with every match wrapped by `open`/`close`. Works on the original
- * text (NFC) by matching its folded copy, so "keshilli" marks "këshilli". The caller escapes HTML (segments are
- * returned so that escaping stays with the caller).
- */
-export function highlight(text: string, terms: string[], width = 160): { text: string; mark: boolean }[] {
-	const original = [...text.normalize('NFC')];
-	const foldedChars = original.map(foldChar);
-	const foldedText = foldedChars.join('');
-	// From a code-unit offset in the folded text to the code-point index shared by both arrays.
-	const pointAt = new Int32Array(foldedText.length + 1);
-	for (let i = 0, unit = 0; i < foldedChars.length; unit += foldedChars[i].length, i++) pointAt[unit] = i;
-	pointAt[foldedText.length] = foldedChars.length;
-	const marks = new Array<boolean>(original.length).fill(false);
-	let first = -1;
-	for (const term of terms) {
-		const re = new RegExp(`(?<![\\p{L}\\p{N}])${term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[\\p{L}\\p{N}]*`, 'gu');
-		for (const m of foldedText.matchAll(re)) {
-			const start = pointAt[m.index];
-			const len = pointAt[m.index + m[0].length] - start;
-			for (let i = start; i < start + len; i++) marks[i] = true;
-			if (first < 0 || start < first) first = start;
+/** For each folded letter, the characters that fold to it (Latin, Greek and Cyrillic blocks): "e" → "eEëËéÉ…". */
+let variantsOf: Map<string, string> | null = null;
+function variants(): Map<string, string> {
+	if (variantsOf) return variantsOf;
+	variantsOf = new Map();
+	const ranges = [[0x30, 0x7a], [0xc0, 0x24f], [0x370, 0x3ff], [0x400, 0x4ff], [0x1e00, 0x1fff]];
+	for (const [lo, hi] of ranges) {
+		for (let code = lo; code <= hi; code++) {
+			const c = String.fromCharCode(code);
+			const f = foldChar(c);
+			if (f.length === 1 && /[\p{L}\p{N}]/u.test(f)) variantsOf.set(f, (variantsOf.get(f) ?? '') + c);
 		}
 	}
-	let from = Math.max(0, (first < 0 ? 0 : first) - Math.floor(width / 3));
+	return variantsOf;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\\-]/g, '\\$&');
+
+/** A pattern that finds a folded search term in original text (plain classes: quick to compile, unlike \p{…}). */
+function termPattern(term: string): string {
+	const table = variants();
+	let out = '';
+	for (const c of term) {
+		const v = table.get(c);
+		out += v && v.length > 1 ? `[${escapeRe(v)}]` : escapeRe(c);
+	}
+	return out;
+}
+
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+const WORD_TAIL = /[\p{L}\p{N}\p{M}]*/uy;
+
+/**
+ * A window of plain text around the first match, split into segments with the matches marked. Matches the
+ * original text (NFC) directly with each folded term's letters widened to what folds to them, so "keshilli" marks
+ * "këshilli" and "πολιτικη" marks "πολιτική". The caller escapes HTML (segments keep escaping with the caller).
+ */
+export function highlight(text: string, terms: string[], width = 160): { text: string; mark: boolean }[] {
+	return highlighter(terms)(text, width);
+}
+
+export type Segments = { text: string; mark: boolean }[];
+
+/** highlight with the pattern built once, for marking many texts with the same terms. */
+export function highlighter(terms: string[]): (text: string, width?: number) => Segments {
+	const re = terms.length ? new RegExp(terms.map(termPattern).join('|'), 'g') : null;
+	return (text, width = 160) => mark(text, re, width);
+}
+
+function mark(text: string, re: RegExp | null, width: number): Segments {
+	const original = text.normalize('NFC');
+	const ranges: [number, number][] = [];
+	if (re) {
+		// A match starts a word (nothing letter-like before it) and runs to the end of that word.
+		for (const m of original.matchAll(re)) {
+			if (!m[0].length || (m.index > 0 && WORD_CHAR.test(original[m.index - 1]))) continue;
+			WORD_TAIL.lastIndex = m.index + m[0].length;
+			WORD_TAIL.exec(original);
+			const end = WORD_TAIL.lastIndex;
+			if (!ranges.length || m.index >= ranges[ranges.length - 1][1]) ranges.push([m.index, end]);
+		}
+	}
+	// The window, in code units, never splitting a surrogate pair.
+	const low = (i: number) => i > 0 && i < original.length && (original.charCodeAt(i) & 0xfc00) === 0xdc00;
+	const first = ranges.length ? ranges[0][0] : 0;
+	let from = Math.max(0, first - Math.floor(width / 3));
 	let to = Math.min(original.length, from + width);
 	if (to === original.length) from = Math.max(0, to - width);
-	const segments: { text: string; mark: boolean }[] = [];
+	if (low(from)) from--;
+	if (low(to)) to++;
+	const segments: Segments = [];
+	const push = (a: number, b: number, marked: boolean) => {
+		if (b > a) segments.push({ text: original.slice(a, b), mark: marked });
+	};
 	if (from > 0) segments.push({ text: '…', mark: false });
-	for (let i = from; i < to; i++) {
-		const last = segments[segments.length - 1];
-		if (last && last.mark === marks[i] && last.text !== '…') last.text += original[i];
-		else segments.push({ text: original[i], mark: marks[i] });
+	let at = from;
+	for (const [start, end] of ranges) {
+		if (end <= at) continue;
+		if (start >= to) break;
+		push(at, Math.max(at, start), false);
+		push(Math.max(at, start), Math.min(end, to), true);
+		at = Math.min(end, to);
 	}
+	push(at, to, false);
 	if (to < original.length) segments.push({ text: '…', mark: false });
 	return segments;
 }

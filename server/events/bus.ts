@@ -7,6 +7,8 @@ export interface DomainEvents {
 	'session.revoked': { userId: number; sessionIds: string[]; reason: 'signed_out' | 'signed_out_everywhere' };
 	/** A member changed their preferences; their open tabs follow. */
 	'user.preferences_changed': { userId: number; locale: Locale };
+	/** A member changed how others see them (name, city, bio). */
+	'user.profile_changed': { userId: number };
 	/** What a person may do changed (role, suspension, deletion): their open sockets must re-authenticate. */
 	'user.access_changed': { userId: number; reason: 'role_changed' | 'suspended' | 'reinstated' | 'deleted' };
 	/** Mail was written to the outbox; the mailer delivers it. */

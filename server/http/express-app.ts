@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import express, { type RequestHandler } from 'express';
 import type { AppContext } from '../context.js';
 import { expectedOrigin, isSameOrigin } from './request-origin.js';
@@ -8,6 +9,14 @@ export const HOST_HEADER = 'x-kuvend-host';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** The headers every response carries. */
+export function securityHeaders(res: ServerResponse): void {
+	res.setHeader('X-Content-Type-Options', 'nosniff');
+	res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
+	res.setHeader('X-Frame-Options', 'DENY');
+	res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+}
+
 /** Express: security headers, health, a cross-origin guard for every state-changing request, then SvelteKit. */
 export function createExpressApp(ctx: AppContext, sveltekit: RequestHandler | null): express.Express {
 	const app = express();
@@ -15,10 +24,7 @@ export function createExpressApp(ctx: AppContext, sveltekit: RequestHandler | nu
 	app.set('trust proxy', false);
 
 	app.use((req, res, next) => {
-		res.setHeader('X-Content-Type-Options', 'nosniff');
-		res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
-		res.setHeader('X-Frame-Options', 'DENY');
-		res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+		securityHeaders(res);
 		// The public origin is ours to state: never trust a client's copy of these headers.
 		const origin = new URL(expectedOrigin(ctx.config, req));
 		req.headers[PROTO_HEADER] = origin.protocol.slice(0, -1);

@@ -89,6 +89,7 @@ export class AccountService {
 			});
 			await setUserFields(trx, me.actor.id, await fieldIdsBySlug(trx, input.fields));
 		});
+		this.bus.emit('user.profile_changed', { userId: me.actor.id });
 	}
 
 	async updateNotifications(auth: Authenticated | null, input: { inApp: boolean; email: string }): Promise<void> {

@@ -2,7 +2,7 @@ import type { Db } from '../db/client.js';
 import type { CategoryWithOwner, PostWithAuthor } from '../db/repositories/forum.repository.js';
 import * as repo from '../db/repositories/forum.repository.js';
 import type { ThreadRow } from '../db/database.js';
-import { buildTree, canChangePost, canPost, canRead, fold, isModerator, MAX_DEPTH, PAGE_SIZE, parseTags, REACTIONS, type TreeNode } from '../domain/forum.js';
+import { buildTree, trimTree, REPLIES_PER_ROOT, canChangePost, canPost, canRead, fold, isModerator, MAX_DEPTH, PAGE_SIZE, parseTags, REACTIONS, type TreeNode } from '../domain/forum.js';
 import { checkText, collect } from '../domain/validation.js';
 import type { Actor } from '../domain/permissions.js';
 import type { EventBus } from '../events/bus.js';
@@ -171,21 +171,40 @@ export class ForumService {
 		const topLevel = await repo.countTopLevel(this.db, thread.id);
 		const pages = Math.max(1, Math.ceil(topLevel / PAGE_SIZE));
 		const p = Math.min(pages, Math.max(1, Math.floor(page) || 1));
+		const roots = await repo.pageRoots(this.db, thread.id, PAGE_SIZE, (p - 1) * PAGE_SIZE);
+		// The shape first (ids only, one level deeper than shown so that cut replies are counted for "continue this
+		// thread"), then the full rows of just the posts the page shows.
+		const shape = trimTree(buildTree(await repo.subtreeShapes(this.db, thread.id, roots, MAX_DEPTH + 2), MAX_DEPTH, 1), REPLIES_PER_ROOT);
+		const more = new Map<number, number>();
+		const shown: number[] = [];
+		const walk = (nodes: typeof shape) =>
+			nodes.forEach((n) => {
+				shown.push(n.id);
+				if (n.more) more.set(n.id, n.more);
+				walk(n.replies);
+			});
+		walk(shape);
 		const [opening, replies, lastReadPostId, subscribed] = await Promise.all([
 			repo.openingPost(this.db, thread.id),
-			// One level deeper than shown, so that cut replies can be counted for "continue this thread".
-			repo.pageOfReplies(this.db, thread.id, PAGE_SIZE, (p - 1) * PAGE_SIZE, MAX_DEPTH + 2),
+			repo.postsByIds(this.db, shown),
 			auth ? repo.lastRead(this.db, thread.id, auth.actor.id) : Promise.resolve(0),
 			auth ? repo.isSubscribed(this.db, thread.id, auth.actor.id) : Promise.resolve(false)
 		]);
 		if (!opening) throw new DomainError('not_found');
 		const views = await this.#postViews([opening, ...replies], reader);
+		const tree = buildTree(views.slice(1), MAX_DEPTH, 1) as PostNode[];
+		const count = (nodes: PostNode[]) =>
+			nodes.forEach((n) => {
+				n.more = more.get(n.id) ?? 0;
+				count(n.replies);
+			});
+		count(tree);
 		const unread = !!auth && (thread.last_post_id ?? 0) > lastReadPostId;
 		return {
 			thread: { ...this.#threadSummary(thread, opening.author_name, opening.author_status, unread), categorySlug: category.slug },
 			category: categoryView(category),
 			opening: views[0],
-			replies: buildTree(views.slice(1), MAX_DEPTH, 1) as PostNode[],
+			replies: tree,
 			page: p,
 			pages,
 			lastReadPostId,
@@ -398,6 +417,7 @@ export class ForumService {
 		if (!auth) return;
 		const { thread } = await this.#readableThread(await this.#reader(auth), threadId);
 		const to = Math.min(upTo ?? Number.MAX_SAFE_INTEGER, thread.last_post_id ?? 0);
-		if (to > 0) await this.db.transaction().execute((trx) => repo.markRead(trx, thread.id, auth.actor.id, to, this.clock()));
+		// One statement, and none when nothing new was read (most page views of a thread one follows).
+		if (to > (await repo.lastRead(this.db, thread.id, auth.actor.id))) await repo.markRead(this.db, thread.id, auth.actor.id, to, this.clock());
 	}
 }

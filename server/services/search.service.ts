@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.js';
-import { listCategories, userGroupIds } from '../db/repositories/forum.repository.js';
-import { bodiesOf, searchPosts } from '../db/repositories/search.repository.js';
-import { ftsQuery, highlight, isModerator, queryTerms } from '../domain/forum.js';
+import { categoriesByIds, userGroupIds } from '../db/repositories/forum.repository.js';
+import { bodiesOf, countMatches, rankedIds, visibleAmong, type SearchRow, type SearchScope } from '../db/repositories/search.repository.js';
+import { ftsQuery, highlighter, isModerator, queryTerms } from '../domain/forum.js';
 import { isActiveMember } from '../domain/permissions.js';
 import type { SearchHit } from '../../src/lib/shared/forum.js';
 import { categoryView } from './forum.service.js';
@@ -9,6 +9,8 @@ import type { Authenticated } from './auth.service.js';
 import { excerpt } from './markdown.js';
 
 export const SEARCH_PAGE = 20;
+/** Words matching more posts than this are ranked among the newest this many matches (recent and relevant). */
+export const RANKED_CANDIDATES = 2_000;
 
 export interface SearchInput {
 	q: string;
@@ -21,7 +23,38 @@ export interface SearchInput {
 
 /** Full-text search over threads and posts, insensitive to case and to Albanian and Greek diacritics. */
 export class SearchService {
-	constructor(private readonly db: Db) {}
+	/** Queries known to match more than RANKED_CANDIDATES posts, or fewer, and when that was checked. */
+	readonly #common = new Map<string, { common: boolean; at: number }>();
+	/** Plain text of recently found posts (Markdown parsed once, not on every search that shows them). */
+	readonly #plain = new Map<number, { body: string; text: string }>();
+
+	constructor(
+		private readonly db: Db,
+		private readonly candidates = RANKED_CANDIDATES
+	) {}
+
+	/**
+	 * Whether a query matches more than RANKED_CANDIDATES posts, remembered for a minute per query (a word does not
+	 * become common between two pages of its results, and ranking all matches of an uncommon one is exact).
+	 */
+	async #isCommon(match: string): Promise<boolean> {
+		const now = Date.now();
+		const known = this.#common.get(match);
+		if (known && now - known.at < 60_000) return known.common;
+		const common = (await countMatches(this.db, match, this.candidates + 1)) > this.candidates;
+		if (this.#common.size >= 10_000) this.#common.clear();
+		this.#common.set(match, { common, at: now });
+		return common;
+	}
+
+	#plainText(postId: number, body: string): string {
+		const known = this.#plain.get(postId);
+		if (known && known.body === body) return known.text;
+		const text = excerpt(body, 5000);
+		if (this.#plain.size >= 5_000) this.#plain.delete(this.#plain.keys().next().value!);
+		this.#plain.set(postId, { body, text });
+		return text;
+	}
 
 	async search(auth: Authenticated | null, input: SearchInput): Promise<{ hits: SearchHit[]; page: number; more: boolean; terms: string[] }> {
 		const terms = queryTerms(input.q ?? '');
@@ -30,16 +63,12 @@ export class SearchService {
 		const actor = auth?.actor ?? null;
 		const member = isActiveMember(actor);
 		const groupIds = auth && member ? [...(await userGroupIds(this.db, auth.actor.id))] : [];
-		const rows = await searchPosts(
-			this.db,
-			ftsQuery(terms),
-			{ member, allGroups: isModerator(actor), groupIds, category: input.category || undefined, authorId: input.author, from: input.from, to: input.to },
-			SEARCH_PAGE + 1,
-			(page - 1) * SEARCH_PAGE
-		);
+		const scope = { member, allGroups: isModerator(actor), groupIds, category: input.category || undefined, authorId: input.author, from: input.from, to: input.to };
+		const rows = await this.#ranked(ftsQuery(terms), scope, (page - 1) * SEARCH_PAGE);
 		const page_ = rows.slice(0, SEARCH_PAGE);
-		const [all, bodies] = await Promise.all([listCategories(this.db), bodiesOf(this.db, page_.map((r) => r.post_id))]);
+		const [all, bodies] = await Promise.all([categoriesByIds(this.db, [...new Set(page_.map((r) => r.category_id))]), bodiesOf(this.db, page_.map((r) => r.post_id))]);
 		const categories = new Map(all.map((c) => [c.id, c]));
+		const marked = highlighter(terms);
 		const hits = page_.map((r): SearchHit => {
 			const c = categories.get(r.category_id)!;
 			const category = categoryView(c);
@@ -50,10 +79,28 @@ export class SearchService {
 				category,
 				author: { id: r.author_id, name: r.author_status === 'deleted' ? null : r.author_name },
 				createdAt: r.created_at,
-				snippet: highlight(excerpt(bodies.get(r.post_id) ?? '', 5000), terms, 200),
-				titleSegments: highlight(r.title, terms, 200)
+				snippet: marked(this.#plainText(r.post_id, bodies.get(r.post_id) ?? ''), 200),
+				titleSegments: marked(r.title, 200)
 			};
 		});
 		return { hits, page, more: rows.length > SEARCH_PAGE, terms };
+	}
+
+	/**
+	 * One page of hits (and one more row, to know if there is a next page), best first, only what the reader may
+	 * see. Ranking by bm25 costs per matching post, so a very common word is ranked among its newest
+	 * RANKED_CANDIDATES matches. Ranked ids come from the index alone; a slice of them at a time goes through the
+	 * visibility (and filter) joins, widened until the page is full or the matches run out. Measured in
+	 * tests/bench/forum.bench.ts.
+	 */
+	async #ranked(match: string, scope: SearchScope, offset: number): Promise<SearchRow[]> {
+		const want = offset + SEARCH_PAGE + 1;
+		const common = await this.#isCommon(match);
+		for (let slice = want + 10; ; slice *= 4) {
+			const ids = await rankedIds(this.db, match, common ? this.candidates : null, slice);
+			const order = new Map(ids.map((id, i) => [id, i]));
+			const visible = (await visibleAmong(this.db, ids, scope)).sort((a, b) => order.get(a.post_id)! - order.get(b.post_id)!);
+			if (visible.length >= want || ids.length < slice) return visible.slice(offset, want);
+		}
 	}
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTree, canPost, canRead, fold, ftsQuery, highlight, parseTags, queryTerms } from '../../server/domain/forum.js';
+import { buildTree, trimTree, canPost, canRead, fold, ftsQuery, highlight, parseTags, queryTerms } from '../../server/domain/forum.js';
 import type { Actor } from '../../server/domain/permissions.js';
 
 const member: Actor = { id: 1, role: 'member', status: 'active' };
@@ -44,6 +44,28 @@ describe('threads as trees', () => {
 		expect(tree[0].replies[0].replies[0].id).toBe(3);
 		expect(tree[0].replies[0].replies[0].replies).toEqual([]);
 		expect(tree[0].replies[0].replies[0].more).toBe(1);
+	});
+
+	it('keeps a few replies under each top-level reply, the nearest first, and counts the rest', () => {
+		// 1 ─ 2 ─ 4 ─ 6
+		//   ├ 3 ─ 5
+		//   └ 7
+		const posts = [
+			{ id: 1, parentId: null, depth: 1 },
+			{ id: 2, parentId: 1, depth: 2 },
+			{ id: 3, parentId: 1, depth: 2 },
+			{ id: 4, parentId: 2, depth: 3 },
+			{ id: 5, parentId: 3, depth: 3 },
+			{ id: 6, parentId: 4, depth: 4 },
+			{ id: 7, parentId: 1, depth: 2 }
+		];
+		const [root] = trimTree(buildTree(posts, 5, 0), 4);
+		expect(root.replies.map((n) => n.id)).toEqual([2, 3, 7]);
+		expect(root.replies[0].replies.map((n) => n.id)).toEqual([4]);
+		expect(root.replies[1].replies).toEqual([]);
+		expect(root.replies[1].more).toBe(1); // 5 is behind "continue this thread"
+		expect(root.replies[0].replies[0].more).toBe(1); // and so is 6
+		expect(root.more).toBe(0);
 	});
 });
 

@@ -28,6 +28,11 @@ export function listCategories(db: Conn): Promise<CategoryWithOwner[]> {
 	return categoriesWithOwner(db).orderBy('c.position').execute();
 }
 
+export function categoriesByIds(db: Conn, ids: number[]): Promise<CategoryWithOwner[]> {
+	if (!ids.length) return Promise.resolve([]);
+	return categoriesWithOwner(db).where('c.id', 'in', ids).execute();
+}
+
 export function findCategoryBySlug(db: Conn, slug: string): Promise<CategoryWithOwner | undefined> {
 	return categoriesWithOwner(db).where('c.slug', '=', slug).executeTakeFirst();
 }
@@ -107,27 +112,29 @@ export async function countTopLevel(db: Conn, threadId: number): Promise<number>
 }
 
 /** One page of top-level replies with their replies down to `maxDepth` (absolute depth), in id order. */
-export async function pageOfReplies(db: Conn, threadId: number, limit: number, offset: number, maxDepth: number): Promise<PostWithAuthor[]> {
-	const roots = await db
+/** The top-level replies of one page of a thread. */
+export async function pageRoots(db: Conn, threadId: number, limit: number, offset: number): Promise<number[]> {
+	const roots = await db.selectFrom('posts').select('id').where('thread_id', '=', threadId).where('depth', '=', 1).orderBy('id').limit(limit).offset(offset).execute();
+	return roots.map((r) => r.id);
+}
+
+/** The shape of the subtrees under some top-level replies (ids only), down to `maxDepth`. */
+export function subtreeShapes(db: Conn, threadId: number, rootIds: number[], maxDepth: number): Promise<{ id: number; parentId: number | null; depth: number }[]> {
+	if (!rootIds.length) return Promise.resolve([]);
+	return db
 		.selectFrom('posts')
-		.select('id')
+		.select(['id', 'parent_id as parentId', 'depth'])
 		.where('thread_id', '=', threadId)
-		.where('depth', '=', 1)
+		.where('root_id', 'in', rootIds)
+		.where('depth', '<=', maxDepth)
 		.orderBy('id')
-		.limit(limit)
-		.offset(offset)
 		.execute();
-	if (!roots.length) return [];
-	return postsWithAuthor(db)
-		.where('p.thread_id', '=', threadId)
-		.where(
-			'p.root_id',
-			'in',
-			roots.map((r) => r.id)
-		)
-		.where('p.depth', '<=', maxDepth)
-		.orderBy('p.id')
-		.execute();
+}
+
+/** Posts by id, with their authors, oldest first. */
+export function postsByIds(db: Conn, ids: number[]): Promise<PostWithAuthor[]> {
+	if (!ids.length) return Promise.resolve([]);
+	return postsWithAuthor(db).where('p.id', 'in', ids).orderBy('p.id').execute();
 }
 
 /** The replies under one top-level subtree, between two depths, for "continue this thread". */

@@ -34,15 +34,38 @@ export async function bodiesOf(db: Conn, postIds: number[]): Promise<Map<number,
 	return new Map(rows.map((r) => [r.id, r.body]));
 }
 
+/** How many posts match, counting no further than `cap`. */
+export async function countMatches(db: Conn, match: string, cap: number): Promise<number> {
+	const row = await sql<{ n: number }>`select count(*) as n from (select 1 from search_index where search_index match ${match} limit ${cap})`.execute(db);
+	return Number(row.rows[0]?.n ?? 0);
+}
+
 /**
- * Ranked full-text search (titles weigh more than bodies) restricted in SQL to what the reader may see, so paging
- * stays exact. `match` is an FTS5 query over folded text.
+ * Post ids by rank alone (titles weigh more than bodies), before any visibility filter. With `candidates`, only
+ * the newest that many matches are ranked: for a very common word, ranking every match would cost more than the
+ * search is worth (see SearchService).
  */
-export function searchPosts(db: Conn, match: string, scope: SearchScope, limit: number, offset: number): Promise<SearchRow[]> {
+export async function rankedIds(db: Conn, match: string, candidates: number | null, limit: number): Promise<number[]> {
+	const newest = candidates
+		? sql`and rowid >= coalesce((select rowid from search_index where search_index match ${match} order by rowid desc limit 1 offset ${candidates - 1}), 0)`
+		: sql``;
+	const rows = await sql<{ rowid: number }>`
+		select rowid from search_index
+		where search_index match ${match} ${newest}
+		order by bm25(search_index, 4.0, 1.0), rowid desc
+		limit ${limit}`.execute(db);
+	return rows.rows.map((r) => r.rowid);
+}
+
+/**
+ * Which of the given posts the reader may see, with what a hit shows; `scope`'s filters apply too. Unordered: the
+ * caller keeps the rank order it got from rankedIds.
+ */
+export function visibleAmong(db: Conn, ids: number[], scope: SearchScope): Promise<SearchRow[]> {
+	if (!ids.length) return Promise.resolve([]);
 	const groups = scope.groupIds.length ? scope.groupIds : [-1];
 	return db
-		.selectFrom(sql<{ rowid: number; rank: number }>`(select rowid, bm25(search_index, 4.0, 1.0) as rank from search_index where search_index match ${match})`.as('s'))
-		.innerJoin('posts as p', 'p.id', 's.rowid')
+		.selectFrom('posts as p')
 		.innerJoin('threads as t', 't.id', 'p.thread_id')
 		.innerJoin('categories as c', 'c.id', 't.category_id')
 		.innerJoin('users as u', 'u.id', 'p.author_id')
@@ -57,6 +80,7 @@ export function searchPosts(db: Conn, match: string, scope: SearchScope, limit: 
 			'p.created_at',
 			sql<number>`p.parent_id is null`.as('is_opening')
 		])
+		.where('p.id', 'in', ids)
 		.where('p.deleted_at', 'is', null)
 		.where('p.hidden_at', 'is', null)
 		.where('t.hidden', '=', 0)
@@ -72,9 +96,5 @@ export function searchPosts(db: Conn, match: string, scope: SearchScope, limit: 
 		.$if(scope.authorId !== undefined, (q) => q.where('p.author_id', '=', scope.authorId!))
 		.$if(scope.from !== undefined, (q) => q.where('p.created_at', '>=', scope.from!))
 		.$if(scope.to !== undefined, (q) => q.where('p.created_at', '<', scope.to!))
-		.orderBy('s.rank')
-		.orderBy('p.id', 'desc')
-		.limit(limit)
-		.offset(offset)
 		.execute();
 }

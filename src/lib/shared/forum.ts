@@ -1,4 +1,5 @@
 /** What the forum's pages and realtime events carry; shared by the server and the browser. */
+import type { Html } from './shown-html';
 
 export interface AuthorView {
 	id: number;
@@ -19,7 +20,7 @@ export interface PostView {
 	depth: number;
 	author: AuthorView;
 	/** Sanitised HTML; null when deleted, or hidden and the viewer is not a moderator. */
-	html: string | null;
+	html: Html | null;
 	state: 'visible' | 'deleted' | 'hidden';
 	createdAt: number;
 	editedAt: number | null;

@@ -1,10 +1,12 @@
 import { appContext } from '$lib/server/context';
 import { guarded } from '$lib/server/guard';
+import { showOnce } from '$lib/server/shown';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals, params, url }) => {
+export const load: PageServerLoad = async ({ locals, params, url, isDataRequest }) => {
 	const { forum } = appContext().services;
 	const sub = await guarded(forum.subthread(locals.auth, Number(params.id) || 0), url);
 	const page = await guarded(forum.thread(locals.auth, sub.threadId), url);
-	return { sub, canReply: page.canReply, canModerate: page.canModerate };
+	const [node] = showOnce([sub.node], isDataRequest);
+	return { sub: { ...sub, node }, canReply: page.canReply, canModerate: page.canModerate };
 };

@@ -3,6 +3,7 @@ import { m } from '$lib/paraglide/messages';
 import { appContext } from '$lib/server/context';
 import { attempt, formValues } from '$lib/server/forms';
 import { guarded } from '$lib/server/guard';
+import { showOnce } from '$lib/server/shown';
 import type { Actions, PageServerLoad } from './$types';
 
 const idOf = (raw: string) => {
@@ -11,7 +12,7 @@ const idOf = (raw: string) => {
 	return id;
 };
 
-export const load: PageServerLoad = async ({ locals, params, url }) => {
+export const load: PageServerLoad = async ({ locals, params, url, isDataRequest }) => {
 	const { forum, notifications } = appContext().services;
 	const threadId = idOf(params.id);
 	const page = await guarded(forum.thread(locals.auth, threadId, Number(url.searchParams.get('page') ?? 1)), url);
@@ -19,7 +20,8 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	await forum.markRead(locals.auth, threadId);
 	await notifications.readThread(locals.auth, threadId);
 	const categories = page.canModerate ? await forum.categories(locals.auth) : [];
-	return { ...page, moveTargets: categories.map((c) => ({ slug: c.slug, fieldSlug: c.fieldSlug, groupName: c.groupName })) };
+	const [opening] = showOnce([page.opening], isDataRequest);
+	return { ...page, opening, replies: showOnce(page.replies, isDataRequest), moveTargets: categories.map((c) => ({ slug: c.slug, fieldSlug: c.fieldSlug, groupName: c.groupName })) };
 };
 
 const num = (v: string) => Number(v) || 0;

@@ -1,0 +1,123 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseCookies } from 'cookie';
+import type { EventBus, EventName } from '../events/bus.js';
+import { LOCALE_COOKIE, SESSION_COOKIE } from '../../src/lib/shared/session.js';
+
+export interface CachedPage {
+	status: number;
+	headers: [string, string][];
+	body: Uint8Array;
+}
+
+/** Events after which a page a visitor sees may read differently (posts, threads, authors' names and status). */
+export const CONTENT_EVENTS: EventName[] = [
+	'forum.post_created',
+	'forum.post_updated',
+	'forum.post_deleted',
+	'forum.reactions_changed',
+	'forum.thread_changed',
+	'user.profile_changed',
+	'user.access_changed'
+];
+
+/**
+ * Finished public pages as visitors (no session) see them, kept until the content changes: any content event
+ * empties the cache, and an entry also expires after `ttlMs` as a bound on anything that changes without an event.
+ * A page rendered while the content changed is not kept (its version is stale). Bounded in bytes, least recently
+ * used out first. Members' pages are never cached: they carry unread marks, their own reactions and controls.
+ *
+ * This is what lets a public thread shared widely be served at the speed of the network rather than of rendering
+ * (tests/bench/forum.bench.ts); in-process like the rate limits, so each process of a scaled-out set keeps its own.
+ */
+export class PageCache {
+	#version = 0;
+	#bytes = 0;
+	readonly #entries = new Map<string, CachedPage & { storedAt: number }>();
+
+	constructor(
+		private readonly maxBytes = 32 * 1024 * 1024,
+		private readonly ttlMs = 60_000,
+		private readonly clock: () => number = Date.now
+	) {}
+
+	/** Empties the cache when content changes. Returns the unsubscriber. */
+	follow(bus: EventBus): () => void {
+		const offs = CONTENT_EVENTS.map((event) => bus.on(event, () => this.invalidate()));
+		return () => offs.forEach((off) => off());
+	}
+
+	get version(): number {
+		return this.#version;
+	}
+
+	invalidate(): void {
+		this.#version++;
+		this.#entries.clear();
+		this.#bytes = 0;
+	}
+
+	get(key: string): CachedPage | undefined {
+		const entry = this.#entries.get(key);
+		if (!entry) return undefined;
+		this.#entries.delete(key);
+		if (this.clock() - entry.storedAt > this.ttlMs) {
+			this.#bytes -= entry.body.byteLength;
+			return undefined;
+		}
+		this.#entries.set(key, entry); // most recently used last
+		return entry;
+	}
+
+	/** Keeps a page rendered from the content as it was at `version` (read before rendering). */
+	set(key: string, version: number, page: CachedPage): void {
+		if (version !== this.#version || page.body.byteLength > this.maxBytes / 8) return;
+		const old = this.#entries.get(key);
+		if (old) {
+			this.#bytes -= old.body.byteLength;
+			this.#entries.delete(key);
+		}
+		this.#entries.set(key, { ...page, storedAt: this.clock() });
+		this.#bytes += page.body.byteLength;
+		for (const [k, e] of this.#entries) {
+			if (this.#bytes <= this.maxBytes) break;
+			this.#entries.delete(k);
+			this.#bytes -= e.body.byteLength;
+		}
+	}
+
+	get size(): number {
+		return this.#entries.size;
+	}
+
+	/** visitorKey, for the SvelteKit side (which reaches server code through the context only). */
+	keyOf(pathAndQuery: string, cookieHeader: string | null | undefined, acceptLanguage: string | null | undefined): string | null {
+		return visitorKey(pathAndQuery, cookieHeader, acceptLanguage);
+	}
+}
+
+/**
+ * What a visitor's page depends on besides the content: the path and query, and what decides the language (the
+ * language cookie, else Accept-Language). Null for anyone with a session cookie. The same inputs give the same key
+ * at the front door (serveCachedPage) and where SvelteKit stores the page (src/lib/server/visitor-cache.ts).
+ */
+export function visitorKey(pathAndQuery: string, cookieHeader: string | null | undefined, acceptLanguage: string | null | undefined): string | null {
+	const cookies = cookieHeader ? parseCookies(cookieHeader) : {};
+	if (cookies[SESSION_COOKIE]) return null;
+	return `${pathAndQuery}\n${cookies[LOCALE_COOKIE] ?? ''}\n${acceptLanguage ?? ''}`;
+}
+
+/**
+ * Answers a visitor's GET from the cache before Express and SvelteKit see it; false when there is nothing kept.
+ * `baseHeaders` sets the headers every response carries (the security headers).
+ */
+export function serveCachedPage(cache: PageCache, req: IncomingMessage, res: ServerResponse, baseHeaders: (res: ServerResponse) => void): boolean {
+	if (req.method !== 'GET' || cache.size === 0 || !req.url) return false;
+	const key = visitorKey(req.url, req.headers.cookie, req.headers['accept-language']);
+	const hit = key === null ? undefined : cache.get(key);
+	if (!hit) return false;
+	baseHeaders(res);
+	for (const [name, value] of hit.headers) res.setHeader(name, value);
+	res.writeHead(hit.status);
+	res.end(hit.body);
+	return true;
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { EventBus } from '../../server/events/bus.js';
+import { PageCache } from '../../server/http/page-cache.js';
+
+const page = (text: string) => ({ status: 200, headers: [['content-type', 'text/html']] as [string, string][], body: new TextEncoder().encode(text) });
+
+describe('the visitors page cache', () => {
+	it('keeps a page until the content changes', () => {
+		const bus = new EventBus(() => {});
+		const cache = new PageCache();
+		cache.follow(bus);
+		cache.set('sq /forum/t/1', cache.version, page('a'));
+		expect(cache.get('sq /forum/t/1')?.body).toEqual(page('a').body);
+		bus.emit('forum.post_created', { threadId: 1, postId: 2, categoryId: 1 });
+		expect(cache.get('sq /forum/t/1')).toBeUndefined();
+		cache.set('sq /forum/t/1', cache.version, page('b'));
+		bus.emit('user.profile_changed', { userId: 3 });
+		expect(cache.get('sq /forum/t/1')).toBeUndefined();
+	});
+
+	it('does not keep a page rendered while the content changed', () => {
+		const cache = new PageCache();
+		const before = cache.version;
+		cache.invalidate(); // a reply landed during the render
+		cache.set('k', before, page('stale'));
+		expect(cache.get('k')).toBeUndefined();
+	});
+
+	it('lets entries expire and stays within its size, least recently used out first', () => {
+		let now = 0;
+		const cache = new PageCache(80, 1000, () => now);
+		cache.set('a', 0, page('x'.repeat(10)));
+		cache.set('b', 0, page('x'.repeat(10)));
+		expect(cache.get('a')).toBeDefined(); // a is now the most recent
+		for (let i = 0; i < 7; i++) cache.set(`c${i}`, 0, page('x'.repeat(10)));
+		expect(cache.get('b')).toBeUndefined();
+		expect(cache.get('a')).toBeDefined();
+		now = 2000;
+		expect(cache.get('a')).toBeUndefined();
+	});
+});
