@@ -32,6 +32,8 @@ export interface Config {
 	readonly mailFrom: string;
 	/** `standard` limits for people; `relaxed` (100x) for automated test runs that sign in often. */
 	readonly rateLimits: 'standard' | 'relaxed';
+	/** How long a collaborative document nobody has open stays in memory, in milliseconds. */
+	readonly docIdleMs: number;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -53,7 +55,8 @@ const schema = z
 		LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 		SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
 		MAIL_FROM: z.string().min(3).default('Kuvend <no-reply@kuvend.localhost>'),
-		RATE_LIMITS: z.enum(['standard', 'relaxed']).default('standard')
+		RATE_LIMITS: z.enum(['standard', 'relaxed']).default('standard'),
+		DOC_IDLE_SECONDS: z.coerce.number().min(0).max(86_400).default(30)
 	})
 	.refine((e) => e.SESSION_ABSOLUTE_DAYS >= e.SESSION_IDLE_DAYS, {
 		path: ['SESSION_ABSOLUTE_DAYS'],
@@ -99,6 +102,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
 		logLevel: e.LOG_LEVEL,
 		smtpUrl: e.SMTP_URL ?? null,
 		mailFrom: e.MAIL_FROM,
-		rateLimits: e.RATE_LIMITS
+		rateLimits: e.RATE_LIMITS,
+		docIdleMs: e.DOC_IDLE_SECONDS * 1000
 	});
 }

@@ -18,6 +18,9 @@ import { OrganisationsService } from './services/organisations.service.js';
 import { MailService } from './services/mail.service.js';
 import { RateLimits } from './services/rate-limits.js';
 import { Mailer } from './mail/mailer.js';
+import { DocumentStore } from './db/repositories/document.repository.js';
+import { DocumentsService } from './services/documents.service.js';
+import { DraftsService } from './services/drafts.service.js';
 import { PageCache } from './http/page-cache.js';
 import { ForumService } from './services/forum.service.js';
 import { NotificationsService } from './services/notifications.service.js';
@@ -28,7 +31,10 @@ export interface Services {
 	auth: AuthService;
 	preferences: PreferencesService;
 	network: NetworkService;
-	documents: DocumentAccessService;
+	documentAccess: DocumentAccessService;
+	/** Collaborative documents in memory and their update logs. */
+	documents: DocumentsService;
+	drafts: DraftsService;
 	membership: MembershipService;
 	account: AccountService;
 	coordination: CoordinationService;
@@ -72,22 +78,27 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const publicOrigin = () => config.origin ?? listeningUrl;
 		const limits = new RateLimits(config.rateLimits);
 		const mail = new MailService();
+		const documents = new DocumentsService(new DocumentStore(raw), logger, { idleMs: config.docIdleMs });
 		const notifications = new NotificationsService(db, bus, mail, publicOrigin);
+		const forum = new ForumService(db, bus, notifications);
 		const services: Services = {
 			auth: new AuthService(db, bus, policy, limits),
 			preferences: new PreferencesService(db, bus),
 			network: new NetworkService(db),
-			documents: new DocumentAccessService(),
+			documentAccess: new DocumentAccessService(),
+			documents,
+			drafts: new DraftsService(db, bus, documents, forum),
 			membership: new MembershipService(db, bus, mail, limits, publicOrigin),
 			account: new AccountService(db, bus, mail, limits, publicOrigin),
 			coordination: new CoordinationService(db, bus),
 			groups: new GroupsService(db),
 			organisations: new OrganisationsService(db),
-			forum: new ForumService(db, bus, notifications),
+			forum,
 			notifications,
 			search: new SearchService(db),
 			moderation: new ModerationService(db, bus)
 		};
+		services.documentAccess.register('draft', (auth, id) => services.drafts.documentAccess(auth, Number(id)));
 		if (created && config.seed === 'demo') {
 			const { people } = await seedDemoNetwork(db);
 			await seedDemoForum(db, services.forum);
@@ -124,6 +135,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 				closed = true;
 				limits.close();
 				clearInterval(digests);
+				documents.close();
 				await mailer.close();
 				// Fold the WAL into the main file so a copied database is complete on its own.
 				raw.pragma('wal_checkpoint(TRUNCATE)');

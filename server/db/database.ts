@@ -252,6 +252,86 @@ export interface SearchIndexTable {
 	body: string;
 }
 
+export interface DocStatesTable {
+	name: string;
+	state: Uint8Array;
+	updated_at: number;
+}
+
+export interface DocUpdatesTable {
+	id: Generated<number>;
+	name: string;
+	update: Uint8Array;
+}
+
+export interface DocQuarantineTable {
+	id: Generated<number>;
+	name: string;
+	update: Uint8Array;
+	error: string;
+	created_at: number;
+}
+
+export type DraftStatus = 'drafting' | 'review' | 'frozen' | 'adopted' | 'rejected' | 'archived';
+
+export interface DraftsTable {
+	id: Generated<number>;
+	title: string;
+	summary: Generated<string>;
+	group_id: number | null;
+	visibility: 'public' | 'members';
+	status: Generated<DraftStatus>;
+	thread_id: number | null;
+	created_by: number;
+	created_at: number;
+	updated_at: number;
+}
+
+export interface DraftVersionsTable {
+	id: Generated<number>;
+	draft_id: number;
+	number: number;
+	name: string;
+	state: Uint8Array;
+	content: string;
+	text: string;
+	hash: string;
+	auto: Generated<number>;
+	created_by: number | null;
+	created_at: number;
+}
+
+export interface DraftCommentsTable {
+	id: Generated<number>;
+	draft_id: number;
+	parent_id: number | null;
+	author_id: number;
+	anchor_start: string | null;
+	anchor_end: string | null;
+	quote: Generated<string>;
+	body: string;
+	created_at: number;
+	resolved_at: number | null;
+	resolved_by: number | null;
+}
+
+export type AmendmentStatus = 'proposed' | 'withdrawn' | 'adopted' | 'rejected';
+
+export interface AmendmentsTable {
+	id: Generated<number>;
+	draft_id: number;
+	version_id: number;
+	author_id: number;
+	anchor_start: string;
+	anchor_end: string;
+	original: string;
+	replacement: string;
+	reason: string;
+	status: Generated<AmendmentStatus>;
+	created_at: number;
+	decided_at: number | null;
+}
+
 export interface Database {
 	users: UsersTable;
 	sessions: SessionsTable;
@@ -278,6 +358,13 @@ export interface Database {
 	moderation_log: ModerationLogTable;
 	notifications: NotificationsTable;
 	search_index: SearchIndexTable;
+	doc_states: DocStatesTable;
+	doc_updates: DocUpdatesTable;
+	doc_quarantine: DocQuarantineTable;
+	drafts: DraftsTable;
+	draft_versions: DraftVersionsTable;
+	draft_comments: DraftCommentsTable;
+	amendments: AmendmentsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -292,3 +379,7 @@ export type OutboxRow = Selectable<OutboxTable>;
 export type CategoryRow = Selectable<CategoriesTable>;
 export type ThreadRow = Selectable<ThreadsTable>;
 export type PostRow = Selectable<PostsTable>;
+export type DraftRow = Selectable<DraftsTable>;
+export type DraftVersionRow = Selectable<DraftVersionsTable>;
+export type DraftCommentRow = Selectable<DraftCommentsTable>;
+export type AmendmentRow = Selectable<AmendmentsTable>;

@@ -13,6 +13,10 @@ export interface DomainEvents {
 	'user.access_changed': { userId: number; reason: 'role_changed' | 'suspended' | 'reinstated' | 'deleted' };
 	/** Mail was written to the outbox; the mailer delivers it. */
 	'mail.queued': Record<string, never>;
+	/** Who may open a collaborative document changed (a draft moved in its lifecycle): connections are re-admitted. */
+	'document.access_changed': { name: string };
+	/** A draft's status, versions, comments or amendments changed: its open pages refresh. */
+	'draft.changed': { draftId: number };
 	/** Someone applied to join the network. */
 	'join.requested': { requestId: number };
 	'forum.post_created': { threadId: number; postId: number; categoryId: number };

@@ -3,5 +3,6 @@ export const rooms = {
 	user: (id: number) => `user:${id}`,
 	session: (id: string) => `session:${id}`,
 	thread: (id: number) => `thread:${id}`,
-	category: (id: number) => `category:${id}`
+	category: (id: number) => `category:${id}`,
+	draft: (id: number) => `draft:${id}`
 };

@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { rooms } from './rooms.js';
 import { registerForumHandlers } from './handlers/forum.handlers.js';
+import { attachDraftBroadcaster, registerDraftHandlers } from './handlers/draft.handlers.js';
 import { attachForumBroadcaster } from './forum-broadcaster.js';
 import type { AppContext } from '../context.js';
 import type { Authenticated } from '../services/auth.service.js';
@@ -44,8 +45,10 @@ export function attachSocketServer(httpServer: HttpServer, ctx: AppContext): Kuv
 		const { actor, sessionId } = socket.data.auth;
 		void socket.join([rooms.user(actor.id), rooms.session(sessionId)]);
 		registerForumHandlers(io, socket, ctx);
+		registerDraftHandlers(io, socket, ctx);
 	});
 	attachForumBroadcaster(io, ctx);
+	attachDraftBroadcaster(io, ctx);
 
 	ctx.bus.on('session.revoked', ({ sessionIds, reason }) => {
 		for (const id of sessionIds) {

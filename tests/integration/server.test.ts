@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { WebsocketProvider } from 'y-websocket';
 import { connectSocket, connection, signIn, startTestApp, type TestApp } from './helpers/app.js';
+import { closeCode as rawCloseCode, provider as yjsProvider, synced } from './helpers/yjs.js';
 
 let app: TestApp;
 let base: string;
@@ -11,7 +11,7 @@ beforeAll(async () => {
 	app = await startTestApp();
 	base = app.url;
 	// A document kind for this test only, through the same seam the drafts feature uses.
-	app.ctx.services.documents.register('test', async (auth, id) => {
+	app.ctx.services.documentAccess.register('test', async (auth, id) => {
 		if (id === 'public') return 'read';
 		if (!auth) return null;
 		return auth.viewer.email === 'member1@demo.test' ? 'read' : 'write';
@@ -162,31 +162,8 @@ describe('Socket.IO', () => {
 });
 
 describe('the Yjs endpoint', () => {
-	const withCookie = (cookie: string) =>
-		class extends WebSocket {
-			constructor(url: string, protocols?: string | string[]) {
-				super(url, protocols, { headers: { cookie, origin: base } });
-			}
-		};
-
-	function provider(doc: Y.Doc, name: string, cookie: string) {
-		return new WebsocketProvider(`${base.replace('http', 'ws')}/yjs`, name, doc, {
-			WebSocketPolyfill: withCookie(cookie) as unknown as typeof globalThis.WebSocket,
-			disableBc: true,
-			connect: true
-		});
-	}
-	const synced = (p: WebsocketProvider) => new Promise<void>((resolve) => (p.synced ? resolve() : p.once('sync', () => resolve())));
-
-	/** Opens a raw websocket and returns the close code the server sends. */
-	function closeCode(path: string, headers: Record<string, string>): Promise<number> {
-		return new Promise((resolve) => {
-			const ws = new WebSocket(`${base.replace('http', 'ws')}${path}`, { headers });
-			ws.on('close', (code) => resolve(code));
-			ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-			ws.on('error', () => undefined);
-		});
-	}
+	const provider = (doc: Y.Doc, name: string, cookie: string) => yjsProvider(base, doc, name, cookie);
+	const closeCode = (path: string, headers: Record<string, string>) => rawCloseCode(base, path, headers);
 
 	it('syncs writers and relays their edits; a reader sees them but cannot change the document', async () => {
 		const [c2, c1] = [await signIn(base, 'member2@demo.test'), await signIn(base, 'member1@demo.test')];

@@ -5,6 +5,7 @@ import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import type { WebSocket } from 'ws';
 import type { DocumentAccess } from '../../services/document-access.service.js';
+import type { LiveDocument, Relay } from '../../services/documents.service.js';
 
 export const MESSAGE_SYNC = 0;
 export const MESSAGE_AWARENESS = 1;
@@ -19,37 +20,39 @@ interface Connection {
 export class ProtocolError extends Error {}
 
 /**
- * One collaborative document in memory with its connections. Speaks the y-websocket protocol: sync step 1/2,
- * updates and awareness. Read-only connections may ask for state and announce presence, never change the document.
+ * The connections to one loaded document, speaking the y-websocket protocol: sync step 1/2, updates and awareness.
+ * The document itself belongs to DocumentsService, which writes each update to the log and only then hands it to
+ * `relay` for the connections. Read-only connections may ask for state and announce presence, never change it.
  */
-export class SharedDoc {
-	readonly doc = new Y.Doc({ gc: true });
-	readonly awareness = new awarenessProtocol.Awareness(this.doc);
+export class DocRoom {
+	readonly awareness: awarenessProtocol.Awareness;
 	readonly conns = new Map<WebSocket, Connection>();
+	readonly relay: Relay = (update) => {
+		const encoder = encoding.createEncoder();
+		encoding.writeVarUint(encoder, MESSAGE_SYNC);
+		syncProtocol.writeUpdate(encoder, update);
+		this.broadcast(encoding.toUint8Array(encoder));
+	};
 
-	constructor(readonly name: string) {
+	constructor(readonly live: LiveDocument) {
+		this.awareness = new awarenessProtocol.Awareness(live.doc);
 		this.awareness.setLocalState(null);
-		this.doc.on('update', (update: Uint8Array) => {
+		this.awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+			const changed = [...added, ...updated, ...removed];
+			const conn = origin instanceof Object ? this.conns.get(origin as WebSocket) : undefined;
+			if (conn) {
+				for (const id of added) conn.clientIds.add(id);
+				for (const id of removed) conn.clientIds.delete(id);
+			}
 			const encoder = encoding.createEncoder();
-			encoding.writeVarUint(encoder, MESSAGE_SYNC);
-			syncProtocol.writeUpdate(encoder, update);
+			encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
+			encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
 			this.broadcast(encoding.toUint8Array(encoder));
 		});
-		this.awareness.on(
-			'update',
-			({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
-				const changed = [...added, ...updated, ...removed];
-				const conn = origin instanceof Object ? this.conns.get(origin as WebSocket) : undefined;
-				if (conn) {
-					for (const id of added) conn.clientIds.add(id);
-					for (const id of removed) conn.clientIds.delete(id);
-				}
-				const encoder = encoding.createEncoder();
-				encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
-				encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
-				this.broadcast(encoding.toUint8Array(encoder));
-			}
-		);
+	}
+
+	get doc(): Y.Doc {
+		return this.live.doc;
 	}
 
 	add(ws: WebSocket, access: DocumentAccess): void {
@@ -74,7 +77,7 @@ export class SharedDoc {
 		awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.clientIds], null);
 	}
 
-	/** Handles one binary message; throws ProtocolError when it cannot be decoded. */
+	/** Handles one binary message; throws ProtocolError when it cannot be decoded or applied. */
 	receive(ws: WebSocket, message: Uint8Array): void {
 		const conn = this.conns.get(ws);
 		if (!conn) return;
@@ -108,6 +111,8 @@ export class SharedDoc {
 		const update = decoding.readVarUint8Array(decoder);
 		// A reader's changes are dropped here, before they touch the document or anyone else.
 		if (conn.access !== 'write') return;
+		// Decoded in full before anything is applied: a truncated or garbled update changes nothing.
+		Y.decodeUpdate(update);
 		Y.applyUpdate(this.doc, update, ws);
 	}
 
@@ -119,6 +124,5 @@ export class SharedDoc {
 
 	destroy(): void {
 		this.awareness.destroy();
-		this.doc.destroy();
 	}
 }

@@ -5,7 +5,7 @@ import type { AppContext } from '../../context.js';
 import { isSameOrigin, sessionTokenOf } from '../../http/request-origin.js';
 import { isDomainError } from '../../../src/lib/shared/errors.js';
 import { YJS_CLOSE } from '../../../src/lib/shared/realtime.js';
-import { ProtocolError, SharedDoc } from './shared-doc.js';
+import { DocRoom, ProtocolError } from './shared-doc.js';
 
 export const YJS_PATH = '/yjs/';
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -16,13 +16,17 @@ const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
  */
 export class YjsServer {
 	readonly #wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
-	readonly #docs = new Map<string, SharedDoc>();
+	readonly #rooms = new Map<string, DocRoom>();
+	readonly #opening = new Map<string, Promise<DocRoom>>();
+	readonly #off: () => void;
 
-	constructor(private readonly ctx: AppContext) {}
+	constructor(private readonly ctx: AppContext) {
+		this.#off = ctx.bus.on('document.access_changed', ({ name }) => this.dropDocument(name));
+	}
 
-	/** Number of documents held in memory. */
-	get loadedDocuments(): number {
-		return this.#docs.size;
+	/** Documents with open connections. */
+	get openDocuments(): number {
+		return this.#rooms.size;
 	}
 
 	/** Takes an upgrade request for /yjs/...; returns false for any other path so others may handle it. */
@@ -47,7 +51,7 @@ export class YjsServer {
 		let decision: { access: 'write' | 'read' } | { close: number; reason: string };
 		try {
 			const auth = await this.ctx.services.auth.authenticate(sessionTokenOf(req));
-			decision = { access: await this.ctx.services.documents.authorize(auth, name) };
+			decision = { access: await this.ctx.services.documentAccess.authorize(auth, name) };
 		} catch (error) {
 			if (isDomainError(error) && (error.code === 'unauthenticated' || error.code === 'forbidden' || error.code === 'not_found')) {
 				decision = { close: YJS_CLOSE[error.code], reason: error.code };
@@ -62,43 +66,95 @@ export class YjsServer {
 				ws.close(decision.close, decision.reason);
 				return;
 			}
-			this.#connect(ws, name, decision.access);
+			void this.#connect(ws, name, decision.access);
 		});
 	}
 
-	#connect(ws: WebSocket, name: string, access: 'write' | 'read'): void {
-		let doc = this.#docs.get(name);
-		if (!doc) {
-			doc = new SharedDoc(name);
-			this.#docs.set(name, doc);
+	/** The room of a loaded document, created once however many connect at the same time. */
+	async #enter(name: string): Promise<DocRoom> {
+		for (;;) {
+			const room = this.#rooms.get(name) ?? (await this.#open(name));
+			// The room may have emptied and closed while this connection waited for it.
+			if (this.#rooms.get(name) === room) return room;
 		}
-		const shared = doc;
+	}
+
+	#open(name: string): Promise<DocRoom> {
+		let opening = this.#opening.get(name);
+		if (!opening) {
+			opening = (async () => {
+				const room = new DocRoom(await this.ctx.services.documents.acquire(name));
+				this.ctx.services.documents.addRelay(name, room.relay);
+				this.#rooms.set(name, room);
+				return room;
+			})().finally(() => this.#opening.delete(name));
+			this.#opening.set(name, opening);
+		}
+		return opening;
+	}
+
+	#leave(room: DocRoom, ws: WebSocket): void {
+		room.remove(ws);
+		if (room.conns.size === 0 && this.#rooms.get(room.live.name) === room) {
+			this.#rooms.delete(room.live.name);
+			room.destroy();
+			this.ctx.services.documents.release(room.live.name, room.relay);
+		}
+	}
+
+	#receive(room: DocRoom, ws: WebSocket, data: Uint8Array): void {
+		try {
+			room.receive(ws, data);
+		} catch (error) {
+			if (!(error instanceof ProtocolError)) throw error;
+			this.ctx.logger.warn('malformed yjs message', { doc: room.live.name, error: error.message });
+			ws.close(YJS_CLOSE.malformed, 'malformed message');
+		}
+	}
+
+	async #connect(ws: WebSocket, name: string, access: 'write' | 'read'): Promise<void> {
+		// Messages that arrive while the document loads wait for it, in order.
+		const early: Uint8Array[] = [];
+		let room: DocRoom | null = null;
+		let closed = false;
 		ws.binaryType = 'nodebuffer';
 		ws.on('message', (data, isBinary) => {
 			if (!isBinary) {
 				ws.close(YJS_CLOSE.malformed, 'binary messages only');
 				return;
 			}
-			try {
-				shared.receive(ws, new Uint8Array(data as Buffer));
-			} catch (error) {
-				if (!(error instanceof ProtocolError)) throw error;
-				this.ctx.logger.warn('malformed yjs message', { doc: name, error: error.message });
-				ws.close(YJS_CLOSE.malformed, 'malformed message');
-			}
+			const bytes = new Uint8Array(data as Buffer);
+			if (room) this.#receive(room, ws, bytes);
+			else early.push(bytes);
 		});
 		ws.on('error', () => ws.terminate());
 		ws.on('close', () => {
-			shared.remove(ws);
-			if (shared.conns.size === 0 && this.#docs.get(name) === shared) {
-				this.#docs.delete(name);
-				shared.destroy();
-			}
+			closed = true;
+			if (room) this.#leave(room, ws);
 		});
-		shared.add(ws, access);
+		let entered: DocRoom;
+		try {
+			entered = await this.#enter(name);
+		} catch (error) {
+			this.ctx.logger.error('could not load a document', { doc: name, error });
+			ws.close(YJS_CLOSE.shutting_down, 'document unavailable');
+			return;
+		}
+		entered.add(ws, access);
+		room = entered;
+		if (closed) return this.#leave(entered, ws);
+		for (const message of early.splice(0)) this.#receive(entered, ws, message);
+	}
+
+	/** Drops every connection to a document (its access rules changed); clients reconnect and are admitted anew. */
+	dropDocument(name: string): void {
+		const room = this.#rooms.get(name);
+		if (!room) return;
+		for (const ws of room.conns.keys()) ws.close(YJS_CLOSE.access_changed, 'access changed');
 	}
 
 	close(): void {
+		this.#off();
 		for (const client of this.#wss.clients) client.close(YJS_CLOSE.shutting_down, 'server shutting down');
 		this.#wss.close();
 	}

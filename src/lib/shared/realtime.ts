@@ -17,6 +17,8 @@ export interface ServerToClientEvents {
 	/** New posts in a category the member watches (the forum index). */
 	'category:activity': (payload: { categoryId: number; threadId: number; postId: number }) => void;
 	'notifications:count': (payload: { unread: number }) => void;
+	/** A watched draft's status, versions, comments or amendments changed: the page reloads its data. */
+	'draft:changed': (payload: { draftId: number }) => void;
 }
 
 /** Events browsers send; each is answered by an Ack. */
@@ -28,17 +30,25 @@ export interface ClientToServerEvents {
 	'forum:watch': (ack: (res: Ack<{ categories: number }>) => void) => void;
 	/** Members whose name starts with `q`, for @mention autocomplete. */
 	'members:suggest': (payload: { q: string }, ack: (res: Ack<{ members: { id: number; name: string }[] }>) => void) => void;
+	/** Start receiving a draft's changes (the text itself travels over /yjs). */
+	'draft:watch': (payload: { draftId: number }, ack: (res: Ack) => void) => void;
+	'draft:unwatch': (payload: { draftId: number }) => void;
 }
 
 /** Socket.IO close reasons the browser client understands. */
 export const SOCKET_ERRORS = { unauthenticated: 'unauthenticated' } as const;
 
-/** Close codes of the Yjs endpoint (4000-4999 is the application range of RFC 6455). */
+/**
+ * Close codes of the Yjs endpoint (4000-4999 is the application range of RFC 6455). The y-websocket client gives
+ * up on 4400-4499 (refusals) and reconnects on anything else.
+ */
 export const YJS_CLOSE = {
 	unauthenticated: 4401,
 	forbidden: 4403,
 	not_found: 4404,
 	malformed: 4400,
+	/** The person's access to the document changed (e.g. a draft was frozen): reconnect to be admitted again. */
+	access_changed: 4100,
 	too_large: 1009,
 	shutting_down: 1001
 } as const;

@@ -1,0 +1,173 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { AmendmentStatus, Database, DraftStatus } from '../database.js';
+
+type Conn = Kysely<Database> | Transaction<Database>;
+
+const draftsWithOwner = (db: Conn) =>
+	db
+		.selectFrom('drafts as d')
+		.leftJoin('groups as g', 'g.id', 'd.group_id')
+		.innerJoin('users as u', 'u.id', 'd.created_by')
+		.selectAll('d')
+		.select(['g.slug as group_slug', 'g.name as group_name', 'u.display_name as author_name', 'u.status as author_status']);
+
+export type DraftWithOwner = Awaited<ReturnType<typeof findDraft>> & object;
+
+export function findDraft(db: Conn, id: number) {
+	return draftsWithOwner(db).where('d.id', '=', id).executeTakeFirst();
+}
+
+/** Drafts a reader may see: public ones, and members-only ones for members. Archived ones only when asked. */
+export function listDrafts(db: Conn, opts: { member: boolean; archived: boolean }) {
+	return draftsWithOwner(db)
+		.$if(!opts.member, (q) => q.where('d.visibility', '=', 'public'))
+		.$if(!opts.archived, (q) => q.where('d.status', '<>', 'archived'))
+		.$if(opts.archived, (q) => q.where('d.status', '=', 'archived'))
+		.orderBy('d.updated_at', 'desc')
+		.limit(200)
+		.execute();
+}
+
+export async function insertDraft(
+	db: Conn,
+	row: { title: string; summary: string; group_id: number | null; visibility: 'public' | 'members'; created_by: number; created_at: number }
+): Promise<number> {
+	const r = await db
+		.insertInto('drafts')
+		.values({ ...row, updated_at: row.created_at })
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	return r.id;
+}
+
+export async function setDraftThread(db: Conn, id: number, threadId: number): Promise<void> {
+	await db.updateTable('drafts').set({ thread_id: threadId }).where('id', '=', id).execute();
+}
+
+export async function setDraftStatus(db: Conn, id: number, status: DraftStatus, now: number): Promise<void> {
+	await db.updateTable('drafts').set({ status, updated_at: now }).where('id', '=', id).execute();
+}
+
+export async function touchDraft(db: Conn, id: number, now: number): Promise<void> {
+	await db.updateTable('drafts').set({ updated_at: now }).where('id', '=', id).execute();
+}
+
+/** The person's place in a group: null when not a member. */
+export async function groupRole(db: Conn, groupId: number, userId: number): Promise<'member' | 'facilitator' | null> {
+	const row = await db.selectFrom('group_members').select('role').where('group_id', '=', groupId).where('user_id', '=', userId).executeTakeFirst();
+	return (row?.role as 'member' | 'facilitator' | undefined) ?? null;
+}
+
+export async function insertVersion(
+	db: Conn,
+	row: { draft_id: number; name: string; state: Uint8Array; content: string; text: string; hash: string; auto: number; created_by: number | null; created_at: number }
+): Promise<number> {
+	const last = await db
+		.selectFrom('draft_versions')
+		.select((eb) => eb.fn.max('number').as('n'))
+		.where('draft_id', '=', row.draft_id)
+		.executeTakeFirst();
+	const number = Number(last?.n ?? 0) + 1;
+	await db
+		.insertInto('draft_versions')
+		.values({ ...row, number })
+		.execute();
+	return number;
+}
+
+export function listVersions(db: Conn, draftId: number) {
+	return db
+		.selectFrom('draft_versions as v')
+		.leftJoin('users as u', 'u.id', 'v.created_by')
+		.select(['v.id', 'v.number', 'v.name', 'v.hash', 'v.auto', 'v.created_at', 'v.created_by', 'u.display_name as author_name', 'u.status as author_status'])
+		.where('v.draft_id', '=', draftId)
+		.orderBy('v.number', 'desc')
+		.execute();
+}
+
+export function findVersion(db: Conn, draftId: number, number: number) {
+	return db.selectFrom('draft_versions').selectAll().where('draft_id', '=', draftId).where('number', '=', number).executeTakeFirst();
+}
+
+export function findVersionById(db: Conn, id: number) {
+	return db.selectFrom('draft_versions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function latestVersion(db: Conn, draftId: number) {
+	return db.selectFrom('draft_versions').selectAll().where('draft_id', '=', draftId).orderBy('number', 'desc').limit(1).executeTakeFirst();
+}
+
+export async function insertComment(
+	db: Conn,
+	row: { draft_id: number; parent_id: number | null; author_id: number; anchor_start: string | null; anchor_end: string | null; quote: string; body: string; created_at: number }
+): Promise<number> {
+	const r = await db.insertInto('draft_comments').values(row).returning('id').executeTakeFirstOrThrow();
+	return r.id;
+}
+
+export function listComments(db: Conn, draftId: number) {
+	return db
+		.selectFrom('draft_comments as c')
+		.innerJoin('users as u', 'u.id', 'c.author_id')
+		.selectAll('c')
+		.select(['u.display_name as author_name', 'u.status as author_status'])
+		.where('c.draft_id', '=', draftId)
+		.orderBy('c.id')
+		.execute();
+}
+
+export function findComment(db: Conn, id: number) {
+	return db.selectFrom('draft_comments').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function setCommentResolved(db: Conn, id: number, by: number | null, at: number | null): Promise<void> {
+	await db.updateTable('draft_comments').set({ resolved_at: at, resolved_by: by }).where('id', '=', id).execute();
+}
+
+export async function insertAmendment(
+	db: Conn,
+	row: {
+		draft_id: number;
+		version_id: number;
+		author_id: number;
+		anchor_start: string;
+		anchor_end: string;
+		original: string;
+		replacement: string;
+		reason: string;
+		created_at: number;
+	}
+): Promise<number> {
+	const r = await db.insertInto('amendments').values(row).returning('id').executeTakeFirstOrThrow();
+	return r.id;
+}
+
+export function listAmendments(db: Conn, draftId: number) {
+	return db
+		.selectFrom('amendments as a')
+		.innerJoin('users as u', 'u.id', 'a.author_id')
+		.innerJoin('draft_versions as v', 'v.id', 'a.version_id')
+		.selectAll('a')
+		.select(['u.display_name as author_name', 'u.status as author_status', 'v.number as version_number', 'v.hash as version_hash'])
+		.where('a.draft_id', '=', draftId)
+		.orderBy('a.id')
+		.execute();
+}
+
+export function findAmendment(db: Conn, id: number) {
+	return db.selectFrom('amendments').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function setAmendmentStatus(db: Conn, id: number, status: AmendmentStatus, now: number): Promise<void> {
+	await db.updateTable('amendments').set({ status, decided_at: now }).where('id', '=', id).execute();
+}
+
+/** The groups a person belongs to (all groups for coordinators), for choosing where a draft lives. */
+export function groupsFor(db: Conn, userId: number, all: boolean) {
+	return db
+		.selectFrom('groups as g')
+		.select(['g.slug', 'g.name'])
+		.$if(!all, (q) => q.where('g.id', 'in', (eb) => eb.selectFrom('group_members').select('group_id').where('user_id', '=', userId)))
+		.orderBy('g.name')
+		.execute();
+}

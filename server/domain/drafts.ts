@@ -1,0 +1,58 @@
+import { hasRole, isActiveMember, type Actor } from './permissions.js';
+
+export type DraftStatus = 'drafting' | 'review' | 'frozen' | 'adopted' | 'rejected' | 'archived';
+export const DRAFT_STATUSES: DraftStatus[] = ['drafting', 'review', 'frozen', 'adopted', 'rejected', 'archived'];
+
+/** The lifecycle: which status may follow which. A frozen draft goes back to review only to be reworked. */
+export const TRANSITIONS: Record<DraftStatus, DraftStatus[]> = {
+	drafting: ['review', 'frozen'],
+	review: ['drafting', 'frozen'],
+	frozen: ['review', 'adopted', 'rejected'],
+	adopted: ['archived'],
+	rejected: ['archived', 'drafting'],
+	archived: []
+};
+
+/** What the rules need to know about a draft and the person looking at it. */
+export interface DraftFacts {
+	status: DraftStatus;
+	visibility: 'public' | 'members';
+	groupId: number | null;
+	createdBy: number;
+	/** The actor belongs to the draft's group (always false for network drafts). */
+	inGroup: boolean;
+	/** The actor facilitates the draft's group. */
+	facilitates: boolean;
+}
+
+export function canReadDraft(actor: Actor | null, d: DraftFacts): boolean {
+	return d.visibility === 'public' || isActiveMember(actor);
+}
+
+/** Editors: active members (of the group, for a group's draft) while the text is open to change. */
+export function canEditDraft(actor: Actor | null, d: DraftFacts): boolean {
+	if (!isActiveMember(actor) || (d.status !== 'drafting' && d.status !== 'review')) return false;
+	return d.groupId === null || d.inGroup || hasRole(actor, 'coordinator');
+}
+
+/** Stewards move a draft through its lifecycle: its author, its group's facilitators, coordinators. */
+export function canManageDraft(actor: Actor | null, d: DraftFacts): boolean {
+	if (!isActiveMember(actor)) return false;
+	return actor!.id === d.createdBy || d.facilitates || hasRole(actor, 'coordinator');
+}
+
+export function canCommentDraft(actor: Actor | null, d: DraftFacts): boolean {
+	return isActiveMember(actor) && canReadDraft(actor, d) && d.status !== 'archived';
+}
+
+/** Amendments are proposed on a frozen text by those who could have edited it. */
+export function canAmendDraft(actor: Actor | null, d: DraftFacts): boolean {
+	return d.status === 'frozen' && isActiveMember(actor) && (d.groupId === null || d.inGroup || hasRole(actor, 'coordinator'));
+}
+
+/** Null when allowed; otherwise why not ('forbidden', or 'conflict' for a step the lifecycle does not have). */
+export function transitionProblem(actor: Actor | null, d: DraftFacts, to: DraftStatus): 'forbidden' | 'conflict' | null {
+	if (!canManageDraft(actor, d)) return 'forbidden';
+	if (!TRANSITIONS[d.status].includes(to)) return 'conflict';
+	return null;
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import type { AppContext } from '../../context.js';
+import type { KuvendIo, KuvendSocket } from '../socket-server.js';
+import { rooms } from '../rooms.js';
+import { respond } from '../respond.js';
+
+const draftSchema = z.object({ draftId: z.number().int().positive() });
+
+/** Socket events of drafts: watch a draft's changes (the service decides who may read it). */
+export function registerDraftHandlers(io: KuvendIo, socket: KuvendSocket, ctx: AppContext): void {
+	socket.on('draft:watch', (payload, ack) =>
+		respond(ack, ctx, async () => {
+			const { draftId } = draftSchema.parse(payload);
+			await ctx.services.drafts.get(socket.data.auth, draftId);
+			await socket.join(rooms.draft(draftId));
+			return {};
+		})
+	);
+	socket.on('draft:unwatch', (payload) => {
+		const parsed = draftSchema.safeParse(payload);
+		if (parsed.success) void socket.leave(rooms.draft(parsed.data.draftId));
+	});
+	void io;
+}
+
+/** Draft events to the rooms of those already allowed to watch them. */
+export function attachDraftBroadcaster(io: KuvendIo, ctx: AppContext): void {
+	ctx.bus.on('draft.changed', ({ draftId }) => {
+		io.to(rooms.draft(draftId)).emit('draft:changed', { draftId });
+	});
+	// A change of status can change who may read: watchers ask again.
+	ctx.bus.on('document.access_changed', ({ name }) => {
+		const id = Number(name.startsWith('draft:') ? name.slice(6) : NaN);
+		if (Number.isSafeInteger(id)) io.in(rooms.draft(id)).socketsLeave(rooms.draft(id));
+	});
+}

@@ -1,0 +1,252 @@
+import * as Y from 'yjs';
+import type { DocumentStore, StoredDocument } from '../db/repositories/document.repository.js';
+import type { Logger } from '../logger.js';
+
+/** Where an update came from; `SERVER` marks changes the server makes itself (an adopted amendment, minutes). */
+export const SERVER_ORIGIN = Symbol('server');
+
+/** Something that wants each persisted update of a document (the websocket endpoint relays it). */
+export type Relay = (update: Uint8Array, origin: unknown) => void;
+
+export interface LiveDocument {
+	readonly name: string;
+	readonly doc: Y.Doc;
+}
+
+interface Live extends LiveDocument {
+	holders: number;
+	relays: Set<Relay>;
+	/** Updates applied in memory whose write failed: retried, and relayed only once written. */
+	pending: { update: Uint8Array; origin: unknown }[];
+	lastId: number;
+	sinceCompaction: number;
+	idle: NodeJS.Timeout | null;
+	retry: NodeJS.Timeout | null;
+}
+
+export interface DocumentsOptions {
+	/** How long a document nobody holds stays in memory. */
+	idleMs: number;
+	/** Merge the log into one state after this many updates. */
+	compactEvery: number;
+	retryMs: number;
+}
+
+const DEFAULTS: DocumentsOptions = { idleMs: 30_000, compactEvery: 500, retryMs: 1_000 };
+
+/**
+ * Collaborative documents in memory, backed by their update logs. Every change to a loaded document — from a
+ * client or from the server — is appended to the log before it is relayed to anyone, so a crash loses nothing that
+ * any peer has seen. A failed write keeps the update in memory (the document stays loaded) and is retried; only then
+ * is it relayed. Logs are merged into one state every `compactEvery` updates and when a document is unloaded, which
+ * happens `idleMs` after its last holder lets go. A stored update that cannot be applied is quarantined.
+ */
+export class DocumentsService {
+	readonly #live = new Map<string, Live>();
+	readonly #loading = new Map<string, Promise<Live>>();
+	readonly #options: DocumentsOptions;
+	#closed = false;
+
+	constructor(
+		private readonly store: Pick<DocumentStore, 'append' | 'compact' | 'quarantine'> & { load(name: string): StoredDocument | Promise<StoredDocument> },
+		private readonly logger: Logger,
+		options: Partial<DocumentsOptions> = {},
+		private readonly clock: () => number = Date.now
+	) {
+		this.#options = { ...DEFAULTS, ...options };
+	}
+
+	/** Documents held in memory now. */
+	get loaded(): number {
+		return this.#live.size;
+	}
+
+	isLoaded(name: string): boolean {
+		return this.#live.has(name);
+	}
+
+	/**
+	 * Holds a document in memory (loading it once, however many ask at the same time) and relays its persisted
+	 * updates to `relay`. Call `release` with the same relay when done.
+	 */
+	async acquire(name: string, relay?: Relay): Promise<LiveDocument> {
+		if (this.#closed) throw new Error('documents are closed');
+		let live = this.#live.get(name);
+		if (!live) {
+			let loading = this.#loading.get(name);
+			if (!loading) {
+				loading = this.#load(name).finally(() => this.#loading.delete(name));
+				this.#loading.set(name, loading);
+			}
+			live = await loading;
+		}
+		live.holders++;
+		if (relay) live.relays.add(relay);
+		if (live.idle) {
+			clearTimeout(live.idle);
+			live.idle = null;
+		}
+		return live;
+	}
+
+	/** Relays the document's persisted updates to `relay` too (the document must be held). */
+	addRelay(name: string, relay: Relay): void {
+		this.#live.get(name)?.relays.add(relay);
+	}
+
+	release(name: string, relay?: Relay): void {
+		const live = this.#live.get(name);
+		if (!live) return;
+		if (relay) live.relays.delete(relay);
+		live.holders = Math.max(0, live.holders - 1);
+		if (live.holders === 0 && !live.idle) {
+			live.idle = setTimeout(() => this.#unload(live), this.#options.idleMs);
+			live.idle.unref();
+		}
+	}
+
+	/** The document's whole state as one update, from memory when loaded, else from its log. */
+	async state(name: string): Promise<Uint8Array> {
+		const live = this.#live.get(name);
+		if (live) return Y.encodeStateAsUpdate(live.doc);
+		const doc = await this.#build(name);
+		try {
+			return Y.encodeStateAsUpdate(doc.doc);
+		} finally {
+			doc.doc.destroy();
+		}
+	}
+
+	/** Changes a document on the server's behalf: persisted and relayed like a client's edit. */
+	async change(name: string, fn: (doc: Y.Doc) => void): Promise<void> {
+		const live = await this.acquire(name);
+		try {
+			live.doc.transact(() => fn(live.doc), SERVER_ORIGIN);
+		} finally {
+			this.release(name);
+		}
+	}
+
+	/** Writes what is pending and merges every loaded log; used at shutdown. */
+	close(): void {
+		this.#closed = true;
+		for (const live of this.#live.values()) {
+			if (live.idle) clearTimeout(live.idle);
+			if (live.retry) clearTimeout(live.retry);
+			this.#flush(live);
+			if (!live.pending.length) this.#compact(live);
+			live.doc.destroy();
+		}
+		this.#live.clear();
+	}
+
+	async #build(name: string): Promise<{ doc: Y.Doc; lastId: number; count: number }> {
+		const stored = await this.store.load(name);
+		const doc = new Y.Doc({ gc: true });
+		if (stored.state) Y.applyUpdate(doc, stored.state);
+		let lastId = 0;
+		for (const entry of stored.updates) {
+			lastId = entry.id;
+			try {
+				Y.decodeUpdate(entry.update); // throws on a truncated or garbled update
+				Y.applyUpdate(doc, entry.update);
+			} catch (error) {
+				this.logger.warn('quarantined a stored document update that cannot be applied', { doc: name, id: entry.id, error: String(error) });
+				this.store.quarantine(name, entry, String(error), this.clock());
+			}
+		}
+		return { doc, lastId, count: stored.updates.length };
+	}
+
+	async #load(name: string): Promise<Live> {
+		const built = await this.#build(name);
+		const live: Live = {
+			name,
+			doc: built.doc,
+			holders: 0,
+			relays: new Set(),
+			pending: [],
+			lastId: built.lastId,
+			sinceCompaction: built.count,
+			idle: null,
+			retry: null
+		};
+		live.doc.on('update', (update: Uint8Array, origin: unknown) => this.#persist(live, update, origin));
+		this.#live.set(name, live);
+		return live;
+	}
+
+	#persist(live: Live, update: Uint8Array, origin: unknown): void {
+		// Order matters: nothing is relayed while an earlier update still waits to be written.
+		if (live.pending.length) {
+			live.pending.push({ update, origin });
+			return;
+		}
+		try {
+			live.lastId = this.store.append(live.name, update);
+		} catch (error) {
+			this.logger.error('could not write a document update; keeping it in memory and retrying', { doc: live.name, error });
+			live.pending.push({ update, origin });
+			this.#scheduleRetry(live);
+			return;
+		}
+		this.#relay(live, update, origin);
+		if (++live.sinceCompaction >= this.#options.compactEvery) this.#compact(live);
+	}
+
+	#relay(live: Live, update: Uint8Array, origin: unknown): void {
+		for (const relay of live.relays) {
+			try {
+				relay(update, origin);
+			} catch (error) {
+				this.logger.error('document relay failed', { doc: live.name, error });
+			}
+		}
+	}
+
+	/** Writes pending updates in order, relaying each once written; true when nothing is left. */
+	#flush(live: Live): boolean {
+		while (live.pending.length) {
+			const next = live.pending[0];
+			try {
+				live.lastId = this.store.append(live.name, next.update);
+			} catch {
+				return false;
+			}
+			live.pending.shift();
+			live.sinceCompaction++;
+			this.#relay(live, next.update, next.origin);
+		}
+		return true;
+	}
+
+	#scheduleRetry(live: Live): void {
+		if (live.retry || this.#closed) return;
+		live.retry = setTimeout(() => {
+			live.retry = null;
+			if (!this.#flush(live)) this.#scheduleRetry(live);
+			else if (live.holders === 0) this.#unload(live);
+		}, this.#options.retryMs);
+		live.retry.unref();
+	}
+
+	#compact(live: Live): void {
+		if (live.pending.length || live.lastId === 0) return;
+		try {
+			this.store.compact(live.name, Y.encodeStateAsUpdate(live.doc), live.lastId, this.clock());
+			live.sinceCompaction = 0;
+		} catch (error) {
+			// The log is still whole: merging is only an optimisation, tried again later.
+			this.logger.error('could not merge a document log', { doc: live.name, error });
+		}
+	}
+
+	#unload(live: Live): void {
+		live.idle = null;
+		if (live.holders > 0 || this.#live.get(live.name) !== live) return;
+		if (live.pending.length) return this.#scheduleRetry(live); // stays loaded until written
+		this.#compact(live);
+		this.#live.delete(live.name);
+		live.doc.destroy();
+	}
+}

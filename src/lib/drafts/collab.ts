@@ -1,0 +1,55 @@
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import type { EditorState } from '@tiptap/pm/state';
+import { absolutePositionToRelativePosition, relativePositionToAbsolutePosition, ySyncPluginKey } from '@tiptap/y-tiptap';
+
+/** A stable, readable colour per member for cursors and presence. */
+export function colorFor(id: number): string {
+	const hues = [210, 340, 150, 30, 270, 190, 0, 100, 45, 300];
+	return `hsl(${hues[Math.abs(id) % hues.length]} 70% 38%)`;
+}
+
+/** A Yjs document connected to Kuvend's endpoint at /yjs/<name> (the cookie authenticates the upgrade). */
+export function connect(name: string): { doc: Y.Doc; provider: WebsocketProvider } {
+	const doc = new Y.Doc();
+	const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/yjs`;
+	const provider = new WebsocketProvider(url, name, doc, { disableBc: true, maxBackoffTime: 5000 });
+	return { doc, provider };
+}
+
+const toB64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
+const fromB64 = (b64: string) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+
+interface SyncState {
+	type: Y.XmlFragment;
+	binding: { mapping: Map<Y.AbstractType<unknown>, unknown> } | null;
+}
+
+function syncState(state: EditorState): SyncState | null {
+	const s = ySyncPluginKey.getState(state) as SyncState | undefined;
+	return s?.binding ? s : null;
+}
+
+/** Anchors (Yjs relative positions, base64) for an editor range: they stay on their words while others edit. */
+export function anchorsFor(state: EditorState, from: number, to: number): { start: string; end: string } | null {
+	const s = syncState(state);
+	if (!s?.binding) return null;
+	// Start sticks to the following character and end to the preceding one, so edits at the edges stay outside.
+	const start = absolutePositionToRelativePosition(from, s.type, s.binding.mapping as never);
+	const end = absolutePositionToRelativePosition(to, s.type, s.binding.mapping as never);
+	end.assoc = -1;
+	return { start: toB64(Y.encodeRelativePosition(start)), end: toB64(Y.encodeRelativePosition(end)) };
+}
+
+/** The editor range of two anchors now, or null when the passage was deleted. */
+export function rangeOf(state: EditorState, doc: Y.Doc, start: string, end: string): { from: number; to: number } | null {
+	const s = syncState(state);
+	if (!s?.binding) return null;
+	try {
+		const from = relativePositionToAbsolutePosition(doc, s.type, Y.decodeRelativePosition(fromB64(start)), s.binding.mapping as never);
+		const to = relativePositionToAbsolutePosition(doc, s.type, Y.decodeRelativePosition(fromB64(end)), s.binding.mapping as never);
+		return from !== null && to !== null && to > from ? { from, to } : null;
+	} catch {
+		return null;
+	}
+}

@@ -1,0 +1,45 @@
+import { appContext } from '$lib/server/context';
+import { attempt, formValues } from '$lib/server/forms';
+import { guarded } from '$lib/server/guard';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, params, url }) => {
+	const { drafts } = appContext().services;
+	const id = Number(params.id);
+	const draft = await guarded(drafts.get(locals.auth, id), url);
+	const [comments, amendments, versions] = await Promise.all([drafts.comments(locals.auth, id), drafts.amendments(locals.auth, id), drafts.versions(locals.auth, id)]);
+	return { draft, comments, amendments, versions };
+};
+
+const num = (v: string) => Number(v) || 0;
+
+export const actions: Actions = {
+	status: async ({ request, locals, params }) => {
+		const v = formValues(await request.formData(), ['to']);
+		return attempt(async () => ({ moved: await appContext().services.drafts.setStatus(locals.auth, num(params.id), v.to) }));
+	},
+	version: async ({ request, locals, params }) => {
+		const v = formValues(await request.formData(), ['name']);
+		return attempt(async () => ({ saved: await appContext().services.drafts.saveVersion(locals.auth, num(params.id), v.name) }), v, 'version');
+	},
+	comment: async ({ request, locals, params }) => {
+		const v = formValues(await request.formData(), ['body', 'parentId', 'anchorStart', 'anchorEnd', 'quote']);
+		return attempt(
+			async () => ({ commented: await appContext().services.drafts.comment(locals.auth, num(params.id), { ...v, parentId: v.parentId ? num(v.parentId) : null }) }),
+			v,
+			'comment'
+		);
+	},
+	resolve: async ({ request, locals, params }) => {
+		const v = formValues(await request.formData(), ['commentId', 'on']);
+		return attempt(async () => ({ resolved: await appContext().services.drafts.resolveComment(locals.auth, num(params.id), num(v.commentId), v.on === '1') }));
+	},
+	propose: async ({ request, locals, params }) => {
+		const v = formValues(await request.formData(), ['anchorStart', 'anchorEnd', 'replacement', 'reason']);
+		return attempt(async () => ({ proposed: await appContext().services.drafts.propose(locals.auth, num(params.id), v) }), v, 'propose');
+	},
+	withdraw: async ({ request, locals, params }) => {
+		const v = formValues(await request.formData(), ['amendmentId']);
+		return attempt(async () => ({ withdrawn: await appContext().services.drafts.withdraw(locals.auth, num(params.id), num(v.amendmentId)) }));
+	}
+};

@@ -1,0 +1,33 @@
+import WebSocket from 'ws';
+import type * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+
+/** A WebSocket class that sends a browser's cookie and Origin (y-websocket takes the class, not options). */
+function withCookie(cookie: string, origin: string) {
+	return class extends WebSocket {
+		constructor(url: string, protocols?: string | string[]) {
+			super(url, protocols, { headers: { cookie, origin } });
+		}
+	};
+}
+
+/** A y-websocket provider connected to the real server as a signed-in browser would be. */
+export function provider(base: string, doc: Y.Doc, name: string, cookie: string, opts: { connect?: boolean } = {}): WebsocketProvider {
+	return new WebsocketProvider(`${base.replace('http', 'ws')}/yjs`, name, doc, {
+		WebSocketPolyfill: withCookie(cookie, base) as unknown as typeof globalThis.WebSocket,
+		disableBc: true,
+		connect: opts.connect ?? true
+	});
+}
+
+export const synced = (p: WebsocketProvider) => new Promise<void>((resolve) => (p.synced ? resolve() : p.once('sync', () => resolve())));
+
+/** Opens a raw websocket and returns the close code the server sends (or the HTTP status of a refused upgrade). */
+export function closeCode(base: string, path: string, headers: Record<string, string>): Promise<number> {
+	return new Promise((resolve) => {
+		const ws = new WebSocket(`${base.replace('http', 'ws')}${path}`, { headers });
+		ws.on('close', (code) => resolve(code));
+		ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+		ws.on('error', () => undefined);
+	});
+}
