@@ -4,6 +4,7 @@ import { openDatabase, type Db } from './db/client.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedDemoNetwork } from './db/seed/demo.js';
 import { seedDemoForum } from './db/seed/forum.js';
+import { seedDemoDrafts } from './db/seed/drafts.js';
 import { EventBus } from './events/bus.js';
 import { createLogger, type Logger } from './logger.js';
 import { AuthService } from './services/auth.service.js';
@@ -102,6 +103,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		if (created && config.seed === 'demo') {
 			const { people } = await seedDemoNetwork(db);
 			await seedDemoForum(db, services.forum);
+			await seedDemoDrafts(db, services.drafts, documents);
 			logger.info('seeded the demo network', { people });
 		}
 		const pageCache = new PageCache();

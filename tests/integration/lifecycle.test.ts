@@ -1,35 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { io } from 'socket.io-client';
-import { signIn, tempDir } from './helpers/app.js';
+import { spawnServer as run, signIn, tempDir } from './helpers/app.js';
 
 const dirs: string[] = [];
 afterEach(() => {
 	for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
-
-/** Runs the real entry point as `npm start` does after its build step. */
-function run(env: Record<string, string>): { child: ChildProcess; output: () => string; url: Promise<string>; exit: Promise<number | null> } {
-	const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-		env: { PATH: process.env.PATH, HOST: '127.0.0.1', LOG_LEVEL: 'error', ...env },
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
-	let out = '';
-	child.stdout!.on('data', (d) => (out += d));
-	child.stderr!.on('data', (d) => (out += d));
-	const url = new Promise<string>((resolve, reject) => {
-		child.stdout!.on('data', () => {
-			const match = /Listening on (http:\/\/\S+)/.exec(out);
-			if (match) resolve(match[1]);
-		});
-		child.once('exit', () => reject(new Error(`server exited early:\n${out}`)));
-	});
-	const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-	return { child, output: () => out, url, exit };
-}
 
 describe('the server process', () => {
 	it('starts on a new data folder with the demo network, prints the URL and the demo sign-in', async () => {

@@ -3,7 +3,7 @@ import type { ForumService } from '../../services/forum.service.js';
 import type { Authenticated } from '../../services/auth.service.js';
 
 /** Acting as a demo member, for seeding through the real services (counters, search index, notifications). */
-async function as(db: Db, email: string): Promise<Authenticated & { id: number; name: string }> {
+export async function actingAs(db: Db, email: string): Promise<Authenticated & { id: number; name: string }> {
 	const u = await db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
 	return {
 		id: u.id,
@@ -21,12 +21,12 @@ const mention = (p: { id: number; name: string }) => `@[${p.name}](member:${p.id
 /** A few debates in the demo network: a public one on cultural policy, a members-only one, a group's own. */
 export async function seedDemoForum(db: Db, forum: ForumService): Promise<void> {
 	await db.updateTable('categories').set({ visibility: 'public' }).where('slug', 'in', ['cultural-policy', 'cultural-heritage']).execute();
-	const elira = await as(db, 'coordinator@demo.test');
-	const nikos = await as(db, 'moderator@demo.test');
-	const arben = await as(db, 'member1@demo.test');
-	const maria = await as(db, 'member2@demo.test');
-	const blerina = await as(db, 'member3@demo.test');
-	const gentian = await as(db, 'member5@demo.test');
+	const elira = await actingAs(db, 'coordinator@demo.test');
+	const nikos = await actingAs(db, 'moderator@demo.test');
+	const arben = await actingAs(db, 'member1@demo.test');
+	const maria = await actingAs(db, 'member2@demo.test');
+	const blerina = await actingAs(db, 'member3@demo.test');
+	const gentian = await actingAs(db, 'member5@demo.test');
 
 	const law = await forum.createThread(elira, {
 		category: 'cultural-policy',

@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -80,4 +81,24 @@ export function connection(socket: Socket): Promise<string> {
 		socket.once('connect', () => resolve('connected'));
 		socket.once('connect_error', (e) => resolve(e.message));
 	});
+}
+
+/** Runs the real entry point in its own process, as `npm start` does after its build step. */
+export function spawnServer(env: Record<string, string>): { child: ChildProcess; output: () => string; url: Promise<string>; exit: Promise<number | null> } {
+	const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+		env: { PATH: process.env.PATH, HOST: '127.0.0.1', LOG_LEVEL: 'error', ...env },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let out = '';
+	child.stdout!.on('data', (d) => (out += d));
+	child.stderr!.on('data', (d) => (out += d));
+	const url = new Promise<string>((resolve, reject) => {
+		child.stdout!.on('data', () => {
+			const match = /Listening on (http:\/\/\S+)/.exec(out);
+			if (match) resolve(match[1]);
+		});
+		child.once('exit', () => reject(new Error(`server exited early:\n${out}`)));
+	});
+	const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+	return { child, output: () => out, url, exit };
 }
