@@ -81,7 +81,20 @@ test('two editors co-write a draft live, comment a passage, freeze it, and read 
 	await maria.keyboard.type(' Menjëherë.');
 	await arben.keyboard.press('Control+Home');
 	await arben.keyboard.type('Sot ');
-	const converged = 'Sot Rrjeti kërkon fonde për hapësirat. Menjëherë.';
+	const typed = 'Sot Rrjeti kërkon fonde për hapësirat. Menjëherë.';
+	await expect.poll(textOf(arben, sq.text)).toBe(typed);
+	await expect.poll(textOf(maria, el.text)).toBe(typed);
+
+	// Undo takes back one's own change only: Arben's " Z" goes, Maria's " Y" typed after it stays.
+	await arben.waitForTimeout(700); // a new undo step
+	await arben.keyboard.press('Control+End');
+	await arben.keyboard.type(' Z');
+	await expect.poll(textOf(maria, el.text)).toBe(`${typed} Z`);
+	await maria.keyboard.press('Control+End');
+	await maria.keyboard.type(' Y');
+	await expect.poll(textOf(arben, sq.text)).toBe(`${typed} Z Y`);
+	await arben.keyboard.press('Control+z');
+	const converged = `${typed} Y`;
 	await expect.poll(textOf(arben, sq.text)).toBe(converged);
 	await expect.poll(textOf(maria, el.text)).toBe(converged);
 	// Each sees the other's caret with their name.

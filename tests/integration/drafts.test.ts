@@ -138,6 +138,34 @@ describe('drafts', () => {
 		p2.destroy();
 	});
 
+	it('merges edits made offline on reconnect, and relays presence and removes it when someone leaves', async () => {
+		const a = await as('member2@demo.test');
+		const id = await app.ctx.services.drafts.create(a.auth, { title: 'Pa lidhje', summary: '', group: '', field: 'theatre', visibility: 'members' });
+		const name = docNameOf(id);
+		const [d1, d2] = [new Y.Doc(), new Y.Doc()];
+		const [p1, p2] = [provider(base, d1, name, a.cookie), provider(base, d2, name, a.cookie)];
+		await Promise.all([synced(p1), synced(p2)]);
+		p1.disconnect();
+		writeParagraphs(d1, ['Shkruar pa lidhje']);
+		writeParagraphs(d2, ['Shkruar ndërkohë']);
+		await new Promise((r) => setTimeout(r, 100));
+		expect(d2.getXmlFragment('default').toString()).not.toContain('pa lidhje');
+		p1.connect();
+		for (const d of [d1, d2]) {
+			await expect.poll(() => d.getXmlFragment('default').toString()).toContain('Shkruar pa lidhje');
+			await expect.poll(() => d.getXmlFragment('default').toString()).toContain('Shkruar ndërkohë');
+		}
+		// Presence is relayed; a connection that drops without a word (no goodbye from the client) is removed from
+		// everyone's "who is here" by the server (checked: without DocRoom.remove's cleanup this fails).
+		p1.awareness.setLocalStateField('user', { name: 'Maria', color: '#333' });
+		await expect.poll(() => [...p2.awareness.getStates().values()].map((s) => s.user?.name)).toContain('Maria');
+		p1.shouldConnect = false;
+		(p1.ws as unknown as WebSocket).terminate();
+		await expect.poll(() => [...p2.awareness.getStates().values()].map((s) => s.user?.name)).not.toContain('Maria');
+		p1.destroy();
+		p2.destroy();
+	});
+
 	it('serves a document whose first load is slow neither empty nor twice', async () => {
 		const a = await as('member2@demo.test');
 		const id = await app.ctx.services.drafts.create(a.auth, { title: 'Ngarkim i ngadaltë', summary: '', group: '', field: 'theatre', visibility: 'members' });
