@@ -11,6 +11,8 @@ export type Relay = (update: Uint8Array, origin: unknown) => void;
 export interface LiveDocument {
 	readonly name: string;
 	readonly doc: Y.Doc;
+	/** While sealed, no client's change is applied (a draft being frozen: its version is taken from a still text). */
+	sealed: boolean;
 }
 
 interface Live extends LiveDocument {
@@ -105,6 +107,21 @@ export class DocumentsService {
 		}
 	}
 
+	/**
+	 * Runs `fn` with the document sealed: clients' changes that arrive meanwhile are dropped, so what `fn` reads (a
+	 * version) is exactly the text that stays. The document is loaded for the time, so the seal cannot be missed.
+	 */
+	async sealed<T>(name: string, fn: () => Promise<T>): Promise<T> {
+		const live = await this.acquire(name);
+		live.sealed = true;
+		try {
+			return await fn();
+		} finally {
+			live.sealed = false;
+			this.release(name);
+		}
+	}
+
 	/** The document's whole state as one update, from memory when loaded, else from its log. */
 	async state(name: string): Promise<Uint8Array> {
 		const live = this.#live.get(name);
@@ -166,6 +183,7 @@ export class DocumentsService {
 			holders: 0,
 			relays: new Set(),
 			pending: [],
+			sealed: false,
 			lastId: built.lastId,
 			sinceCompaction: built.count,
 			idle: null,

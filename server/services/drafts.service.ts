@@ -164,15 +164,20 @@ export class DraftsService {
 		const problem = transitionProblem(auth?.actor ?? null, facts, to as DraftStatus);
 		if (problem) throw new DomainError(problem, `cannot move from ${draft.status} to ${to}`);
 		const now = this.clock();
-		// The version is taken from the text as it is when frozen; editors are dropped right after.
-		const snapshot = to === 'frozen' ? await this.#snapshot(draft.id) : null;
-		await this.db.transaction().execute(async (trx) => {
-			await repo.setDraftStatus(trx, draft.id, to as DraftStatus, now);
-			if (snapshot) await repo.insertVersion(trx, { draft_id: draft.id, name: '', auto: 1, created_by: auth!.actor.id, created_at: now, ...snapshot });
-		});
-		// Watchers hear of it first, then editors are re-admitted with their new access (and watchers re-watch).
-		this.bus.emit('draft.changed', { draftId: draft.id });
-		this.bus.emit('document.access_changed', { name: docNameOf(draft.id) });
+		const move = async () => {
+			// Frozen: the version is the text exactly as it stays (the document is sealed while it is taken and the
+			// status changes; writers are then dropped and come back as readers).
+			const snapshot = to === 'frozen' ? await this.#snapshot(draft.id) : null;
+			await this.db.transaction().execute(async (trx) => {
+				await repo.setDraftStatus(trx, draft.id, to as DraftStatus, now);
+				if (snapshot) await repo.insertVersion(trx, { draft_id: draft.id, name: '', auto: 1, created_by: auth!.actor.id, created_at: now, ...snapshot });
+			});
+			// Watchers hear of it first (then leave the room to be re-authorised), then editors are re-admitted.
+			this.bus.emit('draft.changed', { draftId: draft.id });
+			this.bus.emit('document.access_changed', { name: docNameOf(draft.id) });
+		};
+		if (to === 'frozen') await this.documents.sealed(docNameOf(draft.id), move);
+		else await move();
 	}
 
 	async #snapshot(id: number): Promise<{ state: Uint8Array; content: string; text: string; hash: string }> {

@@ -9,7 +9,8 @@ import { budgetMet, printTable, type Row } from './lib.js';
 
 /** Suites by name; each module exports run(). Later suites register here. */
 const SUITES: Record<string, () => Promise<{ run(): Promise<Row[]> }>> = {
-	forum: () => import('./forum.bench.js')
+	forum: () => import('./forum.bench.js'),
+	drafts: () => import('./drafts.bench.js')
 };
 
 async function main(): Promise<number> {

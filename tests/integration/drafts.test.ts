@@ -166,6 +166,28 @@ describe('drafts', () => {
 		p2.destroy();
 	});
 
+	it('drops every change while a document is sealed (as while a draft is frozen), and takes them again after', async () => {
+		const a = await as('member2@demo.test');
+		const id = await app.ctx.services.drafts.create(a.auth, { title: 'E vulosur', summary: '', group: '', field: 'theatre', visibility: 'members' });
+		const name = docNameOf(id);
+		const [d1, d2] = [new Y.Doc(), new Y.Doc()];
+		const [p1, p2] = [provider(base, d1, name, a.cookie), provider(base, d2, name, a.cookie)];
+		await Promise.all([synced(p1), synced(p2)]);
+		await app.ctx.services.documents.sealed(name, async () => {
+			writeParagraphs(d1, ['gjatë vulosjes']);
+			await new Promise((r) => setTimeout(r, 200));
+		});
+		expect(d2.getXmlFragment('default').toString()).not.toContain('vulosjes');
+		writeParagraphs(d2, ['pas vulosjes']);
+		await expect.poll(() => d1.getXmlFragment('default').toString()).toContain('pas vulosjes');
+		const state = new Y.Doc();
+		Y.applyUpdate(state, await app.ctx.services.documents.state(name));
+		expect(state.getXmlFragment('default').toString()).toContain('pas vulosjes');
+		expect(state.getXmlFragment('default').toString()).not.toContain('gjatë vulosjes');
+		p1.destroy();
+		p2.destroy();
+	});
+
 	it('serves a document whose first load is slow neither empty nor twice', async () => {
 		const a = await as('member2@demo.test');
 		const id = await app.ctx.services.drafts.create(a.auth, { title: 'Ngarkim i ngadaltë', summary: '', group: '', field: 'theatre', visibility: 'members' });

@@ -109,11 +109,17 @@ export class DocRoom {
 			throw new ProtocolError(`unknown sync message ${kind}`);
 		}
 		const update = decoding.readVarUint8Array(decoder);
-		// A reader's changes are dropped here, before they touch the document or anyone else.
-		if (conn.access !== 'write') return;
+		// A reader's changes (and anyone's while the document is sealed) are dropped here, before they touch it.
+		if (conn.access !== 'write' || this.live.sealed) return;
 		// Decoded in full before anything is applied: a truncated or garbled update changes nothing.
 		Y.decodeUpdate(update);
 		Y.applyUpdate(this.doc, update, ws);
+	}
+
+	/** From now on this connection's changes are dropped (it is being closed because its access changed). */
+	downgrade(ws: WebSocket): void {
+		const conn = this.conns.get(ws);
+		if (conn) conn.access = 'read';
 	}
 
 	broadcast(message: Uint8Array): void {

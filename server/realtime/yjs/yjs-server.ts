@@ -150,7 +150,11 @@ export class YjsServer {
 	dropDocument(name: string): void {
 		const room = this.#rooms.get(name);
 		if (!room) return;
-		for (const ws of room.conns.keys()) ws.close(YJS_CLOSE.access_changed, 'access changed');
+		for (const ws of room.conns.keys()) {
+			// Frames still in flight from a former writer must not land while the socket closes.
+			room.downgrade(ws);
+			ws.close(YJS_CLOSE.access_changed, 'access changed');
+		}
 	}
 
 	close(): void {
