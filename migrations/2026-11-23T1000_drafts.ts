@@ -7,15 +7,18 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.createTable('doc_states')
 		.addColumn('name', 'text', (c) => c.primaryKey())
 		.addColumn('state', 'blob', (c) => c.notNull())
+		// The last update sequence number merged into it; the log continues from there.
+		.addColumn('seq', 'integer', (c) => c.notNull())
 		.addColumn('updated_at', 'integer', (c) => c.notNull())
 		.execute();
-	await db.schema
-		.createTable('doc_updates')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-		.addColumn('name', 'text', (c) => c.notNull())
-		.addColumn('update', 'blob', (c) => c.notNull())
-		.execute();
-	await db.schema.createIndex('doc_updates_name').on('doc_updates').columns(['name', 'id']).execute();
+	// Keyed by (document, sequence) without a rowid: one B-tree per append instead of a table and an index (an
+	// append is the hot path of typing; measured 49 -> 30 µs).
+	await sql`create table doc_updates (
+		name text not null,
+		seq integer not null,
+		"update" blob not null,
+		primary key (name, seq)
+	) without rowid`.execute(db);
 	// Stored updates that could not be applied: kept for a person to look at, never applied again.
 	await db.schema
 		.createTable('doc_quarantine')

@@ -255,12 +255,14 @@ export interface SearchIndexTable {
 export interface DocStatesTable {
 	name: string;
 	state: Uint8Array;
+	seq: number;
 	updated_at: number;
 }
 
 export interface DocUpdatesTable {
-	id: Generated<number>;
 	name: string;
+	/** 1, 2, 3… per document, continuing after merges. */
+	seq: number;
 	update: Uint8Array;
 }
 

@@ -20,7 +20,8 @@ interface Live extends LiveDocument {
 	relays: Set<Relay>;
 	/** Updates applied in memory whose write failed: retried, and relayed only once written. */
 	pending: { update: Uint8Array; origin: unknown }[];
-	lastId: number;
+	/** The last sequence number in the log (or merged into the state). */
+	lastSeq: number;
 	sinceCompaction: number;
 	idle: NodeJS.Timeout | null;
 	retry: NodeJS.Timeout | null;
@@ -157,22 +158,22 @@ export class DocumentsService {
 		this.#live.clear();
 	}
 
-	async #build(name: string): Promise<{ doc: Y.Doc; lastId: number; count: number }> {
+	async #build(name: string): Promise<{ doc: Y.Doc; lastSeq: number; count: number }> {
 		const stored = await this.store.load(name);
 		const doc = new Y.Doc({ gc: true });
 		if (stored.state) Y.applyUpdate(doc, stored.state);
-		let lastId = 0;
+		let lastSeq = stored.stateSeq;
 		for (const entry of stored.updates) {
-			lastId = entry.id;
+			lastSeq = entry.seq;
 			try {
 				Y.decodeUpdate(entry.update); // throws on a truncated or garbled update
 				Y.applyUpdate(doc, entry.update);
 			} catch (error) {
-				this.logger.warn('quarantined a stored document update that cannot be applied', { doc: name, id: entry.id, error: String(error) });
+				this.logger.warn('quarantined a stored document update that cannot be applied', { doc: name, seq: entry.seq, error: String(error) });
 				this.store.quarantine(name, entry, String(error), this.clock());
 			}
 		}
-		return { doc, lastId, count: stored.updates.length };
+		return { doc, lastSeq, count: stored.updates.length };
 	}
 
 	async #load(name: string): Promise<Live> {
@@ -184,7 +185,7 @@ export class DocumentsService {
 			relays: new Set(),
 			pending: [],
 			sealed: false,
-			lastId: built.lastId,
+			lastSeq: built.lastSeq,
 			sinceCompaction: built.count,
 			idle: null,
 			retry: null
@@ -201,7 +202,8 @@ export class DocumentsService {
 			return;
 		}
 		try {
-			live.lastId = this.store.append(live.name, update);
+			this.store.append(live.name, live.lastSeq + 1, update);
+			live.lastSeq++;
 		} catch (error) {
 			this.logger.error('could not write a document update; keeping it in memory and retrying', { doc: live.name, error });
 			live.pending.push({ update, origin });
@@ -227,7 +229,8 @@ export class DocumentsService {
 		while (live.pending.length) {
 			const next = live.pending[0];
 			try {
-				live.lastId = this.store.append(live.name, next.update);
+				this.store.append(live.name, live.lastSeq + 1, next.update);
+				live.lastSeq++;
 			} catch {
 				return false;
 			}
@@ -249,9 +252,9 @@ export class DocumentsService {
 	}
 
 	#compact(live: Live): void {
-		if (live.pending.length || live.lastId === 0) return;
+		if (live.pending.length || live.sinceCompaction === 0) return;
 		try {
-			this.store.compact(live.name, Y.encodeStateAsUpdate(live.doc), live.lastId, this.clock());
+			this.store.compact(live.name, Y.encodeStateAsUpdate(live.doc), live.lastSeq, this.clock());
 			live.sinceCompaction = 0;
 		} catch (error) {
 			// The log is still whole: merging is only an optimisation, tried again later.

@@ -365,7 +365,8 @@ describe('documents under abuse', () => {
 		await app.ctx.services.documents.change(name, (doc) => writeParagraphs(doc, ['E mirë']));
 		await expect.poll(() => app.ctx.services.documents.isLoaded(name)).toBe(false);
 		const store = new DocumentStore(app.ctx.sqlite);
-		store.append(name, Uint8Array.from([1, 2, 3, 250, 250]));
+		const merged = app.ctx.sqlite.prepare('select seq from doc_states where name = ?').get(name) as { seq: number };
+		store.append(name, merged.seq + 1, Uint8Array.from([1, 2, 3, 250, 250]));
 		const doc = new Y.Doc();
 		const p = provider(base, doc, name, a.cookie);
 		await synced(p);

@@ -1,12 +1,15 @@
 import type SQLite from 'better-sqlite3';
 
 export interface StoredUpdate {
-	id: number;
+	/** Its place in the document's log: 1, 2, 3…, continuing after merges. */
+	seq: number;
 	update: Uint8Array;
 }
 
 export interface StoredDocument {
 	state: Uint8Array | null;
+	/** The sequence number the merged state goes up to (0 for none). */
+	stateSeq: number;
 	updates: StoredUpdate[];
 }
 
@@ -15,45 +18,45 @@ export interface StoredDocument {
  * appended inside the websocket message handler, before the server relays it, with nothing awaited in between.
  */
 export class DocumentStore {
-	readonly #state: SQLite.Statement<[string], { state: Buffer }>;
-	readonly #updates: SQLite.Statement<[string], { id: number; update: Buffer }>;
-	readonly #append: SQLite.Statement<[string, Uint8Array]>;
-	readonly #upsertState: SQLite.Statement<[string, Uint8Array, number]>;
+	readonly #state: SQLite.Statement<[string], { state: Buffer; seq: number }>;
+	readonly #updates: SQLite.Statement<[string], { seq: number; update: Buffer }>;
+	readonly #append: SQLite.Statement<[string, number, Uint8Array]>;
+	readonly #upsertState: SQLite.Statement<[string, Uint8Array, number, number]>;
 	readonly #dropUpdates: SQLite.Statement<[string, number]>;
 	readonly #quarantine: SQLite.Statement<[string, Uint8Array, string, number]>;
-	readonly #dropUpdate: SQLite.Statement<[number]>;
+	readonly #dropUpdate: SQLite.Statement<[string, number]>;
 	readonly #countUpdates: SQLite.Statement<[string], { n: number }>;
 
 	constructor(private readonly raw: SQLite.Database) {
-		this.#state = raw.prepare('select state from doc_states where name = ?');
-		this.#updates = raw.prepare('select id, "update" from doc_updates where name = ? order by id');
-		this.#append = raw.prepare('insert into doc_updates (name, "update") values (?, ?)');
+		this.#state = raw.prepare('select state, seq from doc_states where name = ?');
+		this.#updates = raw.prepare('select seq, "update" from doc_updates where name = ? order by seq');
+		this.#append = raw.prepare('insert into doc_updates (name, seq, "update") values (?, ?, ?)');
 		this.#upsertState = raw.prepare(
-			'insert into doc_states (name, state, updated_at) values (?, ?, ?) on conflict (name) do update set state = excluded.state, updated_at = excluded.updated_at'
+			'insert into doc_states (name, state, seq, updated_at) values (?, ?, ?, ?) on conflict (name) do update set state = excluded.state, seq = excluded.seq, updated_at = excluded.updated_at'
 		);
-		this.#dropUpdates = raw.prepare('delete from doc_updates where name = ? and id <= ?');
+		this.#dropUpdates = raw.prepare('delete from doc_updates where name = ? and seq <= ?');
 		this.#quarantine = raw.prepare('insert into doc_quarantine (name, "update", error, created_at) values (?, ?, ?, ?)');
-		this.#dropUpdate = raw.prepare('delete from doc_updates where id = ?');
+		this.#dropUpdate = raw.prepare('delete from doc_updates where name = ? and seq = ?');
 		this.#countUpdates = raw.prepare('select count(*) as n from doc_updates where name = ?');
 	}
 
 	/** The merged state and the updates logged after it, in order. May be awaited (tests slow it down). */
 	load(name: string): StoredDocument | Promise<StoredDocument> {
-		const state = this.#state.get(name)?.state ?? null;
-		const updates = this.#updates.all(name).map((r) => ({ id: r.id, update: new Uint8Array(r.update) }));
-		return { state: state ? new Uint8Array(state) : null, updates };
+		const merged = this.#state.get(name);
+		const updates = this.#updates.all(name).map((r) => ({ seq: r.seq, update: new Uint8Array(r.update) }));
+		return { state: merged ? new Uint8Array(merged.state) : null, stateSeq: merged?.seq ?? 0, updates };
 	}
 
-	/** Appends one update to the log and returns its id. Throws if the write fails. */
-	append(name: string, update: Uint8Array): number {
-		return Number(this.#append.run(name, update).lastInsertRowid);
+	/** Appends one update as number `seq` of the document's log. Throws if the write fails. */
+	append(name: string, seq: number, update: Uint8Array): void {
+		this.#append.run(name, seq, update);
 	}
 
-	/** Replaces the log up to `throughId` by one merged state, in one transaction. */
-	compact(name: string, state: Uint8Array, throughId: number, now: number): void {
+	/** Replaces the log up to `throughSeq` by one merged state, in one transaction. */
+	compact(name: string, state: Uint8Array, throughSeq: number, now: number): void {
 		this.raw.transaction(() => {
-			this.#upsertState.run(name, state, now);
-			this.#dropUpdates.run(name, throughId);
+			this.#upsertState.run(name, state, throughSeq, now);
+			this.#dropUpdates.run(name, throughSeq);
 		}).immediate();
 	}
 
@@ -61,7 +64,7 @@ export class DocumentStore {
 	quarantine(name: string, stored: StoredUpdate, error: string, now: number): void {
 		this.raw.transaction(() => {
 			this.#quarantine.run(name, stored.update, error, now);
-			this.#dropUpdate.run(stored.id);
+			this.#dropUpdate.run(name, stored.seq);
 		}).immediate();
 	}
 
