@@ -11,7 +11,13 @@ export interface DiffSegment {
  */
 export function wordDiff(before: string, after: string): DiffSegment[] {
 	const segments: DiffSegment[] = [];
-	for (const change of diffWordsWithSpace(before, after)) {
+	// Bounded: two very different long texts would otherwise take the diff's quadratic time; past the limit the
+	// whole of one text is shown replacing the other.
+	const changes = diffWordsWithSpace(before, after, { maxEditLength: 20_000, timeout: 2_000 }) ?? [
+		{ value: before, removed: true, added: false, count: 1 },
+		{ value: after, added: true, removed: false, count: 1 }
+	];
+	for (const change of changes) {
 		const kind = change.added ? 'added' : change.removed ? 'removed' : 'same';
 		const last = segments[segments.length - 1];
 		if (last && last.kind === kind) last.text += change.value;

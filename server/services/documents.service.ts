@@ -11,8 +11,8 @@ export type Relay = (update: Uint8Array, origin: unknown) => void;
 export interface LiveDocument {
 	readonly name: string;
 	readonly doc: Y.Doc;
-	/** While sealed, no client's change is applied (a draft being frozen: its version is taken from a still text). */
-	sealed: boolean;
+	/** While sealed (count > 0), no client's change is applied (a draft being frozen: its version is taken from a still text). */
+	sealed: number;
 }
 
 interface Live extends LiveDocument {
@@ -114,11 +114,11 @@ export class DocumentsService {
 	 */
 	async sealed<T>(name: string, fn: () => Promise<T>): Promise<T> {
 		const live = await this.acquire(name);
-		live.sealed = true;
+		live.sealed++;
 		try {
 			return await fn();
 		} finally {
-			live.sealed = false;
+			live.sealed--;
 			this.release(name);
 		}
 	}
@@ -184,7 +184,7 @@ export class DocumentsService {
 			holders: 0,
 			relays: new Set(),
 			pending: [],
-			sealed: false,
+			sealed: 0,
 			lastSeq: built.lastSeq,
 			sinceCompaction: built.count,
 			idle: null,

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
 import PDFDocument from 'pdfkit';
 import type * as Y from 'yjs';
+import { DomainError } from '../../src/lib/shared/errors.js';
 
 // A draft's text lives in a Y.Doc edited through TipTap (StarterKit + tables). Everything a reader gets from it
 // (plain text for diffs, a hash for versions, Markdown/HTML/PDF exports) is rendered here from the ProseMirror
@@ -23,15 +24,25 @@ type Mark = NonNullable<PmNode['marks']>[number];
 
 /** The ProseMirror JSON of the draft text (the editor binds the XmlFragment named 'default'). */
 export function docToJson(doc: Y.Doc): PmNode {
-	const json = yXmlFragmentToProsemirrorJSON(doc.getXmlFragment('default')) as PmNode;
+	let json: PmNode;
+	try {
+		json = yXmlFragmentToProsemirrorJSON(doc.getXmlFragment('default')) as PmNode;
+	} catch (error) {
+		// Only a document nested far deeper than any editor makes overflows the stack here.
+		if (error instanceof RangeError) throw new DomainError('invalid_input', 'document nested too deeply');
+		throw error;
+	}
 	return tidy(json);
 }
 
+/** Deeper than any real text (lists in lists in tables); what lies below is left out of renderings. */
+const MAX_DEPTH = 60;
+
 // y-tiptap gives every mark an attrs object, even an empty one; the editor's JSON omits it, so we do too and
 // the hash does not depend on which of the two a text came from.
-function tidy(node: PmNode): PmNode {
+function tidy(node: PmNode, depth = 0): PmNode {
 	const out: PmNode = { ...node };
-	if (node.content) out.content = node.content.flat().map(tidy);
+	if (node.content) out.content = depth >= MAX_DEPTH ? [] : node.content.flat().map((c) => tidy(c, depth + 1));
 	if (node.type === 'doc' && !node.content) out.content = [];
 	if (node.marks) {
 		out.marks = node.marks.map((m) => (m.attrs && Object.keys(m.attrs).length ? { type: m.type, attrs: m.attrs } : { type: m.type }));
@@ -151,9 +162,11 @@ function listStart(node: PmNode): number {
 	return Number.isInteger(start) && start >= 0 ? start : 1;
 }
 
+/** Bounded: a writer can store any number in a cell's attributes, and exports allocate by it. */
+const MAX_SPAN = 100;
 function span(node: PmNode, name: 'colspan' | 'rowspan'): number {
 	const n = Number(node.attrs?.[name] ?? 1);
-	return Number.isInteger(n) && n > 1 ? n : 1;
+	return Number.isInteger(n) && n > 1 ? Math.min(n, MAX_SPAN) : 1;
 }
 
 // ---- Markdown ----

@@ -60,7 +60,8 @@ export class DraftsService {
 	/** The draft and the rules' view of it, if this person may read it (not_found otherwise: no existence leak). */
 	async #readable(auth: Authenticated | null, id: number): Promise<{ draft: Draft; facts: DraftFacts }> {
 		const draft = Number.isSafeInteger(id) && id > 0 ? await repo.findDraft(this.db, id) : undefined;
-		if (!draft) throw new DomainError('not_found');
+		// A visitor is told to sign in whether or not a members-only draft exists: ids are not probed that way.
+		if (!draft) throw new DomainError(auth ? 'not_found' : 'unauthenticated');
 		const facts = await this.#facts(auth, draft);
 		if (!canReadDraft(auth?.actor ?? null, facts)) throw new DomainError(auth ? 'not_found' : 'unauthenticated');
 		return { draft, facts };
@@ -169,15 +170,22 @@ export class DraftsService {
 			// status changes; writers are then dropped and come back as readers).
 			const snapshot = to === 'frozen' ? await this.#snapshot(draft.id) : null;
 			await this.db.transaction().execute(async (trx) => {
-				await repo.setDraftStatus(trx, draft.id, to as DraftStatus, now);
+				// From the status this decision was made on: two stewards moving it at once cannot both succeed.
+				if (!(await repo.moveDraftStatus(trx, draft.id, draft.status, to as DraftStatus, now))) throw new DomainError('conflict', 'moved meanwhile');
 				if (snapshot) await repo.insertVersion(trx, { draft_id: draft.id, name: '', auto: 1, created_by: auth!.actor.id, created_at: now, ...snapshot });
 			});
 			// Watchers hear of it first (then leave the room to be re-authorised), then editors are re-admitted.
 			this.bus.emit('draft.changed', { draftId: draft.id });
 			this.bus.emit('document.access_changed', { name: docNameOf(draft.id) });
 		};
-		if (to === 'frozen') await this.documents.sealed(docNameOf(draft.id), move);
-		else await move();
+		try {
+			if (to === 'frozen') await this.documents.sealed(docNameOf(draft.id), move);
+			else await move();
+		} catch (error) {
+			// Writers whose changes the seal dropped reconnect and send them again.
+			if (to === 'frozen') this.bus.emit('document.access_changed', { name: docNameOf(draft.id) });
+			throw error;
+		}
 	}
 
 	async #snapshot(id: number): Promise<{ state: Uint8Array; content: string; text: string; hash: string }> {
@@ -194,7 +202,9 @@ export class DraftsService {
 		const problem = checkText(name, { min: 1, max: 120 });
 		if (problem) throw new DomainError('invalid_input', 'version name', { name: problem });
 		const snapshot = await this.#snapshot(draft.id);
-		const number = await repo.insertVersion(this.db, { draft_id: draft.id, name: name.trim(), auto: 0, created_by: auth!.actor.id, created_at: this.clock(), ...snapshot });
+		const number = await this.db
+			.transaction()
+			.execute((trx) => repo.insertVersion(trx, { draft_id: draft.id, name: name.trim(), auto: 0, created_by: auth!.actor.id, created_at: this.clock(), ...snapshot }));
 		this.bus.emit('draft.changed', { draftId: draft.id });
 		return number;
 	}
@@ -412,6 +422,8 @@ export function passageOf(state: Uint8Array, startB64: string, endB64: string): 
 		const b = Y.createAbsolutePositionFromRelativePosition(end, doc);
 		if (!a || !b || a.type !== b.type || !(a.type instanceof Y.XmlText) || b.index <= a.index) return null;
 		return plainOf(a.type).slice(a.index, b.index);
+	} catch {
+		return null; // decodes as a position, but of nothing this document has
 	} finally {
 		doc.destroy();
 	}

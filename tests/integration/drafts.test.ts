@@ -307,6 +307,47 @@ describe('drafts', () => {
 	});
 });
 
+describe('documents and who holds them', () => {
+	it('drops a connection when its session ends, and does not admit it again', async () => {
+		const a = await as('member2@demo.test');
+		const id = await app.ctx.services.drafts.create(a.auth, { title: 'Dalje', summary: '', group: '', field: 'theatre', visibility: 'members' });
+		const doc = new Y.Doc();
+		const p = provider(base, doc, docNameOf(id), a.cookie);
+		await synced(p);
+		const closed = new Promise<number>((resolve) => {
+			p.on('connection-close', (e: { code: number } | null) => e && resolve(e.code));
+			setTimeout(() => resolve(0), 3000);
+		});
+		await app.ctx.services.auth.signOut(tokenOf(a.cookie));
+		expect(await closed).toBe(4100); // 0 (still open) without YjsServer following session.revoked: checked
+		// It reconnects on its own and is refused for good: no session.
+		await expect.poll(() => p.shouldConnect, { timeout: 3000 }).toBe(false);
+		p.destroy();
+	});
+
+	it('lets two stewards freeze at once only once, and names documents only canonically', async () => {
+		const a = await as('member1@demo.test');
+		const id = await app.ctx.services.drafts.create(a.auth, { title: 'Dy herë', summary: '', group: '', field: 'theatre', visibility: 'members' });
+		const coordinator = await as('coordinator@demo.test');
+		const results = await Promise.allSettled([app.ctx.services.drafts.setStatus(a.auth, id, 'frozen'), app.ctx.services.drafts.setStatus(coordinator.auth, id, 'frozen')]);
+		expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+		expect((await app.ctx.services.drafts.versions(a.auth, id)).length).toBe(1);
+		expect(await closeCode(base, `/yjs/draft:0${id}`, { origin: base, cookie: a.cookie })).toBe(4403);
+	});
+
+	it('refuses presence that is too large or announces too many people', async () => {
+		const a = await as('member2@demo.test');
+		const id = await app.ctx.services.drafts.create(a.auth, { title: 'Prania', summary: '', group: '', field: 'theatre', visibility: 'members' });
+		const ws = new WebSocket(`${base.replace('http', 'ws')}/yjs/${docNameOf(id)}`, { headers: { cookie: a.cookie, origin: base } });
+		await new Promise((r) => ws.once('open', r));
+		const code = new Promise<number>((r) => ws.once('close', (c) => r(c)));
+		const big = new Uint8Array(40_000);
+		big[0] = 1; // one client…
+		ws.send(Uint8Array.from([1, ...[0xc0, 0xb8, 0x02], ...big])); // …in 40 KB
+		expect(await code).toBe(4400);
+	});
+});
+
 describe('documents under abuse', () => {
 	it('answers 1,000 malformed or truncated messages by closing only those connections; the text is unchanged', async () => {
 		const a = await as('member2@demo.test');

@@ -219,6 +219,15 @@ describe('toHtml', () => {
 		expect(toHtmlFragment(json(p('<b>x</b>')))).toBe('<p>&lt;b&gt;x&lt;/b&gt;</p>');
 		expect(html).toContain('<table><thead><tr><th><p>H</p></th></tr></thead><tbody><tr><td colspan="2"><p>c</p></td></tr></tbody></table>');
 	});
+
+	it('bounds what a writer can put in attributes and nesting (exports stay small and quick)', () => {
+		// A cell claiming fifty million columns, and a list nested 200 deep.
+		const wide = json(el('table', [el('tableRow', [el('tableCell', [p('x')], { colspan: 50_000_000 })])]));
+		expect(toMarkdown(wide).length).toBeLessThan(2_000);
+		let deep: Spec = p('end');
+		for (let i = 0; i < 200; i++) deep = el('bulletList', [el('listItem', [deep])]);
+		expect(() => toMarkdown(json(deep))).not.toThrow();
+	});
 });
 
 describe('toPdf', () => {

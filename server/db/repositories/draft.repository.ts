@@ -48,6 +48,12 @@ export async function setDraftStatus(db: Conn, id: number, status: DraftStatus, 
 	await db.updateTable('drafts').set({ status, updated_at: now }).where('id', '=', id).execute();
 }
 
+/** Moves a draft from one status to another; false when it was no longer in `from`. */
+export async function moveDraftStatus(db: Conn, id: number, from: DraftStatus, to: DraftStatus, now: number): Promise<boolean> {
+	const r = await db.updateTable('drafts').set({ status: to, updated_at: now }).where('id', '=', id).where('status', '=', from).executeTakeFirst();
+	return Number(r.numUpdatedRows) === 1;
+}
+
 export async function touchDraft(db: Conn, id: number, now: number): Promise<void> {
 	await db.updateTable('drafts').set({ updated_at: now }).where('id', '=', id).execute();
 }

@@ -9,6 +9,8 @@ import type { LiveDocument, Relay } from '../../services/documents.service.js';
 
 export const MESSAGE_SYNC = 0;
 export const MESSAGE_AWARENESS = 1;
+const MAX_AWARENESS_BYTES = 16 * 1024;
+const MAX_AWARENESS_CLIENTS = 8;
 
 interface Connection {
 	access: DocumentAccess;
@@ -87,7 +89,12 @@ export class DocRoom {
 			if (type === MESSAGE_SYNC) {
 				this.#receiveSync(ws, conn, decoder);
 			} else if (type === MESSAGE_AWARENESS) {
-				awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), ws);
+				const update = decoding.readVarUint8Array(decoder);
+				// Presence is a name, a colour and a cursor: a connection announces a few clients, in a few KB.
+				if (update.length > MAX_AWARENESS_BYTES) throw new ProtocolError('awareness update too large');
+				const announced = decoding.readVarUint(decoding.createDecoder(update));
+				if (announced > MAX_AWARENESS_CLIENTS || conn.clientIds.size > MAX_AWARENESS_CLIENTS) throw new ProtocolError('too many awareness clients');
+				awarenessProtocol.applyAwarenessUpdate(this.awareness, update, ws);
 			} else {
 				throw new ProtocolError(`unknown message type ${type}`);
 			}
@@ -110,7 +117,7 @@ export class DocRoom {
 		}
 		const update = decoding.readVarUint8Array(decoder);
 		// A reader's changes (and anyone's while the document is sealed) are dropped here, before they touch it.
-		if (conn.access !== 'write' || this.live.sealed) return;
+		if (conn.access !== 'write' || this.live.sealed > 0) return;
 		// A truncated or garbled update throws here and the connection is closed (Yjs reads an update's structs before
 		// it integrates them; tests/integration/drafts.test.ts sends 1,000 such messages). No separate decode pass:
 		// it cost as much CPU as applying.

@@ -8,6 +8,11 @@ import { YJS_CLOSE } from '../../../src/lib/shared/realtime.js';
 import { DocRoom, ProtocolError } from './shared-doc.js';
 
 export const YJS_PATH = '/yjs/';
+
+interface Who {
+	userId: number | null;
+	sessionId: string | null;
+}
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 /**
@@ -17,11 +22,21 @@ const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 export class YjsServer {
 	readonly #wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
 	readonly #rooms = new Map<string, DocRoom>();
+	/** Who holds each connection, to drop it when their session ends or their access changes. */
+	readonly #who = new WeakMap<WebSocket, Who>();
+	/** Bumped whenever a document's connections are dropped; admissions decided before then are redone. */
+	readonly #generation = new Map<string, number>();
 	readonly #opening = new Map<string, Promise<DocRoom>>();
 	readonly #off: () => void;
 
 	constructor(private readonly ctx: AppContext) {
-		this.#off = ctx.bus.on('document.access_changed', ({ name }) => this.dropDocument(name));
+		const offs = [
+			ctx.bus.on('document.access_changed', ({ name }) => this.dropDocument(name)),
+			// Signed out, suspended, deleted, role changed: their connections go and must be admitted again.
+			ctx.bus.on('session.revoked', ({ sessionIds }) => this.#dropWhere((w) => w.sessionId !== null && sessionIds.includes(w.sessionId))),
+			ctx.bus.on('user.access_changed', ({ userId }) => this.#dropWhere((w) => w.userId === userId))
+		];
+		this.#off = () => offs.forEach((off) => off());
 	}
 
 	/** Documents with open connections. */
@@ -37,7 +52,10 @@ export class YjsServer {
 			socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
 			return true;
 		}
-		void this.#admit(req, socket, head, url);
+		// Until ws takes the socket over, a reset during the awaits below must not be an uncaught 'error'.
+		const ignore = () => undefined;
+		socket.on('error', ignore);
+		void this.#admit(req, socket, head, url).finally(() => socket.off('error', ignore));
 		return true;
 	}
 
@@ -48,10 +66,14 @@ export class YjsServer {
 		} catch {
 			name = '';
 		}
-		let decision: { access: 'write' | 'read' } | { close: number; reason: string };
+		let decision: { access: 'write' | 'read'; who: Who; generation: number } | { close: number; reason: string };
 		try {
+			// Read first: a drop of this document's connections after this point sends the newcomer back to be
+			// admitted again (see #connect), so that a decision taken just before a freeze is not used after it.
+			const generation = this.#generation.get(name) ?? 0;
 			const auth = await this.ctx.services.auth.authenticate(sessionTokenOf(req));
-			decision = { access: await this.ctx.services.documentAccess.authorize(auth, name) };
+			const access = await this.ctx.services.documentAccess.authorize(auth, name);
+			decision = { access, who: { userId: auth?.actor.id ?? null, sessionId: auth?.sessionId ?? null }, generation };
 		} catch (error) {
 			if (isDomainError(error) && (error.code === 'unauthenticated' || error.code === 'forbidden' || error.code === 'not_found')) {
 				decision = { close: YJS_CLOSE[error.code], reason: error.code };
@@ -66,7 +88,7 @@ export class YjsServer {
 				ws.close(decision.close, decision.reason);
 				return;
 			}
-			void this.#connect(ws, name, decision.access);
+			void this.#connect(ws, name, decision);
 		});
 	}
 
@@ -112,7 +134,8 @@ export class YjsServer {
 		}
 	}
 
-	async #connect(ws: WebSocket, name: string, access: 'write' | 'read'): Promise<void> {
+	async #connect(ws: WebSocket, name: string, admitted: { access: 'write' | 'read'; who: Who; generation: number }): Promise<void> {
+		const { access } = admitted;
 		// Messages that arrive while the document loads wait for it, in order.
 		const early: Uint8Array[] = [];
 		let room: DocRoom | null = null;
@@ -140,7 +163,12 @@ export class YjsServer {
 			ws.close(YJS_CLOSE.shutting_down, 'document unavailable');
 			return;
 		}
+		if ((this.#generation.get(name) ?? 0) !== admitted.generation) {
+			ws.close(YJS_CLOSE.access_changed, 'access changed');
+			return;
+		}
 		entered.add(ws, access);
+		this.#who.set(ws, admitted.who);
 		room = entered;
 		if (closed) return this.#leave(entered, ws);
 		for (const message of early.splice(0)) this.#receive(entered, ws, message);
@@ -148,12 +176,24 @@ export class YjsServer {
 
 	/** Drops every connection to a document (its access rules changed); clients reconnect and are admitted anew. */
 	dropDocument(name: string): void {
+		this.#generation.set(name, (this.#generation.get(name) ?? 0) + 1);
 		const room = this.#rooms.get(name);
 		if (!room) return;
 		for (const ws of room.conns.keys()) {
 			// Frames still in flight from a former writer must not land while the socket closes.
 			room.downgrade(ws);
 			ws.close(YJS_CLOSE.access_changed, 'access changed');
+		}
+	}
+
+	#dropWhere(match: (who: Who) => boolean): void {
+		for (const room of this.#rooms.values()) {
+			for (const ws of room.conns.keys()) {
+				const who = this.#who.get(ws);
+				if (!who || !match(who)) continue;
+				room.downgrade(ws);
+				ws.close(YJS_CLOSE.access_changed, 'access changed');
+			}
 		}
 	}
 
