@@ -279,13 +279,18 @@ export class DraftsService {
 		} else if (!validAnchor(input.anchorStart) || !validAnchor(input.anchorEnd)) {
 			throw new DomainError('invalid_input', 'a comment needs a passage', { passage: 'required' });
 		}
+		// The quoted words come from the text itself when the passage lies in one block; otherwise (a passage across
+		// paragraphs) from what the editor says was selected, shown as plain text.
+		const quote = parentId
+			? ''
+			: (passageOf(await this.documents.state(docNameOf(draft.id)), input.anchorStart!, input.anchorEnd!) ?? (input.quote ?? '')).slice(0, 500);
 		const commentId = await repo.insertComment(this.db, {
 			draft_id: draft.id,
 			parent_id: parentId,
 			author_id: auth!.actor.id,
 			anchor_start: parentId ? null : input.anchorStart!,
 			anchor_end: parentId ? null : input.anchorEnd!,
-			quote: parentId ? '' : (input.quote ?? '').slice(0, 500),
+			quote,
 			body: input.body.trim(),
 			created_at: this.clock()
 		});

@@ -264,7 +264,9 @@ describe('drafts', () => {
 		// "dhjetë mijë" = characters 15..26 of the first paragraph.
 		const at = anchors(doc, 0, 15, 26);
 		await expect(app.ctx.services.drafts.comment(author.auth, id, { body: 'Pa anchor' })).rejects.toMatchObject({ code: 'invalid_input' });
-		const commentId = await app.ctx.services.drafts.comment(author.auth, id, { body: 'A mjafton kjo shumë?', quote: 'dhjetë mijë', ...at });
+		// The quote is taken from the text, not from what the client claims it selected.
+		const commentId = await app.ctx.services.drafts.comment(author.auth, id, { body: 'A mjafton kjo shumë?', quote: '<b>gabim</b>', ...at });
+		expect((await app.ctx.services.drafts.comments(author.auth, id))[0].quote).toBe('dhjetë mijë');
 		// Someone writes before the passage and right at its edges: the anchors stay on the same words.
 		paragraph(doc, 0).insert(0, 'Sipas planit, ');
 		paragraph(doc, 0).insert(29, 'vetëm ');
