@@ -264,7 +264,8 @@ describe('drafts', () => {
 		// "dhjetë mijë" = characters 15..26 of the first paragraph.
 		const at = anchors(doc, 0, 15, 26);
 		await expect(app.ctx.services.drafts.comment(author.auth, id, { body: 'Pa anchor' })).rejects.toMatchObject({ code: 'invalid_input' });
-		// The quote is taken from the text, not from what the client claims it selected.
+		// The quote is taken from the text (once the server has it), not from what the client claims it selected.
+		await expect.poll(() => logLength(name)).toBeGreaterThan(0);
 		const commentId = await app.ctx.services.drafts.comment(author.auth, id, { body: 'A mjafton kjo shumë?', quote: '<b>gabim</b>', ...at });
 		expect((await app.ctx.services.drafts.comments(author.auth, id))[0].quote).toBe('dhjetë mijë');
 		// Someone writes before the passage and right at its edges: the anchors stay on the same words.
