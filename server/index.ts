@@ -35,11 +35,11 @@ async function main(): Promise<void> {
 
 	starting = startApp(config);
 	const app = await starting;
-	process.stdout.write(`\nKuvend is running at ${config.origin ?? app.url}\n`);
-	process.stdout.write(`Listening on ${app.url}\n`);
-	if (config.seed === 'demo') {
-		process.stdout.write(`Demo sign-in: coordinator@demo.test / ${DEMO_PASSWORD} (see README.md for all demo accounts)\n`);
-	}
+	// One write, "Listening on" last: whoever waits for that line (tests, scripts) has all the others too.
+	const lines = ['', `Kuvend is running at ${config.origin ?? app.url}`];
+	if (config.seed === 'demo') lines.push(`Demo sign-in: coordinator@demo.test / ${DEMO_PASSWORD} (see README.md for all demo accounts)`);
+	lines.push(`Listening on ${app.url}`, '');
+	process.stdout.write(lines.join('\n'));
 }
 
 main().catch((error) => {
