@@ -385,3 +385,7 @@ export type DraftRow = Selectable<DraftsTable>;
 export type DraftVersionRow = Selectable<DraftVersionsTable>;
 export type DraftCommentRow = Selectable<DraftCommentsTable>;
 export type AmendmentRow = Selectable<AmendmentsTable>;
+export type NewDraft = Insertable<DraftsTable>;
+export type NewDraftVersion = Insertable<DraftVersionsTable>;
+export type NewDraftComment = Insertable<DraftCommentsTable>;
+export type NewAmendment = Insertable<AmendmentsTable>;

@@ -211,7 +211,11 @@ export class DraftsService {
 
 	async versions(auth: Authenticated | null, id: number): Promise<VersionView[]> {
 		const { draft } = await this.#readable(auth, id);
-		return (await repo.listVersions(this.db, draft.id)).map((v) => ({
+		return this.#versionViews(draft.id);
+	}
+
+	async #versionViews(draftId: number): Promise<VersionView[]> {
+		return (await repo.listVersions(this.db, draftId)).map((v) => ({
 			number: v.number,
 			name: v.name,
 			auto: v.auto === 1 ? 'frozen' : null,
@@ -226,7 +230,7 @@ export class DraftsService {
 		const { draft } = await this.#readable(auth, id);
 		const row = await repo.findVersion(this.db, draft.id, number);
 		if (!row) throw new DomainError('not_found');
-		const version = (await this.versions(auth, id)).find((v) => v.number === number)!;
+		const version = (await this.#versionViews(draft.id)).find((v) => v.number === number)!;
 		return { version, content: JSON.parse(row.content) as PmNode };
 	}
 
@@ -241,7 +245,7 @@ export class DraftsService {
 		const { draft } = await this.#readable(auth, id);
 		const [a, b] = await Promise.all([repo.findVersion(this.db, draft.id, from), repo.findVersion(this.db, draft.id, to)]);
 		if (!a || !b) throw new DomainError('not_found');
-		const views = await this.versions(auth, id);
+		const views = await this.#versionViews(draft.id);
 		const segments = wordDiff(a.text, b.text);
 		return { from: views.find((v) => v.number === from)!, to: views.find((v) => v.number === to)!, segments, ...diffStats(segments) };
 	}

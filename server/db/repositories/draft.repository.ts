@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { AmendmentStatus, Database, DraftStatus } from '../database.js';
+import type { AmendmentStatus, Database, DraftStatus, NewAmendment, NewDraft, NewDraftComment, NewDraftVersion } from '../database.js';
 
 type Conn = Kysely<Database> | Transaction<Database>;
 
@@ -28,10 +28,7 @@ export function listDrafts(db: Conn, opts: { member: boolean; archived: boolean 
 		.execute();
 }
 
-export async function insertDraft(
-	db: Conn,
-	row: { title: string; summary: string; group_id: number | null; visibility: 'public' | 'members'; created_by: number; created_at: number }
-): Promise<number> {
+export async function insertDraft(db: Conn, row: Omit<NewDraft, 'updated_at'>): Promise<number> {
 	const r = await db
 		.insertInto('drafts')
 		.values({ ...row, updated_at: row.created_at })
@@ -64,10 +61,7 @@ export async function groupRole(db: Conn, groupId: number, userId: number): Prom
 	return (row?.role as 'member' | 'facilitator' | undefined) ?? null;
 }
 
-export async function insertVersion(
-	db: Conn,
-	row: { draft_id: number; name: string; state: Uint8Array; content: string; text: string; hash: string; auto: number; created_by: number | null; created_at: number }
-): Promise<number> {
+export async function insertVersion(db: Conn, row: Omit<NewDraftVersion, 'number'>): Promise<number> {
 	const last = await db
 		.selectFrom('draft_versions')
 		.select((eb) => eb.fn.max('number').as('n'))
@@ -103,10 +97,7 @@ export function latestVersion(db: Conn, draftId: number) {
 	return db.selectFrom('draft_versions').selectAll().where('draft_id', '=', draftId).orderBy('number', 'desc').limit(1).executeTakeFirst();
 }
 
-export async function insertComment(
-	db: Conn,
-	row: { draft_id: number; parent_id: number | null; author_id: number; anchor_start: string | null; anchor_end: string | null; quote: string; body: string; created_at: number }
-): Promise<number> {
+export async function insertComment(db: Conn, row: NewDraftComment): Promise<number> {
 	const r = await db.insertInto('draft_comments').values(row).returning('id').executeTakeFirstOrThrow();
 	return r.id;
 }
@@ -130,20 +121,7 @@ export async function setCommentResolved(db: Conn, id: number, by: number | null
 	await db.updateTable('draft_comments').set({ resolved_at: at, resolved_by: by }).where('id', '=', id).execute();
 }
 
-export async function insertAmendment(
-	db: Conn,
-	row: {
-		draft_id: number;
-		version_id: number;
-		author_id: number;
-		anchor_start: string;
-		anchor_end: string;
-		original: string;
-		replacement: string;
-		reason: string;
-		created_at: number;
-	}
-): Promise<number> {
+export async function insertAmendment(db: Conn, row: NewAmendment): Promise<number> {
 	const r = await db.insertInto('amendments').values(row).returning('id').executeTakeFirstOrThrow();
 	return r.id;
 }

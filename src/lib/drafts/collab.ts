@@ -3,6 +3,14 @@ import { WebsocketProvider } from 'y-websocket';
 import type { EditorState } from '@tiptap/pm/state';
 import { absolutePositionToRelativePosition, relativePositionToAbsolutePosition, ySyncPluginKey } from '@tiptap/y-tiptap';
 
+/** What is selected in the editor, with the anchors a comment or an amendment on it would keep. */
+export interface Selection {
+	from: number;
+	to: number;
+	text: string;
+	anchors: { start: string; end: string } | null;
+}
+
 /** A stable, readable colour per member for cursors and presence. */
 export function colorFor(id: number): string {
 	const hues = [210, 340, 150, 30, 270, 190, 0, 100, 45, 300];
