@@ -127,10 +127,13 @@ export function foldChar(c: string): string {
 	return f;
 }
 
+// What foldChar may change: capitals and anything beyond ASCII. The rest of ASCII folds to itself, so most of a
+// post's characters are copied without a look-up: folding a post for the search index took as long as parsing its
+// Markdown, a character at a time (tests/bench/forum.bench.ts, posts/s through the service).
+const FOLDABLE = /[A-Z]|[^\0-\x7f]/gu;
+
 export function fold(text: string): string {
-	let out = '';
-	for (const c of text.normalize('NFC')) out += foldChar(c);
-	return out;
+	return text.normalize('NFC').replace(FOLDABLE, foldChar);
 }
 
 /** The words of a search query, folded, for FTS5 (each quoted, matched as a prefix) and for highlighting. */

@@ -87,19 +87,25 @@ function checkLink(_tag: string, attribs: sanitizeHtml.Attributes): sanitizeHtml
 	return { tagName: 'span', attribs: {} };
 }
 
+const toHtml = (tokens: Token[]): string => sanitizeHtml(md.renderer.render(tokens, md.options, {}), SANITIZE);
+
 export function renderMarkdown(source: string): string {
-	return sanitizeHtml(md.render(source), SANITIZE);
+	return toHtml(md.parse(source, {}));
 }
 
-/** Distinct member ids mentioned in the post, in order of first mention; mentions in code do not count. */
-export function extractMentions(source: string): number[] {
+function mentionsIn(tokens: Token[]): number[] {
 	const ids = new Set<number>();
-	for (const token of md.parse(source, {})) {
+	for (const token of tokens) {
 		for (const child of token.children ?? []) {
 			if (child.type === 'mention') ids.add((child.meta as { id: number }).id);
 		}
 	}
 	return [...ids];
+}
+
+/** Distinct member ids mentioned in the post, in order of first mention; mentions in code do not count. */
+export function extractMentions(source: string): number[] {
+	return mentionsIn(md.parse(source, {}));
 }
 
 function plainText(tokens: Token[]): string {
@@ -117,7 +123,13 @@ function plainText(tokens: Token[]): string {
 
 /** Plain text (not HTML-escaped) of a post for notifications and lists, at most `max` characters. */
 export function excerpt(source: string, max = 200): string {
-	const text = plainText(md.parse(source, {})).replace(/\s+/g, ' ').trim();
+	return shorten(plainText(md.parse(source, {})), max);
+}
+
+function shorten(plain: string, max: number): string {
+	const text = plain.replace(/\s+/g, ' ').trim();
+	// No more UTF-16 units than `max` is no more code points either: nothing to cut, and no array of characters.
+	if (text.length <= max) return text;
 	// Array.from counts code points, so a cut never splits a surrogate pair.
 	const chars = Array.from(text);
 	if (chars.length <= max) return text;
@@ -126,4 +138,14 @@ export function excerpt(source: string, max = 200): string {
 	// A single very long word is cut hard rather than leaving almost nothing.
 	const cut = space > head.length / 2 ? head.slice(0, space) : head;
 	return `${cut.trimEnd()}…`;
+}
+
+/**
+ * Everything writing a post needs from its Markdown, from one parse: the HTML (as renderMarkdown), the plain text
+ * for the search index (as excerpt, at most `max` characters) and who it mentions (as extractMentions). A reply
+ * parsed its Markdown three times for these (tests/bench/forum.bench.ts, posts/s through the service).
+ */
+export function renderPost(source: string, max: number): { html: string; text: string; mentions: number[] } {
+	const tokens = md.parse(source, {});
+	return { html: toHtml(tokens), text: shorten(plainText(tokens), max), mentions: mentionsIn(tokens) };
 }

@@ -1,7 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Db } from '../db/client.js';
 import type { Database } from '../db/database.js';
-import { subscribersOf, userGroupIds } from '../db/repositories/forum.repository.js';
 import * as repo from '../db/repositories/notification.repository.js';
 import { canRead, type CategoryAccess } from '../domain/forum.js';
 import type { EventBus } from '../events/bus.js';
@@ -9,7 +8,6 @@ import { DomainError } from '../../src/lib/shared/errors.js';
 import type { NotificationView } from '../../src/lib/shared/forum.js';
 import type { Authenticated } from './auth.service.js';
 import type { MailService } from './mail.service.js';
-import { extractMentions } from './markdown.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -18,7 +16,8 @@ export interface NewPost {
 	postId: number;
 	authorId: number;
 	parentAuthorId: number | null;
-	body: string;
+	/** Who the post mentions (renderPost in markdown.ts). */
+	mentions: number[];
 	title: string;
 	access: CategoryAccess;
 }
@@ -38,17 +37,21 @@ export class NotificationsService {
 	 * the post replied to), never the author, and only people who may read the thread. Returns who to tell live.
 	 */
 	async forPost(trx: Transaction<Database>, post: NewPost): Promise<{ live: number[]; mailed: boolean }> {
-		const mentioned = new Set(extractMentions(post.body));
-		const subscribers = (await subscribersOf(trx, post.threadId)).map((s) => s.user_id);
-		const ids = [...new Set([...mentioned, ...subscribers, ...(post.parentAuthorId ? [post.parentAuthorId] : [])])].filter((id) => id !== post.authorId);
-		const people = ids.length ? await repo.recipients(trx, ids) : [];
+		const mentioned = new Set(post.mentions);
+		const { groupId } = post.access;
+		const people = await repo.recipientsOfNewPost(trx, {
+			ids: [...mentioned, ...(post.parentAuthorId ? [post.parentAuthorId] : [])],
+			threadId: post.threadId,
+			authorId: post.authorId,
+			groupId: post.access.visibility === 'group' ? groupId : null
+		});
 		let author: string | undefined;
 		const now = this.clock();
 		const live: number[] = [];
 		let mailed = false;
 		for (const person of people) {
 			const actor = { id: person.id, role: person.role, status: person.status };
-			const groups = post.access.visibility === 'group' ? await userGroupIds(trx, person.id) : new Set<number>();
+			const groups = new Set(person.in_group && groupId !== null ? [groupId] : []);
 			if (!canRead(actor, post.access, groups)) continue;
 			if (!person.notify_in_app && person.notify_email === 'off') continue;
 			const kind = mentioned.has(person.id) ? 'mention' : 'reply';

@@ -255,8 +255,10 @@ export async function run(): Promise<Row[]> {
 	const app = await startApp(config);
 	try {
 		const gen = new TextGenerator(42);
-		// FORUM_BENCH=search runs the search figures alone (quicker while working on search).
+		// FORUM_BENCH=search runs the search figures alone (quicker while working on search), FORUM_BENCH=service the
+		// posts/s through the service alone (the thread is built as for the full run, its page is not loaded).
 		if (process.env.FORUM_BENCH === 'search') return await search(app, gen);
+		if (process.env.FORUM_BENCH === 'service') return (await buildThread(app, gen)).rows;
 		const { threadId, rows: writeRows } = await buildThread(app, gen);
 		const pageRows = await threadPage(app, threadId);
 		const searchRows = await search(app, gen);

@@ -5,6 +5,7 @@ import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { openDatabase, type Db } from '../../server/db/client.js';
 import { migrateToLatest } from '../../server/db/migrate.js';
+import { prepared } from '../../server/db/prepared.js';
 import { tempDir } from './helpers/app.js';
 
 let dir: string;
@@ -67,5 +68,29 @@ describe('the embedded database', () => {
 		} finally {
 			other.close();
 		}
+	});
+
+	it('runs a query compiled once with new values each time, by name, keeping its constants', async () => {
+		const { db } = open();
+		await migrateToLatest(db);
+		let builds = 0;
+		// `slug` twice and a constant between: each value goes where its name was used.
+		const find = prepared((db, p: { slug: string; position: number }) => {
+			builds++;
+			return db
+				.selectFrom('fields_of_action')
+				.select((eb) => ['slug', eb.val(7).as('seven')])
+				.where((eb) => eb.or([eb('slug', '=', p.slug), eb('position', '=', p.position)]))
+				.where('slug', '<>', sql<string>`upper(${p.slug})`)
+				.orderBy('position')
+				.compile();
+		});
+		const [first] = await db.selectFrom('fields_of_action').select(['slug', 'position']).orderBy('position').limit(1).execute();
+		const [last] = await db.selectFrom('fields_of_action').select(['slug', 'position']).orderBy('position', 'desc').limit(1).execute();
+		expect((await find(db, { slug: first.slug, position: -1 })).rows).toEqual([{ slug: first.slug, seven: 7 }]);
+		await db.transaction().execute(async (trx) => {
+			expect((await find(trx, { slug: 'none', position: last.position })).rows).toEqual([{ slug: last.slug, seven: 7 }]);
+		});
+		expect(builds).toBe(1);
 	});
 });

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CategoryRow, Database, PostRow, ThreadRow } from '../database.js';
+import { prepared } from '../prepared.js';
 
 type Conn = Kysely<Database> | Transaction<Database>;
 
@@ -37,13 +38,17 @@ export function findCategoryBySlug(db: Conn, slug: string): Promise<CategoryWith
 	return categoriesWithOwner(db).where('c.slug', '=', slug).executeTakeFirst();
 }
 
-export function findCategoryById(db: Conn, id: number): Promise<CategoryWithOwner | undefined> {
-	return categoriesWithOwner(db).where('c.id', '=', id).executeTakeFirst();
+// Compiled once (see prepared.ts): these run on every reply, before and inside its transaction.
+const categoryById = prepared((db, p: { id: number }) => categoriesWithOwner(db).where('c.id', '=', p.id).compile());
+
+export async function findCategoryById(db: Conn, id: number): Promise<CategoryWithOwner | undefined> {
+	return (await categoryById(db, { id })).rows[0];
 }
 
+const groupsOfUser = prepared((db, p: { userId: number }) => db.selectFrom('group_members').select('group_id').where('user_id', '=', p.userId).compile());
+
 export async function userGroupIds(db: Conn, userId: number): Promise<Set<number>> {
-	const rows = await db.selectFrom('group_members').select('group_id').where('user_id', '=', userId).execute();
-	return new Set(rows.map((r) => r.group_id));
+	return new Set((await groupsOfUser(db, { userId })).rows.map((r) => r.group_id));
 }
 
 /** Per category, how many visible threads have posts the member has not read. */
@@ -77,8 +82,10 @@ export function listThreads(db: Conn, categoryId: number, userId: number | null,
 	return q.orderBy('t.pinned', 'desc').orderBy('t.last_post_at', 'desc').limit(limit).offset(offset).execute();
 }
 
-export function findThread(db: Conn, id: number): Promise<ThreadRow | undefined> {
-	return db.selectFrom('threads').selectAll().where('id', '=', id).executeTakeFirst();
+const threadById = prepared((db, p: { id: number }) => db.selectFrom('threads').selectAll().where('id', '=', p.id).compile());
+
+export async function findThread(db: Conn, id: number): Promise<ThreadRow | undefined> {
+	return (await threadById(db, { id })).rows[0];
 }
 
 export function findPost(db: Conn, id: number): Promise<PostRow | undefined> {
@@ -93,8 +100,30 @@ export interface PostWithAuthor extends PostRow {
 const postsWithAuthor = (db: Conn) =>
 	db.selectFrom('posts as p').innerJoin('users as u', 'u.id', 'p.author_id').selectAll('p').select(['u.display_name as author_name', 'u.status as author_status']);
 
+// The opening post is the thread's only post at depth 0 (and without a parent): found through posts_depth.
 export function openingPost(db: Conn, threadId: number): Promise<PostWithAuthor | undefined> {
-	return postsWithAuthor(db).where('p.thread_id', '=', threadId).where('p.parent_id', 'is', null).executeTakeFirst();
+	return postsWithAuthor(db).where('p.thread_id', '=', threadId).where('p.depth', '=', 0).where('p.parent_id', 'is', null).executeTakeFirst();
+}
+
+/** What a reply needs of the post it answers (without the texts, which may fill overflow pages). */
+export interface ReplyTarget {
+	id: number;
+	depth: number;
+	root_id: number | null;
+	author_id: number;
+}
+
+const replyTargetColumns = ['id', 'depth', 'root_id', 'author_id'] as const;
+const postInThread = prepared((db, p: { threadId: number; id: number }) =>
+	db.selectFrom('posts').select(replyTargetColumns).where('id', '=', p.id).where('thread_id', '=', p.threadId).compile()
+);
+const openingOf = prepared((db, p: { threadId: number }) =>
+	db.selectFrom('posts').select(replyTargetColumns).where('thread_id', '=', p.threadId).where('depth', '=', 0).where('parent_id', 'is', null).compile()
+);
+
+/** The post a reply answers: `parentId` if it is in the thread, or the thread's opening post when null. */
+export async function replyTarget(db: Conn, threadId: number, parentId: number | null): Promise<ReplyTarget | undefined> {
+	return (parentId === null ? await openingOf(db, { threadId }) : await postInThread(db, { threadId, id: parentId })).rows[0];
 }
 
 export function postWithAuthor(db: Conn, id: number): Promise<PostWithAuthor | undefined> {
@@ -179,36 +208,52 @@ export async function insertThread(db: Conn, row: { category_id: number; author_
 	return (await db.insertInto('threads').values({ ...row, last_post_at: row.created_at }).returning('id').executeTakeFirstOrThrow()).id;
 }
 
-export async function insertPost(
-	db: Conn,
-	row: { thread_id: number; parent_id: number | null; root_id: number | null; depth: number; author_id: number; body: string; html: string; created_at: number }
-): Promise<number> {
-	const { id } = await db.insertInto('posts').values(row).returning('id').executeTakeFirstOrThrow();
+type NewPost = { thread_id: number; parent_id: number | null; root_id: number | null; depth: number; author_id: number; body: string; html: string; created_at: number };
+
+// Compiled once (see prepared.ts): the write path of every reply.
+const insertPostRow = prepared((db, p: NewPost) =>
+	db
+		.insertInto('posts')
+		.values({ thread_id: p.thread_id, parent_id: p.parent_id, root_id: p.root_id, depth: p.depth, author_id: p.author_id, body: p.body, html: p.html, created_at: p.created_at })
+		.returning('id')
+		.compile()
+);
+const setRoot = prepared((db, p: { id: number }) => db.updateTable('posts').set({ root_id: p.id }).where('id', '=', p.id).compile());
+
+export async function insertPost(db: Conn, row: NewPost): Promise<number> {
+	const { id } = (await insertPostRow(db, row)).rows[0];
 	// A top-level reply is the root of its own subtree.
-	if (row.depth === 1) await db.updateTable('posts').set({ root_id: id }).where('id', '=', id).execute();
+	if (row.depth === 1) await setRoot(db, { id });
 	return id;
 }
 
+const countInThread = prepared((db, p: { threadId: number; postId: number; now: number }) =>
+	db
+		.updateTable('threads')
+		.set((eb) => ({ post_count: eb('post_count', '+', 1), last_post_at: p.now, last_post_id: p.postId }))
+		.where('id', '=', p.threadId)
+		.compile()
+);
+const countInCategory = prepared((db, p: { categoryId: number; threads: number; now: number }) =>
+	db
+		.updateTable('categories')
+		.set((eb) => ({ post_count: eb('post_count', '+', 1), thread_count: eb('thread_count', '+', p.threads), last_post_at: p.now }))
+		.where('id', '=', p.categoryId)
+		.compile()
+);
+
 /** Keeps the thread and category counters in step with a new post. */
 export async function countNewPost(db: Conn, threadId: number, categoryId: number, postId: number, now: number, newThread: boolean): Promise<void> {
-	await db
-		.updateTable('threads')
-		.set((eb) => ({ post_count: eb('post_count', '+', 1), last_post_at: now, last_post_id: postId }))
-		.where('id', '=', threadId)
-		.execute();
-	await db
-		.updateTable('categories')
-		.set((eb) => ({
-			post_count: eb('post_count', '+', 1),
-			thread_count: newThread ? eb('thread_count', '+', 1) : eb.ref('thread_count'),
-			last_post_at: now
-		}))
-		.where('id', '=', categoryId)
-		.execute();
+	await countInThread(db, { threadId, postId, now });
+	await countInCategory(db, { categoryId, threads: newThread ? 1 : 0, now });
 }
 
+const indexRow = prepared((db, p: { postId: number; title: string; body: string }) =>
+	sql`insert or replace into search_index (rowid, title, body) values (${p.postId}, ${p.title}, ${p.body})`.compile(db)
+);
+
 export async function indexPost(db: Conn, postId: number, title: string, body: string): Promise<void> {
-	await sql`insert or replace into search_index (rowid, title, body) values (${postId}, ${title}, ${body})`.execute(db);
+	await indexRow(db, { postId, title, body });
 }
 
 export async function unindexPost(db: Conn, postId: number): Promise<void> {
@@ -260,25 +305,25 @@ export async function isSubscribed(db: Conn, threadId: number, userId: number): 
 	return !!(await db.selectFrom('thread_subscriptions').select('user_id').where('thread_id', '=', threadId).where('user_id', '=', userId).executeTakeFirst());
 }
 
-export function subscribersOf(db: Conn, threadId: number) {
-	return db.selectFrom('thread_subscriptions').select('user_id').where('thread_id', '=', threadId).execute();
-}
-
 export async function lastRead(db: Conn, threadId: number, userId: number): Promise<number> {
 	const row = await db.selectFrom('thread_reads').select('last_read_post_id').where('thread_id', '=', threadId).where('user_id', '=', userId).executeTakeFirst();
 	return row?.last_read_post_id ?? 0;
 }
 
-/** Moves the read mark forward (never back). */
-export async function markRead(db: Conn, threadId: number, userId: number, postId: number, now: number): Promise<void> {
-	await db
+const upsertRead = prepared((db, p: { threadId: number; userId: number; postId: number; now: number }) =>
+	db
 		.insertInto('thread_reads')
-		.values({ thread_id: threadId, user_id: userId, last_read_post_id: postId, read_at: now })
+		.values({ thread_id: p.threadId, user_id: p.userId, last_read_post_id: p.postId, read_at: p.now })
 		.onConflict((oc) =>
 			oc.columns(['thread_id', 'user_id']).doUpdateSet((eb) => ({
 				last_read_post_id: sql<number>`max(${eb.ref('thread_reads.last_read_post_id')}, ${eb.ref('excluded.last_read_post_id')})`,
-				read_at: now
+				read_at: eb.ref('excluded.read_at')
 			}))
 		)
-		.execute();
+		.compile()
+);
+
+/** Moves the read mark forward (never back). */
+export async function markRead(db: Conn, threadId: number, userId: number, postId: number, now: number): Promise<void> {
+	await upsertRead(db, { threadId, userId, postId, now });
 }

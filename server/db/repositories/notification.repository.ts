@@ -1,5 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../database.js';
+import { prepared } from '../prepared.js';
 
 type Conn = Kysely<Database> | Transaction<Database>;
 
@@ -23,11 +24,41 @@ export function recipients(db: Conn, ids: number[]): Promise<Recipient[]> {
 		.execute();
 }
 
-export async function insertNotification(
-	db: Conn,
-	row: { user_id: number; kind: 'mention' | 'reply'; actor_id: number; thread_id: number; post_id: number; created_at: number; emailed_at: number | null }
-): Promise<void> {
-	await db.insertInto('notifications').values(row).execute();
+/** A recipient of a new post, and whether they are a member of the post's group (0 outside group spaces). */
+export interface PostRecipient extends Recipient {
+	in_group: number;
+}
+
+// Compiled once (see prepared.ts), as they run on every reply. The people named come as one JSON array, so that
+// the SQL text does not change with how many there are.
+const recipientsOfPost = prepared((db, p: { ids: string; threadId: number; authorId: number; groupId: number | null }) =>
+	sql<PostRecipient>`
+		select u.id, u.email, u.display_name, u.locale, u.role, u.status, u.notify_in_app, u.notify_email,
+			exists (select 1 from group_members m where m.user_id = u.id and m.group_id = ${p.groupId}) as in_group
+		from users u
+		where u.id in (select value from json_each(${p.ids}) union select user_id from thread_subscriptions where thread_id = ${p.threadId})
+			and u.id <> ${p.authorId}
+		order by u.id`.compile(db)
+);
+
+/**
+ * Who hears of a new post: the people named (mentioned, or the author of the post replied to) and the thread's
+ * subscribers, never its author; in one query with what deciding needs (settings, membership of `groupId`).
+ */
+export async function recipientsOfNewPost(db: Conn, post: { ids: number[]; threadId: number; authorId: number; groupId: number | null }): Promise<PostRecipient[]> {
+	return (await recipientsOfPost(db, { ids: JSON.stringify(post.ids), threadId: post.threadId, authorId: post.authorId, groupId: post.groupId })).rows;
+}
+
+type NewNotification = { user_id: number; kind: 'mention' | 'reply'; actor_id: number; thread_id: number; post_id: number; created_at: number; emailed_at: number | null };
+const insertNotificationRow = prepared((db, p: NewNotification) =>
+	db
+		.insertInto('notifications')
+		.values({ user_id: p.user_id, kind: p.kind, actor_id: p.actor_id, thread_id: p.thread_id, post_id: p.post_id, created_at: p.created_at, emailed_at: p.emailed_at })
+		.compile()
+);
+
+export async function insertNotification(db: Conn, row: NewNotification): Promise<void> {
+	await insertNotificationRow(db, row);
 }
 
 export function listNotifications(db: Conn, userId: number, limit = 50) {

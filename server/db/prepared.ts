@@ -1,0 +1,33 @@
+import type { CompiledQuery, Kysely, QueryResult, Transaction } from 'kysely';
+import type { Database } from './database.js';
+
+type Conn = Kysely<Database> | Transaction<Database>;
+
+/** Stands for a named value while a query is built; swapped for the caller's value on each run. */
+class Placeholder {
+	constructor(readonly name: string) {}
+}
+
+/**
+ * A query that Kysely builds and compiles once, then runs with new values: on the write path of a reply, building
+ * and compiling each query cost about as much as SQLite running it (tests/bench/forum.bench.ts, posts/s through
+ * the service). `build` gets one placeholder per named value (`p.threadId`, typed as the value it stands for) and
+ * returns the compiled query; constants it uses stay in the compiled parameters. `p` only answers the names read
+ * from it and has no keys (`values(p)` would insert no columns), so a query names each value it takes. Runs on
+ * whatever connection it is given, so inside a transaction it is part of the transaction. The SQL text is the
+ * same on every run, so the statement is also prepared only once (statementCache in client.ts).
+ */
+export function prepared<P extends Record<string, unknown>, O>(build: (db: Kysely<Database>, p: P) => CompiledQuery<O>): (db: Conn, values: P) => Promise<QueryResult<O>> {
+	let compiled: CompiledQuery<O> | undefined;
+	// Per compiled parameter: the name of the value it takes, or the constant the query was built with.
+	let slots: ({ name: string } | { value: unknown })[] = [];
+	return (db, values) => {
+		if (!compiled) {
+			const p = new Proxy({}, { get: (_, name) => new Placeholder(String(name)) }) as P;
+			compiled = build(db, p);
+			slots = compiled.parameters.map((v) => (v instanceof Placeholder ? { name: v.name } : { value: v }));
+		}
+		const parameters = slots.map((s) => ('name' in s ? values[s.name] : s.value));
+		return db.executeQuery<O>({ ...compiled, parameters });
+	};
+}
