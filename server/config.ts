@@ -34,6 +34,8 @@ export interface Config {
 	readonly rateLimits: 'standard' | 'relaxed';
 	/** How long a collaborative document nobody has open stays in memory, in milliseconds. */
 	readonly docIdleMs: number;
+	/** How often scheduled votes are checked for opening and closing. */
+	readonly voteTickMs: number;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -56,7 +58,8 @@ const schema = z
 		SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
 		MAIL_FROM: z.string().min(3).default('Kuvend <no-reply@kuvend.localhost>'),
 		RATE_LIMITS: z.enum(['standard', 'relaxed']).default('standard'),
-		DOC_IDLE_SECONDS: z.coerce.number().min(0).max(86_400).default(30)
+		DOC_IDLE_SECONDS: z.coerce.number().min(0).max(86_400).default(30),
+		VOTE_SCHEDULE_SECONDS: z.coerce.number().min(0.05).max(3600).default(5)
 	})
 	.refine((e) => e.SESSION_ABSOLUTE_DAYS >= e.SESSION_IDLE_DAYS, {
 		path: ['SESSION_ABSOLUTE_DAYS'],
@@ -103,6 +106,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
 		smtpUrl: e.SMTP_URL ?? null,
 		mailFrom: e.MAIL_FROM,
 		rateLimits: e.RATE_LIMITS,
-		docIdleMs: e.DOC_IDLE_SECONDS * 1000
+		docIdleMs: e.DOC_IDLE_SECONDS * 1000,
+		voteTickMs: e.VOTE_SCHEDULE_SECONDS * 1000
 	});
 }

@@ -27,6 +27,7 @@ import { ForumService } from './services/forum.service.js';
 import { NotificationsService } from './services/notifications.service.js';
 import { SearchService } from './services/search.service.js';
 import { ModerationService } from './services/moderation.service.js';
+import { VotesService } from './services/votes.service.js';
 
 export interface Services {
 	auth: AuthService;
@@ -45,6 +46,7 @@ export interface Services {
 	notifications: NotificationsService;
 	search: SearchService;
 	moderation: ModerationService;
+	votes: VotesService;
 }
 
 /** Everything one Kuvend process shares: created once, handed to SvelteKit through the bridge. */
@@ -82,13 +84,14 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const documents = new DocumentsService(new DocumentStore(raw), logger, { idleMs: config.docIdleMs });
 		const notifications = new NotificationsService(db, bus, mail, publicOrigin);
 		const forum = new ForumService(db, bus, notifications);
+		const drafts = new DraftsService(db, bus, documents, forum);
 		const services: Services = {
 			auth: new AuthService(db, bus, policy, limits),
 			preferences: new PreferencesService(db, bus),
 			network: new NetworkService(db),
 			documentAccess: new DocumentAccessService(),
 			documents,
-			drafts: new DraftsService(db, bus, documents, forum),
+			drafts,
 			membership: new MembershipService(db, bus, mail, limits, publicOrigin),
 			account: new AccountService(db, bus, mail, limits, publicOrigin),
 			coordination: new CoordinationService(db, bus),
@@ -97,7 +100,8 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			forum,
 			notifications,
 			search: new SearchService(db),
-			moderation: new ModerationService(db, bus)
+			moderation: new ModerationService(db, bus),
+			votes: new VotesService(db, raw, bus, forum, drafts)
 		};
 		// Only the canonical spelling of an id: "draft:01" or "draft:1e0" would be other documents for the same draft.
 		services.documentAccess.register('draft', async (auth, id) => (/^[1-9]\d{0,15}$/.test(id) ? services.drafts.documentAccess(auth, Number(id)) : null));
@@ -118,6 +122,11 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			notifications.sendDigests().catch((error) => logger.error('digest failed', { error }));
 		}, 15 * 60 * 1000);
 		digests.unref();
+		// Votes open and close on their schedule: checked every few seconds.
+		const schedule = setInterval(() => {
+			services.votes.tick().catch((error) => logger.error('vote schedule failed', { error }));
+		}, config.voteTickMs);
+		schedule.unref();
 		let closed = false;
 		return {
 			config,
@@ -138,6 +147,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 				closed = true;
 				limits.close();
 				clearInterval(digests);
+				clearInterval(schedule);
 				documents.close();
 				await mailer.close();
 				// Fold the WAL into the main file so a copied database is complete on its own.

@@ -334,6 +334,65 @@ export interface AmendmentsTable {
 	decided_at: number | null;
 }
 
+export type VoteStatus = 'scheduled' | 'open' | 'closed' | 'cancelled';
+
+export interface VotesTable {
+	id: Generated<number>;
+	title: string;
+	description: Generated<string>;
+	method: 'yes_no' | 'single' | 'approval' | 'ranked' | 'score' | 'consent';
+	options: Generated<string>;
+	min_approvals: number | null;
+	max_approvals: number | null;
+	eligibility: 'members' | 'group' | 'organisations';
+	group_id: number | null;
+	visibility: Generated<'public' | 'members'>;
+	secret: Generated<number>;
+	results: Generated<'live' | 'after_voting' | 'after_close'>;
+	quorum_kind: Generated<'none' | 'count' | 'share'>;
+	quorum_value: Generated<number>;
+	threshold: Generated<'simple' | 'two_thirds' | 'absolute'>;
+	thread_id: number | null;
+	draft_version_id: number | null;
+	amendment_id: number | null;
+	status: Generated<VoteStatus>;
+	opens_at: number | null;
+	closes_at: number | null;
+	opened_at: number | null;
+	closed_at: number | null;
+	eligible_count: Generated<number>;
+	participants: Generated<number>;
+	result: string | null;
+	created_by: number;
+	created_at: number;
+}
+
+export interface VoteUnitsTable {
+	vote_id: number;
+	unit: string;
+}
+
+/** No member id for secret votes, no time, no insertion order (see the migration). */
+export interface VoteBallotsTable {
+	vote_id: number;
+	receipt: string;
+	choice: string;
+	unit: string | null;
+}
+
+export interface DecisionsTable {
+	id: Generated<number>;
+	vote_id: number;
+	title: string;
+	outcome: string;
+	group_id: number | null;
+	visibility: 'public' | 'members';
+	thread_id: number | null;
+	draft_version_id: number | null;
+	amendment_id: number | null;
+	decided_at: number;
+}
+
 export interface Database {
 	users: UsersTable;
 	sessions: SessionsTable;
@@ -367,6 +426,11 @@ export interface Database {
 	draft_versions: DraftVersionsTable;
 	draft_comments: DraftCommentsTable;
 	amendments: AmendmentsTable;
+	votes: VotesTable;
+	vote_eligible: VoteUnitsTable;
+	vote_participants: VoteUnitsTable;
+	vote_ballots: VoteBallotsTable;
+	decisions: DecisionsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -389,3 +453,5 @@ export type NewDraft = Insertable<DraftsTable>;
 export type NewDraftVersion = Insertable<DraftVersionsTable>;
 export type NewDraftComment = Insertable<DraftCommentsTable>;
 export type NewAmendment = Insertable<AmendmentsTable>;
+export type VoteRow = Selectable<VotesTable>;
+export type NewVote = Insertable<VotesTable>;

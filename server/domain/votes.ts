@@ -3,13 +3,14 @@
  * pass thresholds, and a result that says whether the motion passed and why — as codes and numbers the UI words in
  * the reader's language. No I/O; nothing here knows who cast a ballot.
  */
+import { hasRole, isActiveMember, type Actor } from './permissions.js';
+import type { Ballot, Eligibility, Method, ResultsVisibility, Round, Threshold, VoteResult, Outcome } from '../../src/lib/shared/votes.js';
 
-export type Method = 'yes_no' | 'single' | 'approval' | 'ranked' | 'score' | 'consent';
-export const METHODS: Method[] = ['yes_no', 'single', 'approval', 'ranked', 'score', 'consent'];
+export type { Ballot, ConsentChoice, Eligibility, Method, ResultsVisibility, Round, Threshold, VoteResult, Outcome, YesNo } from '../../src/lib/shared/votes.js';
+export { METHODS } from '../../src/lib/shared/votes.js';
 
-export type Quorum = { kind: 'none' } | { kind: 'count'; count: number } | { kind: 'share'; share: number };
 /** simple: more yes than no among votes cast; two_thirds: yes ≥ 2/3 of yes+no; absolute: yes > half the eligible. */
-export type Threshold = 'simple' | 'two_thirds' | 'absolute';
+export type Quorum = { kind: 'none' } | { kind: 'count'; count: number } | { kind: 'share'; share: number };
 
 export interface VoteRules {
 	method: Method;
@@ -22,17 +23,6 @@ export interface VoteRules {
 	/** For yes/no (and consent, where it does not apply: any block stops it). */
 	threshold: Threshold;
 }
-
-export type YesNo = 'yes' | 'no' | 'abstain';
-export type ConsentChoice = 'agree' | 'abstain' | 'object' | 'block';
-
-export type Ballot =
-	| { method: 'yes_no'; choice: YesNo }
-	| { method: 'single'; option: number }
-	| { method: 'approval'; options: number[] }
-	| { method: 'ranked'; ranking: number[] }
-	| { method: 'score'; scores: Record<number, number> }
-	| { method: 'consent'; choice: ConsentChoice; reason?: string };
 
 export const MAX_SCORE = 5;
 
@@ -76,36 +66,7 @@ export function quorumOf(quorum: Quorum, participants: number, base: number): { 
 	return { reached: participants >= needed, needed };
 }
 
-/** One round of an instant-runoff count. */
-export interface Round {
-	counts: Record<number, number>;
-	exhausted: number;
-	/** Eliminated at the end of this round (null in the last round). */
-	eliminated: number | null;
-	/** How a tie for elimination was broken, when there was one. */
-	tieBreak: 'first_preferences' | 'earlier_rounds' | 'ballot_order' | null;
-}
 
-export type Outcome = 'passed' | 'failed' | 'no_quorum' | 'elected' | 'tie' | 'no_votes' | 'blocked';
-
-/** The result, in numbers and in words to be: `outcome` and `reason` pick the sentence, the numbers fill it. */
-export interface VoteResult {
-	method: Method;
-	participants: number;
-	eligible: number;
-	quorum: { reached: boolean; needed: number };
-	outcome: Outcome;
-	/** Why, as a message code: e.g. 'majority_of_cast', 'short_of_two_thirds', 'block', 'most_votes', 'runoff_majority'. */
-	reason: string;
-	/** Winning option(s) for choice methods. */
-	winners: number[];
-	/** yes_no: yes/no/abstain; consent: agree/abstain/object/block; single/approval: votes per option; score: sums. */
-	counts: Record<string, number>;
-	/** Ranked: every round. */
-	rounds?: Round[];
-	/** Score: averages per option (two decimals). */
-	averages?: Record<number, number>;
-}
 
 /**
  * Tallies the ballots of a closed (or live) vote. `eligible` is the eligible count frozen at opening; `base` is what
@@ -223,7 +184,6 @@ export function instantRunoff(options: number[], rankings: number[][]): { rounds
 	}
 }
 
-export type ResultsVisibility = 'live' | 'after_voting' | 'after_close';
 
 /**
  * What a person may see of a vote's results now. A secret vote never shows choices while open, only how many took
@@ -235,4 +195,76 @@ export function resultsShown(v: { visibility: ResultsVisibility; secret: boolean
 	if (v.visibility === 'live') return 'full';
 	if (v.visibility === 'after_voting' && hasVoted) return 'full';
 	return 'participation';
+}
+
+// ——— Who may do what, and what a new vote must say ———
+
+/** What the rules need to know about a vote and the person looking at it. */
+export interface VoteFacts {
+	visibility: 'public' | 'members';
+	eligibility: Eligibility;
+	groupId: number | null;
+	/** The actor facilitates the vote's group. */
+	facilitates: boolean;
+}
+
+export function canSeeVote(actor: Actor | null, v: VoteFacts): boolean {
+	return v.visibility === 'public' || isActiveMember(actor);
+}
+
+/** Coordinators run the network's votes; a group's facilitators run its votes too. */
+export function canManageVote(actor: Actor | null, v: VoteFacts): boolean {
+	return hasRole(actor, 'coordinator') || (isActiveMember(actor) && v.groupId !== null && v.facilitates);
+}
+
+/** Who can vote is decided by units: a member ('u:12') or an organisation ('o:3'), frozen at opening. */
+export const userUnit = (userId: number) => `u:${userId}`;
+export const organisationUnit = (organisationId: number) => `o:${organisationId}`;
+
+export interface VoteInput {
+	title: string;
+	description: string;
+	method: Method;
+	options: string[];
+	minApprovals: number | null;
+	maxApprovals: number | null;
+	eligibility: Eligibility;
+	groupId: number | null;
+	visibility: 'public' | 'members';
+	secret: boolean;
+	results: ResultsVisibility;
+	quorum: Quorum;
+	threshold: Threshold;
+	opensAt: number | null;
+	closesAt: number | null;
+}
+
+export const MAX_OPTIONS = 20;
+
+/** Field problems of a new vote (message codes), empty when it can be created. `now` is the clock. */
+export function voteInputProblems(v: VoteInput, now: number): Record<string, string> {
+	const p: Record<string, string> = {};
+	const title = v.title.trim();
+	if (!title) p.title = 'required';
+	else if (title.length > 200) p.title = 'too_long';
+	if (v.description.length > 5000) p.description = 'too_long';
+	const choices = v.method === 'single' || v.method === 'approval' || v.method === 'ranked' || v.method === 'score';
+	if (choices) {
+		const labels = v.options.map((o) => o.trim()).filter(Boolean);
+		if (labels.length < 2) p.options = 'too_few_options';
+		else if (labels.length > MAX_OPTIONS) p.options = 'too_many_options';
+		else if (new Set(labels.map((l) => l.toLowerCase())).size !== labels.length) p.options = 'duplicate_options';
+		else if (labels.some((l) => l.length > 200)) p.options = 'too_long';
+		if (v.method === 'approval' && !p.options) {
+			const min = v.minApprovals ?? 1;
+			const max = v.maxApprovals ?? labels.length;
+			if (!Number.isInteger(min) || !Number.isInteger(max) || min < 0 || max < 1 || min > max || max > labels.length) p.approvals = 'invalid_range';
+		}
+	}
+	if (v.eligibility === 'group' && v.groupId === null) p.group = 'required';
+	if (v.quorum.kind === 'count' && !(Number.isInteger(v.quorum.count) && v.quorum.count >= 1 && v.quorum.count <= 100000)) p.quorum = 'invalid_quorum';
+	if (v.quorum.kind === 'share' && !(v.quorum.share > 0 && v.quorum.share <= 1)) p.quorum = 'invalid_quorum';
+	if (v.opensAt !== null && v.closesAt !== null && v.closesAt <= v.opensAt) p.closesAt = 'closes_before_opens';
+	else if (v.closesAt !== null && v.closesAt <= now) p.closesAt = 'in_the_past';
+	return p;
 }

@@ -25,6 +25,12 @@ export interface DomainEvents {
 	'forum.reactions_changed': { threadId: number; postId: number };
 	/** A thread was pinned, locked, archived, hidden, restored or moved. */
 	'forum.thread_changed': { threadId: number; categoryId: number; previousCategoryId: number | null };
+	/** A vote opened (or a scheduled one was cancelled): its pages reload. */
+	'vote.opened': { voteId: number };
+	/** Ballots were cast or changed: live tallies follow (coalesced). Never who, never what. */
+	'vote.cast': { voteId: number };
+	/** A vote closed with its result and decision. */
+	'vote.closed': { voteId: number };
 	/** A member has new notifications; their bell counts up. */
 	'notification.created': { userId: number };
 }

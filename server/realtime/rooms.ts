@@ -4,5 +4,9 @@ export const rooms = {
 	session: (id: string) => `session:${id}`,
 	thread: (id: number) => `thread:${id}`,
 	category: (id: number) => `category:${id}`,
-	draft: (id: number) => `draft:${id}`
+	draft: (id: number) => `draft:${id}`,
+	/** Everyone watching a vote (participation). */
+	vote: (id: number) => `vote:${id}`,
+	/** Watchers the vote's rules let see its results live. */
+	voteResults: (id: number) => `vote:${id}:results`
 };

@@ -4,6 +4,7 @@ import { rooms } from './rooms.js';
 import { registerForumHandlers } from './handlers/forum.handlers.js';
 import { attachDraftBroadcaster, registerDraftHandlers } from './handlers/draft.handlers.js';
 import { attachForumBroadcaster } from './forum-broadcaster.js';
+import { attachVoteBroadcaster, registerVoteHandlers } from './handlers/vote.handlers.js';
 import type { AppContext } from '../context.js';
 import type { Authenticated } from '../services/auth.service.js';
 import { isSameOrigin, sessionTokenOf } from '../http/request-origin.js';
@@ -46,9 +47,11 @@ export function attachSocketServer(httpServer: HttpServer, ctx: AppContext): Kuv
 		void socket.join([rooms.user(actor.id), rooms.session(sessionId)]);
 		registerForumHandlers(io, socket, ctx);
 		registerDraftHandlers(io, socket, ctx);
+		registerVoteHandlers(io, socket, ctx);
 	});
 	attachForumBroadcaster(io, ctx);
 	attachDraftBroadcaster(io, ctx);
+	attachVoteBroadcaster(io, ctx);
 
 	ctx.bus.on('session.revoked', ({ sessionIds, reason }) => {
 		for (const id of sessionIds) {

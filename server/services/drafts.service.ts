@@ -374,6 +374,29 @@ export class DraftsService {
 		this.bus.emit('draft.changed', { draftId: draft.id });
 	}
 
+	/**
+	 * The outcome of a vote on an amendment (called by VotesService when the vote closes). An adopted amendment
+	 * replaces its passage in the text as one change, and the text after it is saved as a version.
+	 */
+	async decideAmendment(amendmentId: number, adopted: boolean): Promise<void> {
+		const a = await repo.findAmendment(this.db, amendmentId);
+		if (!a || a.status !== 'proposed') return;
+		await repo.setAmendmentStatus(this.db, a.id, adopted ? 'adopted' : 'rejected', this.clock());
+		if (adopted) {
+			let applied = false;
+			await this.documents.change(docNameOf(a.draft_id), (doc) => {
+				applied = replacePassage(doc, a.anchor_start, a.anchor_end, a.replacement);
+			});
+			if (applied) {
+				const snapshot = await this.#snapshot(a.draft_id);
+				await this.db
+					.transaction()
+					.execute((trx) => repo.insertVersion(trx, { draft_id: a.draft_id, name: '', auto: 1, created_by: null, created_at: this.clock(), ...snapshot }));
+			}
+		}
+		this.bus.emit('draft.changed', { draftId: a.draft_id });
+	}
+
 	/** The draft (a version, or the text as it is now) as Markdown, HTML or PDF. */
 	async export(auth: Authenticated | null, id: number, format: ExportFormat, versionNumber: number | null, lang: string): Promise<ExportFile> {
 		const { draft } = await this.#readable(auth, id);
@@ -436,6 +459,20 @@ export function passageOf(state: Uint8Array, startB64: string, endB64: string): 
 	} finally {
 		doc.destroy();
 	}
+}
+
+/** Replaces the text between two anchors (in one block) by `replacement`, in the caller's transaction. */
+export function replacePassage(doc: Y.Doc, startB64: string, endB64: string, replacement: string): boolean {
+	const start = relativePosition(startB64);
+	const end = relativePosition(endB64);
+	if (!start || !end) return false;
+	doc.getXmlFragment('default');
+	const a = Y.createAbsolutePositionFromRelativePosition(start, doc);
+	const b = Y.createAbsolutePositionFromRelativePosition(end, doc);
+	if (!a || !b || a.type !== b.type || !(a.type instanceof Y.XmlText) || b.index < a.index) return false;
+	a.type.delete(a.index, b.index - a.index);
+	if (replacement) a.type.insert(a.index, replacement);
+	return true;
 }
 
 /** A Y.XmlText's characters without formatting. */

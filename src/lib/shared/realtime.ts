@@ -1,6 +1,7 @@
 import type { Locale } from './types.js';
 import type { Ack } from './errors.js';
 import type { PostView, ReactionView } from './forum.js';
+import type { CastOutcome, VoteTally } from './votes.js';
 
 /** Events the server sends to browsers over Socket.IO, declared once for both sides. */
 export interface ServerToClientEvents {
@@ -19,6 +20,15 @@ export interface ServerToClientEvents {
 	'notifications:count': (payload: { unread: number }) => void;
 	/** A watched draft's status, versions, comments or amendments changed: the page reloads its data. */
 	'draft:changed': (payload: { draftId: number }) => void;
+	/**
+	 * A watched vote's live figures, at most one per vote per 100 ms: participation for every watcher, `result` only
+	 * for those the vote's rules let see it (never on a secret vote before closing).
+	 */
+	'vote:tally': (tally: VoteTally) => void;
+	/** A watched vote closed: its final figures, to everyone watching. */
+	'vote:closed': (tally: VoteTally) => void;
+	/** A watched vote opened or was cancelled: the page reloads it. */
+	'vote:changed': (payload: { voteId: number }) => void;
 }
 
 /** Events browsers send; each is answered by an Ack. */
@@ -33,6 +43,17 @@ export interface ClientToServerEvents {
 	/** Start receiving a draft's changes (the text itself travels over /yjs). */
 	'draft:watch': (payload: { draftId: number }, ack: (res: Ack) => void) => void;
 	'draft:unwatch': (payload: { draftId: number }) => void;
+	/** Start receiving a vote's live figures; answers with the figures as this member may see them now. */
+	'vote:watch': (payload: { voteId: number }, ack: (res: Ack<{ tally: VoteTally }>) => void) => void;
+	'vote:unwatch': (payload: { voteId: number }) => void;
+	/**
+	 * Casts a ballot (`replace`: changes the one already cast; secret votes name it by `receipt`). A repeated cast
+	 * is refused `conflict` / `already_voted`; it is never counted twice.
+	 */
+	'vote:cast': (
+		payload: { voteId: number; ballot: unknown; replace?: boolean; receipt?: string; organisationId?: number },
+		ack: (res: Ack<CastOutcome>) => void
+	) => void;
 }
 
 /** Socket.IO close reasons the browser client understands. */

@@ -1,0 +1,305 @@
+import type SQLite from 'better-sqlite3';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, NewVote, VoteStatus } from '../database.js';
+
+type Conn = Kysely<Database> | Transaction<Database>;
+
+const votesWithGroup = (db: Conn) =>
+	db.selectFrom('votes as v').leftJoin('groups as g', 'g.id', 'v.group_id').selectAll('v').select(['g.slug as group_slug', 'g.name as group_name']);
+
+export type VoteWithGroup = NonNullable<Awaited<ReturnType<typeof findVote>>>;
+
+export function findVote(db: Conn, id: number) {
+	return votesWithGroup(db).where('v.id', '=', id).executeTakeFirst();
+}
+
+/** Votes a reader may see, newest first: scheduled and open ones, or closed ones. */
+export function listVotes(db: Conn, opts: { member: boolean; closed: boolean; threadId?: number; limit?: number }) {
+	return votesWithGroup(db)
+		.$if(!opts.member, (q) => q.where('v.visibility', '=', 'public'))
+		.$if(opts.closed, (q) => q.where('v.status', 'in', ['closed', 'cancelled']))
+		.$if(!opts.closed, (q) => q.where('v.status', 'in', ['scheduled', 'open']))
+		.$if(opts.threadId !== undefined, (q) => q.where('v.thread_id', '=', opts.threadId!))
+		.orderBy('v.id', 'desc')
+		.limit(opts.limit ?? 200)
+		.execute();
+}
+
+export async function insertVote(db: Conn, row: NewVote): Promise<number> {
+	const r = await db.insertInto('votes').values(row).returning('id').executeTakeFirstOrThrow();
+	return r.id;
+}
+
+/** Votes whose schedule says they should open, or close, by `now`. */
+export async function dueVotes(db: Conn, now: number): Promise<{ toOpen: number[]; toClose: number[] }> {
+	const [open, close] = await Promise.all([
+		db.selectFrom('votes').select('id').where('status', '=', 'scheduled').where('opens_at', '<=', now).execute(),
+		db.selectFrom('votes').select('id').where('status', '=', 'open').where('closes_at', '<=', now).execute()
+	]);
+	return { toOpen: open.map((r) => r.id), toClose: close.map((r) => r.id) };
+}
+
+/** The units that may vote now, for freezing at opening: active members, a group's active members, or organisations
+ * with at least one active representative. */
+export async function currentElectorate(db: Conn, eligibility: 'members' | 'group' | 'organisations', groupId: number | null): Promise<string[]> {
+	if (eligibility === 'organisations') {
+		const rows = await db
+			.selectFrom('organisation_representatives as r')
+			.innerJoin('users as u', 'u.id', 'r.user_id')
+			.select('r.organisation_id')
+			.distinct()
+			.where('u.status', '=', 'active')
+			.execute();
+		return rows.map((r) => `o:${r.organisation_id}`);
+	}
+	const rows = await db
+		.selectFrom('users as u')
+		.select('u.id')
+		.where('u.status', '=', 'active')
+		.$if(eligibility === 'group', (q) => q.where('u.id', 'in', (s) => s.selectFrom('group_members').select('user_id').where('group_id', '=', groupId ?? -1)))
+		.execute();
+	return rows.map((r) => `u:${r.id}`);
+}
+
+/** Opens a scheduled vote with its electorate frozen; false when it was no longer scheduled. */
+export async function openVote(db: Conn, id: number, units: string[], now: number): Promise<boolean> {
+	const r = await db
+		.updateTable('votes')
+		.set({ status: 'open', opened_at: now, eligible_count: units.length })
+		.where('id', '=', id)
+		.where('status', '=', 'scheduled')
+		.executeTakeFirst();
+	if (Number(r.numUpdatedRows) !== 1) return false;
+	for (let i = 0; i < units.length; i += 400) {
+		await db
+			.insertInto('vote_eligible')
+			.values(units.slice(i, i + 400).map((unit) => ({ vote_id: id, unit })))
+			.execute();
+	}
+	return true;
+}
+
+export async function setVoteStatus(db: Conn, id: number, from: VoteStatus, to: VoteStatus, now: number): Promise<boolean> {
+	const r = await db.updateTable('votes').set({ status: to, closed_at: now }).where('id', '=', id).where('status', '=', from).executeTakeFirst();
+	return Number(r.numUpdatedRows) === 1;
+}
+
+export async function hasUnit(db: Conn, table: 'vote_eligible' | 'vote_participants', voteId: number, unit: string): Promise<boolean> {
+	return !!(await db.selectFrom(table).select('unit').where('vote_id', '=', voteId).where('unit', '=', unit).executeTakeFirst());
+}
+
+/** The ballot an open vote holds for a unit (never asked of secret votes: their ballots have no unit). */
+export async function ballotOfUnit(db: Conn, voteId: number, unit: string): Promise<string | null> {
+	const r = await db.selectFrom('vote_ballots').select('choice').where('vote_id', '=', voteId).where('unit', '=', unit).executeTakeFirst();
+	return r?.choice ?? null;
+}
+
+/** Every ballot of a vote, in receipt order (which is random). */
+export function ballotsOf(db: Conn, voteId: number) {
+	return db.selectFrom('vote_ballots').select(['receipt', 'choice', 'unit']).where('vote_id', '=', voteId).orderBy('receipt').execute();
+}
+
+/** Organisations this person represents. */
+export function representedBy(db: Conn, userId: number) {
+	return db
+		.selectFrom('organisation_representatives as r')
+		.innerJoin('organisations as o', 'o.id', 'r.organisation_id')
+		.select(['o.id', 'o.name'])
+		.where('r.user_id', '=', userId)
+		.orderBy('o.name')
+		.execute();
+}
+
+/** Display names of units ('u:1' → a member's name, 'o:2' → an organisation's). */
+export async function unitNames(db: Conn, units: string[]): Promise<Map<string, string>> {
+	const users = units.filter((u) => u.startsWith('u:')).map((u) => Number(u.slice(2)));
+	const orgs = units.filter((u) => u.startsWith('o:')).map((u) => Number(u.slice(2)));
+	const names = new Map<string, string>();
+	if (users.length)
+		for (const r of await db.selectFrom('users').select(['id', 'display_name', 'status']).where('id', 'in', users).execute())
+			names.set(`u:${r.id}`, r.status === 'deleted' ? '' : r.display_name);
+	if (orgs.length) for (const r of await db.selectFrom('organisations').select(['id', 'name']).where('id', 'in', orgs).execute()) names.set(`o:${r.id}`, r.name);
+	return names;
+}
+
+export function threadTitle(db: Conn, threadId: number) {
+	return db.selectFrom('threads').select(['id', 'title', 'hidden']).where('id', '=', threadId).executeTakeFirst();
+}
+
+export function versionFor(db: Conn, where: { id: number } | { draftId: number; number: number }) {
+	return db
+		.selectFrom('draft_versions as v')
+		.innerJoin('drafts as d', 'd.id', 'v.draft_id')
+		.select(['v.id', 'v.draft_id', 'v.number', 'v.name', 'v.hash', 'v.content', 'd.title as draft_title', 'd.visibility', 'd.group_id'])
+		.$if('id' in where, (q) => q.where('v.id', '=', (where as { id: number }).id))
+		.$if('draftId' in where, (q) => q.where('v.draft_id', '=', (where as { draftId: number }).draftId).where('v.number', '=', (where as { number: number }).number))
+		.executeTakeFirst();
+}
+
+export function amendmentFor(db: Conn, id: number) {
+	return db
+		.selectFrom('amendments as a')
+		.innerJoin('drafts as d', 'd.id', 'a.draft_id')
+		.select(['a.id', 'a.draft_id', 'a.status', 'a.original', 'a.replacement', 'd.title as draft_title', 'd.visibility', 'd.group_id'])
+		.where('a.id', '=', id)
+		.executeTakeFirst();
+}
+
+export function decisionOfVote(db: Conn, voteId: number) {
+	return db.selectFrom('decisions').select('id').where('vote_id', '=', voteId).executeTakeFirst();
+}
+
+/** The register, newest first, with what each decision links to. */
+export function listDecisions(db: Conn, opts: { member: boolean; groupId?: number; from?: number; to?: number; limit: number }) {
+	return db
+		.selectFrom('decisions as dc')
+		.innerJoin('votes as v', 'v.id', 'dc.vote_id')
+		.leftJoin('groups as g', 'g.id', 'dc.group_id')
+		.leftJoin('draft_versions as dv', 'dv.id', 'dc.draft_version_id')
+		.leftJoin('amendments as a', 'a.id', 'dc.amendment_id')
+		.leftJoin('drafts as d', (j) => j.on((eb) => eb.or([eb('d.id', '=', eb.ref('dv.draft_id')), eb('d.id', '=', eb.ref('a.draft_id'))])))
+		.select([
+			'dc.id',
+			'dc.vote_id',
+			'dc.title',
+			'dc.outcome',
+			'dc.visibility',
+			'dc.thread_id',
+			'dc.amendment_id',
+			'dc.decided_at',
+			'v.result',
+			'v.options',
+			'g.slug as group_slug',
+			'g.name as group_name',
+			'd.id as draft_id',
+			'd.title as draft_title',
+			'dv.number as version_number',
+			'dv.hash as version_hash'
+		])
+		.$if(!opts.member, (q) => q.where('dc.visibility', '=', 'public'))
+		.$if(opts.groupId !== undefined, (q) => q.where('dc.group_id', '=', opts.groupId!))
+		.$if(opts.from !== undefined, (q) => q.where('dc.decided_at', '>=', opts.from!))
+		.$if(opts.to !== undefined, (q) => q.where('dc.decided_at', '<', opts.to!))
+		.orderBy('dc.decided_at', 'desc')
+		.orderBy('dc.id', 'desc')
+		.limit(opts.limit)
+		.execute();
+}
+
+export function groupsWithDecisions(db: Conn) {
+	return db.selectFrom('groups as g').select(['g.id', 'g.slug', 'g.name']).where('g.id', 'in', (s) => s.selectFrom('decisions').select('group_id').where('group_id', 'is not', null)).orderBy('g.name').execute();
+}
+
+/** A cast, as the ledger runs it. */
+export interface CastEntry {
+	voteId: number;
+	userId: number;
+	unit: string;
+	choice: string;
+	/** A fresh receipt for a first ballot; for a secret vote's change, the receipt the voter holds. */
+	receipt: string;
+	/** Change a ballot already cast (by unit for open votes, by receipt for secret ones). */
+	replace: boolean;
+}
+
+export type CastRefusal = 'closed' | 'not_eligible' | 'already_voted' | 'not_voted' | 'receipt_unknown';
+
+/** What closing needs of a vote. */
+export interface ClosingVote {
+	id: number;
+	title: string;
+	status: VoteStatus;
+	group_id: number | null;
+	visibility: 'public' | 'members';
+	thread_id: number | null;
+	draft_version_id: number | null;
+	amendment_id: number | null;
+	eligible_count: number;
+	result: string | null;
+}
+
+/**
+ * The ballot box: casting and closing, synchronous on better-sqlite3 so that a batch of casts and closes runs in one
+ * transaction in the order it arrived (VotesService serialises all writers through it). Secret ballots are written
+ * with no unit; nothing here records a time or an order.
+ */
+export class BallotBox {
+	readonly #status: SQLite.Statement<[number], { status: VoteStatus; secret: number }>;
+	readonly #active: SQLite.Statement<[number], { status: string }>;
+	readonly #eligible: SQLite.Statement<[number, string], { unit: string }>;
+	readonly #participate: SQLite.Statement<[number, string]>;
+	readonly #participated: SQLite.Statement<[number, string], { unit: string }>;
+	readonly #insertBallot: SQLite.Statement<[number, string, string, string | null]>;
+	readonly #updateByUnit: SQLite.Statement<[string, number, string]>;
+	readonly #updateByReceipt: SQLite.Statement<[string, number, string]>;
+	readonly #count: SQLite.Statement<[number]>;
+	readonly #closing: SQLite.Statement<[number], ClosingVote>;
+	readonly #choices: SQLite.Statement<[number], { choice: string }>;
+	readonly #close: SQLite.Statement<[string, number, number, number]>;
+	readonly #decide: SQLite.Statement<[number, string, string, number | null, string, number | null, number | null, number | null, number]>;
+	readonly #audit: SQLite.Statement<[number | null, string, string, string, number]>;
+
+	constructor(readonly raw: SQLite.Database) {
+		this.#status = raw.prepare('select status, secret from votes where id = ?');
+		this.#active = raw.prepare('select status from users where id = ?');
+		this.#eligible = raw.prepare('select unit from vote_eligible where vote_id = ? and unit = ?');
+		this.#participate = raw.prepare('insert or ignore into vote_participants (vote_id, unit) values (?, ?)');
+		this.#participated = raw.prepare('select unit from vote_participants where vote_id = ? and unit = ?');
+		this.#insertBallot = raw.prepare('insert into vote_ballots (vote_id, receipt, choice, unit) values (?, ?, ?, ?)');
+		this.#updateByUnit = raw.prepare('update vote_ballots set choice = ? where vote_id = ? and unit = ?');
+		this.#updateByReceipt = raw.prepare('update vote_ballots set choice = ? where vote_id = ? and receipt = ? and unit is null');
+		this.#count = raw.prepare('update votes set participants = participants + 1 where id = ?');
+		this.#closing = raw.prepare(
+			'select id, title, status, group_id, visibility, thread_id, draft_version_id, amendment_id, eligible_count, result from votes where id = ?'
+		);
+		this.#choices = raw.prepare('select choice from vote_ballots where vote_id = ?');
+		this.#close = raw.prepare("update votes set status = 'closed', result = ?, participants = ?, closed_at = ? where id = ? and status = 'open'");
+		this.#decide = raw.prepare(
+			'insert into decisions (vote_id, title, outcome, group_id, visibility, thread_id, draft_version_id, amendment_id, decided_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)'
+		);
+		this.#audit = raw.prepare("insert into audit_log (actor_id, action, subject_type, subject_id, data, created_at) values (?, ?, 'vote', ?, ?, ?)");
+	}
+
+	/** Runs `work` in one immediate transaction. */
+	transaction<T>(work: () => T): T {
+		return this.raw.transaction(work).immediate();
+	}
+
+	/** One cast inside the caller's transaction: null when accepted, otherwise why not. Checks everything again at
+	 * the moment of writing: the vote is open, the voter active and in the frozen electorate, one ballot per unit. */
+	cast(c: CastEntry): CastRefusal | null {
+		const vote = this.#status.get(c.voteId);
+		if (!vote || vote.status !== 'open') return 'closed';
+		if (this.#active.get(c.userId)?.status !== 'active' || !this.#eligible.get(c.voteId, c.unit)) return 'not_eligible';
+		if (c.replace) {
+			if (!this.#participated.get(c.voteId, c.unit)) return 'not_voted';
+			const changed = vote.secret ? this.#updateByReceipt.run(c.choice, c.voteId, c.receipt) : this.#updateByUnit.run(c.choice, c.voteId, c.unit);
+			return changed.changes === 1 ? null : 'receipt_unknown';
+		}
+		if (this.#participate.run(c.voteId, c.unit).changes === 0) return 'already_voted';
+		this.#insertBallot.run(c.voteId, c.receipt, c.choice, vote.secret ? null : c.unit);
+		this.#count.run(c.voteId);
+		return null;
+	}
+
+	closingVote(voteId: number): ClosingVote | undefined {
+		return this.#closing.get(voteId);
+	}
+
+	choices(voteId: number): string[] {
+		return this.#choices.all(voteId).map((r) => r.choice);
+	}
+
+	/** Closes an open vote with its result and writes the decision; false when it was not open any more. */
+	close(v: ClosingVote, result: { json: string; outcome: string; participants: number }, actorId: number | null, now: number): boolean {
+		if (this.#close.run(result.json, result.participants, now, v.id).changes !== 1) return false;
+		this.#decide.run(v.id, v.title, result.outcome, v.group_id, v.visibility, v.thread_id, v.draft_version_id, v.amendment_id, now);
+		this.audit(actorId, 'vote.closed', v.id, { participants: result.participants, eligible: v.eligible_count }, now);
+		return true;
+	}
+
+	/** The audit trail of a vote: opening, closing, counts. Never a choice or a voter. */
+	audit(actorId: number | null, action: string, voteId: number, data: object, now: number): void {
+		this.#audit.run(actorId, action, String(voteId), JSON.stringify(data), now);
+	}
+}
