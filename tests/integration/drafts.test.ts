@@ -6,6 +6,7 @@ import { DocumentStore } from '../../server/db/repositories/document.repository.
 import { docNameOf, passageOf } from '../../server/services/drafts.service.js';
 import { getPage, postForm, signIn, startTestApp, type TestApp } from './helpers/app.js';
 import { closeCode, provider, synced } from './helpers/yjs.js';
+import { voteInput } from './helpers/votes.js';
 
 let app: TestApp;
 let base: string;
@@ -290,6 +291,21 @@ describe('drafts', () => {
 		await expect(app.ctx.services.drafts.propose(author.auth, id, { anchorStart: '!!', anchorEnd: 'AAAA', replacement: 'x', reason: 'arsye' })).rejects.toMatchObject({ code: 'invalid_input' });
 		const [amendment] = await app.ctx.services.drafts.amendments(author.auth, id);
 		expect(amendment).toMatchObject({ id: amendmentId, original: 'dhjetë mijë', replacement: 'pesëmbëdhjetë mijë', versionNumber: 1, status: 'proposed' });
+
+		// Put to a vote and adopted: the draft takes the replacement as one change, saved as a version of its own.
+		const { votes } = app.ctx.services;
+		const coordinator = await as('coordinator@demo.test');
+		const voteId = await votes.create(coordinator.auth, voteInput({ title: 'Ndryshimi i buxhetit' }), { amendmentId }, true);
+		expect((await votes.get(author.auth, voteId)).subject).toMatchObject({ kind: 'amendment', amendmentId, original: 'dhjetë mijë', replacement: 'pesëmbëdhjetë mijë' });
+		for (const email of ['member1@demo.test', 'member2@demo.test', 'member3@demo.test']) await votes.cast((await as(email)).auth, voteId, { ballot: { method: 'yes_no', choice: 'yes' } });
+		expect(await votes.close(coordinator.auth, voteId)).toMatchObject({ outcome: 'passed' });
+		await expect.poll(async () => (await app.ctx.services.drafts.amendments(author.auth, id))[0].status).toBe('adopted');
+		await expect.poll(() => paragraph(doc, 0).toString()).toBe('Sipas planit, Festivali merr vetëm pesëmbëdhjetë mijë e gjysmë euro.');
+		const versions = await app.ctx.services.drafts.versions(author.auth, id);
+		expect(versions.map((v) => v.number)).toEqual([2, 1]);
+		// The register links the decision to the amendment.
+		const { decisions } = await votes.decisions(author.auth);
+		expect(decisions.find((d) => d.voteId === voteId)).toMatchObject({ outcome: 'passed', amendmentId });
 		p.destroy();
 	});
 

@@ -213,3 +213,74 @@ describe('results', () => {
 		}
 	});
 });
+
+describe('live figures and the life of a vote', () => {
+	const watch = (s: Socket, voteId: number) => new Promise<{ ok: boolean; tally?: { result: VoteResult | null } }>((r) => s.emit('vote:watch', { voteId }, r));
+
+	// Coalescing is the broadcaster's timer (attachVoteBroadcaster): without it each batch of casts sent its own
+	// tally, and this test saw them about 10 ms apart (one per cast).
+	it('sends tallies at most once per 100 ms while casts pour in, and the final result to every watcher on closing', async () => {
+		const voteId = await app.ctx.services.votes.create(coordinator.auth, voteInput({ title: 'Live', results: 'live' }), {}, true);
+		const watchers = await Promise.all(voters.slice(0, 5).map(socketOf));
+		const seen = watchers.map(() => [] as number[]);
+		const finals: Promise<{ status: string; result: VoteResult | null }>[] = watchers.map((s, i) => {
+			s.on('vote:tally', () => seen[i].push(performance.now()));
+			return new Promise((r) => s.once('vote:closed', r));
+		});
+		for (const s of watchers) expect((await watch(s, voteId)).ok).toBe(true);
+		// 50 casts spread over about 600 ms.
+		for (const [i, v] of voters.entries()) {
+			void app.ctx.services.votes.cast(v.auth, voteId, { ballot: { method: 'yes_no', choice: i % 4 ? 'yes' : 'no' } });
+			await new Promise((r) => setTimeout(r, 12));
+		}
+		await new Promise((r) => setTimeout(r, 250));
+		for (const times of seen) {
+			expect(times.length).toBeGreaterThan(2);
+			for (let k = 1; k < times.length; k++) expect(times[k] - times[k - 1]).toBeGreaterThan(90);
+		}
+		const result = await app.ctx.services.votes.close(coordinator.auth, voteId);
+		for (const f of await Promise.all(finals)) expect(f).toMatchObject({ status: 'closed', result });
+		expect(result).toMatchObject({ outcome: 'passed', participants: 50, counts: { yes: 37, no: 13 } });
+	});
+
+	it('shows results "after voting" to a watcher once they have voted, and lets them change an open ballot', async () => {
+		const voteId = await app.ctx.services.votes.create(coordinator.auth, voteInput({ title: 'After voting', results: 'after_voting' }), {}, true);
+		const [a, b] = voters;
+		const sa = await socketOf(a);
+		expect((await watch(sa, voteId)).tally?.result).toBeNull();
+		await castByForm(app.url, voteId, b.cookie, { choice: 'no' });
+		const full = new Promise<{ result: VoteResult | null }>((r) => sa.on('vote:tally', (t) => t.result && r(t)));
+		const first = await castBySocket(sa, { voteId, ballot: { method: 'yes_no', choice: 'yes' } });
+		expect(first.ok).toBe(true);
+		expect((await full).result).toMatchObject({ counts: { yes: 1, no: 1 } });
+		// An open ballot is changed in place (one ballot, same receipt); a cast without `replace` is refused.
+		expect(await castBySocket(sa, { voteId, ballot: { method: 'yes_no', choice: 'no' } })).toMatchObject({ ok: false, reason: 'already_voted' });
+		expect(await castByForm(app.url, voteId, a.cookie, { choice: 'no', replace: '1' })).toMatchObject({ ok: true, changed: true });
+		expect((await app.ctx.services.votes.get(a.auth, voteId)).me).toMatchObject({ voted: true, ballot: { method: 'yes_no', choice: 'no' } });
+		expect(await ballotsOf(voteId)).toHaveLength(2);
+		// Members may not run votes; the coordinator may.
+		await expect(app.ctx.services.votes.close(a.auth, voteId)).rejects.toMatchObject({ code: 'forbidden' });
+		const refused = (await fetch(`${app.url}/votes/${voteId}?/close`, { method: 'POST', headers: { accept: 'application/json', 'x-sveltekit-action': 'true', origin: app.url, cookie: a.cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: '' }).then((r) => r.json())) as { status: number };
+		expect(refused.status).toBe(403);
+	});
+
+	it('opens and closes on schedule, freezing who may vote at opening', async () => {
+		const now = Date.now();
+		const voteId = await app.ctx.services.votes.create(coordinator.auth, voteInput({ title: 'Scheduled', opensAt: now + 300, closesAt: now + 900 }));
+		expect((await app.ctx.services.votes.get(coordinator.auth, voteId)).status).toBe('scheduled');
+		expect(await castBySocket(await socketOf(voters[0]), { voteId, ballot: { method: 'yes_no', choice: 'yes' } })).toMatchObject({ ok: false, reason: 'vote_not_open' });
+		await new Promise((r) => setTimeout(r, 350));
+		await app.ctx.services.votes.tick();
+		const opened = await app.ctx.services.votes.get(coordinator.auth, voteId);
+		expect(opened.status).toBe('open');
+		// Someone who joins after opening is not in the frozen electorate.
+		const [late] = await makePeople(app, 1);
+		expect(await castByForm(app.url, voteId, late.cookie, { choice: 'yes' })).toMatchObject({ ok: false, reason: 'not_eligible' });
+		expect(await castByForm(app.url, voteId, voters[0].cookie, { choice: 'yes' })).toMatchObject({ ok: true });
+		await new Promise((r) => setTimeout(r, 600));
+		await app.ctx.services.votes.tick();
+		const closed = await app.ctx.services.votes.get(coordinator.auth, voteId);
+		expect(closed).toMatchObject({ status: 'closed', participants: 1, eligible: opened.eligible });
+		expect(closed.decisionId).not.toBeNull();
+	});
+});
