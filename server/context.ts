@@ -5,6 +5,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { seedDemoNetwork } from './db/seed/demo.js';
 import { seedDemoForum } from './db/seed/forum.js';
 import { seedDemoDrafts } from './db/seed/drafts.js';
+import { seedDemoVotes } from './db/seed/votes.js';
 import { EventBus } from './events/bus.js';
 import { createLogger, type Logger } from './logger.js';
 import { AuthService } from './services/auth.service.js';
@@ -109,6 +110,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			const { people } = await seedDemoNetwork(db);
 			await seedDemoForum(db, services.forum);
 			await seedDemoDrafts(db, services.drafts, documents);
+			await seedDemoVotes(db, services.votes);
 			logger.info('seeded the demo network', { people });
 		}
 		const pageCache = new PageCache();
