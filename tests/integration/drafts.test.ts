@@ -273,6 +273,13 @@ describe('drafts', () => {
 		paragraph(doc, 0).insert(0, 'Sipas planit, ');
 		paragraph(doc, 0).insert(29, 'vetëm ');
 		paragraph(doc, 0).insert(46, ' e gjysmë');
+		// The server holds these edits before the draft is frozen below (after, they would be refused as read-only).
+		const serverText = async () => {
+			const state = new Y.Doc();
+			Y.applyUpdate(state, await app.ctx.services.documents.state(name));
+			return state.getXmlFragment('default').toString();
+		};
+		await expect.poll(serverText).toContain('Sipas planit, Festivali merr vetëm dhjetë mijë e gjysmë euro.');
 		await expect.poll(async () => passageOf(await app.ctx.services.documents.state(name), at.anchorStart, at.anchorEnd)).toBe('dhjetë mijë');
 		await app.ctx.services.drafts.comment(author.auth, id, { body: 'Po, mjafton.', parentId: commentId });
 		await app.ctx.services.drafts.resolveComment(author.auth, id, commentId, true);
