@@ -284,3 +284,40 @@ describe('live figures and the life of a vote', () => {
 		expect(closed.decisionId).not.toBeNull();
 	});
 });
+
+describe('malformed input', () => {
+	it('refuses garbage on the socket and the form with a clear code, and keeps serving', async () => {
+		const voteId = await app.ctx.services.votes.create(coordinator.auth, voteInput({ title: 'Ranked', method: 'ranked', options: ['A', 'B', 'C'] }), {}, true);
+		const s = await socketOf(voters[0]);
+		const raw = (event: string, payload: unknown) => new Promise<{ ok: boolean; code?: string }>((r) => s.emit(event, payload, r));
+		const payloads: unknown[] = [
+			null,
+			'vote',
+			{ voteId: 'x' },
+			{ voteId: 1e20 },
+			{ voteId: -1, ballot: {} },
+			{ voteId, ballot: null },
+			{ voteId, ballot: { method: 'ranked', ranking: 'abc' } },
+			{ voteId, ballot: { method: 'ranked', ranking: [1, 1] } },
+			{ voteId, ballot: { method: 'ranked', ranking: [9] } },
+			{ voteId, ballot: { method: 'score', scores: { __proto__: 3 } } },
+			{ voteId, ballot: { method: 'yes_no', choice: 'yes' } },
+			{ voteId, ballot: { method: 'ranked', ranking: [2, 1] }, replace: true, receipt: 'x'.repeat(5000) },
+			{ voteId: 999999, ballot: { method: 'yes_no', choice: 'yes' } }
+		];
+		const codes = [];
+		for (const p of payloads) codes.push((await raw('vote:cast', p)).code);
+		expect(codes).toEqual(['invalid_input', 'invalid_input', 'invalid_input', 'invalid_input', 'invalid_input', 'invalid_input', 'invalid_input', 'invalid_input', 'invalid_input', 'invalid_input', 'invalid_input', 'invalid_input', 'not_found']);
+		expect((await raw('vote:watch', { voteId: 'x' })).code).toBe('invalid_input');
+		// No acknowledgement function at all: nothing to answer, nothing breaks.
+		s.emit('vote:cast', { voteId, ballot: { method: 'ranked', ranking: [1] } });
+		s.emit('vote:watch', null);
+		// The form: ranks that repeat, that are not numbers, or that name no option.
+		expect(await castByForm(app.url, voteId, voters[0].cookie, { ranked: ['1', '2'], rank_1: '1', rank_2: '1' })).toMatchObject({ ok: false, code: 'invalid_input' });
+		expect(await castByForm(app.url, voteId, voters[0].cookie, { ranked: ['1', 'x'], rank_1: 'one' })).toMatchObject({ ok: false, code: 'invalid_input' });
+		expect(await castByForm(app.url, voteId, voters[0].cookie, { ranked: ['7'], rank_7: '1' })).toMatchObject({ ok: false, code: 'invalid_input' });
+		// Still serving: a proper ballot from the same socket (the one sent without an acknowledgement was counted).
+		expect(await castBySocket(s, { voteId, ballot: { method: 'ranked', ranking: [2, 3] }, replace: true })).toMatchObject({ ok: true, changed: true });
+		expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+	});
+});

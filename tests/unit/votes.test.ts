@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ballotProblem, instantRunoff, quorumOf, resultsShown, tally, type Ballot, type VoteRules } from '../../server/domain/votes.js';
+import { ballotProblem, canManageVote, canSeeVote, instantRunoff, quorumOf, resultsShown, tally, voteInputProblems, type Ballot, type VoteInput, type VoteRules } from '../../server/domain/votes.js';
 
 const rules = (over: Partial<VoteRules> = {}): VoteRules => ({ method: 'yes_no', options: [], quorum: { kind: 'none' }, threshold: 'simple', ...over });
 const yesNo = (yes: number, no: number, abstain = 0): Ballot[] => [
@@ -124,5 +124,71 @@ describe('who sees results when', () => {
 		expect(resultsShown({ visibility: 'after_voting', secret: false, closed: false }, true)).toBe('full');
 		expect(resultsShown({ visibility: 'after_close', secret: false, closed: false }, true)).toBe('participation');
 		expect(resultsShown({ visibility: 'after_close', secret: true, closed: true }, false)).toBe('full');
+	});
+});
+
+describe('approval', () => {
+	it('counts every approved option and elects the most approved', () => {
+		const r = rules({ method: 'approval', options: [1, 2, 3], minApprovals: 1, maxApprovals: 2 });
+		const ballots: Ballot[] = [
+			{ method: 'approval', options: [1, 2] },
+			{ method: 'approval', options: [2] },
+			{ method: 'approval', options: [2, 3] },
+			{ method: 'approval', options: [1] }
+		];
+		expect(tally(r, ballots, 10)).toMatchObject({ outcome: 'elected', winners: [2], counts: { 1: 2, 2: 3, 3: 1 } });
+		expect(ballotProblem(r, { method: 'approval', options: [1, 2, 3] })).toBe('too_many');
+		expect(ballotProblem(r, { method: 'approval', options: [] })).toBe('too_few');
+	});
+});
+
+describe('creating a vote', () => {
+	const now = 1_000_000;
+	const input = (over: Partial<VoteInput> = {}): VoteInput => ({
+		title: 'Buxheti',
+		description: '',
+		method: 'single',
+		options: ['A', 'B'],
+		minApprovals: null,
+		maxApprovals: null,
+		eligibility: 'members',
+		groupId: null,
+		visibility: 'members',
+		secret: false,
+		results: 'live',
+		quorum: { kind: 'none' },
+		threshold: 'simple',
+		opensAt: null,
+		closesAt: null,
+		...over
+	});
+
+	it('names each problem by field', () => {
+		expect(voteInputProblems(input(), now)).toEqual({});
+		expect(voteInputProblems(input({ title: ' ', options: ['A'] }), now)).toEqual({ title: 'required', options: 'too_few_options' });
+		expect(voteInputProblems(input({ options: ['Po', 'po'] }), now)).toEqual({ options: 'duplicate_options' });
+		expect(voteInputProblems(input({ method: 'approval', options: ['A', 'B'], minApprovals: 2, maxApprovals: 1 }), now)).toEqual({ approvals: 'invalid_range' });
+		expect(voteInputProblems(input({ eligibility: 'group' }), now)).toEqual({ group: 'required' });
+		expect(voteInputProblems(input({ quorum: { kind: 'share', share: 1.5 } }), now)).toEqual({ quorum: 'invalid_quorum' });
+		expect(voteInputProblems(input({ opensAt: now + 10, closesAt: now + 5 }), now)).toEqual({ closesAt: 'closes_before_opens' });
+		expect(voteInputProblems(input({ closesAt: now - 1 }), now)).toEqual({ closesAt: 'in_the_past' });
+		// Yes/no and consent have no options to check.
+		expect(voteInputProblems(input({ method: 'yes_no', options: [] }), now)).toEqual({});
+	});
+
+	it("lets coordinators run any vote and facilitators their group's, and shows members-only votes to members", () => {
+		const member = { id: 1, role: 'member' as const, status: 'active' as const };
+		const coordinator = { id: 2, role: 'coordinator' as const, status: 'active' as const };
+		const applicant = { id: 3, role: 'member' as const, status: 'applicant' as const };
+		const network = { visibility: 'members' as const, eligibility: 'members' as const, groupId: null, facilitates: false };
+		const group = { ...network, eligibility: 'group' as const, groupId: 7 };
+		expect(canManageVote(coordinator, network)).toBe(true);
+		expect(canManageVote(member, network)).toBe(false);
+		expect(canManageVote(member, group)).toBe(false);
+		expect(canManageVote(member, { ...group, facilitates: true })).toBe(true);
+		expect(canManageVote(applicant, { ...group, facilitates: true })).toBe(false);
+		expect(canSeeVote(null, network)).toBe(false);
+		expect(canSeeVote(applicant, network)).toBe(false);
+		expect(canSeeVote(null, { ...network, visibility: 'public' })).toBe(true);
 	});
 });
