@@ -304,6 +304,11 @@ describe('drafts', () => {
 		const coordinator = await as('coordinator@demo.test');
 		const voteId = await votes.create(coordinator.auth, voteInput({ title: 'Ndryshimi i buxhetit' }), { amendmentId }, true);
 		expect((await votes.get(author.auth, voteId)).subject).toMatchObject({ kind: 'amendment', amendmentId, original: 'dhjetë mijë', replacement: 'pesëmbëdhjetë mijë' });
+		// A vote on a version shows exactly that version: its text and its hash.
+		const [frozen] = await app.ctx.services.drafts.versions(author.auth, id);
+		const onVersion = await votes.get(author.auth, await votes.create(coordinator.auth, voteInput({ title: 'Miratimi i versionit 1' }), { draftId: id, versionNumber: 1 }, true));
+		expect(onVersion.subject).toMatchObject({ kind: 'version', draftId: id, number: 1, hash: frozen.hash });
+		expect(onVersion.versionHtml).toContain('Sipas planit, Festivali merr vetëm dhjetë mijë e gjysmë euro.');
 		for (const email of ['member1@demo.test', 'member2@demo.test', 'member3@demo.test']) await votes.cast((await as(email)).auth, voteId, { ballot: { method: 'yes_no', choice: 'yes' } });
 		expect(await votes.close(coordinator.auth, voteId)).toMatchObject({ outcome: 'passed' });
 		await expect.poll(async () => (await app.ctx.services.drafts.amendments(author.auth, id))[0].status).toBe('adopted');
