@@ -29,6 +29,7 @@ import { NotificationsService } from './services/notifications.service.js';
 import { SearchService } from './services/search.service.js';
 import { ModerationService } from './services/moderation.service.js';
 import { VotesService } from './services/votes.service.js';
+import { MeetingsService } from './services/meetings.service.js';
 
 export interface Services {
 	auth: AuthService;
@@ -48,6 +49,7 @@ export interface Services {
 	search: SearchService;
 	moderation: ModerationService;
 	votes: VotesService;
+	meetings: MeetingsService;
 }
 
 /** Everything one Kuvend process shares: created once, handed to SvelteKit through the bridge. */
@@ -86,6 +88,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const notifications = new NotificationsService(db, bus, mail, publicOrigin);
 		const forum = new ForumService(db, bus, notifications);
 		const drafts = new DraftsService(db, bus, documents, forum);
+		const votes = new VotesService(db, raw, bus, forum, drafts);
 		const services: Services = {
 			auth: new AuthService(db, bus, policy, limits),
 			preferences: new PreferencesService(db, bus),
@@ -102,7 +105,8 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			notifications,
 			search: new SearchService(db),
 			moderation: new ModerationService(db, bus),
-			votes: new VotesService(db, raw, bus, forum, drafts)
+			votes,
+			meetings: new MeetingsService(db, bus, votes, drafts, documents)
 		};
 		// Only the canonical spelling of an id: "draft:01" or "draft:1e0" would be other documents for the same draft.
 		services.documentAccess.register('draft', async (auth, id) => (/^[1-9]\d{0,15}$/.test(id) ? services.drafts.documentAccess(auth, Number(id)) : null));

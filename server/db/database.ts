@@ -365,6 +365,65 @@ export interface VotesTable {
 	result: string | null;
 	created_by: number;
 	created_at: number;
+	meeting_id: number | null;
+	agenda_item_id: number | null;
+}
+
+export interface MeetingsTable {
+	id: Generated<number>;
+	title: string;
+	description: Generated<string>;
+	starts_at: number;
+	ends_at: number;
+	place: Generated<string>;
+	online_url: Generated<string>;
+	group_id: number | null;
+	visibility: Generated<'public' | 'members'>;
+	quorum_kind: Generated<'none' | 'count' | 'share'>;
+	quorum_value: Generated<number>;
+	status: Generated<'scheduled' | 'live' | 'ended'>;
+	current_item_id: number | null;
+	minutes_draft_id: number | null;
+	created_by: number;
+	created_at: number;
+	started_at: number | null;
+	ended_at: number | null;
+}
+
+export interface MeetingChairsTable {
+	meeting_id: number;
+	user_id: number;
+}
+
+export interface AgendaItemsTable {
+	id: Generated<number>;
+	meeting_id: number;
+	position: number;
+	title: string;
+	notes: Generated<string>;
+	thread_id: number | null;
+	draft_id: number | null;
+	status: Generated<'pending' | 'current' | 'done'>;
+	concluded_at: number | null;
+}
+
+export interface MeetingAttendanceTable {
+	meeting_id: number;
+	user_id: number;
+	checked_in_at: number;
+	checked_in_by: number;
+}
+
+export interface MeetingSpeakersTable {
+	id: Generated<number>;
+	meeting_id: number;
+	item_id: number | null;
+	user_id: number;
+	position: number;
+	status: Generated<'waiting' | 'speaking' | 'done' | 'withdrawn'>;
+	requested_at: number;
+	started_at: number | null;
+	ended_at: number | null;
 }
 
 export interface VoteUnitsTable {
@@ -391,6 +450,7 @@ export interface DecisionsTable {
 	draft_version_id: number | null;
 	amendment_id: number | null;
 	decided_at: number;
+	meeting_id: Generated<number | null>;
 }
 
 export interface Database {
@@ -427,6 +487,11 @@ export interface Database {
 	draft_comments: DraftCommentsTable;
 	amendments: AmendmentsTable;
 	votes: VotesTable;
+	meetings: MeetingsTable;
+	meeting_chairs: MeetingChairsTable;
+	agenda_items: AgendaItemsTable;
+	meeting_attendance: MeetingAttendanceTable;
+	meeting_speakers: MeetingSpeakersTable;
 	vote_eligible: VoteUnitsTable;
 	vote_participants: VoteUnitsTable;
 	vote_ballots: VoteBallotsTable;
@@ -455,3 +520,6 @@ export type NewDraftComment = Insertable<DraftCommentsTable>;
 export type NewAmendment = Insertable<AmendmentsTable>;
 export type VoteRow = Selectable<VotesTable>;
 export type NewVote = Insertable<VotesTable>;
+export type MeetingRow = Selectable<MeetingsTable>;
+export type AgendaItemRow = Selectable<AgendaItemsTable>;
+export type SpeakerRow = Selectable<MeetingSpeakersTable>;

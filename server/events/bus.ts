@@ -31,6 +31,8 @@ export interface DomainEvents {
 	'vote.cast': { voteId: number };
 	/** A vote closed with its result and decision. */
 	'vote.closed': { voteId: number };
+	/** A meeting's live room changed (presence, check-in, item, speakers, votes): its state is sent again. */
+	'meeting.changed': { meetingId: number };
 	/** A member has new notifications; their bell counts up. */
 	'notification.created': { userId: number };
 }

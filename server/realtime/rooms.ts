@@ -8,5 +8,7 @@ export const rooms = {
 	/** Everyone watching a vote (participation). */
 	vote: (id: number) => `vote:${id}`,
 	/** Watchers the vote's rules let see its results live. */
-	voteResults: (id: number) => `vote:${id}:results`
+	voteResults: (id: number) => `vote:${id}:results`,
+	/** Everyone in a meeting's live room (and its projector). */
+	meeting: (id: number) => `meeting:${id}`
 };

@@ -5,6 +5,7 @@ import { registerForumHandlers } from './handlers/forum.handlers.js';
 import { attachDraftBroadcaster, registerDraftHandlers } from './handlers/draft.handlers.js';
 import { attachForumBroadcaster } from './forum-broadcaster.js';
 import { attachVoteBroadcaster, registerVoteHandlers } from './handlers/vote.handlers.js';
+import { attachMeetingBroadcaster, registerMeetingHandlers } from './handlers/meeting.handlers.js';
 import type { AppContext } from '../context.js';
 import type { Authenticated } from '../services/auth.service.js';
 import { isSameOrigin, sessionTokenOf } from '../http/request-origin.js';
@@ -48,10 +49,12 @@ export function attachSocketServer(httpServer: HttpServer, ctx: AppContext): Kuv
 		registerForumHandlers(io, socket, ctx);
 		registerDraftHandlers(io, socket, ctx);
 		registerVoteHandlers(io, socket, ctx);
+		registerMeetingHandlers(io, socket, ctx);
 	});
 	attachForumBroadcaster(io, ctx);
 	attachDraftBroadcaster(io, ctx);
 	attachVoteBroadcaster(io, ctx);
+	attachMeetingBroadcaster(io, ctx);
 
 	ctx.bus.on('session.revoked', ({ sessionIds, reason }) => {
 		for (const id of sessionIds) {

@@ -279,9 +279,22 @@ export class VotesService {
 		const problems = voteInputProblems(input, now);
 		if (Object.keys(problems).length) throw new DomainError('invalid_input', 'vote has problems', problems);
 		const links = await this.#links(auth, subject);
+		const id = await repo.insertVote(this.db, {
+			...this.#row(input),
+			...links,
+			opens_at: openNow ? null : input.opensAt,
+			created_by: auth.actor.id,
+			created_at: now
+		});
+		if (openNow || (input.opensAt !== null && input.opensAt <= now)) await this.#open(id, auth.actor.id);
+		return id;
+	}
+
+	/** The columns of a vote from its input. */
+	#row(input: VoteInput) {
 		const choices = ['single', 'approval', 'ranked', 'score'].includes(input.method);
 		const options = choices ? input.options.map((o) => o.trim()).filter(Boolean).map((label, i) => ({ id: i + 1, label })) : [];
-		const id = await repo.insertVote(this.db, {
+		return {
 			title: input.title.trim(),
 			description: input.description.trim(),
 			method: input.method,
@@ -296,14 +309,28 @@ export class VotesService {
 			quorum_kind: input.quorum.kind,
 			quorum_value: input.quorum.kind === 'count' ? input.quorum.count : input.quorum.kind === 'share' ? input.quorum.share : 0,
 			threshold: input.threshold,
-			...links,
-			opens_at: openNow ? null : input.opensAt,
-			closes_at: input.closesAt,
-			created_by: auth.actor.id,
-			created_at: now
-		});
-		if (openNow || (input.opensAt !== null && input.opensAt <= now)) await this.#open(id, auth.actor.id);
+			opens_at: input.opensAt,
+			closes_at: input.closesAt
+		};
+	}
+
+	/**
+	 * A vote held in a meeting on one of its agenda items, opened at once: those checked in (and eligible by the
+	 * meeting's body) are its electorate. The meetings service has authorised the chair.
+	 */
+	async createInMeeting(auth: Authenticated, input: VoteInput, meeting: { id: number; itemId: number; groupId: number | null; visibility: 'public' | 'members' }, subject: SubjectInput = {}): Promise<number> {
+		const body = { ...input, eligibility: meeting.groupId === null ? ('members' as const) : ('group' as const), groupId: meeting.groupId, visibility: meeting.visibility, opensAt: null, closesAt: null };
+		const problems = voteInputProblems(body, this.clock());
+		if (Object.keys(problems).length) throw new DomainError('invalid_input', 'vote has problems', problems);
+		const links = await this.#links(auth, subject);
+		const id = await repo.insertVote(this.db, { ...this.#row(body), ...links, created_by: auth.actor.id, created_at: this.clock(), meeting_id: meeting.id, agenda_item_id: meeting.itemId });
+		await this.#open(id, auth.actor.id);
 		return id;
+	}
+
+	/** Closes a meeting's vote for its chair (authorised by the meetings service). */
+	closeInMeeting(voteId: number, actorId: number): Promise<VoteResult> {
+		return this.#close(voteId, actorId);
 	}
 
 	async #links(auth: Authenticated, s: SubjectInput): Promise<{ thread_id: number | null; draft_version_id: number | null; amendment_id: number | null }> {
@@ -345,7 +372,7 @@ export class VotesService {
 		const opened = await this.db.transaction().execute(async (trx) => {
 			const v = await repo.findVote(trx, id);
 			if (!v || v.status !== 'scheduled') return false;
-			const units = await repo.currentElectorate(trx, v.eligibility, v.group_id);
+			const units = await repo.currentElectorate(trx, v.eligibility, v.group_id, v.meeting_id);
 			if (!(await repo.openVote(trx, id, units, this.clock()))) return false;
 			await insertAudit(trx, { actor_id: actorId, action: 'vote.opened', subject_type: 'vote', subject_id: String(id), data: { eligible: units.length }, created_at: this.clock() });
 			return true;

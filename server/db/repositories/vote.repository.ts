@@ -41,7 +41,7 @@ export async function dueVotes(db: Conn, now: number): Promise<{ toOpen: number[
 
 /** The units that may vote now, for freezing at opening: active members, a group's active members, or organisations
  * with at least one active representative. */
-export async function currentElectorate(db: Conn, eligibility: 'members' | 'group' | 'organisations', groupId: number | null): Promise<string[]> {
+export async function currentElectorate(db: Conn, eligibility: 'members' | 'group' | 'organisations', groupId: number | null, meetingId: number | null = null): Promise<string[]> {
 	if (eligibility === 'organisations') {
 		const rows = await db
 			.selectFrom('organisation_representatives as r')
@@ -57,6 +57,8 @@ export async function currentElectorate(db: Conn, eligibility: 'members' | 'grou
 		.select('u.id')
 		.where('u.status', '=', 'active')
 		.$if(eligibility === 'group', (q) => q.where('u.id', 'in', (s) => s.selectFrom('group_members').select('user_id').where('group_id', '=', groupId ?? -1)))
+		// In a meeting, those checked in.
+		.$if(meetingId !== null, (q) => q.where('u.id', 'in', (s) => s.selectFrom('meeting_attendance').select('user_id').where('meeting_id', '=', meetingId!)))
 		.execute();
 	return rows.map((r) => `u:${r.id}`);
 }
@@ -214,6 +216,7 @@ export interface ClosingVote {
 	thread_id: number | null;
 	draft_version_id: number | null;
 	amendment_id: number | null;
+	meeting_id: number | null;
 	eligible_count: number;
 	result: string | null;
 }
@@ -236,7 +239,7 @@ export class BallotBox {
 	readonly #closing: SQLite.Statement<[number], ClosingVote>;
 	readonly #choices: SQLite.Statement<[number], { choice: string }>;
 	readonly #close: SQLite.Statement<[string, number, number, number]>;
-	readonly #decide: SQLite.Statement<[number, string, string, number | null, string, number | null, number | null, number | null, number]>;
+	readonly #decide: SQLite.Statement<[number, string, string, number | null, string, number | null, number | null, number | null, number | null, number]>;
 	readonly #audit: SQLite.Statement<[number | null, string, string, string, number]>;
 
 	constructor(readonly raw: SQLite.Database) {
@@ -250,12 +253,12 @@ export class BallotBox {
 		this.#updateByReceipt = raw.prepare('update vote_ballots set choice = ? where vote_id = ? and receipt = ? and unit is null');
 		this.#count = raw.prepare('update votes set participants = participants + 1 where id = ?');
 		this.#closing = raw.prepare(
-			'select id, title, status, group_id, visibility, thread_id, draft_version_id, amendment_id, eligible_count, result from votes where id = ?'
+			'select id, title, status, group_id, visibility, thread_id, draft_version_id, amendment_id, meeting_id, eligible_count, result from votes where id = ?'
 		);
 		this.#choices = raw.prepare('select choice from vote_ballots where vote_id = ?');
 		this.#close = raw.prepare("update votes set status = 'closed', result = ?, participants = ?, closed_at = ? where id = ? and status = 'open'");
 		this.#decide = raw.prepare(
-			'insert into decisions (vote_id, title, outcome, group_id, visibility, thread_id, draft_version_id, amendment_id, decided_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)'
+			'insert into decisions (vote_id, title, outcome, group_id, visibility, thread_id, draft_version_id, amendment_id, meeting_id, decided_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
 		);
 		this.#audit = raw.prepare("insert into audit_log (actor_id, action, subject_type, subject_id, data, created_at) values (?, ?, 'vote', ?, ?, ?)");
 	}
@@ -293,7 +296,7 @@ export class BallotBox {
 	/** Closes an open vote with its result and writes the decision; false when it was not open any more. */
 	close(v: ClosingVote, result: { json: string; outcome: string; participants: number }, actorId: number | null, now: number): boolean {
 		if (this.#close.run(result.json, result.participants, now, v.id).changes !== 1) return false;
-		this.#decide.run(v.id, v.title, result.outcome, v.group_id, v.visibility, v.thread_id, v.draft_version_id, v.amendment_id, now);
+		this.#decide.run(v.id, v.title, result.outcome, v.group_id, v.visibility, v.thread_id, v.draft_version_id, v.amendment_id, v.meeting_id, now);
 		this.audit(actorId, 'vote.closed', v.id, { participants: result.participants, eligible: v.eligible_count }, now);
 		return true;
 	}

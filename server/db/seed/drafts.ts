@@ -3,30 +3,7 @@ import type { Db } from '../client.js';
 import type { DocumentsService } from '../../services/documents.service.js';
 import { docNameOf, type DraftsService } from '../../services/drafts.service.js';
 import { actingAs } from './forum.js';
-
-type Block = { h: 1 | 2 | 3; text: string } | { p: string } | { ul: string[] } | { table: string[][] };
-
-/** Writes blocks as the editor's binding stores them: ProseMirror nodes as Y.XmlElements, text in Y.XmlText. */
-function write(doc: Y.Doc, blocks: Block[]): void {
-	const fragment = doc.getXmlFragment('default');
-	const paragraph = (text: string, name = 'paragraph', attrs: Record<string, string> = {}) => {
-		const el = new Y.XmlElement(name);
-		for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-		el.insert(0, [new Y.XmlText(text)]);
-		return el;
-	};
-	const wrap = (name: string, children: Y.XmlElement[]) => {
-		const el = new Y.XmlElement(name);
-		el.insert(0, children);
-		return el;
-	};
-	for (const b of blocks) {
-		if ('h' in b) fragment.push([paragraph(b.text, 'heading', { level: String(b.h) })]);
-		else if ('p' in b) fragment.push([paragraph(b.p)]);
-		else if ('ul' in b) fragment.push([wrap('bulletList', b.ul.map((t) => wrap('listItem', [paragraph(t)])))]);
-		else fragment.push([wrap('table', b.table.map((row, r) => wrap('tableRow', row.map((cell) => wrap(r === 0 ? 'tableHeader' : 'tableCell', [paragraph(cell)])))))]);
-	}
-}
+import { appendBlocks as write, type Block } from '../../services/doc-blocks.js';
 
 /** Anchors (base64 relative positions) around the first occurrence of `words` in the document, as the editor makes them. */
 function anchorsOf(doc: Y.Doc, words: string): { anchorStart: string; anchorEnd: string; quote: string } {

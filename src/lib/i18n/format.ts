@@ -1,8 +1,8 @@
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
+import { NETWORK_TIME_ZONE } from '$lib/shared/time';
 
-/** The network lives in Albania and Greece; times are shown in one zone so server and browser render alike. */
-export const NETWORK_TIME_ZONE = 'Europe/Tirane';
+export { NETWORK_TIME_ZONE };
 
 /**
  * Browsers ship trimmed locale data: Chromium has none for Albanian and falls back to English patterns. For

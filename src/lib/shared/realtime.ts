@@ -2,6 +2,7 @@ import type { Locale } from './types.js';
 import type { Ack } from './errors.js';
 import type { PostView, ReactionView } from './forum.js';
 import type { CastOutcome, VoteTally } from './votes.js';
+import type { LiveState, MeetingAction } from './meetings.js';
 
 /** Events the server sends to browsers over Socket.IO, declared once for both sides. */
 export interface ServerToClientEvents {
@@ -29,6 +30,8 @@ export interface ServerToClientEvents {
 	'vote:closed': (tally: VoteTally) => void;
 	/** A watched vote opened or was cancelled: the page reloads it. */
 	'vote:changed': (payload: { voteId: number }) => void;
+	/** A meeting's live room after a change (at most one per 50 ms per meeting). */
+	'meeting:state': (state: LiveState) => void;
 }
 
 /** Events browsers send; each is answered by an Ack. */
@@ -54,6 +57,11 @@ export interface ClientToServerEvents {
 		payload: { voteId: number; ballot: unknown; replace?: boolean; receipt?: string; organisationId?: number },
 		ack: (res: Ack<CastOutcome>) => void
 	) => void;
+	/** Enter a meeting's live room (shown as here while connected); answers with the room as it is. */
+	'meeting:join': (payload: { meetingId: number }, ack: (res: Ack<{ state: LiveState }>) => void) => void;
+	'meeting:leave': (payload: { meetingId: number }) => void;
+	/** The room's controls: check in, hands, and the chair's (refused to others by the service). */
+	'meeting:act': (payload: { meetingId: number; action: MeetingAction }, ack: (res: Ack) => void) => void;
 }
 
 /** Socket.IO close reasons the browser client understands. */

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import type { AppContext } from '../../context.js';
+import type { KuvendIo, KuvendSocket } from '../socket-server.js';
+import { rooms } from '../rooms.js';
+import { respond } from '../respond.js';
+import { meetingActionSchema } from '../../../src/lib/shared/meetings.js';
+
+const meetingSchema = z.object({ meetingId: z.number().int().positive() });
+const actSchema = z.object({ meetingId: z.number().int().positive(), action: meetingActionSchema });
+
+/** Socket events of the live room: enter (presence), leave, and the room's controls. The service decides. */
+export function registerMeetingHandlers(io: KuvendIo, socket: KuvendSocket, ctx: AppContext): void {
+	const { meetings } = ctx.services;
+
+	socket.on('meeting:join', (payload, ack) =>
+		respond(ack, ctx, async () => {
+			const { meetingId } = meetingSchema.parse(payload);
+			const state = await meetings.join(socket.data.auth, meetingId, socket.id);
+			await socket.join(rooms.meeting(meetingId));
+			return { state };
+		})
+	);
+
+	socket.on('meeting:leave', (payload) => {
+		const parsed = meetingSchema.safeParse(payload);
+		if (!parsed.success) return;
+		void socket.leave(rooms.meeting(parsed.data.meetingId));
+		meetings.leave(socket.id, parsed.data.meetingId);
+	});
+
+	socket.on('meeting:act', (payload, ack) =>
+		respond(ack, ctx, async () => {
+			const { meetingId, action } = actSchema.parse(payload);
+			await meetings.act(socket.data.auth, meetingId, action);
+			return {};
+		})
+	);
+
+	socket.on('disconnect', () => meetings.leave(socket.id));
+	void io;
+}
+
+/**
+ * The room's state to everyone in it, after each change: at most one every `intervalMs` per meeting (changes in
+ * between are gathered into the next), so a burst of check-ins is one message.
+ */
+export function attachMeetingBroadcaster(io: KuvendIo, ctx: AppContext, intervalMs = 50): void {
+	const { meetings } = ctx.services;
+	const pending = new Map<number, NodeJS.Timeout>();
+	const failed = (error: unknown) => ctx.logger.error('meeting broadcast failed', { error });
+	const send = async (meetingId: number) => {
+		pending.delete(meetingId);
+		const state = await meetings.roomState(meetingId);
+		if (state) io.to(rooms.meeting(meetingId)).emit('meeting:state', state);
+	};
+	const changed = (meetingId: number) => {
+		if (!pending.has(meetingId)) pending.set(meetingId, setTimeout(() => void send(meetingId).catch(failed), intervalMs).unref());
+	};
+	ctx.bus.on('meeting.changed', ({ meetingId }) => changed(meetingId));
+	// A vote of a meeting opened or closed: the room's list of votes changes.
+	const ofVote = ({ voteId }: { voteId: number }) =>
+		void meetings
+			.meetingOfVote(voteId)
+			.then((id) => id !== null && changed(id))
+			.catch(failed);
+	ctx.bus.on('vote.opened', ofVote);
+	ctx.bus.on('vote.closed', ofVote);
+}
