@@ -6,6 +6,7 @@ import { seedDemoNetwork } from './db/seed/demo.js';
 import { seedDemoForum } from './db/seed/forum.js';
 import { seedDemoDrafts } from './db/seed/drafts.js';
 import { seedDemoVotes } from './db/seed/votes.js';
+import { seedDemoMeetings } from './db/seed/meetings.js';
 import { EventBus } from './events/bus.js';
 import { createLogger, type Logger } from './logger.js';
 import { AuthService } from './services/auth.service.js';
@@ -115,6 +116,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			await seedDemoForum(db, services.forum);
 			await seedDemoDrafts(db, services.drafts, documents);
 			await seedDemoVotes(db, services.votes);
+			await seedDemoMeetings(db, services.meetings);
 			logger.info('seeded the demo network', { people });
 		}
 		const pageCache = new PageCache();
