@@ -525,11 +525,11 @@ export class VotesService {
 
 	// ——— the register ———
 
-	async decisions(auth: Authenticated | null, filter: { group?: string; from?: number; to?: number } = {}): Promise<{ decisions: DecisionView[]; groups: { slug: string; name: string }[] }> {
+	async decisions(auth: Authenticated | null, filter: { group?: string; meeting?: number; from?: number; to?: number } = {}): Promise<{ decisions: DecisionView[]; groups: { slug: string; name: string }[] }> {
 		const member = isActiveMember(auth?.actor ?? null);
 		const groups = await repo.groupsWithDecisions(this.db);
 		const groupId = filter.group ? (groups.find((g) => g.slug === filter.group)?.id ?? -1) : undefined;
-		const rows = await repo.listDecisions(this.db, { member, groupId, from: filter.from, to: filter.to, limit: 200 });
+		const rows = await repo.listDecisions(this.db, { member, groupId, meetingId: filter.meeting, from: filter.from, to: filter.to, limit: 200 });
 		return {
 			groups: groups.map((g) => ({ slug: g.slug, name: g.name })),
 			decisions: rows.map((r) => ({
@@ -544,6 +544,7 @@ export class VotesService {
 				threadId: r.thread_id,
 				draft: r.draft_id !== null && r.draft_title !== null ? { id: r.draft_id, title: r.draft_title, number: r.version_number, hash: r.version_hash } : null,
 				amendmentId: r.amendment_id,
+				meeting: r.meeting_id !== null && r.meeting_title !== null ? { id: r.meeting_id, title: r.meeting_title } : null,
 				decidedAt: r.decided_at
 			}))
 		};

@@ -181,6 +181,8 @@ describe('the live room', () => {
 		expect(minutes).toContain('3');
 		const decision = await app.ctx.db.selectFrom('decisions').select(['meeting_id', 'outcome']).where('vote_id', '=', voteId).executeTakeFirstOrThrow();
 		expect(decision).toEqual({ meeting_id: id, outcome: 'passed' });
+		const register = await votes.decisions(a.auth, { meeting: id });
+		expect(register.decisions.map((dc) => [dc.voteId, dc.meeting])).toEqual([[voteId, { id, title: 'Asambleja e pranverës' }]]);
 	});
 
 	it('brings a member back to the state of the server after a dropped connection', async () => {

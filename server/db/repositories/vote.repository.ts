@@ -152,7 +152,7 @@ export function decisionOfVote(db: Conn, voteId: number) {
 }
 
 /** The register, newest first, with what each decision links to. */
-export function listDecisions(db: Conn, opts: { member: boolean; groupId?: number; from?: number; to?: number; limit: number }) {
+export function listDecisions(db: Conn, opts: { member: boolean; groupId?: number; meetingId?: number; from?: number; to?: number; limit: number }) {
 	return db
 		.selectFrom('decisions as dc')
 		.innerJoin('votes as v', 'v.id', 'dc.vote_id')
@@ -160,7 +160,10 @@ export function listDecisions(db: Conn, opts: { member: boolean; groupId?: numbe
 		.leftJoin('draft_versions as dv', 'dv.id', 'dc.draft_version_id')
 		.leftJoin('amendments as a', 'a.id', 'dc.amendment_id')
 		.leftJoin('drafts as d', (j) => j.on((eb) => eb.or([eb('d.id', '=', eb.ref('dv.draft_id')), eb('d.id', '=', eb.ref('a.draft_id'))])))
+		.leftJoin('meetings as mt', 'mt.id', 'dc.meeting_id')
 		.select([
+			'mt.id as meeting_id',
+			'mt.title as meeting_title',
 			'dc.id',
 			'dc.vote_id',
 			'dc.title',
@@ -180,6 +183,7 @@ export function listDecisions(db: Conn, opts: { member: boolean; groupId?: numbe
 		])
 		.$if(!opts.member, (q) => q.where('dc.visibility', '=', 'public'))
 		.$if(opts.groupId !== undefined, (q) => q.where('dc.group_id', '=', opts.groupId!))
+		.$if(opts.meetingId !== undefined, (q) => q.where('dc.meeting_id', '=', opts.meetingId!))
 		.$if(opts.from !== undefined, (q) => q.where('dc.decided_at', '>=', opts.from!))
 		.$if(opts.to !== undefined, (q) => q.where('dc.decided_at', '<', opts.to!))
 		.orderBy('dc.decided_at', 'desc')

@@ -129,6 +129,8 @@ export interface DecisionView {
 	threadId: number | null;
 	draft: { id: number; title: string; number: number | null; hash: string | null } | null;
 	amendmentId: number | null;
+	/** The meeting the vote was held in. */
+	meeting: { id: number; title: string } | null;
 	decidedAt: number;
 }
 
