@@ -12,7 +12,7 @@ export async function respond<T extends object>(ack: unknown, ctx: AppContext, w
 		reply({ ok: true, ...(await work()) });
 	} catch (error) {
 		if (error instanceof ZodError) return reply({ ok: false, code: 'invalid_input', message: 'invalid payload' });
-		if (isDomainError(error)) return reply({ ok: false, code: error.code, message: error.message });
+		if (isDomainError(error)) return reply({ ok: false, code: error.code, message: error.message, ...(Object.keys(error.fields).length ? { fields: error.fields } : {}) });
 		ctx.logger.error('socket handler failed', { error });
 		reply({ ok: false, code: 'internal', message: 'internal error' });
 	}

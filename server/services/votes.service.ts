@@ -200,7 +200,7 @@ export class VotesService {
 			openedAt: v.opened_at,
 			closedAt: v.closed_at,
 			tally: this.#tallyFor(v, voted),
-			me: { eligible, voted, ballot: own ? (JSON.parse(own) as Ballot) : null, organisation: unit?.organisation ?? null },
+			me: { eligible, voted, ballot: own ? (JSON.parse(own.choice) as Ballot) : null, receipt: own?.receipt ?? null, organisation: unit?.organisation ?? null },
 			can: { manage: canManageVote(auth?.actor ?? null, facts) },
 			decisionId: decision?.id ?? null
 		};
@@ -530,6 +530,9 @@ export class VotesService {
 		const groups = await repo.groupsWithDecisions(this.db);
 		const groupId = filter.group ? (groups.find((g) => g.slug === filter.group)?.id ?? -1) : undefined;
 		const rows = await repo.listDecisions(this.db, { member, groupId, meetingId: filter.meeting, from: filter.from, to: filter.to, limit: 200 });
+		// A decision may be public while the draft it was about is not: its title and hash only for those who may read it.
+		const draftIds = [...new Set(rows.flatMap((r) => (r.draft_id !== null ? [r.draft_id] : [])))];
+		const readable = new Set((await Promise.all(draftIds.map((id) => this.drafts.get(auth, id).then(() => id, () => null)))).filter((id) => id !== null));
 		return {
 			groups: groups.map((g) => ({ slug: g.slug, name: g.name })),
 			decisions: rows.map((r) => ({
@@ -542,7 +545,7 @@ export class VotesService {
 				group: r.group_slug && r.group_name ? { slug: r.group_slug, name: r.group_name } : null,
 				visibility: r.visibility,
 				threadId: r.thread_id,
-				draft: r.draft_id !== null && r.draft_title !== null ? { id: r.draft_id, title: r.draft_title, number: r.version_number, hash: r.version_hash } : null,
+				draft: r.draft_id !== null && r.draft_title !== null && readable.has(r.draft_id) ? { id: r.draft_id, title: r.draft_title, number: r.version_number, hash: r.version_hash } : null,
 				amendmentId: r.amendment_id,
 				meeting: r.meeting_id !== null && r.meeting_title !== null ? { id: r.meeting_id, title: r.meeting_title } : null,
 				decidedAt: r.decided_at

@@ -1,23 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VoteInput } from '../../server/domain/votes.js';
 import { getPage, postForm, sessionCookieOf, signIn, startTestApp, type TestApp } from './helpers/app.js';
+import { voteInput } from './helpers/votes.js';
 
 /**
  * Every page, action and endpoint of the membership work against every kind of person. Each cell is asserted.
  * Shown to fail when a check is removed: deleting the coordinator check from MembershipService.approve turns the
  * member/moderator cells of "approve" from 403 into 404, and deleting the representative check from
- * OrganisationsService turns member1's "org profile" cell from 403 into 400.
+ * OrganisationsService turns member1's "org profile" cell from 403 into 400. Votes: with canManageVote always true,
+ * the member and moderator cells of "close a vote" turn from 403 into ok.
  */
 const ROLES = ['visitor', 'applicant', 'member', 'moderator', 'coordinator', 'suspended'] as const;
 type Role = (typeof ROLES)[number];
 
 // ok: 200 · login: sent to sign in · app: sent to /application · away: sent elsewhere (already signed in)
 // 400: allowed, input refused · 401 / 403 / 404: refused
-type Outcome = 'ok' | 'login' | 'app' | 'away' | '400' | '401' | '403' | '404';
+type Outcome = 'ok' | 'login' | 'app' | 'away' | '400' | '401' | '403' | '404' | '409';
 
 let app: TestApp;
 let base: string;
 const cookies: Partial<Record<Role, string>> = {};
 let targetId = 0;
+const votes = { members: 0, group: 0, public: 0 };
 
 beforeAll(async () => {
 	app = await startTestApp();
@@ -41,6 +45,12 @@ beforeAll(async () => {
 	const suspendedId = ids.find((u) => u.email === 'alketa.musai@demo.test')!.id;
 	const coordinator = await app.ctx.services.auth.authenticate(decodeURIComponent(cookies.coordinator.split('=')[1]));
 	await app.ctx.services.coordination.suspend(coordinator, suspendedId, 'matrix test');
+	// Votes: one for all members, one of a group member1 facilitates, a public one.
+	const group = await app.ctx.db.selectFrom('groups').select('id').where('slug', '=', 'klasteri-vlore').executeTakeFirstOrThrow();
+	const create = (over: Partial<VoteInput>) => app.ctx.services.votes.create(coordinator, voteInput(over), {}, true);
+	votes.members = await create({});
+	votes.group = await create({ eligibility: 'group', groupId: group.id });
+	votes.public = await create({ visibility: 'public' });
 });
 afterAll(async () => app?.dispose());
 
@@ -115,7 +125,15 @@ const cells = (): Cell[] => [
 	['save notifications', post('/settings/notifications', { email: 'weekly' }), ['401', '403', '400', '400', '400', '401']],
 	['change password', post('/settings/security?/password', { current: 'wrong', next: 'x', confirm: 'x' }), ['401', '400', '400', '400', '400', '401']],
 	['sign out other sessions', post('/settings/security?/signOutOthers'), ['401', 'ok', 'ok', 'ok', 'ok', '401']],
-	['delete account', post('/settings/data?/delete', { password: 'wrong' }), ['401', '400', '400', '400', '400', '401']]
+	['delete account', post('/settings/data?/delete', { password: 'wrong' }), ['401', '400', '400', '400', '400', '401']],
+	['vote (members)', page(`/votes/${votes.members}`), ['login', '404', 'ok', 'ok', 'ok', 'login']],
+	['vote (public)', page(`/votes/${votes.public}`), PUBLIC],
+	['cast, bad ballot', post(`/votes/${votes.members}?/cast`, { choice: 'maybe' }), ['401', '404', '400', '400', '400', '401']],
+	['cast in a public vote', post(`/votes/${votes.public}?/cast`, { choice: 'yes' }), ['401', '403', 'ok', 'ok', 'ok', '401']],
+	['open an open vote', post(`/votes/${votes.members}?/open`), ['401', '404', '403', '403', '409', '401']],
+	['cancel an open vote', post(`/votes/${votes.group}?/cancel`), ['401', '404', '409', '403', '409', '401']],
+	['close a group vote', post(`/votes/${votes.group}?/close`), ['401', '404', 'ok', '403', 'ok', '401']],
+	['close a vote', post(`/votes/${votes.members}?/close`), ['401', '404', '403', '403', 'ok', '401']]
 ];
 
 describe('authorisation matrix', () => {

@@ -309,6 +309,13 @@ describe('drafts', () => {
 		const onVersion = await votes.get(author.auth, await votes.create(coordinator.auth, voteInput({ title: 'Miratimi i versionit 1' }), { draftId: id, versionNumber: 1 }, true));
 		expect(onVersion.subject).toMatchObject({ kind: 'version', draftId: id, number: 1, hash: frozen.hash });
 		expect(onVersion.versionHtml).toContain('Sipas planit, Festivali merr vetëm dhjetë mijë e gjysmë euro.');
+		// A public decision on this members-only draft: visitors see the decision, not the draft's title or hash.
+		const publicVote = await votes.create(coordinator.auth, voteInput({ title: 'Vendim publik', visibility: 'public' }), { draftId: id, versionNumber: 1 }, true);
+		await votes.close(coordinator.auth, publicVote);
+		const seenByVisitor = (await votes.decisions(null)).decisions.find((d) => d.voteId === publicVote);
+		expect(seenByVisitor).toMatchObject({ title: 'Vendim publik', draft: null });
+		expect((await votes.decisions(author.auth)).decisions.find((d) => d.voteId === publicVote)?.draft).toMatchObject({ id, number: 1, hash: frozen.hash });
+		await expect(votes.get(null, publicVote)).resolves.toMatchObject({ subject: null, versionHtml: null });
 		for (const email of ['member1@demo.test', 'member2@demo.test', 'member3@demo.test']) await votes.cast((await as(email)).auth, voteId, { ballot: { method: 'yes_no', choice: 'yes' } });
 		expect(await votes.close(coordinator.auth, voteId)).toMatchObject({ outcome: 'passed' });
 		await expect.poll(async () => (await app.ctx.services.drafts.amendments(author.auth, id))[0].status).toBe('adopted');

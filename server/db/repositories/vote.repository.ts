@@ -91,9 +91,9 @@ export async function hasUnit(db: Conn, table: 'vote_eligible' | 'vote_participa
 }
 
 /** The ballot an open vote holds for a unit (never asked of secret votes: their ballots have no unit). */
-export async function ballotOfUnit(db: Conn, voteId: number, unit: string): Promise<string | null> {
-	const r = await db.selectFrom('vote_ballots').select('choice').where('vote_id', '=', voteId).where('unit', '=', unit).executeTakeFirst();
-	return r?.choice ?? null;
+/** An open vote's ballot of a unit, with its receipt (secret ballots have no unit, so are never found here). */
+export function ballotOfUnit(db: Conn, voteId: number, unit: string) {
+	return db.selectFrom('vote_ballots').select(['choice', 'receipt']).where('vote_id', '=', voteId).where('unit', '=', unit).executeTakeFirst();
 }
 
 /** Every ballot of a vote, in receipt order (which is random). */

@@ -35,4 +35,5 @@ export function isDomainError(e: unknown): e is DomainError {
 }
 
 /** The acknowledgement every client→server socket event receives. */
-export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; code: ErrorCode; message: string };
+/** A socket acknowledgement: the result, or the refusal with its code, message and per-field problems (as forms get). */
+export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; code: ErrorCode; message: string; fields?: Record<string, string> };

@@ -97,6 +97,8 @@ export interface VoteView extends VoteSummary {
 		voted: boolean;
 		/** Open votes: the ballot as cast, to change it. Secret votes: never (the server cannot know it). */
 		ballot: Ballot | null;
+		/** Open votes: the receipt of the ballot as cast (kept when it is changed). Secret votes: never. */
+		receipt: string | null;
 		/** Organisation votes: the organisation the viewer casts for. */
 		organisation: { id: number; name: string } | null;
 	};

@@ -13,15 +13,16 @@ const idOf = (raw: string) => {
 };
 
 export const load: PageServerLoad = async ({ locals, params, url, isDataRequest }) => {
-	const { forum, notifications } = appContext().services;
+	const { forum, notifications, votes } = appContext().services;
 	const threadId = idOf(params.id);
 	const page = await guarded(forum.thread(locals.auth, threadId, Number(url.searchParams.get('page') ?? 1)), url);
 	// What this page shows is now read; the "new" marks use the position from before.
 	await forum.markRead(locals.auth, threadId);
 	await notifications.readThread(locals.auth, threadId);
 	const categories = page.canModerate ? await forum.categories(locals.auth) : [];
+	const canCallVote = locals.auth ? await votes.creationOptions(locals.auth).then(() => true, () => false) : false;
 	const [opening] = showOnce([page.opening], isDataRequest);
-	return { ...page, opening, replies: showOnce(page.replies, isDataRequest), moveTargets: categories.map((c) => ({ slug: c.slug, fieldSlug: c.fieldSlug, groupName: c.groupName })) };
+	return { ...page, canCallVote, opening, replies: showOnce(page.replies, isDataRequest), moveTargets: categories.map((c) => ({ slug: c.slug, fieldSlug: c.fieldSlug, groupName: c.groupName })) };
 };
 
 const num = (v: string) => Number(v) || 0;

@@ -1,0 +1,12 @@
+import { appContext } from '$lib/server/context';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals }) => {
+	const { votes } = appContext().services;
+	const [current, closed, canCreate] = await Promise.all([
+		votes.list(locals.auth),
+		votes.list(locals.auth, { closed: true }),
+		locals.auth ? votes.creationOptions(locals.auth).then(() => true, () => false) : false
+	]);
+	return { current, closed, canCreate };
+};
