@@ -25,6 +25,7 @@ import type { VoteResult } from '../../src/lib/shared/votes.js';
 import type { Locale } from '../../src/lib/shared/types.js';
 import type { Authenticated } from './auth.service.js';
 import type { DocumentsService } from './documents.service.js';
+import type { ForumService } from './forum.service.js';
 import { docNameOf, type DraftsService } from './drafts.service.js';
 import { agendaBlocks, appendBlocks, conclusionBlocks, minutesTitle } from './minutes.js';
 import { meetingsCalendar } from './calendar.js';
@@ -46,6 +47,7 @@ export class MeetingsService {
 		private readonly bus: EventBus,
 		private readonly votes: VotesService,
 		private readonly drafts: DraftsService,
+		private readonly forum: ForumService,
 		private readonly documents: DocumentsService,
 		private readonly clock: () => number = Date.now
 	) {}
@@ -225,7 +227,10 @@ export class MeetingsService {
 		const m = await this.#chaired(auth, id);
 		const title = item.title.trim();
 		if (!title || title.length > 200) throw new DomainError('invalid_input', 'item', { title: title ? 'too_long' : 'required' });
-		if (item.draftId) await this.drafts.get(auth, item.draftId);
+		// What an item carries must exist and be readable by the chair (its title is shown to everyone in the room).
+		const refused = () => new DomainError('invalid_input', 'item', { subject: 'not_found' });
+		if (item.draftId) await this.drafts.get(auth, item.draftId).catch(() => Promise.reject(refused()));
+		if (item.threadId) await this.forum.assertCanWatch(auth, item.threadId).catch(() => Promise.reject(refused()));
 		const position = (await repo.lastPosition(this.db, m.id)) + 1;
 		await repo.insertItems(this.db, m.id, [{ title, thread_id: item.threadId ?? null, draft_id: item.draftId ?? null }], position);
 		this.bus.emit('meeting.changed', { meetingId: m.id });
@@ -233,9 +238,13 @@ export class MeetingsService {
 
 	// ——— the live room ———
 
-	/** A member's socket entered the room: they are shown as here. Returns the room as it is. */
-	async join(auth: Authenticated, id: number, socketId: string): Promise<LiveState> {
+	/**
+	 * A member's socket entered the room: they are shown as here (unless it only watches, as the projector does).
+	 * Returns the room as it is.
+	 */
+	async join(auth: Authenticated, id: number, socketId: string, watchOnly = false): Promise<LiveState> {
 		const { meeting } = await this.#readable(auth, id);
+		if (watchOnly) return this.#state(meeting);
 		let room = this.#online.get(meeting.id);
 		if (!room) this.#online.set(meeting.id, (room = new Map()));
 		const sockets = room.get(auth.actor.id) ?? new Set<string>();

@@ -225,3 +225,22 @@ describe('the live room', () => {
 		await expect(refused).rejects.toThrow(/unauthenticated/);
 	});
 });
+
+describe('the projector and the agenda', () => {
+	it('follows the room without being shown as here, and refuses items carrying what the chair may not read', async () => {
+		const { meetings } = app.ctx.services;
+		const id = await meetings.create(chair.auth, meetingInput({ title: 'Projektori' }));
+		const wall = await socketOf(members[0]);
+		const watched = await new Promise<{ ok: boolean; state: LiveState }>((r) => wall.emit('meeting:join', { meetingId: id, watchOnly: true }, r));
+		expect(watched.ok).toBe(true);
+		const chairSocket = await socketOf(chair);
+		await join(chairSocket, id);
+		const seen = await stateWhere(wall, (st) => st.people.some((p) => p.id === chair.id));
+		expect(seen.people.map((p) => p.id)).toEqual([chair.id]);
+
+		await expect(meetings.addItem(chair.auth, id, { title: 'Fije që s’ekziston', threadId: 999999 })).rejects.toMatchObject({ code: 'invalid_input', fields: { subject: 'not_found' } });
+		await expect(meetings.addItem(members[1].auth, id, { title: 'Jo kryesues' })).rejects.toMatchObject({ code: 'forbidden' });
+		await meetings.addItem(chair.auth, id, { title: 'Pikë e re' });
+		expect((await meetings.get(chair.auth, id)).agenda.map((a) => a.title)).toEqual(['Hapja', 'Buxheti 2027', 'Të ndryshme', 'Pikë e re']);
+	});
+});

@@ -6,6 +6,7 @@ import { respond } from '../respond.js';
 import { meetingActionSchema } from '../../../src/lib/shared/meetings.js';
 
 const meetingSchema = z.object({ meetingId: z.number().int().positive() });
+const joinSchema = z.object({ meetingId: z.number().int().positive(), watchOnly: z.boolean().optional() });
 const actSchema = z.object({ meetingId: z.number().int().positive(), action: meetingActionSchema });
 
 /** Socket events of the live room: enter (presence), leave, and the room's controls. The service decides. */
@@ -14,8 +15,8 @@ export function registerMeetingHandlers(io: KuvendIo, socket: KuvendSocket, ctx:
 
 	socket.on('meeting:join', (payload, ack) =>
 		respond(ack, ctx, async () => {
-			const { meetingId } = meetingSchema.parse(payload);
-			const state = await meetings.join(socket.data.auth, meetingId, socket.id);
+			const { meetingId, watchOnly } = joinSchema.parse(payload);
+			const state = await meetings.join(socket.data.auth, meetingId, socket.id, watchOnly);
 			await socket.join(rooms.meeting(meetingId));
 			return { state };
 		})

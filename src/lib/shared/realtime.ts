@@ -57,8 +57,11 @@ export interface ClientToServerEvents {
 		payload: { voteId: number; ballot: unknown; replace?: boolean; receipt?: string; organisationId?: number },
 		ack: (res: Ack<CastOutcome>) => void
 	) => void;
-	/** Enter a meeting's live room (shown as here while connected); answers with the room as it is. */
-	'meeting:join': (payload: { meetingId: number }, ack: (res: Ack<{ state: LiveState }>) => void) => void;
+	/**
+	 * Enter a meeting's live room (shown as here while connected; `watchOnly`: receive it without being shown, as the
+	 * projector does); answers with the room as it is.
+	 */
+	'meeting:join': (payload: { meetingId: number; watchOnly?: boolean }, ack: (res: Ack<{ state: LiveState }>) => void) => void;
 	'meeting:leave': (payload: { meetingId: number }) => void;
 	/** The room's controls: check in, hands, and the chair's (refused to others by the service). */
 	'meeting:act': (payload: { meetingId: number; action: MeetingAction }, ack: (res: Ack) => void) => void;

@@ -1,0 +1,29 @@
+import { error, redirect } from '@sveltejs/kit';
+import { renderSVG } from 'uqr';
+import { m } from '$lib/paraglide/messages';
+import { appContext } from '$lib/server/context';
+import { guarded } from '$lib/server/guard';
+import type { VoteOption } from '$lib/shared/votes';
+import type { PageServerLoad } from './$types';
+
+/**
+ * The wall: the meeting, its room as it is, the options of its votes (to name results), and a QR code to the live
+ * room. The room's updates need a socket, and sockets need a session: a member signs the projector in.
+ */
+export const load: PageServerLoad = async ({ locals, params, url, depends }) => {
+	depends('app:projector');
+	if (!locals.auth) redirect(303, `/login?redirectTo=${encodeURIComponent(url.pathname)}`);
+	const id = Number(params.id);
+	if (!Number.isSafeInteger(id) || id <= 0) error(404, m.error_not_found());
+	const { meetings, votes } = appContext().services;
+	const meeting = await guarded(meetings.get(locals.auth, id), url);
+	const state = await guarded(meetings.state(locals.auth, id), url);
+	const options: Record<number, VoteOption[]> = {};
+	await Promise.all(
+		state.votes.map(async (v) => {
+			options[v.id] = (await votes.get(locals.auth, v.id)).options;
+		})
+	);
+	const liveUrl = `${url.origin}/meetings/${id}/live`;
+	return { meeting, state, options, liveUrl, qr: renderSVG(liveUrl, { ecc: 'M', border: 2 }) };
+};
