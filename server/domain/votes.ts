@@ -239,6 +239,23 @@ export interface VoteInput {
 	closesAt: number | null;
 }
 
+/** What a vote is unless said otherwise: all members, open ballot, live results, no quorum, simple majority, by hand. */
+export const VOTE_DEFAULTS: Omit<VoteInput, 'title' | 'method'> = {
+	description: '',
+	options: [],
+	minApprovals: null,
+	maxApprovals: null,
+	eligibility: 'members',
+	groupId: null,
+	visibility: 'members',
+	secret: false,
+	results: 'live',
+	quorum: { kind: 'none' },
+	threshold: 'simple',
+	opensAt: null,
+	closesAt: null
+};
+
 export const MAX_OPTIONS = 20;
 
 /** Field problems of a new vote (message codes), empty when it can be created. `now` is the clock. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ballotProblem, canManageVote, canSeeVote, instantRunoff, quorumOf, resultsShown, tally, voteInputProblems, type Ballot, type VoteInput, type VoteRules } from '../../server/domain/votes.js';
+import { ballotProblem, canManageVote, canSeeVote, instantRunoff, quorumOf, resultsShown, tally, voteInputProblems, VOTE_DEFAULTS, type Ballot, type VoteInput, type VoteRules } from '../../server/domain/votes.js';
 
 const rules = (over: Partial<VoteRules> = {}): VoteRules => ({ method: 'yes_no', options: [], quorum: { kind: 'none' }, threshold: 'simple', ...over });
 const yesNo = (yes: number, no: number, abstain = 0): Ballot[] => [
@@ -144,24 +144,7 @@ describe('approval', () => {
 
 describe('creating a vote', () => {
 	const now = 1_000_000;
-	const input = (over: Partial<VoteInput> = {}): VoteInput => ({
-		title: 'Buxheti',
-		description: '',
-		method: 'single',
-		options: ['A', 'B'],
-		minApprovals: null,
-		maxApprovals: null,
-		eligibility: 'members',
-		groupId: null,
-		visibility: 'members',
-		secret: false,
-		results: 'live',
-		quorum: { kind: 'none' },
-		threshold: 'simple',
-		opensAt: null,
-		closesAt: null,
-		...over
-	});
+	const input = (over: Partial<VoteInput> = {}): VoteInput => ({ ...VOTE_DEFAULTS, title: 'Buxheti', method: 'single', options: ['A', 'B'], ...over });
 
 	it('names each problem by field', () => {
 		expect(voteInputProblems(input(), now)).toEqual({});

@@ -1,25 +1,9 @@
 import type { Db } from '../client.js';
-import type { VoteInput } from '../../domain/votes.js';
+import { VOTE_DEFAULTS } from '../../domain/votes.js';
 import type { VotesService } from '../../services/votes.service.js';
 import { actingAs } from './forum.js';
 
 const DAY = 24 * 60 * 60 * 1000;
-
-const base: Omit<VoteInput, 'title' | 'method'> = {
-	description: '',
-	options: [],
-	minApprovals: null,
-	maxApprovals: null,
-	eligibility: 'members',
-	groupId: null,
-	visibility: 'members',
-	secret: false,
-	results: 'live',
-	quorum: { kind: 'none' },
-	threshold: 'simple',
-	opensAt: null,
-	closesAt: null
-};
 
 /**
  * Demo votes, through the real service: a ranked-choice vote already decided (in the register), an open vote on the
@@ -34,7 +18,7 @@ export async function seedDemoVotes(db: Db, votes: VotesService, now = Date.now(
 	const theme = await votes.create(
 		elira,
 		{
-			...base,
+			...VOTE_DEFAULTS,
 			title: 'Tema e takimit vjetor të rrjetit 2027',
 			description: 'Renditni temat sipas preferencës. Fiton tema me shumicë pas rinumërimit (instant-runoff).',
 			method: 'ranked',
@@ -53,7 +37,7 @@ export async function seedDemoVotes(db: Db, votes: VotesService, now = Date.now(
 	if (amendment) {
 		const id = await votes.create(
 			elira,
-			{ ...base, title: 'A e pranojmë ndryshimin e rregullores?', method: 'yes_no', threshold: 'two_thirds', quorum: { kind: 'share', share: 0.25 }, closesAt: now + 7 * DAY },
+			{ ...VOTE_DEFAULTS, title: 'A e pranojmë ndryshimin e rregullores?', method: 'yes_no', threshold: 'two_thirds', quorum: { kind: 'share', share: 0.25 }, closesAt: now + 7 * DAY },
 			{ amendmentId: amendment.id },
 			true
 		);
@@ -63,7 +47,7 @@ export async function seedDemoVotes(db: Db, votes: VotesService, now = Date.now(
 	const secret = await votes.create(
 		elira,
 		{
-			...base,
+			...VOTE_DEFAULTS,
 			title: 'Anëtarësimi i rrjetit në Culture Action Europe',
 			description: 'Votim i fshehtë: askush nuk mund të shohë si votoi secili. Ruani kodin e dëftesës për ta verifikuar pas mbylljes.',
 			method: 'yes_no',

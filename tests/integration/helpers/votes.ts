@@ -3,7 +3,7 @@ import { parse } from 'devalue';
 import type { Socket } from 'socket.io-client';
 import type { RunningApp } from '../../../server/app.js';
 import type { Config } from '../../../server/config.js';
-import type { VoteInput } from '../../../server/domain/votes.js';
+import { VOTE_DEFAULTS, type VoteInput } from '../../../server/domain/votes.js';
 import { newSessionTimes } from '../../../server/domain/session-policy.js';
 import { sessionIdOf, type Authenticated } from '../../../server/services/auth.service.js';
 import type { UserStatus } from '../../../src/lib/shared/types.js';
@@ -44,24 +44,7 @@ export async function personByEmail(app: RunningApp & { config: Config }, email:
 	return sessionOf(app, id);
 }
 
-export const voteInput = (over: Partial<VoteInput> = {}): VoteInput => ({
-	title: 'Do we adopt the charter?',
-	description: '',
-	method: 'yes_no',
-	options: [],
-	minApprovals: null,
-	maxApprovals: null,
-	eligibility: 'members',
-	groupId: null,
-	visibility: 'members',
-	secret: false,
-	results: 'live',
-	quorum: { kind: 'none' },
-	threshold: 'simple',
-	opensAt: null,
-	closesAt: null,
-	...over
-});
+export const voteInput = (over: Partial<VoteInput> = {}): VoteInput => ({ ...VOTE_DEFAULTS, title: 'Do we adopt the charter?', method: 'yes_no', ...over });
 
 export type Answer = { ok: true; receipt: string; changed: boolean } | { ok: false; code: string; reason?: string };
 
