@@ -309,7 +309,7 @@ export class MeetingsService {
 				if (!self(action.userId)) chairOnly();
 				if (m.status === 'ended') throw new DomainError('conflict', 'meeting_ended');
 				const who = action.userId ?? me;
-				if (!(await repo.activeMembers(this.db, [who])).length) throw new DomainError('invalid_input', 'not a member', { userId: 'not_member' });
+				if (!(await repo.activeMembers(this.db, [who])).length) throw new DomainError('invalid_input', 'not_member', { userId: 'not_member' });
 				if (!isActiveMember(auth.actor)) throw new DomainError('forbidden');
 				await repo.checkIn(this.db, m.id, who, me, now);
 				break;

@@ -1,0 +1,46 @@
+import { error, redirect } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages';
+import { appContext } from '$lib/server/context';
+import { attempt, formValues } from '$lib/server/forms';
+import { guarded } from '$lib/server/guard';
+import { DomainError } from '$lib/shared/errors';
+import { OPEN_VOTE_FIELDS } from '$lib/meetings/live/open-vote';
+import { parseVoteForm } from '$lib/votes/form';
+import { voteInputProblems } from '../../../../../server/domain/votes.js';
+import type { Actions, PageServerLoad } from './$types';
+
+const idOf = (raw: string) => {
+	const id = Number(raw);
+	if (!Number.isSafeInteger(id) || id <= 0) error(404, m.error_not_found());
+	return id;
+};
+
+/**
+ * The live room: the meeting, the room as it is now (the socket takes over in the browser), and the current item's
+ * votes with this member's part in each. The room lives on a signed-in socket, so visitors sign in first.
+ */
+export const load: PageServerLoad = async ({ locals, params, url }) => {
+	if (!locals.auth) redirect(303, `/login?redirectTo=${encodeURIComponent(url.pathname)}`);
+	const { meetings, votes } = appContext().services;
+	const id = idOf(params.id);
+	const [meeting, live] = await guarded(Promise.all([meetings.get(locals.auth, id), meetings.state(locals.auth, id)]), url);
+	const item = meeting.agenda.find((a) => a.id === live.currentItemId);
+	const itemVotes = live.votes.filter((v) => item && v.itemId === item.id && v.status !== 'cancelled');
+	return { meeting, live, votes: await guarded(Promise.all(itemVotes.map((v) => votes.get(locals.auth, v.id))), url) };
+};
+
+export const actions: Actions = {
+	/** A chair opens a vote on an agenda item; the room hears of it over the socket. */
+	openVote: async ({ request, locals, params }) => {
+		const values = formValues(await request.formData(), OPEN_VOTE_FIELDS);
+		const { input, problems } = parseVoteForm((k) => (values as Record<string, string>)[k] ?? '');
+		return attempt(
+			async () => {
+				if (Object.keys(problems).length) throw new DomainError('invalid_input', 'vote form', { ...voteInputProblems(input, Date.now()), ...problems });
+				return { opened: await appContext().services.meetings.openVote(locals.auth, idOf(params.id), Number(values.itemId) || 0, input) };
+			},
+			values,
+			'openVote'
+		);
+	}
+};
