@@ -226,11 +226,13 @@ export class MeetingsService {
 	async addItem(auth: Authenticated | null, id: number, item: { title: string; threadId?: number | null; draftId?: number | null }): Promise<void> {
 		const m = await this.#chaired(auth, id);
 		const title = item.title.trim();
-		if (!title || title.length > 200) throw new DomainError('invalid_input', 'item', { title: title ? 'too_long' : 'required' });
+		const problems: Record<string, string> = {};
+		if (!title || title.length > 200) problems.title = title ? 'too_long' : 'required';
 		// What an item carries must exist and be readable by the chair (its title is shown to everyone in the room).
-		const refused = () => new DomainError('invalid_input', 'item', { subject: 'not_found' });
-		if (item.draftId) await this.drafts.get(auth, item.draftId).catch(() => Promise.reject(refused()));
-		if (item.threadId) await this.forum.assertCanWatch(auth, item.threadId).catch(() => Promise.reject(refused()));
+		const readable = (p: Promise<unknown>) => p.then(() => true, () => false);
+		if (item.threadId && !(await readable(this.forum.assertCanWatch(auth, item.threadId)))) problems.thread = 'not_found';
+		if (item.draftId && !(await readable(this.drafts.get(auth, item.draftId)))) problems.draft = 'not_found';
+		if (Object.keys(problems).length) throw new DomainError('invalid_input', 'item', problems);
 		const position = (await repo.lastPosition(this.db, m.id)) + 1;
 		await repo.insertItems(this.db, m.id, [{ title, thread_id: item.threadId ?? null, draft_id: item.draftId ?? null }], position);
 		this.bus.emit('meeting.changed', { meetingId: m.id });

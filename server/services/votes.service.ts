@@ -525,9 +525,9 @@ export class VotesService {
 
 	// ——— the register ———
 
-	async decisions(auth: Authenticated | null, filter: { group?: string; meeting?: number; from?: number; to?: number } = {}): Promise<{ decisions: DecisionView[]; groups: { slug: string; name: string }[] }> {
+	async decisions(auth: Authenticated | null, filter: { group?: string; meeting?: number; from?: number; to?: number } = {}): Promise<{ decisions: DecisionView[]; groups: { slug: string; name: string }[]; meetings: { id: number; title: string; startsAt: number }[] }> {
 		const member = isActiveMember(auth?.actor ?? null);
-		const groups = await repo.groupsWithDecisions(this.db);
+		const [groups, meetings] = await Promise.all([repo.groupsWithDecisions(this.db), repo.meetingsWithDecisions(this.db, member)]);
 		const groupId = filter.group ? (groups.find((g) => g.slug === filter.group)?.id ?? -1) : undefined;
 		const rows = await repo.listDecisions(this.db, { member, groupId, meetingId: filter.meeting, from: filter.from, to: filter.to, limit: 200 });
 		// A decision may be public while the draft it was about is not: its title and hash only for those who may read it.
@@ -535,6 +535,7 @@ export class VotesService {
 		const readable = new Set((await Promise.all(draftIds.map((id) => this.drafts.get(auth, id).then(() => id, () => null)))).filter((id) => id !== null));
 		return {
 			groups: groups.map((g) => ({ slug: g.slug, name: g.name })),
+			meetings: meetings.map((mt) => ({ id: mt.id, title: mt.title, startsAt: mt.starts_at })),
 			decisions: rows.map((r) => ({
 				id: r.id,
 				voteId: r.vote_id,

@@ -22,6 +22,7 @@ let base: string;
 const cookies: Partial<Record<Role, string>> = {};
 let targetId = 0;
 const votes = { members: 0, group: 0, public: 0 };
+let meetingId = 0;
 
 beforeAll(async () => {
 	app = await startTestApp();
@@ -51,6 +52,20 @@ beforeAll(async () => {
 	votes.members = await create({});
 	votes.group = await create({ eligibility: 'group', groupId: group.id });
 	votes.public = await create({ visibility: 'public' });
+	const hour = 3_600_000;
+	meetingId = await app.ctx.services.meetings.create(coordinator, {
+		title: 'Matrica',
+		description: '',
+		startsAt: Date.now() + hour,
+		endsAt: Date.now() + 2 * hour,
+		place: 'Tiranë',
+		onlineUrl: '',
+		groupId: null,
+		visibility: 'members',
+		quorum: { kind: 'none' },
+		agenda: ['Një'],
+		chairIds: []
+	});
 });
 afterAll(async () => app?.dispose());
 
@@ -133,7 +148,15 @@ const cells = (): Cell[] => [
 	['open an open vote', post(`/votes/${votes.members}?/open`), ['401', '404', '403', '403', '409', '401']],
 	['cancel an open vote', post(`/votes/${votes.group}?/cancel`), ['401', '404', '409', '403', '409', '401']],
 	['close a group vote', post(`/votes/${votes.group}?/close`), ['401', '404', 'ok', '403', 'ok', '401']],
-	['close a vote', post(`/votes/${votes.members}?/close`), ['401', '404', '403', '403', 'ok', '401']]
+	['close a vote', post(`/votes/${votes.members}?/close`), ['401', '404', '403', '403', 'ok', '401']],
+	['decisions', page('/decisions'), PUBLIC],
+	['meetings', page('/meetings'), PUBLIC],
+	['meeting (members)', page(`/meetings/${meetingId}`), ['login', '404', 'ok', 'ok', 'ok', 'login']],
+	['live room', page(`/meetings/${meetingId}/live`), ['login', '404', 'ok', 'ok', 'ok', 'login']],
+	['projector', page(`/meetings/${meetingId}/projector`), ['login', '404', 'ok', 'ok', 'ok', 'login']],
+	['meeting .ics', page(`/meetings/${meetingId}/meeting.ics`), ['login', '404', 'ok', 'ok', 'ok', 'login']],
+	['add an agenda item', post(`/meetings/${meetingId}?/addItem`, { title: '' }), ['401', '404', '403', '403', '400', '401']],
+	['open a vote in a meeting', post(`/meetings/${meetingId}/live?/openVote`, { itemId: '1', title: 'x', method: 'yes_no' }), ['401', '404', '403', '403', '409', '401']]
 ];
 
 describe('authorisation matrix', () => {

@@ -239,7 +239,7 @@ describe('the projector and the agenda', () => {
 		const seen = await stateWhere(wall, (st) => st.people.some((p) => p.id === chair.id));
 		expect(seen.people.map((p) => p.id)).toEqual([chair.id]);
 
-		await expect(meetings.addItem(chair.auth, id, { title: 'Fije që s’ekziston', threadId: 999999 })).rejects.toMatchObject({ code: 'invalid_input', fields: { subject: 'not_found' } });
+		await expect(meetings.addItem(chair.auth, id, { title: 'Fije që s’ekziston', threadId: 999999 })).rejects.toMatchObject({ code: 'invalid_input', fields: { thread: 'not_found' } });
 		await expect(meetings.addItem(members[1].auth, id, { title: 'Jo kryesues' })).rejects.toMatchObject({ code: 'forbidden' });
 		await meetings.addItem(chair.auth, id, { title: 'Pikë e re' });
 		expect((await meetings.get(chair.auth, id)).agenda.map((a) => a.title)).toEqual(['Hapja', 'Buxheti 2027', 'Të ndryshme', 'Pikë e re']);

@@ -192,6 +192,18 @@ export function listDecisions(db: Conn, opts: { member: boolean; groupId?: numbe
 		.execute();
 }
 
+/** Meetings in which decisions were taken, latest first (public ones only for visitors). */
+export function meetingsWithDecisions(db: Conn, member: boolean) {
+	return db
+		.selectFrom('meetings as m')
+		.select(['m.id', 'm.title', 'm.starts_at'])
+		.where('m.id', 'in', (s) => s.selectFrom('decisions').select('meeting_id').where('meeting_id', 'is not', null))
+		.$if(!member, (q) => q.where('m.visibility', '=', 'public'))
+		.orderBy('m.starts_at', 'desc')
+		.limit(100)
+		.execute();
+}
+
 export function groupsWithDecisions(db: Conn) {
 	return db.selectFrom('groups as g').select(['g.id', 'g.slug', 'g.name']).where('g.id', 'in', (s) => s.selectFrom('decisions').select('group_id').where('group_id', 'is not', null)).orderBy('g.name').execute();
 }
