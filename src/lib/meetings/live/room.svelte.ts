@@ -78,14 +78,17 @@ export class LiveRoom {
 		return Math.max(0, this.now - startedAt);
 	}
 
-	/** Connects the room to the tab's socket; returns the cleanup (leave, unwatch, stop listening). */
-	connect(): () => void {
+	/**
+	 * Connects the room to the tab's socket; returns the cleanup (leave, unwatch, stop listening). `watchOnly`: follow
+	 * the room without being shown as here (the projector).
+	 */
+	connect(watchOnly = false): () => void {
 		const socket = (this.#socket = sharedSocket());
 		let first = true;
 		const join = () => {
 			this.connected = true;
 			this.everConnected = true;
-			socket.emit('meeting:join', { meetingId: this.meetingId }, (res) => {
+			socket.emit('meeting:join', { meetingId: this.meetingId, watchOnly }, (res) => {
 				if (res.ok) this.#take(res.state);
 				else this.error = { scope: 'room', text: refusalText(res) };
 			});
@@ -101,9 +104,8 @@ export class LiveRoom {
 		socket.on('meeting:state', state);
 		socket.on('vote:tally', tally);
 		socket.on('vote:closed', tally);
-		const tick = setInterval(() => {
-			if (this.state.speakers.some((s) => s.status === 'speaking')) this.now = Date.now() + this.#skew;
-		}, 1000);
+		// Speaking timers and the projector's clock.
+		const tick = setInterval(() => (this.now = Date.now() + this.#skew), 1000);
 		return () => {
 			clearInterval(tick);
 			stop();

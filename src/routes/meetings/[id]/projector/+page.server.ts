@@ -3,7 +3,7 @@ import { renderSVG } from 'uqr';
 import { m } from '$lib/paraglide/messages';
 import { appContext } from '$lib/server/context';
 import { guarded } from '$lib/server/guard';
-import type { VoteOption } from '$lib/shared/votes';
+import type { VoteOption, VoteTally } from '$lib/shared/votes';
 import type { PageServerLoad } from './$types';
 
 /**
@@ -19,11 +19,13 @@ export const load: PageServerLoad = async ({ locals, params, url, depends }) => 
 	const meeting = await guarded(meetings.get(locals.auth, id), url);
 	const state = await guarded(meetings.state(locals.auth, id), url);
 	const options: Record<number, VoteOption[]> = {};
+	const tallies: VoteTally[] = [];
 	await Promise.all(
 		state.votes.map(async (v) => {
 			options[v.id] = (await votes.get(locals.auth, v.id)).options;
+			tallies.push((await votes.watch(locals.auth, v.id)).tally);
 		})
 	);
 	const liveUrl = `${url.origin}/meetings/${id}/live`;
-	return { meeting, state, options, liveUrl, qr: renderSVG(liveUrl, { ecc: 'M', border: 2 }) };
+	return { meeting, state, options, tallies, liveUrl, qr: renderSVG(liveUrl, { ecc: 'M', border: 2 }) };
 };
