@@ -70,6 +70,7 @@ export async function startApp(config: Config, options: { sveltekit?: RequestHan
 	let stopping: Promise<void> | undefined;
 	const stop = () =>
 		(stopping ??= (async () => {
+			ctx.bus.emit('app.stopping', {});
 			const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
 			yjs.close();
 			await io.close();

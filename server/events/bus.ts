@@ -33,6 +33,8 @@ export interface DomainEvents {
 	'vote.closed': { voteId: number };
 	/** A meeting's live room changed (presence, check-in, item, speakers, votes): its state is sent again. */
 	'meeting.changed': { meetingId: number };
+	/** The app is stopping: timers that would touch the database later are cleared. */
+	'app.stopping': Record<string, never>;
 	/** A member has new notifications; their bell counts up. */
 	'notification.created': { userId: number };
 }

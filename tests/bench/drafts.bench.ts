@@ -4,7 +4,7 @@
  * (@y/websocket-server 0.1.1, in memory, persisting nothing) in the same run; the editors are y-websocket clients in
  * separate processes (tests/bench/yjs-editor.ts), so that the servers' CPU time and memory can be read by pid.
  */
-import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -12,7 +12,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { DEMO_PASSWORD } from '../../server/db/seed/demo.js';
-import { note, percentile, type Row } from './lib.js';
+import { ChildMailbox, note, percentile, type Row } from './lib.js';
 import type { DocSpec, FromClient, ToClient } from './yjs-editor.js';
 
 const EDITORS = 50;
@@ -181,56 +181,15 @@ async function createDraft(base: string, cookie: string, title: string): Promise
 }
 
 /** One client process: send it jobs, wait for its answers by kind. */
-class Client {
-	readonly #child: ChildProcess;
-	readonly #inbox: FromClient[] = [];
-	#waiting: { kind: string; resolve: (m: FromClient) => void; reject: (e: Error) => void } | null = null;
-	#failure: Error | null = null;
-
+class Client extends ChildMailbox<ToClient, FromClient> {
 	constructor() {
-		this.#child = fork(CLIENT, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+		super(CLIENT, [], 'client');
 		running.clients.add(this);
-		this.#child.on('message', (m: FromClient) => {
-			if (m.kind === 'error') return this.#fail(new Error(`client: ${m.message}`));
-			this.#inbox.push(m);
-			this.#deliver();
-		});
-		this.#child.on('exit', (code) => code && this.#fail(new Error(`client exited with ${code}`)));
 	}
 
-	#fail(error: Error): void {
-		this.#failure ??= error;
-		this.#waiting?.reject(error);
-		this.#waiting = null;
-	}
-
-	#deliver(): void {
-		const i = this.#inbox.findIndex((m) => m.kind === this.#waiting?.kind);
-		if (i < 0 || !this.#waiting) return;
-		const { resolve } = this.#waiting;
-		this.#waiting = null;
-		resolve(this.#inbox.splice(i, 1)[0]);
-	}
-
-	send(message: ToClient): void {
-		this.#child.send(message);
-	}
-
-	next<K extends FromClient['kind']>(kind: K): Promise<Extract<FromClient, { kind: K }>> {
-		if (this.#failure) return Promise.reject(this.#failure);
-		return new Promise((resolve, reject) => {
-			this.#waiting = { kind, resolve: resolve as (m: FromClient) => void, reject };
-			this.#deliver();
-		});
-	}
-
-	get pid(): number {
-		return this.#child.pid!;
-	}
-
-	kill(): void {
+	override kill(): void {
 		running.clients.delete(this);
-		if (this.#child.exitCode === null && this.#child.signalCode === null) this.#child.kill('SIGKILL');
+		super.kill();
 	}
 }
 

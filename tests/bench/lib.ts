@@ -1,4 +1,4 @@
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 
 /** One measured figure beside its baseline. `budget` is what the issue asks for (absent: reported only). */
@@ -108,3 +108,67 @@ export function printTable(suite: string, rows: Row[]): void {
 
 /** Progress on stderr, so that stdout holds only the tables. */
 export const note = (message: string) => process.stderr.write(`  ${message}\n`);
+
+/**
+ * A helper process of a benchmark (forked under tsx) and its typed messages: answers are awaited by kind, in order;
+ * an `{ kind: 'error', message }` from the child, or the child exiting before it was killed, fails what waits.
+ */
+export class ChildMailbox<To, From extends { kind: string }> {
+	readonly #child: ChildProcess;
+	readonly #inbox: From[] = [];
+	#waiting: { kind: string; resolve: (m: From) => void; reject: (e: Error) => void } | null = null;
+	#failure: Error | null = null;
+
+	constructor(script: string | URL, args: string[] = [], label = 'helper process') {
+		this.#child = fork(script, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+		this.#child.on('message', (m: From | { kind: 'error'; message: string }) => {
+			if (m.kind === 'error' && 'message' in m) return this.#fail(new Error(`${label}: ${m.message}`));
+			this.#inbox.push(m as From);
+			this.#deliver();
+		});
+		this.#child.on('exit', (code, signal) => this.#fail(new Error(`${label} exited (${code ?? signal})`)));
+	}
+
+	#fail(error: Error): void {
+		this.#failure ??= error;
+		this.#waiting?.reject(error);
+		this.#waiting = null;
+	}
+
+	#deliver(): void {
+		const i = this.#inbox.findIndex((m) => m.kind === this.#waiting?.kind);
+		if (i < 0 || !this.#waiting) return;
+		const { resolve } = this.#waiting;
+		this.#waiting = null;
+		resolve(this.#inbox.splice(i, 1)[0]);
+	}
+
+	send(message: To): void {
+		this.#child.send(message as object);
+	}
+
+	/** Waits for the next answer of `kind`. */
+	next<K extends From['kind']>(kind: K): Promise<Extract<From, { kind: K }>> {
+		if (this.#failure) return Promise.reject(this.#failure);
+		return new Promise((resolve, reject) => {
+			this.#waiting = { kind, resolve: resolve as (m: From) => void, reject };
+			this.#deliver();
+		});
+	}
+
+	/** Sends a job and waits for its answer. */
+	ask<K extends From['kind']>(message: To, kind: K): Promise<Extract<From, { kind: K }>> {
+		const answer = this.next(kind);
+		this.send(message);
+		return answer;
+	}
+
+	get pid(): number {
+		return this.#child.pid!;
+	}
+
+	kill(): void {
+		this.#child.removeAllListeners('exit');
+		if (this.#child.exitCode === null && this.#child.signalCode === null) this.#child.kill('SIGKILL');
+	}
+}

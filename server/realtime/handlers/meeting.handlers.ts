@@ -58,6 +58,10 @@ export function attachMeetingBroadcaster(io: KuvendIo, ctx: AppContext, interval
 		if (!pending.has(meetingId)) pending.set(meetingId, setTimeout(() => void send(meetingId).catch(failed), intervalMs).unref());
 	};
 	ctx.bus.on('meeting.changed', ({ meetingId }) => changed(meetingId));
+	ctx.bus.on('app.stopping', () => {
+		for (const timer of pending.values()) clearTimeout(timer);
+		pending.clear();
+	});
 	// A vote of a meeting opened or closed: the room's list of votes changes.
 	const ofVote = ({ voteId }: { voteId: number }) =>
 		void meetings

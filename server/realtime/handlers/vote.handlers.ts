@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.js';
 import type { KuvendIo, KuvendSocket } from '../socket-server.js';
 import { rooms } from '../rooms.js';
 import { respond } from '../respond.js';
+import type { VoteTally } from '../../../src/lib/shared/votes.js';
 
 const voteSchema = z.object({ voteId: z.number().int().positive() });
 const castSchema = z.object({
@@ -52,26 +53,43 @@ export function registerVoteHandlers(io: KuvendIo, socket: KuvendSocket, ctx: Ap
 	void io;
 }
 
+/** Sockets written to in one go before the event loop gets a turn (acks of casts go out in between). */
+const SLICE = 250;
+
 /**
  * Vote figures to the rooms of those allowed them. Casts are coalesced: at most one tally per vote per `intervalMs`
- * (the first at once, the rest gathered until the interval has passed). A close cancels what is pending and sends
- * the final figures to everyone watching.
+ * (the first at once, the rest gathered until the interval has passed). A tally to thousands of watchers is written
+ * a slice of sockets at a time, yielding between slices: written at once, it held the one thread for 13–50 ms at
+ * 1,000 watchers and ~130 ms at 5,000, and every cast arriving meanwhile waited for its ack (tests/bench/votes.bench.ts).
+ * A close cancels what is pending, or still being written, and sends the final figures to everyone watching.
  */
 export function attachVoteBroadcaster(io: KuvendIo, ctx: AppContext, intervalMs = 100): void {
 	const { votes } = ctx.services;
 	const pending = new Map<number, NodeJS.Timeout>();
 	const lastSent = new Map<number, number>();
+	/** Per vote, which tally is being written; a newer one (or the close) makes the older stop between slices. */
+	const generation = new Map<number, number>();
 	const failed = (error: unknown) => ctx.logger.error('vote broadcast failed', { error });
+	const socketsIn = (room: string) => [...(io.of('/').adapter.rooms.get(room) ?? [])];
+
+	const sliced = async (voteId: number, ids: string[], tally: VoteTally) => {
+		const mine = generation.get(voteId);
+		for (let i = 0; i < ids.length; i += SLICE) {
+			if (i > 0) await new Promise((r) => setImmediate(r));
+			if (generation.get(voteId) !== mine) return;
+			io.to(ids.slice(i, i + SLICE)).emit('vote:tally', tally);
+		}
+	};
 
 	const send = async (voteId: number) => {
 		pending.delete(voteId);
 		lastSent.set(voteId, Date.now());
+		generation.set(voteId, (generation.get(voteId) ?? 0) + 1);
 		const t = await votes.liveTallies(voteId);
 		if (!t || t.participation.status === 'closed') return;
-		if (t.full) {
-			io.to(rooms.vote(voteId)).except(rooms.voteResults(voteId)).emit('vote:tally', t.participation);
-			io.to(rooms.voteResults(voteId)).emit('vote:tally', t.full);
-		} else io.to(rooms.vote(voteId)).emit('vote:tally', t.participation);
+		const full = new Set(t.full ? socketsIn(rooms.voteResults(voteId)) : []);
+		const rest = socketsIn(rooms.vote(voteId)).filter((id) => !full.has(id));
+		await Promise.all([sliced(voteId, rest, t.participation), t.full ? sliced(voteId, [...full], t.full) : undefined]);
 	};
 
 	ctx.bus.on('vote.cast', ({ voteId }) => {
@@ -84,6 +102,7 @@ export function attachVoteBroadcaster(io: KuvendIo, ctx: AppContext, intervalMs 
 		clearTimeout(pending.get(voteId));
 		pending.delete(voteId);
 		lastSent.delete(voteId);
+		generation.delete(voteId);
 		void votes
 			.liveTallies(voteId)
 			.then((t) => {
@@ -94,5 +113,11 @@ export function attachVoteBroadcaster(io: KuvendIo, ctx: AppContext, intervalMs 
 
 	ctx.bus.on('vote.opened', ({ voteId }) => {
 		io.to(rooms.vote(voteId)).emit('vote:changed', { voteId });
+	});
+
+	ctx.bus.on('app.stopping', () => {
+		for (const timer of pending.values()) clearTimeout(timer);
+		pending.clear();
+		generation.clear();
 	});
 }
