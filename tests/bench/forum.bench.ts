@@ -16,6 +16,7 @@ import type { Authenticated } from '../../server/services/auth.service.js';
 import { COMMON, ORDINARY, RARE, RARE_POSTS, TextGenerator } from './albanian.js';
 import { SESSION_COOKIE } from '../../src/lib/shared/session.js';
 import { httpLoad, note, percentile, timeEach, type LoadResult, type Row } from './lib.js';
+import { actingAs } from '../../server/db/seed/forum.js';
 
 const THREAD_REPLIES = 5_000;
 const SERVICE_REPLIES = 2_000; // the first replies of the big thread go through the service, timed (figure 3)
@@ -26,17 +27,8 @@ const LOAD_SECONDS = 5;
 const PUBLIC_CATEGORIES = ['cultural-policy', 'cultural-heritage'];
 const MEMBERS = ['coordinator@demo.test', 'member1@demo.test', 'member2@demo.test', 'member3@demo.test', 'member4@demo.test', 'member5@demo.test'];
 
-/** Acting as a demo member without signing in (as server/db/seed/forum.ts does). */
-async function as(app: RunningApp, email: string): Promise<Authenticated> {
-	const u = await app.ctx.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
-	return {
-		actor: { id: u.id, role: u.role, status: u.status },
-		viewer: { id: u.id, displayName: u.display_name, email: u.email, role: u.role, status: u.status, locale: u.locale },
-		sessionId: 'bench',
-		expiresAt: 0,
-		extended: false
-	};
-}
+/** Acting as a demo member without signing in. */
+const as = (app: RunningApp, email: string): Promise<Authenticated> => actingAs(app.ctx.db, email);
 
 /** A reply already in the big thread, as pickParent needs it. */
 interface Placed {

@@ -30,6 +30,7 @@ import type { Authenticated } from '../../server/services/auth.service.js';
 import { SESSION_COOKIE } from '../../src/lib/shared/session.js';
 import type { VoteTally, YesNo } from '../../src/lib/shared/votes.js';
 import { ChildMailbox, note, percentile, rng, type Row } from './lib.js';
+import { actingAs } from '../../server/db/seed/forum.js';
 
 const SIZES = [1_000, 5_000];
 /** Budgets of the issue, by number of voters (absent: reported only). */
@@ -279,17 +280,8 @@ async function startKuvend(m: AppModules): Promise<Kuvend> {
 	};
 }
 
-/** Acting as a demo member without signing in (as forum.bench.ts does). */
-async function as(app: Kuvend, email: string): Promise<Authenticated> {
-	const u = await app.ctx.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
-	return {
-		actor: { id: u.id, role: u.role, status: u.status },
-		viewer: { id: u.id, displayName: u.display_name, email: u.email, role: u.role, status: u.status, locale: u.locale },
-		sessionId: 'bench',
-		expiresAt: 0,
-		extended: false
-	};
-}
+/** Acting as a demo member without signing in. */
+const as = (app: Kuvend, email: string): Promise<Authenticated> => actingAs(app.ctx.db, email);
 
 /** `n` active members with a session each, written through the repositories in one transaction; their tokens. */
 async function addMembers(m: AppModules, app: Kuvend, n: number): Promise<string[]> {
