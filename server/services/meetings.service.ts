@@ -172,11 +172,17 @@ export class MeetingsService {
 		return this.votes.creationOptions(auth);
 	}
 
-	async create(auth: Authenticated | null, input: MeetingInput, locale: Locale = 'sq'): Promise<number> {
+	/** Whether this person may call meetings at all (the same people who may call votes). */
+	mayCall(auth: Authenticated | null): Promise<boolean> {
+		return this.votes.mayCallVotes(auth);
+	}
+
+	/** `unread`: fields the form could not even read, told together with the meeting's own problems. */
+	async create(auth: Authenticated | null, input: MeetingInput, locale: Locale = 'sq', unread: Record<string, string> = {}): Promise<number> {
 		if (!auth || !isActiveMember(auth.actor)) throw new DomainError(auth ? 'forbidden' : 'unauthenticated');
 		const facilitates = input.groupId !== null && (await groupRole(this.db, input.groupId, auth.actor.id)) === 'facilitator';
 		if (!canCallMeeting(auth.actor, facilitates, input.groupId)) throw new DomainError('forbidden');
-		const problems = meetingInputProblems(input);
+		const problems = { ...meetingInputProblems(input), ...unread };
 		if (Object.keys(problems).length) throw new DomainError('invalid_input', 'meeting has problems', problems);
 		const agenda = input.agenda.map((a) => a.trim()).filter(Boolean);
 		const chairs = await repo.activeMembers(this.db, [...new Set([auth.actor.id, ...input.chairIds])]);
@@ -424,12 +430,12 @@ export class MeetingsService {
 	}
 
 	/** Opens a vote on an agenda item of a live meeting (a chair); those checked in are its electorate. */
-	async openVote(auth: Authenticated | null, id: number, itemId: number, input: VoteInput): Promise<number> {
+	async openVote(auth: Authenticated | null, id: number, itemId: number, input: VoteInput, unread: Record<string, string> = {}): Promise<number> {
 		const m = await this.#chaired(auth, id);
 		if (m.status !== 'live') throw new DomainError('conflict', 'meeting_not_live');
 		const item = (await repo.agendaOf(this.db, m.id)).find((a) => a.id === itemId);
 		if (!item || item.status === 'done') throw new DomainError('not_found', 'no_item');
-		const voteId = await this.votes.createInMeeting(auth!, input, { id: m.id, itemId, groupId: m.group_id, visibility: m.visibility }, item.thread_id ? { threadId: item.thread_id } : {});
+		const voteId = await this.votes.createInMeeting(auth!, input, { id: m.id, itemId, groupId: m.group_id, visibility: m.visibility }, item.thread_id ? { threadId: item.thread_id } : {}, unread);
 		this.bus.emit('meeting.changed', { meetingId: m.id });
 		return voteId;
 	}

@@ -229,6 +229,16 @@ export class VotesService {
 		return { subject: null, versionHtml: null };
 	}
 
+	/** The title of what a new vote would hang on, when this person may read it ('' otherwise), for the new-vote form. */
+	async subjectTitle(auth: Authenticated | null, s: SubjectInput): Promise<string> {
+		if (s.draftId) return this.drafts.get(auth, s.draftId).then((d) => d.title, () => '');
+		if (s.threadId) {
+			const t = await repo.threadTitle(this.db, s.threadId);
+			return t && (await this.forum.assertCanWatch(auth, t.id).then(() => true, () => false)) ? t.title : '';
+		}
+		return '';
+	}
+
 	/** Live figures for a watcher: which room they belong in (full results or participation only) and the figures. */
 	async watch(auth: Authenticated | null, id: number): Promise<{ full: boolean; tally: VoteTally }> {
 		const { vote: v } = await this.#readable(auth, id);
@@ -270,13 +280,22 @@ export class VotesService {
 		return { network: coordinator, groups };
 	}
 
-	/** Creates a vote (scheduled, or opened at once) on a thread, a draft version or an amendment. */
-	async create(auth: Authenticated | null, input: VoteInput, subject: SubjectInput = {}, openNow = false): Promise<number> {
+	/** Whether this person may call votes at all (a coordinator, or a facilitator of some group): one cheap check. */
+	async mayCallVotes(auth: Authenticated | null): Promise<boolean> {
+		if (!auth || !isActiveMember(auth.actor)) return false;
+		return hasRole(auth.actor, 'coordinator') || repo.facilitatesAnyGroup(this.db, auth.actor.id);
+	}
+
+	/**
+	 * Creates a vote (scheduled, or opened at once) on a thread, a draft version or an amendment. `unread` are the
+	 * fields a form could not even read (told together with the vote's own problems, once the person is authorised).
+	 */
+	async create(auth: Authenticated | null, input: VoteInput, subject: SubjectInput = {}, openNow = false, unread: Record<string, string> = {}): Promise<number> {
 		if (!auth || !isActiveMember(auth.actor)) throw new DomainError(auth ? 'forbidden' : 'unauthenticated');
 		const facilitates = input.groupId !== null && (await groupRole(this.db, input.groupId, auth.actor.id)) === 'facilitator';
 		if (!canManageVote(auth.actor, { visibility: input.visibility, eligibility: input.eligibility, groupId: input.groupId, facilitates })) throw new DomainError('forbidden');
 		const now = this.clock();
-		const problems = voteInputProblems(input, now);
+		const problems = { ...voteInputProblems(input, now), ...unread };
 		if (Object.keys(problems).length) throw new DomainError('invalid_input', 'vote has problems', problems);
 		const links = await this.#links(auth, subject);
 		const id = await repo.insertVote(this.db, {
@@ -318,9 +337,15 @@ export class VotesService {
 	 * A vote held in a meeting on one of its agenda items, opened at once: those checked in (and eligible by the
 	 * meeting's body) are its electorate. The meetings service has authorised the chair.
 	 */
-	async createInMeeting(auth: Authenticated, input: VoteInput, meeting: { id: number; itemId: number; groupId: number | null; visibility: 'public' | 'members' }, subject: SubjectInput = {}): Promise<number> {
+	async createInMeeting(
+		auth: Authenticated,
+		input: VoteInput,
+		meeting: { id: number; itemId: number; groupId: number | null; visibility: 'public' | 'members' },
+		subject: SubjectInput = {},
+		unread: Record<string, string> = {}
+	): Promise<number> {
 		const body = { ...input, eligibility: meeting.groupId === null ? ('members' as const) : ('group' as const), groupId: meeting.groupId, visibility: meeting.visibility, opensAt: null, closesAt: null };
-		const problems = voteInputProblems(body, this.clock());
+		const problems = { ...voteInputProblems(body, this.clock()), ...unread };
 		if (Object.keys(problems).length) throw new DomainError('invalid_input', 'vote has problems', problems);
 		const links = await this.#links(auth, subject);
 		const id = await repo.insertVote(this.db, { ...this.#row(body), ...links, created_by: auth.actor.id, created_at: this.clock(), meeting_id: meeting.id, agenda_item_id: meeting.itemId });

@@ -6,7 +6,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 	const [current, closed, canCreate] = await Promise.all([
 		votes.list(locals.auth),
 		votes.list(locals.auth, { closed: true }),
-		locals.auth ? votes.creationOptions(locals.auth).then(() => true, () => false) : false
+		votes.mayCallVotes(locals.auth)
 	]);
 	return { current, closed, canCreate };
 };

@@ -2,9 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { appContext } from '$lib/server/context';
 import { failFrom, formList, formValues } from '$lib/server/forms';
 import { guarded } from '$lib/server/guard';
-import { DomainError } from '$lib/shared/errors';
 import { MEETING_FORM_FIELDS, parseMeetingForm } from '$lib/meetings/form';
-import { meetingInputProblems } from '../../../../server/domain/meetings.js';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -23,9 +21,7 @@ export const actions: Actions = {
 		const { input, problems } = parseMeetingForm((k) => values[k as keyof typeof values] ?? '', chairIds);
 		let id: number;
 		try {
-			// What cannot even be read is refused here, together with the domain's own problems (the rules are pure).
-			if (Object.keys(problems).length) throw new DomainError('invalid_input', 'meeting form', { ...meetingInputProblems(input), ...problems });
-			id = await appContext().services.meetings.create(locals.auth, input, locals.auth?.viewer.locale);
+			id = await appContext().services.meetings.create(locals.auth, input, locals.auth?.viewer.locale, problems);
 		} catch (error) {
 			return failFrom(error, { ...values, chairs });
 		}

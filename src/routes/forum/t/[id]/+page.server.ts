@@ -20,7 +20,7 @@ export const load: PageServerLoad = async ({ locals, params, url, isDataRequest 
 	await forum.markRead(locals.auth, threadId);
 	await notifications.readThread(locals.auth, threadId);
 	const categories = page.canModerate ? await forum.categories(locals.auth) : [];
-	const canCallVote = locals.auth ? await votes.creationOptions(locals.auth).then(() => true, () => false) : false;
+	const canCallVote = await votes.mayCallVotes(locals.auth);
 	const [opening] = showOnce([page.opening], isDataRequest);
 	return { ...page, canCallVote, opening, replies: showOnce(page.replies, isDataRequest), moveTargets: categories.map((c) => ({ slug: c.slug, fieldSlug: c.fieldSlug, groupName: c.groupName })) };
 };

@@ -3,10 +3,8 @@ import { m } from '$lib/paraglide/messages';
 import { appContext } from '$lib/server/context';
 import { attempt, formValues } from '$lib/server/forms';
 import { guarded } from '$lib/server/guard';
-import { DomainError } from '$lib/shared/errors';
 import { OPEN_VOTE_FIELDS } from '$lib/meetings/live/open-vote';
 import { parseVoteForm } from '$lib/votes/form';
-import { voteInputProblems } from '../../../../../server/domain/votes.js';
 import type { Actions, PageServerLoad } from './$types';
 
 const idOf = (raw: string) => {
@@ -34,13 +32,6 @@ export const actions: Actions = {
 	openVote: async ({ request, locals, params }) => {
 		const values = formValues(await request.formData(), OPEN_VOTE_FIELDS);
 		const { input, problems } = parseVoteForm((k) => (values as Record<string, string>)[k] ?? '');
-		return attempt(
-			async () => {
-				if (Object.keys(problems).length) throw new DomainError('invalid_input', 'vote form', { ...voteInputProblems(input, Date.now()), ...problems });
-				return { opened: await appContext().services.meetings.openVote(locals.auth, idOf(params.id), Number(values.itemId) || 0, input) };
-			},
-			values,
-			'openVote'
-		);
+		return attempt(async () => ({ opened: await appContext().services.meetings.openVote(locals.auth, idOf(params.id), Number(values.itemId) || 0, input, problems) }), values, 'openVote');
 	}
 };
