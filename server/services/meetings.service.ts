@@ -280,6 +280,8 @@ export class MeetingsService {
 	async act(auth: Authenticated | null, id: number, action: MeetingAction): Promise<void> {
 		if (!auth) throw new DomainError('unauthenticated');
 		const { meeting: m, facts } = await this.#readable(auth, id);
+		// Only members take part in a room (an applicant may read a public meeting, not act in it).
+		if (!isActiveMember(auth.actor)) throw new DomainError('forbidden');
 		const me = auth.actor.id;
 		const chair = canChair(auth.actor, facts);
 		const self = (userId?: number) => userId === undefined || userId === me;
@@ -318,7 +320,6 @@ export class MeetingsService {
 				if (m.status === 'ended') throw new DomainError('conflict', 'meeting_ended');
 				const who = action.userId ?? me;
 				if (!(await repo.activeMembers(this.db, [who])).length) throw new DomainError('invalid_input', 'not_member', { userId: 'not_member' });
-				if (!isActiveMember(auth.actor)) throw new DomainError('forbidden');
 				await repo.checkIn(this.db, m.id, who, me, now);
 				break;
 			}
