@@ -3,7 +3,8 @@ import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
 import { SMTP_PORT } from './tests/e2e/mail-server.js';
 
-const PORT = 4173;
+// E2E_PORT lets two checkouts run their browser tests side by side (SMTP listens on the next port).
+const PORT = Number(process.env.E2E_PORT ?? 4173);
 const ORIGIN = `http://localhost:${PORT}`;
 // A fresh database for every run, seeded with the demo network.
 const DATA_DIR = path.join(os.tmpdir(), `kuvend-e2e-${process.pid}-${Date.now()}`);

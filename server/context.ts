@@ -10,6 +10,7 @@ import { seedDemoMeetings } from './db/seed/meetings.js';
 import { EventBus } from './events/bus.js';
 import { createLogger, type Logger } from './logger.js';
 import { AuthService } from './services/auth.service.js';
+import { Abilities } from './services/abilities.service.js';
 import { DocumentAccessService } from './services/document-access.service.js';
 import { NetworkService } from './services/network.service.js';
 import { PreferencesService } from './services/preferences.service.js';
@@ -34,6 +35,8 @@ import { MeetingsService } from './services/meetings.service.js';
 
 export interface Services {
 	auth: AuthService;
+	/** Who may do what across features (group roles, calling votes and meetings). */
+	abilities: Abilities;
 	preferences: PreferencesService;
 	network: NetworkService;
 	documentAccess: DocumentAccessService;
@@ -85,6 +88,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const publicOrigin = () => config.origin ?? listeningUrl;
 		const limits = new RateLimits(config.rateLimits);
 		const mail = new MailService();
+		const abilities = new Abilities(db);
 		const documents = new DocumentsService(new DocumentStore(raw), logger, { idleMs: config.docIdleMs });
 		const notifications = new NotificationsService(db, bus, mail, publicOrigin);
 		const forum = new ForumService(db, bus, notifications);
@@ -92,6 +96,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const votes = new VotesService(db, raw, bus, forum, drafts);
 		const services: Services = {
 			auth: new AuthService(db, bus, policy, limits),
+			abilities,
 			preferences: new PreferencesService(db, bus),
 			network: new NetworkService(db),
 			documentAccess: new DocumentAccessService(),

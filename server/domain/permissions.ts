@@ -23,3 +23,19 @@ export function hasRole(actor: Actor | null, role: Role): boolean {
 export function maySignIn(status: UserStatus): boolean {
 	return status === 'active' || status === 'applicant';
 }
+
+/** A member's place in a group. */
+export type GroupRole = 'member' | 'facilitator';
+
+/** Facilitates a group: active, and its facilitator. */
+export function facilitates(actor: Actor | null, role: GroupRole | null): boolean {
+	return isActiveMember(actor) && role === 'facilitator';
+}
+
+/**
+ * Runs the business of a scope — calls and manages its votes and meetings, decides its join requests: coordinators
+ * anywhere, a group's facilitators in their own group. `groupId` null is the whole network.
+ */
+export function runsBusinessOf(actor: Actor | null, groupId: number | null, role: GroupRole | null): boolean {
+	return hasRole(actor, 'coordinator') || (groupId !== null && facilitates(actor, role));
+}

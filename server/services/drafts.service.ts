@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import type { Db } from '../db/client.js';
 import * as repo from '../db/repositories/draft.repository.js';
-import { findGroupBySlug } from '../db/repositories/group.repository.js';
+import { findGroupBySlug, groupRole } from '../db/repositories/group.repository.js';
 import { listFieldSlugs } from '../db/repositories/network.repository.js';
 import { diffStats, wordDiff } from '../domain/diff.js';
 import {
@@ -53,7 +53,7 @@ export class DraftsService {
 	) {}
 
 	async #facts(auth: Authenticated | null, d: Draft): Promise<DraftFacts> {
-		const role = auth && d.group_id !== null ? await repo.groupRole(this.db, d.group_id, auth.actor.id) : null;
+		const role = auth && d.group_id !== null ? await groupRole(this.db, d.group_id, auth.actor.id) : null;
 		return { status: d.status, visibility: d.visibility, groupId: d.group_id, createdBy: d.created_by, inGroup: role !== null, facilitates: role === 'facilitator' };
 	}
 
@@ -134,7 +134,7 @@ export class DraftsService {
 		if (input.group) {
 			const group = await findGroupBySlug(this.db, input.group);
 			if (!group) throw new DomainError('invalid_input', 'no such group', { group: 'required' });
-			const role = await repo.groupRole(this.db, group.id, auth.actor.id);
+			const role = await groupRole(this.db, group.id, auth.actor.id);
 			if (!role && !hasRole(auth.actor, 'coordinator')) throw new DomainError('forbidden', 'not in the group');
 			groupId = group.id;
 		}

@@ -1,6 +1,6 @@
 import type { Db } from '../db/client.js';
 import * as repo from '../db/repositories/meeting.repository.js';
-import { groupRole } from '../db/repositories/draft.repository.js';
+import { facilitatorsOf, groupRole } from '../db/repositories/group.repository.js';
 import { insertAudit } from '../db/repositories/membership.repository.js';
 import {
 	canCallMeeting,
@@ -55,7 +55,7 @@ export class MeetingsService {
 	// ——— reading ———
 
 	async #facts(m: Meeting): Promise<MeetingFacts> {
-		const [chairs, facilitators] = await Promise.all([repo.chairsOf(this.db, m.id), repo.facilitatorsOf(this.db, m.group_id)]);
+		const [chairs, facilitators] = await Promise.all([repo.chairsOf(this.db, m.id), facilitatorsOf(this.db, m.group_id)]);
 		return { visibility: m.visibility, chairs: chairs.map((c) => c.id), facilitators };
 	}
 

@@ -3,7 +3,7 @@ import type SQLite from 'better-sqlite3';
 import type { Db } from '../db/client.js';
 import * as repo from '../db/repositories/vote.repository.js';
 import { insertAudit } from '../db/repositories/membership.repository.js';
-import { groupRole } from '../db/repositories/draft.repository.js';
+import { facilitatesAnyGroup, groupRole } from '../db/repositories/group.repository.js';
 import {
 	ballotProblem,
 	canManageVote,
@@ -283,7 +283,7 @@ export class VotesService {
 	/** Whether this person may call votes at all (a coordinator, or a facilitator of some group): one cheap check. */
 	async mayCallVotes(auth: Authenticated | null): Promise<boolean> {
 		if (!auth || !isActiveMember(auth.actor)) return false;
-		return hasRole(auth.actor, 'coordinator') || repo.facilitatesAnyGroup(this.db, auth.actor.id);
+		return hasRole(auth.actor, 'coordinator') || facilitatesAnyGroup(this.db, auth.actor.id);
 	}
 
 	/**

@@ -5,7 +5,7 @@ import { createSmtpServer, type ReceivedMail } from '../integration/helpers/smtp
 
 /** Where the loopback SMTP server of the browser tests drops each message it receives, one JSON file each. */
 export const MAIL_DIR = path.join(os.tmpdir(), 'kuvend-e2e-mail');
-export const SMTP_PORT = 2526;
+export const SMTP_PORT = process.env.E2E_PORT ? Number(process.env.E2E_PORT) + 1 : 2526;
 
 export function readMail(): ReceivedMail[] {
 	if (!fs.existsSync(MAIL_DIR)) return [];

@@ -13,7 +13,7 @@ import { signIn } from './helpers.js';
  */
 
 const corpus = JSON.parse(fs.readFileSync(path.resolve('tests/fixtures/xss-corpus.json'), 'utf8')) as string[];
-const ORIGIN_HOST = 'localhost:4173';
+const ORIGIN_HOST = `localhost:${process.env.E2E_PORT ?? 4173}`;
 const BODY_CATEGORY = 'digital-culture';
 const TITLE_CATEGORY = 'media';
 const PER_THREAD = 20;

@@ -55,12 +55,6 @@ export async function touchDraft(db: Conn, id: number, now: number): Promise<voi
 	await db.updateTable('drafts').set({ updated_at: now }).where('id', '=', id).execute();
 }
 
-/** The person's place in a group: null when not a member. */
-export async function groupRole(db: Conn, groupId: number, userId: number): Promise<'member' | 'facilitator' | null> {
-	const row = await db.selectFrom('group_members').select('role').where('group_id', '=', groupId).where('user_id', '=', userId).executeTakeFirst();
-	return (row?.role as 'member' | 'facilitator' | undefined) ?? null;
-}
-
 export async function insertVersion(db: Conn, row: Omit<NewDraftVersion, 'number'>): Promise<number> {
 	const last = await db
 		.selectFrom('draft_versions')

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, GroupRow } from '../database.js';
+import type { GroupRole } from '../../domain/permissions.js';
 
 type Conn = Kysely<Database> | Transaction<Database>;
 
@@ -58,4 +59,20 @@ export function groupRequests(db: Conn, groupId: number) {
 		.where('u.status', '=', 'active')
 		.orderBy('r.created_at')
 		.execute();
+}
+
+/** The person's place in a group: null when not a member. */
+export async function groupRole(db: Conn, groupId: number, userId: number): Promise<GroupRole | null> {
+	const row = await db.selectFrom('group_members').select('role').where('group_id', '=', groupId).where('user_id', '=', userId).executeTakeFirst();
+	return row?.role ?? null;
+}
+
+export async function facilitatesAnyGroup(db: Conn, userId: number): Promise<boolean> {
+	return !!(await db.selectFrom('group_members').select('group_id').where('user_id', '=', userId).where('role', '=', 'facilitator').limit(1).executeTakeFirst());
+}
+
+/** Facilitators of a group (none for the network, `null`). */
+export async function facilitatorsOf(db: Conn, groupId: number | null): Promise<number[]> {
+	if (groupId === null) return [];
+	return (await db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).where('role', '=', 'facilitator').execute()).map((r) => r.user_id);
 }

@@ -50,11 +50,6 @@ export async function activeMembers(db: Conn, ids: number[]): Promise<number[]> 
 	return (await db.selectFrom('users').select('id').where('id', 'in', ids).where('status', '=', 'active').execute()).map((r) => r.id);
 }
 
-export async function facilitatorsOf(db: Conn, groupId: number | null): Promise<number[]> {
-	if (groupId === null) return [];
-	return (await db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).where('role', '=', 'facilitator').execute()).map((r) => r.user_id);
-}
-
 export function agendaOf(db: Conn, meetingId: number) {
 	return db
 		.selectFrom('agenda_items as a')

@@ -124,10 +124,6 @@ export async function unitNames(db: Conn, units: string[]): Promise<Map<string, 
 	return names;
 }
 
-export async function facilitatesAnyGroup(db: Conn, userId: number): Promise<boolean> {
-	return !!(await db.selectFrom('group_members').select('group_id').where('user_id', '=', userId).where('role', '=', 'facilitator').limit(1).executeTakeFirst());
-}
-
 export function threadTitle(db: Conn, threadId: number) {
 	return db.selectFrom('threads').select(['id', 'title', 'hidden']).where('id', '=', threadId).executeTakeFirst();
 }

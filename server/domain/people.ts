@@ -1,0 +1,12 @@
+/**
+ * How people are named to others. A deleted account keeps its authorship, anonymised: its name is never shown
+ * (DESIGN §1, account deletion), wherever a post, comment, revision, flag or notification names it.
+ */
+export function shownName(name: string | null, status: string | null): string | null {
+	return status === 'deleted' ? null : name;
+}
+
+/** An author as pages show them: the id stays (for grouping), the name goes with the account. */
+export function authorView(id: number, name: string | null, status: string | null): { id: number; name: string | null } {
+	return { id, name: shownName(name, status) };
+}
