@@ -92,7 +92,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const documents = new DocumentsService(new DocumentStore(raw), logger, { idleMs: config.docIdleMs });
 		const notifications = new NotificationsService(db, bus, mail, publicOrigin);
 		const forum = new ForumService(db, bus, notifications);
-		const drafts = new DraftsService(db, bus, documents, forum);
+		const drafts = new DraftsService(db, bus, documents, forum, abilities);
 		const votes = new VotesService(db, raw, bus, forum, drafts);
 		const services: Services = {
 			auth: new AuthService(db, bus, policy, limits),

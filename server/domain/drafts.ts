@@ -1,7 +1,13 @@
+import type { DraftStatus, DraftSummary } from '../../src/lib/shared/drafts.js';
 import { hasRole, isActiveMember, type Actor } from './permissions.js';
 
-export type DraftStatus = 'drafting' | 'review' | 'frozen' | 'adopted' | 'rejected' | 'archived';
-export const DRAFT_STATUSES: DraftStatus[] = ['drafting', 'review', 'frozen', 'adopted', 'rejected', 'archived'];
+/** A draft as services work with it: what a summary shows, and what its thread and rules need. */
+export interface Draft extends DraftSummary {
+	groupId: number | null;
+	threadId: number | null;
+	createdBy: number;
+	createdAt: number;
+}
 
 /** The lifecycle: which status may follow which. A frozen draft goes back to review only to be reworked. */
 export const TRANSITIONS: Record<DraftStatus, DraftStatus[]> = {

@@ -37,7 +37,8 @@ import {
 import type { Authenticated } from './auth.service.js';
 import type { DraftsService } from './drafts.service.js';
 import type { ForumService } from './forum.service.js';
-import { toHtmlFragment, type PmNode } from './draft-render.js';
+import { toHtmlFragment } from '../render/html.renderer.js';
+import type { PmNode } from '../render/prosemirror-json.js';
 
 type Vote = repo.VoteWithGroup;
 

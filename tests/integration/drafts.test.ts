@@ -3,10 +3,11 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import type { Authenticated } from '../../server/services/auth.service.js';
 import { DocumentStore } from '../../server/db/repositories/document.repository.js';
-import { docNameOf, passageOf } from '../../server/services/drafts.service.js';
+import { docNameOf } from '../../server/services/drafts.service.js';
+import { passageOf } from '../../server/services/yjs-passages.js';
 import { getPage, postForm, signIn, startTestApp, type TestApp } from './helpers/app.js';
 import { closeCode, provider, synced } from './helpers/yjs.js';
-import { voteInput } from './helpers/votes.js';
+import { memberSocket, voteInput } from './helpers/votes.js';
 
 let app: TestApp;
 let base: string;
@@ -60,6 +61,20 @@ describe('drafts', () => {
 		expect((await getPage(base, `/drafts/${id}`)).status).toBe(303);
 		expect(await closeCode(base, `/yjs/draft:${id}`, { origin: base })).toBe(4401);
 		expect(await closeCode(base, `/yjs/draft:${id + 1000}`, { origin: base, cookie: author.cookie })).toBe(4403); // not found, told as not allowed: no existence leak
+	});
+
+	it('answers whether someone may read a draft with yes or no, and lets them watch it', async () => {
+		const author = await as('member1@demo.test');
+		const id = await app.ctx.services.drafts.create(author.auth, { title: 'Shënime për muzetë', summary: '', group: '', field: 'visual-arts', visibility: 'members' });
+		await expect(app.ctx.services.drafts.mayRead(author.auth, id)).resolves.toBe(true);
+		await expect(app.ctx.services.drafts.mayRead(null, id)).resolves.toBe(false);
+		await expect(app.ctx.services.drafts.mayRead(author.auth, id + 1000)).resolves.toBe(false);
+
+		const member = await memberSocket(base, author.cookie);
+		const watch = (socket: typeof member, draftId: number) => new Promise((resolve) => socket.emit('draft:watch', { draftId }, resolve));
+		expect(await watch(member, id)).toMatchObject({ ok: true });
+		expect(await watch(member, id + 1000)).toMatchObject({ ok: false, code: 'not_found' });
+		member.disconnect();
 	});
 
 	it('keeps a group draft to its group: others read it, their edits are dropped', async () => {

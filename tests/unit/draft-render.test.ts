@@ -4,17 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import {
-	blocksOf,
-	contentHash,
-	docToJson,
-	toHtml,
-	toHtmlFragment,
-	toMarkdown,
-	toPdf,
-	toPlainText,
-	type PmNode
-} from '../../server/services/draft-render.js';
+import { contentHash } from '../../server/render/content-hash.js';
+import { toHtml, toHtmlFragment } from '../../server/render/html.renderer.js';
+import { toMarkdown } from '../../server/render/markdown.renderer.js';
+import { toPdf } from '../../server/render/pdf.renderer.js';
+import { blocksOf, toPlainText } from '../../server/render/plain-text.renderer.js';
+import { docToJson, type PmNode } from '../../server/render/prosemirror-json.js';
 
 // The Yjs shape y-tiptap keeps for TipTap: one Y.XmlElement per node (attributes as-is), Y.XmlText for runs of
 // text, and marks as formatting attributes on the text whose value is the mark's attrs ({} when it has none).

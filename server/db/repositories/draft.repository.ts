@@ -11,7 +11,8 @@ const draftsWithOwner = (db: Conn) =>
 		.selectAll('d')
 		.select(['g.slug as group_slug', 'g.name as group_name', 'u.display_name as author_name', 'u.status as author_status']);
 
-export type DraftWithOwner = Awaited<ReturnType<typeof findDraft>> & object;
+/** A draft's row with its group's slug and name and its author's name and status. */
+export type DraftWithOwner = NonNullable<Awaited<ReturnType<typeof findDraft>>>;
 
 export function findDraft(db: Conn, id: number) {
 	return draftsWithOwner(db).where('d.id', '=', id).executeTakeFirst();
@@ -41,18 +42,10 @@ export async function setDraftThread(db: Conn, id: number, threadId: number): Pr
 	await db.updateTable('drafts').set({ thread_id: threadId }).where('id', '=', id).execute();
 }
 
-export async function setDraftStatus(db: Conn, id: number, status: DraftStatus, now: number): Promise<void> {
-	await db.updateTable('drafts').set({ status, updated_at: now }).where('id', '=', id).execute();
-}
-
 /** Moves a draft from one status to another; false when it was no longer in `from`. */
 export async function moveDraftStatus(db: Conn, id: number, from: DraftStatus, to: DraftStatus, now: number): Promise<boolean> {
 	const r = await db.updateTable('drafts').set({ status: to, updated_at: now }).where('id', '=', id).where('status', '=', from).executeTakeFirst();
 	return Number(r.numUpdatedRows) === 1;
-}
-
-export async function touchDraft(db: Conn, id: number, now: number): Promise<void> {
-	await db.updateTable('drafts').set({ updated_at: now }).where('id', '=', id).execute();
 }
 
 export async function insertVersion(db: Conn, row: Omit<NewDraftVersion, 'number'>): Promise<number> {
@@ -69,6 +62,9 @@ export async function insertVersion(db: Conn, row: Omit<NewDraftVersion, 'number
 	return number;
 }
 
+/** A version's row (without its content) with its author's name and status. */
+export type VersionWithAuthor = Awaited<ReturnType<typeof listVersions>>[number];
+
 export function listVersions(db: Conn, draftId: number) {
 	return db
 		.selectFrom('draft_versions as v')
@@ -83,10 +79,6 @@ export function findVersion(db: Conn, draftId: number, number: number) {
 	return db.selectFrom('draft_versions').selectAll().where('draft_id', '=', draftId).where('number', '=', number).executeTakeFirst();
 }
 
-export function findVersionById(db: Conn, id: number) {
-	return db.selectFrom('draft_versions').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
 export function latestVersion(db: Conn, draftId: number) {
 	return db.selectFrom('draft_versions').selectAll().where('draft_id', '=', draftId).orderBy('number', 'desc').limit(1).executeTakeFirst();
 }
@@ -95,6 +87,9 @@ export async function insertComment(db: Conn, row: NewDraftComment): Promise<num
 	const r = await db.insertInto('draft_comments').values(row).returning('id').executeTakeFirstOrThrow();
 	return r.id;
 }
+
+/** A comment's row with its author's name and status. */
+export type CommentWithAuthor = Awaited<ReturnType<typeof listComments>>[number];
 
 export function listComments(db: Conn, draftId: number) {
 	return db
@@ -119,6 +114,9 @@ export async function insertAmendment(db: Conn, row: NewAmendment): Promise<numb
 	const r = await db.insertInto('amendments').values(row).returning('id').executeTakeFirstOrThrow();
 	return r.id;
 }
+
+/** An amendment's row with its author's name and status and its version's number and hash. */
+export type AmendmentWithAuthor = Awaited<ReturnType<typeof listAmendments>>[number];
 
 export function listAmendments(db: Conn, draftId: number) {
 	return db

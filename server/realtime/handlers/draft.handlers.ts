@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.js';
 import type { KuvendIo, KuvendSocket } from '../socket-server.js';
 import { rooms } from '../rooms.js';
 import { respond } from '../respond.js';
+import { DomainError } from '../../../src/lib/shared/errors.js';
 
 const draftSchema = z.object({ draftId: z.number().int().positive() });
 
@@ -11,7 +12,8 @@ export function registerDraftHandlers(io: KuvendIo, socket: KuvendSocket, ctx: A
 	socket.on('draft:watch', (payload, ack) =>
 		respond(ack, ctx, async () => {
 			const { draftId } = draftSchema.parse(payload);
-			await ctx.services.drafts.get(socket.data.auth, draftId);
+			// Not found whether it does not exist or may not be read: no existence leak.
+			if (!(await ctx.services.drafts.mayRead(socket.data.auth, draftId))) throw new DomainError('not_found', 'no such draft');
 			await socket.join(rooms.draft(draftId));
 			return {};
 		})

@@ -2,6 +2,7 @@
 import type { AuthorView } from './forum';
 
 export type DraftStatus = 'drafting' | 'review' | 'frozen' | 'adopted' | 'rejected' | 'archived';
+export type AmendmentStatus = 'proposed' | 'withdrawn' | 'adopted' | 'rejected';
 
 export interface DraftSummary {
 	id: number;
@@ -57,7 +58,7 @@ export interface AmendmentView {
 	original: string;
 	replacement: string;
 	reason: string;
-	status: 'proposed' | 'withdrawn' | 'adopted' | 'rejected';
+	status: AmendmentStatus;
 	createdAt: number;
 }
 

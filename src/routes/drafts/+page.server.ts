@@ -3,9 +3,6 @@ import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const archived = url.searchParams.get('archived') === '1';
-	return {
-		archived,
-		drafts: await appContext().services.drafts.list(locals.auth, { archived }),
-		canCreate: locals.auth?.actor.status === 'active'
-	};
+	const { drafts } = appContext().services;
+	return { archived, drafts: await drafts.list(locals.auth, { archived }), canCreate: drafts.mayCreate(locals.auth) };
 };

@@ -1,0 +1,88 @@
+import * as repo from '../db/repositories/draft.repository.js';
+import { diffStats, wordDiff } from '../domain/diff.js';
+import { canEditDraft, canManageDraft } from '../domain/drafts.js';
+import { authorView } from '../domain/people.js';
+import { checkText } from '../domain/validation.js';
+import { contentHash } from '../render/content-hash.js';
+import { toHtmlFragment } from '../render/html.renderer.js';
+import { toPlainText } from '../render/plain-text.renderer.js';
+import { jsonOf, type PmNode } from '../render/prosemirror-json.js';
+import { DomainError } from '../../src/lib/shared/errors.js';
+import type { DiffView, VersionView } from '../../src/lib/shared/drafts.js';
+import type { Authenticated } from './auth.service.js';
+import { docNameOf, type DraftParts } from './drafts.service.js';
+
+/** A version's stored form: the Yjs state, its ProseMirror JSON, plain text (for diffs) and content hash. */
+export interface Snapshot {
+	state: Uint8Array;
+	content: string;
+	text: string;
+	hash: string;
+}
+
+/** The one mapper from a version's row (with its author) to what pages show. */
+export function versionRowToView(row: repo.VersionWithAuthor): VersionView {
+	return {
+		number: row.number,
+		name: row.name,
+		auto: row.auto === 1 ? 'frozen' : null,
+		hash: row.hash,
+		createdAt: row.created_at,
+		author: row.created_by ? authorView(row.created_by, row.author_name, row.author_status) : null
+	};
+}
+
+/** Named versions of a draft's text (by hand, and automatically when it is frozen or amended), and diffs between them. */
+export class DraftVersions {
+	constructor(private readonly p: DraftParts) {}
+
+	/** The text as it is now, in the form a version stores it. */
+	async snapshot(draftId: number): Promise<Snapshot> {
+		const state = await this.p.documents.state(docNameOf(draftId));
+		const json = jsonOf(state);
+		return { state, content: JSON.stringify(json), text: toPlainText(json), hash: contentHash(json) };
+	}
+
+	/** Saves the text as it is now under a name (editors and stewards). Returns the version number. */
+	async save(auth: Authenticated | null, id: number, name: string): Promise<number> {
+		const { draft, facts } = await this.p.readable(auth, id);
+		const actor = auth?.actor ?? null;
+		if (!canEditDraft(actor, facts) && !canManageDraft(actor, facts)) throw new DomainError('forbidden');
+		const problem = checkText(name, { min: 1, max: 120 });
+		if (problem) throw new DomainError('invalid_input', 'version name', { name: problem });
+		const snapshot = await this.snapshot(draft.id);
+		const number = await this.p.db
+			.transaction()
+			.execute((trx) => repo.insertVersion(trx, { draft_id: draft.id, name: name.trim(), auto: 0, created_by: auth!.actor.id, created_at: this.p.clock(), ...snapshot }));
+		this.p.bus.emit('draft.changed', { draftId: draft.id });
+		return number;
+	}
+
+	async list(auth: Authenticated | null, id: number): Promise<VersionView[]> {
+		const { draft } = await this.p.readable(auth, id);
+		return this.#views(draft.id);
+	}
+
+	async #views(draftId: number): Promise<VersionView[]> {
+		return (await repo.listVersions(this.p.db, draftId)).map(versionRowToView);
+	}
+
+	/** One version rendered for reading in the page (escaped HTML from its stored content). */
+	async html(auth: Authenticated | null, id: number, number: number): Promise<{ version: VersionView; html: string }> {
+		const { draft } = await this.p.readable(auth, id);
+		const row = await repo.findVersion(this.p.db, draft.id, number);
+		if (!row) throw new DomainError('not_found');
+		const version = (await this.#views(draft.id)).find((v) => v.number === number)!;
+		return { version, html: toHtmlFragment(JSON.parse(row.content) as PmNode) };
+	}
+
+	/** A word-level diff between two versions. */
+	async diff(auth: Authenticated | null, id: number, from: number, to: number): Promise<DiffView> {
+		const { draft } = await this.p.readable(auth, id);
+		const [a, b] = await Promise.all([repo.findVersion(this.p.db, draft.id, from), repo.findVersion(this.p.db, draft.id, to)]);
+		if (!a || !b) throw new DomainError('not_found');
+		const views = await this.#views(draft.id);
+		const segments = wordDiff(a.text, b.text);
+		return { from: views.find((v) => v.number === from)!, to: views.find((v) => v.number === to)!, segments, ...diffStats(segments) };
+	}
+}

@@ -1,0 +1,61 @@
+import * as Y from 'yjs';
+
+// A passage of a co-edited text is named by two anchors: Yjs relative positions, base64-encoded, made by the editor
+// around a selection. They survive edits around them, so a comment or an amendment keeps pointing at its words.
+
+/** A base64 anchor as the editor sends one (bounded: it is stored with the comment or amendment). */
+export const validAnchor = (a: string | null | undefined): a is string => typeof a === 'string' && a.length > 0 && a.length < 500 && /^[A-Za-z0-9+/=]+$/.test(a);
+
+/** Decodes a base64 Yjs relative position; null when it is not one. */
+function relativePosition(b64: string): Y.RelativePosition | null {
+	if (!validAnchor(b64)) return null;
+	try {
+		return Y.decodeRelativePosition(Buffer.from(b64, 'base64'));
+	} catch {
+		return null;
+	}
+}
+
+/** Where two anchors point in the document, when both lie in the same block of text with the end not before the start. */
+function spanIn(doc: Y.Doc, startB64: string, endB64: string): { text: Y.XmlText; from: number; to: number } | null {
+	const start = relativePosition(startB64);
+	const end = relativePosition(endB64);
+	if (!start || !end) return null;
+	doc.getXmlFragment('default');
+	const a = Y.createAbsolutePositionFromRelativePosition(start, doc);
+	const b = Y.createAbsolutePositionFromRelativePosition(end, doc);
+	if (!a || !b || a.type !== b.type || !(a.type instanceof Y.XmlText) || b.index < a.index) return null;
+	return { text: a.type, from: a.index, to: b.index };
+}
+
+/** The text between two anchors in a document state, when both lie in the same block of text (null otherwise). */
+export function passageOf(state: Uint8Array, startB64: string, endB64: string): string | null {
+	const doc = new Y.Doc();
+	try {
+		Y.applyUpdate(doc, state);
+		const span = spanIn(doc, startB64, endB64);
+		if (!span || span.to === span.from) return null;
+		return plainOf(span.text).slice(span.from, span.to);
+	} catch {
+		return null; // decodes as a position, but of nothing this document has
+	} finally {
+		doc.destroy();
+	}
+}
+
+/** Replaces the text between two anchors (in one block) by `replacement`, in the caller's transaction. */
+export function replacePassage(doc: Y.Doc, startB64: string, endB64: string, replacement: string): boolean {
+	const span = spanIn(doc, startB64, endB64);
+	if (!span) return false;
+	span.text.delete(span.from, span.to - span.from);
+	if (replacement) span.text.insert(span.from, replacement);
+	return true;
+}
+
+/** A Y.XmlText's characters without formatting. */
+function plainOf(text: Y.XmlText): string {
+	return text
+		.toDelta()
+		.map((op: { insert?: unknown }) => (typeof op.insert === 'string' ? op.insert : ''))
+		.join('');
+}
