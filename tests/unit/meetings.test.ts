@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { canChair, canSeeMeeting, nextPosition, nextSpeaker, positionAt, quorumMeter, raiseHandProblem, roomActionRefusal, ROOM_ACTIONS, type Speaker } from '../../server/domain/meetings.js';
 import { runsBusinessOf } from '../../server/domain/permissions.js';
 import { LocalRoomPresence } from '../../server/services/room-presence.js';
-import { meetingInputProblems, type MeetingInput } from '../../src/lib/shared/meetings.js';
+import { agendaItemSchema, fieldProblems, meetingInputProblems, type MeetingInput } from '../../src/lib/shared/meetings.js';
 
 const member = { id: 1, role: 'member' as const, status: 'active' as const };
 const coordinator = { id: 2, role: 'coordinator' as const, status: 'active' as const };
@@ -87,6 +87,18 @@ describe('a new meeting', () => {
 		expect(meetingInputProblems(input({ onlineUrl: 'javascript:alert(1)' }))).toEqual({ onlineUrl: 'invalid_url' });
 		expect(meetingInputProblems(input({ quorum: { kind: 'count', count: 0 } }))).toEqual({ quorum: 'invalid_quorum' });
 		expect(meetingInputProblems(input({ agenda: Array(41).fill('x') }))).toEqual({ agenda: 'too_many' });
+	});
+	it('tells one problem per field, the one the form has always shown', () => {
+		const long = (n: number) => 'x'.repeat(n);
+		expect(meetingInputProblems(input({ title: ` ${long(201)} `, description: long(5001) }))).toEqual({ title: 'too_long', description: 'too_long' });
+		// A place too long is told as such, even when it is blank and there is no link either.
+		expect(meetingInputProblems(input({ place: ' '.repeat(301) }))).toEqual({ place: 'too_long' });
+		expect(meetingInputProblems(input({ agenda: [...Array(41).fill('x'), long(201)] }))).toEqual({ agenda: 'too_many' });
+		expect(meetingInputProblems(input({ agenda: ['', long(201)] }))).toEqual({ agenda: 'too_long' });
+		expect(meetingInputProblems(input({ startsAt: null, endsAt: null }))).toEqual({ startsAt: 'required', endsAt: 'required' });
+		expect(meetingInputProblems(input({ quorum: { kind: 'share', share: 1.5 } }))).toEqual({ quorum: 'invalid_quorum' });
+		expect(fieldProblems(agendaItemSchema.safeParse({ title: '  ' }))).toEqual({ title: 'required' });
+		expect(fieldProblems(agendaItemSchema.safeParse({ title: long(201), threadId: -1 }))).toEqual({ title: 'too_long' });
 	});
 	it('measures quorum against the members of the body', () => {
 		expect(quorumMeter({ kind: 'share', share: 0.5 }, 4, 9)).toEqual({ present: 4, members: 9, needed: 5, reached: false });
