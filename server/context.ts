@@ -32,6 +32,7 @@ import { SearchService } from './services/search.service.js';
 import { ModerationService } from './services/moderation.service.js';
 import { VotesService } from './services/votes.service.js';
 import { MeetingsService } from './services/meetings.service.js';
+import { LocalRoomPresence } from './services/room-presence.js';
 
 export interface Services {
 	auth: AuthService;
@@ -112,7 +113,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			search: new SearchService(db),
 			moderation: new ModerationService(db, bus),
 			votes,
-			meetings: new MeetingsService(db, bus, votes, drafts, forum, documents)
+			meetings: new MeetingsService(db, bus, abilities, new LocalRoomPresence(), votes, drafts, forum, documents)
 		};
 		// Only the canonical spelling of an id: "draft:01" or "draft:1e0" would be other documents for the same draft.
 		services.documentAccess.register('draft', async (auth, id) => (/^[1-9]\d{0,15}$/.test(id) ? services.drafts.documentAccess(auth, Number(id)) : null));

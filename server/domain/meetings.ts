@@ -1,9 +1,29 @@
 /**
- * The rules of meetings, pure: who may see and chair one, what a new meeting needs, the quorum meter, and the list
- * of speakers (raise a hand, withdraw, the chair gives the floor, reorders, ends a speech).
+ * The rules of meetings, pure: who may see and chair one, who may do what in the live room, the quorum meter, and
+ * the list of speakers (raise a hand, withdraw, the chair gives the floor, reorders, ends a speech). What a new
+ * meeting needs is its schema in src/lib/shared/meetings.ts, shared with the form.
  */
+import type { MeetingAction, MeetingStatus } from '../../src/lib/shared/meetings.js';
 import { hasRole, isActiveMember, type Actor } from './permissions.js';
 import { quorumOf, type Quorum } from './votes.js';
+
+/** A meeting as the services work with it (from its row by `meetingRowToMeeting`, quorum already read). */
+export interface Meeting {
+	id: number;
+	title: string;
+	description: string;
+	startsAt: number;
+	endsAt: number;
+	place: string;
+	onlineUrl: string;
+	groupId: number | null;
+	group: { slug: string; name: string } | null;
+	visibility: 'public' | 'members';
+	quorum: Quorum;
+	status: MeetingStatus;
+	currentItemId: number | null;
+	minutesDraftId: number | null;
+}
 
 export interface MeetingFacts {
 	visibility: 'public' | 'members';
@@ -22,54 +42,45 @@ export function canChair(actor: Actor | null, m: MeetingFacts): boolean {
 	return isActiveMember(actor) && (m.chairs.includes(actor!.id) || hasRole(actor, 'coordinator'));
 }
 
-/** Coordinators call any meeting; a group's facilitators call their group's. */
-export function canCallMeeting(actor: Actor | null, facilitatesGroup: boolean, groupId: number | null): boolean {
-	return hasRole(actor, 'coordinator') || (isActiveMember(actor) && groupId !== null && facilitatesGroup);
-}
-
-export interface MeetingInput {
-	title: string;
-	description: string;
-	startsAt: number | null;
-	endsAt: number | null;
-	place: string;
-	onlineUrl: string;
-	groupId: number | null;
-	visibility: 'public' | 'members';
-	quorum: Quorum;
-	/** Agenda item titles, in order. */
-	agenda: string[];
-	/** Chairs besides the one calling the meeting. */
-	chairIds: number[];
-}
-
-export const MAX_AGENDA_ITEMS = 40;
-
-/** Field problems of a new meeting (message codes); empty when it can be called. */
-export function meetingInputProblems(m: MeetingInput): Record<string, string> {
-	const p: Record<string, string> = {};
-	const title = m.title.trim();
-	if (!title) p.title = 'required';
-	else if (title.length > 200) p.title = 'too_long';
-	if (m.description.length > 5000) p.description = 'too_long';
-	if (m.startsAt === null) p.startsAt = 'required';
-	if (m.endsAt === null) p.endsAt = 'required';
-	else if (m.startsAt !== null && m.endsAt <= m.startsAt) p.endsAt = 'ends_before_starts';
-	if (!m.place.trim() && !m.onlineUrl.trim()) p.place = 'place_or_link';
-	if (m.place.length > 300) p.place = 'too_long';
-	if (m.onlineUrl.trim() && !/^https?:\/\/[^\s/]+\.[^\s]+$/i.test(m.onlineUrl.trim())) p.onlineUrl = 'invalid_url';
-	const items = m.agenda.map((a) => a.trim()).filter(Boolean);
-	if (items.length > MAX_AGENDA_ITEMS) p.agenda = 'too_many';
-	else if (items.some((a) => a.length > 200)) p.agenda = 'too_long';
-	if (m.quorum.kind === 'count' && !(Number.isInteger(m.quorum.count) && m.quorum.count >= 1 && m.quorum.count <= 100000)) p.quorum = 'invalid_quorum';
-	if (m.quorum.kind === 'share' && !(m.quorum.share > 0 && m.quorum.share <= 1)) p.quorum = 'invalid_quorum';
-	return p;
-}
-
 /** The quorum meter: the eligible present against the meeting's rule (a number, or a share of its members). */
 export function quorumMeter(rule: Quorum, present: number, members: number): { present: number; members: number; needed: number; reached: boolean } {
 	const { needed, reached } = quorumOf(rule, present, members);
 	return { present, members, needed, reached };
+}
+
+/**
+ * Who may take each of the room's actions, and the state the meeting must be in (like drafts' TRANSITIONS). Everyone
+ * acting is an active member; `chair`: only its chairs; `self`: a member for themselves, a chair for anyone; `member`:
+ * any member, on their own hand.
+ */
+export const ROOM_ACTIONS: Record<MeetingAction['type'], { who: 'chair' | 'self' | 'member'; needs?: 'scheduled' | 'live' | 'not_ended' }> = {
+	start: { who: 'chair', needs: 'scheduled' },
+	end: { who: 'chair', needs: 'live' },
+	check_in: { who: 'self', needs: 'not_ended' },
+	check_out: { who: 'self' },
+	raise_hand: { who: 'member', needs: 'live' },
+	withdraw: { who: 'member' },
+	give_floor: { who: 'chair', needs: 'live' },
+	end_speech: { who: 'chair' },
+	move_speaker: { who: 'chair' },
+	remove_speaker: { who: 'chair' },
+	set_item: { who: 'chair', needs: 'live' },
+	conclude_item: { who: 'chair', needs: 'live' },
+	close_vote: { who: 'chair' }
+};
+
+const NEEDS_REFUSAL = { scheduled: 'meeting_not_scheduled', live: 'meeting_not_live', not_ended: 'meeting_ended' } as const;
+
+/**
+ * Why this member may not take this action now (or null), by the table: first who they are, then the meeting's state.
+ * `chair`: they chair this meeting; `me`: their id.
+ */
+export function roomActionRefusal(action: MeetingAction, who: { chair: boolean; me: number }, status: MeetingStatus): { code: 'forbidden' | 'conflict'; reason: string } | null {
+	const rule = ROOM_ACTIONS[action.type];
+	const forSelf = !('userId' in action) || action.userId === undefined || action.userId === who.me;
+	if (!who.chair && (rule.who === 'chair' || (rule.who === 'self' && !forSelf))) return { code: 'forbidden', reason: 'not_chair' };
+	const met = rule.needs === undefined || (rule.needs === 'not_ended' ? status !== 'ended' : status === rule.needs);
+	return met ? null : { code: 'conflict', reason: NEEDS_REFUSAL[rule.needs!] };
 }
 
 export type SpeakerStatus = 'waiting' | 'speaking' | 'done' | 'withdrawn';

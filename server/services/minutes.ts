@@ -6,6 +6,7 @@ import { m } from '../../src/lib/paraglide/messages.js';
 import type { Locale } from '../../src/lib/shared/types.js';
 import type { VoteOption, VoteResult, VoteView } from '../../src/lib/shared/votes.js';
 import { NETWORK_TIME_ZONE } from '../../src/lib/shared/time.js';
+import type { Meeting } from '../domain/meetings.js';
 import type { Block } from './doc-blocks.js';
 
 export { appendBlocks } from './doc-blocks.js';
@@ -17,16 +18,12 @@ export function minutesTitle(title: string, locale: Locale): string {
 	return m.meeting_minutes_title({ title }, { locale }).slice(0, 200);
 }
 
-export function agendaBlocks(
-	meeting: { title: string; starts_at: number; place: string; online_url: string },
-	agenda: { position: number; title: string }[],
-	locale: Locale
-): Block[] {
+export function agendaBlocks(meeting: Pick<Meeting, 'title' | 'startsAt' | 'place' | 'onlineUrl'>, agenda: { position: number; title: string }[], locale: Locale): Block[] {
 	const o = { locale };
-	const where = [meeting.place, meeting.online_url].filter(Boolean).join(' · ');
+	const where = [meeting.place, meeting.onlineUrl].filter(Boolean).join(' · ');
 	return [
 		{ h: 1, text: meeting.title },
-		{ p: m.meeting_minutes_when({ when: when(meeting.starts_at, locale) }, o) },
+		{ p: m.meeting_minutes_when({ when: when(meeting.startsAt, locale) }, o) },
 		...(where ? [{ p: m.meeting_minutes_where({ where }, o) }] : []),
 		{ h: 2, text: m.meeting_minutes_agenda({}, o) },
 		...(agenda.length ? [{ ul: agenda.map((a) => `${a.position}. ${a.title}`) }] : [{ p: m.meeting_minutes_no_agenda({}, o) }])

@@ -4,7 +4,7 @@
  * (@y/websocket-server 0.1.1, in memory, persisting nothing) in the same run; the editors are y-websocket clients in
  * separate processes (tests/bench/yjs-editor.ts), so that the servers' CPU time and memory can be read by pid.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -12,7 +12,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { DEMO_PASSWORD } from '../../server/db/seed/demo.js';
-import { ChildMailbox, note, percentile, type Row } from './lib.js';
+import { ChildMailbox, dataDir, note, now, percentile, processCpuMs, sleep, type Row } from './lib.js';
 import type { DocSpec, FromClient, ToClient } from './yjs-editor.js';
 
 const EDITORS = 50;
@@ -32,18 +32,8 @@ const MEMBERS = ['member1@demo.test', 'member2@demo.test', 'member3@demo.test', 
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLIENT = new URL('./yjs-editor.ts', import.meta.url);
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-const now = () => performance.timeOrigin + performance.now();
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 const MB = 1024 * 1024;
-
-/** CPU seconds (user + system) a process has used so far. */
-function cpuSeconds(pid: number): number {
-	const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-	// The command name may hold spaces; the fields after it are space-separated: utime is the 14th, stime the 15th.
-	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-	return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
+const cpuSeconds = (pid: number) => processCpuMs(pid) / 1000;
 
 function rssBytes(pid: number): number {
 	const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -421,16 +411,16 @@ async function memoryFigures(dataDir: string): Promise<Row[]> {
 }
 
 export async function run(): Promise<Row[]> {
-	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kuvend-bench-'));
+	const data = dataDir();
 	try {
 		// DRAFTS_BENCH=typing or =memory runs one part alone (quicker while working on it).
 		const part = process.env.DRAFTS_BENCH;
-		const typingRows = part === 'memory' ? [] : await typingFigures(dataDir);
-		const memoryRows = part === 'typing' ? [] : await memoryFigures(dataDir);
+		const typingRows = part === 'memory' ? [] : await typingFigures(data.path);
+		const memoryRows = part === 'typing' ? [] : await memoryFigures(data.path);
 		return [...typingRows, ...memoryRows];
 	} finally {
 		for (const client of running.clients) client.kill();
 		for (const server of running.servers) await server.stop();
-		fs.rmSync(dataDir, { recursive: true, force: true });
+		data.remove();
 	}
 }

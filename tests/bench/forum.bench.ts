@@ -2,21 +2,15 @@
  * Forum benchmarks of issue #4: a 5,000-post thread page under load, search over 100,000 posts, and posts/s
  * through the service. Each figure is measured beside a baseline in the same run (see the table's columns).
  */
-import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadConfig } from '../../server/config.js';
-import { startApp, type RunningApp } from '../../server/app.js';
+import type { RunningApp } from '../../server/app.js';
 import * as repo from '../../server/db/repositories/forum.repository.js';
 import { fold, ftsQuery, queryTerms } from '../../server/domain/forum.js';
 import { excerpt, renderMarkdown } from '../../server/services/markdown.js';
-import type { Authenticated } from '../../server/services/auth.service.js';
 import { COMMON, ORDINARY, RARE, RARE_POSTS, TextGenerator } from './albanian.js';
 import { SESSION_COOKIE } from '../../src/lib/shared/session.js';
-import { httpLoad, note, percentile, timeEach, type LoadResult, type Row } from './lib.js';
-import { actingAs } from '../../server/db/seed/forum.js';
+import { actAs, httpLoad, note, percentile, startBenchApp, timeEach, type LoadResult, type Row } from './lib.js';
 
 const THREAD_REPLIES = 5_000;
 const SERVICE_REPLIES = 2_000; // the first replies of the big thread go through the service, timed (figure 3)
@@ -26,9 +20,6 @@ const QUERIES = 240;
 const LOAD_SECONDS = 5;
 const PUBLIC_CATEGORIES = ['cultural-policy', 'cultural-heritage'];
 const MEMBERS = ['coordinator@demo.test', 'member1@demo.test', 'member2@demo.test', 'member3@demo.test', 'member4@demo.test', 'member5@demo.test'];
-
-/** Acting as a demo member without signing in. */
-const as = (app: RunningApp, email: string): Promise<Authenticated> => actingAs(app.ctx.db, email);
 
 /** A reply already in the big thread, as pickParent needs it. */
 interface Placed {
@@ -47,7 +38,7 @@ function pickParent(gen: TextGenerator, posts: Placed[]): Placed | null {
 /** Figure 3 and the set-up of figure 1: a public thread with 5,000 replies, the first 2,000 through the service. */
 async function buildThread(app: RunningApp, gen: TextGenerator): Promise<{ threadId: number; rows: Row[] }> {
 	const { forum } = app.ctx.services;
-	const people = await Promise.all(MEMBERS.map((m) => as(app, m)));
+	const people = await Promise.all(MEMBERS.map((m) => actAs(app, m)));
 	const threadId = await forum.createThread(people[0], { category: 'cultural-policy', title: 'Ligji i ri i kulturës: qëndrimi i rrjetit', tags: 'ligji', body: gen.text().body });
 	const posts: Placed[] = [];
 	const texts = Array.from({ length: THREAD_REPLIES }, () => gen.text().body);
@@ -242,9 +233,7 @@ async function search(app: RunningApp, gen: TextGenerator): Promise<Row[]> {
 }
 
 export async function run(): Promise<Row[]> {
-	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kuvend-bench-'));
-	const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'error', RATE_LIMITS: 'relaxed', SEED: 'demo' });
-	const app = await startApp(config);
+	const app = await startBenchApp({ pages: true });
 	try {
 		const gen = new TextGenerator(42);
 		// FORUM_BENCH=search runs the search figures alone (quicker while working on search), FORUM_BENCH=service the
@@ -256,7 +245,6 @@ export async function run(): Promise<Row[]> {
 		const searchRows = await search(app, gen);
 		return [...pageRows, ...searchRows, ...writeRows];
 	} finally {
-		await app.stop();
-		fs.rmSync(dataDir, { recursive: true, force: true });
+		await app.dispose();
 	}
 }

@@ -1,5 +1,15 @@
-import { fork, type ChildProcess } from 'node:child_process';
+/**
+ * The benchmarks' harness: figures and their table, timing, the machine's CPU, Kuvend started for a run, and helper
+ * processes. Helper processes import it too, so what loads the app is imported only when called.
+ */
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { RunningApp } from '../../server/app.js';
+import type { Config } from '../../server/config.js';
+import type { Authenticated } from '../../server/services/auth.service.js';
 
 /** One measured figure beside its baseline. `budget` is what the issue asks for (absent: reported only). */
 export interface Row {
@@ -18,6 +28,21 @@ export function percentile(samples: number[], p: number): number {
 	if (!samples.length) return NaN;
 	const sorted = [...samples].sort((a, b) => a - b);
 	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/** Wall-clock milliseconds with sub-millisecond resolution, comparable between processes on one machine. */
+export const now = () => performance.timeOrigin + performance.now();
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/** Runs `fn` over `items`, at most `concurrency` at a time. */
+export async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+	let next = 0;
+	await Promise.all(
+		Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+			while (next < items.length) await fn(items[next++]);
+		})
+	);
 }
 
 /** Times `fn` once per input (after a warm-up pass over a few of them, so JIT and page cache are settled); ms. */
@@ -42,6 +67,99 @@ export function rng(seed: number): () => number {
 		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
 		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 	};
+}
+
+// ——— the machine's CPU, from /proc ———
+
+let clockTicks: number | undefined;
+const clkTck = () => (clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100);
+
+/** CPU time (ms, user + system) a process has used so far. */
+export function processCpuMs(pid: number | 'self'): number {
+	const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+	// The command name may hold spaces; the fields after it are space-separated: utime is the 14th, stime the 15th.
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	return ((Number(fields[11]) + Number(fields[12])) / clkTck()) * 1000;
+}
+
+/** CPU time (ms) the whole machine has spent busy so far. */
+function machineBusyMs(): number {
+	const [user, nice, system, , , irq, softirq, steal] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+	return ((user + nice + system + irq + softirq + steal) / clkTck()) * 1000;
+}
+
+/**
+ * The machine is shared (2 cores): what other processes than this one and `pids` took since the meter was made, in
+ * % of a core, says how far the figures of that window can be trusted.
+ */
+export function othersMeter(pids: number[]): () => number {
+	const ours = () => processCpuMs('self') + pids.reduce((sum, pid) => sum + processCpuMs(pid), 0);
+	const [busy0, ours0, t0] = [machineBusyMs(), ours(), performance.now()];
+	return () => (Math.max(0, machineBusyMs() - busy0 - (ours() - ours0)) / (performance.now() - t0)) * 100;
+}
+
+/** Waits at least `ms`, then until other processes take less than the quiet share of a core over half a second. */
+export type Quiet = (pids: number[], ms: number) => Promise<void>;
+
+/**
+ * Waits for a quiet machine before each measured window. A busy machine is reported, not waited out: each wait lasts
+ * at most `waitMs`, all of them `totalMs`.
+ */
+export function quieter({ percent, waitMs, totalMs }: { percent: number; waitMs: number; totalMs: number }): Quiet {
+	let left = totalMs;
+	const measure = async (pids: number[]) => {
+		const meter = othersMeter(pids);
+		await sleep(500);
+		return meter();
+	};
+	return async (pids, ms) => {
+		await sleep(ms);
+		const until = performance.now() + Math.min(waitMs, left);
+		const started = performance.now();
+		let others = await measure(pids);
+		while (others >= percent && performance.now() < until) others = await measure(pids);
+		left -= performance.now() - started;
+		if (others >= percent) note(`the machine stayed busy: other processes took ${others.toFixed(0)} % of a core`);
+	};
+}
+
+// ——— Kuvend for a run ———
+
+/** A fresh data folder for one run; `remove` deletes it with everything in it. */
+export function dataDir(): { path: string; remove(): void } {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kuvend-bench-'));
+	return { path: dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface BenchApp extends RunningApp {
+	config: Config;
+	/** Stops the app and removes its data. */
+	dispose(): Promise<void>;
+}
+
+/**
+ * Kuvend in this process on port 0 with a fresh database seeded with the demo network, as startTestApp
+ * (tests/integration/helpers/app.ts) starts it; without `pages` it has no SvelteKit handler and needs no web build.
+ */
+export async function startBenchApp({ pages }: { pages: boolean }): Promise<BenchApp> {
+	const [{ loadConfig }, { startApp }] = await Promise.all([import('../../server/config.js'), import('../../server/app.js')]);
+	const data = dataDir();
+	const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: data.path, LOG_LEVEL: 'error', RATE_LIMITS: 'relaxed' });
+	const app = await startApp(config, pages ? {} : { sveltekit: null });
+	return {
+		...app,
+		config,
+		async dispose() {
+			await app.stop();
+			data.remove();
+		}
+	};
+}
+
+/** Acting as a demo member without signing in. */
+export async function actAs(app: RunningApp, email: string): Promise<Authenticated> {
+	const { actingAs } = await import('../../server/db/seed/forum.js');
+	return actingAs(app.ctx.db, email);
 }
 
 export interface LoadResult {
@@ -108,6 +226,9 @@ export function printTable(suite: string, rows: Row[]): void {
 
 /** Progress on stderr, so that stdout holds only the tables. */
 export const note = (message: string) => process.stderr.write(`  ${message}\n`);
+
+/** What a helper process sends its parent when a job failed (ChildMailbox fails whoever waits). */
+export const failure = (error: unknown) => ({ kind: 'error' as const, message: error instanceof Error ? error.message : String(error) });
 
 /**
  * A helper process of a benchmark (forked under tsx) and its typed messages: answers are awaited by kind, in order;

@@ -14,23 +14,17 @@
  * comparable on one machine. The machine is small and may be shared: each measured window waits for other processes
  * to quieten, and what they took anyway is reported. VOTES_BENCH=1000 or =5000 runs one size alone.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Server } from 'socket.io';
 import { io, type Socket } from 'socket.io-client';
-import type { RunningApp } from '../../server/app.js';
-import type { Config } from '../../server/config.js';
 import { VOTE_DEFAULTS, type VoteInput } from '../../server/domain/votes.js';
-import type { Authenticated } from '../../server/services/auth.service.js';
 import { SESSION_COOKIE } from '../../src/lib/shared/session.js';
 import type { VoteTally, YesNo } from '../../src/lib/shared/votes.js';
-import { ChildMailbox, note, percentile, rng, type Row } from './lib.js';
-import { actingAs } from '../../server/db/seed/forum.js';
+import { actAs, ChildMailbox, failure, note, now, othersMeter, percentile, pool, quieter, rng, sleep, startBenchApp, type BenchApp, type Quiet, type Row } from './lib.js';
 
 const SIZES = [1_000, 5_000];
 /** Budgets of the issue, by number of voters (absent: reported only). */
@@ -59,61 +53,10 @@ const VOTE: VoteInput = {
 	results: 'live'
 };
 
-const now = () => performance.timeOrigin + performance.now();
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 const cpuMs = (since: NodeJS.CpuUsage) => {
 	const d = process.cpuUsage(since);
 	return (d.user + d.system) / 1000;
 };
-
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-
-/** CPU time (ms) the whole machine has spent busy so far, from /proc/stat. */
-function machineBusyMs(): number {
-	const [user, nice, system, , , irq, softirq, steal] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-	return ((user + nice + system + irq + softirq + steal) / CLK_TCK) * 1000;
-}
-
-/** CPU time (ms, user + system) a process has used so far. */
-function processCpuMs(pid: number | 'self'): number {
-	const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-	// The command name may hold spaces; the fields after it are space-separated: utime is the 14th, stime the 15th.
-	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-	return ((Number(fields[11]) + Number(fields[12])) / CLK_TCK) * 1000;
-}
-
-/**
- * The machine is shared (2 cores): what other processes took during a window, in % of a core, says how far the
- * figures of that window can be trusted.
- */
-function othersMeter(pids: number[]): () => number {
-	const ours = () => processCpuMs('self') + pids.reduce((sum, pid) => sum + processCpuMs(pid), 0);
-	const [busy0, ours0, t0] = [machineBusyMs(), ours(), performance.now()];
-	return () => (Math.max(0, machineBusyMs() - busy0 - (ours() - ours0)) / (performance.now() - t0)) * 100;
-}
-
-/** Waits at least `ms`, then until other processes take less than QUIET_PERCENT of a core over half a second. */
-type Quiet = (pids: number[], ms: number) => Promise<void>;
-
-/** A busy machine is reported, not waited out: each wait lasts at most QUIET_WAIT_MS, all of them QUIET_TOTAL_MS. */
-function quieter(): Quiet {
-	let left = QUIET_TOTAL_MS;
-	return async (pids, ms) => {
-		await sleep(ms);
-		const until = performance.now() + Math.min(QUIET_WAIT_MS, left);
-		const started = performance.now();
-		let others = await measure(pids);
-		while (others >= QUIET_PERCENT && performance.now() < until) others = await measure(pids);
-		left -= performance.now() - started;
-		if (others >= QUIET_PERCENT) note(`the machine stayed busy: other processes took ${others.toFixed(0)} % of a core`);
-	};
-}
-
-async function measure(pids: number[]): Promise<number> {
-	const meter = othersMeter(pids);
-	await sleep(500);
-	return meter();
-}
 
 // ——— the protocol between this process and the voter processes ———
 
@@ -244,47 +187,18 @@ async function round(voters: Voters[], quiet: Quiet, n: number, offsets: number[
 
 /** The app's modules, loaded by this process only: the voter processes run this file too and need none of them. */
 async function appModules() {
-	const [helpers, config, app, users, sessions, policy, auth] = await Promise.all([
-		import('../integration/helpers/app.js'),
-		import('../../server/config.js'),
-		import('../../server/app.js'),
+	const [users, sessions, policy, auth] = await Promise.all([
 		import('../../server/db/repositories/user.repository.js'),
 		import('../../server/db/repositories/session.repository.js'),
 		import('../../server/domain/session-policy.js'),
 		import('../../server/services/auth.service.js')
 	]);
-	return { tempDir: helpers.tempDir, loadConfig: config.loadConfig, startApp: app.startApp, insertUser: users.insertUser, insertSession: sessions.insertSession, newSessionTimes: policy.newSessionTimes, sessionIdOf: auth.sessionIdOf };
+	return { insertUser: users.insertUser, insertSession: sessions.insertSession, newSessionTimes: policy.newSessionTimes, sessionIdOf: auth.sessionIdOf };
 }
 type AppModules = Awaited<ReturnType<typeof appModules>>;
 
-interface Kuvend extends RunningApp {
-	config: Config;
-	dispose(): Promise<void>;
-}
-
-/**
- * The real server on port 0 with a fresh seeded database, as startTestApp (tests/integration/helpers/app.ts) starts
- * it, but without the SvelteKit handler: no page is loaded here, so the benchmark needs no web build.
- */
-async function startKuvend(m: AppModules): Promise<Kuvend> {
-	const dataDir = m.tempDir('kuvend-bench-');
-	const config = m.loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'error', RATE_LIMITS: 'relaxed' });
-	const app = await m.startApp(config, { sveltekit: null });
-	return {
-		...app,
-		config,
-		async dispose() {
-			await app.stop();
-			fs.rmSync(dataDir, { recursive: true, force: true });
-		}
-	};
-}
-
-/** Acting as a demo member without signing in. */
-const as = (app: Kuvend, email: string): Promise<Authenticated> => actingAs(app.ctx.db, email);
-
 /** `n` active members with a session each, written through the repositories in one transaction; their tokens. */
-async function addMembers(m: AppModules, app: Kuvend, n: number): Promise<string[]> {
+async function addMembers(m: AppModules, app: BenchApp, n: number): Promise<string[]> {
 	const tokens: string[] = [];
 	const at = Date.now();
 	const policy = { idleMs: app.config.sessionIdleMs, absoluteMs: app.config.sessionAbsoluteMs };
@@ -319,13 +233,14 @@ interface Persisted {
 
 async function kuvendRound(voters: Voters[], quiet: Quiet, n: number, offsets: number[]): Promise<{ round: Round; persisted: Persisted; finalTally: VoteTally; closeMs: number }> {
 	const m = await appModules();
-	const app = await startKuvend(m);
+	// No page is loaded here, so the benchmark needs no web build.
+	const app = await startBenchApp({ pages: false });
 	try {
 		const { votes } = app.ctx.services;
 		let t0 = performance.now();
 		const tokens = await addMembers(m, app, n);
 		note(`${n} members with sessions in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-		const coordinator = await as(app, 'coordinator@demo.test');
+		const coordinator = await actAs(app, 'coordinator@demo.test');
 		const voteId = await votes.create(coordinator, VOTE, {}, true);
 		const count = async (table: 'vote_ballots' | 'vote_participants') =>
 			Number((await app.ctx.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('vote_id', '=', voteId).executeTakeFirstOrThrow()).n);
@@ -458,7 +373,7 @@ export async function run(): Promise<Row[]> {
 	const voters = Array.from({ length: PROCESSES }, () => new Voters());
 	try {
 		const rows: Row[] = [];
-		const quiet = quieter();
+		const quiet = quieter({ percent: QUIET_PERCENT, waitMs: QUIET_WAIT_MS, totalMs: QUIET_TOTAL_MS });
 		for (const n of sizes) rows.push(...(await size(voters, quiet, n)));
 		return rows;
 	} finally {
@@ -473,7 +388,7 @@ function voterProcess(): void {
 	let tallies = 0;
 	let final: { at: number[]; count: number; wrong: number; participants: number; cpu: NodeJS.CpuUsage } | null = null;
 	const send = (m: FromVoter) => process.send!(m);
-	const fail = (error: unknown) => send({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
+	const fail = (error: unknown) => send(failure(error));
 
 	const connectOne = async (url: string, token: string | null, voteId: number | null, i: number): Promise<Socket> => {
 		const socket = io(url, {
@@ -507,14 +422,9 @@ function voterProcess(): void {
 
 	const connect = async ({ url, tokens, count, voteId }: Extract<ToVoter, { kind: 'connect' }>) => {
 		sockets = new Array<Socket>(count);
-		let next = 0;
-		const worker = async () => {
-			while (next < count) {
-				const i = next++;
-				sockets[i] = await connectOne(url, tokens?.[i] ?? null, voteId, i);
-			}
-		};
-		await Promise.all(Array.from({ length: CONNECT_CONCURRENCY }, worker));
+		await pool([...sockets.keys()], CONNECT_CONCURRENCY, async (i) => {
+			sockets[i] = await connectOne(url, tokens?.[i] ?? null, voteId, i);
+		});
 		for (const s of sockets) s.once('disconnect', (reason) => reason !== 'io client disconnect' && fail(new Error(`a socket was disconnected: ${reason}`)));
 		send({ kind: 'ready' });
 	};

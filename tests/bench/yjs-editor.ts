@@ -10,11 +10,11 @@
  * Any failure answers `error` and exits.
  */
 import { createHash } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { TextGenerator } from './albanian.js';
+import { failure, now, pool, sleep } from './lib.js';
 
 export interface TypeJob {
 	kind: 'type';
@@ -62,9 +62,6 @@ const EDITS_PER_HISTORY = 2_000;
 const AUTHORS = 5;
 const SYNC_TIMEOUT_MS = 30_000;
 
-/** Wall-clock milliseconds with sub-millisecond resolution, comparable between processes on one machine. */
-const now = () => performance.timeOrigin + performance.now();
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 /** A WebSocket class that sends the given headers (y-websocket takes the class, not options). */
 function withHeaders(headers: Record<string, string>) {
@@ -114,13 +111,6 @@ const echoed = (p: WebsocketProvider) =>
 			});
 		})
 	);
-
-async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
-	let next = 0;
-	await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-		while (next < items.length) await fn(items[next++]);
-	}));
-}
 
 /** Characters as people type them, from an endless supply of Albanian prose. */
 class Keyboard {
@@ -337,7 +327,7 @@ async function handle(message: ToClient): Promise<void> {
 // Each provider listens for the process's exit (to say goodbye to the others); a thousand of them is expected here.
 process.setMaxListeners(0);
 process.on('message', (message: ToClient) => {
-	handle(message).catch((error: unknown) => reply({ kind: 'error', message: error instanceof Error ? error.message : String(error) }, true));
+	handle(message).catch((error: unknown) => reply(failure(error), true));
 });
 // The parent going away ends the clients too.
 process.on('disconnect', () => process.exit(0));

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { canCallMeeting, canChair, canSeeMeeting, meetingInputProblems, nextPosition, nextSpeaker, positionAt, quorumMeter, raiseHandProblem, type MeetingInput, type Speaker } from '../../server/domain/meetings.js';
+import { canChair, canSeeMeeting, nextPosition, nextSpeaker, positionAt, quorumMeter, raiseHandProblem, roomActionRefusal, ROOM_ACTIONS, type Speaker } from '../../server/domain/meetings.js';
+import { runsBusinessOf } from '../../server/domain/permissions.js';
+import { LocalRoomPresence } from '../../server/services/room-presence.js';
+import { agendaItemSchema, fieldProblems, meetingInputProblems, type MeetingInput } from '../../src/lib/shared/meetings.js';
 
 const member = { id: 1, role: 'member' as const, status: 'active' as const };
 const coordinator = { id: 2, role: 'coordinator' as const, status: 'active' as const };
@@ -14,10 +17,50 @@ describe('who does what in a meeting', () => {
 		expect(canChair({ ...member, id: 9 }, facts)).toBe(false);
 		expect(canSeeMeeting(null, facts)).toBe(false);
 		expect(canSeeMeeting(null, { visibility: 'public' })).toBe(true);
-		expect(canCallMeeting(member, true, 4)).toBe(true);
-		expect(canCallMeeting(member, false, 4)).toBe(false);
-		expect(canCallMeeting(member, true, null)).toBe(false);
-		expect(canCallMeeting(coordinator, false, null)).toBe(true);
+		// Who may call a meeting: those who run the business of its group (or, for the network, coordinators).
+		expect(runsBusinessOf(member, 4, 'facilitator')).toBe(true);
+		expect(runsBusinessOf(member, 4, 'member')).toBe(false);
+		expect(runsBusinessOf(member, null, 'facilitator')).toBe(false);
+		expect(runsBusinessOf(coordinator, null, null)).toBe(true);
+	});
+
+	it('lets the room act by its table: chairs run it, members act for themselves, each action in its state', () => {
+		const asMember = { chair: false, me: member.id };
+		const asChair = { chair: true, me: coordinator.id };
+		expect(roomActionRefusal({ type: 'start' }, asMember, 'scheduled')).toEqual({ code: 'forbidden', reason: 'not_chair' });
+		expect(roomActionRefusal({ type: 'start' }, asChair, 'scheduled')).toBeNull();
+		expect(roomActionRefusal({ type: 'start' }, asChair, 'live')).toEqual({ code: 'conflict', reason: 'meeting_not_scheduled' });
+		expect(roomActionRefusal({ type: 'end' }, asChair, 'scheduled')).toEqual({ code: 'conflict', reason: 'meeting_not_live' });
+		// Who they are is checked before the state: a member is refused as not the chair even in an ended meeting.
+		expect(roomActionRefusal({ type: 'set_item', itemId: 1 }, asMember, 'ended')).toEqual({ code: 'forbidden', reason: 'not_chair' });
+		expect(roomActionRefusal({ type: 'check_in' }, asMember, 'scheduled')).toBeNull();
+		expect(roomActionRefusal({ type: 'check_in', userId: member.id }, asMember, 'live')).toBeNull();
+		expect(roomActionRefusal({ type: 'check_in', userId: 9 }, asMember, 'live')).toEqual({ code: 'forbidden', reason: 'not_chair' });
+		expect(roomActionRefusal({ type: 'check_in', userId: 9 }, asChair, 'live')).toBeNull();
+		expect(roomActionRefusal({ type: 'check_in' }, asMember, 'ended')).toEqual({ code: 'conflict', reason: 'meeting_ended' });
+		expect(roomActionRefusal({ type: 'check_out', userId: 9 }, asMember, 'ended')).toEqual({ code: 'forbidden', reason: 'not_chair' });
+		expect(roomActionRefusal({ type: 'raise_hand' }, asMember, 'scheduled')).toEqual({ code: 'conflict', reason: 'meeting_not_live' });
+		expect(roomActionRefusal({ type: 'withdraw' }, asMember, 'ended')).toBeNull();
+		const chairOnly = Object.entries(ROOM_ACTIONS).filter(([, rule]) => rule.who === 'chair').map(([type]) => type);
+		expect(chairOnly.sort()).toEqual(['close_vote', 'conclude_item', 'end', 'end_speech', 'give_floor', 'move_speaker', 'remove_speaker', 'set_item', 'start']);
+	});
+});
+
+describe('who is here', () => {
+	it('counts a member as here while any of their sockets is, per room', async () => {
+		const presence = new LocalRoomPresence();
+		expect(await presence.join(1, 10, 'a')).toBe(true);
+		expect(await presence.join(1, 10, 'b')).toBe(false);
+		expect(await presence.join(2, 10, 'a')).toBe(true);
+		expect(await presence.join(1, 11, 'c')).toBe(true);
+		expect((await presence.list(1)).sort()).toEqual([10, 11]);
+		expect(await presence.leave('a', 1)).toEqual([]);
+		expect(await presence.list(2)).toEqual([10]);
+		// A disconnect leaves every room; the member is gone where it was their last socket.
+		expect(await presence.leave('a')).toEqual([2]);
+		expect(await presence.leave('b')).toEqual([1]);
+		expect(await presence.list(1)).toEqual([11]);
+		expect(await presence.list(2)).toEqual([]);
 	});
 });
 
@@ -44,6 +87,18 @@ describe('a new meeting', () => {
 		expect(meetingInputProblems(input({ onlineUrl: 'javascript:alert(1)' }))).toEqual({ onlineUrl: 'invalid_url' });
 		expect(meetingInputProblems(input({ quorum: { kind: 'count', count: 0 } }))).toEqual({ quorum: 'invalid_quorum' });
 		expect(meetingInputProblems(input({ agenda: Array(41).fill('x') }))).toEqual({ agenda: 'too_many' });
+	});
+	it('tells one problem per field, the one the form has always shown', () => {
+		const long = (n: number) => 'x'.repeat(n);
+		expect(meetingInputProblems(input({ title: ` ${long(201)} `, description: long(5001) }))).toEqual({ title: 'too_long', description: 'too_long' });
+		// A place too long is told as such, even when it is blank and there is no link either.
+		expect(meetingInputProblems(input({ place: ' '.repeat(301) }))).toEqual({ place: 'too_long' });
+		expect(meetingInputProblems(input({ agenda: [...Array(41).fill('x'), long(201)] }))).toEqual({ agenda: 'too_many' });
+		expect(meetingInputProblems(input({ agenda: ['', long(201)] }))).toEqual({ agenda: 'too_long' });
+		expect(meetingInputProblems(input({ startsAt: null, endsAt: null }))).toEqual({ startsAt: 'required', endsAt: 'required' });
+		expect(meetingInputProblems(input({ quorum: { kind: 'share', share: 1.5 } }))).toEqual({ quorum: 'invalid_quorum' });
+		expect(fieldProblems(agendaItemSchema.safeParse({ title: '  ' }))).toEqual({ title: 'required' });
+		expect(fieldProblems(agendaItemSchema.safeParse({ title: long(201), threadId: -1 }))).toEqual({ title: 'too_long' });
 	});
 	it('measures quorum against the members of the body', () => {
 		expect(quorumMeter({ kind: 'share', share: 0.5 }, 4, 9)).toEqual({ present: 4, members: 9, needed: 5, reached: false });

@@ -170,3 +170,11 @@ export async function endSpeech(db: Conn, meetingId: number, now: number): Promi
 export function votesOfMeeting(db: Conn, meetingId: number) {
 	return db.selectFrom('votes').select(['id', 'title', 'method', 'status', 'secret', 'agenda_item_id', 'result']).where('meeting_id', '=', meetingId).orderBy('id').execute();
 }
+
+export type MeetingVoteRow = Awaited<ReturnType<typeof votesOfMeeting>>[number];
+
+/** The meeting a vote was held in, or null. */
+export async function meetingOfVote(db: Conn, voteId: number): Promise<number | null> {
+	const row = await db.selectFrom('votes').select('meeting_id').where('id', '=', voteId).executeTakeFirst();
+	return row?.meeting_id ?? null;
+}

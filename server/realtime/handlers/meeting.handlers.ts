@@ -1,21 +1,17 @@
-import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import type { KuvendIo, KuvendSocket } from '../socket-server.js';
 import { rooms } from '../rooms.js';
 import { respond } from '../respond.js';
-import { meetingActionSchema } from '../../../src/lib/shared/meetings.js';
-
-const meetingSchema = z.object({ meetingId: z.number().int().positive() });
-const joinSchema = z.object({ meetingId: z.number().int().positive(), watchOnly: z.boolean().optional() });
-const actSchema = z.object({ meetingId: z.number().int().positive(), action: meetingActionSchema });
+import { meetingRoomSchemas } from '../../../src/lib/shared/meetings.js';
 
 /** Socket events of the live room: enter (presence), leave, and the room's controls. The service decides. */
 export function registerMeetingHandlers(io: KuvendIo, socket: KuvendSocket, ctx: AppContext): void {
 	const { meetings } = ctx.services;
+	const leave = (meetingId?: number) => meetings.leave(socket.id, meetingId).catch((error: unknown) => ctx.logger.error('leaving a meeting room failed', { error }));
 
 	socket.on('meeting:join', (payload, ack) =>
 		respond(ack, ctx, async () => {
-			const { meetingId, watchOnly } = joinSchema.parse(payload);
+			const { meetingId, watchOnly } = meetingRoomSchemas.join.parse(payload);
 			const state = await meetings.join(socket.data.auth, meetingId, socket.id, watchOnly);
 			await socket.join(rooms.meeting(meetingId));
 			return { state };
@@ -23,21 +19,21 @@ export function registerMeetingHandlers(io: KuvendIo, socket: KuvendSocket, ctx:
 	);
 
 	socket.on('meeting:leave', (payload) => {
-		const parsed = meetingSchema.safeParse(payload);
+		const parsed = meetingRoomSchemas.leave.safeParse(payload);
 		if (!parsed.success) return;
 		void socket.leave(rooms.meeting(parsed.data.meetingId));
-		meetings.leave(socket.id, parsed.data.meetingId);
+		void leave(parsed.data.meetingId);
 	});
 
 	socket.on('meeting:act', (payload, ack) =>
 		respond(ack, ctx, async () => {
-			const { meetingId, action } = actSchema.parse(payload);
+			const { meetingId, action } = meetingRoomSchemas.act.parse(payload);
 			await meetings.act(socket.data.auth, meetingId, action);
 			return {};
 		})
 	);
 
-	socket.on('disconnect', () => meetings.leave(socket.id));
+	socket.on('disconnect', () => void leave());
 	void io;
 }
 

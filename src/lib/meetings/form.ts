@@ -1,8 +1,9 @@
 /**
- * The new-meeting form, read into what the meetings service takes. Pure: the service checks the rules
- * (meetingInputProblems); this only reads fields and reports what cannot be read (a malformed date or number).
+ * The new-meeting form, read into what the meetings service takes. Pure: the service checks the rules (the shared
+ * meetingInputSchema, after it has authorised); this only reads fields and reports what cannot be read (a malformed
+ * date or number).
  */
-import type { MeetingInput } from '../../../server/domain/meetings.js';
+import type { AgendaItemInput, MeetingInput } from '$lib/shared/meetings';
 import type { Quorum } from '../../../server/domain/votes.js';
 import { localDateTime } from '$lib/votes/form';
 
@@ -85,4 +86,13 @@ export function linkedId(raw: string, kind: 'thread' | 'draft'): number | null {
 	const v = raw.trim();
 	const match = (kind === 'thread' ? /\/t\/(\d{1,9})(?:\D|$)/ : /\/drafts\/(\d{1,9})(?:\D|$)/).exec(v) ?? /^#?(\d{1,9})$/.exec(v);
 	return match && Number(match[1]) > 0 ? Number(match[1]) : null;
+}
+
+/**
+ * Reads the add-an-item form. Text that names no thread or draft is passed on as an id that does not exist, so the
+ * service (which authorises first) answers it as it answers a thread or draft that does not exist.
+ */
+export function parseAgendaItemForm(values: { title: string; thread: string; draft: string }): AgendaItemInput {
+	const link = (raw: string, kind: 'thread' | 'draft') => (raw.trim() ? (linkedId(raw, kind) ?? -1) : null);
+	return { title: values.title, threadId: link(values.thread, 'thread'), draftId: link(values.draft, 'draft') };
 }

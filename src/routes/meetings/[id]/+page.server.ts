@@ -3,7 +3,7 @@ import { m } from '$lib/paraglide/messages';
 import { appContext } from '$lib/server/context';
 import { attempt, formValues } from '$lib/server/forms';
 import { guarded } from '$lib/server/guard';
-import { linkedId } from '$lib/meetings/form';
+import { parseAgendaItemForm } from '$lib/meetings/form';
 import type { Actions, PageServerLoad } from './$types';
 
 const idOf = (raw: string) => {
@@ -21,12 +21,9 @@ export const actions: Actions = {
 	/** A chair adds an item at the end of the agenda, optionally with a thread and a draft (by id or address). */
 	addItem: async ({ request, locals, params }) => {
 		const values = formValues(await request.formData(), ['title', 'thread', 'draft']);
-		// Text that names no thread or draft is passed on as an id that does not exist, so the service (which
-		// authorises first) answers it as it answers a thread or draft that does not exist.
-		const link = (raw: string, kind: 'thread' | 'draft') => (raw.trim() ? (linkedId(raw, kind) ?? -1) : null);
 		return attempt(
 			async () => {
-				await appContext().services.meetings.addItem(locals.auth, idOf(params.id), { title: values.title, threadId: link(values.thread, 'thread'), draftId: link(values.draft, 'draft') });
+				await appContext().services.meetings.addItem(locals.auth, idOf(params.id), parseAgendaItemForm(values));
 				return { added: true };
 			},
 			values,
