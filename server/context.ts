@@ -93,7 +93,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const notifications = new NotificationsService(db, bus, mail, publicOrigin);
 		const forum = new ForumService(db, bus, notifications);
 		const drafts = new DraftsService(db, bus, documents, forum);
-		const votes = new VotesService(db, raw, bus, forum, drafts);
+		const votes = new VotesService(db, raw, bus, abilities, forum, drafts, logger);
 		const services: Services = {
 			auth: new AuthService(db, bus, policy, limits),
 			abilities,

@@ -172,11 +172,6 @@ export class MeetingsService {
 		return this.votes.creationOptions(auth);
 	}
 
-	/** Whether this person may call meetings at all (the same people who may call votes). */
-	mayCall(auth: Authenticated | null): Promise<boolean> {
-		return this.votes.mayCallVotes(auth);
-	}
-
 	/** `unread`: fields the form could not even read, told together with the meeting's own problems. */
 	async create(auth: Authenticated | null, input: MeetingInput, locale: Locale = 'sq', unread: Record<string, string> = {}): Promise<number> {
 		if (!auth || !isActiveMember(auth.actor)) throw new DomainError(auth ? 'forbidden' : 'unauthenticated');
