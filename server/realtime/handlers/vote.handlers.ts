@@ -51,11 +51,12 @@ export function registerVoteHandlers(io: KuvendIo, socket: KuvendSocket, ctx: Ap
 const SLICE = 250;
 
 /**
- * Vote figures to the rooms of those allowed them. Casts are coalesced: at most one tally per vote per `intervalMs`
- * (the first at once, the rest gathered until the interval has passed). A tally to thousands of watchers is written
- * a slice of sockets at a time, yielding between slices: written at once, it held the one thread for 13–50 ms at
- * 1,000 watchers and ~130 ms at 5,000, and every cast arriving meanwhile waited for its ack (tests/bench/votes.bench.ts).
- * A close cancels what is pending, or still being written, and sends the final figures to everyone watching.
+ * Vote figures to the rooms of those allowed them. Casts are coalesced (coalesce, leading): at most one tally per
+ * vote per `intervalMs`, the first at once, the rest gathered until the interval has passed. A tally to thousands of
+ * watchers is written a slice of sockets at a time, yielding between slices: written at once, it held the one thread
+ * for 13–50 ms at 1,000 watchers and ~130 ms at 5,000, and every cast arriving meanwhile waited for its ack
+ * (tests/bench/votes.bench.ts). A close cancels what is pending, or still being written, and sends the final figures
+ * to everyone watching.
  */
 export function attachVoteBroadcaster(io: KuvendIo, ctx: AppContext, intervalMs = 100): void {
 	const { votes } = ctx.services;
