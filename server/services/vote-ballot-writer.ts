@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.js';
-import type { BallotBox } from '../db/repositories/vote.repository.js';
+import type { BallotBox } from '../db/repositories/ballot-box.repository.js';
 
 /** What a written batch changed, told once per batch after its transaction. */
 export interface WrittenBatch {

@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.js';
 import * as repo from '../db/repositories/vote.repository.js';
+import type { BallotBox } from '../db/repositories/ballot-box.repository.js';
 import { canSeeVote, resultsShown, rulesOf, tally, type Vote } from '../domain/votes.js';
 import { isActiveMember } from '../domain/permissions.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
@@ -24,7 +25,7 @@ export interface VoterUnit {
 export class VoteViews {
 	constructor(
 		private readonly db: Db,
-		private readonly box: repo.BallotBox,
+		private readonly box: BallotBox,
 		private readonly abilities: Abilities,
 		private readonly forum: ForumService,
 		private readonly drafts: DraftsService

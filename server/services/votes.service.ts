@@ -1,6 +1,7 @@
 import type SQLite from 'better-sqlite3';
 import type { Db } from '../db/client.js';
 import * as repo from '../db/repositories/vote.repository.js';
+import { BallotBox, type CastEntry, type CastRefusal } from '../db/repositories/ballot-box.repository.js';
 import { insertAudit } from '../db/repositories/membership.repository.js';
 import { groupsFacilitatedBy } from '../db/repositories/group.repository.js';
 import { ballotProblem, rulesOf, tally, type Vote, type VoteInput, type VoteRules } from '../domain/votes.js';
@@ -22,7 +23,7 @@ import { DecisionsRegister, type DecisionFilter, type DecisionsPage } from './de
 export type { CastRequest } from '../../src/lib/shared/votes.js';
 export type { SubjectInput } from '../../src/lib/shared/vote-input.js';
 
-const REFUSALS: Record<repo.CastRefusal, [code: 'conflict' | 'forbidden' | 'not_found', message: string]> = {
+const REFUSALS: Record<CastRefusal, [code: 'conflict' | 'forbidden' | 'not_found', message: string]> = {
 	closed: ['conflict', 'vote_not_open'],
 	not_eligible: ['forbidden', 'not_eligible'],
 	already_voted: ['conflict', 'already_voted'],
@@ -43,7 +44,7 @@ type CastingRules = { rules: VoteRules } & Pick<Vote, 'secret' | 'eligibility' |
  * never choices.
  */
 export class VotesService {
-	readonly #box: repo.BallotBox;
+	readonly #box: BallotBox;
 	readonly #writer: BallotWriter;
 	readonly #views: VoteViews;
 	readonly #receipts: VoteReceipts;
@@ -60,7 +61,7 @@ export class VotesService {
 		private readonly logger: Logger,
 		private readonly clock: () => number = Date.now
 	) {
-		this.#box = new repo.BallotBox(raw);
+		this.#box = new BallotBox(raw);
 		this.#writer = new BallotWriter(db, this.#box, (batch) => this.#written(batch));
 		this.#views = new VoteViews(db, this.#box, abilities, forum, drafts);
 		this.#receipts = new VoteReceipts(db, this.#views);
@@ -307,7 +308,7 @@ export class VotesService {
 		if (!unit) throw new DomainError('forbidden', 'not_eligible', { ballot: 'not_eligible' });
 		const replace = !!req.replace;
 		const receipt = this.#receipts.forCast(r.secret, replace, req.receipt);
-		const entry: repo.CastEntry = { voteId: id, userId: auth.actor.id, unit: unit.unit, ballot, receipt, replace };
+		const entry: CastEntry = { voteId: id, userId: auth.actor.id, unit: unit.unit, ballot, receipt, replace };
 		return this.#writer.cast(id, r.secret, () => {
 			const refusal = this.#box.cast(entry);
 			if (refusal) throw new DomainError(REFUSALS[refusal][0], REFUSALS[refusal][1], { ballot: REFUSALS[refusal][1] });

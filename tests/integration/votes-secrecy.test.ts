@@ -27,7 +27,7 @@ function dumpTables(file: string): { text: string; tables: Record<string, unknow
 
 describe('a secret vote', () => {
 	// The guard against the WAL: after every batch holding secret ballots the service checkpoints and truncates it
-	// (VotesService.#flush). Without that checkpoint this test failed: the WAL held every receipt, written in the
+	// (BallotWriter.#flush). Without that checkpoint this test failed: the WAL held every receipt, written in the
 	// same frames as the voter's participation row, in the order of casting.
 	it('keeps nothing, in any table, the WAL, the logs or the events, that joins a member to a choice', async () => {
 		const logged: string[] = [];
@@ -110,7 +110,7 @@ describe('a secret vote', () => {
 });
 
 describe('durability', () => {
-	// An acknowledgement is sent only after the transaction holding the ballot has committed (VotesService.#flush
+	// An acknowledgement is sent only after the transaction holding the ballot has committed (BallotWriter.#flush
 	// answers the jobs after BallotBox.transaction returns). With the cast acknowledged as soon as it was queued and
 	// the batch written 50 ms later, this test failed: acknowledged ballots were missing after the kill.
 	it('keeps every acknowledged ballot when the server is killed with SIGKILL right after the acknowledgements', async () => {
