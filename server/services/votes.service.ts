@@ -5,7 +5,7 @@ import { BallotBox, type CastEntry, type CastRefusal } from '../db/repositories/
 import { insertAudit } from '../db/repositories/membership.repository.js';
 import { groupsFacilitatedBy } from '../db/repositories/group.repository.js';
 import { ballotProblem, rulesOf, tally, type Vote, type VoteInput, type VoteRules } from '../domain/votes.js';
-import { hasRole, isActiveMember } from '../domain/permissions.js';
+import { isActiveMember } from '../domain/permissions.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../logger.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
@@ -108,10 +108,10 @@ export class VotesService {
 	/** Groups this person may run votes for (all, for coordinators), and whether they may run network-wide votes. */
 	async creationOptions(auth: Authenticated | null): Promise<{ network: boolean; groups: { id: number; slug: string; name: string }[] }> {
 		if (!auth || !isActiveMember(auth.actor)) throw new DomainError(auth ? 'forbidden' : 'unauthenticated');
-		const coordinator = hasRole(auth.actor, 'coordinator');
-		const groups = await groupsFacilitatedBy(this.db, coordinator ? null : auth.actor.id);
-		if (!coordinator && !groups.length) throw new DomainError('forbidden');
-		return { network: coordinator, groups };
+		const network = await this.abilities.mayCall(auth, null);
+		const groups = await groupsFacilitatedBy(this.db, network ? null : auth.actor.id);
+		if (!network && !groups.length) throw new DomainError('forbidden');
+		return { network, groups };
 	}
 
 	/**
