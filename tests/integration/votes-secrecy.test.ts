@@ -7,6 +7,7 @@ import { loadConfig } from '../../server/config.js';
 import { startApp } from '../../server/app.js';
 import { spawnServer, startTestApp, tempDir, type TestApp } from './helpers/app.js';
 import { castByForm, castBySocket, makePeople, memberSocket, personByEmail, voteInput, type Answer } from './helpers/votes.js';
+import { RECEIPT_PATTERN } from '../../src/lib/shared/votes.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
@@ -64,7 +65,7 @@ describe('a secret vote', () => {
 			)
 		);
 		const receipts = answers.map((a) => (a.ok ? a.receipt : ''));
-		expect(receipts.every((r) => /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/.test(r))).toBe(true);
+		expect(receipts.every((r) => RECEIPT_PATTERN.test(r))).toBe(true);
 		// One voter changes their mind, naming the ballot by its receipt.
 		choices[0] = 'no';
 		expect(await castBySocket(socks[0], { voteId, ballot: { method: 'yes_no', choice: 'no' }, replace: true, receipt: receipts[0] })).toMatchObject({ ok: true, changed: true });
