@@ -8,10 +8,10 @@ import { isActiveMember, type Actor } from './permissions.js';
 import type { Ballot, BallotRules, Eligibility, Method, ResultsVisibility, Round, Threshold, VoteOption, VoteResult, VoteStatus, Outcome } from '../../src/lib/shared/votes.js';
 import type { Quorum } from '../../src/lib/shared/vote-input.js';
 
-export type { Ballot, BallotRules, ConsentChoice, Eligibility, Method, ResultsVisibility, Round, Threshold, VoteResult, Outcome, YesNo } from '../../src/lib/shared/votes.js';
-export { ballotProblem, MAX_SCORE, METHODS, organisationUnit, userUnit } from '../../src/lib/shared/votes.js';
+export type { Ballot, Method } from '../../src/lib/shared/votes.js';
+export { ballotProblem } from '../../src/lib/shared/votes.js';
 export type { Quorum, VoteInput } from '../../src/lib/shared/vote-input.js';
-export { MAX_OPTIONS, VOTE_DEFAULTS, voteInputProblems } from '../../src/lib/shared/vote-input.js';
+export { VOTE_DEFAULTS, voteInputProblems } from '../../src/lib/shared/vote-input.js';
 
 /** A vote's rules: what its ballots are checked against, and how they are counted. */
 export interface VoteRules extends BallotRules {

@@ -6,8 +6,8 @@ import { z } from 'zod';
 
 export const METHODS = ['yes_no', 'single', 'approval', 'ranked', 'score', 'consent'] as const;
 export type Method = (typeof METHODS)[number];
-/** Methods whose ballot chooses among the vote's listed options. */
-export const CHOICE_METHODS: readonly Method[] = ['single', 'approval', 'ranked', 'score'];
+const CHOICE_METHODS: readonly Method[] = ['single', 'approval', 'ranked', 'score'];
+/** Whether a method's ballot chooses among the vote's listed options. */
 export const choosesAmongOptions = (method: Method) => CHOICE_METHODS.includes(method);
 export const ELIGIBILITIES = ['members', 'group', 'organisations'] as const;
 export type Eligibility = (typeof ELIGIBILITIES)[number];
@@ -16,8 +16,7 @@ export type ResultsVisibility = (typeof RESULTS_VISIBILITIES)[number];
 /** simple: more yes than no among votes cast; two_thirds: yes ≥ 2/3 of yes+no; absolute: yes > half the eligible. */
 export const THRESHOLDS = ['simple', 'two_thirds', 'absolute'] as const;
 export type Threshold = (typeof THRESHOLDS)[number];
-export const VOTE_STATUSES = ['scheduled', 'open', 'closed', 'cancelled'] as const;
-export type VoteStatus = (typeof VOTE_STATUSES)[number];
+export type VoteStatus = 'scheduled' | 'open' | 'closed' | 'cancelled';
 export type YesNo = 'yes' | 'no' | 'abstain';
 export type ConsentChoice = 'agree' | 'abstain' | 'object' | 'block';
 
