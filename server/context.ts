@@ -94,7 +94,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const notifications = new NotificationsService(db, bus, mail, publicOrigin);
 		const forum = new ForumService(db, bus, notifications);
 		const drafts = new DraftsService(db, bus, documents, forum, abilities);
-		const votes = new VotesService(db, raw, bus, forum, drafts);
+		const votes = new VotesService(db, raw, bus, abilities, forum, drafts, logger);
 		const services: Services = {
 			auth: new AuthService(db, bus, policy, limits),
 			abilities,

@@ -1,5 +1,6 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Locale, Role, UserStatus, GroupKind } from '../../src/lib/shared/types.js';
+import type { Eligibility, Method, ResultsVisibility, Threshold, VoteStatus } from '../../src/lib/shared/votes.js';
 
 /** Times are integer milliseconds since the epoch. */
 export interface UsersTable {
@@ -334,24 +335,22 @@ export interface AmendmentsTable {
 	decided_at: number | null;
 }
 
-export type VoteStatus = 'scheduled' | 'open' | 'closed' | 'cancelled';
-
 export interface VotesTable {
 	id: Generated<number>;
 	title: string;
 	description: Generated<string>;
-	method: 'yes_no' | 'single' | 'approval' | 'ranked' | 'score' | 'consent';
+	method: Method;
 	options: Generated<string>;
 	min_approvals: number | null;
 	max_approvals: number | null;
-	eligibility: 'members' | 'group' | 'organisations';
+	eligibility: Eligibility;
 	group_id: number | null;
 	visibility: Generated<'public' | 'members'>;
 	secret: Generated<number>;
-	results: Generated<'live' | 'after_voting' | 'after_close'>;
+	results: Generated<ResultsVisibility>;
 	quorum_kind: Generated<'none' | 'count' | 'share'>;
 	quorum_value: Generated<number>;
-	threshold: Generated<'simple' | 'two_thirds' | 'absolute'>;
+	threshold: Generated<Threshold>;
 	thread_id: number | null;
 	draft_version_id: number | null;
 	amendment_id: number | null;

@@ -1,63 +1,68 @@
 /**
- * The rules of votes, pure: ballot validation for every method, tallies (instant-runoff with every round), quorum,
+ * The rules of votes, pure: tallies (instant-runoff with every round), quorum,
  * pass thresholds, and a result that says whether the motion passed and why — as codes and numbers the UI words in
- * the reader's language. No I/O; nothing here knows who cast a ballot.
+ * the reader's language. No I/O; nothing here knows who cast a ballot. The checks the browser makes too (a ballot, a
+ * new vote's input) are in src/lib/shared and re-exported here.
  */
-import { hasRole, isActiveMember, type Actor } from './permissions.js';
-import type { Ballot, Eligibility, Method, ResultsVisibility, Round, Threshold, VoteResult, Outcome } from '../../src/lib/shared/votes.js';
+import { isActiveMember, type Actor } from './permissions.js';
+import type { Ballot, BallotRules, Eligibility, Method, ResultsVisibility, Round, Threshold, VoteOption, VoteResult, VoteStatus, Outcome } from '../../src/lib/shared/votes.js';
+import type { Quorum } from '../../src/lib/shared/vote-input.js';
 
-export type { Ballot, ConsentChoice, Eligibility, Method, ResultsVisibility, Round, Threshold, VoteResult, Outcome, YesNo } from '../../src/lib/shared/votes.js';
-export { METHODS } from '../../src/lib/shared/votes.js';
+export type { Ballot, Method } from '../../src/lib/shared/votes.js';
+export { ballotProblem } from '../../src/lib/shared/votes.js';
+export type { Quorum, VoteInput } from '../../src/lib/shared/vote-input.js';
+export { VOTE_DEFAULTS, voteInputProblems } from '../../src/lib/shared/vote-input.js';
 
-/** simple: more yes than no among votes cast; two_thirds: yes ≥ 2/3 of yes+no; absolute: yes > half the eligible. */
-export type Quorum = { kind: 'none' } | { kind: 'count'; count: number } | { kind: 'share'; share: number };
-
-export interface VoteRules {
-	method: Method;
-	/** Option ids, in the order the ballot lists them (single, approval, ranked, score). */
-	options: number[];
-	/** Approval: how many options a ballot must and may approve. */
-	minApprovals?: number;
-	maxApprovals?: number;
+/** A vote's rules: what its ballots are checked against, and how they are counted. */
+export interface VoteRules extends BallotRules {
 	quorum: Quorum;
 	/** For yes/no (and consent, where it does not apply: any block stops it). */
 	threshold: Threshold;
 }
 
-export const MAX_SCORE = 5;
+/** A vote as the services work with it (server/db/repositories/vote.repository.ts `voteRowToVote`). */
+export interface Vote {
+	id: number;
+	title: string;
+	description: string;
+	method: Method;
+	options: VoteOption[];
+	minApprovals: number | null;
+	maxApprovals: number | null;
+	eligibility: Eligibility;
+	groupId: number | null;
+	group: { slug: string; name: string } | null;
+	visibility: 'public' | 'members';
+	secret: boolean;
+	results: ResultsVisibility;
+	quorum: Quorum;
+	threshold: Threshold;
+	threadId: number | null;
+	draftVersionId: number | null;
+	amendmentId: number | null;
+	meetingId: number | null;
+	status: VoteStatus;
+	opensAt: number | null;
+	closesAt: number | null;
+	openedAt: number | null;
+	closedAt: number | null;
+	/** The electorate's size, frozen at opening. */
+	eligible: number;
+	participants: number;
+	/** The result it closed with. */
+	result: VoteResult | null;
+}
 
-/** Why a ballot cannot be cast (a message key for the voter), or null when it is valid for these rules. */
-export function ballotProblem(rules: VoteRules, ballot: Ballot): string | null {
-	if (ballot.method !== rules.method) return 'wrong_method';
-	const known = new Set(rules.options);
-	switch (ballot.method) {
-		case 'yes_no':
-			return ['yes', 'no', 'abstain'].includes(ballot.choice) ? null : 'invalid_choice';
-		case 'single':
-			return known.has(ballot.option) ? null : 'invalid_choice';
-		case 'approval': {
-			const chosen = new Set(ballot.options);
-			if (chosen.size !== ballot.options.length || ballot.options.some((o) => !known.has(o))) return 'invalid_choice';
-			if (chosen.size < (rules.minApprovals ?? 0)) return 'too_few';
-			if (chosen.size > (rules.maxApprovals ?? rules.options.length)) return 'too_many';
-			return null;
-		}
-		case 'ranked': {
-			// A ranking may stop early (the rest unranked), but may not repeat or invent options.
-			const ranked = new Set(ballot.ranking);
-			if (!ballot.ranking.length) return 'too_few';
-			return ranked.size === ballot.ranking.length && ballot.ranking.every((o) => known.has(o)) ? null : 'invalid_choice';
-		}
-		case 'score': {
-			const entries = Object.entries(ballot.scores);
-			if (entries.length !== rules.options.length) return 'incomplete';
-			return entries.every(([o, s]) => known.has(Number(o)) && Number.isInteger(s) && s >= 0 && s <= MAX_SCORE) ? null : 'invalid_choice';
-		}
-		case 'consent':
-			if (!['agree', 'abstain', 'object', 'block'].includes(ballot.choice)) return 'invalid_choice';
-			if ((ballot.choice === 'object' || ballot.choice === 'block') && !(ballot.reason ?? '').trim()) return 'reason_required';
-			return null;
-	}
+/** The rules a vote's ballots are checked against and counted by. */
+export function rulesOf(v: Vote): VoteRules {
+	return {
+		method: v.method,
+		options: v.options.map((o) => o.id),
+		minApprovals: v.minApprovals ?? undefined,
+		maxApprovals: v.maxApprovals ?? undefined,
+		quorum: v.quorum,
+		threshold: v.threshold
+	};
 }
 
 /** Quorum against the eligible (or, in a meeting, those present): reached, and how many were needed. */
@@ -65,8 +70,6 @@ export function quorumOf(quorum: Quorum, participants: number, base: number): { 
 	const needed = quorum.kind === 'none' ? 0 : quorum.kind === 'count' ? quorum.count : Math.ceil(quorum.share * base - 1e-9);
 	return { reached: participants >= needed, needed };
 }
-
-
 
 /**
  * Tallies the ballots of a closed (or live) vote. `eligible` is the eligible count frozen at opening; `base` is what
@@ -184,7 +187,6 @@ export function instantRunoff(options: number[], rankings: number[][]): { rounds
 	}
 }
 
-
 /**
  * What a person may see of a vote's results now. A secret vote never shows choices while open, only how many took
  * part; after closing, its totals are public like any other.
@@ -197,91 +199,7 @@ export function resultsShown(v: { visibility: ResultsVisibility; secret: boolean
 	return 'participation';
 }
 
-// ——— Who may do what, and what a new vote must say ———
-
-/** What the rules need to know about a vote and the person looking at it. */
-export interface VoteFacts {
-	visibility: 'public' | 'members';
-	eligibility: Eligibility;
-	groupId: number | null;
-	/** The actor facilitates the vote's group. */
-	facilitates: boolean;
-}
-
-export function canSeeVote(actor: Actor | null, v: VoteFacts): boolean {
+/** Public votes are seen by anyone; members' votes by active members. */
+export function canSeeVote(actor: Actor | null, v: { visibility: 'public' | 'members' }): boolean {
 	return v.visibility === 'public' || isActiveMember(actor);
-}
-
-/** Coordinators run the network's votes; a group's facilitators run its votes too. */
-export function canManageVote(actor: Actor | null, v: VoteFacts): boolean {
-	return hasRole(actor, 'coordinator') || (isActiveMember(actor) && v.groupId !== null && v.facilitates);
-}
-
-/** Who can vote is decided by units: a member ('u:12') or an organisation ('o:3'), frozen at opening. */
-export const userUnit = (userId: number) => `u:${userId}`;
-export const organisationUnit = (organisationId: number) => `o:${organisationId}`;
-
-export interface VoteInput {
-	title: string;
-	description: string;
-	method: Method;
-	options: string[];
-	minApprovals: number | null;
-	maxApprovals: number | null;
-	eligibility: Eligibility;
-	groupId: number | null;
-	visibility: 'public' | 'members';
-	secret: boolean;
-	results: ResultsVisibility;
-	quorum: Quorum;
-	threshold: Threshold;
-	opensAt: number | null;
-	closesAt: number | null;
-}
-
-/** What a vote is unless said otherwise: all members, open ballot, live results, no quorum, simple majority, by hand. */
-export const VOTE_DEFAULTS: Omit<VoteInput, 'title' | 'method'> = {
-	description: '',
-	options: [],
-	minApprovals: null,
-	maxApprovals: null,
-	eligibility: 'members',
-	groupId: null,
-	visibility: 'members',
-	secret: false,
-	results: 'live',
-	quorum: { kind: 'none' },
-	threshold: 'simple',
-	opensAt: null,
-	closesAt: null
-};
-
-export const MAX_OPTIONS = 20;
-
-/** Field problems of a new vote (message codes), empty when it can be created. `now` is the clock. */
-export function voteInputProblems(v: VoteInput, now: number): Record<string, string> {
-	const p: Record<string, string> = {};
-	const title = v.title.trim();
-	if (!title) p.title = 'required';
-	else if (title.length > 200) p.title = 'too_long';
-	if (v.description.length > 5000) p.description = 'too_long';
-	const choices = v.method === 'single' || v.method === 'approval' || v.method === 'ranked' || v.method === 'score';
-	if (choices) {
-		const labels = v.options.map((o) => o.trim()).filter(Boolean);
-		if (labels.length < 2) p.options = 'too_few_options';
-		else if (labels.length > MAX_OPTIONS) p.options = 'too_many_options';
-		else if (new Set(labels.map((l) => l.toLowerCase())).size !== labels.length) p.options = 'duplicate_options';
-		else if (labels.some((l) => l.length > 200)) p.options = 'too_long';
-		if (v.method === 'approval' && !p.options) {
-			const min = v.minApprovals ?? 1;
-			const max = v.maxApprovals ?? labels.length;
-			if (!Number.isInteger(min) || !Number.isInteger(max) || min < 0 || max < 1 || min > max || max > labels.length) p.approvals = 'invalid_range';
-		}
-	}
-	if (v.eligibility === 'group' && v.groupId === null) p.group = 'required';
-	if (v.quorum.kind === 'count' && !(Number.isInteger(v.quorum.count) && v.quorum.count >= 1 && v.quorum.count <= 100000)) p.quorum = 'invalid_quorum';
-	if (v.quorum.kind === 'share' && !(v.quorum.share > 0 && v.quorum.share <= 1)) p.quorum = 'invalid_quorum';
-	if (v.opensAt !== null && v.closesAt !== null && v.closesAt <= v.opensAt) p.closesAt = 'closes_before_opens';
-	else if (v.closesAt !== null && v.closesAt <= now) p.closesAt = 'in_the_past';
-	return p;
 }

@@ -25,8 +25,10 @@ export interface DomainEvents {
 	'forum.reactions_changed': { threadId: number; postId: number };
 	/** A thread was pinned, locked, archived, hidden, restored or moved. */
 	'forum.thread_changed': { threadId: number; categoryId: number; previousCategoryId: number | null };
-	/** A vote opened (or a scheduled one was cancelled): its pages reload. */
+	/** A vote opened: its pages reload. */
 	'vote.opened': { voteId: number };
+	/** A scheduled vote was cancelled: its pages reload. */
+	'vote.cancelled': { voteId: number };
 	/** Ballots were cast or changed: live tallies follow (coalesced). Never who, never what. */
 	'vote.cast': { voteId: number };
 	/** A vote closed with its result and decision. */

@@ -1,9 +1,8 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { rooms } from './rooms.js';
-import { registerForumHandlers } from './handlers/forum.handlers.js';
+import { attachForumBroadcaster, registerForumHandlers } from './handlers/forum.handlers.js';
 import { attachDraftBroadcaster, registerDraftHandlers } from './handlers/draft.handlers.js';
-import { attachForumBroadcaster } from './forum-broadcaster.js';
 import { attachVoteBroadcaster, registerVoteHandlers } from './handlers/vote.handlers.js';
 import { attachMeetingBroadcaster, registerMeetingHandlers } from './handlers/meeting.handlers.js';
 import type { AppContext } from '../context.js';

@@ -7,7 +7,7 @@ import { voteInput } from './helpers/votes.js';
  * Every page, action and endpoint of the membership work against every kind of person. Each cell is asserted.
  * Shown to fail when a check is removed: deleting the coordinator check from MembershipService.approve turns the
  * member/moderator cells of "approve" from 403 into 404, and deleting the representative check from
- * OrganisationsService turns member1's "org profile" cell from 403 into 400. Votes: with canManageVote always true,
+ * OrganisationsService turns member1's "org profile" cell from 403 into 400. Votes: with Abilities.mayCall always true,
  * the member and moderator cells of "close a vote" turn from 403 into ok.
  */
 const ROLES = ['visitor', 'applicant', 'member', 'moderator', 'coordinator', 'suspended'] as const;

@@ -7,6 +7,7 @@ import { loadConfig } from '../../server/config.js';
 import { startApp } from '../../server/app.js';
 import { spawnServer, startTestApp, tempDir, type TestApp } from './helpers/app.js';
 import { castByForm, castBySocket, makePeople, memberSocket, personByEmail, voteInput, type Answer } from './helpers/votes.js';
+import { RECEIPT_PATTERN } from '../../src/lib/shared/votes.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
@@ -27,7 +28,7 @@ function dumpTables(file: string): { text: string; tables: Record<string, unknow
 
 describe('a secret vote', () => {
 	// The guard against the WAL: after every batch holding secret ballots the service checkpoints and truncates it
-	// (VotesService.#flush). Without that checkpoint this test failed: the WAL held every receipt, written in the
+	// (BallotWriter.#flush). Without that checkpoint this test failed: the WAL held every receipt, written in the
 	// same frames as the voter's participation row, in the order of casting.
 	it('keeps nothing, in any table, the WAL, the logs or the events, that joins a member to a choice', async () => {
 		const logged: string[] = [];
@@ -64,7 +65,7 @@ describe('a secret vote', () => {
 			)
 		);
 		const receipts = answers.map((a) => (a.ok ? a.receipt : ''));
-		expect(receipts.every((r) => /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/.test(r))).toBe(true);
+		expect(receipts.every((r) => RECEIPT_PATTERN.test(r))).toBe(true);
 		// One voter changes their mind, naming the ballot by its receipt.
 		choices[0] = 'no';
 		expect(await castBySocket(socks[0], { voteId, ballot: { method: 'yes_no', choice: 'no' }, replace: true, receipt: receipts[0] })).toMatchObject({ ok: true, changed: true });
@@ -110,7 +111,7 @@ describe('a secret vote', () => {
 });
 
 describe('durability', () => {
-	// An acknowledgement is sent only after the transaction holding the ballot has committed (VotesService.#flush
+	// An acknowledgement is sent only after the transaction holding the ballot has committed (BallotWriter.#flush
 	// answers the jobs after BallotBox.transaction returns). With the cast acknowledged as soon as it was queued and
 	// the batch written 50 ms later, this test failed: acknowledged ballots were missing after the kill.
 	it('keeps every acknowledged ballot when the server is killed with SIGKILL right after the acknowledgements', async () => {

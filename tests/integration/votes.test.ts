@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { tally, type Ballot, type Method } from '../../server/domain/votes.js';
 import type { VoteResult } from '../../src/lib/shared/votes.js';
@@ -282,6 +282,32 @@ describe('live figures and the life of a vote', () => {
 		const closed = await app.ctx.services.votes.get(coordinator.auth, voteId);
 		expect(closed).toMatchObject({ status: 'closed', participants: 1, eligible: opened.eligible });
 		expect(closed.decisionId).not.toBeNull();
+	});
+});
+
+describe('announcing what happened', () => {
+	it('tells a cancelled vote as cancelled (not as opened), and its watchers load it again', async () => {
+		const voteId = await app.ctx.services.votes.create(coordinator.auth, voteInput({ title: 'To cancel', opensAt: Date.now() + 60_000 }));
+		const s = await socketOf(voters[0]);
+		expect(await new Promise<{ ok: boolean }>((r) => s.emit('vote:watch', { voteId }, r))).toMatchObject({ ok: true });
+		const events: string[] = [];
+		const offs = (['vote.opened', 'vote.cancelled'] as const).map((e) => app.ctx.bus.on(e, () => events.push(e)));
+		const changed = new Promise<{ voteId: number }>((r) => s.once('vote:changed', r));
+		await app.ctx.services.votes.cancel(coordinator.auth, voteId);
+		expect(await changed).toEqual({ voteId });
+		expect(events).toEqual(['vote.cancelled']);
+		offs.forEach((off) => off());
+	});
+
+	it('logs a failure to decide the amendment a closed vote was on, and still closes it', async () => {
+		const onAmendment = await app.ctx.db.selectFrom('votes').select('id').where('amendment_id', 'is not', null).where('status', '=', 'open').executeTakeFirstOrThrow();
+		const failing = vi.spyOn(app.ctx.services.drafts, 'decideAmendment').mockRejectedValueOnce(new Error('document store down'));
+		const logged = vi.spyOn(app.ctx.logger, 'error').mockImplementation(() => undefined);
+		await app.ctx.services.votes.close(coordinator.auth, onAmendment.id);
+		await vi.waitFor(() => expect(logged).toHaveBeenCalledWith('deciding the amendment of a closed vote failed', expect.objectContaining({ voteId: onAmendment.id })));
+		expect((await app.ctx.services.votes.get(coordinator.auth, onAmendment.id)).status).toBe('closed');
+		failing.mockRestore();
+		logged.mockRestore();
 	});
 });
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ballotProblem, canManageVote, canSeeVote, instantRunoff, quorumOf, resultsShown, tally, voteInputProblems, VOTE_DEFAULTS, type Ballot, type VoteInput, type VoteRules } from '../../server/domain/votes.js';
+import { ballotProblem, canSeeVote, instantRunoff, quorumOf, resultsShown, tally, voteInputProblems, VOTE_DEFAULTS, type Ballot, type VoteInput, type VoteRules } from '../../server/domain/votes.js';
+import { newReceipt, organisationUnit, RECEIPT_PATTERN, unitParts, userUnit } from '../../src/lib/shared/votes.js';
+import { voteInputIssues, voteInputSchema } from '../../src/lib/shared/vote-input.js';
 
 const rules = (over: Partial<VoteRules> = {}): VoteRules => ({ method: 'yes_no', options: [], quorum: { kind: 'none' }, threshold: 'simple', ...over });
 const yesNo = (yes: number, no: number, abstain = 0): Ballot[] => [
@@ -159,19 +161,48 @@ describe('creating a vote', () => {
 		expect(voteInputProblems(input({ method: 'yes_no', options: [] }), now)).toEqual({});
 	});
 
-	it("lets coordinators run any vote and facilitators their group's, and shows members-only votes to members", () => {
-		const member = { id: 1, role: 'member' as const, status: 'active' as const };
-		const coordinator = { id: 2, role: 'coordinator' as const, status: 'active' as const };
+	// Who runs a vote (coordinators, a group's facilitators) is runsBusinessOf: tests/unit/permissions.test.ts.
+	it('shows members-only votes to members', () => {
 		const applicant = { id: 3, role: 'member' as const, status: 'applicant' as const };
-		const network = { visibility: 'members' as const, eligibility: 'members' as const, groupId: null, facilitates: false };
-		const group = { ...network, eligibility: 'group' as const, groupId: 7 };
-		expect(canManageVote(coordinator, network)).toBe(true);
-		expect(canManageVote(member, network)).toBe(false);
-		expect(canManageVote(member, group)).toBe(false);
-		expect(canManageVote(member, { ...group, facilitates: true })).toBe(true);
-		expect(canManageVote(applicant, { ...group, facilitates: true })).toBe(false);
+		const network = { visibility: 'members' as const };
 		expect(canSeeVote(null, network)).toBe(false);
 		expect(canSeeVote(applicant, network)).toBe(false);
 		expect(canSeeVote(null, { ...network, visibility: 'public' })).toBe(true);
+	});
+});
+
+describe('receipts and voter units', () => {
+	it('draws receipts from Crockford base32 only, in the one published pattern', () => {
+		const receipts = Array.from({ length: 200 }, () => newReceipt());
+		expect(receipts.every((r) => RECEIPT_PATTERN.test(r))).toBe(true);
+		expect(receipts.join('')).not.toMatch(/[ILOU]/);
+		expect(new Set(receipts).size).toBe(receipts.length);
+		expect(RECEIPT_PATTERN.test('ABCD-EFGH-IJKL')).toBe(false);
+		expect(RECEIPT_PATTERN.test('abcd-efgh-jkmn')).toBe(false);
+	});
+
+	it('names a member or an organisation as a unit, and reads it back', () => {
+		expect(userUnit(12)).toBe('u:12');
+		expect(organisationUnit(3)).toBe('o:3');
+		expect(unitParts(userUnit(12))).toEqual({ kind: 'user', id: 12 });
+		expect(unitParts(organisationUnit(3))).toEqual({ kind: 'organisation', id: 3 });
+		expect(unitParts('x:1')).toBeNull();
+		expect(unitParts('u:')).toBeNull();
+	});
+});
+
+describe('the new-vote schema', () => {
+	const now = 1_000_000;
+	const input = (over: Partial<VoteInput> = {}): VoteInput => ({ ...VOTE_DEFAULTS, title: 'Buxheti', method: 'single', options: ['A', 'B'], ...over });
+
+	it('carries the rules across fields as problems by field', () => {
+		expect(voteInputSchema(now).safeParse(input()).success).toBe(true);
+		expect(voteInputIssues(input(), now)).toEqual({});
+		expect(voteInputIssues(input({ title: '', eligibility: 'group', closesAt: now - 1 }), now)).toEqual({ title: 'required', group: 'required', closesAt: 'in_the_past' });
+	});
+
+	it('refuses a field of the wrong shape', () => {
+		expect(voteInputIssues({ ...input(), method: 'lottery' }, now)).toEqual({ method: 'invalid' });
+		expect(voteInputIssues({ ...input(), quorum: { kind: 'count', count: 'ten' } }, now)).toEqual({ quorum: 'invalid' });
 	});
 });

@@ -71,6 +71,16 @@ export async function facilitatesAnyGroup(db: Conn, userId: number): Promise<boo
 	return !!(await db.selectFrom('group_members').select('group_id').where('user_id', '=', userId).where('role', '=', 'facilitator').limit(1).executeTakeFirst());
 }
 
+/** Groups by name: every group, or (given a member) only those they facilitate. */
+export function groupsFacilitatedBy(db: Conn, userId: number | null) {
+	return db
+		.selectFrom('groups as g')
+		.select(['g.id', 'g.slug', 'g.name'])
+		.$if(userId !== null, (q) => q.where('g.id', 'in', (s) => s.selectFrom('group_members').select('group_id').where('user_id', '=', userId!).where('role', '=', 'facilitator')))
+		.orderBy('g.name')
+		.execute();
+}
+
 /** Facilitators of a group (none for the network, `null`). */
 export async function facilitatorsOf(db: Conn, groupId: number | null): Promise<number[]> {
 	if (groupId === null) return [];

@@ -1,21 +1,61 @@
-import type SQLite from 'better-sqlite3';
-import type { Kysely, Transaction } from 'kysely';
-import type { Database, NewVote, VoteStatus } from '../database.js';
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Database, NewVote, VotesTable } from '../database.js';
+import type { Quorum, Vote } from '../../domain/votes.js';
+import { shownName } from '../../domain/people.js';
+import { organisationUnit, unitParts, userUnit, type Ballot, type VoteOption, type VoteResult, type VoteStatus } from '../../../src/lib/shared/votes.js';
 
 type Conn = Kysely<Database> | Transaction<Database>;
+
+type VoteRow = Selectable<VotesTable> & { group_slug: string | null; group_name: string | null };
+
+/** A result as stored on a closed vote. */
+export const parseResult = (json: string | null): VoteResult | null => (json ? (JSON.parse(json) as VoteResult) : null);
+
+/** A vote's row as the services see it: options, result and quorum read once, here. */
+export function voteRowToVote(r: VoteRow): Vote {
+	const quorum: Quorum = r.quorum_kind === 'count' ? { kind: 'count', count: r.quorum_value } : r.quorum_kind === 'share' ? { kind: 'share', share: r.quorum_value } : { kind: 'none' };
+	return {
+		id: r.id,
+		title: r.title,
+		description: r.description,
+		method: r.method,
+		options: JSON.parse(r.options) as VoteOption[],
+		minApprovals: r.min_approvals,
+		maxApprovals: r.max_approvals,
+		eligibility: r.eligibility,
+		groupId: r.group_id,
+		group: r.group_slug && r.group_name ? { slug: r.group_slug, name: r.group_name } : null,
+		visibility: r.visibility,
+		secret: !!r.secret,
+		results: r.results,
+		quorum,
+		threshold: r.threshold,
+		threadId: r.thread_id,
+		draftVersionId: r.draft_version_id,
+		amendmentId: r.amendment_id,
+		meetingId: r.meeting_id,
+		status: r.status,
+		opensAt: r.opens_at,
+		closesAt: r.closes_at,
+		openedAt: r.opened_at,
+		closedAt: r.closed_at,
+		eligible: r.eligible_count,
+		participants: r.participants,
+		result: parseResult(r.result)
+	};
+}
 
 const votesWithGroup = (db: Conn) =>
 	db.selectFrom('votes as v').leftJoin('groups as g', 'g.id', 'v.group_id').selectAll('v').select(['g.slug as group_slug', 'g.name as group_name']);
 
-export type VoteWithGroup = NonNullable<Awaited<ReturnType<typeof findVote>>>;
-
-export function findVote(db: Conn, id: number) {
-	return votesWithGroup(db).where('v.id', '=', id).executeTakeFirst();
+export async function findVote(db: Conn, id: number): Promise<Vote | undefined> {
+	const row = await votesWithGroup(db).where('v.id', '=', id).executeTakeFirst();
+	return row && voteRowToVote(row);
 }
 
 /** Votes a reader may see, newest first: scheduled and open ones, or closed ones. */
-export function listVotes(db: Conn, opts: { member: boolean; closed: boolean; threadId?: number; limit?: number }) {
-	return votesWithGroup(db)
+export async function listVotes(db: Conn, opts: { member: boolean; closed: boolean; threadId?: number; limit?: number }): Promise<Vote[]> {
+	const rows = await votesWithGroup(db)
 		.$if(!opts.member, (q) => q.where('v.visibility', '=', 'public'))
 		.$if(opts.closed, (q) => q.where('v.status', 'in', ['closed', 'cancelled']))
 		.$if(!opts.closed, (q) => q.where('v.status', 'in', ['scheduled', 'open']))
@@ -23,6 +63,7 @@ export function listVotes(db: Conn, opts: { member: boolean; closed: boolean; th
 		.orderBy('v.id', 'desc')
 		.limit(opts.limit ?? 200)
 		.execute();
+	return rows.map(voteRowToVote);
 }
 
 export async function insertVote(db: Conn, row: NewVote): Promise<number> {
@@ -50,7 +91,7 @@ export async function currentElectorate(db: Conn, eligibility: 'members' | 'grou
 			.distinct()
 			.where('u.status', '=', 'active')
 			.execute();
-		return rows.map((r) => `o:${r.organisation_id}`);
+		return rows.map((r) => organisationUnit(r.organisation_id));
 	}
 	const rows = await db
 		.selectFrom('users as u')
@@ -60,7 +101,7 @@ export async function currentElectorate(db: Conn, eligibility: 'members' | 'grou
 		// In a meeting, those checked in.
 		.$if(meetingId !== null, (q) => q.where('u.id', 'in', (s) => s.selectFrom('meeting_attendance').select('user_id').where('meeting_id', '=', meetingId!)))
 		.execute();
-	return rows.map((r) => `u:${r.id}`);
+	return rows.map((r) => userUnit(r.id));
 }
 
 /** Opens a scheduled vote with its electorate frozen; false when it was no longer scheduled. */
@@ -90,15 +131,16 @@ export async function hasUnit(db: Conn, table: 'vote_eligible' | 'vote_participa
 	return !!(await db.selectFrom(table).select('unit').where('vote_id', '=', voteId).where('unit', '=', unit).executeTakeFirst());
 }
 
-/** The ballot an open vote holds for a unit (never asked of secret votes: their ballots have no unit). */
 /** An open vote's ballot of a unit, with its receipt (secret ballots have no unit, so are never found here). */
-export function ballotOfUnit(db: Conn, voteId: number, unit: string) {
-	return db.selectFrom('vote_ballots').select(['choice', 'receipt']).where('vote_id', '=', voteId).where('unit', '=', unit).executeTakeFirst();
+export async function ballotOfUnit(db: Conn, voteId: number, unit: string): Promise<{ ballot: Ballot; receipt: string } | undefined> {
+	const r = await db.selectFrom('vote_ballots').select(['choice', 'receipt']).where('vote_id', '=', voteId).where('unit', '=', unit).executeTakeFirst();
+	return r && { ballot: JSON.parse(r.choice) as Ballot, receipt: r.receipt };
 }
 
 /** Every ballot of a vote, in receipt order (which is random). */
-export function ballotsOf(db: Conn, voteId: number) {
-	return db.selectFrom('vote_ballots').select(['receipt', 'choice', 'unit']).where('vote_id', '=', voteId).orderBy('receipt').execute();
+export async function ballotsOf(db: Conn, voteId: number): Promise<{ receipt: string; ballot: Ballot; unit: string | null }[]> {
+	const rows = await db.selectFrom('vote_ballots').select(['receipt', 'choice', 'unit']).where('vote_id', '=', voteId).orderBy('receipt').execute();
+	return rows.map((r) => ({ receipt: r.receipt, ballot: JSON.parse(r.choice) as Ballot, unit: r.unit }));
 }
 
 /** Organisations this person represents. */
@@ -112,15 +154,18 @@ export function representedBy(db: Conn, userId: number) {
 		.execute();
 }
 
-/** Display names of units ('u:1' → a member's name, 'o:2' → an organisation's). */
+/** Display names of units ('u:1' → a member's name, 'o:2' → an organisation's); a deleted member's is not shown. */
 export async function unitNames(db: Conn, units: string[]): Promise<Map<string, string>> {
-	const users = units.filter((u) => u.startsWith('u:')).map((u) => Number(u.slice(2)));
-	const orgs = units.filter((u) => u.startsWith('o:')).map((u) => Number(u.slice(2)));
+	const parts = units.flatMap((u) => unitParts(u) ?? []);
+	const users = parts.filter((p) => p.kind === 'user').map((p) => p.id);
+	const orgs = parts.filter((p) => p.kind === 'organisation').map((p) => p.id);
 	const names = new Map<string, string>();
 	if (users.length)
-		for (const r of await db.selectFrom('users').select(['id', 'display_name', 'status']).where('id', 'in', users).execute())
-			names.set(`u:${r.id}`, r.status === 'deleted' ? '' : r.display_name);
-	if (orgs.length) for (const r of await db.selectFrom('organisations').select(['id', 'name']).where('id', 'in', orgs).execute()) names.set(`o:${r.id}`, r.name);
+		for (const r of await db.selectFrom('users').select(['id', 'display_name', 'status']).where('id', 'in', users).execute()) {
+			const name = shownName(r.display_name, r.status);
+			if (name !== null) names.set(userUnit(r.id), name);
+		}
+	if (orgs.length) for (const r of await db.selectFrom('organisations').select(['id', 'name']).where('id', 'in', orgs).execute()) names.set(organisationUnit(r.id), r.name);
 	return names;
 }
 
@@ -138,6 +183,11 @@ export function versionFor(db: Conn, where: { id: number } | { draftId: number; 
 		.executeTakeFirst();
 }
 
+/** The oldest amendment still awaiting a decision (the demo puts it to a vote). */
+export async function firstProposedAmendment(db: Conn): Promise<number | undefined> {
+	return (await db.selectFrom('amendments').select('id').where('status', '=', 'proposed').orderBy('id').executeTakeFirst())?.id;
+}
+
 export function amendmentFor(db: Conn, id: number) {
 	return db
 		.selectFrom('amendments as a')
@@ -151,9 +201,9 @@ export function decisionOfVote(db: Conn, voteId: number) {
 	return db.selectFrom('decisions').select('id').where('vote_id', '=', voteId).executeTakeFirst();
 }
 
-/** The register, newest first, with what each decision links to. */
-export function listDecisions(db: Conn, opts: { member: boolean; groupId?: number; meetingId?: number; from?: number; to?: number; limit: number }) {
-	return db
+/** The register, newest first, with what each decision links to (the vote's result and options read). */
+export async function listDecisions(db: Conn, opts: { member: boolean; groupId?: number; meetingId?: number; from?: number; to?: number; limit: number }) {
+	const rows = await db
 		.selectFrom('decisions as dc')
 		.innerJoin('votes as v', 'v.id', 'dc.vote_id')
 		.leftJoin('groups as g', 'g.id', 'dc.group_id')
@@ -190,6 +240,7 @@ export function listDecisions(db: Conn, opts: { member: boolean; groupId?: numbe
 		.orderBy('dc.id', 'desc')
 		.limit(opts.limit)
 		.execute();
+	return rows.map((r) => ({ ...r, result: parseResult(r.result), options: JSON.parse(r.options) as VoteOption[] }));
 }
 
 /** Meetings in which decisions were taken, latest first (public ones only for visitors). */
@@ -206,119 +257,4 @@ export function meetingsWithDecisions(db: Conn, member: boolean) {
 
 export function groupsWithDecisions(db: Conn) {
 	return db.selectFrom('groups as g').select(['g.id', 'g.slug', 'g.name']).where('g.id', 'in', (s) => s.selectFrom('decisions').select('group_id').where('group_id', 'is not', null)).orderBy('g.name').execute();
-}
-
-/** A cast, as the ledger runs it. */
-export interface CastEntry {
-	voteId: number;
-	userId: number;
-	unit: string;
-	choice: string;
-	/** A fresh receipt for a first ballot; for a secret vote's change, the receipt the voter holds. */
-	receipt: string;
-	/** Change a ballot already cast (by unit for open votes, by receipt for secret ones). */
-	replace: boolean;
-}
-
-export type CastRefusal = 'closed' | 'not_eligible' | 'already_voted' | 'not_voted' | 'receipt_unknown';
-
-/** What closing needs of a vote. */
-export interface ClosingVote {
-	id: number;
-	title: string;
-	status: VoteStatus;
-	group_id: number | null;
-	visibility: 'public' | 'members';
-	thread_id: number | null;
-	draft_version_id: number | null;
-	amendment_id: number | null;
-	meeting_id: number | null;
-	eligible_count: number;
-	result: string | null;
-}
-
-/**
- * The ballot box: casting and closing, synchronous on better-sqlite3 so that a batch of casts and closes runs in one
- * transaction in the order it arrived (VotesService serialises all writers through it). Secret ballots are written
- * with no unit; nothing here records a time or an order.
- */
-export class BallotBox {
-	readonly #status: SQLite.Statement<[number], { status: VoteStatus; secret: number }>;
-	readonly #active: SQLite.Statement<[number], { status: string }>;
-	readonly #eligible: SQLite.Statement<[number, string], { unit: string }>;
-	readonly #participate: SQLite.Statement<[number, string]>;
-	readonly #participated: SQLite.Statement<[number, string], { unit: string }>;
-	readonly #insertBallot: SQLite.Statement<[number, string, string, string | null]>;
-	readonly #updateByUnit: SQLite.Statement<[string, number, string]>;
-	readonly #updateByReceipt: SQLite.Statement<[string, number, string]>;
-	readonly #count: SQLite.Statement<[number]>;
-	readonly #closing: SQLite.Statement<[number], ClosingVote>;
-	readonly #choices: SQLite.Statement<[number], { choice: string }>;
-	readonly #close: SQLite.Statement<[string, number, number, number]>;
-	readonly #decide: SQLite.Statement<[number, string, string, number | null, string, number | null, number | null, number | null, number | null, number]>;
-	readonly #audit: SQLite.Statement<[number | null, string, string, string, number]>;
-
-	constructor(readonly raw: SQLite.Database) {
-		this.#status = raw.prepare('select status, secret from votes where id = ?');
-		this.#active = raw.prepare('select status from users where id = ?');
-		this.#eligible = raw.prepare('select unit from vote_eligible where vote_id = ? and unit = ?');
-		this.#participate = raw.prepare('insert or ignore into vote_participants (vote_id, unit) values (?, ?)');
-		this.#participated = raw.prepare('select unit from vote_participants where vote_id = ? and unit = ?');
-		this.#insertBallot = raw.prepare('insert into vote_ballots (vote_id, receipt, choice, unit) values (?, ?, ?, ?)');
-		this.#updateByUnit = raw.prepare('update vote_ballots set choice = ? where vote_id = ? and unit = ?');
-		this.#updateByReceipt = raw.prepare('update vote_ballots set choice = ? where vote_id = ? and receipt = ? and unit is null');
-		this.#count = raw.prepare('update votes set participants = participants + 1 where id = ?');
-		this.#closing = raw.prepare(
-			'select id, title, status, group_id, visibility, thread_id, draft_version_id, amendment_id, meeting_id, eligible_count, result from votes where id = ?'
-		);
-		this.#choices = raw.prepare('select choice from vote_ballots where vote_id = ?');
-		this.#close = raw.prepare("update votes set status = 'closed', result = ?, participants = ?, closed_at = ? where id = ? and status = 'open'");
-		this.#decide = raw.prepare(
-			'insert into decisions (vote_id, title, outcome, group_id, visibility, thread_id, draft_version_id, amendment_id, meeting_id, decided_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
-		);
-		this.#audit = raw.prepare("insert into audit_log (actor_id, action, subject_type, subject_id, data, created_at) values (?, ?, 'vote', ?, ?, ?)");
-	}
-
-	/** Runs `work` in one immediate transaction. */
-	transaction<T>(work: () => T): T {
-		return this.raw.transaction(work).immediate();
-	}
-
-	/** One cast inside the caller's transaction: null when accepted, otherwise why not. Checks everything again at
-	 * the moment of writing: the vote is open, the voter active and in the frozen electorate, one ballot per unit. */
-	cast(c: CastEntry): CastRefusal | null {
-		const vote = this.#status.get(c.voteId);
-		if (!vote || vote.status !== 'open') return 'closed';
-		if (this.#active.get(c.userId)?.status !== 'active' || !this.#eligible.get(c.voteId, c.unit)) return 'not_eligible';
-		if (c.replace) {
-			if (!this.#participated.get(c.voteId, c.unit)) return 'not_voted';
-			const changed = vote.secret ? this.#updateByReceipt.run(c.choice, c.voteId, c.receipt) : this.#updateByUnit.run(c.choice, c.voteId, c.unit);
-			return changed.changes === 1 ? null : 'receipt_unknown';
-		}
-		if (this.#participate.run(c.voteId, c.unit).changes === 0) return 'already_voted';
-		this.#insertBallot.run(c.voteId, c.receipt, c.choice, vote.secret ? null : c.unit);
-		this.#count.run(c.voteId);
-		return null;
-	}
-
-	closingVote(voteId: number): ClosingVote | undefined {
-		return this.#closing.get(voteId);
-	}
-
-	choices(voteId: number): string[] {
-		return this.#choices.all(voteId).map((r) => r.choice);
-	}
-
-	/** Closes an open vote with its result and writes the decision; false when it was not open any more. */
-	close(v: ClosingVote, result: { json: string; outcome: string; participants: number }, actorId: number | null, now: number): boolean {
-		if (this.#close.run(result.json, result.participants, now, v.id).changes !== 1) return false;
-		this.#decide.run(v.id, v.title, result.outcome, v.group_id, v.visibility, v.thread_id, v.draft_version_id, v.amendment_id, v.meeting_id, now);
-		this.audit(actorId, 'vote.closed', v.id, { participants: result.participants, eligible: v.eligible_count }, now);
-		return true;
-	}
-
-	/** The audit trail of a vote: opening, closing, counts. Never a choice or a voter. */
-	audit(actorId: number | null, action: string, voteId: number, data: object, now: number): void {
-		this.#audit.run(actorId, action, String(voteId), JSON.stringify(data), now);
-	}
 }

@@ -1,5 +1,6 @@
 import type { Db } from '../client.js';
 import { VOTE_DEFAULTS } from '../../domain/votes.js';
+import { firstProposedAmendment } from '../repositories/vote.repository.js';
 import type { VotesService } from '../../services/votes.service.js';
 import { actingAs } from './forum.js';
 
@@ -33,12 +34,12 @@ export async function seedDemoVotes(db: Db, votes: VotesService, now = Date.now(
 	for (const [i, ranking] of rankings.entries()) await votes.cast(people[i], theme, { ballot: { method: 'ranked', ranking } });
 	await votes.close(elira, theme);
 
-	const amendment = await db.selectFrom('amendments').select('id').where('status', '=', 'proposed').orderBy('id').executeTakeFirst();
-	if (amendment) {
+	const amendmentId = await firstProposedAmendment(db);
+	if (amendmentId) {
 		const id = await votes.create(
 			elira,
 			{ ...VOTE_DEFAULTS, title: 'A e pranojmë ndryshimin e rregullores?', method: 'yes_no', threshold: 'two_thirds', quorum: { kind: 'share', share: 0.25 }, closesAt: now + 7 * DAY },
-			{ amendmentId: amendment.id },
+			{ amendmentId },
 			true
 		);
 		for (const [i, choice] of (['yes', 'yes', 'no', 'yes'] as const).entries()) await votes.cast(people[i], id, { ballot: { method: 'yes_no', choice } });

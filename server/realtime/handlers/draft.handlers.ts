@@ -4,6 +4,7 @@ import type { KuvendIo, KuvendSocket } from '../socket-server.js';
 import { rooms } from '../rooms.js';
 import { respond } from '../respond.js';
 import { DomainError } from '../../../src/lib/shared/errors.js';
+import { coalesce } from '../coalesce.js';
 
 const draftSchema = z.object({ draftId: z.number().int().positive() });
 
@@ -25,14 +26,24 @@ export function registerDraftHandlers(io: KuvendIo, socket: KuvendSocket, ctx: A
 	void io;
 }
 
-/** Draft events to the rooms of those already allowed to watch them. */
-export function attachDraftBroadcaster(io: KuvendIo, ctx: AppContext): void {
-	ctx.bus.on('draft.changed', ({ draftId }) => {
-		io.to(rooms.draft(draftId)).emit('draft:changed', { draftId });
+/**
+ * Draft events to the rooms of those already allowed to watch them. Changes are coalesced per draft: each one makes
+ * every open page load the draft again, so a burst (comments, a status change with its version) is one reload.
+ */
+export function attachDraftBroadcaster(io: KuvendIo, ctx: AppContext, intervalMs = 100): void {
+	const changes = coalesce<number>({
+		intervalMs,
+		run: (draftId) => io.to(rooms.draft(draftId)).emit('draft:changed', { draftId }),
+		name: 'draft broadcast',
+		logger: ctx.logger
 	});
-	// A change of status can change who may read: watchers ask again.
+	ctx.bus.on('draft.changed', ({ draftId }) => changes.schedule(draftId));
+	// A change of status can change who may read: watchers hear of the change first, then ask again.
 	ctx.bus.on('document.access_changed', ({ name }) => {
 		const id = Number(name.startsWith('draft:') ? name.slice(6) : NaN);
-		if (Number.isSafeInteger(id)) io.in(rooms.draft(id)).socketsLeave(rooms.draft(id));
+		if (!Number.isSafeInteger(id)) return;
+		changes.flush(id);
+		io.in(rooms.draft(id)).socketsLeave(rooms.draft(id));
 	});
+	ctx.bus.on('app.stopping', () => changes.clear());
 }

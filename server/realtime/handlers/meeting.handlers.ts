@@ -2,6 +2,7 @@ import type { AppContext } from '../../context.js';
 import type { KuvendIo, KuvendSocket } from '../socket-server.js';
 import { rooms } from '../rooms.js';
 import { respond } from '../respond.js';
+import { coalesce } from '../coalesce.js';
 import { meetingRoomSchemas } from '../../../src/lib/shared/meetings.js';
 
 /** Socket events of the live room: enter (presence), leave, and the room's controls. The service decides. */
@@ -43,27 +44,21 @@ export function registerMeetingHandlers(io: KuvendIo, socket: KuvendSocket, ctx:
  */
 export function attachMeetingBroadcaster(io: KuvendIo, ctx: AppContext, intervalMs = 50): void {
 	const { meetings } = ctx.services;
-	const pending = new Map<number, NodeJS.Timeout>();
 	const failed = (error: unknown) => ctx.logger.error('meeting broadcast failed', { error });
 	const send = async (meetingId: number) => {
-		pending.delete(meetingId);
 		const state = await meetings.roomState(meetingId);
 		if (state) io.to(rooms.meeting(meetingId)).emit('meeting:state', state);
 	};
-	const changed = (meetingId: number) => {
-		if (!pending.has(meetingId)) pending.set(meetingId, setTimeout(() => void send(meetingId).catch(failed), intervalMs).unref());
-	};
-	ctx.bus.on('meeting.changed', ({ meetingId }) => changed(meetingId));
-	ctx.bus.on('app.stopping', () => {
-		for (const timer of pending.values()) clearTimeout(timer);
-		pending.clear();
-	});
-	// A vote of a meeting opened or closed: the room's list of votes changes.
+	const states = coalesce<number>({ intervalMs, run: send, name: 'meeting broadcast', logger: ctx.logger });
+	ctx.bus.on('meeting.changed', ({ meetingId }) => states.schedule(meetingId));
+	ctx.bus.on('app.stopping', () => states.clear());
+	// A vote of a meeting opened, was cancelled or closed: the room's list of votes changes.
 	const ofVote = ({ voteId }: { voteId: number }) =>
 		void meetings
 			.meetingOfVote(voteId)
-			.then((id) => id !== null && changed(id))
+			.then((id) => id !== null && states.schedule(id))
 			.catch(failed);
 	ctx.bus.on('vote.opened', ofVote);
+	ctx.bus.on('vote.cancelled', ofVote);
 	ctx.bus.on('vote.closed', ofVote);
 }

@@ -3,17 +3,11 @@ import type { AppContext } from '../../context.js';
 import type { KuvendIo, KuvendSocket } from '../socket-server.js';
 import { rooms } from '../rooms.js';
 import { respond } from '../respond.js';
-import type { VoteTally } from '../../../src/lib/shared/votes.js';
+import { coalesce } from '../coalesce.js';
+import { castRequestSchema, type VoteTally } from '../../../src/lib/shared/votes.js';
 
 const voteSchema = z.object({ voteId: z.number().int().positive() });
-const castSchema = z.object({
-	voteId: z.number().int().positive(),
-	// The ballot's shape is the service's to check (ballotSchema and the vote's own rules).
-	ballot: z.unknown(),
-	replace: z.boolean().optional(),
-	receipt: z.string().max(20).optional(),
-	organisationId: z.number().int().positive().optional()
-});
+const castSchema = castRequestSchema.extend(voteSchema.shape);
 
 /** Socket events of votes: watch live figures, cast with an acknowledgement. The service decides everything. */
 export function registerVoteHandlers(io: KuvendIo, socket: KuvendSocket, ctx: AppContext): void {
@@ -57,16 +51,15 @@ export function registerVoteHandlers(io: KuvendIo, socket: KuvendSocket, ctx: Ap
 const SLICE = 250;
 
 /**
- * Vote figures to the rooms of those allowed them. Casts are coalesced: at most one tally per vote per `intervalMs`
- * (the first at once, the rest gathered until the interval has passed). A tally to thousands of watchers is written
- * a slice of sockets at a time, yielding between slices: written at once, it held the one thread for 13–50 ms at
- * 1,000 watchers and ~130 ms at 5,000, and every cast arriving meanwhile waited for its ack (tests/bench/votes.bench.ts).
- * A close cancels what is pending, or still being written, and sends the final figures to everyone watching.
+ * Vote figures to the rooms of those allowed them. Casts are coalesced (coalesce, leading): at most one tally per
+ * vote per `intervalMs`, the first at once, the rest gathered until the interval has passed. A tally to thousands of
+ * watchers is written a slice of sockets at a time, yielding between slices: written at once, it held the one thread
+ * for 13–50 ms at 1,000 watchers and ~130 ms at 5,000, and every cast arriving meanwhile waited for its ack
+ * (tests/bench/votes.bench.ts). A close cancels what is pending, or still being written, and sends the final figures
+ * to everyone watching.
  */
 export function attachVoteBroadcaster(io: KuvendIo, ctx: AppContext, intervalMs = 100): void {
 	const { votes } = ctx.services;
-	const pending = new Map<number, NodeJS.Timeout>();
-	const lastSent = new Map<number, number>();
 	/** Per vote, which tally is being written; a newer one (or the close) makes the older stop between slices. */
 	const generation = new Map<number, number>();
 	const failed = (error: unknown) => ctx.logger.error('vote broadcast failed', { error });
@@ -82,8 +75,6 @@ export function attachVoteBroadcaster(io: KuvendIo, ctx: AppContext, intervalMs 
 	};
 
 	const send = async (voteId: number) => {
-		pending.delete(voteId);
-		lastSent.set(voteId, Date.now());
 		generation.set(voteId, (generation.get(voteId) ?? 0) + 1);
 		const t = await votes.liveTallies(voteId);
 		if (!t || t.participation.status === 'closed') return;
@@ -92,16 +83,11 @@ export function attachVoteBroadcaster(io: KuvendIo, ctx: AppContext, intervalMs 
 		await Promise.all([sliced(voteId, rest, t.participation), t.full ? sliced(voteId, [...full], t.full) : undefined]);
 	};
 
-	ctx.bus.on('vote.cast', ({ voteId }) => {
-		if (pending.has(voteId)) return;
-		const wait = Math.max(0, (lastSent.get(voteId) ?? 0) + intervalMs - Date.now());
-		pending.set(voteId, setTimeout(() => void send(voteId).catch(failed), wait).unref());
-	});
+	const tallies = coalesce<number>({ intervalMs, leading: true, run: send, name: 'vote broadcast', logger: ctx.logger });
+	ctx.bus.on('vote.cast', ({ voteId }) => tallies.schedule(voteId));
 
 	ctx.bus.on('vote.closed', ({ voteId }) => {
-		clearTimeout(pending.get(voteId));
-		pending.delete(voteId);
-		lastSent.delete(voteId);
+		tallies.cancel(voteId);
 		generation.delete(voteId);
 		void votes
 			.liveTallies(voteId)
@@ -111,13 +97,15 @@ export function attachVoteBroadcaster(io: KuvendIo, ctx: AppContext, intervalMs 
 			.catch(failed);
 	});
 
-	ctx.bus.on('vote.opened', ({ voteId }) => {
+	// Opened or cancelled: the vote's pages load it again.
+	const changed = ({ voteId }: { voteId: number }) => {
 		io.to(rooms.vote(voteId)).emit('vote:changed', { voteId });
-	});
+	};
+	ctx.bus.on('vote.opened', changed);
+	ctx.bus.on('vote.cancelled', changed);
 
 	ctx.bus.on('app.stopping', () => {
-		for (const timer of pending.values()) clearTimeout(timer);
-		pending.clear();
+		tallies.clear();
 		generation.clear();
 	});
 }

@@ -1,11 +1,21 @@
-/** Vote DTOs shared by the server and the pages (the rules themselves are in server/domain/votes.ts). */
+/**
+ * Vote DTOs and the rules the browser and the server both apply: ballot checks, receipts, voter units. The tally and
+ * who may see what are in server/domain/votes.ts.
+ */
 import { z } from 'zod';
 
-export type Method = 'yes_no' | 'single' | 'approval' | 'ranked' | 'score' | 'consent';
-export const METHODS: Method[] = ['yes_no', 'single', 'approval', 'ranked', 'score', 'consent'];
-export type Eligibility = 'members' | 'group' | 'organisations';
-export type ResultsVisibility = 'live' | 'after_voting' | 'after_close';
-export type Threshold = 'simple' | 'two_thirds' | 'absolute';
+export const METHODS = ['yes_no', 'single', 'approval', 'ranked', 'score', 'consent'] as const;
+export type Method = (typeof METHODS)[number];
+const CHOICE_METHODS: readonly Method[] = ['single', 'approval', 'ranked', 'score'];
+/** Whether a method's ballot chooses among the vote's listed options. */
+export const choosesAmongOptions = (method: Method) => CHOICE_METHODS.includes(method);
+export const ELIGIBILITIES = ['members', 'group', 'organisations'] as const;
+export type Eligibility = (typeof ELIGIBILITIES)[number];
+export const RESULTS_VISIBILITIES = ['live', 'after_voting', 'after_close'] as const;
+export type ResultsVisibility = (typeof RESULTS_VISIBILITIES)[number];
+/** simple: more yes than no among votes cast; two_thirds: yes ≥ 2/3 of yes+no; absolute: yes > half the eligible. */
+export const THRESHOLDS = ['simple', 'two_thirds', 'absolute'] as const;
+export type Threshold = (typeof THRESHOLDS)[number];
 export type VoteStatus = 'scheduled' | 'open' | 'closed' | 'cancelled';
 export type YesNo = 'yes' | 'no' | 'abstain';
 export type ConsentChoice = 'agree' | 'abstain' | 'object' | 'block';
@@ -136,20 +146,106 @@ export interface DecisionView {
 	decidedAt: number;
 }
 
+/** Crockford's base32: no I, L, O, U — read aloud or copied by hand without confusion. */
+const RECEIPT_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const RECEIPT_GROUP = `[${RECEIPT_ALPHABET}]{4}`;
+
 /** Receipt codes: 12 characters of Crockford's base32 in three groups (60 random bits). */
-export const RECEIPT_PATTERN = /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;
+export const RECEIPT_PATTERN = new RegExp(`^${RECEIPT_GROUP}-${RECEIPT_GROUP}-${RECEIPT_GROUP}$`);
+
+/** A fresh receipt, XXXX-XXXX-XXXX, from a cryptographic random source. */
+export function newReceipt(): string {
+	const bytes = crypto.getRandomValues(new Uint8Array(12));
+	const s = Array.from(bytes, (b) => RECEIPT_ALPHABET[b & 31]).join('');
+	return `${s.slice(0, 4)}-${s.slice(4, 8)}-${s.slice(8)}`;
+}
+
+/** Who can vote is decided by units: a member ('u:12') or an organisation ('o:3'), frozen at opening. */
+export const userUnit = (userId: number) => `u:${userId}`;
+export const organisationUnit = (organisationId: number) => `o:${organisationId}`;
+
+/** The member or organisation a unit stands for; null for anything else. */
+export function unitParts(unit: string): { kind: 'user' | 'organisation'; id: number } | null {
+	const match = /^([uo]):(\d{1,15})$/.exec(unit);
+	if (!match) return null;
+	return { kind: match[1] === 'u' ? 'user' : 'organisation', id: Number(match[2]) };
+}
+
+export const MAX_SCORE = 5;
+
+/** What a ballot is checked against: the vote's method and options. */
+export interface BallotRules {
+	method: Method;
+	/** Option ids, in the order the ballot lists them (single, approval, ranked, score). */
+	options: number[];
+	/** Approval: how many options a ballot must and may approve. */
+	minApprovals?: number;
+	maxApprovals?: number;
+}
+
+/**
+ * Why a ballot cannot be cast (a message key for the voter), or null when it is valid for these rules. The vote page
+ * checks with it before sending, the server again before writing.
+ */
+export function ballotProblem(rules: BallotRules, ballot: Ballot): string | null {
+	if (ballot.method !== rules.method) return 'wrong_method';
+	const known = new Set(rules.options);
+	switch (ballot.method) {
+		case 'yes_no':
+			return ['yes', 'no', 'abstain'].includes(ballot.choice) ? null : 'invalid_choice';
+		case 'single':
+			return known.has(ballot.option) ? null : 'invalid_choice';
+		case 'approval': {
+			const chosen = new Set(ballot.options);
+			if (chosen.size !== ballot.options.length || ballot.options.some((o) => !known.has(o))) return 'invalid_choice';
+			if (chosen.size < (rules.minApprovals ?? 0)) return 'too_few';
+			if (chosen.size > (rules.maxApprovals ?? rules.options.length)) return 'too_many';
+			return null;
+		}
+		case 'ranked': {
+			// A ranking may stop early (the rest unranked), but may not repeat or invent options.
+			const ranked = new Set(ballot.ranking);
+			if (!ballot.ranking.length) return 'too_few';
+			return ranked.size === ballot.ranking.length && ballot.ranking.every((o) => known.has(o)) ? null : 'invalid_choice';
+		}
+		case 'score': {
+			const entries = Object.entries(ballot.scores);
+			if (entries.length !== rules.options.length) return 'incomplete';
+			return entries.every(([o, s]) => known.has(Number(o)) && Number.isInteger(s) && s >= 0 && s <= MAX_SCORE) ? null : 'invalid_choice';
+		}
+		case 'consent':
+			if (!['agree', 'abstain', 'object', 'block'].includes(ballot.choice)) return 'invalid_choice';
+			if ((ballot.choice === 'object' || ballot.choice === 'block') && !(ballot.reason ?? '').trim()) return 'reason_required';
+			return null;
+	}
+}
 
 const optionId = z.number().int().min(1).max(1000);
 
-/** A ballot as it arrives from a page or a socket; the vote's own rules are checked after (server/domain/votes.ts). */
+/** A ballot as it arrives from a page or a socket; the vote's own rules are checked after (ballotProblem). */
 export const ballotSchema = z.discriminatedUnion('method', [
 	z.object({ method: z.literal('yes_no'), choice: z.enum(['yes', 'no', 'abstain']) }),
 	z.object({ method: z.literal('single'), option: optionId }),
 	z.object({ method: z.literal('approval'), options: z.array(optionId).max(50) }),
 	z.object({ method: z.literal('ranked'), ranking: z.array(optionId).max(50) }),
-	z.object({ method: z.literal('score'), scores: z.record(z.string().regex(/^\d{1,4}$/), z.number().int().min(0).max(5)) }),
+	z.object({ method: z.literal('score'), scores: z.record(z.string().regex(/^\d{1,4}$/), z.number().int().min(0).max(MAX_SCORE)) }),
 	z.object({ method: z.literal('consent'), choice: z.enum(['agree', 'abstain', 'object', 'block']), reason: z.string().max(2000).optional() })
 ]);
+
+/**
+ * A cast as a page or a socket sends it. The ballot's shape is checked by the service (ballotSchema, then the vote's
+ * own rules), so that a malformed ballot is told as a ballot problem; whether a receipt is needed depends on the vote.
+ */
+export const castRequestSchema = z.object({
+	ballot: z.unknown(),
+	/** Change the ballot already cast (open votes until closing). */
+	replace: z.boolean().optional(),
+	/** Secret votes: the receipt of the ballot to change. */
+	receipt: z.string().max(20).optional(),
+	/** Organisation votes, for someone who represents several. */
+	organisationId: z.number().int().positive().optional()
+});
+export type CastRequest = z.infer<typeof castRequestSchema>;
 
 /** Reads a ballot from a submitted ballot form (field names as the vote page writes them); null when nothing is chosen. */
 export function ballotFromForm(method: Method, get: (key: string) => string, getAll: (key: string) => string[]): Ballot | null {
@@ -174,7 +270,8 @@ export function ballotFromForm(method: Method, get: (key: string) => string, get
 		}
 		case 'score': {
 			const scores: Record<number, number> = {};
-			for (const o of getAll('scored')) scores[num(o)] = num(get(`score_${o}`));
+			// An option left unscored is left out: the ballot is then incomplete, not malformed.
+			for (const o of getAll('scored')) if (get(`score_${o}`)) scores[num(o)] = num(get(`score_${o}`));
 			return { method, scores };
 		}
 	}

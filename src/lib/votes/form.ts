@@ -1,10 +1,9 @@
 /**
- * The new-vote form, read into what the votes service takes. Pure: the service checks the rules
- * (voteInputProblems); this only reads fields and reports what cannot be read (a malformed date or number).
+ * The new-vote form, read into what the votes service takes. Pure: the service checks the rules after authorising
+ * (voteInputSchema); this only reads fields and reports what cannot be read (a malformed date or number).
  */
-import type { Quorum, VoteInput } from '../../../server/domain/votes.js';
-import type { SubjectInput } from '../../../server/services/votes.service.js';
-import { METHODS, type Eligibility, type Method, type ResultsVisibility, type Threshold } from '$lib/shared/votes';
+import { ELIGIBILITIES, METHODS, RESULTS_VISIBILITIES, THRESHOLDS, type Eligibility, type Method, type ResultsVisibility, type Threshold } from '$lib/shared/votes';
+import type { Quorum, SubjectInput, VoteInput } from '$lib/shared/vote-input';
 import { NETWORK_TIME_ZONE } from '$lib/i18n/format';
 
 /** Every field of the form, by name: what the page posts and what it shows again after a refusal. */
@@ -82,7 +81,7 @@ function quorumOf(kind: string, raw: string): { quorum: Quorum; problem?: string
 export function parseVoteForm(get: (name: string) => string): ParsedVoteForm {
 	const problems: Record<string, string> = {};
 	const method = oneOf<Method>(get('method'), METHODS, 'yes_no');
-	const eligibility = oneOf<Eligibility>(get('eligibility'), ['members', 'group', 'organisations'], 'members');
+	const eligibility = oneOf<Eligibility>(get('eligibility'), ELIGIBILITIES, 'members');
 	const { quorum, problem } = quorumOf(get('quorumKind'), get('quorumValue'));
 	if (problem) problems.quorum = problem;
 	const opensAt = localDateTime(get('opensAt'));
@@ -109,9 +108,9 @@ export function parseVoteForm(get: (name: string) => string): ParsedVoteForm {
 		groupId,
 		visibility: get('visibility') === 'public' ? 'public' : 'members',
 		secret: get('secret') === '1',
-		results: oneOf<ResultsVisibility>(get('results'), ['live', 'after_voting', 'after_close'], 'live'),
+		results: oneOf<ResultsVisibility>(get('results'), RESULTS_VISIBILITIES, 'live'),
 		quorum,
-		threshold: oneOf<Threshold>(get('threshold'), ['simple', 'two_thirds', 'absolute'], 'simple'),
+		threshold: oneOf<Threshold>(get('threshold'), THRESHOLDS, 'simple'),
 		opensAt: Number.isNaN(opensAt) ? null : opensAt,
 		closesAt: Number.isNaN(closesAt) ? null : closesAt
 	};

@@ -13,14 +13,14 @@ const idOf = (raw: string) => {
 };
 
 export const load: PageServerLoad = async ({ locals, params, url, isDataRequest }) => {
-	const { forum, notifications, votes } = appContext().services;
+	const { forum, notifications, abilities } = appContext().services;
 	const threadId = idOf(params.id);
 	const page = await guarded(forum.thread(locals.auth, threadId, Number(url.searchParams.get('page') ?? 1)), url);
 	// What this page shows is now read; the "new" marks use the position from before.
 	await forum.markRead(locals.auth, threadId);
 	await notifications.readThread(locals.auth, threadId);
 	const categories = page.canModerate ? await forum.categories(locals.auth) : [];
-	const canCallVote = await votes.mayCallVotes(locals.auth);
+	const canCallVote = await abilities.mayCall(locals.auth);
 	const [opening] = showOnce([page.opening], isDataRequest);
 	return { ...page, canCallVote, opening, replies: showOnce(page.replies, isDataRequest), moveTargets: categories.map((c) => ({ slug: c.slug, fieldSlug: c.fieldSlug, groupName: c.groupName })) };
 };

@@ -1,0 +1,57 @@
+import type { Db } from '../db/client.js';
+import * as repo from '../db/repositories/vote.repository.js';
+import { isActiveMember } from '../domain/permissions.js';
+import type { DecisionView, VoteResult } from '../../src/lib/shared/votes.js';
+import type { Authenticated } from './auth.service.js';
+import type { DraftsService } from './drafts.service.js';
+
+export interface DecisionFilter {
+	group?: string;
+	meeting?: number;
+	from?: number;
+	to?: number;
+}
+
+export interface DecisionsPage {
+	decisions: DecisionView[];
+	/** Groups and meetings that took decisions, for the register's filters. */
+	groups: { slug: string; name: string }[];
+	meetings: { id: number; title: string; startsAt: number }[];
+}
+
+/** The register of decisions: every closed vote's outcome, newest first, as far as the reader may see it. */
+export class DecisionsRegister {
+	constructor(
+		private readonly db: Db,
+		private readonly drafts: DraftsService
+	) {}
+
+	async list(auth: Authenticated | null, filter: DecisionFilter = {}): Promise<DecisionsPage> {
+		const member = isActiveMember(auth?.actor ?? null);
+		const [groups, meetings] = await Promise.all([repo.groupsWithDecisions(this.db), repo.meetingsWithDecisions(this.db, member)]);
+		const groupId = filter.group ? (groups.find((g) => g.slug === filter.group)?.id ?? -1) : undefined;
+		const rows = await repo.listDecisions(this.db, { member, groupId, meetingId: filter.meeting, from: filter.from, to: filter.to, limit: 200 });
+		// A decision may be public while the draft it was about is not: its title and hash only for those who may read it.
+		const draftIds = [...new Set(rows.flatMap((r) => (r.draft_id !== null ? [r.draft_id] : [])))];
+		const readable = new Set((await Promise.all(draftIds.map((id) => this.drafts.get(auth, id).then(() => id, () => null)))).filter((id) => id !== null));
+		return {
+			groups: groups.map((g) => ({ slug: g.slug, name: g.name })),
+			meetings: meetings.map((mt) => ({ id: mt.id, title: mt.title, startsAt: mt.starts_at })),
+			decisions: rows.map((r) => ({
+				id: r.id,
+				voteId: r.vote_id,
+				title: r.title,
+				outcome: r.outcome as VoteResult['outcome'],
+				result: r.result ?? ({} as VoteResult),
+				options: r.options,
+				group: r.group_slug && r.group_name ? { slug: r.group_slug, name: r.group_name } : null,
+				visibility: r.visibility,
+				threadId: r.thread_id,
+				draft: r.draft_id !== null && r.draft_title !== null && readable.has(r.draft_id) ? { id: r.draft_id, title: r.draft_title, number: r.version_number, hash: r.version_hash } : null,
+				amendmentId: r.amendment_id,
+				meeting: r.meeting_id !== null && r.meeting_title !== null ? { id: r.meeting_id, title: r.meeting_title } : null,
+				decidedAt: r.decided_at
+			}))
+		};
+	}
+}

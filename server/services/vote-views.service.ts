@@ -1,0 +1,169 @@
+import type { Db } from '../db/client.js';
+import * as repo from '../db/repositories/vote.repository.js';
+import type { BallotBox } from '../db/repositories/ballot-box.repository.js';
+import { canSeeVote, resultsShown, rulesOf, tally, type Vote } from '../domain/votes.js';
+import { isActiveMember } from '../domain/permissions.js';
+import { DomainError } from '../../src/lib/shared/errors.js';
+import { organisationUnit, userUnit, type VoteSubject, type VoteSummary, type VoteTally, type VoteView } from '../../src/lib/shared/votes.js';
+import type { SubjectInput } from '../../src/lib/shared/vote-input.js';
+import type { Abilities } from './abilities.service.js';
+import type { Authenticated } from './auth.service.js';
+import type { DraftsService } from './drafts.service.js';
+import type { ForumService } from './forum.service.js';
+import { toHtmlFragment } from '../render/html.renderer.js';
+import type { PmNode } from '../render/prosemirror-json.js';
+
+/** The unit a person votes as, and the organisation when they vote for one. */
+export interface VoterUnit {
+	unit: string;
+	organisation: { id: number; name: string } | null;
+}
+
+/**
+ * Votes as each reader may see them: lists, one vote with the reader's part in it, what it hangs on, and the live
+ * figures for watchers and the broadcaster.
+ */
+export class VoteViews {
+	constructor(
+		private readonly db: Db,
+		private readonly box: BallotBox,
+		private readonly abilities: Abilities,
+		private readonly forum: ForumService,
+		private readonly drafts: DraftsService
+	) {}
+
+	/** A vote this person may see; not found (or unauthenticated, for a visitor) otherwise. */
+	async readable(auth: Authenticated | null, id: number): Promise<Vote> {
+		const vote = Number.isSafeInteger(id) && id > 0 ? await repo.findVote(this.db, id) : undefined;
+		if (!vote || !canSeeVote(auth?.actor ?? null, vote)) throw new DomainError(auth ? 'not_found' : 'unauthenticated');
+		return vote;
+	}
+
+	/** The unit this person votes as, or null when they are not an active member (or represent no organisation). */
+	async unitOf(auth: Authenticated | null, v: Pick<Vote, 'eligibility'>, organisationId?: number): Promise<VoterUnit | null> {
+		if (!auth || !isActiveMember(auth.actor)) return null;
+		if (v.eligibility !== 'organisations') return { unit: userUnit(auth.actor.id), organisation: null };
+		const orgs = await repo.representedBy(this.db, auth.actor.id);
+		const org = organisationId ? orgs.find((o) => o.id === organisationId) : orgs[0];
+		return org ? { unit: organisationUnit(org.id), organisation: org } : null;
+	}
+
+	summary(v: Vote): VoteSummary {
+		return {
+			id: v.id,
+			title: v.title,
+			method: v.method,
+			status: v.status,
+			secret: v.secret,
+			eligibility: v.eligibility,
+			group: v.group,
+			opensAt: v.opensAt,
+			closesAt: v.closesAt,
+			participants: v.participants,
+			eligible: v.eligible,
+			outcome: v.result?.outcome ?? null
+		};
+	}
+
+	async list(auth: Authenticated | null, opts: { closed?: boolean; threadId?: number } = {}): Promise<VoteSummary[]> {
+		const votes = await repo.listVotes(this.db, { member: isActiveMember(auth?.actor ?? null), closed: !!opts.closed, threadId: opts.threadId });
+		return votes.map((v) => this.summary(v));
+	}
+
+	/** Figures as this person may see them now. */
+	#tallyFor(v: Vote, voted: boolean): VoteTally {
+		const closed = v.status === 'closed';
+		const shown = resultsShown({ visibility: v.results, secret: v.secret, closed }, voted);
+		let result = closed ? v.result : null;
+		if (shown === 'full' && v.status === 'open') result = tally(rulesOf(v), this.box.ballots(v.id), v.eligible);
+		return { voteId: v.id, status: v.status, participants: v.participants, eligible: v.eligible, result };
+	}
+
+	async get(auth: Authenticated | null, id: number): Promise<VoteView> {
+		const v = await this.readable(auth, id);
+		const unit = await this.unitOf(auth, v);
+		const eligible = !!unit && (v.status === 'open' ? await repo.hasUnit(this.db, 'vote_eligible', v.id, unit.unit) : v.status === 'scheduled');
+		const voted = !!unit && (await repo.hasUnit(this.db, 'vote_participants', v.id, unit.unit));
+		const own = unit && voted && !v.secret ? await repo.ballotOfUnit(this.db, v.id, unit.unit) : undefined;
+		const decision = v.status === 'closed' ? await repo.decisionOfVote(this.db, v.id) : undefined;
+		const { subject, versionHtml } = await this.#subject(auth, v);
+		return {
+			...this.summary(v),
+			description: v.description,
+			options: v.options,
+			minApprovals: v.minApprovals,
+			maxApprovals: v.maxApprovals,
+			visibility: v.visibility,
+			results: v.results,
+			quorum: v.quorum.kind === 'count' ? { kind: 'count', value: v.quorum.count } : v.quorum.kind === 'share' ? { kind: 'share', value: v.quorum.share } : { kind: 'none', value: 0 },
+			threshold: v.threshold,
+			subject,
+			versionHtml,
+			openedAt: v.openedAt,
+			closedAt: v.closedAt,
+			tally: this.#tallyFor(v, voted),
+			me: { eligible, voted, ballot: own?.ballot ?? null, receipt: own?.receipt ?? null, organisation: unit?.organisation ?? null },
+			can: { manage: await this.abilities.mayCall(auth, v.groupId) },
+			decisionId: decision?.id ?? null
+		};
+	}
+
+	/** What the vote hangs on, shown only as far as this reader may read it. */
+	async #subject(auth: Authenticated | null, v: Vote): Promise<{ subject: VoteSubject; versionHtml: string | null }> {
+		if (v.threadId !== null) {
+			const t = await repo.threadTitle(this.db, v.threadId);
+			if (t && (await this.#mayWatchThread(auth, t.id))) return { subject: { kind: 'thread', threadId: t.id, title: t.title }, versionHtml: null };
+		}
+		if (v.amendmentId !== null) {
+			const a = await repo.amendmentFor(this.db, v.amendmentId);
+			if (a && (await this.#mayReadDraft(auth, a.draft_id)))
+				return { subject: { kind: 'amendment', draftId: a.draft_id, draftTitle: a.draft_title, amendmentId: a.id, original: a.original, replacement: a.replacement }, versionHtml: null };
+		}
+		if (v.draftVersionId !== null) {
+			const ver = await repo.versionFor(this.db, { id: v.draftVersionId });
+			if (ver && (await this.#mayReadDraft(auth, ver.draft_id)))
+				return {
+					subject: { kind: 'version', draftId: ver.draft_id, draftTitle: ver.draft_title, number: ver.number, name: ver.name, hash: ver.hash },
+					versionHtml: toHtmlFragment(JSON.parse(ver.content) as PmNode)
+				};
+		}
+		return { subject: null, versionHtml: null };
+	}
+
+	/** The title of what a new vote would hang on, when this person may read it ('' otherwise), for the new-vote form. */
+	async subjectTitle(auth: Authenticated | null, s: SubjectInput): Promise<string> {
+		if (s.draftId) return this.drafts.get(auth, s.draftId).then((d) => d.title, () => '');
+		if (s.threadId) {
+			const t = await repo.threadTitle(this.db, s.threadId);
+			return t && (await this.#mayWatchThread(auth, t.id)) ? t.title : '';
+		}
+		return '';
+	}
+
+	#mayReadDraft(auth: Authenticated | null, draftId: number): Promise<boolean> {
+		return this.drafts.get(auth, draftId).then(() => true, () => false);
+	}
+
+	#mayWatchThread(auth: Authenticated | null, threadId: number): Promise<boolean> {
+		return this.forum.assertCanWatch(auth, threadId).then(() => true, () => false);
+	}
+
+	/** Live figures for a watcher: which room they belong in (full results or participation only) and the figures. */
+	async watch(auth: Authenticated | null, id: number): Promise<{ full: boolean; tally: VoteTally }> {
+		const v = await this.readable(auth, id);
+		const unit = await this.unitOf(auth, v);
+		const voted = !!unit && (await repo.hasUnit(this.db, 'vote_participants', v.id, unit.unit));
+		const t = this.#tallyFor(v, voted);
+		return { full: t.result !== null || v.status === 'closed', tally: t };
+	}
+
+	/** What the broadcaster sends: participation for everyone, and full results for those allowed to see them. */
+	async liveTallies(id: number): Promise<{ participation: VoteTally; full: VoteTally | null } | null> {
+		const v = await repo.findVote(this.db, id);
+		if (!v) return null;
+		const participation: VoteTally = { voteId: v.id, status: v.status, participants: v.participants, eligible: v.eligible, result: null };
+		if (v.status === 'closed') return { participation: this.#tallyFor(v, true), full: this.#tallyFor(v, true) };
+		if (v.secret || v.results === 'after_close') return { participation, full: null };
+		return { participation, full: this.#tallyFor(v, true) };
+	}
+}
