@@ -2,12 +2,13 @@ import type { Db } from '../db/client.js';
 import type { CategoryWithOwner, PostWithAuthor } from '../db/repositories/forum.repository.js';
 import * as repo from '../db/repositories/forum.repository.js';
 import type { ThreadRow } from '../db/database.js';
-import { buildTree, trimTree, REPLIES_PER_ROOT, canChangePost, canPost, canRead, fold, isModerator, MAX_DEPTH, PAGE_SIZE, parseTags, REACTIONS, type TreeNode } from '../domain/forum.js';
+import { buildTree, trimTree, REPLIES_PER_ROOT, canChangePost, canPost, canRead, fold, isModerator, PAGE_SIZE, parseTags } from '../domain/forum.js';
+import { authorView, shownName } from '../domain/people.js';
 import { checkText, collect } from '../domain/validation.js';
 import type { Actor } from '../domain/permissions.js';
 import type { EventBus } from '../events/bus.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
-import type { AuthorView, CategoryView, PostNode, PostView, ThreadSummary } from '../../src/lib/shared/forum.js';
+import { MAX_DEPTH, REACTIONS, type CategoryView, type PostNode, type PostView, type ThreadSummary } from '../../src/lib/shared/forum.js';
 import type { Authenticated } from './auth.service.js';
 import { excerpt, renderMarkdown, renderPost } from './markdown.js';
 import type { NotificationsService } from './notifications.service.js';
@@ -53,7 +54,6 @@ export function categoryView(c: CategoryWithOwner, unread = 0): CategoryView {
 	};
 }
 
-const author = (id: number, name: string, status: string): AuthorView => ({ id, name: status === 'deleted' ? null : name });
 const parseJson = (s: string): string[] => {
 	try {
 		const v = JSON.parse(s);
@@ -124,7 +124,7 @@ export class ForumService {
 			postCount: t.post_count,
 			createdAt: t.created_at,
 			lastPostAt: t.last_post_at,
-			author: author(t.author_id, authorName, authorStatus),
+			author: authorView(t.author_id, authorName, authorStatus),
 			unread
 		};
 	}
@@ -147,7 +147,7 @@ export class ForumService {
 				threadId: p.thread_id,
 				parentId: p.parent_id,
 				depth: p.depth,
-				author: author(p.author_id, p.author_name, p.author_status),
+				author: authorView(p.author_id, p.author_name, p.author_status),
 				html: shown ? p.html : null,
 				state,
 				createdAt: p.created_at,
@@ -382,7 +382,7 @@ export class ForumService {
 			threadId: thread.id,
 			title: thread.title,
 			current: { body: post.body, editedAt: post.edited_at ?? post.created_at },
-			revisions: revisions.map((r) => ({ id: r.id, body: r.body, createdAt: r.created_at, editor: r.editor_status === 'deleted' ? null : r.editor_name }))
+			revisions: revisions.map((r) => ({ id: r.id, body: r.body, createdAt: r.created_at, editor: shownName(r.editor_name, r.editor_status) }))
 		};
 	}
 
