@@ -12,6 +12,7 @@ import { MAX_DEPTH, REACTIONS, type CategoryView, type PostNode, type PostView, 
 import type { Authenticated } from './auth.service.js';
 import { excerpt, renderMarkdown, renderPost } from './markdown.js';
 import type { NotificationsService } from './notifications.service.js';
+import type { RateLimits } from './rate-limits.js';
 
 const MAX_BODY = 20_000;
 const THREADS_PER_PAGE = 30;
@@ -69,6 +70,7 @@ export class ForumService {
 		private readonly db: Db,
 		private readonly bus: EventBus,
 		private readonly notifications: NotificationsService,
+		private readonly limits: RateLimits,
 		private readonly clock: () => number = Date.now
 	) {}
 
@@ -266,6 +268,7 @@ export class ForumService {
 
 	async createThread(auth: Authenticated | null, input: { category: string; title: string; body: string; tags: string }): Promise<number> {
 		if (!auth) throw new DomainError('unauthenticated');
+		this.limits.check(['postsPerMember', String(auth.actor.id)]);
 		const reader = await this.#reader(auth);
 		const category = await this.#readableCategory(reader, input.category);
 		if (!canPost(reader.actor, this.#access(category), reader.groups)) throw new DomainError('forbidden');
@@ -285,6 +288,7 @@ export class ForumService {
 			const notified = await this.notifications.forPost(trx, { threadId, postId, authorId: auth.actor.id, parentAuthorId: null, mentions, access: this.#access(category), title });
 			return { threadId, postId, notified };
 		});
+		this.limits.hit(['postsPerMember', String(auth.actor.id)]);
 		this.bus.emit('forum.post_created', { threadId, postId, categoryId: category.id });
 		this.notifications.announce(notified);
 		return threadId;
@@ -293,6 +297,7 @@ export class ForumService {
 	/** Replies to the thread (parentId = its opening post) or to a reply. Returns the new post's id. */
 	async reply(auth: Authenticated | null, threadId: number, parentId: number | null, body: string): Promise<number> {
 		if (!auth) throw new DomainError('unauthenticated');
+		this.limits.check(['postsPerMember', String(auth.actor.id)]);
 		// The checks read in the transaction that writes: a thread locked meanwhile gets no reply, and a read outside
 		// a transaction takes a snapshot of its own, about two thirds of its cost (tests/bench/forum.bench.ts). A
 		// refused reply writes nothing.
@@ -334,6 +339,7 @@ export class ForumService {
 			});
 			return { postId: id, categoryId: category.id, notified };
 		});
+		this.limits.hit(['postsPerMember', String(auth.actor.id)]);
 		this.bus.emit('forum.post_created', { threadId, postId, categoryId });
 		this.notifications.announce(notified);
 		return postId;
@@ -416,12 +422,17 @@ export class ForumService {
 		await this.db.transaction().execute((trx) => repo.subscribe(trx, threadId, auth.actor.id, on));
 	}
 
-	/** Marks the thread read up to a post (or its last post); the category's unread count follows. */
+	/**
+	 * The reader saw the thread up to a post (or its last post): it is read that far, the category's unread count
+	 * follows, and so do the thread's notifications. Pages call it once shown, never while loading (a preload on
+	 * hover is not reading).
+	 */
 	async markRead(auth: Authenticated | null, threadId: number, upTo?: number): Promise<void> {
 		if (!auth) return;
 		const { thread } = await this.#readableThread(await this.#reader(auth), threadId);
 		const to = Math.min(upTo ?? Number.MAX_SAFE_INTEGER, thread.last_post_id ?? 0);
 		// One statement, and none when nothing new was read (most page views of a thread one follows).
 		if (to > (await repo.lastRead(this.db, thread.id, auth.actor.id))) await repo.markRead(this.db, thread.id, auth.actor.id, to, this.clock());
+		await this.notifications.readThread(auth, thread.id);
 	}
 }
