@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Transaction } from 'kysely';
 import type { Db } from '../db/client.js';
 import { deleteUserSessions } from '../db/repositories/session.repository.js';
 import {
@@ -15,7 +16,6 @@ import {
 } from '../db/repositories/user.repository.js';
 import { insertAudit } from '../db/repositories/membership.repository.js';
 import { consumeReset, findReset, insertReset } from '../db/repositories/password-reset.repository.js';
-import type { Transaction } from 'kysely';
 import type { Database, NotifyEmail, UserRow } from '../db/database.js';
 import { isActiveMember } from '../domain/permissions.js';
 import { checkPassword, checkText, collect, normaliseEmail } from '../domain/validation.js';
