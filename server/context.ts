@@ -92,7 +92,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const abilities = new Abilities(db);
 		const documents = new DocumentsService(new DocumentStore(raw), logger, { idleMs: config.docIdleMs });
 		const notifications = new NotificationsService(db, bus, mail, publicOrigin);
-		const forum = new ForumService(db, bus, notifications);
+		const forum = new ForumService(db, bus, notifications, limits);
 		const drafts = new DraftsService(db, bus, documents, forum, abilities);
 		const votes = new VotesService(db, raw, bus, abilities, forum, drafts, logger);
 		const services: Services = {
@@ -106,7 +106,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			membership: new MembershipService(db, bus, mail, limits, publicOrigin),
 			account: new AccountService(db, bus, mail, limits, publicOrigin),
 			coordination: new CoordinationService(db, bus),
-			groups: new GroupsService(db),
+			groups: new GroupsService(db, abilities),
 			organisations: new OrganisationsService(db),
 			forum,
 			notifications,

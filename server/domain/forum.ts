@@ -1,5 +1,6 @@
 import type { Actor } from './permissions.js';
 import { hasRole, isActiveMember } from './permissions.js';
+import { MAX_DEPTH } from '../../src/lib/shared/forum.js';
 
 /** Pure rules of the forum. */
 
@@ -10,14 +11,10 @@ export interface CategoryAccess {
 	groupId: number | null;
 }
 
-/** Replies nest this deep on a page; deeper ones are behind "continue this thread". */
-export const MAX_DEPTH = 5;
 /** Top-level replies per page of a thread. */
 export const PAGE_SIZE = 20;
 /** Replies shown under each top-level reply on a thread page (nearest first); the rest are one click away. */
 export const REPLIES_PER_ROOT = 5;
-export const REACTIONS = ['👍', '❤️', '🎉', '🤔', '👀'] as const;
-export type Reaction = (typeof REACTIONS)[number];
 
 /** Who may read a category: anyone when public, members when members-only, the group's members when group. */
 export function canRead(actor: Actor | null, category: CategoryAccess, groupIds: ReadonlySet<number>): boolean {

@@ -39,6 +39,8 @@ export interface DomainEvents {
 	'app.stopping': Record<string, never>;
 	/** A member has new notifications; their bell counts up. */
 	'notification.created': { userId: number };
+	/** A member read notifications; their bell counts down. */
+	'notification.read': { userId: number };
 }
 
 export type EventName = keyof DomainEvents;

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseCookies } from 'cookie';
+import { LRUCache } from 'lru-cache';
 import type { EventBus, EventName } from '../events/bus.js';
 import { LOCALE_COOKIE, SESSION_COOKIE } from '../../src/lib/shared/session.js';
 
@@ -24,21 +25,27 @@ export const CONTENT_EVENTS: EventName[] = [
  * Finished public pages as visitors (no session) see them, kept until the content changes: any content event
  * empties the cache, and an entry also expires after `ttlMs` as a bound on anything that changes without an event.
  * A page rendered while the content changed is not kept (its version is stale). Bounded in bytes, least recently
- * used out first. Members' pages are never cached: they carry unread marks, their own reactions and controls.
+ * used out first (lru-cache). Members' pages are never cached: they carry unread marks, their own reactions and controls.
  *
  * This is what lets a public thread shared widely be served at the speed of the network rather than of rendering
  * (tests/bench/forum.bench.ts); in-process like the rate limits, so each process of a scaled-out set keeps its own.
  */
 export class PageCache {
 	#version = 0;
-	#bytes = 0;
-	readonly #entries = new Map<string, CachedPage & { storedAt: number }>();
+	readonly #entries: LRUCache<string, CachedPage>;
 
-	constructor(
-		private readonly maxBytes = 32 * 1024 * 1024,
-		private readonly ttlMs = 60_000,
-		private readonly clock: () => number = Date.now
-	) {}
+	constructor(maxBytes = 32 * 1024 * 1024, ttlMs = 60_000, clock: () => number = Date.now) {
+		this.#entries = new LRUCache<string, CachedPage>({
+			maxSize: maxBytes,
+			// One page may take an eighth of the room at most: a huge page does not push out every other.
+			maxEntrySize: maxBytes / 8,
+			sizeCalculation: (page) => Math.max(1, page.body.byteLength),
+			ttl: ttlMs,
+			// Ages read the clock each time (no cached "now"), so an injected clock is the only clock.
+			ttlResolution: 0,
+			perf: { now: clock }
+		});
+	}
 
 	/** Empties the cache when content changes. Returns the unsubscriber. */
 	follow(bus: EventBus): () => void {
@@ -53,36 +60,15 @@ export class PageCache {
 	invalidate(): void {
 		this.#version++;
 		this.#entries.clear();
-		this.#bytes = 0;
 	}
 
 	get(key: string): CachedPage | undefined {
-		const entry = this.#entries.get(key);
-		if (!entry) return undefined;
-		this.#entries.delete(key);
-		if (this.clock() - entry.storedAt > this.ttlMs) {
-			this.#bytes -= entry.body.byteLength;
-			return undefined;
-		}
-		this.#entries.set(key, entry); // most recently used last
-		return entry;
+		return this.#entries.get(key);
 	}
 
 	/** Keeps a page rendered from the content as it was at `version` (read before rendering). */
 	set(key: string, version: number, page: CachedPage): void {
-		if (version !== this.#version || page.body.byteLength > this.maxBytes / 8) return;
-		const old = this.#entries.get(key);
-		if (old) {
-			this.#bytes -= old.body.byteLength;
-			this.#entries.delete(key);
-		}
-		this.#entries.set(key, { ...page, storedAt: this.clock() });
-		this.#bytes += page.body.byteLength;
-		for (const [k, e] of this.#entries) {
-			if (this.#bytes <= this.maxBytes) break;
-			this.#entries.delete(k);
-			this.#bytes -= e.body.byteLength;
-		}
+		if (version === this.#version) this.#entries.set(key, page);
 	}
 
 	get size(): number {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Transaction } from 'kysely';
 import type { Db } from '../db/client.js';
 import { deleteUserSessions } from '../db/repositories/session.repository.js';
 import {
@@ -7,13 +8,15 @@ import {
 	findUserById,
 	groupsOfUser,
 	organisationsOfUser,
+	personalRecords,
+	removeAccountTies,
 	setUserFields,
 	updateUser,
 	userFieldSlugs
 } from '../db/repositories/user.repository.js';
 import { insertAudit } from '../db/repositories/membership.repository.js';
 import { consumeReset, findReset, insertReset } from '../db/repositories/password-reset.repository.js';
-import type { NotifyEmail } from '../db/database.js';
+import type { Database, NotifyEmail, UserRow } from '../db/database.js';
 import { isActiveMember } from '../domain/permissions.js';
 import { checkPassword, checkText, collect, normaliseEmail } from '../domain/validation.js';
 import type { EventBus } from '../events/bus.js';
@@ -107,6 +110,19 @@ export class AccountService {
 		if (!user?.password_hash || !(await verifyPassword(user.password_hash, input.current))) {
 			throw new DomainError('invalid_input', 'wrong password', { current: 'password_wrong' });
 		}
+		return this.#setPassword(user, input, { keep: me.sessionId });
+	}
+
+	/**
+	 * The one way a password changes, from the settings or a reset link: checked, hashed, stored, the sessions ended
+	 * (all but `keep`), the member told by mail, the change in the audit trail. `first` runs first in the same
+	 * transaction (a reset link is consumed there). Returns how many sessions ended.
+	 */
+	async #setPassword(
+		user: UserRow,
+		input: { next: string; confirm: string },
+		{ keep, first }: { keep?: string; first?: (trx: Transaction<Database>) => Promise<void> }
+	): Promise<number> {
 		const problems = collect({
 			next: checkPassword(input.next, user.email),
 			confirm: input.next === input.confirm ? null : 'password_mismatch'
@@ -114,10 +130,12 @@ export class AccountService {
 		if (Object.keys(problems).length) throw new DomainError('invalid_input', 'password has problems', problems);
 		const hash = await hashPassword(input.next);
 		const ended = await this.db.transaction().execute(async (trx) => {
-			await updateUser(trx, user.id, { password_hash: hash, updated_at: this.clock() });
-			const ids = await deleteUserSessions(trx, user.id, me.sessionId);
+			await first?.(trx);
+			const now = this.clock();
+			await updateUser(trx, user.id, { password_hash: hash, updated_at: now });
+			await insertAudit(trx, { actor_id: user.id, action: 'account.password_changed', subject_type: 'user', subject_id: String(user.id), created_at: now });
 			await this.mail.queue(trx, { email: user.email, locale: user.locale }, { kind: 'password_changed', name: user.display_name });
-			return ids;
+			return deleteUserSessions(trx, user.id, keep);
 		});
 		if (ended.length) this.bus.emit('session.revoked', { userId: user.id, sessionIds: ended, reason: 'signed_out_everywhere' });
 		this.bus.emit('mail.queued', {});
@@ -156,25 +174,15 @@ export class AccountService {
 	async resetPassword(token: string, input: { next: string; confirm: string }): Promise<void> {
 		const id = sessionIdOf(token);
 		const reset = token.length <= 100 ? await findReset(this.db, id) : undefined;
-		const now = this.clock();
-		if (!reset || reset.used_at !== null || reset.expires_at <= now) throw new DomainError('not_found', 'reset link expired');
+		if (!reset || reset.used_at !== null || reset.expires_at <= this.clock()) throw new DomainError('not_found', 'reset link expired');
 		const user = await findUserById(this.db, reset.user_id);
 		if (!user) throw new DomainError('not_found');
-		const problems = collect({
-			next: checkPassword(input.next, user.email),
-			confirm: input.next === input.confirm ? null : 'password_mismatch'
-		});
-		if (Object.keys(problems).length) throw new DomainError('invalid_input', 'password has problems', problems);
-		const hash = await hashPassword(input.next);
-		const ended = await this.db.transaction().execute(async (trx) => {
+		await this.#setPassword(user, input, {
 			// Consumed under the write lock: of two simultaneous uses of one link, only one succeeds.
-			if (!(await consumeReset(trx, id, now))) throw new DomainError('not_found', 'reset link expired');
-			await updateUser(trx, user.id, { password_hash: hash, updated_at: now });
-			await this.mail.queue(trx, { email: user.email, locale: user.locale }, { kind: 'password_changed', name: user.display_name });
-			return deleteUserSessions(trx, user.id);
+			first: async (trx) => {
+				if (!(await consumeReset(trx, id, this.clock()))) throw new DomainError('not_found', 'reset link expired');
+			}
 		});
-		if (ended.length) this.bus.emit('session.revoked', { userId: user.id, sessionIds: ended, reason: 'signed_out_everywhere' });
-		this.bus.emit('mail.queued', {});
 	}
 
 	/** Everything Kuvend holds that references the member, as JSON-ready data (never the password hash). */
@@ -184,18 +192,11 @@ export class AccountService {
 		const user = await findUserById(this.db, id);
 		if (!user) throw new DomainError('not_found');
 		const { password_hash: _secret, ...account } = user;
-		const [fields, organisations, groups, sessions, joinRequests, groupRequests, audit] = await Promise.all([
+		const [fields, organisations, groups, records] = await Promise.all([
 			userFieldSlugs(this.db, id),
 			organisationsOfUser(this.db, id),
 			groupsOfUser(this.db, id),
-			this.db.selectFrom('sessions').select(['created_at', 'last_seen_at', 'expires_at', 'user_agent', 'ip']).where('user_id', '=', id).execute(),
-			this.db.selectFrom('join_requests').selectAll().where('user_id', '=', id).execute(),
-			this.db.selectFrom('group_join_requests').selectAll().where('user_id', '=', id).execute(),
-			this.db
-				.selectFrom('audit_log')
-				.selectAll()
-				.where((eb) => eb.or([eb('actor_id', '=', id), eb.and([eb('subject_type', '=', 'user'), eb('subject_id', '=', String(id))])]))
-				.execute()
+			personalRecords(this.db, id)
 		]);
 		return {
 			exportedAt: new Date(this.clock()).toISOString(),
@@ -203,10 +204,7 @@ export class AccountService {
 			fieldsOfAction: fields.map((f) => f.slug),
 			organisations,
 			groups,
-			sessions,
-			joinRequests,
-			groupJoinRequests: groupRequests,
-			auditTrail: audit
+			...records
 		};
 	}
 
@@ -233,10 +231,7 @@ export class AccountService {
 				updated_at: now
 			});
 			await setUserFields(trx, user.id, []);
-			await trx.deleteFrom('group_members').where('user_id', '=', user.id).execute();
-			await trx.deleteFrom('group_join_requests').where('user_id', '=', user.id).execute();
-			await trx.deleteFrom('organisation_representatives').where('user_id', '=', user.id).execute();
-			await trx.deleteFrom('password_resets').where('user_id', '=', user.id).execute();
+			await removeAccountTies(trx, user.id);
 			await insertAudit(trx, { actor_id: user.id, action: 'account.deleted', subject_type: 'user', subject_id: String(user.id), created_at: now });
 			return deleteUserSessions(trx, user.id);
 		});

@@ -2,15 +2,17 @@ import type { Db } from '../db/client.js';
 import type { CategoryWithOwner, PostWithAuthor } from '../db/repositories/forum.repository.js';
 import * as repo from '../db/repositories/forum.repository.js';
 import type { ThreadRow } from '../db/database.js';
-import { buildTree, trimTree, REPLIES_PER_ROOT, canChangePost, canPost, canRead, fold, isModerator, MAX_DEPTH, PAGE_SIZE, parseTags, REACTIONS, type TreeNode } from '../domain/forum.js';
+import { buildTree, trimTree, REPLIES_PER_ROOT, canChangePost, canPost, canRead, fold, isModerator, PAGE_SIZE, parseTags } from '../domain/forum.js';
+import { authorView, shownName } from '../domain/people.js';
 import { checkText, collect } from '../domain/validation.js';
 import type { Actor } from '../domain/permissions.js';
 import type { EventBus } from '../events/bus.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
-import type { AuthorView, CategoryView, PostNode, PostView, ThreadSummary } from '../../src/lib/shared/forum.js';
+import { MAX_DEPTH, REACTIONS, type CategoryView, type PostNode, type PostView, type ThreadSummary } from '../../src/lib/shared/forum.js';
 import type { Authenticated } from './auth.service.js';
 import { excerpt, renderMarkdown, renderPost } from './markdown.js';
 import type { NotificationsService } from './notifications.service.js';
+import type { RateLimits } from './rate-limits.js';
 
 const MAX_BODY = 20_000;
 const THREADS_PER_PAGE = 30;
@@ -53,7 +55,6 @@ export function categoryView(c: CategoryWithOwner, unread = 0): CategoryView {
 	};
 }
 
-const author = (id: number, name: string, status: string): AuthorView => ({ id, name: status === 'deleted' ? null : name });
 const parseJson = (s: string): string[] => {
 	try {
 		const v = JSON.parse(s);
@@ -69,6 +70,7 @@ export class ForumService {
 		private readonly db: Db,
 		private readonly bus: EventBus,
 		private readonly notifications: NotificationsService,
+		private readonly limits: RateLimits,
 		private readonly clock: () => number = Date.now
 	) {}
 
@@ -124,7 +126,7 @@ export class ForumService {
 			postCount: t.post_count,
 			createdAt: t.created_at,
 			lastPostAt: t.last_post_at,
-			author: author(t.author_id, authorName, authorStatus),
+			author: authorView(t.author_id, authorName, authorStatus),
 			unread
 		};
 	}
@@ -147,7 +149,7 @@ export class ForumService {
 				threadId: p.thread_id,
 				parentId: p.parent_id,
 				depth: p.depth,
-				author: author(p.author_id, p.author_name, p.author_status),
+				author: authorView(p.author_id, p.author_name, p.author_status),
 				html: shown ? p.html : null,
 				state,
 				createdAt: p.created_at,
@@ -266,6 +268,7 @@ export class ForumService {
 
 	async createThread(auth: Authenticated | null, input: { category: string; title: string; body: string; tags: string }): Promise<number> {
 		if (!auth) throw new DomainError('unauthenticated');
+		this.limits.check(['postsPerMember', String(auth.actor.id)]);
 		const reader = await this.#reader(auth);
 		const category = await this.#readableCategory(reader, input.category);
 		if (!canPost(reader.actor, this.#access(category), reader.groups)) throw new DomainError('forbidden');
@@ -285,6 +288,7 @@ export class ForumService {
 			const notified = await this.notifications.forPost(trx, { threadId, postId, authorId: auth.actor.id, parentAuthorId: null, mentions, access: this.#access(category), title });
 			return { threadId, postId, notified };
 		});
+		this.limits.hit(['postsPerMember', String(auth.actor.id)]);
 		this.bus.emit('forum.post_created', { threadId, postId, categoryId: category.id });
 		this.notifications.announce(notified);
 		return threadId;
@@ -293,6 +297,7 @@ export class ForumService {
 	/** Replies to the thread (parentId = its opening post) or to a reply. Returns the new post's id. */
 	async reply(auth: Authenticated | null, threadId: number, parentId: number | null, body: string): Promise<number> {
 		if (!auth) throw new DomainError('unauthenticated');
+		this.limits.check(['postsPerMember', String(auth.actor.id)]);
 		// The checks read in the transaction that writes: a thread locked meanwhile gets no reply, and a read outside
 		// a transaction takes a snapshot of its own, about two thirds of its cost (tests/bench/forum.bench.ts). A
 		// refused reply writes nothing.
@@ -334,6 +339,7 @@ export class ForumService {
 			});
 			return { postId: id, categoryId: category.id, notified };
 		});
+		this.limits.hit(['postsPerMember', String(auth.actor.id)]);
 		this.bus.emit('forum.post_created', { threadId, postId, categoryId });
 		this.notifications.announce(notified);
 		return postId;
@@ -382,7 +388,7 @@ export class ForumService {
 			threadId: thread.id,
 			title: thread.title,
 			current: { body: post.body, editedAt: post.edited_at ?? post.created_at },
-			revisions: revisions.map((r) => ({ id: r.id, body: r.body, createdAt: r.created_at, editor: r.editor_status === 'deleted' ? null : r.editor_name }))
+			revisions: revisions.map((r) => ({ id: r.id, body: r.body, createdAt: r.created_at, editor: shownName(r.editor_name, r.editor_status) }))
 		};
 	}
 
@@ -416,12 +422,17 @@ export class ForumService {
 		await this.db.transaction().execute((trx) => repo.subscribe(trx, threadId, auth.actor.id, on));
 	}
 
-	/** Marks the thread read up to a post (or its last post); the category's unread count follows. */
+	/**
+	 * The reader saw the thread up to a post (or its last post): it is read that far, the category's unread count
+	 * follows, and so do the thread's notifications. Pages call it once shown, never while loading (a preload on
+	 * hover is not reading).
+	 */
 	async markRead(auth: Authenticated | null, threadId: number, upTo?: number): Promise<void> {
 		if (!auth) return;
 		const { thread } = await this.#readableThread(await this.#reader(auth), threadId);
 		const to = Math.min(upTo ?? Number.MAX_SAFE_INTEGER, thread.last_post_id ?? 0);
 		// One statement, and none when nothing new was read (most page views of a thread one follows).
 		if (to > (await repo.lastRead(this.db, thread.id, auth.actor.id))) await repo.markRead(this.db, thread.id, auth.actor.id, to, this.clock());
+		await this.notifications.readThread(auth, thread.id);
 	}
 }

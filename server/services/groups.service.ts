@@ -13,9 +13,10 @@ import {
 import { insertAudit } from '../db/repositories/membership.repository.js';
 import { findUserById } from '../db/repositories/user.repository.js';
 import type { GroupRow } from '../db/database.js';
-import { hasRole, isActiveMember } from '../domain/permissions.js';
+import { isActiveMember } from '../domain/permissions.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import type { GroupKind } from '../../src/lib/shared/types.js';
+import type { Abilities } from './abilities.service.js';
 import type { Authenticated } from './auth.service.js';
 
 export interface GroupPage {
@@ -39,6 +40,7 @@ export interface GroupPage {
 export class GroupsService {
 	constructor(
 		private readonly db: Db,
+		private readonly abilities: Abilities,
 		private readonly clock: () => number = Date.now
 	) {}
 
@@ -46,13 +48,10 @@ export class GroupsService {
 		const group = await this.#group(slug);
 		const members = await groupMembers(this.db, group.id);
 		const member = isActiveMember(auth?.actor ?? null);
-		const mine = auth ? await membershipOf(this.db, group.id, auth.actor.id) : undefined;
-		const canManage = !!auth && member && (mine?.role === 'facilitator' || hasRole(auth.actor, 'coordinator'));
+		const [role, canManage] = await Promise.all([this.abilities.roleIn(auth, group.id), this.abilities.mayCall(auth, group.id)]);
 		const me: GroupPage['me'] = !auth || !member
 			? 'visitor'
-			: mine
-				? mine.role === 'facilitator' ? 'facilitator' : 'member'
-				: (await hasPendingRequest(this.db, group.id, auth.actor.id)) ? 'requested' : 'outsider';
+			: role ?? ((await hasPendingRequest(this.db, group.id, auth.actor.id)) ? 'requested' : 'outsider');
 		return {
 			slug: group.slug,
 			name: group.name,
@@ -100,8 +99,7 @@ export class GroupsService {
 		const group = await this.#group(slug);
 		const now = this.clock();
 		await this.db.transaction().execute(async (trx) => {
-			const mine = await membershipOf(trx, group.id, me.id);
-			if (mine?.role !== 'facilitator' && !hasRole(me, 'coordinator')) throw new DomainError('forbidden');
+			if (!(await this.abilities.mayCall(auth, group.id, trx))) throw new DomainError('forbidden');
 			if (!(await deleteGroupRequest(trx, group.id, userId))) throw new DomainError('not_found', 'no such request');
 			const user = await findUserById(trx, userId);
 			if (approve && user?.status === 'active') await addGroupMember(trx, group.id, userId, now);

@@ -2,6 +2,7 @@ import type { Db } from '../db/client.js';
 import * as forum from '../db/repositories/forum.repository.js';
 import { insertFlag, logModeration, moderationLog, openFlags, resolveFlags } from '../db/repositories/moderation.repository.js';
 import { canRead, fold, isModerator } from '../domain/forum.js';
+import { shownName } from '../domain/people.js';
 import { checkText } from '../domain/validation.js';
 import type { EventBus } from '../events/bus.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
@@ -54,7 +55,7 @@ export class ModerationService {
 			hidden: f.hidden_at !== null,
 			deleted: f.deleted_at !== null,
 			reporter: f.reporter_name,
-			author: f.author_status === 'deleted' ? null : f.author_name
+			author: shownName(f.author_name, f.author_status)
 		}));
 	}
 

@@ -3,6 +3,7 @@ import type { Db } from '../db/client.js';
 import type { Database } from '../db/database.js';
 import * as repo from '../db/repositories/notification.repository.js';
 import { canRead, type CategoryAccess } from '../domain/forum.js';
+import { authorView, shownName } from '../domain/people.js';
 import type { EventBus } from '../events/bus.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import type { NotificationView } from '../../src/lib/shared/forum.js';
@@ -10,6 +11,20 @@ import type { Authenticated } from './auth.service.js';
 import type { MailService } from './mail.service.js';
 
 const DAY = 24 * 60 * 60 * 1000;
+
+/** A notification row as the bell's page shows it. */
+export function notificationRowToView(r: repo.NotificationRow): NotificationView {
+	return {
+		id: r.id,
+		kind: r.kind,
+		actor: r.actor_id ? authorView(r.actor_id, r.actor_name, r.actor_status) : null,
+		threadId: r.thread_id,
+		threadTitle: r.thread_title,
+		postId: r.post_id,
+		createdAt: r.created_at,
+		read: r.read_at !== null
+	};
+}
 
 export interface NewPost {
 	threadId: number;
@@ -81,17 +96,7 @@ export class NotificationsService {
 
 	async list(auth: Authenticated | null): Promise<NotificationView[]> {
 		if (!auth) throw new DomainError('unauthenticated');
-		const rows = await repo.listNotifications(this.db, auth.actor.id);
-		return rows.map((r) => ({
-			id: r.id,
-			kind: r.kind,
-			actor: r.actor_id ? { id: r.actor_id, name: r.actor_status === 'deleted' ? null : r.actor_name } : null,
-			threadId: r.thread_id,
-			threadTitle: r.thread_title,
-			postId: r.post_id,
-			createdAt: r.created_at,
-			read: r.read_at !== null
-		}));
+		return (await repo.listNotifications(this.db, auth.actor.id)).map(notificationRowToView);
 	}
 
 	async unread(auth: Authenticated | null): Promise<number> {
@@ -106,14 +111,14 @@ export class NotificationsService {
 	async markAllRead(auth: Authenticated | null): Promise<void> {
 		if (!auth) throw new DomainError('unauthenticated');
 		await this.db.transaction().execute((trx) => repo.markAllRead(trx, auth.actor.id, this.clock()));
-		this.bus.emit('notification.created', { userId: auth.actor.id });
+		this.bus.emit('notification.read', { userId: auth.actor.id });
 	}
 
-	/** Opening a thread reads its notifications. */
+	/** Reading a thread reads its notifications (ForumService.markRead). */
 	async readThread(auth: Authenticated | null, threadId: number): Promise<void> {
 		if (!auth) return;
 		const changed = await repo.markThreadRead(this.db, auth.actor.id, threadId, this.clock());
-		if (changed) this.bus.emit('notification.created', { userId: auth.actor.id });
+		if (changed) this.bus.emit('notification.read', { userId: auth.actor.id });
 	}
 
 	/** Sends the daily digest to members who chose it and have unread, unmailed notifications. */
@@ -127,11 +132,11 @@ export class NotificationsService {
 				await this.mail.queue(trx, { email: person.email, locale: person.locale }, {
 					kind: 'digest',
 					name: person.display_name,
-					items: items.map((i) => ({ kind: i.kind, actor: i.actor_status === 'deleted' || !i.actor_name ? null : i.actor_name, title: i.thread_title ?? '' })),
+					items: items.map((i) => ({ kind: i.kind, actor: shownName(i.actor_name, i.actor_status) || null, title: i.thread_title ?? '' })),
 					url: `${this.origin()}/notifications`
 				});
 				await repo.markEmailed(trx, items.map((i) => i.id), now);
-				await trx.updateTable('users').set({ last_digest_at: now }).where('id', '=', person.id).execute();
+				await repo.markDigestSent(trx, person.id, now);
 			});
 		}
 		if (due.length) this.bus.emit('mail.queued', {});

@@ -9,7 +9,8 @@ import {
 	organisationFieldSlugs,
 	removeRepresentative,
 	representativesOf,
-	setOrganisationFields
+	setOrganisationFields,
+	updateOrganisation
 } from '../db/repositories/organisation.repository.js';
 import { fieldIdsBySlug, findUserByEmail } from '../db/repositories/user.repository.js';
 import type { OrganisationRow } from '../db/database.js';
@@ -85,11 +86,12 @@ export class OrganisationsService {
 		});
 		if (Object.keys(problems).length) throw new DomainError('invalid_input', 'organisation has problems', problems);
 		await this.db.transaction().execute(async (trx) => {
-			await trx
-				.updateTable('organisations')
-				.set({ name: input.name.trim(), description: input.description.trim(), city: input.city.trim() || null, website: input.website.trim() || null })
-				.where('id', '=', org.id)
-				.execute();
+			await updateOrganisation(trx, org.id, {
+				name: input.name.trim(),
+				description: input.description.trim(),
+				city: input.city.trim() || null,
+				website: input.website.trim() || null
+			});
 			await setOrganisationFields(trx, org.id, await fieldIdsBySlug(trx, input.fields));
 		});
 	}

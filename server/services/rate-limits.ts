@@ -9,7 +9,9 @@ const RULES = {
 	signInFailuresPerAccount: { limit: 6, windowMs: 15 * MINUTE },
 	joinPerIp: { limit: 5, windowMs: 60 * MINUTE },
 	resetPerIp: { limit: 10, windowMs: 60 * MINUTE },
-	resetPerEmail: { limit: 3, windowMs: 60 * MINUTE }
+	resetPerEmail: { limit: 3, windowMs: 60 * MINUTE },
+	/** New threads and replies: enough for a lively debate, too few for a flood (DESIGN §3). */
+	postsPerMember: { limit: 10, windowMs: MINUTE }
 } satisfies Record<string, RateRule>;
 
 export type RateLimitName = keyof typeof RULES;

@@ -2,6 +2,7 @@ import type { Db } from '../db/client.js';
 import { categoriesByIds, userGroupIds } from '../db/repositories/forum.repository.js';
 import { bodiesOf, countMatches, rankedIds, visibleAmong, type SearchRow, type SearchScope } from '../db/repositories/search.repository.js';
 import { ftsQuery, highlighter, isModerator, queryTerms } from '../domain/forum.js';
+import { authorView } from '../domain/people.js';
 import { isActiveMember } from '../domain/permissions.js';
 import type { SearchHit } from '../../src/lib/shared/forum.js';
 import { categoryView } from './forum.service.js';
@@ -77,7 +78,7 @@ export class SearchService {
 				threadId: r.thread_id,
 				title: r.title,
 				category,
-				author: { id: r.author_id, name: r.author_status === 'deleted' ? null : r.author_name },
+				author: authorView(r.author_id, r.author_name, r.author_status),
 				createdAt: r.created_at,
 				snippet: marked(this.#plainText(r.post_id, bodies.get(r.post_id) ?? ''), 200),
 				titleSegments: marked(r.title, 200)

@@ -20,7 +20,9 @@ const sq = {
 	continue: /Vazhdo bisedën \(edhe \d+ përgjigje\)/,
 	continueOne: 'Vazhdo bisedën (edhe 1 përgjigje)',
 	searchQuery: 'Fjalët për të gjetur',
-	searchSubmit: 'Kërko'
+	searchSubmit: 'Kërko',
+	new: 'e re',
+	unexpected: 'Diçka shkoi keq nga ana jonë. Të lutem provo përsëri.'
 };
 const el = {
 	yourReply: 'Η απάντησή σας',
@@ -172,6 +174,46 @@ test('two members and a moderator in one thread: live replies, a live mention, s
 	await expect(maria.locator('ol.hits > li')).toHaveCount(0);
 
 	for (const p of [arben, maria, nikos, elira]) await p.context().close();
+});
+
+test('a thread is read once shown, not when preloaded; a failed inline reply keeps its text', async ({ browser }) => {
+	test.setTimeout(60_000);
+	const run = Date.now().toString(36);
+	const arben = await member(browser, 'member1@demo.test', 'sq');
+	const elira = await member(browser, 'coordinator@demo.test', 'sq');
+	const opening = `Hapja e provës së leximit ${run}.`;
+	const path = await startThread(arben, 'cultural-policy', `Provë leximi ${run}`, opening);
+
+	// Hovering the link preloads the page's data; the thread stays unread.
+	await elira.goto('/forum/cultural-policy');
+	const row = elira.locator('ul.threads > li').filter({ hasText: `Provë leximi ${run}` });
+	await expect(row.getByText(sq.new, { exact: true })).toBeVisible();
+	await Promise.all([elira.waitForResponse((r) => r.url().includes(`${path}/__data.json`)), row.getByRole('link').hover()]);
+	await elira.reload();
+	await expect(row.getByText(sq.new, { exact: true })).toBeVisible();
+	// Opening it reads it.
+	await Promise.all([elira.waitForResponse((r) => r.url().endsWith(`${path}?/read`) && r.ok()), row.getByRole('link').click()]);
+	await elira.goto('/forum/cultural-policy');
+	await expect(row).toBeVisible();
+	await expect(row.getByText(sq.new, { exact: true })).toHaveCount(0);
+
+	// An inline reply that does not reach the server stays open with its text and says so; sent again, it posts.
+	await arben.goto(path);
+	await postWith(arben, opening).getByRole('button', { name: sq.reply, exact: true }).click();
+	const box = arben.getByRole('combobox', { name: sq.replyTo('Arben Krasniqi') });
+	const text = `Një përgjigje që humbi rrugën ${run}`;
+	await box.fill(text);
+	const failing = (url: URL) => url.search === '?/reply';
+	await arben.route(failing, (route) => route.abort());
+	await formOf(arben, box).getByRole('button', { name: sq.send }).click();
+	await expect(formOf(arben, box).getByText(sq.unexpected)).toBeVisible();
+	await expect(box).toHaveValue(text);
+	await arben.unroute(failing);
+	await formOf(arben, box).getByRole('button', { name: sq.send }).click();
+	await expect(box).toBeHidden();
+	await expect(postWith(arben, text)).toBeVisible();
+
+	for (const p of [arben, elira]) await p.context().close();
 });
 
 test('a deep thread, the category list and search results on a phone and a desktop, accessible', async ({ browser }) => {

@@ -70,6 +70,10 @@ describe('settings', () => {
 		expect((await getPage(base, '/settings', elsewhere)).status).toBe(303);
 		const [mail] = await smtp.waitFor('member3@demo.test');
 		expect(mail.subject).toBe('Fjalëkalimi yt u ndryshua');
+		// The same path as a reset link: the change is in the audit trail.
+		const id = (await app.ctx.db.selectFrom('users').select('id').where('email', '=', 'member3@demo.test').executeTakeFirstOrThrow()).id;
+		const trail = await app.ctx.db.selectFrom('audit_log').select('action').where('subject_id', '=', String(id)).execute();
+		expect(trail.map((t) => t.action)).toContain('account.password_changed');
 	});
 
 	it('stores notification preferences', async () => {

@@ -61,6 +61,7 @@ describe('visibility, the same on pages, search, sockets and notifications', () 
 		const insider = await as('ilir.gjoni@demo.test');
 		const moderator = await as('moderator@demo.test');
 		expect((await getPage(base, `/forum/t/${thread.id}`, outsider.cookie)).status).toBe(404);
+		expect((await postForm(base, `/forum/t/${thread.id}?/read`, {}, outsider.cookie)).status).toBe(404);
 		expect((await getPage(base, `/forum/t/${thread.id}`, insider.cookie)).status).toBe(200);
 		expect((await getPage(base, `/forum/t/${thread.id}`, moderator.cookie)).status).toBe(200);
 		expect(await (await getPage(base, '/search?q=takohemi', outsider.cookie)).text()).not.toContain('Takimi i klasterit');
@@ -139,7 +140,10 @@ describe('threads and replies', () => {
 		const category = () => app.ctx.services.forum.categories(reader.auth).then((cs) => cs.find((c) => c.slug === 'visual-arts')!);
 		const unreadBefore = (await category()).unread;
 		expect(unreadBefore).toBeGreaterThan(0);
+		// Loading the page (as a preload on hover does) reads nothing; the page, once shown, says what was seen.
 		await getPage(base, `/forum/t/${threadId}`, reader.cookie);
+		expect((await category()).unread).toBe(unreadBefore);
+		expect((await postForm(base, `/forum/t/${threadId}?/read`, {}, reader.cookie)).status).toBe(200);
 		expect((await category()).unread).toBe(unreadBefore - 1);
 		const newPost = await app.ctx.services.forum.reply(author.auth, threadId, null, 'Diçka e re');
 		expect((await category()).unread).toBe(unreadBefore);
@@ -270,8 +274,10 @@ describe('mentions and notifications', () => {
 		expect(mail.subject).toBe('Arben Krasniqi mentioned you');
 		expect(mail.text).toContain(`/forum/t/${threadId}`);
 
-		// Opening the thread reads its notifications.
+		// Reading the thread reads its notifications; loading its page does not.
 		await getPage(base, `/forum/t/${threadId}`, target.cookie);
+		expect(await app.ctx.services.notifications.unreadOf(target.auth.actor.id)).toBe(start + 1);
+		await postForm(base, `/forum/t/${threadId}?/read`, {}, target.cookie);
 		await expect.poll(() => counts.at(-1)).toBe(start);
 	});
 

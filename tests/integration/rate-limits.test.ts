@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postForm, startTestApp, type TestApp } from './helpers/app.js';
+import { postForm, signIn, startTestApp, type TestApp } from './helpers/app.js';
 
 let app: TestApp;
 let base: string;
@@ -41,6 +41,19 @@ describe('rate limits', () => {
 		const res = await join(5);
 		expect(res.status).toBe(429);
 		expect(await res.text()).toContain('Shumë përpjekje.');
+	});
+
+	it('limits posting to ten a minute per member, keeping the refused reply typed', async () => {
+		// Ermal posts nothing in the demo seed, which counts like any posting.
+		const cookie = await signIn(base, 'ermal.leka@demo.test');
+		for (let i = 0; i < 10; i++) expect((await postForm(base, '/forum/t/1?/reply', { body: `Përgjigja numër ${i + 1}` }, cookie)).status).toBe(200);
+		const res = await postForm(base, '/forum/t/1?/reply', { body: 'Përgjigja e njëmbëdhjetë' }, cookie);
+		expect(res.status).toBe(429);
+		const html = await res.text();
+		expect(html).toContain('Shumë përpjekje. Prit një minutë dhe provo përsëri.');
+		expect(html).toContain('Përgjigja e njëmbëdhjetë</textarea>');
+		// Another member still posts.
+		expect((await postForm(base, '/forum/t/1?/reply', { body: 'Edhe unë kam diçka për të thënë.' }, await signIn(base, 'member5@demo.test'))).status).toBe(200);
 	});
 
 	it('limits password reset requests per email', async () => {

@@ -61,6 +61,8 @@ export async function insertNotification(db: Conn, row: NewNotification): Promis
 	await insertNotificationRow(db, row);
 }
 
+export type NotificationRow = Awaited<ReturnType<typeof listNotifications>>[number];
+
 export function listNotifications(db: Conn, userId: number, limit = 50) {
 	return db
 		.selectFrom('notifications as n')
@@ -113,6 +115,10 @@ export function unmailedFor(db: Conn, userId: number) {
 		.where('n.read_at', 'is', null)
 		.orderBy('n.id')
 		.execute();
+}
+
+export async function markDigestSent(db: Conn, userId: number, now: number): Promise<void> {
+	await db.updateTable('users').set({ last_digest_at: now }).where('id', '=', userId).execute();
 }
 
 export async function markEmailed(db: Conn, ids: number[], now: number): Promise<void> {

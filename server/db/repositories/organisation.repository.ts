@@ -21,6 +21,14 @@ export async function setOrganisationFields(db: Conn, organisationId: number, fi
 	}
 }
 
+export async function updateOrganisation(
+	db: Conn,
+	id: number,
+	patch: { name: string; description: string; city: string | null; website: string | null }
+): Promise<void> {
+	await db.updateTable('organisations').set(patch).where('id', '=', id).execute();
+}
+
 export function findOrganisationBySlug(db: Conn, slug: string): Promise<OrganisationRow | undefined> {
 	return db.selectFrom('organisations').selectAll().where('slug', '=', slug).executeTakeFirst();
 }

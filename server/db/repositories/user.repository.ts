@@ -156,3 +156,29 @@ export function listActiveMembers(db: Conn, filter: DirectoryFilter = {}): Promi
 	}
 	return q.groupBy('users.id').orderBy('users.display_name').limit(500).execute();
 }
+
+/**
+ * What a deleted account leaves: its places in groups and organisations, its pending group requests and reset
+ * links. Its writing and its audit trail stay.
+ */
+export async function removeAccountTies(db: Conn, userId: number): Promise<void> {
+	await db.deleteFrom('group_members').where('user_id', '=', userId).execute();
+	await db.deleteFrom('group_join_requests').where('user_id', '=', userId).execute();
+	await db.deleteFrom('organisation_representatives').where('user_id', '=', userId).execute();
+	await db.deleteFrom('password_resets').where('user_id', '=', userId).execute();
+}
+
+/** The records about a member kept beside the account (for their data export): never a session's token. */
+export async function personalRecords(db: Conn, userId: number) {
+	const [sessions, joinRequests, groupJoinRequests, auditTrail] = await Promise.all([
+		db.selectFrom('sessions').select(['created_at', 'last_seen_at', 'expires_at', 'user_agent', 'ip']).where('user_id', '=', userId).execute(),
+		db.selectFrom('join_requests').selectAll().where('user_id', '=', userId).execute(),
+		db.selectFrom('group_join_requests').selectAll().where('user_id', '=', userId).execute(),
+		db
+			.selectFrom('audit_log')
+			.selectAll()
+			.where((eb) => eb.or([eb('actor_id', '=', userId), eb.and([eb('subject_type', '=', 'user'), eb('subject_id', '=', String(userId))])]))
+			.execute()
+	]);
+	return { sessions, joinRequests, groupJoinRequests, auditTrail };
+}

@@ -84,11 +84,13 @@ export function attachForumBroadcaster(io: KuvendIo, ctx: AppContext): void {
 		// Who may watch may have changed (moved, hidden): everyone asks again.
 		io.in(room).socketsLeave(room);
 	});
-	ctx.bus.on('notification.created', ({ userId }) => {
+	const recount = ({ userId }: { userId: number }) => {
 		if (!watched(rooms.user(userId))) return;
 		notifications
 			.unreadOf(userId)
 			.then((unread) => io.to(rooms.user(userId)).emit('notifications:count', { unread }))
 			.catch(fail);
-	});
+	};
+	ctx.bus.on('notification.created', recount);
+	ctx.bus.on('notification.read', recount);
 }

@@ -1,7 +1,4 @@
-import type { PostNode, PostView, ReactionView } from '$lib/shared/forum';
-
-/** Depth below which live replies are shown in place (mirrors the server's MAX_DEPTH relative to top level). */
-const MAX_DEPTH = 5;
+import { MAX_DEPTH, type PostNode, type PostView, type ReactionView } from '$lib/shared/forum';
 
 /**
  * The posts of one thread page as the browser shows them, patched by live events. Every post is indexed by id,

@@ -47,6 +47,7 @@ const AUDIT: Record<string, () => string> = {
 	'account.suspended': m.audit_account_suspended,
 	'account.reinstated': m.audit_account_reinstated,
 	'account.deleted': m.audit_account_deleted,
+	'account.password_changed': m.audit_account_password_changed,
 	'group.request_approved': m.audit_group_request_approved,
 	'group.request_declined': m.audit_group_request_declined,
 	'organisation.representative_added': m.audit_organisation_representative_added,

@@ -1,6 +1,11 @@
 /** What the forum's pages and realtime events carry; shared by the server and the browser. */
 import type { Html } from './shown-html';
 
+/** Replies nest this deep on a page (below the opening post); deeper ones are behind "continue this thread". */
+export const MAX_DEPTH = 5;
+/** The reactions a post can get, in the order they are shown. */
+export const REACTIONS = ['👍', '❤️', '🎉', '🤔', '👀'] as const;
+
 export interface AuthorView {
 	id: number;
 	/** null when the account was deleted: shown as "former member". */
@@ -86,4 +91,3 @@ export interface NotificationView {
 	read: boolean;
 }
 
-export const FORUM_REACTIONS = ['👍', '❤️', '🎉', '🤔', '👀'] as const;

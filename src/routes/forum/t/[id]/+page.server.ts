@@ -13,12 +13,10 @@ const idOf = (raw: string) => {
 };
 
 export const load: PageServerLoad = async ({ locals, params, url, isDataRequest }) => {
-	const { forum, notifications, abilities } = appContext().services;
+	const { forum, abilities } = appContext().services;
 	const threadId = idOf(params.id);
+	// Loading is not reading (a preload on hover loads too): the page marks the thread read once shown, with `read`.
 	const page = await guarded(forum.thread(locals.auth, threadId, Number(url.searchParams.get('page') ?? 1)), url);
-	// What this page shows is now read; the "new" marks use the position from before.
-	await forum.markRead(locals.auth, threadId);
-	await notifications.readThread(locals.auth, threadId);
 	const categories = page.canModerate ? await forum.categories(locals.auth) : [];
 	const canCallVote = await abilities.mayCall(locals.auth);
 	const [opening] = showOnce([page.opening], isDataRequest);
@@ -28,6 +26,11 @@ export const load: PageServerLoad = async ({ locals, params, url, isDataRequest 
 const num = (v: string) => Number(v) || 0;
 
 export const actions: Actions = {
+	/** The reader saw the thread up to `upTo`: sent by the page once shown, or by the no-JS "mark as read" button. */
+	read: async ({ request, locals, params }) => {
+		const v = formValues(await request.formData(), ['upTo']);
+		return attempt(async () => ({ read: await appContext().services.forum.markRead(locals.auth, idOf(params.id), v.upTo ? num(v.upTo) : undefined) }));
+	},
 	reply: async ({ request, locals, params }) => {
 		const v = formValues(await request.formData(), ['body', 'parentId']);
 		return attempt(async () => ({ posted: await appContext().services.forum.reply(locals.auth, idOf(params.id), v.parentId ? num(v.parentId) : null, v.body) }), v);
