@@ -25,6 +25,10 @@ export class SlidingWindow {
 		this.#hits.delete(key);
 	}
 
+	clear(): void {
+		this.#hits.clear();
+	}
+
 	/** Drops keys with no hits inside the window, so memory stays bounded by recent traffic. */
 	sweep(now: number): void {
 		for (const key of this.#hits.keys()) if (this.#recent(key, now).length === 0) this.#hits.delete(key);

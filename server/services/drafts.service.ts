@@ -188,6 +188,8 @@ export class DraftsService {
 			if (!(await this.abilities.roleIn(auth, group.id)) && !hasRole(auth.actor, 'coordinator')) throw new DomainError('forbidden', 'not in the group');
 			groupId = group.id;
 		}
+		// A draft opens its debate thread: a member out of posts for now is told before anything is made.
+		this.forum.checkPostingLimit(auth);
 		const now = this.clock();
 		const title = input.title.trim();
 		const summary = input.summary.trim();
