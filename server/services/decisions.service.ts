@@ -33,7 +33,7 @@ export class DecisionsRegister {
 		const rows = await repo.listDecisions(this.db, { member, groupId, meetingId: filter.meeting, from: filter.from, to: filter.to, limit: 200 });
 		// A decision may be public while the draft it was about is not: its title and hash only for those who may read it.
 		const draftIds = [...new Set(rows.flatMap((r) => (r.draft_id !== null ? [r.draft_id] : [])))];
-		const readable = new Set((await Promise.all(draftIds.map((id) => this.drafts.get(auth, id).then(() => id, () => null)))).filter((id) => id !== null));
+		const readable = new Set((await Promise.all(draftIds.map(async (id) => ((await this.drafts.mayRead(auth, id)) ? id : null)))).filter((id) => id !== null));
 		return {
 			groups: groups.map((g) => ({ slug: g.slug, name: g.name })),
 			meetings: meetings.map((mt) => ({ id: mt.id, title: mt.title, startsAt: mt.starts_at })),

@@ -7,7 +7,7 @@ import { authorView, shownName } from '../domain/people.js';
 import { checkText, collect } from '../domain/validation.js';
 import type { Actor } from '../domain/permissions.js';
 import type { EventBus } from '../events/bus.js';
-import { DomainError } from '../../src/lib/shared/errors.js';
+import { DomainError, isDomainError } from '../../src/lib/shared/errors.js';
 import { MAX_DEPTH, REACTIONS, type CategoryView, type PostNode, type PostView, type ThreadSummary } from '../../src/lib/shared/forum.js';
 import type { Authenticated } from './auth.service.js';
 import { excerpt, renderMarkdown, renderPost } from './markdown.js';
@@ -251,6 +251,17 @@ export class ForumService {
 		if (!post) return null;
 		const [view] = await this.#postViews([post], { actor: null, groups: new Set() });
 		return { ...view, reactions: view.reactions.map((r) => ({ ...r, mine: false })) };
+	}
+
+	/** Whether a person may read a thread (and so watch it, or see its title where it is linked): yes or no. */
+	async mayRead(auth: Authenticated | null, threadId: number): Promise<boolean> {
+		try {
+			await this.#readableThread(await this.#reader(auth), threadId);
+			return true;
+		} catch (error) {
+			if (isDomainError(error)) return false;
+			throw error;
+		}
 	}
 
 	/** Checks that a person may watch a thread live (the same rule as reading it). */

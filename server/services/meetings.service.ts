@@ -205,9 +205,8 @@ export class MeetingsService {
 		const m = await this.#chaired(auth, id);
 		const problems = fieldProblems(agendaItemSchema.safeParse(item));
 		// What an item carries must exist and be readable by the chair (its title is shown to everyone in the room).
-		const readable = (p: Promise<unknown>) => p.then(() => true, () => false);
-		if (item.threadId && !(await readable(this.forum.assertCanWatch(auth, item.threadId)))) problems.thread = 'not_found';
-		if (item.draftId && !(await readable(this.drafts.get(auth, item.draftId)))) problems.draft = 'not_found';
+		if (item.threadId && !(await this.forum.mayRead(auth, item.threadId))) problems.thread = 'not_found';
+		if (item.draftId && !(await this.drafts.mayRead(auth, item.draftId))) problems.draft = 'not_found';
 		if (Object.keys(problems).length) throw new DomainError('invalid_input', 'item', problems);
 		const position = (await repo.lastPosition(this.db, m.id)) + 1;
 		await repo.insertItems(this.db, m.id, [{ title: item.title.trim(), thread_id: item.threadId ?? null, draft_id: item.draftId ?? null }], position);

@@ -112,16 +112,16 @@ export class VoteViews {
 	async #subject(auth: Authenticated | null, v: Vote): Promise<{ subject: VoteSubject; versionHtml: string | null }> {
 		if (v.threadId !== null) {
 			const t = await repo.threadTitle(this.db, v.threadId);
-			if (t && (await this.#mayWatchThread(auth, t.id))) return { subject: { kind: 'thread', threadId: t.id, title: t.title }, versionHtml: null };
+			if (t && (await this.forum.mayRead(auth, t.id))) return { subject: { kind: 'thread', threadId: t.id, title: t.title }, versionHtml: null };
 		}
 		if (v.amendmentId !== null) {
 			const a = await repo.amendmentFor(this.db, v.amendmentId);
-			if (a && (await this.#mayReadDraft(auth, a.draft_id)))
+			if (a && (await this.drafts.mayRead(auth, a.draft_id)))
 				return { subject: { kind: 'amendment', draftId: a.draft_id, draftTitle: a.draft_title, amendmentId: a.id, original: a.original, replacement: a.replacement }, versionHtml: null };
 		}
 		if (v.draftVersionId !== null) {
 			const ver = await repo.versionFor(this.db, { id: v.draftVersionId });
-			if (ver && (await this.#mayReadDraft(auth, ver.draft_id)))
+			if (ver && (await this.drafts.mayRead(auth, ver.draft_id)))
 				return {
 					subject: { kind: 'version', draftId: ver.draft_id, draftTitle: ver.draft_title, number: ver.number, name: ver.name, hash: ver.hash },
 					versionHtml: toHtmlFragment(JSON.parse(ver.content) as PmNode)
@@ -132,20 +132,12 @@ export class VoteViews {
 
 	/** The title of what a new vote would hang on, when this person may read it ('' otherwise), for the new-vote form. */
 	async subjectTitle(auth: Authenticated | null, s: SubjectInput): Promise<string> {
-		if (s.draftId) return this.drafts.get(auth, s.draftId).then((d) => d.title, () => '');
+		if (s.draftId) return (await this.drafts.mayRead(auth, s.draftId)) ? (await this.drafts.get(auth, s.draftId)).title : '';
 		if (s.threadId) {
 			const t = await repo.threadTitle(this.db, s.threadId);
-			return t && (await this.#mayWatchThread(auth, t.id)) ? t.title : '';
+			return t && (await this.forum.mayRead(auth, t.id)) ? t.title : '';
 		}
 		return '';
-	}
-
-	#mayReadDraft(auth: Authenticated | null, draftId: number): Promise<boolean> {
-		return this.drafts.get(auth, draftId).then(() => true, () => false);
-	}
-
-	#mayWatchThread(auth: Authenticated | null, threadId: number): Promise<boolean> {
-		return this.forum.assertCanWatch(auth, threadId).then(() => true, () => false);
 	}
 
 	/** Live figures for a watcher: which room they belong in (full results or participation only) and the figures. */
