@@ -187,16 +187,6 @@ export function ballotProblemText(code: string | null | undefined, method: Metho
 	return (BALLOT_PROBLEMS[code] ?? m.vote_problem_invalid_choice)();
 }
 
-/** Refusals of a cast, by the service's message (socket acks) or, for forms, by what the page knows. */
-const REFUSALS: Record<string, () => string> = {
-	already_voted: m.vote_problem_already_voted,
-	vote_not_open: m.vote_problem_not_open,
-	not_eligible: m.vote_problem_not_eligible,
-	receipt_unknown: m.vote_problem_receipt_unknown,
-	not_voted: m.vote_problem_receipt_unknown
-};
-export const refusalText = (message: string): string | null => REFUSALS[message]?.() ?? null;
-
 const INPUT_PROBLEMS: Record<string, () => string> = {
 	too_few_options: m.vote_problem_too_few_options,
 	too_many_options: m.vote_problem_too_many_options,

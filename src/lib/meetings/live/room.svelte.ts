@@ -1,31 +1,11 @@
 import { m } from '$lib/paraglide/messages';
-import { failureText } from '$lib/i18n/problems';
-import { onConnected, sharedSocket, type KuvendSocket } from '$lib/realtime/socket';
+import { refusalText } from '$lib/realtime/refusals';
+import type { KuvendSocket } from '$lib/realtime/socket';
+import { watchRoom } from '$lib/realtime/watch-room';
 import type { Ack } from '$lib/shared/errors';
 import type { LiveState, MeetingAction } from '$lib/shared/meetings';
 import type { VoteTally } from '$lib/shared/votes';
 import { VoteLive } from '$lib/votes/live.svelte';
-
-/** The service's refusals of the room's controls (DomainError messages), in the reader's language. */
-const REFUSALS: Record<string, () => string> = {
-	not_chair: m.live_error_not_chair,
-	meeting_not_live: m.live_error_meeting_not_live,
-	meeting_not_scheduled: m.live_error_meeting_not_scheduled,
-	meeting_ended: m.live_error_meeting_ended,
-	not_checked_in: m.live_error_not_checked_in,
-	already_waiting: m.live_error_already_waiting,
-	not_waiting: m.live_error_not_waiting,
-	no_speaker: m.live_error_no_speaker,
-	no_item: m.live_error_no_item,
-	item_done: m.live_error_item_done,
-	no_vote: m.live_error_no_vote,
-	not_member: m.live_error_not_member
-};
-
-/** A refused acknowledgement as a sentence for the member. */
-export function refusalText(res: { code: string; message: string }): string {
-	return REFUSALS[res.message]?.() ?? failureText(res.code);
-}
 
 /** Where an error is shown: next to the control that caused it (a phone shows one section at a time). */
 export type Scope = 'room' | 'presence' | 'people' | 'speakers' | 'agenda' | 'votes';
@@ -83,40 +63,31 @@ export class LiveRoom {
 	 * the room without being shown as here (the projector).
 	 */
 	connect(watchOnly = false): () => void {
-		const socket = (this.#socket = sharedSocket());
-		let first = true;
-		const join = () => {
-			this.connected = true;
-			this.everConnected = true;
-			socket.emit('meeting:join', { meetingId: this.meetingId, watchOnly }, (res) => {
-				if (res.ok) this.#take(res.state);
-				else this.error = { scope: 'room', text: refusalText(res) };
-			});
-			for (const id of this.#watched) this.#watch(id);
-			if (!first) this.onReconnect();
-			first = false;
-		};
-		const stop = onConnected(socket, join);
-		const lost = () => (this.connected = false);
-		const state = (s: LiveState) => this.#take(s);
 		const tally = (t: VoteTally) => this.votes[t.voteId]?.apply(t);
-		socket.on('disconnect', lost);
-		socket.on('meeting:state', state);
-		socket.on('vote:tally', tally);
-		socket.on('vote:closed', tally);
+		const room = watchRoom({
+			join: (socket, again) => {
+				this.#socket = socket;
+				this.connected = true;
+				this.everConnected = true;
+				socket.emit('meeting:join', { meetingId: this.meetingId, watchOnly }, (res) => {
+					if (res.ok) this.#take(res.state);
+					else this.error = { scope: 'room', text: refusalText(res) };
+				});
+				for (const id of this.#watched) this.#watch(id);
+				if (again) this.onReconnect();
+			},
+			leave: (socket) => {
+				socket.emit('meeting:leave', { meetingId: this.meetingId });
+				for (const id of this.#watched) socket.emit('vote:unwatch', { voteId: id });
+			},
+			on: { 'meeting:state': (s) => this.#take(s), 'vote:tally': tally, 'vote:closed': tally },
+			onLost: () => (this.connected = false)
+		});
 		// Speaking timers and the projector's clock.
 		const tick = setInterval(() => (this.now = Date.now() + this.#skew), 1000);
 		return () => {
 			clearInterval(tick);
-			stop();
-			socket.off('disconnect', lost);
-			socket.off('meeting:state', state);
-			socket.off('vote:tally', tally);
-			socket.off('vote:closed', tally);
-			if (socket.connected) {
-				socket.emit('meeting:leave', { meetingId: this.meetingId });
-				for (const id of this.#watched) socket.emit('vote:unwatch', { voteId: id });
-			}
+			room.stop();
 			this.#watched.clear();
 		};
 	}
