@@ -4,7 +4,7 @@
  * date or number).
  */
 import type { AgendaItemInput, MeetingInput } from '$lib/shared/meetings';
-import type { Quorum } from '../../../server/domain/votes.js';
+import type { Quorum } from '$lib/shared/vote-input';
 import { localDateTime } from '$lib/votes/form';
 
 /** Every single-valued field of the form, by name: what the page posts and shows again after a refusal. */

@@ -3,7 +3,7 @@
  * the server and the pages. The room's rules are in server/domain/meetings.ts.
  */
 import { z } from 'zod';
-import type { Quorum } from '../../../server/domain/votes.js';
+import type { Quorum } from './vote-input.js';
 import type { Method, Outcome, VoteStatus } from './votes.js';
 
 export type MeetingStatus = 'scheduled' | 'live' | 'ended';
