@@ -10,7 +10,7 @@ import { serveCachedPage } from './http/page-cache.js';
 import { attachSocketServer, type KuvendIo } from './realtime/socket-server.js';
 import { YjsServer } from './realtime/yjs/yjs-server.js';
 import { BUILD_DIR } from './paths.js';
-
+import { lockDataFolder } from './db/data-folder-lock.js';
 
 export interface RunningApp {
 	ctx: AppContext;
@@ -39,7 +39,15 @@ export async function loadSvelteKitHandler(buildDir = BUILD_DIR): Promise<Reques
 /** Wires one Kuvend process: context, Express with SvelteKit, Socket.IO and the Yjs endpoint on one port. */
 export async function startApp(config: Config, options: { sveltekit?: RequestHandler | null } = {}): Promise<RunningApp> {
 	const sveltekit = options.sveltekit === undefined ? await loadSvelteKitHandler() : options.sveltekit;
-	const ctx = await createContext(config);
+	// Before the database is opened: a second process would migrate it, and at its stop overwrite the first one's drafts.
+	const lock = lockDataFolder(config.databaseFile);
+	let ctx: AppContext;
+	try {
+		ctx = await createContext(config);
+	} catch (error) {
+		lock.release();
+		throw error;
+	}
 	publishContext(ctx);
 
 	const app = createExpressApp(ctx, sveltekit);
@@ -66,6 +74,7 @@ export async function startApp(config: Config, options: { sveltekit?: RequestHan
 	const port = typeof address === 'object' && address ? address.port : config.port;
 	const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
 	ctx.setListeningUrl(`http://${host}:${port}`);
+	lock.describe(config.origin ?? `http://${host}:${port}`);
 
 	let stopping: Promise<void> | undefined;
 	const stop = () =>
@@ -77,6 +86,7 @@ export async function startApp(config: Config, options: { sveltekit?: RequestHan
 			httpServer.closeAllConnections();
 			await closed;
 			await ctx.close();
+			lock.release();
 			publishContext(null);
 		})());
 
