@@ -51,11 +51,16 @@ export async function startApp(config: Config, options: { sveltekit?: RequestHan
 	publishContext(ctx);
 
 	const app = createExpressApp(ctx, sveltekit);
+	const withHeaders = securityHeaders(config);
 	// A visitor's public page kept in the cache is answered here, before Express and SvelteKit.
 	const httpServer = http.createServer((req, res) => {
-		if (!serveCachedPage(ctx.pageCache, req, res, securityHeaders)) app(req, res);
+		if (!serveCachedPage(ctx.pageCache, req, res, withHeaders)) app(req, res);
 	});
 	const io = attachSocketServer(httpServer, ctx);
+	// Socket.IO answers its own path (handshakes, polling, its errors) before the handler above ever sees it.
+	httpServer.prependListener('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+		if (req.url?.startsWith('/socket.io/')) withHeaders(res);
+	});
 	const yjs = new YjsServer(ctx);
 	httpServer.on('upgrade', (req, socket, head) => {
 		if (yjs.handleUpgrade(req, socket, head)) return;
