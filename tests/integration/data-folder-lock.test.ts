@@ -18,8 +18,9 @@ function start(dir: string) {
 	return server;
 }
 
-// Without lockDataFolder in startApp the second server started and printed "Listening on" (seen by removing the
-// call): both then served the same database, and the one stopped last wrote its copy of every draft over the other's.
+// Without lockDataFolder in startApp (seen by replacing the call with a lock that does nothing) the second server
+// started and served the same database (the first test waited in vain for it to stop); the one stopped last then
+// wrote its copy of every draft over the other's.
 describe('one process per data folder', () => {
 	it('refuses a second server on the same data folder with one line naming the first, which keeps serving', async () => {
 		const dir = tempDir();
@@ -28,8 +29,9 @@ describe('one process per data folder', () => {
 		const url = await first.url;
 
 		const second = start(dir);
+		const outcome = await Promise.race([second.exit.then(() => 'stopped'), second.url.then((u) => `serving ${u}`, () => 'stopped')]);
+		expect(outcome).toBe('stopped');
 		expect(await second.exit).toBe(1);
-		await expect(second.url).rejects.toThrow();
 		const lines = second.output().trim().split('\n');
 		expect(lines).toHaveLength(1);
 		expect(lines[0]).toContain('already served by');
