@@ -10,7 +10,7 @@ import { serveCachedPage } from './http/page-cache.js';
 import { attachSocketServer, type KuvendIo } from './realtime/socket-server.js';
 import { YjsServer } from './realtime/yjs/yjs-server.js';
 import { BUILD_DIR } from './paths.js';
-
+import { lockDataFolder } from './db/data-folder-lock.js';
 
 export interface RunningApp {
 	ctx: AppContext;
@@ -39,15 +39,28 @@ export async function loadSvelteKitHandler(buildDir = BUILD_DIR): Promise<Reques
 /** Wires one Kuvend process: context, Express with SvelteKit, Socket.IO and the Yjs endpoint on one port. */
 export async function startApp(config: Config, options: { sveltekit?: RequestHandler | null } = {}): Promise<RunningApp> {
 	const sveltekit = options.sveltekit === undefined ? await loadSvelteKitHandler() : options.sveltekit;
-	const ctx = await createContext(config);
+	// Before the database is opened: a second process would migrate it, and at its stop overwrite the first one's drafts.
+	const lock = lockDataFolder(config.databaseFile);
+	let ctx: AppContext;
+	try {
+		ctx = await createContext(config);
+	} catch (error) {
+		lock.release();
+		throw error;
+	}
 	publishContext(ctx);
 
 	const app = createExpressApp(ctx, sveltekit);
+	const withHeaders = securityHeaders(config);
 	// A visitor's public page kept in the cache is answered here, before Express and SvelteKit.
 	const httpServer = http.createServer((req, res) => {
-		if (!serveCachedPage(ctx.pageCache, req, res, securityHeaders)) app(req, res);
+		if (!serveCachedPage(ctx.pageCache, req, res, withHeaders)) app(req, res);
 	});
 	const io = attachSocketServer(httpServer, ctx);
+	// Socket.IO answers its own path (handshakes, polling, its errors) before the handler above ever sees it.
+	httpServer.prependListener('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+		if (req.url?.startsWith('/socket.io/')) withHeaders(res);
+	});
 	const yjs = new YjsServer(ctx);
 	httpServer.on('upgrade', (req, socket, head) => {
 		if (yjs.handleUpgrade(req, socket, head)) return;
@@ -66,6 +79,7 @@ export async function startApp(config: Config, options: { sveltekit?: RequestHan
 	const port = typeof address === 'object' && address ? address.port : config.port;
 	const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
 	ctx.setListeningUrl(`http://${host}:${port}`);
+	lock.describe(config.origin ?? `http://${host}:${port}`);
 
 	let stopping: Promise<void> | undefined;
 	const stop = () =>
@@ -77,6 +91,7 @@ export async function startApp(config: Config, options: { sveltekit?: RequestHan
 			httpServer.closeAllConnections();
 			await closed;
 			await ctx.close();
+			lock.release();
 			publishContext(null);
 		})());
 

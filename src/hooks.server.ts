@@ -6,11 +6,17 @@ import { m } from '$lib/paraglide/messages';
 import { appContext } from '$lib/server/context';
 import { cachedForVisitors } from '$lib/server/visitor-cache';
 import { clearSessionCookie, setSessionCookie } from '$lib/server/session-cookie';
+import { unreadableBody } from '$lib/server/request-body';
 import { LOCALE_COOKIE, SESSION_COOKIE } from '$lib/shared/session';
 
 /** A signed-in member's stored language wins over the cookie and the browser's Accept-Language. */
 const memberLocale = new WeakMap<Request, Locale>();
 defineCustomServerStrategy('custom-member', { getLocale: (request) => (request ? memberLocale.get(request) : undefined) });
+
+const readableBody: Handle = async ({ event, resolve }) => {
+	const refused = await unreadableBody(event.request);
+	return refused ? new Response(m.error_bad_request(), { status: refused, headers: { 'content-type': 'text/plain; charset=utf-8' } }) : resolve(event);
+};
 
 const authenticate: Handle = async ({ event, resolve }) => {
 	const token = event.cookies.get(SESSION_COOKIE);
@@ -25,7 +31,10 @@ const authenticate: Handle = async ({ event, resolve }) => {
 			event.cookies.set(LOCALE_COOKIE, auth.viewer.locale, { path: '/', httpOnly: false, sameSite: 'lax', maxAge: 34560000 });
 		}
 	}
-	return resolve(event);
+	const response = await resolve(event);
+	// A signed-in page is that member's: no shared cache, and no copy left behind in the browser's.
+	if (auth) response.headers.set('cache-control', 'private, no-store');
+	return response;
 };
 
 const localise: Handle = ({ event, resolve }) =>
@@ -34,7 +43,7 @@ const localise: Handle = ({ event, resolve }) =>
 		return cachedForVisitors(event, () => resolve(event, { transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale) }));
 	});
 
-export const handle = sequence(authenticate, localise);
+export const handle = sequence(readableBody, authenticate, localise);
 
 export const handleError: HandleServerError = ({ error, status }) => {
 	if (status >= 500) {

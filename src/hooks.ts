@@ -1,3 +1,4 @@
+import '$lib/shared/zod-jitless';
 import type { Transport } from '@sveltejs/kit';
 import { ShownHtml, shownInDocument } from '$lib/shared/shown-html';
 

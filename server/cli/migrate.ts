@@ -1,10 +1,13 @@
 import { ConfigError, loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { lockDataFolder } from '../db/data-folder-lock.js';
 
 // `npm run db:migrate`: bring the database to the latest schema without starting the server or seeding.
 try {
 	const config = loadConfig();
+	// Not under a running server, which would keep serving with the old schema in its prepared statements.
+	const lock = lockDataFolder(config.databaseFile);
 	const { db } = openDatabase(config.databaseFile);
 	try {
 		const { applied } = await migrateToLatest(db);
@@ -13,6 +16,7 @@ try {
 		);
 	} finally {
 		await db.destroy();
+		lock.release();
 	}
 } catch (error) {
 	process.stderr.write(`${error instanceof ConfigError ? error.message : `Migration failed: ${(error as Error).message}`}\n`);

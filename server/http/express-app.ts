@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import express, { type RequestHandler } from 'express';
 import type { AppContext } from '../context.js';
+import type { Config } from '../config.js';
 import { expectedOrigin, isSameOrigin } from './request-origin.js';
 
 /** Headers through which the SvelteKit handler learns the public origin (see sveltekitHandlerEnv). */
@@ -9,12 +10,23 @@ export const HOST_HEADER = 'x-kuvend-host';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** The headers every response carries. */
-export function securityHeaders(res: ServerResponse): void {
-	res.setHeader('X-Content-Type-Options', 'nosniff');
-	res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
-	res.setHeader('X-Frame-Options', 'DENY');
-	res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+/** Browser features no page of Kuvend uses, refused to every page and anything a page might embed. */
+const PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), hid=(), bluetooth=(), browsing-topics=()';
+
+/** Sets the headers every response carries, Socket.IO's and the visitor page cache's included. */
+export function securityHeaders(config: Config): (res: ServerResponse) => void {
+	const headers: [string, string][] = [
+		['X-Content-Type-Options', 'nosniff'],
+		['Referrer-Policy', 'strict-origin-when-cross-origin'],
+		['X-Frame-Options', 'DENY'],
+		['Cross-Origin-Opener-Policy', 'same-origin'],
+		['Permissions-Policy', PERMISSIONS_POLICY]
+	];
+	// Only when browsers reach Kuvend over https: sent over plain http it would be ignored, or pin a test host.
+	if (config.origin?.startsWith('https:')) headers.push(['Strict-Transport-Security', 'max-age=31536000; includeSubDomains']);
+	return (res) => {
+		for (const [name, value] of headers) res.setHeader(name, value);
+	};
 }
 
 /** Express: security headers, health, a cross-origin guard for every state-changing request, then SvelteKit. */
@@ -23,8 +35,9 @@ export function createExpressApp(ctx: AppContext, sveltekit: RequestHandler | nu
 	app.disable('x-powered-by');
 	app.set('trust proxy', false);
 
+	const withHeaders = securityHeaders(ctx.config);
 	app.use((req, res, next) => {
-		securityHeaders(res);
+		withHeaders(res);
 		// The public origin is ours to state: never trust a client's copy of these headers.
 		const origin = new URL(expectedOrigin(ctx.config, req));
 		req.headers[PROTO_HEADER] = origin.protocol.slice(0, -1);

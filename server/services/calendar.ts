@@ -2,11 +2,23 @@ import ical from 'ical-generator';
 import type { MeetingSummary } from '../../src/lib/shared/meetings.js';
 
 /**
+ * A TEXT value as RFC 5545 wants it (backslash, semicolon, comma and line breaks escaped; other control characters
+ * dropped). ical-generator 10 escapes the events' properties but writes the calendar's name (NAME, X-WR-CALNAME)
+ * as given, so a name with a line break could add properties or whole events to everyone's calendar.
+ */
+function icalText(value: string): string {
+	return value
+		.replace(/[\\;,]/g, (c) => `\\${c}`)
+		.replace(/\r\n|\r|\n/g, '\\n')
+		.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+}
+
+/**
  * Meetings as iCalendar (RFC 5545): one event per meeting, its time in UTC, the place or the online link as the
  * location, and the meeting's page as its URL. `origin` is the public address of Kuvend.
  */
 export function meetingsCalendar(name: string, meetings: (MeetingSummary & { description?: string })[], origin: string): string {
-	const cal = ical({ name, prodId: { company: 'Kuvend', product: 'meetings', language: 'SQ' } });
+	const cal = ical({ name: icalText(name), prodId: { company: 'Kuvend', product: 'meetings', language: 'SQ' } });
 	for (const m of meetings) {
 		const url = `${origin}/meetings/${m.id}`;
 		cal.createEvent({

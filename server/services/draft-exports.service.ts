@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import * as repo from '../db/repositories/draft.repository.js';
+import { SlidingWindow } from '../domain/rate-limit.js';
 import { slugify } from '../domain/validation.js';
-import { toHtml } from '../render/html.renderer.js';
-import { escapeMd, toMarkdown } from '../render/markdown.renderer.js';
-import { toPdf } from '../render/pdf.renderer.js';
-import { jsonOf, type PmNode } from '../render/prosemirror-json.js';
+import { ExportPool } from '../render/export-pool.js';
+import type { ExportJob } from '../render/export.renderer.js';
+import { jsonOf } from '../render/prosemirror-json.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import type { ExportFormat } from '../../src/lib/shared/drafts.js';
 import type { Authenticated } from './auth.service.js';
@@ -15,26 +17,60 @@ export interface ExportFile {
 	body: Buffer | string;
 }
 
-/** A draft as a file to download: Markdown, HTML or PDF, of a version or of the text as it is now. */
+const CONTENT_TYPES: Record<ExportFormat, string> = {
+	md: 'text/markdown; charset=utf-8',
+	html: 'text/html; charset=utf-8',
+	pdf: 'application/pdf'
+};
+
+/** Exports one address may ask for in a minute: a person downloads a few; a loop asking for PDFs is stopped. */
+const PER_ADDRESS = { limit: 30, windowMs: 60_000 };
+/** Rendered files kept for the next download of the same text (bytes). */
+const CACHE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A draft as a file to download: Markdown, HTML or PDF, of a version or of the text as it is now. Files are
+ * rendered in worker threads (ExportPool) and kept by what they are made of, so the same version in the same
+ * format and language is rendered once.
+ */
 export class DraftExports {
+	readonly #pool = new ExportPool();
+	readonly #perAddress = new SlidingWindow(PER_ADDRESS);
+	readonly #cache = new LRUCache<string, Buffer>({ maxSize: CACHE_BYTES, sizeCalculation: (body) => Math.max(1, body.byteLength) });
+
 	constructor(private readonly p: DraftParts) {}
 
-	async file(auth: Authenticated | null, id: number, format: ExportFormat, versionNumber: number | null, lang: string): Promise<ExportFile> {
+	async file(auth: Authenticated | null, id: number, format: ExportFormat, versionNumber: number | null, lang: string, address: string): Promise<ExportFile> {
 		const { draft } = await this.p.readable(auth, id);
-		let json: PmNode;
-		let subtitle: string;
+		this.#limit(address);
+		let job: ExportJob;
+		let identity: string;
 		if (versionNumber) {
 			const row = await repo.findVersion(this.p.db, draft.id, versionNumber);
 			if (!row) throw new DomainError('not_found');
-			json = JSON.parse(row.content) as PmNode;
-			subtitle = `v${row.number} · ${row.hash.slice(0, 12)}`;
+			job = { format, content: row.content, title: draft.title, subtitle: `v${row.number} · ${row.hash.slice(0, 12)}`, lang };
+			identity = row.hash;
 		} else {
-			json = jsonOf(await this.p.documents.state(docNameOf(draft.id)));
-			subtitle = new Date(this.p.clock()).toISOString().slice(0, 10);
+			const content = JSON.stringify(jsonOf(await this.p.documents.state(docNameOf(draft.id))));
+			job = { format, content, title: draft.title, subtitle: new Date(this.p.clock()).toISOString().slice(0, 10), lang };
+			identity = createHash('sha256').update(content).digest('hex');
+		}
+		// The title and date are printed in the file, so they are part of what it is made of.
+		const key = JSON.stringify([identity, format, lang, job.title, job.subtitle]);
+		let body = this.#cache.get(key);
+		if (!body) {
+			body = await this.#pool.render(job);
+			this.#cache.set(key, body);
 		}
 		const base = `${slugify(draft.title) || 'draft'}${versionNumber ? `-v${versionNumber}` : ''}`;
-		if (format === 'md') return { filename: `${base}.md`, contentType: 'text/markdown; charset=utf-8', body: `# ${escapeMd(draft.title)}\n\n${toMarkdown(json)}` };
-		if (format === 'html') return { filename: `${base}.html`, contentType: 'text/html; charset=utf-8', body: toHtml(json, { title: draft.title, lang }) };
-		return { filename: `${base}.pdf`, contentType: 'application/pdf', body: await toPdf(json, { title: draft.title, subtitle, lang }) };
+		return { filename: `${base}.${format}`, contentType: CONTENT_TYPES[format], body };
+	}
+
+	#limit(address: string): void {
+		const now = this.p.clock();
+		this.#perAddress.sweep(now);
+		const wait = this.#perAddress.waitFor(address, now);
+		if (wait > 0) throw new DomainError('rate_limited', 'too many exports', { retryAfter: String(Math.ceil(wait / 1000)) });
+		this.#perAddress.hit(address, now);
 	}
 }

@@ -253,5 +253,5 @@ export class DraftsService {
 	propose: DraftAmendments['propose'] = (auth, id, input) => this.#amendments.propose(auth, id, input);
 	withdraw: DraftAmendments['withdraw'] = (auth, id, amendmentId) => this.#amendments.withdraw(auth, id, amendmentId);
 	decideAmendment: DraftAmendments['decide'] = (amendmentId, adopted) => this.#amendments.decide(amendmentId, adopted);
-	export: DraftExports['file'] = (auth, id, format, versionNumber, lang) => this.#exports.file(auth, id, format, versionNumber, lang);
+	export: DraftExports['file'] = (auth, id, format, versionNumber, lang, address) => this.#exports.file(auth, id, format, versionNumber, lang, address);
 }

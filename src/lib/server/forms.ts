@@ -35,7 +35,16 @@ export function formList(data: FormData, key: string): string[] {
 	return data.getAll(key).filter((v): v is string => typeof v === 'string');
 }
 
-/** Only same-site paths may be redirect targets (no open redirects). */
+const HERE = 'http://kuvend.invalid';
+
+/**
+ * Only paths on this site may be redirect targets (no open redirects), returned as the browser will read them.
+ * Browsers drop tabs and line breaks inside a URL and read a backslash as a slash, so "/\t/evil" and "/\\evil"
+ * lead off-site: any control character or backslash is refused. The rest is resolved as a URL and kept only if it
+ * stays on this origin; the result is percent-encoded, so it always fits in a Location header.
+ */
 export function safeRedirectTarget(value: string | null | undefined, fallback = '/'): string {
-	return value && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : fallback;
+	if (!value?.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(value)) return fallback;
+	const url = new URL(value, HERE);
+	return url.origin === HERE ? url.pathname + url.search + url.hash : fallback;
 }
