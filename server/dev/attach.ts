@@ -1,13 +1,18 @@
 import type { Server } from 'node:http';
 import { loadConfig } from '../config.js';
 import { createContext, publishContext } from '../context.js';
+import { lockDataFolder } from '../db/data-folder-lock.js';
 import { attachSocketServer } from '../realtime/socket-server.js';
 import { YjsServer } from '../realtime/yjs/yjs-server.js';
 
 /** Attaches the same context, Socket.IO and Yjs endpoint as production to Vite's dev server. */
 export async function attachRealtime(httpServer: Server, port: number): Promise<void> {
-	const ctx = await createContext(loadConfig({ ...process.env, NODE_ENV: 'development', PORT: String(port) }));
+	const config = loadConfig({ ...process.env, NODE_ENV: 'development', PORT: String(port) });
+	// The dev server serves its data folder like `npm start` does: one process at a time.
+	const lock = lockDataFolder(config.databaseFile);
+	const ctx = await createContext(config);
 	ctx.setListeningUrl(`http://localhost:${port}`);
+	lock.describe(`http://localhost:${port}`);
 	publishContext(ctx);
 	const io = attachSocketServer(httpServer, ctx);
 	const yjs = new YjsServer(ctx);
@@ -16,6 +21,6 @@ export async function attachRealtime(httpServer: Server, port: number): Promise<
 	httpServer.once('close', () => {
 		yjs.close();
 		void io.close();
-		void ctx.close();
+		void ctx.close().finally(() => lock.release());
 	});
 }
