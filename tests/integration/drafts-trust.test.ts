@@ -111,8 +111,8 @@ describe('presence cannot lie or inject', () => {
 		for (const p of [pf, pw, pv]) p.destroy();
 	});
 
-	// Without the binding (DocRoom #owners), the thief's goodbye removes the owner from "who is here" and its state
-	// replaces theirs: checked by dropping the owner test in #checkedAwareness, running, seeing this fail, restoring.
+	// Without the binding (DocRoom #owners), the watcher is told the owner's client id is the thief, then gone:
+	// checked by dropping the owner test in #checkedAwareness, running, seeing this fail, restoring.
 	it('binds a client id to the connection that first used it: another cannot speak for it or remove it', async () => {
 		const owner = await as('member3@demo.test');
 		const thief = await as('member4@demo.test');
@@ -124,11 +124,20 @@ describe('presence cannot lie or inject', () => {
 		po.awareness.setLocalState({ cursor: null });
 		await expect.poll(() => pw.awareness.getStates().get(od.clientID)?.user?.name).toBe(owner.auth.viewer.displayName);
 
+		// Everything the watcher is told about the owner's client id from now on (the owner's browser puts itself
+		// back after a forged goodbye, so only this history shows the takeover).
+		const told: string[] = [];
+		pw.awareness.on('change', ({ updated, removed }: { updated: number[]; removed: number[] }) => {
+			if (removed.includes(od.clientID)) told.push('removed');
+			if (updated.includes(od.clientID)) told.push(String(pw.awareness.getStates().get(od.clientID)?.user?.name));
+		});
 		const t = await raw(name, thief.cookie);
 		t.ws.send(awarenessMessage(od.clientID, 1000, JSON.stringify({ cursor: null })));
 		t.ws.send(awarenessMessage(od.clientID, 1001, 'null'));
 		t.ws.send(awarenessMessage(777_001, 1, JSON.stringify({ cursor: null }))); // its own, to know the others were read
 		await expect.poll(() => pw.awareness.getStates().get(777_001)?.user?.name).toBe(thief.auth.viewer.displayName);
+		await new Promise((r) => setTimeout(r, 200));
+		expect(told.filter((n) => n !== owner.auth.viewer.displayName)).toEqual([]);
 		expect(pw.awareness.getStates().get(od.clientID)?.user?.name).toBe(owner.auth.viewer.displayName);
 		t.ws.close();
 		po.destroy();
