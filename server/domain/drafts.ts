@@ -47,6 +47,11 @@ export function canManageDraft(actor: Actor | null, d: DraftFacts): boolean {
 	return actor!.id === d.createdBy || d.facilitates || hasRole(actor, 'coordinator');
 }
 
+/** Stewards may set the text back to a version while it is open to change (a frozen text is the one put to a vote). */
+export function canRestoreDraft(actor: Actor | null, d: DraftFacts): boolean {
+	return canManageDraft(actor, d) && (d.status === 'drafting' || d.status === 'review');
+}
+
 export function canCommentDraft(actor: Actor | null, d: DraftFacts): boolean {
 	return isActiveMember(actor) && canReadDraft(actor, d) && d.status !== 'archived';
 }

@@ -1,4 +1,5 @@
 import { DomainError } from '../../src/lib/shared/errors.js';
+import type { DocumentContent } from '../domain/document-rules.js';
 import type { Authenticated } from './auth.service.js';
 
 /** What a person may do with a shared (Yjs) document. */
@@ -14,17 +15,22 @@ const NAME = /^([a-z][a-z-]{0,30}):([A-Za-z0-9_-]{1,64})$/;
  * registers an authorizer for its kind; a name of no registered kind does not exist.
  */
 export class DocumentAccessService {
-	readonly #kinds = new Map<string, DocumentAuthorizer>();
+	readonly #kinds = new Map<string, { authorizer: DocumentAuthorizer; content: DocumentContent }>();
 
-	register(kind: string, authorizer: DocumentAuthorizer): void {
+	register(kind: string, authorizer: DocumentAuthorizer, content: DocumentContent = 'any'): void {
 		if (this.#kinds.has(kind)) throw new Error(`document kind "${kind}" is registered twice`);
-		this.#kinds.set(kind, authorizer);
+		this.#kinds.set(kind, { authorizer, content });
+	}
+
+	/** What a document may hold (the name is one `authorize` accepted). */
+	contentOf(name: string): DocumentContent {
+		return this.#kinds.get(NAME.exec(name)?.[1] ?? '')?.content ?? 'any';
 	}
 
 	/** Throws not_found for unknown documents, unauthenticated / forbidden when access is refused. */
 	async authorize(auth: Authenticated | null, name: string): Promise<DocumentAccess> {
 		const match = NAME.exec(name);
-		const authorizer = match ? this.#kinds.get(match[1]) : undefined;
+		const authorizer = match ? this.#kinds.get(match[1])?.authorizer : undefined;
 		if (!match || !authorizer) throw new DomainError('not_found', 'no such document');
 		const access = await authorizer(auth, match[2]);
 		if (!access) throw new DomainError(auth ? 'forbidden' : 'unauthenticated');

@@ -13,6 +13,8 @@ export interface LiveDocument {
 	readonly doc: Y.Doc;
 	/** While sealed (count > 0), no client's change is applied (a draft being frozen: its version is taken from a still text). */
 	sealed: number;
+	/** About how long its state is: exact when the log was last merged, plus every update written since. */
+	bytes: number;
 }
 
 interface Live extends LiveDocument {
@@ -158,13 +160,15 @@ export class DocumentsService {
 		this.#live.clear();
 	}
 
-	async #build(name: string): Promise<{ doc: Y.Doc; lastSeq: number; count: number }> {
+	async #build(name: string): Promise<{ doc: Y.Doc; lastSeq: number; count: number; bytes: number }> {
 		const stored = await this.store.load(name);
 		const doc = new Y.Doc({ gc: true });
 		if (stored.state) Y.applyUpdate(doc, stored.state);
 		let lastSeq = stored.stateSeq;
+		let bytes = stored.state?.length ?? 0;
 		for (const entry of stored.updates) {
 			lastSeq = entry.seq;
+			bytes += entry.update.length;
 			try {
 				Y.decodeUpdate(entry.update); // throws on a truncated or garbled update
 				Y.applyUpdate(doc, entry.update);
@@ -173,7 +177,7 @@ export class DocumentsService {
 				this.store.quarantine(name, entry, String(error), this.clock());
 			}
 		}
-		return { doc, lastSeq, count: stored.updates.length };
+		return { doc, lastSeq, count: stored.updates.length, bytes };
 	}
 
 	async #load(name: string): Promise<Live> {
@@ -185,6 +189,7 @@ export class DocumentsService {
 			relays: new Set(),
 			pending: [],
 			sealed: 0,
+			bytes: built.bytes,
 			lastSeq: built.lastSeq,
 			sinceCompaction: built.count,
 			idle: null,
@@ -196,6 +201,7 @@ export class DocumentsService {
 	}
 
 	#persist(live: Live, update: Uint8Array, origin: unknown): void {
+		live.bytes += update.length;
 		// Order matters: nothing is relayed while an earlier update still waits to be written.
 		if (live.pending.length) {
 			live.pending.push({ update, origin });
@@ -254,8 +260,10 @@ export class DocumentsService {
 	#compact(live: Live): void {
 		if (live.pending.length || live.sinceCompaction === 0) return;
 		try {
-			this.store.compact(live.name, Y.encodeStateAsUpdate(live.doc), live.lastSeq, this.clock());
+			const state = Y.encodeStateAsUpdate(live.doc);
+			this.store.compact(live.name, state, live.lastSeq, this.clock());
 			live.sinceCompaction = 0;
+			live.bytes = state.length;
 		} catch (error) {
 			// The log is still whole: merging is only an optimisation, tried again later.
 			this.logger.error('could not merge a document log', { doc: live.name, error });

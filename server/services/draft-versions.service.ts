@@ -1,12 +1,14 @@
 import * as repo from '../db/repositories/draft.repository.js';
 import { diffStats, wordDiff } from '../domain/diff.js';
-import { canEditDraft, canManageDraft } from '../domain/drafts.js';
+import { insertAudit } from '../db/repositories/membership.repository.js';
+import { canEditDraft, canManageDraft, canRestoreDraft } from '../domain/drafts.js';
 import { authorView } from '../domain/people.js';
 import { checkText } from '../domain/validation.js';
 import { contentHash } from '../render/content-hash.js';
 import { toHtmlFragment } from '../render/html.renderer.js';
 import { toPlainText } from '../render/plain-text.renderer.js';
 import { jsonOf, type PmNode } from '../render/prosemirror-json.js';
+import { restoreText } from './yjs-passages.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import type { DiffView, VersionView } from '../../src/lib/shared/drafts.js';
 import type { Authenticated } from './auth.service.js';
@@ -56,6 +58,22 @@ export class DraftVersions {
 			.execute((trx) => repo.insertVersion(trx, { draft_id: draft.id, name: name.trim(), auto: 0, created_by: auth!.actor.id, created_at: this.p.clock(), ...snapshot }));
 		this.p.bus.emit('draft.changed', { draftId: draft.id });
 		return number;
+	}
+
+	/**
+	 * Sets the text back to a version (stewards, while it is open to change): one change from the text now to the
+	 * version's, made through the documents service, so it is logged before anyone connected receives it. Audited.
+	 */
+	async restore(auth: Authenticated | null, id: number, number: number): Promise<void> {
+		const { draft, facts } = await this.p.readable(auth, id);
+		const actor = auth?.actor ?? null;
+		if (!canManageDraft(actor, facts)) throw new DomainError('forbidden');
+		if (!canRestoreDraft(actor, facts)) throw new DomainError('conflict', 'the text is not open to change');
+		const version = await repo.findVersion(this.p.db, draft.id, number);
+		if (!version) throw new DomainError('not_found');
+		await this.p.documents.change(docNameOf(draft.id), (doc) => restoreText(doc, version.state));
+		await insertAudit(this.p.db, { actor_id: actor!.id, action: 'draft.restored', subject_type: 'draft', subject_id: String(draft.id), data: { version: number }, created_at: this.p.clock() });
+		this.p.bus.emit('draft.changed', { draftId: draft.id });
 	}
 
 	async list(auth: Authenticated | null, id: number): Promise<VersionView[]> {

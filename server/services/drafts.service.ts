@@ -8,6 +8,7 @@ import {
 	canEditDraft,
 	canManageDraft,
 	canReadDraft,
+	canRestoreDraft,
 	TRANSITIONS,
 	transitionProblem,
 	type Draft,
@@ -155,7 +156,7 @@ export class DraftsService {
 			threadId: draft.threadId,
 			createdAt: draft.createdAt,
 			docName: docNameOf(draft.id),
-			can: { edit: canEditDraft(actor, facts), manage, comment: canCommentDraft(actor, facts), amend: canAmendDraft(actor, facts) },
+			can: { edit: canEditDraft(actor, facts), manage, restore: canRestoreDraft(actor, facts), comment: canCommentDraft(actor, facts), amend: canAmendDraft(actor, facts) },
 			transitions: manage ? TRANSITIONS[draft.status] : []
 		};
 	}
@@ -243,6 +244,7 @@ export class DraftsService {
 	// The parts, under the names routes, handlers and other services have always called.
 
 	saveVersion: DraftVersions['save'] = (auth, id, name) => this.#versions.save(auth, id, name);
+	restoreVersion: DraftVersions['restore'] = (auth, id, number) => this.#versions.restore(auth, id, number);
 	versions: DraftVersions['list'] = (auth, id) => this.#versions.list(auth, id);
 	versionHtml: DraftVersions['html'] = (auth, id, number) => this.#versions.html(auth, id, number);
 	diff: DraftVersions['diff'] = (auth, id, from, to) => this.#versions.diff(auth, id, from, to);

@@ -59,3 +59,28 @@ function plainOf(text: Y.XmlText): string {
 		.map((op: { insert?: unknown }) => (typeof op.insert === 'string' ? op.insert : ''))
 		.join('');
 }
+
+/**
+ * Makes the text of `doc` that of a version's stored state, in one transaction of the caller's: the top-level nodes
+ * the two share at the start and at the end stay as they are (comments anchored in them keep their words), the
+ * ones between are replaced by copies of the version's.
+ */
+export function restoreText(doc: Y.Doc, state: Uint8Array): void {
+	const source = new Y.Doc();
+	try {
+		Y.applyUpdate(source, state);
+		// A version holds only what the editor makes: elements and text (no hooks).
+		const wanted = source.getXmlFragment('default').toArray() as (Y.XmlElement | Y.XmlText)[];
+		const text = doc.getXmlFragment('default');
+		const now = text.toArray();
+		const same = (a: unknown, b: unknown) => String(a) === String(b);
+		let head = 0;
+		while (head < now.length && head < wanted.length && same(now[head], wanted[head])) head++;
+		let tail = 0;
+		while (tail < now.length - head && tail < wanted.length - head && same(now[now.length - 1 - tail], wanted[wanted.length - 1 - tail])) tail++;
+		text.delete(head, now.length - head - tail);
+		text.insert(head, wanted.slice(head, wanted.length - tail).map((node) => node.clone() as Y.XmlElement | Y.XmlText));
+	} finally {
+		source.destroy();
+	}
+}

@@ -124,6 +124,16 @@ test('two editors co-write a draft live, comment a passage, freeze it, and read 
 	await selectWord(arben, sq.text, 'Menjëherë');
 	await arben.keyboard.type('Brenda vitit');
 	await expect.poll(textOf(maria, el.text)).toContain('Brenda vitit');
+	// Arben restores version 1 and Maria's open editor follows at once; he then makes the change again.
+	await arben.goto(`${path}/versions?v=1`);
+	await arben.getByRole('button', { name: 'Rikthe këtë version' }).click();
+	await expect(arben.getByText('Teksti u kthye te versioni 1.')).toBeVisible();
+	await expect.poll(textOf(maria, el.text)).not.toContain('Brenda vitit');
+	await arben.goto(path);
+	await expect(arben.locator('[data-synced="yes"]')).toBeVisible();
+	await selectWord(arben, sq.text, 'Menjëherë');
+	await arben.keyboard.type('Brenda vitit');
+	await expect.poll(textOf(maria, el.text)).toContain('Brenda vitit');
 	await arben.getByRole('button', { name: sq.freeze }).click();
 	await expect(arben.getByText(sq.readOnly)).toBeVisible();
 	await expect(maria.getByText(el.readOnly)).toBeVisible();

@@ -6,7 +6,7 @@ import { DocumentStore } from '../../server/db/repositories/document.repository.
 import { docNameOf } from '../../server/services/drafts.service.js';
 import { passageOf } from '../../server/services/yjs-passages.js';
 import { getPage, postForm, signIn, startTestApp, type TestApp } from './helpers/app.js';
-import { closeCode, provider, synced } from './helpers/yjs.js';
+import { closeCode, provider, synced, writeParagraphs } from './helpers/yjs.js';
 import { memberSocket, voteInput } from './helpers/votes.js';
 
 let app: TestApp;
@@ -24,17 +24,6 @@ async function as(email: string): Promise<{ cookie: string; auth: Authenticated 
 	return { cookie, auth: (await app.ctx.services.auth.authenticate(tokenOf(cookie)))! };
 }
 
-/** Writes paragraphs into a document the way the editor's binding does (ProseMirror nodes as Y.XmlElements). */
-function writeParagraphs(doc: Y.Doc, texts: string[]) {
-	const fragment = doc.getXmlFragment('default');
-	doc.transact(() => {
-		for (const t of texts) {
-			const p = new Y.XmlElement('paragraph');
-			p.insert(0, [new Y.XmlText(t)]);
-			fragment.insert(fragment.length, [p]);
-		}
-	});
-}
 const paragraph = (doc: Y.Doc, i: number) => (doc.getXmlFragment('default').get(i) as Y.XmlElement).get(0) as Y.XmlText;
 const b64 = (rel: Y.RelativePosition) => Buffer.from(Y.encodeRelativePosition(rel)).toString('base64');
 /** Anchors for characters [from, to) of a paragraph, as the editor makes them (end sticks to the left). */
@@ -171,13 +160,15 @@ describe('drafts', () => {
 			await expect.poll(() => d.getXmlFragment('default').toString()).toContain('Shkruar pa lidhje');
 			await expect.poll(() => d.getXmlFragment('default').toString()).toContain('Shkruar ndërkohë');
 		}
-		// Presence is relayed; a connection that drops without a word (no goodbye from the client) is removed from
-		// everyone's "who is here" by the server (checked: without DocRoom.remove's cleanup this fails).
+		// Presence is relayed (under the name the session gives, whatever the browser announced); a connection that
+		// drops without a word (no goodbye from the client) is removed from everyone's "who is here" by the server
+		// (checked: without DocRoom.remove's cleanup this fails).
+		const shown = a.auth.viewer.displayName;
 		p1.awareness.setLocalStateField('user', { name: 'Maria', color: '#333' });
-		await expect.poll(() => [...p2.awareness.getStates().values()].map((s) => s.user?.name)).toContain('Maria');
+		await expect.poll(() => [...p2.awareness.getStates().values()].map((s) => s.user?.name)).toContain(shown);
 		p1.shouldConnect = false;
 		(p1.ws as unknown as WebSocket).terminate();
-		await expect.poll(() => [...p2.awareness.getStates().values()].map((s) => s.user?.name)).not.toContain('Maria');
+		await expect.poll(() => [...p2.awareness.getStates().values()].map((s) => s.user?.name)).not.toContain(shown);
 		p1.destroy();
 		p2.destroy();
 	});

@@ -4,6 +4,8 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import type { WebSocket } from 'ws';
+import { updateProblem, type DocumentContent, type UpdateProblem, type WriteBudget } from '../../domain/document-rules.js';
+import { presenceOf, type Presence } from '../../domain/presence.js';
 import type { DocumentAccess } from '../../services/document-access.service.js';
 import type { LiveDocument, Relay } from '../../services/documents.service.js';
 
@@ -12,7 +14,13 @@ export const MESSAGE_AWARENESS = 1;
 const MAX_AWARENESS_BYTES = 16 * 1024;
 const MAX_AWARENESS_CLIENTS = 8;
 
-interface Connection {
+/** Who holds a connection: the member (null for a visitor) and how they are shown to the others. */
+export interface Holder {
+	memberId: number | null;
+	user: Presence['user'] | null;
+}
+
+interface Connection extends Holder {
 	access: DocumentAccess;
 	/** Awareness client ids this connection announced, removed when it leaves. */
 	clientIds: Set<number>;
@@ -20,6 +28,13 @@ interface Connection {
 
 /** Thrown for a message that does not follow the y-websocket protocol; the connection is closed, nothing else. */
 export class ProtocolError extends Error {}
+
+/** Thrown for an update that is refused (not applied, stored or relayed); the writer is told why. */
+export class UpdateRefused extends Error {
+	constructor(readonly problem: UpdateProblem | 'rate_limited') {
+		super(problem);
+	}
+}
 
 /**
  * The connections to one loaded document, speaking the y-websocket protocol: sync step 1/2, updates and awareness.
@@ -36,7 +51,16 @@ export class DocRoom {
 		this.broadcast(encoding.toUint8Array(encoder));
 	};
 
-	constructor(readonly live: LiveDocument) {
+	/** Which connection first announced each awareness client id: no other may speak for it while it stays. */
+	readonly #owners = new Map<number, WebSocket>();
+
+	constructor(
+		readonly live: LiveDocument,
+		private readonly writes: WriteBudget,
+		/** What the document may hold (see DocumentAccessService.register). */
+		private readonly content: DocumentContent,
+		private readonly clock: () => number = Date.now
+	) {
 		this.awareness = new awarenessProtocol.Awareness(live.doc);
 		this.awareness.setLocalState(null);
 		this.awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
@@ -57,8 +81,8 @@ export class DocRoom {
 		return this.live.doc;
 	}
 
-	add(ws: WebSocket, access: DocumentAccess): void {
-		this.conns.set(ws, { access, clientIds: new Set() });
+	add(ws: WebSocket, access: DocumentAccess, holder: Holder): void {
+		this.conns.set(ws, { ...holder, access, clientIds: new Set() });
 		const sync = encoding.createEncoder();
 		encoding.writeVarUint(sync, MESSAGE_SYNC);
 		syncProtocol.writeSyncStep1(sync, this.doc);
@@ -76,6 +100,7 @@ export class DocRoom {
 		const conn = this.conns.get(ws);
 		if (!conn) return;
 		this.conns.delete(ws);
+		for (const [id, owner] of this.#owners) if (owner === ws) this.#owners.delete(id);
 		awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.clientIds], null);
 	}
 
@@ -94,13 +119,41 @@ export class DocRoom {
 				if (update.length > MAX_AWARENESS_BYTES) throw new ProtocolError('awareness update too large');
 				const announced = decoding.readVarUint(decoding.createDecoder(update));
 				if (announced > MAX_AWARENESS_CLIENTS || conn.clientIds.size > MAX_AWARENESS_CLIENTS) throw new ProtocolError('too many awareness clients');
-				awarenessProtocol.applyAwarenessUpdate(this.awareness, update, ws);
+				const checked = this.#checkedAwareness(ws, conn, update);
+				if (checked) awarenessProtocol.applyAwarenessUpdate(this.awareness, checked, ws);
 			} else {
 				throw new ProtocolError(`unknown message type ${type}`);
 			}
 		} catch (error) {
-			throw error instanceof ProtocolError ? error : new ProtocolError(String(error));
+			throw error instanceof ProtocolError || error instanceof UpdateRefused ? error : new ProtocolError(String(error));
 		}
+	}
+
+	/**
+	 * The awareness update to apply in place of what a connection sent: only states for client ids it owns, each
+	 * rewritten to the person the session says and their cursor (see presenceOf); null when nothing is left.
+	 */
+	#checkedAwareness(ws: WebSocket, conn: Connection, update: Uint8Array): Uint8Array | null {
+		const decoder = decoding.createDecoder(update);
+		const entries: { clientId: number; clock: number; state: string }[] = [];
+		for (let n = decoding.readVarUint(decoder); n > 0; n--) {
+			const clientId = decoding.readVarUint(decoder);
+			const clock = decoding.readVarUint(decoder);
+			const state = presenceOf(decoding.readVarString(decoder), conn.user);
+			const owner = this.#owners.get(clientId);
+			if (state === undefined || (owner && owner !== ws)) continue;
+			this.#owners.set(clientId, ws);
+			entries.push({ clientId, clock, state: JSON.stringify(state) });
+		}
+		if (!entries.length) return null;
+		const encoder = encoding.createEncoder();
+		encoding.writeVarUint(encoder, entries.length);
+		for (const { clientId, clock, state } of entries) {
+			encoding.writeVarUint(encoder, clientId);
+			encoding.writeVarUint(encoder, clock);
+			encoding.writeVarString(encoder, state);
+		}
+		return encoding.toUint8Array(encoder);
 	}
 
 	#receiveSync(ws: WebSocket, conn: Connection, decoder: decoding.Decoder): void {
@@ -118,9 +171,12 @@ export class DocRoom {
 		const update = decoding.readVarUint8Array(decoder);
 		// A reader's changes (and anyone's while the document is sealed) are dropped here, before they touch it.
 		if (conn.access !== 'write' || this.live.sealed > 0) return;
-		// A truncated or garbled update throws here and the connection is closed (Yjs reads an update's structs before
-		// it integrates them; tests/integration/drafts.test.ts sends 1,000 such messages). No separate decode pass:
-		// it cost as much CPU as applying.
+		// Checked before it touches the text: once applied, nothing could take it back out of everyone's copy.
+		if (!this.writes.take(conn.memberId ?? 0, update.length, this.clock())) throw new UpdateRefused('rate_limited');
+		const problem = updateProblem(this.doc, update, this.live.bytes, this.content);
+		if (problem) throw new UpdateRefused(problem);
+		// A truncated or garbled update throws while it is read for the check above, and the connection is closed
+		// (tests/integration/drafts.test.ts sends 1,000 such messages).
 		Y.applyUpdate(this.doc, update, ws);
 	}
 

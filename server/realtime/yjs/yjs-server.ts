@@ -5,13 +5,17 @@ import type { AppContext } from '../../context.js';
 import { isSameOrigin, sessionTokenOf } from '../../http/request-origin.js';
 import { isDomainError } from '../../../src/lib/shared/errors.js';
 import { YJS_CLOSE } from '../../../src/lib/shared/realtime.js';
-import { DocRoom, ProtocolError } from './shared-doc.js';
+import { WriteBudget } from '../../domain/document-rules.js';
+import { colorFor } from '../../../src/lib/shared/presence.js';
+import { DocRoom, ProtocolError, UpdateRefused, type Holder } from './shared-doc.js';
 
 export const YJS_PATH = '/yjs/';
 
 interface Who {
 	userId: number | null;
 	sessionId: string | null;
+	/** How the person is shown to the others (null: a visitor, not shown). */
+	user: Holder['user'];
 }
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
@@ -27,6 +31,8 @@ export class YjsServer {
 	/** Bumped whenever a document's connections are dropped; admissions decided before then are redone. */
 	readonly #generation = new Map<string, number>();
 	readonly #opening = new Map<string, Promise<DocRoom>>();
+	/** Members' writes over all their connections and documents. */
+	readonly #writes = new WriteBudget();
 	readonly #off: () => void;
 
 	constructor(private readonly ctx: AppContext) {
@@ -73,7 +79,8 @@ export class YjsServer {
 			const generation = this.#generation.get(name) ?? 0;
 			const auth = await this.ctx.services.auth.authenticate(sessionTokenOf(req));
 			const access = await this.ctx.services.documentAccess.authorize(auth, name);
-			decision = { access, who: { userId: auth?.actor.id ?? null, sessionId: auth?.sessionId ?? null }, generation };
+			const user = auth ? { name: auth.viewer.displayName, color: colorFor(auth.actor.id) } : null;
+			decision = { access, who: { userId: auth?.actor.id ?? null, sessionId: auth?.sessionId ?? null, user }, generation };
 		} catch (error) {
 			if (isDomainError(error) && (error.code === 'unauthenticated' || error.code === 'forbidden' || error.code === 'not_found')) {
 				decision = { close: YJS_CLOSE[error.code], reason: error.code };
@@ -105,7 +112,7 @@ export class YjsServer {
 		let opening = this.#opening.get(name);
 		if (!opening) {
 			opening = (async () => {
-				const room = new DocRoom(await this.ctx.services.documents.acquire(name));
+				const room = new DocRoom(await this.ctx.services.documents.acquire(name), this.#writes, this.ctx.services.documentAccess.contentOf(name));
 				this.ctx.services.documents.addRelay(name, room.relay);
 				this.#rooms.set(name, room);
 				return room;
@@ -128,10 +135,24 @@ export class YjsServer {
 		try {
 			room.receive(ws, data);
 		} catch (error) {
+			if (error instanceof UpdateRefused) return this.#refuse(room, ws, error);
 			if (!(error instanceof ProtocolError)) throw error;
 			this.ctx.logger.warn('malformed yjs message', { doc: room.live.name, error: error.message });
 			ws.close(YJS_CLOSE.malformed, 'malformed message');
 		}
+	}
+
+	/**
+	 * Tells the writer why their update was not taken, by the close code and its reason (the editor shows it in
+	 * their language). Too fast or out of step: they reconnect and send it again, so nothing typed is lost; anything
+	 * else would be refused again, so they stop.
+	 */
+	#refuse(room: DocRoom, ws: WebSocket, refused: UpdateRefused): void {
+		const who = this.#who.get(ws);
+		this.ctx.logger.warn('refused a document update', { doc: room.live.name, userId: who?.userId, problem: refused.problem });
+		room.downgrade(ws);
+		const code = refused.problem === 'rate_limited' ? YJS_CLOSE.slow_down : refused.problem === 'out_of_sync' ? YJS_CLOSE.access_changed : YJS_CLOSE.refused;
+		ws.close(code, refused.problem);
 	}
 
 	async #connect(ws: WebSocket, name: string, admitted: { access: 'write' | 'read'; who: Who; generation: number }): Promise<void> {
@@ -167,7 +188,7 @@ export class YjsServer {
 			ws.close(YJS_CLOSE.access_changed, 'access changed');
 			return;
 		}
-		entered.add(ws, access);
+		entered.add(ws, access, { memberId: admitted.who.userId, user: admitted.who.user });
 		this.#who.set(ws, admitted.who);
 		room = entered;
 		if (closed) return this.#leave(entered, ws);

@@ -20,7 +20,7 @@ export interface DraftView extends DraftSummary {
 	createdAt: number;
 	/** The Yjs document's name at /yjs/<docName>. */
 	docName: string;
-	can: { edit: boolean; manage: boolean; comment: boolean; amend: boolean };
+	can: { edit: boolean; manage: boolean; restore: boolean; comment: boolean; amend: boolean };
 	/** The statuses this person may move the draft to now. */
 	transitions: DraftStatus[];
 }

@@ -81,6 +81,10 @@ export const YJS_CLOSE = {
 	malformed: 4400,
 	/** The person's access to the document changed (e.g. a draft was frozen): reconnect to be admitted again. */
 	access_changed: 4100,
+	/** An update was refused for what it holds (reason: its UpdateProblem); sending it again would not help. */
+	refused: 4422,
+	/** The writer sent more than a member may in a minute: their update waits in their browser, sent on reconnect. */
+	slow_down: 4129,
 	too_large: 1009,
 	shutting_down: 1001
 } as const;

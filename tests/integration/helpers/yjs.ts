@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 
 /** A WebSocket class that sends a browser's cookie and Origin (y-websocket takes the class, not options). */
@@ -29,5 +29,17 @@ export function closeCode(base: string, path: string, headers: Record<string, st
 		ws.on('close', (code) => resolve(code));
 		ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
 		ws.on('error', () => undefined);
+	});
+}
+
+/** Writes paragraphs into a document the way the editor's binding does (ProseMirror nodes as Y.XmlElements). */
+export function writeParagraphs(doc: Y.Doc, texts: string[]) {
+	const fragment = doc.getXmlFragment('default');
+	doc.transact(() => {
+		for (const t of texts) {
+			const p = new Y.XmlElement('paragraph');
+			p.insert(0, [new Y.XmlText(t)]);
+			fragment.insert(fragment.length, [p]);
+		}
 	});
 }

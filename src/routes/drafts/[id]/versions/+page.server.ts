@@ -1,6 +1,7 @@
 import { appContext } from '$lib/server/context';
+import { attempt, formValues } from '$lib/server/forms';
 import { guarded } from '$lib/server/guard';
-import type { PageServerLoad } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const { drafts } = appContext().services;
@@ -10,4 +11,15 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const wanted = Number(url.searchParams.get('v')) || versions[0]?.number || 0;
 	const shown = wanted ? await guarded(drafts.versionHtml(locals.auth, id, wanted), url) : null;
 	return { draft, versions, shown };
+};
+
+export const actions: Actions = {
+	restore: async ({ request, locals, params }) => {
+		const v = formValues(await request.formData(), ['version']);
+		const number = Number(v.version) || 0;
+		return attempt(async () => {
+			await appContext().services.drafts.restoreVersion(locals.auth, Number(params.id) || 0, number);
+			return { restored: number };
+		});
+	}
 };
