@@ -7,6 +7,7 @@ import { seedDemoForum } from './db/seed/forum.js';
 import { seedDemoDrafts } from './db/seed/drafts.js';
 import { seedDemoVotes } from './db/seed/votes.js';
 import { seedDemoMeetings } from './db/seed/meetings.js';
+import { isRecordId } from '../src/lib/shared/ids.js';
 import { EventBus } from './events/bus.js';
 import { createLogger, type Logger } from './logger.js';
 import { AuthService } from './services/auth.service.js';
@@ -116,7 +117,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			meetings: new MeetingsService(db, bus, abilities, new LocalRoomPresence(), votes, drafts, forum, documents)
 		};
 		// Only the canonical spelling of an id: "draft:01" or "draft:1e0" would be other documents for the same draft.
-		services.documentAccess.register('draft', async (auth, id) => (/^[1-9]\d{0,15}$/.test(id) ? services.drafts.documentAccess(auth, Number(id)) : null), 'editor');
+		services.documentAccess.register('draft', async (auth, id) => (isRecordId(id) ? services.drafts.documentAccess(auth, Number(id)) : null), 'editor');
 		if (created && config.seed === 'demo') {
 			const { people } = await seedDemoNetwork(db);
 			await seedDemoForum(db, services.forum);

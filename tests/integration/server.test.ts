@@ -29,6 +29,19 @@ describe('one http server', () => {
 		expect(await res.json()).toEqual({ status: 'ok' });
 	});
 
+	it('answers only canonical record ids in page URLs (the id param matcher), with a 404 page for any other spelling', async () => {
+		const member = await signIn(base, 'member1@demo.test');
+		// Without the matcher, /forum/t/01 and /forum/t/1e0 served thread 1 (the same page under other URLs) and
+		// /votes/1.0 vote 1. The records under their canonical ids are there:
+		expect((await html('/forum/t/1')).status).toBe(200);
+		expect((await html('/votes/1', { cookie: member })).status).toBe(200);
+		for (const path of ['/forum/t/01', '/forum/t/1e0', '/forum/p/abc', '/votes/-1', '/votes/1.0', '/drafts/+1', '/meetings/0', '/members/99999999999999999']) {
+			const res = await html(path, { cookie: member });
+			expect(res.status, path).toBe(404);
+			expect(await res.text(), path).toContain('<html lang="sq">');
+		}
+	});
+
 	it('serves the landing page in Albanian by default and in the browser language otherwise', async () => {
 		const sq = await (await html('/')).text();
 		expect(sq).toContain('<html lang="sq">');

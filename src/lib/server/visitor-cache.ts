@@ -2,7 +2,7 @@ import type { RequestEvent } from '@sveltejs/kit';
 import { appContext } from '$lib/server/context';
 
 /** Public forum pages whose content is the same for every visitor in a language. */
-const CACHED_ROUTES = new Set(['/forum', '/forum/[category]', '/forum/t/[id]', '/forum/p/[id]']);
+const CACHED_ROUTES = new Set(['/forum', '/forum/[category]', '/forum/t/[id=id]', '/forum/p/[id=id]']);
 
 /**
  * Keeps a visitor's rendering of a public forum page in the page cache (server/http/page-cache.ts), from which the

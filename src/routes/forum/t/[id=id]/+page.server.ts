@@ -1,20 +1,12 @@
-import { error } from '@sveltejs/kit';
-import { m } from '$lib/paraglide/messages';
 import { appContext } from '$lib/server/context';
 import { attempt, formValues } from '$lib/server/forms';
 import { guarded } from '$lib/server/guard';
 import { showOnce } from '$lib/server/shown';
 import type { Actions, PageServerLoad } from './$types';
 
-const idOf = (raw: string) => {
-	const id = Number(raw);
-	if (!Number.isSafeInteger(id) || id <= 0) error(404, m.error_not_found());
-	return id;
-};
-
 export const load: PageServerLoad = async ({ locals, params, url, isDataRequest }) => {
 	const { forum, abilities } = appContext().services;
-	const threadId = idOf(params.id);
+	const threadId = Number(params.id);
 	// Loading is not reading (a preload on hover loads too): the page marks the thread read once shown, with `read`.
 	const page = await guarded(forum.thread(locals.auth, threadId, Number(url.searchParams.get('page') ?? 1)), url);
 	const categories = page.canModerate ? await forum.categories(locals.auth) : [];
@@ -29,11 +21,11 @@ export const actions: Actions = {
 	/** The reader saw the thread up to `upTo`: sent by the page once shown, or by the no-JS "mark as read" button. */
 	read: async ({ request, locals, params }) => {
 		const v = formValues(await request.formData(), ['upTo']);
-		return attempt(async () => ({ read: await appContext().services.forum.markRead(locals.auth, idOf(params.id), v.upTo ? num(v.upTo) : undefined) }));
+		return attempt(async () => ({ read: await appContext().services.forum.markRead(locals.auth, Number(params.id), v.upTo ? num(v.upTo) : undefined) }));
 	},
 	reply: async ({ request, locals, params }) => {
 		const v = formValues(await request.formData(), ['body', 'parentId']);
-		return attempt(async () => ({ posted: await appContext().services.forum.reply(locals.auth, idOf(params.id), v.parentId ? num(v.parentId) : null, v.body) }), v);
+		return attempt(async () => ({ posted: await appContext().services.forum.reply(locals.auth, Number(params.id), v.parentId ? num(v.parentId) : null, v.body) }), v);
 	},
 	edit: async ({ request, locals }) => {
 		const v = formValues(await request.formData(), ['body', 'postId']);
@@ -61,14 +53,14 @@ export const actions: Actions = {
 	},
 	subscribe: async ({ request, locals, params }) => {
 		const v = formValues(await request.formData(), ['on']);
-		return attempt(async () => ({ subscribed: await appContext().services.forum.subscribe(locals.auth, idOf(params.id), v.on === '1') }));
+		return attempt(async () => ({ subscribed: await appContext().services.forum.subscribe(locals.auth, Number(params.id), v.on === '1') }));
 	},
 	thread: async ({ request, locals, params }) => {
 		const v = formValues(await request.formData(), ['what', 'on']);
-		return attempt(async () => ({ changed: await appContext().services.moderation.setThread(locals.auth, idOf(params.id), v.what, v.on === '1') }));
+		return attempt(async () => ({ changed: await appContext().services.moderation.setThread(locals.auth, Number(params.id), v.what, v.on === '1') }));
 	},
 	move: async ({ request, locals, params }) => {
 		const v = formValues(await request.formData(), ['category']);
-		return attempt(async () => ({ moved: await appContext().services.moderation.move(locals.auth, idOf(params.id), v.category) }));
+		return attempt(async () => ({ moved: await appContext().services.moderation.move(locals.auth, Number(params.id), v.category) }));
 	}
 };

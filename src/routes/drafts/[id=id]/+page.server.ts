@@ -16,30 +16,30 @@ const num = (v: string) => Number(v) || 0;
 export const actions: Actions = {
 	status: async ({ request, locals, params }) => {
 		const v = formValues(await request.formData(), ['to']);
-		return attempt(async () => ({ moved: await appContext().services.drafts.setStatus(locals.auth, num(params.id), v.to) }));
+		return attempt(async () => ({ moved: await appContext().services.drafts.setStatus(locals.auth, Number(params.id), v.to) }));
 	},
 	version: async ({ request, locals, params }) => {
 		const v = formValues(await request.formData(), ['name']);
-		return attempt(async () => ({ saved: await appContext().services.drafts.saveVersion(locals.auth, num(params.id), v.name) }), v, 'version');
+		return attempt(async () => ({ saved: await appContext().services.drafts.saveVersion(locals.auth, Number(params.id), v.name) }), v, 'version');
 	},
 	comment: async ({ request, locals, params }) => {
 		const v = formValues(await request.formData(), ['body', 'parentId', 'anchorStart', 'anchorEnd', 'quote']);
 		return attempt(
-			async () => ({ commented: await appContext().services.drafts.comment(locals.auth, num(params.id), { ...v, parentId: v.parentId ? num(v.parentId) : null }) }),
+			async () => ({ commented: await appContext().services.drafts.comment(locals.auth, Number(params.id), { ...v, parentId: v.parentId ? num(v.parentId) : null }) }),
 			v,
 			'comment'
 		);
 	},
 	resolve: async ({ request, locals, params }) => {
 		const v = formValues(await request.formData(), ['commentId', 'on']);
-		return attempt(async () => ({ resolved: await appContext().services.drafts.resolveComment(locals.auth, num(params.id), num(v.commentId), v.on === '1') }));
+		return attempt(async () => ({ resolved: await appContext().services.drafts.resolveComment(locals.auth, Number(params.id), num(v.commentId), v.on === '1') }));
 	},
 	propose: async ({ request, locals, params }) => {
 		const v = formValues(await request.formData(), ['anchorStart', 'anchorEnd', 'replacement', 'reason']);
-		return attempt(async () => ({ proposed: await appContext().services.drafts.propose(locals.auth, num(params.id), v) }), v, 'propose');
+		return attempt(async () => ({ proposed: await appContext().services.drafts.propose(locals.auth, Number(params.id), v) }), v, 'propose');
 	},
 	withdraw: async ({ request, locals, params }) => {
 		const v = formValues(await request.formData(), ['amendmentId']);
-		return attempt(async () => ({ withdrawn: await appContext().services.drafts.withdraw(locals.auth, num(params.id), num(v.amendmentId)) }));
+		return attempt(async () => ({ withdrawn: await appContext().services.drafts.withdraw(locals.auth, Number(params.id), num(v.amendmentId)) }));
 	}
 };

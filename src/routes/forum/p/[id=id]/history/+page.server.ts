@@ -3,5 +3,5 @@ import { guarded } from '$lib/server/guard';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => ({
-	history: await guarded(appContext().services.forum.history(locals.auth, Number(params.id) || 0), url)
+	history: await guarded(appContext().services.forum.history(locals.auth, Number(params.id)), url)
 });

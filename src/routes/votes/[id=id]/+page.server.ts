@@ -1,20 +1,12 @@
-import { error } from '@sveltejs/kit';
-import { m } from '$lib/paraglide/messages';
 import { appContext } from '$lib/server/context';
 import { attempt, formList, formValues } from '$lib/server/forms';
 import { guarded } from '$lib/server/guard';
 import { ballotFromForm } from '$lib/shared/votes';
 import type { Actions, PageServerLoad } from './$types';
 
-const idOf = (raw: string) => {
-	const id = Number(raw);
-	if (!Number.isSafeInteger(id) || id <= 0) error(404, m.error_not_found());
-	return id;
-};
-
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const { votes } = appContext().services;
-	const id = idOf(params.id);
+	const id = Number(params.id);
 	const vote = await guarded(votes.get(locals.auth, id), url);
 	const published = vote.status === 'closed' ? await votes.published(locals.auth, id) : [];
 	return { vote, published };
@@ -30,14 +22,14 @@ export const actions: Actions = {
 		const { votes } = appContext().services;
 		const data = await request.formData();
 		const v = formValues(data, ['method', 'choice', 'reason', 'option', 'replace', 'receipt', 'organisation']);
-		const id = idOf(params.id);
+		const id = Number(params.id);
 		return attempt(async () => {
 			const view = await votes.get(locals.auth, id);
 			const ballot = ballotFromForm(view.method, (k) => formValues(data, [k])[k], (k) => formList(data, k));
 			return votes.cast(locals.auth, id, { ballot, replace: v.replace === '1', receipt: v.receipt.trim().toUpperCase() || undefined, organisationId: Number(v.organisation) || undefined });
 		}, v, 'cast');
 	},
-	open: async ({ locals, params }) => attempt(async () => ({ opened: (await appContext().services.votes.open(locals.auth, idOf(params.id)), true) })),
-	close: async ({ locals, params }) => attempt(async () => ({ closed: (await appContext().services.votes.close(locals.auth, idOf(params.id))).outcome })),
-	cancel: async ({ locals, params }) => attempt(async () => ({ cancelled: (await appContext().services.votes.cancel(locals.auth, idOf(params.id)), true) }))
+	open: async ({ locals, params }) => attempt(async () => ({ opened: (await appContext().services.votes.open(locals.auth, Number(params.id)), true) })),
+	close: async ({ locals, params }) => attempt(async () => ({ closed: (await appContext().services.votes.close(locals.auth, Number(params.id))).outcome })),
+	cancel: async ({ locals, params }) => attempt(async () => ({ cancelled: (await appContext().services.votes.cancel(locals.auth, Number(params.id)), true) }))
 };

@@ -18,7 +18,7 @@ export const actions: Actions = {
 		const v = formValues(await request.formData(), ['version']);
 		const number = Number(v.version) || 0;
 		return attempt(async () => {
-			await appContext().services.drafts.restoreVersion(locals.auth, Number(params.id) || 0, number);
+			await appContext().services.drafts.restoreVersion(locals.auth, Number(params.id), number);
 			return { restored: number };
 		});
 	}

@@ -1,17 +1,10 @@
-import { error, redirect } from '@sveltejs/kit';
-import { m } from '$lib/paraglide/messages';
+import { redirect } from '@sveltejs/kit';
 import { appContext } from '$lib/server/context';
 import { attempt, formValues } from '$lib/server/forms';
 import { guarded } from '$lib/server/guard';
 import { OPEN_VOTE_FIELDS } from '$lib/meetings/live/open-vote';
 import { parseVoteForm } from '$lib/votes/form';
 import type { Actions, PageServerLoad } from './$types';
-
-const idOf = (raw: string) => {
-	const id = Number(raw);
-	if (!Number.isSafeInteger(id) || id <= 0) error(404, m.error_not_found());
-	return id;
-};
 
 /**
  * The live room: the meeting, the room as it is now (the socket takes over in the browser), and the current item's
@@ -20,7 +13,7 @@ const idOf = (raw: string) => {
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	if (!locals.auth) redirect(303, `/login?redirectTo=${encodeURIComponent(url.pathname)}`);
 	const { meetings, votes } = appContext().services;
-	const id = idOf(params.id);
+	const id = Number(params.id);
 	const [meeting, live] = await guarded(Promise.all([meetings.get(locals.auth, id), meetings.state(locals.auth, id)]), url);
 	const item = meeting.agenda.find((a) => a.id === live.currentItemId);
 	const itemVotes = live.votes.filter((v) => item && v.itemId === item.id && v.status !== 'cancelled');
@@ -32,6 +25,6 @@ export const actions: Actions = {
 	openVote: async ({ request, locals, params }) => {
 		const values = formValues(await request.formData(), OPEN_VOTE_FIELDS);
 		const { input, problems } = parseVoteForm((k) => (values as Record<string, string>)[k] ?? '');
-		return attempt(async () => ({ opened: await appContext().services.meetings.openVote(locals.auth, idOf(params.id), Number(values.itemId) || 0, input, problems) }), values, 'openVote');
+		return attempt(async () => ({ opened: await appContext().services.meetings.openVote(locals.auth, Number(params.id), Number(values.itemId) || 0, input, problems) }), values, 'openVote');
 	}
 };

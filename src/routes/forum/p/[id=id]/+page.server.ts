@@ -5,7 +5,7 @@ import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params, url, isDataRequest }) => {
 	const { forum } = appContext().services;
-	const sub = await guarded(forum.subthread(locals.auth, Number(params.id) || 0), url);
+	const sub = await guarded(forum.subthread(locals.auth, Number(params.id)), url);
 	const page = await guarded(forum.thread(locals.auth, sub.threadId), url);
 	const [node] = showOnce([sub.node], isDataRequest);
 	return { sub: { ...sub, node }, canReply: page.canReply, canModerate: page.canModerate };

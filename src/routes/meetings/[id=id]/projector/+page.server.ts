@@ -1,6 +1,5 @@
-import { error, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { renderSVG } from 'uqr';
-import { m } from '$lib/paraglide/messages';
 import { appContext } from '$lib/server/context';
 import { guarded } from '$lib/server/guard';
 import type { VoteOption, VoteTally } from '$lib/shared/votes';
@@ -14,7 +13,6 @@ export const load: PageServerLoad = async ({ locals, params, url, depends }) => 
 	depends('app:projector');
 	if (!locals.auth) redirect(303, `/login?redirectTo=${encodeURIComponent(url.pathname)}`);
 	const id = Number(params.id);
-	if (!Number.isSafeInteger(id) || id <= 0) error(404, m.error_not_found());
 	const { meetings, votes } = appContext().services;
 	const meeting = await guarded(meetings.get(locals.auth, id), url);
 	const state = await guarded(meetings.state(locals.auth, id), url);
