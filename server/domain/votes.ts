@@ -71,6 +71,16 @@ export function quorumOf(quorum: Quorum, participants: number, base: number): { 
 	return { reached: participants >= needed, needed };
 }
 
+/** A quorum's one number: the count, the share, or 0 when there is none. Rows store it so and views show it so. */
+export function quorumValue(quorum: Quorum): number {
+	return quorum.kind === 'count' ? quorum.count : quorum.kind === 'share' ? quorum.share : 0;
+}
+
+/** The quorum stored as a kind and one number (see quorumValue). */
+export function quorumFrom(kind: Quorum['kind'], value: number): Quorum {
+	return kind === 'count' ? { kind: 'count', count: value } : kind === 'share' ? { kind: 'share', share: value } : { kind: 'none' };
+}
+
 /**
  * Tallies the ballots of a closed (or live) vote. `eligible` is the eligible count frozen at opening; `base` is what
  * a share quorum is counted against (the eligible, or those present in a meeting).

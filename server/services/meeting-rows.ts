@@ -4,12 +4,11 @@
  */
 import type { AgendaRow, MeetingVoteRow, MeetingWithGroup, SpeakerWithName } from '../db/repositories/meeting.repository.js';
 import type { Meeting, Speaker } from '../domain/meetings.js';
-import type { Quorum } from '../domain/votes.js';
+import { quorumFrom } from '../domain/votes.js';
 import type { AgendaItemView, MeetingVoteRef, SpeakerView } from '../../src/lib/shared/meetings.js';
 import type { VoteResult } from '../../src/lib/shared/votes.js';
 
 export function meetingRowToMeeting(m: MeetingWithGroup): Meeting {
-	const quorum: Quorum = m.quorum_kind === 'count' ? { kind: 'count', count: m.quorum_value } : m.quorum_kind === 'share' ? { kind: 'share', share: m.quorum_value } : { kind: 'none' };
 	return {
 		id: m.id,
 		title: m.title,
@@ -21,7 +20,7 @@ export function meetingRowToMeeting(m: MeetingWithGroup): Meeting {
 		groupId: m.group_id,
 		group: m.group_slug && m.group_name ? { slug: m.group_slug, name: m.group_name } : null,
 		visibility: m.visibility,
-		quorum,
+		quorum: quorumFrom(m.quorum_kind, m.quorum_value),
 		status: m.status,
 		currentItemId: m.current_item_id,
 		minutesDraftId: m.minutes_draft_id

@@ -4,7 +4,7 @@ import { facilitatorsOf } from '../db/repositories/group.repository.js';
 import { insertAudit } from '../db/repositories/membership.repository.js';
 import { canChair, canSeeMeeting, quorumMeter, type Meeting, type MeetingFacts } from '../domain/meetings.js';
 import { isActiveMember } from '../domain/permissions.js';
-import type { VoteInput } from '../domain/votes.js';
+import { quorumValue, type VoteInput } from '../domain/votes.js';
 import type { EventBus } from '../events/bus.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import {
@@ -94,7 +94,7 @@ export class MeetingsService {
 		return {
 			...this.#summary(m),
 			description: m.description,
-			quorum: { kind: m.quorum.kind, value: m.quorum.kind === 'count' ? m.quorum.count : m.quorum.kind === 'share' ? m.quorum.share : 0 },
+			quorum: { kind: m.quorum.kind, value: quorumValue(m.quorum) },
 			chairs,
 			agenda: agenda.map((row) => ({ ...agendaRowToItem(row), votes: refs.filter((v) => v.itemId === row.id) })),
 			minutesDraftId: m.minutesDraftId,
@@ -170,7 +170,7 @@ export class MeetingsService {
 				group_id: input.groupId,
 				visibility: input.visibility,
 				quorum_kind: input.quorum.kind,
-				quorum_value: input.quorum.kind === 'count' ? input.quorum.count : input.quorum.kind === 'share' ? input.quorum.share : 0,
+				quorum_value: quorumValue(input.quorum),
 				created_by: auth.actor.id,
 				created_at: now
 			});

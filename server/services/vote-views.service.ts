@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.js';
 import * as repo from '../db/repositories/vote.repository.js';
 import type { BallotBox } from '../db/repositories/ballot-box.repository.js';
-import { canSeeVote, resultsShown, rulesOf, tally, type Vote } from '../domain/votes.js';
+import { canSeeVote, quorumValue, resultsShown, rulesOf, tally, type Vote } from '../domain/votes.js';
 import { isActiveMember } from '../domain/permissions.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import { organisationUnit, userUnit, type VoteSubject, type VoteSummary, type VoteTally, type VoteView } from '../../src/lib/shared/votes.js';
@@ -95,7 +95,7 @@ export class VoteViews {
 			maxApprovals: v.maxApprovals,
 			visibility: v.visibility,
 			results: v.results,
-			quorum: v.quorum.kind === 'count' ? { kind: 'count', value: v.quorum.count } : v.quorum.kind === 'share' ? { kind: 'share', value: v.quorum.share } : { kind: 'none', value: 0 },
+			quorum: { kind: v.quorum.kind, value: quorumValue(v.quorum) },
 			threshold: v.threshold,
 			subject,
 			versionHtml,

@@ -4,7 +4,7 @@ import * as repo from '../db/repositories/vote.repository.js';
 import { BallotBox, type CastEntry, type CastRefusal } from '../db/repositories/ballot-box.repository.js';
 import { insertAudit } from '../db/repositories/membership.repository.js';
 import { groupsFacilitatedBy } from '../db/repositories/group.repository.js';
-import { ballotProblem, rulesOf, tally, type Vote, type VoteInput, type VoteRules } from '../domain/votes.js';
+import { ballotProblem, quorumValue, rulesOf, tally, type Vote, type VoteInput, type VoteRules } from '../domain/votes.js';
 import { isActiveMember } from '../domain/permissions.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../logger.js';
@@ -157,7 +157,7 @@ export class VotesService {
 			secret: input.secret ? 1 : 0,
 			results: input.results,
 			quorum_kind: input.quorum.kind,
-			quorum_value: input.quorum.kind === 'count' ? input.quorum.count : input.quorum.kind === 'share' ? input.quorum.share : 0,
+			quorum_value: quorumValue(input.quorum),
 			threshold: input.threshold,
 			opens_at: input.opensAt,
 			closes_at: input.closesAt

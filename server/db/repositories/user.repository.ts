@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, NewUser, UserRow, UserUpdate } from '../database.js';
 
 type Conn = Kysely<Database> | Transaction<Database>;
@@ -90,6 +90,19 @@ export interface DirectoryRow {
 	organisations: string | null;
 }
 
+/** The tables that tie a member to a field, a group or an organisation, each of which has a slug. */
+const LINKS = {
+	field: { link: 'user_fields', target: 'fields_of_action', key: 'field_id' },
+	group: { link: 'group_members', target: 'groups', key: 'group_id' },
+	organisation: { link: 'organisation_representatives', target: 'organisations', key: 'organisation_id' }
+} as const satisfies Record<string, { link: keyof Database; target: keyof Database; key: string }>;
+
+/** True for the directory's row when its member is tied to the field, group or organisation with that slug. */
+function linkedBySlug(kind: keyof typeof LINKS, slug: string) {
+	const { link, target, key } = LINKS[kind];
+	return sql<boolean>`exists (select 1 from ${sql.table(link)} as l inner join ${sql.table(target)} as t on t.id = ${sql.ref(`l.${key}`)} where l.user_id = users.id and t.slug = ${slug})`;
+}
+
 /** Active members matching the filter, with their organisations' names joined by a unit separator. */
 export function listActiveMembers(db: Conn, filter: DirectoryFilter = {}): Promise<DirectoryRow[]> {
 	let q = db
@@ -115,45 +128,9 @@ export function listActiveMembers(db: Conn, filter: DirectoryFilter = {}): Promi
 		);
 	}
 	if (filter.city) q = q.where('users.city', '=', filter.city);
-	if (filter.field) {
-		const field = filter.field;
-		q = q.where((eb) =>
-			eb.exists(
-				eb
-					.selectFrom('user_fields as uf')
-					.innerJoin('fields_of_action as f', 'f.id', 'uf.field_id')
-					.whereRef('uf.user_id', '=', 'users.id')
-					.where('f.slug', '=', field)
-					.select('uf.user_id')
-			)
-		);
-	}
-	if (filter.group) {
-		const group = filter.group;
-		q = q.where((eb) =>
-			eb.exists(
-				eb
-					.selectFrom('group_members as gm')
-					.innerJoin('groups as g', 'g.id', 'gm.group_id')
-					.whereRef('gm.user_id', '=', 'users.id')
-					.where('g.slug', '=', group)
-					.select('gm.user_id')
-			)
-		);
-	}
-	if (filter.organisation) {
-		const org = filter.organisation;
-		q = q.where((eb) =>
-			eb.exists(
-				eb
-					.selectFrom('organisation_representatives as r2')
-					.innerJoin('organisations as o2', 'o2.id', 'r2.organisation_id')
-					.whereRef('r2.user_id', '=', 'users.id')
-					.where('o2.slug', '=', org)
-					.select('r2.user_id')
-			)
-		);
-	}
+	if (filter.field) q = q.where(linkedBySlug('field', filter.field));
+	if (filter.group) q = q.where(linkedBySlug('group', filter.group));
+	if (filter.organisation) q = q.where(linkedBySlug('organisation', filter.organisation));
 	return q.groupBy('users.id').orderBy('users.display_name').limit(500).execute();
 }
 

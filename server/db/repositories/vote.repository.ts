@@ -1,6 +1,6 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Database, NewVote, VotesTable } from '../database.js';
-import type { Quorum, Vote } from '../../domain/votes.js';
+import { quorumFrom, type Vote } from '../../domain/votes.js';
 import { shownName } from '../../domain/people.js';
 import { organisationUnit, unitParts, userUnit, type Ballot, type VoteOption, type VoteResult, type VoteStatus } from '../../../src/lib/shared/votes.js';
 
@@ -13,7 +13,6 @@ export const parseResult = (json: string | null): VoteResult | null => (json ? (
 
 /** A vote's row as the services see it: options, result and quorum read once, here. */
 export function voteRowToVote(r: VoteRow): Vote {
-	const quorum: Quorum = r.quorum_kind === 'count' ? { kind: 'count', count: r.quorum_value } : r.quorum_kind === 'share' ? { kind: 'share', share: r.quorum_value } : { kind: 'none' };
 	return {
 		id: r.id,
 		title: r.title,
@@ -28,7 +27,7 @@ export function voteRowToVote(r: VoteRow): Vote {
 		visibility: r.visibility,
 		secret: !!r.secret,
 		results: r.results,
-		quorum,
+		quorum: quorumFrom(r.quorum_kind, r.quorum_value),
 		threshold: r.threshold,
 		threadId: r.thread_id,
 		draftVersionId: r.draft_version_id,
