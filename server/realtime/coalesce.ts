@@ -22,13 +22,17 @@ export interface Coalescer<K> {
 	flush(key: K): void;
 	/** Forgets `key`: its pending run, and when it last ran. */
 	cancel(key: K): void;
-	/** Forgets every key (the app is stopping). */
-	clear(): void;
+	/**
+	 * The app is stopping: forgets every key and takes no more. Sockets still closing after this (a member leaving a
+	 * room) would otherwise start a run against a database that is being closed.
+	 */
+	stop(): void;
 }
 
 export function coalesce<K>({ intervalMs, leading = false, run, name, logger }: CoalesceOptions<K>): Coalescer<K> {
 	const pending = new Map<K, NodeJS.Timeout>();
 	const lastRun = new Map<K, number>();
+	let stopped = false;
 	const failed = (key: K, error: unknown) => logger.error(`${name} failed`, { key, error });
 	// Synchronously up to the work's first await, so a flushed run is done before whatever the caller does next.
 	const fire = (key: K) => {
@@ -42,7 +46,7 @@ export function coalesce<K>({ intervalMs, leading = false, run, name, logger }: 
 	};
 	return {
 		schedule(key) {
-			if (pending.has(key)) return;
+			if (stopped || pending.has(key)) return;
 			const wait = leading ? Math.max(0, (lastRun.get(key) ?? -Infinity) + intervalMs - Date.now()) : intervalMs;
 			pending.set(key, setTimeout(() => fire(key), wait).unref());
 		},
@@ -57,7 +61,8 @@ export function coalesce<K>({ intervalMs, leading = false, run, name, logger }: 
 			pending.delete(key);
 			lastRun.delete(key);
 		},
-		clear() {
+		stop() {
+			stopped = true;
 			for (const timer of pending.values()) clearTimeout(timer);
 			pending.clear();
 			lastRun.clear();

@@ -56,7 +56,7 @@ describe('coalesce', () => {
 		expect(run.mock.calls).toEqual([[1], [2]]);
 	});
 
-	it('cancels one key, clears all, and flushes a pending run at once', () => {
+	it('cancels one key, flushes a pending run at once, and stops for good', () => {
 		const run = vi.fn();
 		const c = coalesce<number>({ intervalMs: 50, run, name: 'test', logger: logger() });
 		c.schedule(1);
@@ -72,7 +72,11 @@ describe('coalesce', () => {
 		expect(run).toHaveBeenCalledTimes(2);
 		c.schedule(4);
 		c.schedule(5);
-		c.clear();
+		c.stop();
+		vi.advanceTimersByTime(100);
+		expect(run).toHaveBeenCalledTimes(2);
+		// Stopped for good: a socket closing after the app began stopping schedules nothing.
+		c.schedule(6);
 		vi.advanceTimersByTime(100);
 		expect(run).toHaveBeenCalledTimes(2);
 	});

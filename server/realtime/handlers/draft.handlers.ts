@@ -45,5 +45,5 @@ export function attachDraftBroadcaster(io: KuvendIo, ctx: AppContext, intervalMs
 		changes.flush(id);
 		io.in(rooms.draft(id)).socketsLeave(rooms.draft(id));
 	});
-	ctx.bus.on('app.stopping', () => changes.clear());
+	ctx.bus.on('app.stopping', () => changes.stop());
 }

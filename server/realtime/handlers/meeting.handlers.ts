@@ -51,7 +51,7 @@ export function attachMeetingBroadcaster(io: KuvendIo, ctx: AppContext, interval
 	};
 	const states = coalesce<number>({ intervalMs, run: send, name: 'meeting broadcast', logger: ctx.logger });
 	ctx.bus.on('meeting.changed', ({ meetingId }) => states.schedule(meetingId));
-	ctx.bus.on('app.stopping', () => states.clear());
+	ctx.bus.on('app.stopping', () => states.stop());
 	// A vote of a meeting opened, was cancelled or closed: the room's list of votes changes.
 	const ofVote = ({ voteId }: { voteId: number }) =>
 		void meetings

@@ -105,7 +105,7 @@ export function attachVoteBroadcaster(io: KuvendIo, ctx: AppContext, intervalMs 
 	ctx.bus.on('vote.cancelled', changed);
 
 	ctx.bus.on('app.stopping', () => {
-		tallies.clear();
+		tallies.stop();
 		generation.clear();
 	});
 }
