@@ -72,7 +72,9 @@ describe('draft exports', () => {
 		await probe;
 		for (const { value } of exports) expect(value.subarray(0, 5).toString()).toBe('%PDF-');
 		expect(health.length).toBeGreaterThan(5);
-		expect(Math.max(...health)).toBeLessThan(oneRender / 4);
+		// A ratio, not a time: rendered on the main thread, a probe sent as a render starts waits for all of it (about
+		// oneRender); half of it leaves room for a loaded machine (workers and other suites share two cores).
+		expect(Math.max(...health)).toBeLessThan(oneRender / 2);
 	}, 180_000);
 
 	it('renders the same text in the same format and language once', async () => {
