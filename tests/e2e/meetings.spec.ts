@@ -74,7 +74,8 @@ const quorum = (page: Page) => page.getByTestId('quorum');
 const participation = (page: Page) => page.getByTestId('participation').first();
 
 test('a chair runs a live meeting: check-in, quorum, speakers, a vote from phones, decision and minutes', async ({ browser }) => {
-	test.setTimeout(60_000);
+	// Five browsers and a whole meeting: about 50 s on a quiet machine, so twice that before giving up.
+	test.setTimeout(120_000);
 	const chair = await member(browser, 'coordinator@demo.test', DESKTOP);
 	const id = await callMeeting(chair);
 	const live = `/meetings/${id}/live`;

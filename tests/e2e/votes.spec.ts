@@ -58,6 +58,8 @@ async function createVote(page: Page, title: string, fill: (page: Page) => Promi
 const participants = (page: Page) => page.getByTestId('participation');
 
 test('members vote from phones, the coordinator watches live, closes, and receipts check out', async ({ browser }) => {
+	// Four browsers and two votes: about 25 s on a quiet machine.
+	test.setTimeout(60_000);
 	const elira = await member(browser, 'coordinator@demo.test', DESKTOP);
 	const ranked = await createVote(elira, 'Ku mbahet festivali i ardhshëm?', async (p) => {
 		await p.getByRole('radio', { name: sq.ranked }).check();
