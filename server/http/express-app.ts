@@ -11,7 +11,7 @@ export const HOST_HEADER = 'x-kuvend-host';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Browser features no page of Kuvend uses, refused to every page and anything a page might embed. */
-const PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), hid=(), bluetooth=(), browsing-topics=()';
+const PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), hid=(), browsing-topics=()';
 
 /** Sets the headers every response carries, Socket.IO's and the visitor page cache's included. */
 export function securityHeaders(config: Config): (res: ServerResponse) => void {

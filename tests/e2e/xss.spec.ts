@@ -170,7 +170,8 @@ async function setDisplayName(page: Page, name: string): Promise<boolean> {
 }
 
 test('no payload of the XSS corpus executes in titles, bodies, display names or mentions', async ({ browser }) => {
-	test.setTimeout(150_000);
+	// 333 payloads, then every page that shows them: about 2 minutes on a quiet machine.
+	test.setTimeout(240_000);
 	const started = Date.now();
 	const run = Date.now().toString(36);
 	const marker = `kanarina${run}`;

@@ -11,9 +11,11 @@ export function markReadWhenSeen(threadId: number, upTo: () => number): () => vo
 		// Untracked: posts arriving live later do not make the effect mark the thread read again.
 		body.set('upTo', String(untrack(upTo)));
 		// An unsent mark leaves the thread unread, which the next visit corrects: worth a warning, not an error page.
-		void fetch(`/forum/t/${threadId}?/read`, { method: 'POST', body, headers: { 'x-sveltekit-action': 'true' } }).catch((error: unknown) =>
-			console.warn('the thread was not marked read', error)
-		);
+		// The answer is read to its end: an unread body keeps the request open in the browser (a page that never
+		// settles, and a connection held for nothing).
+		void fetch(`/forum/t/${threadId}?/read`, { method: 'POST', body, headers: { 'x-sveltekit-action': 'true' } })
+			.then((res) => res.arrayBuffer())
+			.catch((error: unknown) => console.warn('the thread was not marked read', error));
 	};
 	if (document.visibilityState === 'visible') {
 		send();
