@@ -11,7 +11,8 @@ import { budgetMet, printTable, type Row } from './lib.js';
 const SUITES: Record<string, () => Promise<{ run(): Promise<Row[]> }>> = {
 	forum: () => import('./forum.bench.js'),
 	drafts: () => import('./drafts.bench.js'),
-	votes: () => import('./votes.bench.js')
+	votes: () => import('./votes.bench.js'),
+	exports: () => import('./exports.bench.js')
 };
 
 /** Suites that load no page of the web app: they run without building it. */
