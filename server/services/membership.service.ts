@@ -18,7 +18,7 @@ import { isLocale, type Locale } from '../../src/lib/shared/types.js';
 import type { Authenticated } from './auth.service.js';
 import type { MailService } from './mail.service.js';
 import { hashPassword } from './passwords.js';
-import type { RateLimits } from './rate-limits.js';
+import type { RateLimitName, RateLimits } from './rate-limits.js';
 
 export interface JoinInput {
 	kind: string;
@@ -71,9 +71,17 @@ export class MembershipService {
 	/**
 	 * Anyone may apply. The applicant gets an account in the `applicant` state: they can sign in to follow their
 	 * application and see nothing else until a coordinator approves it.
+	 *
+	 * The limits count abuse, not typos: a form sent back for its fields costs nothing and counts nothing; an
+	 * application made, or refused because the email already has an account (which tells whether it has one), counts
+	 * against the address and the email.
 	 */
 	async apply(input: JoinInput, meta: { ip: string }): Promise<{ requestId: number; userId: number }> {
-		this.limits.take(['joinPerIp', meta.ip]);
+		const counted: [RateLimitName, string][] = [
+			['joinPerIp', meta.ip],
+			['joinPerEmail', normaliseEmail(input.email).slice(0, 320)]
+		];
+		this.limits.check(...counted);
 		const kind = input.kind === 'organisation' ? 'organisation' : input.kind === 'individual' ? 'individual' : null;
 		const known = new Set((await listFieldSlugs(this.db)).map((f) => f.slug));
 		const fields = [...new Set(input.fields)].filter((f) => known.has(f));
@@ -88,7 +96,10 @@ export class MembershipService {
 			organisationName: kind === 'organisation' ? checkText(input.organisationName, { max: 160 }) : null,
 			organisationWebsite: kind === 'organisation' ? checkUrl(input.organisationWebsite) : null
 		});
-		if (!problems.email && (await emailTaken(this.db, input.email))) problems.email = 'email_taken';
+		if (!problems.email && (await emailTaken(this.db, input.email))) {
+			problems.email = 'email_taken';
+			this.limits.hit(...counted);
+		}
 		if (Object.keys(problems).length) throw new DomainError('invalid_input', 'the application has problems', problems);
 
 		const locale: Locale = isLocale(input.locale) ? input.locale : 'sq';
@@ -123,6 +134,7 @@ export class MembershipService {
 			await this.mail.queue(trx, { email: normaliseEmail(input.email), locale }, { kind: 'join_received', name: input.name.trim() });
 			return { requestId, userId };
 		});
+		this.limits.hit(...counted);
 		this.bus.emit('mail.queued', {});
 		this.bus.emit('join.requested', { requestId: result.requestId });
 		return result;

@@ -7,7 +7,10 @@ const MINUTE = 60_000;
 const RULES = {
 	signInFailuresPerIp: { limit: 20, windowMs: 15 * MINUTE },
 	signInFailuresPerAccount: { limit: 6, windowMs: 15 * MINUTE },
-	joinPerIp: { limit: 5, windowMs: 60 * MINUTE },
+	/** Applications made (or refused because the email has an account): a workshop of 30 on one venue's Wi-Fi gets
+	 * through; a form sent back with field errors does not count (membership.service). */
+	joinPerIp: { limit: 40, windowMs: 60 * MINUTE },
+	joinPerEmail: { limit: 5, windowMs: 60 * MINUTE },
 	resetPerIp: { limit: 10, windowMs: 60 * MINUTE },
 	resetPerEmail: { limit: 3, windowMs: 60 * MINUTE },
 	/** New threads and replies: enough for a lively debate, too few for a flood (DESIGN §3). */
