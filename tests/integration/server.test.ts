@@ -63,7 +63,7 @@ describe('one http server', () => {
 	it('sends visitors of the members area to sign in, and back afterwards', async () => {
 		const res = await html('/members');
 		expect(res.status).toBe(303);
-		expect(res.headers.get('location')).toBe('/login?redirectTo=%2Fmembers');
+		expect(res.headers.get('location')).toBe('/login?redirectTo=%2Fmembers&why=members');
 	});
 });
 

@@ -7,7 +7,10 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
 	if (locals.auth) redirect(303, locals.auth.actor.status === 'applicant' ? '/application' : safeRedirectTarget(url.searchParams.get('redirectTo'), '/forum'));
-	return { ended: url.searchParams.has('ended'), reset: url.searchParams.has('reset'), redirectTo: url.searchParams.get('redirectTo') ?? '' };
+	const redirectTo = url.searchParams.get('redirectTo') ?? '';
+	// Sent here from a page for members (signInFirst), not by a link the visitor chose: say why.
+	const membersOnly = url.searchParams.get('why') === 'members' && !url.searchParams.has('ended');
+	return { ended: url.searchParams.has('ended'), reset: url.searchParams.has('reset'), redirectTo, membersOnly };
 };
 
 export const actions: Actions = {

@@ -1,7 +1,6 @@
-import { redirect } from '@sveltejs/kit';
 import { appContext } from '$lib/server/context';
 import { attempt, formValues } from '$lib/server/forms';
-import { guarded } from '$lib/server/guard';
+import { guarded, signInFirst } from '$lib/server/guard';
 import { OPEN_VOTE_FIELDS } from '$lib/meetings/live/open-vote';
 import { parseVoteForm } from '$lib/votes/form';
 import type { Actions, PageServerLoad } from './$types';
@@ -11,7 +10,7 @@ import type { Actions, PageServerLoad } from './$types';
  * votes with this member's part in each. The room lives on a signed-in socket, so visitors sign in first.
  */
 export const load: PageServerLoad = async ({ locals, params, url }) => {
-	if (!locals.auth) redirect(303, `/login?redirectTo=${encodeURIComponent(url.pathname)}`);
+	if (!locals.auth) signInFirst(url.pathname);
 	const { meetings, votes } = appContext().services;
 	const id = Number(params.id);
 	const [meeting, live] = await guarded(Promise.all([meetings.get(locals.auth, id), meetings.state(locals.auth, id)]), url);

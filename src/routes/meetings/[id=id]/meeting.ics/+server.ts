@@ -1,4 +1,5 @@
-import { error, redirect } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
+import { signInFirst } from '$lib/server/guard';
 import { m } from '$lib/paraglide/messages';
 import { appContext } from '$lib/server/context';
 import { isDomainError } from '$lib/shared/errors';
@@ -18,7 +19,7 @@ export const GET: RequestHandler = async ({ locals, params, url }) => {
 		});
 	} catch (e) {
 		if (!isDomainError(e)) throw e;
-		if (e.code === 'unauthenticated') redirect(303, `/login?redirectTo=${encodeURIComponent(url.pathname)}`);
+		if (e.code === 'unauthenticated') signInFirst(url.pathname);
 		error(404, m.error_not_found());
 	}
 };

@@ -1,7 +1,6 @@
-import { redirect } from '@sveltejs/kit';
 import { renderSVG } from 'uqr';
 import { appContext } from '$lib/server/context';
-import { guarded } from '$lib/server/guard';
+import { guarded, signInFirst } from '$lib/server/guard';
 import type { VoteOption, VoteTally } from '$lib/shared/votes';
 import type { PageServerLoad } from './$types';
 
@@ -11,7 +10,7 @@ import type { PageServerLoad } from './$types';
  */
 export const load: PageServerLoad = async ({ locals, params, url, depends }) => {
 	depends('app:projector');
-	if (!locals.auth) redirect(303, `/login?redirectTo=${encodeURIComponent(url.pathname)}`);
+	if (!locals.auth) signInFirst(url.pathname);
 	const id = Number(params.id);
 	const { meetings, votes } = appContext().services;
 	const meeting = await guarded(meetings.get(locals.auth, id), url);
