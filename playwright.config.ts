@@ -35,8 +35,8 @@ export default defineConfig({
 		launchOptions: chromium,
 		trace: 'retain-on-failure'
 	},
-	// An Albanian-speaking visitor by default; tests that need another language say so.
-	projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], locale: 'sq-AL', launchOptions: chromium } }],
+	// An Albanian-speaking visitor in Albania by default; tests that need another language or zone say so.
+	projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], locale: 'sq-AL', timezoneId: 'Europe/Tirane', launchOptions: chromium } }],
 	webServer: {
 		command: 'node --import tsx server/index.ts',
 		url: `${ORIGIN}/healthz`,

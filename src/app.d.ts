@@ -5,6 +5,8 @@ declare global {
 		interface Locals {
 			/** The signed-in person, or null for a visitor. */
 			auth: Authenticated | null;
+			/** The zone this reader's times are shown in (src/lib/server/reader-zone.ts). */
+			timeZone: string;
 		}
 		interface Error {
 			message: string;

@@ -7,7 +7,9 @@ import { appContext } from '$lib/server/context';
 import { cachedForVisitors } from '$lib/server/visitor-cache';
 import { clearSessionCookie, setSessionCookie } from '$lib/server/session-cookie';
 import { unreadableBody } from '$lib/server/request-body';
+import { withReaderZone, zoneOf } from '$lib/server/reader-zone';
 import { LOCALE_COOKIE, SESSION_COOKIE } from '$lib/shared/session';
+import { TIME_ZONE_COOKIE } from '$lib/shared/time';
 
 /** A signed-in member's stored language wins over the cookie and the browser's Accept-Language. */
 const memberLocale = new WeakMap<Request, Locale>();
@@ -31,7 +33,8 @@ const authenticate: Handle = async ({ event, resolve }) => {
 			event.cookies.set(LOCALE_COOKIE, auth.viewer.locale, { path: '/', httpOnly: false, sameSite: 'lax', maxAge: 34560000 });
 		}
 	}
-	const response = await resolve(event);
+	event.locals.timeZone = zoneOf(auth?.viewer.timeZone, event.cookies.get(TIME_ZONE_COOKIE));
+	const response = await withReaderZone(event.locals.timeZone, () => resolve(event));
 	// A signed-in page is that member's: no shared cache, and no copy left behind in the browser's.
 	if (auth) response.headers.set('cache-control', 'private, no-store');
 	return response;

@@ -19,6 +19,7 @@ export interface UsersTable {
 	notify_in_app: Generated<number>;
 	notify_email: Generated<NotifyEmail>;
 	last_digest_at: number | null;
+	time_zone: string | null;
 }
 
 export type NotifyEmail = 'now' | 'digest' | 'off';

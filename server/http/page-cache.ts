@@ -3,6 +3,7 @@ import { parse as parseCookies } from 'cookie';
 import { LRUCache } from 'lru-cache';
 import type { EventBus, EventName } from '../events/bus.js';
 import { LOCALE_COOKIE, SESSION_COOKIE } from '../../src/lib/shared/session.js';
+import { TIME_ZONE_COOKIE } from '../../src/lib/shared/time.js';
 
 export interface CachedPage {
 	status: number;
@@ -82,14 +83,14 @@ export class PageCache {
 }
 
 /**
- * What a visitor's page depends on besides the content: the path and query, and what decides the language (the
- * language cookie, else Accept-Language). Null for anyone with a session cookie. The same inputs give the same key
+ * What a visitor's page depends on besides the content: the path and query, what decides the language (the
+ * language cookie, else Accept-Language) and the time zone its times are shown in (the zone cookie). Null for anyone with a session cookie. The same inputs give the same key
  * at the front door (serveCachedPage) and where SvelteKit stores the page (src/lib/server/visitor-cache.ts).
  */
 export function visitorKey(pathAndQuery: string, cookieHeader: string | null | undefined, acceptLanguage: string | null | undefined): string | null {
 	const cookies = cookieHeader ? parseCookies(cookieHeader) : {};
 	if (cookies[SESSION_COOKIE]) return null;
-	return `${pathAndQuery}\n${cookies[LOCALE_COOKIE] ?? ''}\n${acceptLanguage ?? ''}`;
+	return `${pathAndQuery}\n${cookies[LOCALE_COOKIE] ?? ''}\n${acceptLanguage ?? ''}\n${cookies[TIME_ZONE_COOKIE] ?? ''}`;
 }
 
 /**

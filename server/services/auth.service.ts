@@ -50,14 +50,15 @@ export interface SignInInput {
 /** The session id is the SHA-256 of the token: a leaked database does not leak usable cookies. */
 export const sessionIdOf = (token: string) => createHash('sha256').update(token).digest('hex');
 
-const toActor = (u: UserRow): Actor => ({ id: u.id, role: u.role, status: u.status });
-const toViewer = (u: UserRow): Viewer => ({
+export const toActor = (u: UserRow): Actor => ({ id: u.id, role: u.role, status: u.status });
+export const toViewer = (u: UserRow): Viewer => ({
 	id: u.id,
 	displayName: u.display_name,
 	email: u.email,
 	role: u.role,
 	status: u.status,
-	locale: u.locale
+	locale: u.locale,
+	timeZone: u.time_zone
 });
 
 export class AuthService {

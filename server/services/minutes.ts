@@ -11,8 +11,15 @@ import type { Block } from './doc-blocks.js';
 
 export { appendBlocks } from './doc-blocks.js';
 
+/** The minutes are the network's record: its zone, named beside the date, on the 24-hour clock the pages use. */
 const when = (ms: number, locale: Locale, time = false) =>
-	new Intl.DateTimeFormat(locale, time ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: NETWORK_TIME_ZONE } : { dateStyle: 'long', timeStyle: 'short', timeZone: NETWORK_TIME_ZONE }).format(ms);
+	new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : locale, {
+		...(time ? {} : { day: 'numeric', month: 'long', year: 'numeric', timeZoneName: 'shortOffset' }),
+		hour: '2-digit',
+		minute: '2-digit',
+		hourCycle: 'h23',
+		timeZone: NETWORK_TIME_ZONE
+	} as const).format(ms);
 
 export function minutesTitle(title: string, locale: Locale): string {
 	return m.meeting_minutes_title({ title }, { locale }).slice(0, 200);

@@ -3,6 +3,7 @@ import { updateUser } from '../db/repositories/user.repository.js';
 import type { EventBus } from '../events/bus.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import { isLocale, type Locale } from '../../src/lib/shared/types.js';
+import { isTimeZone } from '../../src/lib/shared/time.js';
 import type { Authenticated } from './auth.service.js';
 
 export class PreferencesService {
@@ -23,5 +24,14 @@ export class PreferencesService {
 			this.bus.emit('user.preferences_changed', { userId: auth.actor.id, locale });
 		}
 		return locale;
+	}
+
+	/** A member's time zone: an IANA name the runtime knows, or '' for their browser's. */
+	async setTimeZone(auth: Authenticated | null, zone: unknown): Promise<string | null> {
+		if (!auth) throw new DomainError('unauthenticated');
+		const chosen = zone === '' ? null : isTimeZone(zone) ? zone : undefined;
+		if (chosen === undefined) throw new DomainError('invalid_input', 'unknown time zone', { timeZone: 'unknown_time_zone' });
+		if (auth.viewer.timeZone !== chosen) await updateUser(this.db, auth.actor.id, { time_zone: chosen, updated_at: this.clock() });
+		return chosen;
 	}
 }

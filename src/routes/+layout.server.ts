@@ -4,5 +4,5 @@ import type { LayoutServerLoad } from './$types';
 export const load: LayoutServerLoad = async ({ locals, depends }) => {
 	depends('app:notifications');
 	const viewer = locals.auth?.viewer ?? null;
-	return { viewer, unread: viewer ? await appContext().services.notifications.unread(locals.auth) : 0 };
+	return { viewer, timeZone: locals.timeZone, unread: viewer ? await appContext().services.notifications.unread(locals.auth) : 0 };
 };

@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { overwriteGetLocale } from '../../src/lib/paraglide/runtime.js';
 import { formatDateTime, formatNumber } from '../../src/lib/i18n/format.js';
+import { timeRange } from '../../src/lib/meetings/labels.js';
+import { localDateTime } from '../../src/lib/votes/form.js';
+import { isTimeZone, overwriteGetTimeZone } from '../../src/lib/shared/time.js';
 import { describeUserAgent } from '../../src/lib/shared/user-agent.js';
 
 const at = Date.UTC(2026, 10, 22, 14, 5); // 22 November 2026, 15:05 in Tirana
@@ -14,10 +17,38 @@ describe('localised formatting', () => {
 
 	it('formats English and Greek with Intl in the network time zone', () => {
 		overwriteGetLocale(() => 'en');
-		expect(formatDateTime(at)).toBe('November 22, 2026 at 15:05');
+		// English in a European style, on the 24-hour clock.
+		expect(formatDateTime(at)).toBe('22 November 2026 at 15:05');
 		overwriteGetLocale(() => 'el');
 		expect(formatDateTime(at)).toMatch(/^22 Νοεμβρίου 2026/);
 		expect(formatNumber(12345.5)).toBe('12.345,5');
+	});
+});
+
+describe('times in the reader’s zone (issue #17 point 2)', () => {
+	afterEach(() => overwriteGetTimeZone(() => undefined));
+
+	it('shows a reader in Arta the hour of Arta, and names the zone, for a meeting at 10:00 in Tirana', () => {
+		const meeting = Date.UTC(2026, 11, 10, 9, 0); // 10:00 in Tirana, 11:00 in Arta
+		overwriteGetLocale(() => 'el');
+		overwriteGetTimeZone(() => 'Europe/Athens');
+		expect(formatDateTime(meeting)).toMatch(/^10 Δεκεμβρίου 2026.* 11:00 \(GMT\+2\)$/);
+		expect(timeRange(meeting, meeting + 90 * 60_000)).toMatch(/ 11:00 – 12:30 \(GMT\+2\)$/);
+		overwriteGetLocale(() => 'sq');
+		overwriteGetTimeZone(() => 'Europe/Tirane');
+		expect(formatDateTime(meeting)).toBe('10 dhjetor 2026, ora 10:00');
+	});
+
+	it('reads a form’s wall-clock time in the zone the form was shown in', () => {
+		overwriteGetTimeZone(() => 'Europe/Athens');
+		expect(localDateTime('2026-12-10T11:00')).toBe(Date.UTC(2026, 11, 10, 9, 0));
+		overwriteGetTimeZone(() => 'Europe/Tirane');
+		expect(localDateTime('2026-12-10T11:00')).toBe(Date.UTC(2026, 11, 10, 10, 0));
+	});
+
+	it('takes only zone names the runtime knows', () => {
+		expect(isTimeZone('Europe/Athens')).toBe(true);
+		for (const bad of ['', 'Europe/Atlantis', '+01:00', '../../etc/passwd', 'x'.repeat(80), 42, null]) expect(isTimeZone(bad)).toBe(false);
 	});
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EventBus } from '../../server/events/bus.js';
-import { PageCache } from '../../server/http/page-cache.js';
+import { PageCache, visitorKey } from '../../server/http/page-cache.js';
 
 const page = (text: string) => ({ status: 200, headers: [['content-type', 'text/html']] as [string, string][], body: new TextEncoder().encode(text) });
 
@@ -16,6 +16,15 @@ describe('the visitors page cache', () => {
 		cache.set('sq /forum/t/1', cache.version, page('b'));
 		bus.emit('user.profile_changed', { userId: 3 });
 		expect(cache.get('sq /forum/t/1')).toBeUndefined();
+	});
+
+	// A page's times are rendered in the visitor's zone: without the zone cookie in the key, a visitor in Arta was
+	// served the page rendered for one in Tirana (the keys below were equal).
+	it('keeps one copy per language and per time zone, none for a session', () => {
+		const key = (cookie: string) => visitorKey('/forum', cookie, 'sq');
+		expect(key('PARAGLIDE_LOCALE=el; kuvend_tz=Europe/Athens')).not.toBe(key('PARAGLIDE_LOCALE=el; kuvend_tz=Europe/Tirane'));
+		expect(key('PARAGLIDE_LOCALE=el')).not.toBe(key('PARAGLIDE_LOCALE=en'));
+		expect(key('kuvend_session=abc; kuvend_tz=Europe/Athens')).toBeNull();
 	});
 
 	it('does not keep a page rendered while the content changed', () => {

@@ -1,6 +1,6 @@
 import type { Db } from '../client.js';
 import type { ForumService } from '../../services/forum.service.js';
-import type { Authenticated } from '../../services/auth.service.js';
+import { toActor, toViewer, type Authenticated } from '../../services/auth.service.js';
 
 /** Acting as a demo member, for seeding through the real services (counters, search index, notifications). */
 export async function actingAs(db: Db, email: string): Promise<Authenticated & { id: number; name: string }> {
@@ -8,8 +8,8 @@ export async function actingAs(db: Db, email: string): Promise<Authenticated & {
 	return {
 		id: u.id,
 		name: u.display_name,
-		actor: { id: u.id, role: u.role, status: u.status },
-		viewer: { id: u.id, displayName: u.display_name, email: u.email, role: u.role, status: u.status, locale: u.locale },
+		actor: toActor(u),
+		viewer: toViewer(u),
 		sessionId: 'seed',
 		expiresAt: 0,
 		extended: false

@@ -1,8 +1,8 @@
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
-import { NETWORK_TIME_ZONE } from '$lib/shared/time';
+import { NETWORK_TIME_ZONE, readerZone } from '$lib/shared/time';
 
-export { NETWORK_TIME_ZONE };
+export { NETWORK_TIME_ZONE, readerZone };
 
 /**
  * Browsers ship trimmed locale data: Chromium has none for Albanian and falls back to English patterns. For
@@ -27,8 +27,22 @@ export function formatNumber(n: number): string {
 		.join('');
 }
 
-export function formatDateTime(ms: number): string {
+/** English dates in a European style ("22 November 2026"): the network's English readers are in Europe. */
+const intlLocale = (locale: string) => (locale === 'en' ? 'en-GB' : locale);
+
+/** " (GMT+2)" after a time shown in a zone other than the network's, so nobody mistakes it for the network's hour. */
+export function zoneSuffix(ms: number, zone = readerZone()): string {
+	if (zone === NETWORK_TIME_ZONE) return '';
+	const name = cached(`z:${zone}`, () => new Intl.DateTimeFormat('en', { timeZone: zone, timeZoneName: 'shortOffset' }))
+		.formatToParts(ms)
+		.find((p) => p.type === 'timeZoneName')?.value;
+	return name ? ` (${name})` : '';
+}
+
+/** A date and time in the reader's zone, on the 24-hour clock, with the zone named when it is not the network's. */
+export function formatDateTime(ms: number, { zoneNamed = true }: { zoneNamed?: boolean } = {}): string {
 	const locale = getLocale();
+	const zone = readerZone();
 	const options = {
 		day: 'numeric',
 		month: ownFormatting(locale) ? 'numeric' : 'long',
@@ -36,14 +50,28 @@ export function formatDateTime(ms: number): string {
 		hour: '2-digit',
 		minute: '2-digit',
 		hourCycle: 'h23',
-		timeZone: NETWORK_TIME_ZONE
+		timeZone: zone
 	} as const;
-	if (!ownFormatting(locale)) return cached(`d:${locale}`, () => new Intl.DateTimeFormat(locale, options)).format(ms);
+	const suffix = zoneNamed ? zoneSuffix(ms, zone) : '';
+	if (!ownFormatting(locale)) return cached(`d:${locale}:${zone}`, () => new Intl.DateTimeFormat(intlLocale(locale), options)).format(ms) + suffix;
 	const parts = Object.fromEntries(
-		cached('d:sq', () => new Intl.DateTimeFormat('en', options))
+		cached(`d:sq:${zone}`, () => new Intl.DateTimeFormat('en', options))
 			.formatToParts(ms)
 			.map((p) => [p.type, p.value])
 	);
 	const month = m.calendar_months().split(',')[Number(parts.month) - 1];
-	return m.calendar_date_time({ day: parts.day, month, year: parts.year, time: `${parts.hour}:${parts.minute}` });
+	return m.calendar_date_time({ day: parts.day, month, year: parts.year, time: `${parts.hour}:${parts.minute}` }) + suffix;
+}
+
+/** "18:00" in the reader's zone (the same in every language the network uses). */
+export function formatTime(ms: number, { zoneNamed = false }: { zoneNamed?: boolean } = {}): string {
+	const zone = readerZone();
+	const clock = cached(`t:${zone}`, () => new Intl.DateTimeFormat('en', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: zone }));
+	return clock.format(ms) + (zoneNamed ? zoneSuffix(ms, zone) : '');
+}
+
+/** "2026-03-20": the calendar day of `ms` in the reader's zone. */
+export function dayOf(ms: number): string {
+	const zone = readerZone();
+	return cached(`y:${zone}`, () => new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: zone })).format(ms);
 }

@@ -14,7 +14,8 @@ const PROBLEMS: Record<string, () => string> = {
 	password_wrong: m.form_error_password_wrong,
 	choose_one: m.form_error_choose_one,
 	url_invalid: m.form_error_url_invalid,
-	member_unknown: m.form_error_member_unknown
+	member_unknown: m.form_error_member_unknown,
+	unknown_time_zone: m.form_error_time_zone
 };
 
 export const problemText = (code: string | undefined | null): string | null => (code ? (PROBLEMS[code] ?? m.form_error_invalid)() : null);

@@ -1,5 +1,5 @@
 import { m } from '$lib/paraglide/messages';
-import { formatDateTime, formatNumber, NETWORK_TIME_ZONE } from '$lib/i18n/format';
+import { dayOf, formatDateTime, formatNumber, formatTime, zoneSuffix } from '$lib/i18n/format';
 import { problemText } from '$lib/i18n/problems';
 import type { MeetingStatus, MeetingView } from '$lib/shared/meetings';
 
@@ -10,16 +10,13 @@ const STATUS: Record<MeetingStatus, () => string> = {
 };
 export const meetingStatusName = (s: MeetingStatus) => STATUS[s]();
 
-const clock = new Intl.DateTimeFormat('en', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: NETWORK_TIME_ZONE });
-const day = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: NETWORK_TIME_ZONE });
+export { formatTime };
 
-/** "18:00" in the network's zone (the same in every language the network uses). */
-export const formatTime = (ms: number) => clock.format(ms);
-
-/** "20 March 2026, 18:00 – 20:30", or both dates in full when it runs past midnight. */
+/** "20 March 2026, 18:00 – 20:30" in the reader's zone (named once at the end when not the network's), or both
+ * dates in full when it runs past midnight. */
 export function timeRange(startsAt: number, endsAt: number): string {
-	const end = day.format(startsAt) === day.format(endsAt) ? formatTime(endsAt) : formatDateTime(endsAt);
-	return `${formatDateTime(startsAt)} – ${end}`;
+	const end = dayOf(startsAt) === dayOf(endsAt) ? formatTime(endsAt) : formatDateTime(endsAt, { zoneNamed: false });
+	return `${formatDateTime(startsAt, { zoneNamed: false })} – ${end}${zoneSuffix(startsAt)}`;
 }
 
 /** "2 h 30 min", "45 min". */
@@ -60,8 +57,8 @@ const PROBLEMS: Record<string, () => string> = {
 /** A field problem of the meeting forms in the reader's language. */
 export const meetingProblemText = (code: string | undefined | null): string | null => (code ? (PROBLEMS[code]?.() ?? problemText(code)) : null);
 
-/** The day of the month and the short month name of `ms` in the network's zone, for a calendar leaf. */
+/** The day of the month and the short month name of `ms` in the reader's zone, for a calendar leaf. */
 export function calendarLeaf(ms: number): { day: string; month: string } {
-	const [, month, d] = day.format(ms).split('-').map(Number);
+	const [, month, d] = dayOf(ms).split('-').map(Number);
 	return { day: String(d), month: m.meetings_months_short().split(',')[month - 1] };
 }

@@ -28,4 +28,6 @@ export interface Viewer {
 	role: Role;
 	status: UserStatus;
 	locale: Locale;
+	/** The zone they chose (IANA name); null: their browser's. */
+	timeZone: string | null;
 }

@@ -4,7 +4,7 @@
  */
 import { ELIGIBILITIES, METHODS, RESULTS_VISIBILITIES, THRESHOLDS, type Eligibility, type Method, type ResultsVisibility, type Threshold } from '$lib/shared/votes';
 import type { Quorum, SubjectInput, VoteInput } from '$lib/shared/vote-input';
-import { NETWORK_TIME_ZONE } from '$lib/i18n/format';
+import { readerZone } from '$lib/shared/time';
 
 /** Every field of the form, by name: what the page posts and what it shows again after a refusal. */
 export const VOTE_FORM_FIELDS = [
@@ -54,10 +54,10 @@ function zoneOffset(t: number, timeZone: string): number {
 }
 
 /**
- * A `datetime-local` value ("2026-12-03T18:30") read as wall-clock time in the network's zone; null when empty,
- * NaN when it cannot be read.
+ * A `datetime-local` value ("2026-12-03T18:30") read as wall-clock time in the reader's zone (the one the form's
+ * times were shown in); null when empty, NaN when it cannot be read.
  */
-export function localDateTime(value: string, timeZone = NETWORK_TIME_ZONE): number | null {
+export function localDateTime(value: string, timeZone = readerZone()): number | null {
 	const v = value.trim();
 	if (!v) return null;
 	const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::\d{2})?$/.exec(v);
