@@ -189,7 +189,10 @@ export interface BallotRules {
  */
 export function ballotProblem(rules: BallotRules, ballot: Ballot): string | null {
 	if (ballot.method !== rules.method) return 'wrong_method';
+	// Options are named exactly as the vote stores them: the number itself in lists (Set.has: 1 is not "1"), its
+	// decimal text as a score's key ("01", " 1" and "1.0" name no option).
 	const known = new Set(rules.options);
+	const keys = new Set(rules.options.map(String));
 	switch (ballot.method) {
 		case 'yes_no':
 			return ['yes', 'no', 'abstain'].includes(ballot.choice) ? null : 'invalid_choice';
@@ -211,7 +214,7 @@ export function ballotProblem(rules: BallotRules, ballot: Ballot): string | null
 		case 'score': {
 			const entries = Object.entries(ballot.scores);
 			if (entries.length !== rules.options.length) return 'incomplete';
-			return entries.every(([o, s]) => known.has(Number(o)) && Number.isInteger(s) && s >= 0 && s <= MAX_SCORE) ? null : 'invalid_choice';
+			return entries.every(([o, s]) => keys.has(o) && Number.isInteger(s) && s >= 0 && s <= MAX_SCORE) ? null : 'invalid_choice';
 		}
 		case 'consent':
 			if (!['agree', 'abstain', 'object', 'block'].includes(ballot.choice)) return 'invalid_choice';
@@ -249,7 +252,8 @@ export type CastRequest = z.infer<typeof castRequestSchema>;
 
 /** Reads a ballot from a submitted ballot form (field names as the vote page writes them); null when nothing is chosen. */
 export function ballotFromForm(method: Method, get: (key: string) => string, getAll: (key: string) => string[]): Ballot | null {
-	const num = (v: string) => (/^\d{1,4}$/.test(v) ? Number(v) : NaN);
+	// Numbers as the page writes them, exactly: "01", " 1" or "1.0" read as no number (and so as no option).
+	const num = (v: string) => (/^(0|[1-9]\d{0,3})$/.test(v) ? Number(v) : NaN);
 	switch (method) {
 		case 'yes_no':
 		case 'consent': {
