@@ -160,6 +160,18 @@ export function newReceipt(): string {
 	return `${s.slice(0, 4)}-${s.slice(4, 8)}-${s.slice(8)}`;
 }
 
+/**
+ * Tokens a voter's device makes and keeps (letters, digits, '-' and '_', 32 to 64 of them): a cast id, made once per
+ * press of "vote" and sent again unchanged when the cast is retried, and a secret ballot's change key, kept on the
+ * device that cast it and sent only to change it. The server stores only their SHA-256.
+ */
+export const DEVICE_TOKEN_PATTERN = /^[A-Za-z0-9_-]{32,64}$/;
+
+/** A fresh device token: 32 random bytes, hex (64 characters). */
+export function newDeviceToken(): string {
+	return Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 /** Who can vote is decided by units: a member ('u:12') or an organisation ('o:3'), frozen at opening. */
 export const userUnit = (userId: number) => `u:${userId}`;
 export const organisationUnit = (organisationId: number) => `o:${organisationId}`;
@@ -245,6 +257,10 @@ export const castRequestSchema = z.object({
 	replace: z.boolean().optional(),
 	/** Secret votes: the receipt of the ballot to change. */
 	receipt: z.string().max(20).optional(),
+	/** The cast id this press of "vote" made; a retry sends the same one and gets the first answer back. */
+	castId: z.string().regex(DEVICE_TOKEN_PATTERN).optional(),
+	/** Secret votes: the change key the device keeps, set with the first ballot and needed to change it. */
+	changeKey: z.string().regex(DEVICE_TOKEN_PATTERN).optional(),
 	/** Organisation votes, for someone who represents several. */
 	organisationId: z.number().int().positive().optional()
 });
