@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { newDeviceToken } from '../../src/lib/shared/votes.js';
-import type { TestApp } from './helpers/app.js';
+import { getPage, type TestApp } from './helpers/app.js';
 import { castByForm, castBySocket, startVoting, voteInput, type Person } from './helpers/votes.js';
 
 let app: TestApp;
@@ -55,6 +55,15 @@ describe('changing a secret ballot', () => {
 		expect(await castBySocket(s1, { voteId, ballot: no, replace: true, receipt: keyless.receipt, changeKey: newDeviceToken() })).toMatchObject({ ok: false, reason: 'not_this_device' });
 		expect(await choiceOf(voteId, keyless.receipt)).toEqual(yes);
 		expect(await countsOf(voteId)).toEqual({ ballots: 2, participants: 2 });
+
+		// The page as another device renders it (it holds no key): it explains instead of offering the change, and
+		// asks for no receipt.
+		for (const path of [`/votes/${voteId}`, `/votes/${voteId}?change=1`]) {
+			const html = await (await getPage(app.url, path, voters[1].cookie)).text();
+			expect(html).toContain('data-testid="not-this-device"');
+			expect(html).toContain('mund të ndryshohet vetëm nga pajisja ku e hodhe');
+			expect(html).not.toContain('name="receipt"');
+		}
 	});
 });
 
