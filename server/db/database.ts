@@ -438,7 +438,7 @@ export interface VoteBallotsTable {
 	unit: string | null;
 	/** SHA-256 (hex) of the change key the voting device keeps; secret ballots are changed only with it. */
 	change_hash: string | null;
-	/** SHA-256 (hex) of the client-made cast id, to answer a retried cast; cleared at closing. */
+	/** SHA-256 (hex) of the client-made cast id, to answer a retried cast (also after closing); unique per vote. */
 	cast_hash: string | null;
 }
 

@@ -27,7 +27,7 @@ export class VoteReceipts {
 	 * Why a cast id's hash may stand beside a secret ballot and bring back its receipt: the id is random, made by the
 	 * device and never shown, logged or published, so its hash links the ballot to nobody (like the receipt, the
 	 * ballot's key); and whoever holds the id is the device that already holds the receipt. The hash is SHA-256 without
-	 * a salt: the ids carry at least 128 random bits, nothing to guess.
+	 * a salt: the page makes both tokens from 256 random bits (the pattern asks for 32 characters at least), nothing to guess.
 	 */
 	keysFor(secret: boolean, req: Pick<CastRequest, 'replace' | 'receipt' | 'castId' | 'changeKey'>): { receipt: string; castHash: string | null; changeHash: string | null } {
 		for (const field of ['castId', 'changeKey'] as const) {
