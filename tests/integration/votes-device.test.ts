@@ -1,5 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { io, type Socket } from 'socket.io-client';
+import type { KuvendSocket } from '../../src/lib/realtime/socket.js';
+import { castUntilAnswered } from '../../src/lib/votes/cast-sender.js';
 import { newDeviceToken } from '../../src/lib/shared/votes.js';
 import { getPage, type TestApp } from './helpers/app.js';
 import { castByForm, castBySocket, startVoting, voteInput, type Person } from './helpers/votes.js';
@@ -110,6 +112,32 @@ describe('a cast retried with its cast id', () => {
 		await app.ctx.services.votes.close(coordinator.auth, voteId);
 		expect(await castBySocket(again, payload)).toEqual({ ok: true, receipt, changed: false });
 		expect(await castBySocket(other, { ...payload, castId: newDeviceToken() })).toMatchObject({ ok: false, reason: 'vote_not_open' });
+	});
+
+	// The page's sender (castUntilAnswered, which the ballot on the vote page and in the live room use): when the
+	// connection drops before the answer, it sends the same cast again once the socket has reconnected. With one send
+	// (no resend) the answer was null — the voter saw nothing, though the ballot was counted; with the server's lookup
+	// by cast id removed, the resend was answered conflict/already_voted.
+	it("is sent again by the page's sender after the connection dropped, and answered with the ballot's receipt", async () => {
+		const voteId = await openVote({ title: 'Dropped on a phone', secret: true });
+		const socket = io(app.url, { path: '/socket.io/', transports: ['websocket'], forceNew: true, reconnectionDelay: 50, reconnectionDelayMax: 100, extraHeaders: { cookie: voters[6].cookie, origin: app.url } });
+		onTestFinished(() => void socket.disconnect());
+		await new Promise((resolve) => socket.once('connect', resolve as () => void));
+		const service = app.ctx.services.votes;
+		const cast = service.cast.bind(service);
+		const spy = vi.spyOn(service, 'cast').mockImplementationOnce(async (...args) => {
+			const outcome = await cast(...args);
+			socket.io.engine.close(); // the network drops; socket.io-client reconnects by itself
+			return outcome;
+		});
+		let resent = 0;
+		const payload = { voteId, ballot: yes, castId: newDeviceToken(), changeKey: newDeviceToken() };
+		const answer = await castUntilAnswered(socket as unknown as KuvendSocket, payload, { sends: 3, ackMs: 5000, reconnectMs: 5000, onResend: () => resent++ });
+		spy.mockRestore();
+		const [{ receipt }] = await app.ctx.db.selectFrom('vote_ballots').select('receipt').where('vote_id', '=', voteId).execute();
+		expect(answer).toEqual({ ok: true, receipt, changed: false });
+		expect(resent).toBe(1);
+		expect(await countsOf(voteId)).toEqual({ ballots: 1, participants: 1 });
 	});
 
 	it('answers two sends of the same cast in one batch as one ballot with one receipt', async () => {

@@ -3,10 +3,10 @@ import type { SubmitFunction } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { failureText } from '$lib/i18n/problems';
 import { refusalMessage, refusalText } from '$lib/realtime/refusals';
-import { sharedSocket, type KuvendSocket } from '$lib/realtime/socket';
-import type { Ack } from '$lib/shared/errors';
+import { sharedSocket } from '$lib/realtime/socket';
 import type { CastOutcome, VoteView } from '$lib/shared/votes';
 import { ballotCheck, ballotOf, type CastProblem } from './ballot';
+import { castUntilAnswered } from './cast-sender';
 import { DeviceBallot, type DeviceCast } from './device-ballot';
 import { ballotProblemText } from './labels';
 
@@ -119,21 +119,12 @@ export class BallotState {
 		};
 	}
 
-	/** Sends a cast over the socket until it is answered, again with the same cast id whenever the connection drops first. */
+	/** Sends a cast over the socket until it is answered (castUntilAnswered), showing when it is being sent again. */
 	async #send(cast: DeviceCast): Promise<void> {
-		const socket = sharedSocket();
-		const payload = { voteId: this.vote().id, ...cast };
 		this.error = null;
 		this.busy = true;
-		let answer: Ack<CastOutcome> | null = null;
-		for (let sent = 0; sent < SENDS && !answer; sent++) {
-			this.resending = sent > 0;
-			if (!(await connected(socket))) break;
-			answer = await socket
-				.timeout(ACK_MS)
-				.emitWithAck('vote:cast', payload)
-				.catch(() => null);
-		}
+		const options = { sends: SENDS, ackMs: ACK_MS, reconnectMs: RECONNECT_MS, onResend: () => (this.resending = true) };
+		const answer = await castUntilAnswered(sharedSocket(), { voteId: this.vote().id, ...cast }, options);
 		this.busy = false;
 		this.resending = false;
 		if (!answer) this.error = m.vote_cast_unanswered();
@@ -152,21 +143,6 @@ export class BallotState {
 		this.changing = false;
 		this.after(outcome);
 	}
-}
-
-/** Whether the socket is connected, waiting a while for it to reconnect. */
-function connected(socket: KuvendSocket): Promise<boolean> {
-	if (socket.connected) return Promise.resolve(true);
-	return new Promise((resolve) => {
-		const done = (ok: boolean) => {
-			clearTimeout(timer);
-			socket.off('connect', onConnect);
-			resolve(ok);
-		};
-		const onConnect = () => done(true);
-		const timer = setTimeout(() => done(false), RECONNECT_MS);
-		socket.on('connect', onConnect);
-	});
 }
 
 /** A cast the form action refused, in words: the action cannot say which conflict it was; the reloaded vote can. */
