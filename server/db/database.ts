@@ -437,6 +437,10 @@ export interface VoteBallotsTable {
 	receipt: string;
 	choice: string;
 	unit: string | null;
+	/** SHA-256 (hex) of the change key the voting device keeps; secret ballots are changed only with it. */
+	change_hash: string | null;
+	/** SHA-256 (hex) of the client-made cast id, to answer a retried cast (also after closing); unique per vote. */
+	cast_hash: string | null;
 }
 
 export interface DecisionsTable {

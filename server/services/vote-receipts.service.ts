@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import * as repo from '../db/repositories/vote.repository.js';
 import { isActiveMember } from '../domain/permissions.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
-import { newReceipt, RECEIPT_PATTERN, type PublishedBallot } from '../../src/lib/shared/votes.js';
+import { DEVICE_TOKEN_PATTERN, newReceipt, RECEIPT_PATTERN, type CastRequest, type PublishedBallot } from '../../src/lib/shared/votes.js';
 import type { Authenticated } from './auth.service.js';
 import type { VoteViews } from './vote-views.service.js';
 
@@ -17,13 +18,26 @@ export class VoteReceipts {
 	) {}
 
 	/**
-	 * The receipt a cast is written under: a fresh one for a first ballot (and an open vote's change, where the ballot
-	 * is found by its voter); on a secret vote, a change names the ballot by the receipt its voter holds.
+	 * What a cast is written under: its receipt — a fresh one for a first ballot (and an open vote's change, where the
+	 * ballot is found by its voter); on a secret vote, a change names the ballot by the receipt its voter holds — and
+	 * the hashes of the tokens the voter's device made (DEVICE_TOKEN_PATTERN): the cast id, and the change key that a
+	 * secret ballot is set with and changed by. A secret change without a receipt and a key is refused as one from
+	 * another device: the receipt alone, which others may have seen, changes nothing.
+	 *
+	 * Why a cast id's hash may stand beside a secret ballot and bring back its receipt: the id is random, made by the
+	 * device and never shown, logged or published, so its hash links the ballot to nobody (like the receipt, the
+	 * ballot's key); and whoever holds the id is the device that already holds the receipt. The hash is SHA-256 without
+	 * a salt: the page makes both tokens from 256 random bits (the pattern asks for 32 characters at least), nothing to guess.
 	 */
-	forCast(secret: boolean, replace: boolean, held: string | undefined): string {
-		if (!(replace && secret)) return newReceipt();
-		if (!RECEIPT_PATTERN.test(held ?? '')) throw new DomainError('invalid_input', 'receipt', { receipt: 'required' });
-		return held!;
+	keysFor(secret: boolean, req: Pick<CastRequest, 'replace' | 'receipt' | 'castId' | 'changeKey'>): { receipt: string; castHash: string | null; changeHash: string | null } {
+		for (const field of ['castId', 'changeKey'] as const) {
+			const token = req[field];
+			if (token !== undefined && (typeof token !== 'string' || !DEVICE_TOKEN_PATTERN.test(token))) throw new DomainError('invalid_input', field, { [field]: 'invalid' });
+		}
+		const keys = { castHash: req.castId ? sha256(req.castId) : null, changeHash: secret && req.changeKey ? sha256(req.changeKey) : null };
+		if (!(req.replace && secret)) return { receipt: newReceipt(), ...keys };
+		if (!RECEIPT_PATTERN.test(req.receipt ?? '') || !keys.changeHash) throw new DomainError('forbidden', 'not_this_device', { ballot: 'not_this_device' });
+		return { receipt: req.receipt!, ...keys };
 	}
 
 	/** After closing: every receipt with its ballot (and, for open votes, who cast it), in receipt order. */
@@ -36,3 +50,5 @@ export class VoteReceipts {
 		return ballots.map((b) => ({ receipt: b.receipt, ballot: b.ballot, voter: named && b.unit ? (names.get(b.unit) ?? null) : null }));
 	}
 }
+
+const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');

@@ -28,7 +28,8 @@ const REFUSALS: Record<CastRefusal, [code: 'conflict' | 'forbidden' | 'not_found
 	not_eligible: ['forbidden', 'not_eligible'],
 	already_voted: ['conflict', 'already_voted'],
 	not_voted: ['conflict', 'not_voted'],
-	receipt_unknown: ['not_found', 'receipt_unknown']
+	not_this_device: ['forbidden', 'not_this_device'],
+	cast_id_used: ['conflict', 'cast_id_used']
 };
 
 /** What casting needs of a vote, fixed once it exists: read once, then kept. */
@@ -293,7 +294,9 @@ export class VotesService {
 
 	/**
 	 * Casts (or, with `replace`, changes) a ballot. A repeated cast is refused "already_voted", however it arrives;
-	 * the guard is the participation table's primary key, checked in the same transaction as the write.
+	 * the guard is the participation table's primary key, checked in the same transaction as the write. A retry of a
+	 * cast that was written (same cast id) is answered as the first time, with its receipt: its voter may never have
+	 * seen that answer. A secret ballot is changed only with its receipt and the change key of the device that cast it.
 	 */
 	async cast(auth: Authenticated | null, id: number, req: CastRequest): Promise<CastOutcome> {
 		if (!auth) throw new DomainError('unauthenticated');
@@ -307,13 +310,12 @@ export class VotesService {
 		const unit = await this.#views.unitOf(auth, r, req.organisationId);
 		if (!unit) throw new DomainError('forbidden', 'not_eligible', { ballot: 'not_eligible' });
 		const replace = !!req.replace;
-		const receipt = this.#receipts.forCast(r.secret, replace, req.receipt);
-		const entry: CastEntry = { voteId: id, userId: auth.actor.id, unit: unit.unit, ballot, receipt, replace };
+		const entry: CastEntry = { voteId: id, userId: auth.actor.id, unit: unit.unit, ballot, replace, ...this.#receipts.keysFor(r.secret, req) };
 		return this.#writer.cast(id, r.secret, () => {
-			const refusal = this.#box.cast(entry);
-			if (refusal) throw new DomainError(REFUSALS[refusal][0], REFUSALS[refusal][1], { ballot: REFUSALS[refusal][1] });
+			const counted = this.#box.cast(entry);
+			if (typeof counted === 'string') throw new DomainError(REFUSALS[counted][0], REFUSALS[counted][1], { ballot: REFUSALS[counted][1] });
 			// A changed open ballot keeps its first receipt; the voter sees it on the page.
-			return { receipt: replace && !r.secret ? '' : receipt, changed: replace };
+			return { receipt: replace && !r.secret ? '' : counted.receipt, changed: replace };
 		});
 	}
 

@@ -441,7 +441,9 @@ function voterProcess(): void {
 			setTimeout(() => {
 				const sent = now();
 				late[i] = sent - (at + offset);
-				sockets[i].timeout(TIMEOUT_MS).emit(event, { voteId, ballot: { method: 'yes_no', choice: CHOICES[i % CHOICES.length] } }, (err: Error | null, res?: { ok: boolean; code?: string }) => {
+				// A cast id, as the vote page sends with every cast (the plain echo gets the same payload).
+				const payload = { voteId, ballot: { method: 'yes_no', choice: CHOICES[i % CHOICES.length] }, castId: randomBytes(32).toString('hex') };
+				sockets[i].timeout(TIMEOUT_MS).emit(event, payload, (err: Error | null, res?: { ok: boolean; code?: string }) => {
 					ms[i] = now() - sent;
 					if (err || !res?.ok) refused.push(err ? 'no ack' : (res?.code ?? 'unknown'));
 					if (++done < offsets.length) return;

@@ -7,7 +7,8 @@ import { loadConfig } from '../../server/config.js';
 import { startApp } from '../../server/app.js';
 import { spawnServer, startTestApp, tempDir, type TestApp } from './helpers/app.js';
 import { castByForm, castBySocket, makePeople, memberSocket, personByEmail, voteInput, type Answer } from './helpers/votes.js';
-import { RECEIPT_PATTERN } from '../../src/lib/shared/votes.js';
+import { createHash } from 'node:crypto';
+import { newDeviceToken, RECEIPT_PATTERN } from '../../src/lib/shared/votes.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
@@ -59,31 +60,47 @@ describe('a secret vote', () => {
 		const socks: Socket[] = await Promise.all(voters.slice(0, 15).map((v) => memberSocket(app.url, v.cookie)));
 		cleanup.push(() => socks.forEach((s) => s.disconnect()));
 		const choices = voters.map((_, i) => (['yes', 'no', 'abstain'] as const)[i % 3]);
+		// What each voter's device makes and keeps: a cast id and a change key.
+		const castIds = voters.map(() => newDeviceToken());
+		const changeKeys = voters.map(() => newDeviceToken());
 		const answers: Answer[] = await Promise.all(
-			voters.map((v, i) =>
-				i < 15 ? castBySocket(socks[i], { voteId, ballot: { method: 'yes_no', choice: choices[i] } }) : castByForm(app.url, voteId, v.cookie, { choice: choices[i] })
-			)
+			voters.map((v, i) => {
+				const tokens = { castId: castIds[i], changeKey: changeKeys[i] };
+				return i < 15 ? castBySocket(socks[i], { voteId, ballot: { method: 'yes_no', choice: choices[i] }, ...tokens }) : castByForm(app.url, voteId, v.cookie, { choice: choices[i], ...tokens });
+			})
 		);
 		const receipts = answers.map((a) => (a.ok ? a.receipt : ''));
 		expect(receipts.every((r) => RECEIPT_PATTERN.test(r))).toBe(true);
-		// One voter changes their mind, naming the ballot by its receipt.
+		// One voter changes their mind, naming the ballot by its receipt, from the device holding its change key.
 		choices[0] = 'no';
-		expect(await castBySocket(socks[0], { voteId, ballot: { method: 'yes_no', choice: 'no' }, replace: true, receipt: receipts[0] })).toMatchObject({ ok: true, changed: true });
+		const change = { voteId, ballot: { method: 'yes_no', choice: 'no' }, replace: true, receipt: receipts[0], changeKey: changeKeys[0] };
+		expect(await castBySocket(socks[0], change)).toMatchObject({ ok: true, changed: true });
+		// And one retries a cast whose answer it did not see: the same answer, nothing written.
+		expect(await castBySocket(socks[1], { voteId, ballot: { method: 'yes_no', choice: choices[1] }, castId: castIds[1], changeKey: changeKeys[1] })).toEqual(answers[1]);
 		await new Promise((r) => setTimeout(r, 250));
 
 		const file = app.config.databaseFile;
 		// The WAL: empty, or at least holding no ballot.
 		const wal = fs.existsSync(`${file}-wal`) ? fs.readFileSync(`${file}-wal`) : Buffer.alloc(0);
 		for (const r of receipts) expect(wal.includes(r)).toBe(false);
+		const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
+		const hashes = [...castIds, ...changeKeys].map(sha256);
+		for (const h of hashes) expect(wal.includes(h)).toBe(false);
 
 		const { text, tables } = dumpTables(file);
-		const ballots = tables.vote_ballots.filter((b) => (b as { vote_id: number }).vote_id === voteId) as { receipt: string; choice: string; unit: string | null }[];
-		// Ballots: the receipt, the choice, nothing else (no member, no time); stored in receipt order, not casting order.
-		expect(Object.keys(ballots[0]).sort()).toEqual(['choice', 'receipt', 'unit', 'vote_id']);
+		const ballots = tables.vote_ballots.filter((b) => (b as { vote_id: number }).vote_id === voteId) as { receipt: string; choice: string; unit: string | null; cast_hash: string; change_hash: string }[];
+		// Ballots: the receipt, the choice and the hashes of two tokens only the voter's device made, nothing else (no
+		// member, no time); stored in receipt order, not casting order.
+		expect(Object.keys(ballots[0]).sort()).toEqual(['cast_hash', 'change_hash', 'choice', 'receipt', 'unit', 'vote_id']);
 		expect(ballots.every((b) => b.unit === null)).toBe(true);
 		expect(ballots.map((b) => b.receipt)).toEqual([...receipts].sort());
-		// A receipt appears in the ballots and nowhere else.
+		// A receipt, and each hash, appears in its ballot and nowhere else; the hashes lead to a voter only through the
+		// tokens on the voter's device, which the server keeps nowhere.
 		for (const r of receipts) expect(text.split(r).length - 1).toBe(1);
+		for (const h of hashes) expect(text.split(h).length - 1).toBe(1);
+		for (const t of [...castIds, ...changeKeys]) expect(text).not.toContain(t);
+		const byReceiptRow = new Map(ballots.map((b) => [b.receipt, b]));
+		receipts.forEach((r, i) => expect(byReceiptRow.get(r)).toMatchObject({ cast_hash: sha256(castIds[i]), change_hash: sha256(changeKeys[i]) }));
 		// Participation names the members, and nothing else about them.
 		const taking = tables.vote_participants.filter((p) => (p as { vote_id: number }).vote_id === voteId);
 		expect(taking).toHaveLength(30);
@@ -94,7 +111,7 @@ describe('a secret vote', () => {
 
 		// Logs, events and live tallies: no receipt, no choice.
 		const said = [...logged, ...events, JSON.stringify(tallies), JSON.stringify(watched)].join('\n');
-		for (const r of receipts) expect(said).not.toContain(r);
+		for (const r of [...receipts, ...castIds, ...changeKeys, ...hashes]) expect(said).not.toContain(r);
 		expect(said).not.toMatch(/"choice"|"yes_no","choice/);
 		expect(tallies.length).toBeGreaterThan(0);
 		expect(tallies.every((t) => (t as { result: unknown }).result === null)).toBe(true);

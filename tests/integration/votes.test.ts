@@ -3,30 +3,17 @@ import type { Socket } from 'socket.io-client';
 import { tally, type Ballot, type Method } from '../../server/domain/votes.js';
 import type { VoteResult } from '../../src/lib/shared/votes.js';
 import { rng } from '../bench/lib.js';
-import { startTestApp, type TestApp } from './helpers/app.js';
-import { castByForm, castBySocket, makePeople, memberSocket, personByEmail, voteInput, type Answer, type Person } from './helpers/votes.js';
+import type { TestApp } from './helpers/app.js';
+import { castByForm, castBySocket, makePeople, startVoting, voteInput, type Answer, type Person } from './helpers/votes.js';
 
 let app: TestApp;
 let coordinator: Person;
 let voters: Person[];
-const sockets: Socket[] = [];
+let socketOf: (p: Person) => Promise<Socket>;
+let dispose: (() => Promise<void>) | undefined;
 
-beforeAll(async () => {
-	app = await startTestApp();
-	coordinator = await personByEmail(app, 'coordinator@demo.test');
-	voters = await makePeople(app, 50);
-});
-
-afterAll(async () => {
-	for (const s of sockets) s.disconnect();
-	await app?.dispose();
-});
-
-const socketOf = async (p: Person) => {
-	const s = await memberSocket(app.url, p.cookie);
-	sockets.push(s);
-	return s;
-};
+beforeAll(async () => ({ app, coordinator, voters, socketOf, dispose } = await startVoting(50)));
+afterAll(() => dispose?.());
 
 const ballotsOf = (voteId: number) => app.ctx.db.selectFrom('vote_ballots').selectAll().where('vote_id', '=', voteId).execute();
 const participantsOf = (voteId: number) => app.ctx.db.selectFrom('vote_participants').selectAll().where('vote_id', '=', voteId).execute();

@@ -38,6 +38,12 @@ describe('a ballot before it is sent', () => {
 		expect(ballotCheck(vote('score'), scored(['5', '0', '3']))).toBeNull();
 	});
 
+	// Without the exact reading in ballotFromForm (it took any run of digits with Number()), "01" named option 1.
+	it('reads option numbers only as the page writes them', () => {
+		for (const option of ['01', ' 1', '1.0', '+1']) expect(ballotCheck(vote('single'), form([['option', option]])), option).toBe('invalid_choice');
+		expect(ballotCheck(vote('single'), form([['option', '1']]))).toBeNull();
+	});
+
 	it('wants a reason to object or block', () => {
 		expect(ballotCheck(vote('consent'), form([['choice', 'block'], ['reason', '  ']]))).toBe('reason_required');
 		expect(ballotCheck(vote('consent'), form([['choice', 'object'], ['reason', 'Article 4']]))).toBeNull();

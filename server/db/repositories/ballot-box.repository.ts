@@ -10,11 +10,15 @@ export interface CastEntry {
 	ballot: Ballot;
 	/** A fresh receipt for a first ballot; for a secret vote's change, the receipt the voter holds. */
 	receipt: string;
-	/** Change a ballot already cast (by unit for open votes, by receipt for secret ones). */
+	/** Change a ballot already cast (by unit for open votes, by receipt and change key for secret ones). */
 	replace: boolean;
+	/** SHA-256 of the cast id, when the client sent one: a retry with the same id is answered with the first receipt. */
+	castHash: string | null;
+	/** SHA-256 of the change key: stored with a secret vote's first ballot, required to match for its change. */
+	changeHash: string | null;
 }
 
-export type CastRefusal = 'closed' | 'not_eligible' | 'already_voted' | 'not_voted' | 'receipt_unknown';
+export type CastRefusal = 'closed' | 'not_eligible' | 'already_voted' | 'not_voted' | 'not_this_device' | 'cast_id_used';
 
 /** What closing needs of a vote, as stored. */
 interface ClosingRow {
@@ -45,9 +49,10 @@ export class BallotBox {
 	readonly #eligible: SQLite.Statement<[number, string], { unit: string }>;
 	readonly #participate: SQLite.Statement<[number, string]>;
 	readonly #participated: SQLite.Statement<[number, string], { unit: string }>;
-	readonly #insertBallot: SQLite.Statement<[number, string, string, string | null]>;
+	readonly #insertBallot: SQLite.Statement<[number, string, string, string | null, string | null, string | null]>;
+	readonly #byCast: SQLite.Statement<[number, string], { receipt: string; unit: string | null }>;
 	readonly #updateByUnit: SQLite.Statement<[string, number, string]>;
-	readonly #updateByReceipt: SQLite.Statement<[string, number, string]>;
+	readonly #updateByReceipt: SQLite.Statement<[string, number, string, string]>;
 	readonly #count: SQLite.Statement<[number]>;
 	readonly #closing: SQLite.Statement<[number], ClosingRow>;
 	readonly #choices: SQLite.Statement<[number], { choice: string }>;
@@ -61,9 +66,12 @@ export class BallotBox {
 		this.#eligible = raw.prepare('select unit from vote_eligible where vote_id = ? and unit = ?');
 		this.#participate = raw.prepare('insert or ignore into vote_participants (vote_id, unit) values (?, ?)');
 		this.#participated = raw.prepare('select unit from vote_participants where vote_id = ? and unit = ?');
-		this.#insertBallot = raw.prepare('insert into vote_ballots (vote_id, receipt, choice, unit) values (?, ?, ?, ?)');
+		this.#insertBallot = raw.prepare('insert into vote_ballots (vote_id, receipt, choice, unit, cast_hash, change_hash) values (?, ?, ?, ?, ?, ?)');
+		this.#byCast = raw.prepare('select receipt, unit from vote_ballots where vote_id = ? and cast_hash = ?');
 		this.#updateByUnit = raw.prepare('update vote_ballots set choice = ? where vote_id = ? and unit = ?');
-		this.#updateByReceipt = raw.prepare('update vote_ballots set choice = ? where vote_id = ? and receipt = ? and unit is null');
+		// A secret ballot changes only when its receipt and the hash of its change key both match (a ballot cast with
+		// no key, change_hash null, never does).
+		this.#updateByReceipt = raw.prepare('update vote_ballots set choice = ? where vote_id = ? and receipt = ? and change_hash = ? and unit is null');
 		this.#count = raw.prepare('update votes set participants = participants + 1 where id = ?');
 		this.#closing = raw.prepare(
 			'select id, title, status, group_id, visibility, thread_id, draft_version_id, amendment_id, meeting_id, eligible_count, result from votes where id = ?'
@@ -81,22 +89,34 @@ export class BallotBox {
 		return this.raw.transaction(work).immediate();
 	}
 
-	/** One cast inside the caller's transaction: null when accepted, otherwise why not. Checks everything again at
-	 * the moment of writing: the vote is open, the voter active and in the frozen electorate, one ballot per unit. */
-	cast(c: CastEntry): CastRefusal | null {
+	/**
+	 * One cast inside the caller's transaction: the receipt it is counted under when accepted, otherwise why not.
+	 * Checks everything again at the moment of writing: the voter active and in the frozen electorate, the vote open,
+	 * one ballot per unit. A first cast retried with its cast id is answered with the receipt it was written under,
+	 * also after closing (it was counted): a ballot with that cast hash, cast by this unit — on a secret vote, where the
+	 * ballot names nobody, by a unit that took part; the id is as secret as the receipt it returns.
+	 */
+	cast(c: CastEntry): { receipt: string } | CastRefusal {
 		const vote = this.#status.get(c.voteId);
-		if (!vote || vote.status !== 'open') return 'closed';
-		if (this.#active.get(c.userId)?.status !== 'active' || !this.#eligible.get(c.voteId, c.unit)) return 'not_eligible';
+		if (!vote) return 'closed';
+		const eligible = () => this.#active.get(c.userId)?.status === 'active' && !!this.#eligible.get(c.voteId, c.unit);
+		const earlier = !c.replace && c.castHash ? this.#byCast.get(c.voteId, c.castHash) : undefined;
+		if (earlier) {
+			if (!eligible()) return 'not_eligible';
+			return (vote.secret ? this.#participated.get(c.voteId, c.unit) : earlier.unit === c.unit) ? { receipt: earlier.receipt } : 'cast_id_used';
+		}
+		if (vote.status !== 'open') return 'closed';
+		if (!eligible()) return 'not_eligible';
 		if (c.replace) {
 			if (!this.#participated.get(c.voteId, c.unit)) return 'not_voted';
 			const choice = JSON.stringify(c.ballot);
-			const changed = vote.secret ? this.#updateByReceipt.run(choice, c.voteId, c.receipt) : this.#updateByUnit.run(choice, c.voteId, c.unit);
-			return changed.changes === 1 ? null : 'receipt_unknown';
+			if (vote.secret) return c.changeHash && this.#updateByReceipt.run(choice, c.voteId, c.receipt, c.changeHash).changes === 1 ? { receipt: c.receipt } : 'not_this_device';
+			return this.#updateByUnit.run(choice, c.voteId, c.unit).changes === 1 ? { receipt: c.receipt } : 'not_voted';
 		}
 		if (this.#participate.run(c.voteId, c.unit).changes === 0) return 'already_voted';
-		this.#insertBallot.run(c.voteId, c.receipt, JSON.stringify(c.ballot), vote.secret ? null : c.unit);
+		this.#insertBallot.run(c.voteId, c.receipt, JSON.stringify(c.ballot), vote.secret ? null : c.unit, c.castHash, vote.secret ? c.changeHash : null);
 		this.#count.run(c.voteId);
-		return null;
+		return { receipt: c.receipt };
 	}
 
 	closingVote(voteId: number): ClosingVote | undefined {

@@ -37,8 +37,8 @@ export function registerVoteHandlers(io: KuvendIo, socket: KuvendSocket, ctx: Ap
 
 	socket.on('vote:cast', (payload, ack) =>
 		respond(ack, ctx, async () => {
-			const { voteId, ballot, replace, receipt, organisationId } = castSchema.parse(payload);
-			const outcome = await votes.cast(auth(), voteId, { ballot, replace, receipt, organisationId });
+			const { voteId, ...request } = castSchema.parse(payload);
+			const outcome = await votes.cast(auth(), voteId, request);
 			// Results shown "after voting": a watcher who just voted now gets them live.
 			if (socket.rooms.has(rooms.vote(voteId)) && !socket.rooms.has(rooms.voteResults(voteId)) && votes.revealsOnVoting(voteId)) await watch(voteId);
 			return outcome;

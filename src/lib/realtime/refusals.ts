@@ -6,8 +6,8 @@ const REFUSALS: Record<string, () => string> = {
 	already_voted: m.vote_problem_already_voted,
 	vote_not_open: m.vote_problem_not_open,
 	not_eligible: m.vote_problem_not_eligible,
-	receipt_unknown: m.vote_problem_receipt_unknown,
 	not_voted: m.vote_problem_receipt_unknown,
+	not_this_device: m.vote_problem_not_this_device,
 	not_chair: m.live_error_not_chair,
 	meeting_not_live: m.live_error_meeting_not_live,
 	meeting_not_scheduled: m.live_error_meeting_not_scheduled,
@@ -29,3 +29,6 @@ const REFUSALS: Record<string, () => string> = {
 export function refusalText(res: { code: string; message: string }, byCode: Record<string, () => string | null> = {}): string {
 	return (REFUSALS[res.message] ?? byCode[res.code])?.() ?? failureText(res.code);
 }
+
+/** A refusal the service names by message (as a form action's field says it), in words; null when it is not one of ours. */
+export const refusalMessage = (message: string): string | null => REFUSALS[message]?.() ?? null;

@@ -1,7 +1,7 @@
 import type { Locale } from './types.js';
 import type { Ack } from './errors.js';
 import type { PostView, ReactionView } from './forum.js';
-import type { CastOutcome, VoteTally } from './votes.js';
+import type { CastOutcome, CastRequest, VoteTally } from './votes.js';
 import type { LiveState, MeetingAction } from './meetings.js';
 
 /** Events the server sends to browsers over Socket.IO, declared once for both sides. */
@@ -50,11 +50,12 @@ export interface ClientToServerEvents {
 	'vote:watch': (payload: { voteId: number }, ack: (res: Ack<{ tally: VoteTally }>) => void) => void;
 	'vote:unwatch': (payload: { voteId: number }) => void;
 	/**
-	 * Casts a ballot (`replace`: changes the one already cast; secret votes name it by `receipt`). A repeated cast
-	 * is refused `conflict` / `already_voted`; it is never counted twice.
+	 * Casts a ballot (`replace`: changes the one already cast; secret votes name it by `receipt` and the device's
+	 * `changeKey`). A repeated cast is refused `conflict` / `already_voted` and never counted twice; a retry with the
+	 * same `castId` gets the first answer back.
 	 */
 	'vote:cast': (
-		payload: { voteId: number; ballot: unknown; replace?: boolean; receipt?: string; organisationId?: number },
+		payload: { voteId: number } & CastRequest,
 		ack: (res: Ack<CastOutcome>) => void
 	) => void;
 	/**

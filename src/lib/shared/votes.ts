@@ -160,6 +160,18 @@ export function newReceipt(): string {
 	return `${s.slice(0, 4)}-${s.slice(4, 8)}-${s.slice(8)}`;
 }
 
+/**
+ * Tokens a voter's device makes and keeps (letters, digits, '-' and '_', 32 to 64 of them): a cast id, made once per
+ * press of "vote" and sent again unchanged when the cast is retried, and a secret ballot's change key, kept on the
+ * device that cast it and sent only to change it. The server stores only their SHA-256.
+ */
+export const DEVICE_TOKEN_PATTERN = /^[A-Za-z0-9_-]{32,64}$/;
+
+/** A fresh device token: 32 random bytes, hex (64 characters). */
+export function newDeviceToken(): string {
+	return Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 /** Who can vote is decided by units: a member ('u:12') or an organisation ('o:3'), frozen at opening. */
 export const userUnit = (userId: number) => `u:${userId}`;
 export const organisationUnit = (organisationId: number) => `o:${organisationId}`;
@@ -189,7 +201,10 @@ export interface BallotRules {
  */
 export function ballotProblem(rules: BallotRules, ballot: Ballot): string | null {
 	if (ballot.method !== rules.method) return 'wrong_method';
+	// Options are named exactly as the vote stores them: the number itself in lists (Set.has: 1 is not "1"), its
+	// decimal text as a score's key ("01", " 1" and "1.0" name no option).
 	const known = new Set(rules.options);
+	const keys = new Set(rules.options.map(String));
 	switch (ballot.method) {
 		case 'yes_no':
 			return ['yes', 'no', 'abstain'].includes(ballot.choice) ? null : 'invalid_choice';
@@ -211,7 +226,7 @@ export function ballotProblem(rules: BallotRules, ballot: Ballot): string | null
 		case 'score': {
 			const entries = Object.entries(ballot.scores);
 			if (entries.length !== rules.options.length) return 'incomplete';
-			return entries.every(([o, s]) => known.has(Number(o)) && Number.isInteger(s) && s >= 0 && s <= MAX_SCORE) ? null : 'invalid_choice';
+			return entries.every(([o, s]) => keys.has(o) && Number.isInteger(s) && s >= 0 && s <= MAX_SCORE) ? null : 'invalid_choice';
 		}
 		case 'consent':
 			if (!['agree', 'abstain', 'object', 'block'].includes(ballot.choice)) return 'invalid_choice';
@@ -242,6 +257,10 @@ export const castRequestSchema = z.object({
 	replace: z.boolean().optional(),
 	/** Secret votes: the receipt of the ballot to change. */
 	receipt: z.string().max(20).optional(),
+	/** The cast id this press of "vote" made; a retry sends the same one and gets the first answer back. */
+	castId: z.string().regex(DEVICE_TOKEN_PATTERN).optional(),
+	/** Secret votes: the change key the device keeps, set with the first ballot and needed to change it. */
+	changeKey: z.string().regex(DEVICE_TOKEN_PATTERN).optional(),
 	/** Organisation votes, for someone who represents several. */
 	organisationId: z.number().int().positive().optional()
 });
@@ -249,7 +268,8 @@ export type CastRequest = z.infer<typeof castRequestSchema>;
 
 /** Reads a ballot from a submitted ballot form (field names as the vote page writes them); null when nothing is chosen. */
 export function ballotFromForm(method: Method, get: (key: string) => string, getAll: (key: string) => string[]): Ballot | null {
-	const num = (v: string) => (/^\d{1,4}$/.test(v) ? Number(v) : NaN);
+	// Numbers as the page writes them, exactly: "01", " 1" or "1.0" read as no number (and so as no option).
+	const num = (v: string) => (/^(0|[1-9]\d{0,3})$/.test(v) ? Number(v) : NaN);
 	switch (method) {
 		case 'yes_no':
 		case 'consent': {

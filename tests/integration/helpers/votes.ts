@@ -7,7 +7,7 @@ import { VOTE_DEFAULTS, type VoteInput } from '../../../server/domain/votes.js';
 import { newSessionTimes } from '../../../server/domain/session-policy.js';
 import { sessionIdOf, type Authenticated } from '../../../server/services/auth.service.js';
 import type { UserStatus } from '../../../src/lib/shared/types.js';
-import { connectSocket, connection } from './app.js';
+import { connectSocket, connection, startTestApp, type TestApp } from './app.js';
 
 export interface Person {
 	id: number;
@@ -75,10 +75,29 @@ export async function memberSocket(url: string, cookie: string): Promise<Socket>
 	return socket;
 }
 
-export function castBySocket(socket: Socket, payload: { voteId: number; ballot: unknown; replace?: boolean; receipt?: string; organisationId?: number }): Promise<Answer> {
+export function castBySocket(
+	socket: Socket,
+	payload: { voteId: number; ballot: unknown; replace?: boolean; receipt?: string; organisationId?: number; castId?: unknown; changeKey?: unknown }
+): Promise<Answer> {
 	return new Promise((resolve) =>
 		socket.emit('vote:cast', payload, (res: { ok: boolean; code?: string; message?: string; receipt?: string; changed?: boolean }) =>
 			resolve(res.ok ? { ok: true, receipt: res.receipt!, changed: !!res.changed } : { ok: false, code: res.code!, reason: res.message })
 		)
 	);
+}
+
+/** A test file's voting floor: the app, the coordinator, `n` voters, their sockets on demand, all closed by `dispose`. */
+export async function startVoting(n: number): Promise<{ app: TestApp; coordinator: Person; voters: Person[]; socketOf: (p: Person) => Promise<Socket>; dispose: () => Promise<void> }> {
+	const app = await startTestApp();
+	const sockets: Socket[] = [];
+	const socketOf = async (p: Person) => {
+		const s = await memberSocket(app.url, p.cookie);
+		sockets.push(s);
+		return s;
+	};
+	const dispose = async () => {
+		for (const s of sockets) s.disconnect();
+		await app.dispose();
+	};
+	return { app, coordinator: await personByEmail(app, 'coordinator@demo.test'), voters: await makePeople(app, n), socketOf, dispose };
 }

@@ -14,19 +14,22 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 
 /**
  * The ballot form (field names as ballotFromForm reads them) with `replace` ('1' to change a cast ballot), `receipt`
- * (secret votes: the ballot to change) and `organisation` (organisation votes, for a representative of several).
- * Answers `{ receipt, changed }`; a refusal keeps what was chosen.
+ * (secret votes: the ballot to change) and `organisation` (organisation votes, for a representative of several); the
+ * page's script adds `castId` and `changeKey` (the device's tokens, never sent back). Answers `{ receipt, changed }`;
+ * a refusal keeps what was chosen.
  */
 export const actions: Actions = {
 	cast: async ({ request, locals, params }) => {
 		const { votes } = appContext().services;
 		const data = await request.formData();
 		const v = formValues(data, ['method', 'choice', 'reason', 'option', 'replace', 'receipt', 'organisation']);
+		const { castId, changeKey } = formValues(data, ['castId', 'changeKey']);
 		const id = Number(params.id);
 		return attempt(async () => {
 			const view = await votes.get(locals.auth, id);
 			const ballot = ballotFromForm(view.method, (k) => formValues(data, [k])[k], (k) => formList(data, k));
-			return votes.cast(locals.auth, id, { ballot, replace: v.replace === '1', receipt: v.receipt.trim().toUpperCase() || undefined, organisationId: Number(v.organisation) || undefined });
+			const receipt = v.receipt.trim().toUpperCase() || undefined;
+			return votes.cast(locals.auth, id, { ballot, replace: v.replace === '1', receipt, organisationId: Number(v.organisation) || undefined, castId: castId || undefined, changeKey: changeKey || undefined });
 		}, v, 'cast');
 	},
 	open: async ({ locals, params }) => attempt(async () => ({ opened: (await appContext().services.votes.open(locals.auth, Number(params.id)), true) })),
