@@ -5,8 +5,12 @@ const MINUTE = 60_000;
 
 /** The limits a person meets; `relaxed` multiplies them by 100 for automated test runs. */
 const RULES = {
+	/** Failed sign-ins are counted three ways (auth.service.ts): per address, per account from one address, and per
+	 * account from anywhere. The last is far higher, so a stranger's guesses elsewhere never lock a member out of
+	 * their own device, while a botnet spread over many addresses still meets a ceiling. */
 	signInFailuresPerIp: { limit: 20, windowMs: 15 * MINUTE },
-	signInFailuresPerAccount: { limit: 6, windowMs: 15 * MINUTE },
+	signInFailuresPerAccountAddress: { limit: 6, windowMs: 15 * MINUTE },
+	signInFailuresPerAccount: { limit: 100, windowMs: 60 * MINUTE },
 	joinPerIp: { limit: 5, windowMs: 60 * MINUTE },
 	resetPerIp: { limit: 10, windowMs: 60 * MINUTE },
 	resetPerEmail: { limit: 3, windowMs: 60 * MINUTE },
