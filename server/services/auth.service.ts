@@ -9,6 +9,7 @@ import {
 	touchSession
 } from '../db/repositories/session.repository.js';
 import { findUserByEmail } from '../db/repositories/user.repository.js';
+import { voidResets } from '../db/repositories/password-reset.repository.js';
 import type { UserRow } from '../db/database.js';
 import { isExpired, newSessionTimes, slideTo, type SessionPolicy } from '../domain/session-policy.js';
 import { maySignIn, type Actor } from '../domain/permissions.js';
@@ -142,10 +143,15 @@ export class AuthService {
 		this.bus.emit('session.revoked', { userId: found.user.id, sessionIds: [id], reason: 'signed_out' });
 	}
 
-	/** Ends every session of the actor, the current one included (or all but `keep`). Returns how many ended. */
+	/** Ends every session of the actor, the current one included (or all but `keep`), and voids their reset links.
+	 * Returns how many sessions ended. */
 	async signOutEverywhere(auth: Authenticated | null, options: { keepCurrent?: boolean } = {}): Promise<number> {
 		const me = this.#requireSignedIn(auth);
-		const ids = await deleteUserSessions(this.db, me.actor.id, options.keepCurrent ? me.sessionId : undefined);
+		// A reset link mailed earlier would let whoever read that mail back in: it is voided with the sessions.
+		const ids = await this.db.transaction().execute(async (trx) => {
+			await voidResets(trx, me.actor.id, this.clock());
+			return deleteUserSessions(trx, me.actor.id, options.keepCurrent ? me.sessionId : undefined);
+		});
 		if (ids.length) this.bus.emit('session.revoked', { userId: me.actor.id, sessionIds: ids, reason: 'signed_out_everywhere' });
 		return ids.length;
 	}

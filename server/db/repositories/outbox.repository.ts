@@ -35,3 +35,7 @@ export async function countOutbox(db: Conn): Promise<number> {
 	const row = await db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
 	return Number(row.n);
 }
+
+export async function deleteMail(db: Conn, id: number): Promise<void> {
+	await db.deleteFrom('outbox').where('id', '=', id).execute();
+}
