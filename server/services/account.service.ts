@@ -29,6 +29,11 @@ import type { RateLimits } from './rate-limits.js';
 
 /** Reset requests waiting to be looked up; more than this (far beyond the rate limits) are dropped. */
 const MAX_PENDING_RESETS = 1000;
+/**
+ * How long after a reset request its work starts: well after the answer has gone out, so that neither the lookup
+ * nor the mail it sends (an SMTP exchange, the slowest part) runs while the answer is being rendered.
+ */
+const RESET_DELAY_MS = 100;
 
 export interface ProfileInput {
 	displayName: string;
@@ -152,7 +157,7 @@ export class AccountService {
 	/**
 	 * Starts a password reset. The answer is the same, and takes the same time, whether or not the email belongs to
 	 * an account, so nobody can learn who is a member: after the rate limits, the request only joins a queue, and
-	 * the account is looked up and its link made and mailed off the response path. The link is single-use, valid
+	 * a moment later, off the response path, the account is looked up and its link made and mailed. The link is single-use, valid
 	 * for an hour, voids the older ones, and only its hash is stored. Without SMTP nothing is made: a link that
 	 * cannot be mailed would only wait in the outbox (operators print one with `npm run kuvend -- password reset`).
 	 */
@@ -161,7 +166,7 @@ export class AccountService {
 		this.limits.take(['resetPerIp', meta.ip], ['resetPerEmail', address]);
 		if (this.#pendingResets.length >= MAX_PENDING_RESETS) return;
 		this.#pendingResets.push(address);
-		this.#resetWork ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#sendResets());
+		this.#resetWork ??= new Promise<void>((resolve) => setTimeout(resolve, RESET_DELAY_MS)).then(() => this.#sendResets());
 	}
 
 	/** Resolves when every queued reset request has been handled (at shutdown, and for tests). */
