@@ -37,3 +37,9 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationOutcome
 	}
 	return { created, applied: results.map((r) => r.migrationName) };
 }
+
+/** The migrations this code knows that the database has not run (all of them for a file that is not a Kuvend database). */
+export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+	const migrations = await new Migrator({ db, provider: new MigrationFolder() }).getMigrations();
+	return migrations.filter((m) => !m.executedAt).map((m) => m.name);
+}

@@ -169,6 +169,11 @@ export class AccountService {
 		this.#resetWork ??= new Promise<void>((resolve) => setTimeout(resolve, RESET_DELAY_MS)).then(() => this.#sendResets());
 	}
 
+	/** Whether /forgot can mail a link (there is an SMTP server); without one, links come from the command line. */
+	get resetsByMail(): boolean {
+		return this.resets.mailDelivers;
+	}
+
 	/** Resolves when every queued reset request has been handled (at shutdown, and for tests). */
 	async settleResets(): Promise<void> {
 		while (this.#resetWork) await this.#resetWork;

@@ -93,6 +93,8 @@ export class CoordinationService {
 			action: e.action,
 			subject: `${e.subject_type}:${e.subject_id}`,
 			actorName: e.actor_name,
+			/** No actor: done from the server's command line (server/services/operator.service.ts). */
+			byOperator: e.actor_id === null,
 			data: e.data,
 			createdAt: e.created_at
 		}));
