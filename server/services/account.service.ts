@@ -15,6 +15,7 @@ import {
 } from '../db/repositories/user.repository.js';
 import { insertAudit } from '../db/repositories/membership.repository.js';
 import { consumeReset, findReset, voidResets } from '../db/repositories/password-reset.repository.js';
+import { deleteMailTo } from '../db/repositories/outbox.repository.js';
 import type { Database, NotifyEmail, UserRow } from '../db/database.js';
 import { isActiveMember } from '../domain/permissions.js';
 import { checkPassword, checkText, collect, normaliseEmail } from '../domain/validation.js';
@@ -246,7 +247,7 @@ export class AccountService {
 	}
 
 	/**
-	 * Deletes the account: personal data is erased, sessions end, memberships go; what the member wrote stays,
+	 * Deletes the account: personal data is erased (its mail in the outbox too), sessions end, memberships go; what the member wrote stays,
 	 * shown as by a former member. Ballots are never linked to accounts, so they are untouched.
 	 */
 	async deleteAccount(auth: Authenticated | null, password: string): Promise<void> {
@@ -270,6 +271,8 @@ export class AccountService {
 			await setUserFields(trx, user.id, []);
 			await removeAccountTies(trx, user.id);
 			await voidResets(trx, user.id, now);
+			// Mail still waiting (SMTP down or not set yet) is not delivered later, and what was sent is personal data.
+			await deleteMailTo(trx, user.email);
 			await insertAudit(trx, { actor_id: user.id, action: 'account.deleted', subject_type: 'user', subject_id: String(user.id), created_at: now });
 			return deleteUserSessions(trx, user.id);
 		});

@@ -102,6 +102,19 @@ describe('npm run kuvend -- coordinator add', () => {
 	});
 });
 
+describe('mail that waits for an SMTP server', () => {
+	it('is dropped when its account is deleted', async () => {
+		// Without deleteMailTo() in AccountService.deleteAccount, the "password changed" mail stays in the outbox and
+		// goes out, to the deleted member's address, once SMTP is set up.
+		await setPassword(linkIn(await kuvend(['password', 'reset', 'member3@demo.test'])), 'member-three-new-pass');
+		const waiting = () => app.ctx.db.selectFrom('outbox').select('subject').where('to_address', '=', 'member3@demo.test').execute();
+		expect(await waiting()).toEqual([{ subject: 'Fjalëkalimi yt u ndryshua' }]);
+		const me = await signIn(app.url, 'member3@demo.test', 'member-three-new-pass');
+		expect((await postForm(app.url, '/settings/data?/delete', { password: 'member-three-new-pass' }, me)).status).toBe(303);
+		expect(await waiting()).toEqual([]);
+	});
+});
+
 describe('refusals: one line naming what to fix, exit code 1, nothing changed', () => {
 	it('refuses wrong arguments, emails and accounts', async () => {
 		const applicant = await postForm(app.url, '/join', {
