@@ -4,6 +4,8 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getPage, postForm, signIn, startTestApp, tempDir, type TestApp } from './helpers/app.js';
+import { openDatabase } from '../../server/db/client.js';
+import { migrateToLatest } from '../../server/db/migrate.js';
 
 // Issue #15 point 2 (the account commands) and issue #14 point 4 (without SMTP a reset link comes only from the
 // admin command line, audited). The command runs as its own process against the SQLite file of a running server
@@ -143,9 +145,9 @@ describe('refusals: one line naming what to fix, exit code 1, nothing changed', 
 		expect(counts()).toEqual(before);
 	});
 
-	it('refuses a database that is missing or behind the schema, without creating or changing it', async () => {
+	it('refuses a database that is missing, behind the schema or ahead of it, without creating or changing it', async () => {
 		// Without the checks in withOperator (server/cli/commands/operator.ts), the first run creates an empty
-		// database file and both fail with "password reset failed: no such table: users".
+		// database file, the first two fail with "password reset failed: no such table: users" and the third acts.
 		const dir = tempDir();
 		try {
 			const missing = await kuvend(['password', 'reset', 'member2@demo.test'], { DATA_DIR: path.join(dir, 'none') });
@@ -156,6 +158,15 @@ describe('refusals: one line naming what to fix, exit code 1, nothing changed', 
 			const behind = await kuvend(['password', 'reset', 'member2@demo.test'], { DATA_DIR: dir });
 			expect(behind.code).toBe(1);
 			expect(behind.stderr).toMatch(/is not at the latest schema \(\d+ migration\(s\) to run\): run "npm run db:migrate" first\.\n$/);
+			// A database a newer Kuvend has migrated: this code must not write to it.
+			const ahead = path.join(dir, 'ahead');
+			const { db } = openDatabase(path.join(ahead, 'kuvend.db'));
+			await migrateToLatest(db);
+			await db.insertInto('kysely_migration' as never).values({ name: '2099-01-01T0000_future', timestamp: new Date().toISOString() } as never).execute();
+			await db.destroy();
+			const newer = await kuvend(['password', 'reset', 'member2@demo.test'], { DATA_DIR: ahead });
+			expect(newer.code).toBe(1);
+			expect(newer.stderr).toMatch(/was written by a newer Kuvend \(migration 2099-01-01T0000_future\): run this command from that version\.\n$/);
 		} finally {
 			fs.rmSync(dir, { recursive: true, force: true });
 		}

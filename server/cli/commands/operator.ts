@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Config } from '../../config.js';
 import { openDatabase } from '../../db/client.js';
-import { pendingMigrations } from '../../db/migrate.js';
+import { schemaState } from '../../db/migrate.js';
 import { OperatorService, type OperatorLink } from '../../services/operator.service.js';
 import { isDomainError } from '../../../src/lib/shared/errors.js';
 import { CliError, type CommandInput } from './types.js';
@@ -9,14 +9,16 @@ import { CliError, type CommandInput } from './types.js';
 /**
  * Runs `act` with the operator's service on the configured database, beside a running server if there is one
  * (SQLite's WAL lets both write; the data folder's lock is the server's and is not taken). Refuses a missing file
- * or one not at the latest schema, naming what to do; a refusal from the service becomes the command's one line.
+ * or one not at this code's schema (behind it or ahead), naming what to do; a refusal from the service becomes the
+ * command's one line.
  */
 export async function withOperator<T>(config: Config, act: (operator: OperatorService) => Promise<T>): Promise<T> {
 	const file = config.databaseFile;
 	if (!fs.existsSync(file)) throw new CliError(`No database at ${file}: set DATA_DIR (or DATABASE_FILE) to the server's, or start the server once.`);
 	const { db } = openDatabase(file);
 	try {
-		const pending = await pendingMigrations(db);
+		const { pending, unknown } = await schemaState(db);
+		if (unknown.length) throw new CliError(`The database at ${file} was written by a newer Kuvend (migration ${unknown[0]}): run this command from that version.`);
 		if (pending.length) {
 			throw new CliError(`The database at ${file} is not at the latest schema (${pending.length} migration(s) to run): run "npm run db:migrate" first.`);
 		}
