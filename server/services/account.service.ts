@@ -157,10 +157,11 @@ export class AccountService {
 
 	/**
 	 * Starts a password reset. The answer is the same, and takes the same time, whether or not the email belongs to
-	 * an account, so nobody can learn who is a member: after the rate limits, the request only joins a queue, and
-	 * a moment later, off the response path, the account is looked up and its link made and mailed. The link is single-use, valid
-	 * for an hour, voids the older ones, and only its hash is stored. Without SMTP nothing is made: a link that
-	 * cannot be mailed would only wait in the outbox (operators print one with `npm run kuvend -- password reset`).
+	 * an account, so nobody can learn who is a member: after the rate limits, the request only joins a queue, and a
+	 * moment later, off the response path, the account is looked up and its link made and mailed. The link is
+	 * single-use, valid for an hour, voids the older ones, and only its hash is stored. Without SMTP nothing is made:
+	 * a link that cannot be mailed would only wait in the outbox (operators print one with `npm run kuvend -- password
+	 * reset`).
 	 */
 	async requestPasswordReset(email: string, meta: { ip: string }): Promise<void> {
 		const address = normaliseEmail(email);
@@ -247,8 +248,8 @@ export class AccountService {
 	}
 
 	/**
-	 * Deletes the account: personal data is erased (its mail in the outbox too), sessions end, memberships go; what the member wrote stays,
-	 * shown as by a former member. Ballots are never linked to accounts, so they are untouched.
+	 * Deletes the account: personal data is erased (its mail in the outbox too), sessions end, memberships go; what
+	 * the member wrote stays, shown as by a former member. Ballots are never linked to accounts, so they are untouched.
 	 */
 	async deleteAccount(auth: Authenticated | null, password: string): Promise<void> {
 		const me = this.#self(auth);
