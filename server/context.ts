@@ -105,7 +105,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			documents,
 			drafts,
 			membership: new MembershipService(db, bus, mail, limits, publicOrigin),
-			account: new AccountService(db, bus, mail, limits, publicOrigin),
+			account: new AccountService(db, bus, mail, limits, publicOrigin, { mailDelivers: config.smtpUrl !== null, logger }),
 			coordination: new CoordinationService(db, bus),
 			groups: new GroupsService(db, abilities),
 			organisations: new OrganisationsService(db),
@@ -163,6 +163,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 				if (closed) return;
 				closed = true;
 				limits.close();
+				await services.account.settleResets();
 				clearInterval(digests);
 				clearInterval(schedule);
 				documents.close();

@@ -37,3 +37,19 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationOutcome
 	}
 	return { created, applied: results.map((r) => r.migrationName) };
 }
+
+export interface SchemaState {
+	/** Migrations this code knows that the database has not run (all of them for a file that is not a Kuvend database). */
+	pending: string[];
+	/** Migrations the database has run that this code does not know: it was written by a newer Kuvend. */
+	unknown: string[];
+}
+
+/** Where the database's schema stands against this code's migrations, without changing anything. */
+export async function schemaState(db: Kysely<any>): Promise<SchemaState> {
+	const known = await new Migrator({ db, provider: new MigrationFolder() }).getMigrations();
+	const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+	const ran: { name: string }[] = tables.some((t) => t.name === 'kysely_migration') ? await db.selectFrom('kysely_migration').select('name').execute() : [];
+	const names = new Set(known.map((m) => m.name));
+	return { pending: known.filter((m) => !m.executedAt).map((m) => m.name), unknown: ran.map((r) => r.name).filter((n) => !names.has(n)) };
+}

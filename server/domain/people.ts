@@ -10,3 +10,10 @@ export function shownName(name: string | null, status: string | null): string | 
 export function authorView(id: number, name: string | null, status: string | null): { id: number; name: string | null } {
 	return { id, name: shownName(name, status) };
 }
+
+/** A first display name for an account made from an email alone: "ana.hoxha@x" is "Ana Hoxha" until they change it. */
+export function nameFromEmail(email: string): string {
+	const at = email.indexOf('@');
+	const words = (at > 0 ? email.slice(0, at) : email).split(/[._+-]+/).filter(Boolean);
+	return words.map((w) => w[0].toUpperCase() + w.slice(1)).join(' ').slice(0, 120) || email;
+}

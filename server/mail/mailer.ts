@@ -1,7 +1,9 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Db } from '../db/client.js';
-import { markFailed, markSent, pendingMail } from '../db/repositories/outbox.repository.js';
+import { deleteMail, markFailed, markSent, pendingMail } from '../db/repositories/outbox.repository.js';
 import type { Logger } from '../logger.js';
+import { hideOneTimeLinks } from '../domain/one-time-links.js';
+import { linksStillValid } from '../services/password-links.js';
 
 const MAX_ATTEMPTS = 5;
 
@@ -55,10 +57,16 @@ export class Mailer {
 						id: mail.id,
 						to: mail.to_address,
 						subject: mail.subject,
-						...(this.options.logBodies ? { body: mail.body } : {})
+						...(this.options.logBodies ? { body: hideOneTimeLinks(mail.body) } : {})
 					});
 					await markFailed(this.db, mail.id, 'no SMTP server configured');
 				}
+				continue;
+			}
+			// A link used, voided or expired while the mail waited (SMTP down, or turned on later) must not go out.
+			if (!(await linksStillValid(this.db, mail.body, this.clock()))) {
+				await deleteMail(this.db, mail.id);
+				this.logger.info('mail dropped: its one-time link is no longer valid', { id: mail.id });
 				continue;
 			}
 			try {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Db } from '../db/client.js';
 import { deleteUserSessions } from '../db/repositories/session.repository.js';
@@ -15,18 +14,27 @@ import {
 	userFieldSlugs
 } from '../db/repositories/user.repository.js';
 import { insertAudit } from '../db/repositories/membership.repository.js';
-import { consumeReset, findReset, insertReset } from '../db/repositories/password-reset.repository.js';
+import { consumeReset, findReset, voidResets } from '../db/repositories/password-reset.repository.js';
+import { deleteMailTo } from '../db/repositories/outbox.repository.js';
 import type { Database, NotifyEmail, UserRow } from '../db/database.js';
 import { isActiveMember } from '../domain/permissions.js';
 import { checkPassword, checkText, collect, normaliseEmail } from '../domain/validation.js';
 import type { EventBus } from '../events/bus.js';
+import type { Logger } from '../logger.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import { sessionIdOf, type Authenticated } from './auth.service.js';
 import type { MailService } from './mail.service.js';
 import { hashPassword, verifyPassword } from './passwords.js';
+import { issuePasswordLink, RESET_TOKEN_TTL_MS } from './password-links.js';
 import type { RateLimits } from './rate-limits.js';
 
-export const RESET_TOKEN_TTL_MS = 60 * 60 * 1000;
+/** Reset requests waiting to be looked up; more than this (far beyond the rate limits) are dropped. */
+const MAX_PENDING_RESETS = 1000;
+/**
+ * How long after a reset request its work starts: well after the answer has gone out, so that neither the lookup
+ * nor the mail it sends (an SMTP exchange, the slowest part) runs while the answer is being rendered.
+ */
+const RESET_DELAY_MS = 100;
 
 export interface ProfileInput {
 	displayName: string;
@@ -55,8 +63,12 @@ export class AccountService {
 		private readonly mail: MailService,
 		private readonly limits: RateLimits,
 		private readonly origin: () => string,
+		private readonly resets: { mailDelivers: boolean; logger: Logger },
 		private readonly clock: () => number = Date.now
 	) {}
+
+	readonly #pendingResets: string[] = [];
+	#resetWork: Promise<void> | null = null;
 
 	async settings(auth: Authenticated | null): Promise<AccountSettings> {
 		const me = this.#self(auth);
@@ -114,9 +126,9 @@ export class AccountService {
 	}
 
 	/**
-	 * The one way a password changes, from the settings or a reset link: checked, hashed, stored, the sessions ended
-	 * (all but `keep`), the member told by mail, the change in the audit trail. `first` runs first in the same
-	 * transaction (a reset link is consumed there). Returns how many sessions ended.
+	 * The one way a password changes, from the settings or a reset link: checked, hashed, stored, every reset link
+	 * voided, the sessions ended (all but `keep`), the member told by mail, the change in the audit trail. `first`
+	 * runs first in the same transaction (a reset link is consumed there). Returns how many sessions ended.
 	 */
 	async #setPassword(
 		user: UserRow,
@@ -133,6 +145,7 @@ export class AccountService {
 			await first?.(trx);
 			const now = this.clock();
 			await updateUser(trx, user.id, { password_hash: hash, updated_at: now });
+			await voidResets(trx, user.id, now);
 			await insertAudit(trx, { actor_id: user.id, action: 'account.password_changed', subject_type: 'user', subject_id: String(user.id), created_at: now });
 			await this.mail.queue(trx, { email: user.email, locale: user.locale }, { kind: 'password_changed', name: user.display_name });
 			return deleteUserSessions(trx, user.id, keep);
@@ -143,23 +156,49 @@ export class AccountService {
 	}
 
 	/**
-	 * Starts a password reset. The answer is the same whether or not the email belongs to an account, so nobody can
-	 * learn who is a member; the token is single-use, valid for an hour, and only its hash is stored.
+	 * Starts a password reset. The answer is the same, and takes the same time, whether or not the email belongs to
+	 * an account, so nobody can learn who is a member: after the rate limits, the request only joins a queue, and a
+	 * moment later, off the response path, the account is looked up and its link made and mailed. The link is
+	 * single-use, valid for an hour, voids the older ones, and only its hash is stored. Without SMTP nothing is made:
+	 * a link that cannot be mailed would only wait in the outbox (operators print one with `npm run kuvend -- password
+	 * reset`).
 	 */
 	async requestPasswordReset(email: string, meta: { ip: string }): Promise<void> {
 		const address = normaliseEmail(email);
 		this.limits.take(['resetPerIp', meta.ip], ['resetPerEmail', address]);
-		const user = address ? await findUserByEmail(this.db, address) : undefined;
+		if (address.length > 254 || this.#pendingResets.length >= MAX_PENDING_RESETS) return;
+		this.#pendingResets.push(address);
+		this.#resetWork ??= new Promise<void>((resolve) => setTimeout(resolve, RESET_DELAY_MS)).then(() => this.#sendResets());
+	}
+
+	/** Whether /forgot can mail a link (there is an SMTP server); without one, links come from the command line. */
+	get resetsByMail(): boolean {
+		return this.resets.mailDelivers;
+	}
+
+	/** Resolves when every queued reset request has been handled (at shutdown, and for tests). */
+	async settleResets(): Promise<void> {
+		while (this.#resetWork) await this.#resetWork;
+	}
+
+	async #sendResets(): Promise<void> {
+		for (let address = this.#pendingResets.shift(); address !== undefined; address = this.#pendingResets.shift()) {
+			try {
+				await this.#sendReset(address);
+			} catch (error) {
+				this.resets.logger.error('password reset failed', { error });
+			}
+		}
+		this.#resetWork = null;
+	}
+
+	async #sendReset(address: string): Promise<void> {
+		if (!this.resets.mailDelivers || !address) return;
+		const user = await findUserByEmail(this.db, address);
 		if (!user || user.status === 'suspended' || user.status === 'deleted') return;
-		const token = randomBytes(32).toString('base64url');
-		const now = this.clock();
 		await this.db.transaction().execute(async (trx) => {
-			await insertReset(trx, { id: sessionIdOf(token), user_id: user.id, created_at: now, expires_at: now + RESET_TOKEN_TTL_MS });
-			await this.mail.queue(
-				trx,
-				{ email: user.email, locale: user.locale },
-				{ kind: 'password_reset', name: user.display_name, url: `${this.origin()}/forgot/${token}` }
-			);
+			const url = await issuePasswordLink(trx, user.id, { origin: this.origin(), now: this.clock(), ttlMs: RESET_TOKEN_TTL_MS });
+			await this.mail.queue(trx, { email: user.email, locale: user.locale }, { kind: 'password_reset', name: user.display_name, url });
 		});
 		this.bus.emit('mail.queued', {});
 	}
@@ -209,8 +248,8 @@ export class AccountService {
 	}
 
 	/**
-	 * Deletes the account: personal data is erased, sessions end, memberships go; what the member wrote stays,
-	 * shown as by a former member. Ballots are never linked to accounts, so they are untouched.
+	 * Deletes the account: personal data is erased (its mail in the outbox too), sessions end, memberships go; what
+	 * the member wrote stays, shown as by a former member. Ballots are never linked to accounts, so they are untouched.
 	 */
 	async deleteAccount(auth: Authenticated | null, password: string): Promise<void> {
 		const me = this.#self(auth);
@@ -232,6 +271,9 @@ export class AccountService {
 			});
 			await setUserFields(trx, user.id, []);
 			await removeAccountTies(trx, user.id);
+			await voidResets(trx, user.id, now);
+			// Mail still waiting (SMTP down or not set yet) is not delivered later, and what was sent is personal data.
+			await deleteMailTo(trx, user.email);
 			await insertAudit(trx, { actor_id: user.id, action: 'account.deleted', subject_type: 'user', subject_id: String(user.id), created_at: now });
 			return deleteUserSessions(trx, user.id);
 		});

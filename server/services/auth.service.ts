@@ -9,6 +9,7 @@ import {
 	touchSession
 } from '../db/repositories/session.repository.js';
 import { findUserByEmail } from '../db/repositories/user.repository.js';
+import { voidResets } from '../db/repositories/password-reset.repository.js';
 import type { UserRow } from '../db/database.js';
 import { isExpired, newSessionTimes, slideTo, type SessionPolicy } from '../domain/session-policy.js';
 import { maySignIn, type Actor } from '../domain/permissions.js';
@@ -16,7 +17,7 @@ import type { EventBus } from '../events/bus.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import type { Viewer } from '../../src/lib/shared/types.js';
 import { decoyHash, verifyPassword } from './passwords.js';
-import type { RateLimits } from './rate-limits.js';
+import type { RateLimitName, RateLimits } from './rate-limits.js';
 
 /** The signed-in person for one request or socket. */
 export interface Authenticated {
@@ -71,22 +72,30 @@ export class AuthService {
 	) {}
 
 	/**
-	 * Failed attempts are limited per IP address and per account (whichever runs out first), so neither one
-	 * address nor a botnet can guess a member's password; a success clears the account's count.
+	 * Failed attempts are limited per address, per account from that address, and (far higher) per account from
+	 * anywhere: one address cannot guess at length, a stranger's failures elsewhere do not refuse the member's right
+	 * password from their own device, and a botnet still meets the account's ceiling. A success clears the
+	 * account's counts.
 	 */
 	async signIn(input: SignInInput): Promise<Authenticated & { token: string }> {
-		const email = input.email.trim().toLowerCase();
+		const email = input.email.trim().toLowerCase().slice(0, 320);
 		if (!email || !input.password) {
 			throw new DomainError('invalid_credentials', 'email and password are required');
 		}
 		const ip = input.ip ?? 'unknown';
-		this.limits.check(['signInFailuresPerIp', ip], ['signInFailuresPerAccount', email]);
+		const counts: [RateLimitName, string][] = [
+			['signInFailuresPerIp', ip],
+			['signInFailuresPerAccountAddress', `${email} ${ip}`],
+			['signInFailuresPerAccount', email]
+		];
+		this.limits.check(...counts);
 		const user = await findUserByEmail(this.db, email);
 		const ok = await verifyPassword(user?.password_hash ?? (await decoyHash()), input.password);
 		if (!user || !user.password_hash || !ok || !maySignIn(user.status)) {
-			this.limits.hit(['signInFailuresPerIp', ip], ['signInFailuresPerAccount', email]);
+			this.limits.hit(...counts);
 			throw new DomainError('invalid_credentials', 'wrong email or password');
 		}
+		this.limits.reset('signInFailuresPerAccountAddress', `${email} ${ip}`);
 		this.limits.reset('signInFailuresPerAccount', email);
 		const token = randomBytes(32).toString('base64url');
 		const id = sessionIdOf(token);
@@ -135,10 +144,15 @@ export class AuthService {
 		this.bus.emit('session.revoked', { userId: found.user.id, sessionIds: [id], reason: 'signed_out' });
 	}
 
-	/** Ends every session of the actor, the current one included (or all but `keep`). Returns how many ended. */
+	/** Ends every session of the actor, the current one included (or all but `keep`), and voids their reset links.
+	 * Returns how many sessions ended. */
 	async signOutEverywhere(auth: Authenticated | null, options: { keepCurrent?: boolean } = {}): Promise<number> {
 		const me = this.#requireSignedIn(auth);
-		const ids = await deleteUserSessions(this.db, me.actor.id, options.keepCurrent ? me.sessionId : undefined);
+		// A reset link mailed earlier would let whoever read that mail back in: it is voided with the sessions.
+		const ids = await this.db.transaction().execute(async (trx) => {
+			await voidResets(trx, me.actor.id, this.clock());
+			return deleteUserSessions(trx, me.actor.id, options.keepCurrent ? me.sessionId : undefined);
+		});
 		if (ids.length) this.bus.emit('session.revoked', { userId: me.actor.id, sessionIds: ids, reason: 'signed_out_everywhere' });
 		return ids.length;
 	}

@@ -4,6 +4,7 @@ import { deleteUserSessions } from '../db/repositories/session.repository.js';
 import { findUserById, updateUser } from '../db/repositories/user.repository.js';
 import { countOutbox, listOutbox } from '../db/repositories/outbox.repository.js';
 import { hasRole, type Actor } from '../domain/permissions.js';
+import { hideOneTimeLinks } from '../domain/one-time-links.js';
 import type { EventBus } from '../events/bus.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import { ROLES, type Role } from '../../src/lib/shared/types.js';
@@ -64,7 +65,10 @@ export class CoordinationService {
 		this.bus.emit('user.access_changed', { userId, reason: 'reinstated' });
 	}
 
-	/** Mail as it stands in the outbox, newest first: what was sent, and what waits for an SMTP server. */
+	/**
+	 * Mail as it stands in the outbox, newest first: what was sent, and what waits for an SMTP server. One-time links
+	 * are hidden: a coordinator must not be able to set a member's password with the member's own mail.
+	 */
 	async outbox(auth: Authenticated | null, offset = 0) {
 		this.#coordinator(auth);
 		const [rows, total] = await Promise.all([listOutbox(this.db, 50, Math.max(0, offset)), countOutbox(this.db)]);
@@ -73,8 +77,8 @@ export class CoordinationService {
 			mail: rows.map((r) => ({
 				id: r.id,
 				to: r.to_address,
-				subject: r.subject,
-				body: r.body,
+				subject: hideOneTimeLinks(r.subject),
+				body: hideOneTimeLinks(r.body),
 				createdAt: r.created_at,
 				sentAt: r.sent_at,
 				error: r.last_error
@@ -89,6 +93,8 @@ export class CoordinationService {
 			action: e.action,
 			subject: `${e.subject_type}:${e.subject_id}`,
 			actorName: e.actor_name,
+			/** No actor: done from the server's command line (server/services/operator.service.ts). */
+			byOperator: e.actor_id === null,
 			data: e.data,
 			createdAt: e.created_at
 		}));

@@ -5,8 +5,12 @@ const MINUTE = 60_000;
 
 /** The limits a person meets; `relaxed` multiplies them by 100 for automated test runs. */
 const RULES = {
+	/** Failed sign-ins are counted three ways (auth.service.ts): per address, per account from one address, and per
+	 * account from anywhere. The last is far higher, so a stranger's guesses elsewhere never lock a member out of
+	 * their own device, while a botnet spread over many addresses still meets a ceiling. */
 	signInFailuresPerIp: { limit: 20, windowMs: 15 * MINUTE },
-	signInFailuresPerAccount: { limit: 6, windowMs: 15 * MINUTE },
+	signInFailuresPerAccountAddress: { limit: 6, windowMs: 15 * MINUTE },
+	signInFailuresPerAccount: { limit: 100, windowMs: 60 * MINUTE },
 	/** Applications made (or refused because the email has an account): a workshop of 30 on one venue's Wi-Fi gets
 	 * through; a form sent back with field errors does not count (membership.service). */
 	joinPerIp: { limit: 40, windowMs: 60 * MINUTE },

@@ -111,17 +111,19 @@ describe('sign-in and sessions', () => {
 
 	// Shown to fail without the guard: with the limits.check()/hit() calls removed from signIn, the 7th attempt
 	// with the right password succeeds and the expectations below break.
-	it('limits failed sign-ins per account and per address', async () => {
+	it('limits failed sign-ins per account and address, and per address', async () => {
 		const start = now;
 		for (let i = 0; i < 6; i++) {
-			await expect(auth.signIn({ email: 'sokol.marku@demo.test', password: 'guess ' + i, ip: `192.0.2.${i}` })).rejects.toMatchObject({
+			await expect(auth.signIn({ email: 'sokol.marku@demo.test', password: 'guess ' + i, ip: '192.0.2.1' })).rejects.toMatchObject({
 				code: 'invalid_credentials'
 			});
 		}
-		await expect(auth.signIn({ email: 'sokol.marku@demo.test', password: DEMO_PASSWORD, ip: '192.0.2.99' })).rejects.toMatchObject({
+		await expect(auth.signIn({ email: 'sokol.marku@demo.test', password: DEMO_PASSWORD, ip: '192.0.2.1' })).rejects.toMatchObject({
 			code: 'rate_limited',
 			fields: { retryAfter: '900' }
 		});
+		// The member's own address is not refused by a stranger's guesses (tests/integration/sign-in-throttle.test.ts).
+		await expect(auth.signIn({ email: 'sokol.marku@demo.test', password: DEMO_PASSWORD, ip: '192.0.2.99' })).resolves.toBeTruthy();
 		// Another member is not locked out by it.
 		await expect(auth.signIn({ email: 'ermal.leka@demo.test', password: DEMO_PASSWORD, ip: '192.0.2.99' })).resolves.toBeTruthy();
 
@@ -133,7 +135,7 @@ describe('sign-in and sessions', () => {
 			code: 'rate_limited'
 		});
 		now = start + 15 * 60_000 + 1;
-		await expect(auth.signIn({ email: 'sokol.marku@demo.test', password: DEMO_PASSWORD, ip: '192.0.2.99' })).resolves.toBeTruthy();
+		await expect(auth.signIn({ email: 'sokol.marku@demo.test', password: DEMO_PASSWORD, ip: '192.0.2.1' })).resolves.toBeTruthy();
 		now = start;
 	});
 

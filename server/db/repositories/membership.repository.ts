@@ -58,7 +58,7 @@ export function listAudit(db: Conn, limit = 100) {
 	return db
 		.selectFrom('audit_log')
 		.leftJoin('users', 'users.id', 'audit_log.actor_id')
-		.select(['audit_log.id', 'audit_log.action', 'audit_log.subject_type', 'audit_log.subject_id', 'audit_log.data', 'audit_log.created_at', 'users.display_name as actor_name'])
+		.select(['audit_log.id', 'audit_log.actor_id', 'audit_log.action', 'audit_log.subject_type', 'audit_log.subject_id', 'audit_log.data', 'audit_log.created_at', 'users.display_name as actor_name'])
 		.orderBy('audit_log.id', 'desc')
 		.limit(limit)
 		.execute();

@@ -35,3 +35,13 @@ export async function countOutbox(db: Conn): Promise<number> {
 	const row = await db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
 	return Number(row.n);
 }
+
+export async function deleteMail(db: Conn, id: number): Promise<void> {
+	await db.deleteFrom('outbox').where('id', '=', id).execute();
+}
+
+/** Every mail to an address, sent or waiting (an account deleted: its mail is personal data, and must not go out). */
+export async function deleteMailTo(db: Conn, address: string): Promise<number> {
+	const res = await db.deleteFrom('outbox').where('to_address', '=', address).executeTakeFirst();
+	return Number(res.numDeletedRows);
+}

@@ -22,3 +22,9 @@ export async function consumeReset(db: Conn, id: string, now: number): Promise<b
 		.executeTakeFirst();
 	return Number(res.numUpdatedRows) === 1;
 }
+
+/** Voids every unused link of the account (a newer link, a password change or a sign-out everywhere came after it). */
+export async function voidResets(db: Conn, userId: number, now: number): Promise<number> {
+	const res = await db.updateTable('password_resets').set({ used_at: now }).where('user_id', '=', userId).where('used_at', 'is', null).executeTakeFirst();
+	return Number(res.numUpdatedRows);
+}

@@ -1,6 +1,8 @@
 import { appContext } from '$lib/server/context';
 import { failFrom, formValues } from '$lib/server/forms';
-import type { Actions } from './$types';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = () => ({ resetsByMail: appContext().services.account.resetsByMail });
 
 export const actions: Actions = {
 	default: async ({ request, getClientAddress }) => {

@@ -1,5 +1,7 @@
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
+import { startTestApp, type TestApp } from './app.js';
 
 export interface ReceivedMail {
 	to: string[];
@@ -78,4 +80,23 @@ export async function startSmtp(): Promise<{ url: string; mail: ReceivedMail[]; 
 		},
 		close: () => new Promise<void>((resolve) => server.close(() => resolve()))
 	};
+}
+
+export type TestSmtp = Awaited<ReturnType<typeof startSmtp>>;
+
+/**
+ * For a test file: the real server delivering its mail to a real SMTP server on loopback, started before the
+ * file's tests and stopped after them. The fields are filled in when the tests run.
+ */
+export function serveWithSmtp(env: Record<string, string> = {}): { app: TestApp; smtp: TestSmtp } {
+	const running = {} as { app: TestApp; smtp: TestSmtp };
+	beforeAll(async () => {
+		running.smtp = await startSmtp();
+		running.app = await startTestApp({ SMTP_URL: running.smtp.url, ...env });
+	});
+	afterAll(async () => {
+		await running.app?.dispose();
+		await running.smtp?.close();
+	});
+	return running;
 }
