@@ -6,7 +6,9 @@ import { shownName } from '../domain/people.js';
 import { checkText } from '../domain/validation.js';
 import type { EventBus } from '../events/bus.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
+import type { CategoryView } from '../../src/lib/shared/forum.js';
 import type { Authenticated } from './auth.service.js';
+import { categoryView } from './forum.service.js';
 import { excerpt } from './markdown.js';
 
 export type ThreadSwitch = 'pinned' | 'locked' | 'archived' | 'hidden';
@@ -132,6 +134,12 @@ export class ModerationService {
 			await logModeration(trx, { moderator_id: moderator.id, action: 'thread.moved', thread_id: thread.id, post_id: null, reason: target.slug, created_at: now });
 		});
 		this.bus.emit('forum.thread_changed', { threadId: thread.id, categoryId: target.id, previousCategoryId: thread.category_id });
+	}
+
+	/** Every space with who reads it, for those who may change that (coordinators); null for anyone else. */
+	async spaces(auth: Authenticated | null): Promise<CategoryView[] | null> {
+		if (!maySetSpaceVisibility(auth?.actor ?? null)) return null;
+		return (await forum.listCategories(this.db)).map((c) => categoryView(c));
 	}
 
 	/**
