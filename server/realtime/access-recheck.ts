@@ -50,18 +50,28 @@ export function attachAccessRecheck(ctx: AppContext, io: KuvendIo, yjs: YjsServe
 	const running = new Map<string, Promise<void>>();
 	let stopped = false;
 
-	/** Checks every room the socket is in; true when it left any. A check that fails counts as a no. */
+	/**
+	 * Checks every room the socket is in; true when it left any. A check that fails counts as a no. A join whose own
+	 * check ran just before the change may land while this runs: rooms that appear are checked too, until a turn of
+	 * the event loop brings none (the joins' checks are synchronous SQLite reads, done within that turn).
+	 */
 	const recheckRooms = async (socket: KuvendSocket): Promise<boolean> => {
+		const seen = new Set<string>();
 		let left = false;
-		for (const name of [...socket.rooms]) {
-			const room = checkedRoom(name);
-			if (!room) continue;
-			const stay = await checks[room.kind](socket.data.auth, room.id, socket).catch((error: unknown) => (failed(error), false));
-			if (stay || !socket.connected) continue;
-			await socket.leave(name);
-			left = true;
+		for (;;) {
+			const fresh = [...socket.rooms].filter((name) => !seen.has(name));
+			if (!fresh.length || !socket.connected) return left;
+			for (const name of fresh) {
+				seen.add(name);
+				const room = checkedRoom(name);
+				if (!room) continue;
+				const stay = await checks[room.kind](socket.data.auth, room.id, socket).catch((error: unknown) => (failed(error), false));
+				if (stay || !socket.connected) continue;
+				await socket.leave(name);
+				left = true;
+			}
+			await new Promise((resolve) => setImmediate(resolve));
 		}
-		return left;
 	};
 
 	/** `standing`: the person's own access changed, so their session is read again and they are told in any case. */
