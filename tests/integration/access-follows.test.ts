@@ -14,9 +14,12 @@ import { makePeople, memberSocket, personByEmail, type Person } from './helpers/
  * (closed 4100, back as a reader) or read (closed 4403, not let back).
  *
  * Shown to fail without the re-check: with the `attachAccessRecheck(ctx, io, yjs)` line removed from server/app.ts,
- * every test below but the last times out waiting for `access:changed` or for the Yjs close (and the socket still
- * hears the posts of a thread it may no longer read). The last one (an applicant shown as present) fails on its
- * `people` expectation without the `canTakePart` check in MeetingsService.join.
+ * every test below but the last times out waiting for `access:changed` or for the Yjs close. With only its
+ * `socket.leave` removed (access-recheck.ts), the sockets still hear the posts of threads they may no longer read
+ * ("expected true to be false" in the space test); with only `conn.allow(access)` removed, the Yjs connections keep
+ * their access (the waits for 4100 / 4403 time out, the joining member's poll for write fails). The last test (an
+ * applicant shown as present) fails on its `people` expectation without the `canTakePart` check in
+ * MeetingsService.join.
  */
 
 let app: TestApp;
@@ -135,6 +138,24 @@ describe('access follows the member on every open connection', () => {
 		// Back at once as a reader (members read every draft): what it types is no longer taken.
 		await synced(writer.p);
 		await editsDropped(writer.doc, other.doc, name, 'Pas largimit');
+	});
+
+	it("joining a group: a reader of its draft writes on the same connection, without reconnecting", async () => {
+		const [me] = await makePeople(app, 1);
+		const draftId = await app.ctx.services.drafts.create(facilitator.auth, { title: 'Kalendari i Artës', summary: '', group: 'klasteri-arta', field: '', visibility: 'members' });
+		const name = docNameOf(draftId);
+		const mine = await socketOf(me);
+		const reader = await openDoc(name, me.cookie);
+		const ws = reader.p.ws;
+		const told = accessChanged(mine);
+		expect((await postForm(base, '/groups/klasteri-arta?/join', {}, me.cookie)).status).toBe(200);
+		await told;
+		// The socket hears first; the document connection is authorised again beside it (nothing tells the client).
+		const writes = () => [...app.yjs.connections()].some((c) => c.name === name && c.userId === me.id && c.access === 'write');
+		await expect.poll(writes).toBe(true);
+		writeParagraphs(reader.doc, ['Shkruar pa u rilidhur.']);
+		await expect.poll(() => stored(name)).toContain('Shkruar pa u rilidhur.');
+		expect(reader.p.ws).toBe(ws);
 	});
 
 	it('removed from a group by its facilitator: the same, at once', async () => {
