@@ -6,7 +6,7 @@ import { docNameOf } from '../services/drafts.service.js';
 import { isDomainError } from '../../src/lib/shared/errors.js';
 import { checkedRoom, rooms, type CheckedRoom } from './rooms.js';
 import type { KuvendIo, KuvendSocket } from './socket-server.js';
-import type { YjsServer } from './yjs/yjs-server.js';
+import type { YjsConnection, YjsServer } from './yjs/yjs-server.js';
 
 /** Whether a socket may stay in a room: the same service-layer answer that let it join. */
 type RoomCheck = (auth: Authenticated, id: number, socket: KuvendSocket) => Promise<boolean>;
@@ -111,19 +111,26 @@ export function attachAccessRecheck(ctx: AppContext, io: KuvendIo, yjs: YjsServe
 		return [...affected.values()].map((s) => queue(s, false, s.rooms.has(concerned)));
 	};
 
+	/** As for rooms, connections admitted while this runs (on a decision taken just before the change) are checked too. */
 	const recheckDocuments = async (change: AccessChange) => {
 		if ('categoryId' in change) return;
-		const concerned = 'userIds' in change ? (c: { userId: number | null }) => c.userId !== null && change.userIds.includes(c.userId) : (c: { name: string }) => c.name === docNameOf(change.draftId);
-		for (const conn of [...yjs.connections()].filter(concerned)) {
-			if (stopped) return;
-			try {
-				const auth = await conn.reauthenticate();
-				const access = await ctx.services.documentAccess.authorize(auth, conn.name).catch((error: unknown) => (isDomainError(error) ? null : Promise.reject(error)));
-				conn.allow(access);
-			} catch (error) {
-				failed(error);
-				conn.allow(null);
+		const concerned = 'userIds' in change ? (c: YjsConnection) => c.userId !== null && change.userIds.includes(c.userId) : (c: YjsConnection) => c.name === docNameOf(change.draftId);
+		const seen = new Set<object>();
+		for (;;) {
+			const fresh = [...yjs.connections()].filter((c) => concerned(c) && !seen.has(c.id));
+			if (!fresh.length || stopped) return;
+			for (const conn of fresh) {
+				seen.add(conn.id);
+				try {
+					const auth = await conn.reauthenticate();
+					const access = await ctx.services.documentAccess.authorize(auth, conn.name).catch((error: unknown) => (isDomainError(error) ? null : Promise.reject(error)));
+					conn.allow(access);
+				} catch (error) {
+					failed(error);
+					conn.allow(null);
+				}
 			}
+			await new Promise((resolve) => setImmediate(resolve));
 		}
 	};
 

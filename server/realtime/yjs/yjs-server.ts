@@ -24,6 +24,8 @@ interface Who {
 
 /** An open connection as the access re-check sees it (server/realtime/access-recheck.ts). */
 export interface YjsConnection {
+	/** The same for as long as the connection is open. */
+	id: object;
 	name: string;
 	userId: number | null;
 	access: DocumentAccess;
@@ -238,7 +240,7 @@ export class YjsServer {
 					if (access === 'read') ws.close(YJS_CLOSE.access_changed, 'access changed');
 					else ws.close(YJS_CLOSE.forbidden, 'forbidden');
 				};
-				yield { name: room.live.name, userId: who.userId, access: conn.access, reauthenticate: who.reauthenticate, allow };
+				yield { id: ws, name: room.live.name, userId: who.userId, access: conn.access, reauthenticate: who.reauthenticate, allow };
 			}
 		}
 	}
