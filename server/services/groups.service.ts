@@ -136,9 +136,9 @@ export class GroupsService {
 	async setRole(auth: Authenticated | null, slug: string, userId: number, role: string): Promise<void> {
 		const me = this.#member(auth);
 		const group = await this.#group(slug);
-		if (role !== 'member' && role !== 'facilitator') throw new DomainError('invalid_input', 'no such role', { role: 'required' });
 		const changed = await this.db.transaction().execute(async (trx) => {
 			if (!(await this.abilities.mayCall(auth, group.id, trx))) throw new DomainError('forbidden');
+			if (role !== 'member' && role !== 'facilitator') throw new DomainError('invalid_input', 'no such role', { role: 'required' });
 			if (!(await membershipOf(trx, group.id, userId))) throw new DomainError('not_found', 'not a member');
 			if (!(await setGroupRole(trx, group.id, userId, role as GroupRole))) return false;
 			await this.#audit(trx, me.id, 'group.role_changed', group.slug, { userId, role });
