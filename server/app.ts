@@ -9,6 +9,7 @@ import { createExpressApp, HOST_HEADER, PROTO_HEADER, securityHeaders } from './
 import { serveCachedPage } from './http/page-cache.js';
 import { attachSocketServer, type KuvendIo } from './realtime/socket-server.js';
 import { YjsServer } from './realtime/yjs/yjs-server.js';
+import { attachAccessRecheck } from './realtime/access-recheck.js';
 import { BUILD_DIR } from './paths.js';
 import { lockDataFolder } from './db/data-folder-lock.js';
 
@@ -62,6 +63,7 @@ export async function startApp(config: Config, options: { sveltekit?: RequestHan
 		if (req.url?.startsWith('/socket.io/')) withHeaders(res);
 	});
 	const yjs = new YjsServer(ctx);
+	attachAccessRecheck(ctx, io, yjs);
 	httpServer.on('upgrade', (req, socket, head) => {
 		if (yjs.handleUpgrade(req, socket, head)) return;
 		// Socket.IO handles its own path; anything else is not ours.

@@ -107,7 +107,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			membership: new MembershipService(db, bus, mail, limits, publicOrigin),
 			account: new AccountService(db, bus, mail, limits, publicOrigin, { mailDelivers: config.smtpUrl !== null, logger }),
 			coordination: new CoordinationService(db, bus),
-			groups: new GroupsService(db, abilities),
+			groups: new GroupsService(db, bus, abilities),
 			organisations: new OrganisationsService(db),
 			forum,
 			notifications,

@@ -4,6 +4,7 @@ import { createContext, publishContext } from '../context.js';
 import { lockDataFolder } from '../db/data-folder-lock.js';
 import { attachSocketServer } from '../realtime/socket-server.js';
 import { YjsServer } from '../realtime/yjs/yjs-server.js';
+import { attachAccessRecheck } from '../realtime/access-recheck.js';
 
 /** Attaches the same context, Socket.IO and Yjs endpoint as production to Vite's dev server. */
 export async function attachRealtime(httpServer: Server, port: number): Promise<void> {
@@ -16,6 +17,7 @@ export async function attachRealtime(httpServer: Server, port: number): Promise<
 	publishContext(ctx);
 	const io = attachSocketServer(httpServer, ctx);
 	const yjs = new YjsServer(ctx);
+	attachAccessRecheck(ctx, io, yjs);
 	// Vite's HMR socket shares this server: unknown upgrade paths are left alone here.
 	httpServer.on('upgrade', (req, socket, head) => void yjs.handleUpgrade(req, socket, head));
 	httpServer.once('close', () => {

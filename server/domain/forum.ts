@@ -25,6 +25,14 @@ export function canRead(actor: Actor | null, category: CategoryAccess, groupIds:
 	return hasRole(actor, 'moderator') || (category.groupId !== null && groupIds.has(category.groupId));
 }
 
+/** Who may change who reads a space: coordinators, who run the network. */
+export const maySetSpaceVisibility = (actor: Actor | null) => hasRole(actor, 'coordinator');
+
+/** Whether a space can have this visibility: 'group' only for a group's own space. */
+export function spaceVisibilityAllowed(category: CategoryAccess, to: string): to is Visibility {
+	return to === 'public' || to === 'members' || (to === 'group' && category.groupId !== null);
+}
+
 export interface ThreadState {
 	locked: boolean;
 	archived: boolean;

@@ -37,9 +37,20 @@ export function canSeeMeeting(actor: Actor | null, m: Pick<MeetingFacts, 'visibi
 	return m.visibility === 'public' || isActiveMember(actor);
 }
 
-/** The chair's controls: its chairs, and coordinators (who run the network's meetings). */
+/**
+ * The chair's controls: its chairs, the facilitators of its group (who run their group's business, and lose the
+ * controls with the role), and coordinators (who run the network's meetings).
+ */
 export function canChair(actor: Actor | null, m: MeetingFacts): boolean {
-	return isActiveMember(actor) && (m.chairs.includes(actor!.id) || hasRole(actor, 'coordinator'));
+	return isActiveMember(actor) && (m.chairs.includes(actor!.id) || m.facilitators.includes(actor!.id) || hasRole(actor, 'coordinator'));
+}
+
+/**
+ * Who takes part in a live room (shown as here, checks in, raises a hand): active members. Anyone else who may see
+ * the meeting (an applicant, a public meeting's visitor) only follows it.
+ */
+export function canTakePart(actor: Actor | null): boolean {
+	return isActiveMember(actor);
 }
 
 /** The quorum meter: the eligible present against the meeting's rule (a number, or a share of its members). */

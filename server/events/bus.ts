@@ -11,6 +11,12 @@ export interface DomainEvents {
 	'user.profile_changed': { userId: number };
 	/** What a person may do changed (role, suspension, deletion): their open sockets must re-authenticate. */
 	'user.access_changed': { userId: number; reason: 'role_changed' | 'suspended' | 'reinstated' | 'deleted' };
+	/**
+	 * Who may read or change something may have changed. Every open connection concerned checks again each room and
+	 * document it is in, by the rules that let it in (server/realtime/access-recheck.ts), and leaves or loses write
+	 * where they now say no.
+	 */
+	'access.changed': AccessChange;
 	/** Mail was written to the outbox; the mailer delivers it. */
 	'mail.queued': Record<string, never>;
 	/** Who may open a collaborative document changed (a draft moved in its lifecycle): connections are re-admitted. */
@@ -42,6 +48,12 @@ export interface DomainEvents {
 	/** A member read notifications; their bell counts down. */
 	'notification.read': { userId: number };
 }
+
+/**
+ * What an access change concerns: some people's standing (joined, left or removed from a group, facilitator rights
+ * given or taken), or who may see one thing (a draft's or a forum space's visibility).
+ */
+export type AccessChange = { userIds: number[] } | { draftId: number } | { categoryId: number };
 
 export type EventName = keyof DomainEvents;
 export type Listener<K extends EventName> = (payload: DomainEvents[K]) => void;

@@ -12,3 +12,15 @@ export const rooms = {
 	/** Everyone in a meeting's live room (and its projector). */
 	meeting: (id: number) => `meeting:${id}`
 };
+
+/** The rooms whose members were let in by a check (the rest, a person's and a session's own, need none). */
+export type CheckedRoom = 'thread' | 'category' | 'draft' | 'vote' | 'voteResults' | 'meeting';
+
+const CHECKED = /^(thread|category|draft|vote|meeting):([1-9][0-9]{0,15})(:results)?$/;
+
+/** What a room name made by `rooms` is about, for the rooms a check let in; null for any other name. */
+export function checkedRoom(name: string): { kind: CheckedRoom; id: number } | null {
+	const match = CHECKED.exec(name);
+	if (!match || (match[3] && match[1] !== 'vote')) return null;
+	return { kind: match[3] ? 'voteResults' : (match[1] as CheckedRoom), id: Number(match[2]) };
+}

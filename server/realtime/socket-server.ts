@@ -62,10 +62,8 @@ export function attachSocketServer(httpServer: HttpServer, ctx: AppContext): Kuv
 			io.in(rooms.session(id)).disconnectSockets();
 		}
 	});
-	// A changed role or suspension takes effect at once: the member's sockets reconnect and re-authenticate.
-	ctx.bus.on('user.access_changed', ({ userId }) => {
-		io.in(rooms.user(userId)).disconnectSockets(true);
-	});
+	// A changed role takes effect at once through the access re-check (access-recheck.ts); a suspension also ends
+	// the member's sessions (session.revoked above).
 	ctx.bus.on('user.preferences_changed', ({ userId, locale }) => {
 		io.to(rooms.user(userId)).emit('me:locale', { locale });
 	});

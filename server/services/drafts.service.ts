@@ -241,6 +241,19 @@ export class DraftsService {
 		}
 	}
 
+	/**
+	 * Sets who may see the draft (its stewards). Narrowed to members, visitors and applicants reading it lose it at
+	 * once, on every open page and document connection (access.changed).
+	 */
+	async setVisibility(auth: Authenticated | null, id: number, visibility: string): Promise<void> {
+		const { draft, facts } = await this.#readable(auth, id);
+		if (!canManageDraft(auth?.actor ?? null, facts)) throw new DomainError('forbidden');
+		if (visibility !== 'public' && visibility !== 'members') throw new DomainError('invalid_input', 'no such visibility', { visibility: 'required' });
+		if (!(await repo.setDraftVisibility(this.db, draft.id, visibility, this.clock()))) return;
+		this.bus.emit('draft.changed', { draftId: draft.id });
+		this.bus.emit('access.changed', { draftId: draft.id });
+	}
+
 	// The parts, under the names routes, handlers and other services have always called.
 
 	saveVersion: DraftVersions['save'] = (auth, id, name) => this.#versions.save(auth, id, name);

@@ -8,12 +8,14 @@ import {
 	hasPendingRequest,
 	insertGroupRequest,
 	membershipOf,
-	removeGroupMember
+	removeGroupMember,
+	setGroupRole
 } from '../db/repositories/group.repository.js';
 import { insertAudit } from '../db/repositories/membership.repository.js';
 import { findUserById } from '../db/repositories/user.repository.js';
 import type { GroupRow } from '../db/database.js';
-import { isActiveMember } from '../domain/permissions.js';
+import { isActiveMember, type GroupRole } from '../domain/permissions.js';
+import type { EventBus } from '../events/bus.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import type { GroupKind } from '../../src/lib/shared/types.js';
 import type { Abilities } from './abilities.service.js';
@@ -36,10 +38,15 @@ export interface GroupPage {
 	canManage: boolean;
 }
 
-/** Groups: open to join, or by request that a facilitator (or a coordinator) approves. */
+/**
+ * Groups: open to join, or by request that a facilitator (or a coordinator) approves; facilitators (and coordinators)
+ * take members out and name facilitators. Every change of who is in a group, or of their place in it, is an
+ * `access.changed` of that person: their open pages and documents follow at once.
+ */
 export class GroupsService {
 	constructor(
 		private readonly db: Db,
+		private readonly bus: EventBus,
 		private readonly abilities: Abilities,
 		private readonly clock: () => number = Date.now
 	) {}
@@ -74,7 +81,7 @@ export class GroupsService {
 		const me = this.#member(auth);
 		const group = await this.#group(slug);
 		const now = this.clock();
-		return this.db.transaction().execute(async (trx) => {
+		const done = await this.db.transaction().execute(async (trx) => {
 			if (await membershipOf(trx, group.id, me.id)) throw new DomainError('conflict', 'already a member');
 			if (group.join_policy === 'open') {
 				await addGroupMember(trx, group.id, me.id, now);
@@ -83,35 +90,70 @@ export class GroupsService {
 			await insertGroupRequest(trx, group.id, me.id, now);
 			return 'requested' as const;
 		});
+		if (done === 'joined') this.#changed(me.id);
+		return done;
 	}
 
 	async leave(auth: Authenticated | null, slug: string): Promise<void> {
 		const me = this.#member(auth);
 		const group = await this.#group(slug);
-		await this.db.transaction().execute(async (trx) => {
-			await removeGroupMember(trx, group.id, me.id);
+		const left = await this.db.transaction().execute(async (trx) => {
 			await deleteGroupRequest(trx, group.id, me.id);
+			return removeGroupMember(trx, group.id, me.id);
 		});
+		if (left) this.#changed(me.id);
 	}
 
 	async decide(auth: Authenticated | null, slug: string, userId: number, approve: boolean): Promise<void> {
 		const me = this.#member(auth);
 		const group = await this.#group(slug);
 		const now = this.clock();
-		await this.db.transaction().execute(async (trx) => {
+		const added = await this.db.transaction().execute(async (trx) => {
 			if (!(await this.abilities.mayCall(auth, group.id, trx))) throw new DomainError('forbidden');
 			if (!(await deleteGroupRequest(trx, group.id, userId))) throw new DomainError('not_found', 'no such request');
 			const user = await findUserById(trx, userId);
-			if (approve && user?.status === 'active') await addGroupMember(trx, group.id, userId, now);
-			await insertAudit(trx, {
-				actor_id: me.id,
-				action: approve ? 'group.request_approved' : 'group.request_declined',
-				subject_type: 'group',
-				subject_id: group.slug,
-				data: { userId },
-				created_at: now
-			});
+			const add = approve && user?.status === 'active';
+			if (add) await addGroupMember(trx, group.id, userId, now);
+			await this.#audit(trx, me.id, approve ? 'group.request_approved' : 'group.request_declined', group.slug, { userId });
+			return add;
 		});
+		if (added) this.#changed(userId);
+	}
+
+	/** A facilitator (or a coordinator) takes a member out of the group. */
+	async remove(auth: Authenticated | null, slug: string, userId: number): Promise<void> {
+		const me = this.#member(auth);
+		const group = await this.#group(slug);
+		await this.db.transaction().execute(async (trx) => {
+			if (!(await this.abilities.mayCall(auth, group.id, trx))) throw new DomainError('forbidden');
+			if (!(await removeGroupMember(trx, group.id, userId))) throw new DomainError('not_found', 'not a member');
+			await this.#audit(trx, me.id, 'group.member_removed', group.slug, { userId });
+		});
+		this.#changed(userId);
+	}
+
+	/** A facilitator (or a coordinator) names a member facilitator, or makes a facilitator a member again. */
+	async setRole(auth: Authenticated | null, slug: string, userId: number, role: string): Promise<void> {
+		const me = this.#member(auth);
+		const group = await this.#group(slug);
+		const changed = await this.db.transaction().execute(async (trx) => {
+			if (!(await this.abilities.mayCall(auth, group.id, trx))) throw new DomainError('forbidden');
+			if (role !== 'member' && role !== 'facilitator') throw new DomainError('invalid_input', 'no such role', { role: 'required' });
+			if (!(await membershipOf(trx, group.id, userId))) throw new DomainError('not_found', 'not a member');
+			if (!(await setGroupRole(trx, group.id, userId, role as GroupRole))) return false;
+			await this.#audit(trx, me.id, 'group.role_changed', group.slug, { userId, role });
+			return true;
+		});
+		if (changed) this.#changed(userId);
+	}
+
+	#audit(trx: Parameters<typeof insertAudit>[0], actorId: number, action: string, slug: string, data: Record<string, unknown>) {
+		return insertAudit(trx, { actor_id: actorId, action, subject_type: 'group', subject_id: slug, data, created_at: this.clock() });
+	}
+
+	/** Someone's place in a group changed: what they may read and change follows on every open connection. */
+	#changed(userId: number): void {
+		this.bus.emit('access.changed', { userIds: [userId] });
 	}
 
 	async #group(slug: string): Promise<GroupRow> {

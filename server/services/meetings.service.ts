@@ -2,7 +2,7 @@ import type { Db } from '../db/client.js';
 import * as repo from '../db/repositories/meeting.repository.js';
 import { facilitatorsOf } from '../db/repositories/group.repository.js';
 import { insertAudit } from '../db/repositories/membership.repository.js';
-import { canChair, canSeeMeeting, quorumMeter, type Meeting, type MeetingFacts } from '../domain/meetings.js';
+import { canChair, canSeeMeeting, canTakePart, quorumMeter, type Meeting, type MeetingFacts } from '../domain/meetings.js';
 import { isActiveMember } from '../domain/permissions.js';
 import { quorumValue, type VoteInput } from '../domain/votes.js';
 import type { EventBus } from '../events/bus.js';
@@ -216,13 +216,25 @@ export class MeetingsService {
 	// ——— the live room ———
 
 	/**
-	 * A member's socket entered the room: they are shown as here (unless it only watches, as the projector does).
-	 * Returns the room as it is.
+	 * A socket entered the room: a member is shown as here (unless it only watches, as the projector does); anyone
+	 * else who may see the meeting only follows it. Returns the room as it is.
 	 */
 	async join(auth: Authenticated, id: number, socketId: string, watchOnly = false): Promise<LiveState> {
 		const { meeting } = await this.#readable(auth, id);
-		if (!watchOnly && (await this.presence.join(meeting.id, auth.actor.id, socketId))) this.bus.emit('meeting.changed', { meetingId: meeting.id });
+		const shown = !watchOnly && canTakePart(auth.actor);
+		if (shown && (await this.presence.join(meeting.id, auth.actor.id, socketId))) this.bus.emit('meeting.changed', { meetingId: meeting.id });
 		return this.#state(meeting);
+	}
+
+	/**
+	 * After an access change: whether a socket in the room may still follow it. One that may not, or whose person
+	 * may no longer take part, is no longer shown as here.
+	 */
+	async mayStay(auth: Authenticated, id: number, socketId: string): Promise<boolean> {
+		const meeting = await this.#find(id);
+		const visible = !!meeting && canSeeMeeting(auth.actor, meeting);
+		if (!visible || !canTakePart(auth.actor)) await this.leave(socketId, id);
+		return visible;
 	}
 
 	/** A socket left a room (or disconnected, `id` omitted: every room). */
@@ -235,7 +247,7 @@ export class MeetingsService {
 		if (!auth) throw new DomainError('unauthenticated');
 		const { meeting, facts } = await this.#readable(auth, id);
 		// Only members take part in a room (an applicant may read a public meeting, not act in it).
-		if (!isActiveMember(auth.actor)) throw new DomainError('forbidden');
+		if (!canTakePart(auth.actor)) throw new DomainError('forbidden');
 		await this.#room.act(auth, meeting, canChair(auth.actor, facts), action);
 		this.bus.emit('meeting.changed', { meetingId: meeting.id });
 	}

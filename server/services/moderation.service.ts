@@ -1,18 +1,23 @@
 import type { Db } from '../db/client.js';
 import * as forum from '../db/repositories/forum.repository.js';
 import { insertFlag, logModeration, moderationLog, openFlags, resolveFlags } from '../db/repositories/moderation.repository.js';
-import { canRead, fold, isModerator } from '../domain/forum.js';
+import { canRead, fold, isModerator, maySetSpaceVisibility, spaceVisibilityAllowed } from '../domain/forum.js';
 import { shownName } from '../domain/people.js';
 import { checkText } from '../domain/validation.js';
 import type { EventBus } from '../events/bus.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
+import type { CategoryView } from '../../src/lib/shared/forum.js';
 import type { Authenticated } from './auth.service.js';
+import { categoryView } from './forum.service.js';
 import { excerpt } from './markdown.js';
 
 export type ThreadSwitch = 'pinned' | 'locked' | 'archived' | 'hidden';
 const SWITCHES: ThreadSwitch[] = ['pinned', 'locked', 'archived', 'hidden'];
 
-/** Flags from members; hiding, restoring, locking, pinning, archiving and moving by moderators, all logged. */
+/**
+ * Flags from members; hiding, restoring, locking, pinning, archiving and moving by moderators; who reads a space, by
+ * coordinators; all logged.
+ */
 export class ModerationService {
 	constructor(
 		private readonly db: Db,
@@ -129,5 +134,32 @@ export class ModerationService {
 			await logModeration(trx, { moderator_id: moderator.id, action: 'thread.moved', thread_id: thread.id, post_id: null, reason: target.slug, created_at: now });
 		});
 		this.bus.emit('forum.thread_changed', { threadId: thread.id, categoryId: target.id, previousCategoryId: thread.category_id });
+	}
+
+	/** Every space with who reads it, for those who may change that (coordinators); null for anyone else. */
+	async spaces(auth: Authenticated | null): Promise<CategoryView[] | null> {
+		if (!maySetSpaceVisibility(auth?.actor ?? null)) return null;
+		return (await forum.listCategories(this.db)).map((c) => categoryView(c));
+	}
+
+	/**
+	 * Sets who reads a space (coordinators). Narrowed, everyone who may no longer read it stops receiving it at once
+	 * (access.changed); widened, their next visit shows it.
+	 */
+	async setSpaceVisibility(auth: Authenticated | null, slug: string, visibility: string): Promise<void> {
+		if (!auth) throw new DomainError('unauthenticated');
+		if (!maySetSpaceVisibility(auth.actor)) throw new DomainError('forbidden');
+		const space = await forum.findCategoryBySlug(this.db, slug);
+		if (!space) throw new DomainError('not_found');
+		if (!spaceVisibilityAllowed({ visibility: space.visibility, groupId: space.group_id }, visibility)) {
+			throw new DomainError('invalid_input', 'no such visibility', { visibility: 'required' });
+		}
+		const now = this.clock();
+		const changed = await this.db.transaction().execute(async (trx) => {
+			if (!(await forum.setCategoryVisibility(trx, space.id, visibility))) return false;
+			await logModeration(trx, { moderator_id: auth.actor.id, action: `space.visibility.${visibility}`, thread_id: null, post_id: null, reason: space.slug, created_at: now });
+			return true;
+		});
+		if (changed) this.bus.emit('access.changed', { categoryId: space.id });
 	}
 }

@@ -8,7 +8,9 @@ import { voteInput } from './helpers/votes.js';
  * Shown to fail when a check is removed: deleting the coordinator check from MembershipService.approve turns the
  * member/moderator cells of "approve" from 403 into 404, and deleting the representative check from
  * OrganisationsService turns member1's "org profile" cell from 403 into 400. Votes: with Abilities.mayCall always true,
- * the member and moderator cells of "close a vote" turn from 403 into ok.
+ * the member and moderator cells of "close a vote" turn from 403 into ok. Without the steward check in
+ * DraftsService.setVisibility and the coordinator check in ModerationService.setSpaceVisibility, the member cells of
+ * "draft visibility" and "space visibility" turn from 403 into 400.
  */
 const ROLES = ['visitor', 'applicant', 'member', 'moderator', 'coordinator', 'suspended'] as const;
 type Role = (typeof ROLES)[number];
@@ -23,6 +25,7 @@ const cookies: Partial<Record<Role, string>> = {};
 let targetId = 0;
 const votes = { members: 0, group: 0, public: 0 };
 let meetingId = 0;
+let draftId = 0;
 
 beforeAll(async () => {
 	app = await startTestApp();
@@ -52,6 +55,7 @@ beforeAll(async () => {
 	votes.members = await create({});
 	votes.group = await create({ eligibility: 'group', groupId: group.id });
 	votes.public = await create({ visibility: 'public' });
+	draftId = await app.ctx.services.drafts.create(coordinator, { title: 'Matrica e shkrimit', summary: '', group: '', field: 'music', visibility: 'members' });
 	const hour = 3_600_000;
 	meetingId = await app.ctx.services.meetings.create(coordinator, {
 		title: 'Matrica',
@@ -132,6 +136,10 @@ const cells = (): Cell[] => [
 	['suspend', post(target('?/suspend'), { reason: '' }), ['401', '403', '403', '403', '400', '401']],
 	['reinstate', post(target('?/reinstate')), ['401', '403', '403', '403', '404', '401']],
 	['decide group request', post('/groups/komuniteti-kerkimor?/decide', { userId: '999999', decision: 'approve' }), ['401', '403', '403', '403', '404', '401']],
+	['remove from group', post('/groups/komuniteti-kerkimor?/remove', { userId: '999999' }), ['401', '403', '403', '403', '404', '401']],
+	['group role', post('/groups/komuniteti-kerkimor?/role', { userId: '999999', role: 'emperor' }), ['401', '403', '403', '403', '400', '401']],
+	['draft visibility', post(`/drafts/${draftId}?/visibility`, { visibility: 'secret' }), ['401', '404', '403', '403', '400', '401']],
+	['space visibility', post('/moderation?/visibility', { space: 'group-klasteri-vlore', visibility: 'secret' }), ['401', '403', '403', '403', '400', '401']],
 	['join group', post('/groups/komuniteti-kerkimor?/join'), ['401', '403', 'ok', 'ok', 'ok', '401']],
 	['org profile', post('/organisations/kerkyra-music-lab?/profile', { name: '' }), ['401', '403', '403', '400', '400', '401']],
 	['add representative', post('/organisations/kerkyra-music-lab?/addRepresentative', { email: 'nobody@x.org' }), ['401', '403', '403', '400', '400', '401']],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTree, trimTree, canPost, canRead, fold, ftsQuery, highlight, parseTags, queryTerms } from '../../server/domain/forum.js';
+import { buildTree, trimTree, canPost, canRead, fold, ftsQuery, highlight, maySetSpaceVisibility, parseTags, queryTerms, spaceVisibilityAllowed } from '../../server/domain/forum.js';
 import type { Actor } from '../../server/domain/permissions.js';
 
 const member: Actor = { id: 1, role: 'member', status: 'active' };
@@ -26,6 +26,17 @@ describe('visibility', () => {
 		expect(canPost(member, pub, none, { locked: true, archived: false, hidden: false })).toBe(false);
 		expect(canPost(moderator, pub, none, { locked: true, archived: false, hidden: false })).toBe(true);
 		expect(canPost(moderator, pub, none, { locked: false, archived: true, hidden: false })).toBe(false);
+	});
+});
+
+describe("a space's visibility", () => {
+	it('is set by coordinators, and to the group only for a group space', () => {
+		expect(maySetSpaceVisibility({ id: 4, role: 'coordinator', status: 'active' })).toBe(true);
+		expect(maySetSpaceVisibility(moderator)).toBe(false);
+		expect(spaceVisibilityAllowed({ visibility: 'group', groupId: 7 }, 'members')).toBe(true);
+		expect(spaceVisibilityAllowed({ visibility: 'members', groupId: 7 }, 'group')).toBe(true);
+		expect(spaceVisibilityAllowed({ visibility: 'public', groupId: null }, 'group')).toBe(false);
+		expect(spaceVisibilityAllowed({ visibility: 'public', groupId: null }, 'secret')).toBe(false);
 	});
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canChair, canSeeMeeting, nextPosition, nextSpeaker, positionAt, quorumMeter, raiseHandProblem, roomActionRefusal, ROOM_ACTIONS, type Speaker } from '../../server/domain/meetings.js';
+import { canChair, canSeeMeeting, canTakePart, nextPosition, nextSpeaker, positionAt, quorumMeter, raiseHandProblem, roomActionRefusal, ROOM_ACTIONS, type Speaker } from '../../server/domain/meetings.js';
 import { runsBusinessOf } from '../../server/domain/permissions.js';
 import { LocalRoomPresence } from '../../server/services/room-presence.js';
 import { agendaItemSchema, fieldProblems, meetingInputProblems, type MeetingInput } from '../../src/lib/shared/meetings.js';
@@ -15,6 +15,13 @@ describe('who does what in a meeting', () => {
 		expect(canChair(coordinator, facts)).toBe(true);
 		expect(canChair(suspended, facts)).toBe(false);
 		expect(canChair({ ...member, id: 9 }, facts)).toBe(false);
+		// The group's facilitators chair its meetings, and only while they facilitate.
+		expect(canChair({ ...member, id: 9 }, { ...facts, facilitators: [9] })).toBe(true);
+		expect(canChair({ ...suspended, id: 9 }, { ...facts, facilitators: [9] })).toBe(false);
+		// Only members take part in a room (and are shown as here); an applicant only follows it.
+		expect(canTakePart(member)).toBe(true);
+		expect(canTakePart({ ...member, status: 'applicant' })).toBe(false);
+		expect(canTakePart(null)).toBe(false);
 		expect(canSeeMeeting(null, facts)).toBe(false);
 		expect(canSeeMeeting(null, { visibility: 'public' })).toBe(true);
 		// Who may call a meeting: those who run the business of its group (or, for the network, coordinators).

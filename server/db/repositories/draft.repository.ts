@@ -42,6 +42,12 @@ export async function setDraftThread(db: Conn, id: number, threadId: number): Pr
 	await db.updateTable('drafts').set({ thread_id: threadId }).where('id', '=', id).execute();
 }
 
+/** Sets who may see a draft; false when it already had that visibility. */
+export async function setDraftVisibility(db: Conn, id: number, visibility: 'public' | 'members', now: number): Promise<boolean> {
+	const r = await db.updateTable('drafts').set({ visibility, updated_at: now }).where('id', '=', id).where('visibility', '!=', visibility).executeTakeFirst();
+	return Number(r.numUpdatedRows) === 1;
+}
+
 /** Moves a draft from one status to another; false when it was no longer in `from`. */
 export async function moveDraftStatus(db: Conn, id: number, from: DraftStatus, to: DraftStatus, now: number): Promise<boolean> {
 	const r = await db.updateTable('drafts').set({ status: to, updated_at: now }).where('id', '=', id).where('status', '=', from).executeTakeFirst();

@@ -290,6 +290,12 @@ export async function updateThread(db: Conn, id: number, patch: Partial<Pick<Thr
 	await db.updateTable('threads').set(patch).where('id', '=', id).execute();
 }
 
+/** Sets who reads a space; false when it already had that visibility. */
+export async function setCategoryVisibility(db: Conn, id: number, visibility: CategoryRow['visibility']): Promise<boolean> {
+	const r = await db.updateTable('categories').set({ visibility }).where('id', '=', id).where('visibility', '!=', visibility).executeTakeFirst();
+	return Number(r.numUpdatedRows) === 1;
+}
+
 /** Moves a thread's counts from one category to another. */
 export async function moveCounts(db: Conn, from: number, to: number, posts: number): Promise<void> {
 	await db.updateTable('categories').set((eb) => ({ thread_count: eb('thread_count', '-', 1), post_count: eb('post_count', '-', posts) })).where('id', '=', from).execute();

@@ -24,8 +24,22 @@ export async function addGroupMember(db: Conn, groupId: number, userId: number, 
 		.execute();
 }
 
-export async function removeGroupMember(db: Conn, groupId: number, userId: number): Promise<void> {
-	await db.deleteFrom('group_members').where('group_id', '=', groupId).where('user_id', '=', userId).execute();
+/** Takes a member out of a group; true when they were in it. */
+export async function removeGroupMember(db: Conn, groupId: number, userId: number): Promise<boolean> {
+	const res = await db.deleteFrom('group_members').where('group_id', '=', groupId).where('user_id', '=', userId).executeTakeFirst();
+	return Number(res.numDeletedRows) === 1;
+}
+
+/** Sets a member's place in a group; true when it changed (false also when they are not in it). */
+export async function setGroupRole(db: Conn, groupId: number, userId: number, role: GroupRole): Promise<boolean> {
+	const res = await db
+		.updateTable('group_members')
+		.set({ role })
+		.where('group_id', '=', groupId)
+		.where('user_id', '=', userId)
+		.where('role', '!=', role)
+		.executeTakeFirst();
+	return Number(res.numUpdatedRows) === 1;
 }
 
 export async function insertGroupRequest(db: Conn, groupId: number, userId: number, now: number): Promise<void> {

@@ -8,6 +8,8 @@ import { YJS_CLOSE } from '../../../src/lib/shared/realtime.js';
 import { WriteBudget } from '../../domain/document-rules.js';
 import { colorFor } from '../../../src/lib/shared/presence.js';
 import { DocRoom, ProtocolError, UpdateRefused, type Holder } from './shared-doc.js';
+import type { Authenticated } from '../../services/auth.service.js';
+import type { DocumentAccess } from '../../services/document-access.service.js';
 
 export const YJS_PATH = '/yjs/';
 
@@ -16,6 +18,20 @@ interface Who {
 	sessionId: string | null;
 	/** How the person is shown to the others (null: a visitor, not shown). */
 	user: Holder['user'];
+	/** The person as their session says now (null: a visitor, or the session ended), for the access re-check. */
+	reauthenticate(): Promise<Authenticated | null>;
+}
+
+/** An open connection as the access re-check sees it (server/realtime/access-recheck.ts). */
+export interface YjsConnection {
+	/** The same for as long as the connection is open. */
+	id: object;
+	name: string;
+	userId: number | null;
+	access: DocumentAccess;
+	reauthenticate(): Promise<Authenticated | null>;
+	/** What it may do from now on: more is taken at once; less closes it (null: it may not even read). */
+	allow(access: DocumentAccess | null): void;
 }
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
@@ -39,8 +55,8 @@ export class YjsServer {
 		const offs = [
 			ctx.bus.on('document.access_changed', ({ name }) => this.dropDocument(name)),
 			// Signed out, suspended, deleted, role changed: their connections go and must be admitted again.
-			ctx.bus.on('session.revoked', ({ sessionIds }) => this.#dropWhere((w) => w.sessionId !== null && sessionIds.includes(w.sessionId))),
-			ctx.bus.on('user.access_changed', ({ userId }) => this.#dropWhere((w) => w.userId === userId))
+			ctx.bus.on('session.revoked', ({ sessionIds }) => this.#dropWhere((w) => w.sessionId !== null && sessionIds.includes(w.sessionId)))
+			// Other changes of access (role, groups, visibility) are re-checked per connection: access-recheck.ts.
 		];
 		this.#off = () => offs.forEach((off) => off());
 	}
@@ -77,10 +93,12 @@ export class YjsServer {
 			// Read first: a drop of this document's connections after this point sends the newcomer back to be
 			// admitted again (see #connect), so that a decision taken just before a freeze is not used after it.
 			const generation = this.#generation.get(name) ?? 0;
-			const auth = await this.ctx.services.auth.authenticate(sessionTokenOf(req));
+			const token = sessionTokenOf(req);
+			const auth = await this.ctx.services.auth.authenticate(token);
 			const access = await this.ctx.services.documentAccess.authorize(auth, name);
 			const user = auth ? { name: auth.viewer.displayName, color: colorFor(auth.actor.id) } : null;
-			decision = { access, who: { userId: auth?.actor.id ?? null, sessionId: auth?.sessionId ?? null, user }, generation };
+			const reauthenticate = () => this.ctx.services.auth.authenticate(token);
+			decision = { access, who: { userId: auth?.actor.id ?? null, sessionId: auth?.sessionId ?? null, user, reauthenticate }, generation };
 		} catch (error) {
 			if (isDomainError(error) && (error.code === 'unauthenticated' || error.code === 'forbidden' || error.code === 'not_found')) {
 				decision = { close: YJS_CLOSE[error.code], reason: error.code };
@@ -204,6 +222,26 @@ export class YjsServer {
 			// Frames still in flight from a former writer must not land while the socket closes.
 			room.downgrade(ws);
 			ws.close(YJS_CLOSE.access_changed, 'access changed');
+		}
+	}
+
+	/** Every open connection, for the access re-check. */
+	*connections(): Generator<YjsConnection> {
+		for (const room of this.#rooms.values()) {
+			for (const [ws, conn] of room.conns) {
+				const who = this.#who.get(ws);
+				if (!who) continue;
+				const allow = (access: DocumentAccess | null) => {
+					if (access === 'write') return void (conn.access = 'write');
+					if (access === 'read' && conn.access === 'read') return;
+					// Frames still in flight from a former writer must not land while the socket closes. A former writer
+					// reconnects and is admitted as a reader; one who may no longer read is refused and stays away.
+					room.downgrade(ws);
+					if (access === 'read') ws.close(YJS_CLOSE.access_changed, 'access changed');
+					else ws.close(YJS_CLOSE.forbidden, 'forbidden');
+				};
+				yield { id: ws, name: room.live.name, userId: who.userId, access: conn.access, reauthenticate: who.reauthenticate, allow };
+			}
 		}
 	}
 

@@ -52,6 +52,8 @@ const AUDIT: Record<string, () => string> = {
 	'account.password_link_issued': m.audit_account_password_link_issued,
 	'group.request_approved': m.audit_group_request_approved,
 	'group.request_declined': m.audit_group_request_declined,
+	'group.member_removed': m.audit_group_member_removed,
+	'group.role_changed': m.audit_group_role_changed,
 	'organisation.representative_added': m.audit_organisation_representative_added,
 	'organisation.representative_removed': m.audit_organisation_representative_removed
 };
@@ -69,6 +71,9 @@ const MODERATION: Record<string, () => string> = {
 	'thread.archived.on': m.modlog_thread_archived,
 	'thread.archived.off': m.modlog_thread_unarchived,
 	'thread.hidden.on': m.modlog_thread_hidden,
-	'thread.hidden.off': m.modlog_thread_shown
+	'thread.hidden.off': m.modlog_thread_shown,
+	'space.visibility.public': m.modlog_space_public,
+	'space.visibility.members': m.modlog_space_members,
+	'space.visibility.group': m.modlog_space_group
 };
 export const moderationActionName = (action: string) => (MODERATION[action] ?? (() => action))();

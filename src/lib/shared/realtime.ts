@@ -8,6 +8,11 @@ import type { LiveState, MeetingAction } from './meetings.js';
 export interface ServerToClientEvents {
 	/** This session was ended elsewhere (sign-out everywhere, revoked from settings): the tab should leave. */
 	'auth:signed-out': (payload: { reason: 'signed_out' | 'signed_out_everywhere' }) => void;
+	/**
+	 * What this member may read or do changed (a group, a facilitator's role, a role, a visibility): rooms they may no
+	 * longer read were left, and the page loads its data again to show what they may do now.
+	 */
+	'access:changed': () => void;
 	/** The member chose another language in another tab or device. */
 	'me:locale': (payload: { locale: Locale }) => void;
 	/** In a watched thread. Posts arrive in id order; a client keeps the highest id it has seen. */

@@ -18,6 +18,10 @@ export const actions: Actions = {
 		const v = formValues(await request.formData(), ['to']);
 		return attempt(async () => ({ moved: await appContext().services.drafts.setStatus(locals.auth, Number(params.id), v.to) }));
 	},
+	visibility: async ({ request, locals, params }) => {
+		const v = formValues(await request.formData(), ['visibility']);
+		return attempt(async () => ({ visibility: await appContext().services.drafts.setVisibility(locals.auth, Number(params.id), v.visibility) }));
+	},
 	version: async ({ request, locals, params }) => {
 		const v = formValues(await request.formData(), ['name']);
 		return attempt(async () => ({ saved: await appContext().services.drafts.saveVersion(locals.auth, Number(params.id), v.name) }), v, 'version');

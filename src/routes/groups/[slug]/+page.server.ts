@@ -1,6 +1,6 @@
 import { appContext } from '$lib/server/context';
 import { guarded } from '$lib/server/guard';
-import { failFrom, formValues } from '$lib/server/forms';
+import { attempt, failFrom, formValues } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params }) => ({
@@ -31,5 +31,21 @@ export const actions: Actions = {
 		} catch (e) {
 			return failFrom(e, {});
 		}
+	},
+	/** A facilitator (or coordinator) takes a member out of the group. */
+	remove: async ({ request, locals, params }) => {
+		const { userId } = formValues(await request.formData(), ['userId']);
+		return attempt(async () => {
+			await appContext().services.groups.remove(locals.auth, params.slug, Number(userId));
+			return { done: 'removed' };
+		});
+	},
+	/** A facilitator (or coordinator) names a member facilitator, or makes a facilitator a member again. */
+	role: async ({ request, locals, params }) => {
+		const { userId, role } = formValues(await request.formData(), ['userId', 'role']);
+		return attempt(async () => {
+			await appContext().services.groups.setRole(locals.auth, params.slug, Number(userId), role);
+			return { done: 'role_changed' };
+		});
 	}
 };
