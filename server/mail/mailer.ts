@@ -3,7 +3,8 @@ import type { Db } from '../db/client.js';
 import { markFailed, markSent, pendingMail } from '../db/repositories/outbox.repository.js';
 import type { Logger } from '../logger.js';
 
-const MAX_ATTEMPTS = 5;
+/** Deliveries tried before a mail counts as failed (it stays in the outbox for coordinators to read). */
+export const MAX_ATTEMPTS = 5;
 
 /**
  * Delivers the outbox. Mail is written to the outbox inside the transaction that causes it, so nothing is sent
