@@ -13,6 +13,8 @@ export interface BackupScheduleOptions {
 	everyMs: number;
 	/** Scheduled backups kept; older ones are deleted after each new one. */
 	keep: number;
+	/** Pages copied between two turns of the event loop (4 MB worth unless given). */
+	pagesPerStep?: number;
 }
 
 /**
@@ -44,7 +46,7 @@ export class BackupSchedule {
 	async runOnce(): Promise<BackupResult> {
 		fs.mkdirSync(this.options.dir, { recursive: true });
 		const file = path.join(this.options.dir, backupFileName('scheduled', new Date(this.now())));
-		const result = await backupDatabase(this.raw, file, { pagesPerStep: PAGES_PER_STEP, signal: this.#abort.signal });
+		const result = await backupDatabase(this.raw, file, { pagesPerStep: this.options.pagesPerStep ?? PAGES_PER_STEP, signal: this.#abort.signal });
 		const pruned = pruneBackups(this.options.dir, 'scheduled', this.options.keep);
 		this.logger.info('backup taken', { file: result.file, bytes: result.bytes, pruned: pruned.length });
 		return result;
