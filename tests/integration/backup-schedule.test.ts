@@ -93,4 +93,26 @@ describe('scheduled backups', () => {
 		await schedule.stop();
 		expect(listBackups(backups, 'scheduled')).toHaveLength(2);
 	}, 30_000);
+
+	// The signal checked between steps in backupDatabase: without it stop() waited for the whole copy, which was
+	// then kept as a backup (this failed with two scheduled backups where the fake one alone should be).
+	it('end a copy in progress when stopped, leaving no partial file', async () => {
+		const { dir, raw } = await database();
+		const filler = raw.prepare("insert into audit_log (actor_id, action, subject_type, subject_id, data, created_at) values (null, 'test.filler', 'test', '0', ?, 0)");
+		raw.transaction(() => {
+			for (let i = 0; i < 10_000; i++) filler.run(JSON.stringify({ filler: 'x'.repeat(1000), i }));
+		})();
+		const backups = path.join(dir, 'backups');
+		fs.mkdirSync(backups);
+		const hour = 60 * 60 * 1000;
+		fs.writeFileSync(path.join(backups, backupFileName('scheduled', new Date(Date.now() - hour))), '');
+		const log = recordingLogger();
+		const schedule = new BackupSchedule(raw, { dir: backups, everyMs: hour, keep: 5, pagesPerStep: 1 }, log.logger);
+		schedule.start();
+		await until(() => fs.readdirSync(backups).some((f) => f.endsWith('.partial')), 'a copy in progress');
+		await schedule.stop();
+		expect(fs.readdirSync(backups).filter((f) => f.endsWith('.partial'))).toEqual([]);
+		expect(listBackups(backups, 'scheduled')).toHaveLength(1);
+		expect(log.lines).toEqual([]);
+	}, 30_000);
 });
