@@ -80,9 +80,9 @@ export async function backupDatabase(source: SQLite.Database, dest: string, opti
 		} finally {
 			copy.close();
 		}
-		fsyncFile(partial);
+		await fsyncFile(partial);
 		fs.renameSync(partial, dest);
-		fsyncFile(path.dirname(dest));
+		await fsyncFile(path.dirname(dest));
 	} catch (error) {
 		fs.rmSync(partial, { force: true });
 		throw error;
@@ -149,12 +149,12 @@ export function formatBytes(bytes: number): string {
 	return `${value.toFixed(1)} ${units[unit]}`;
 }
 
-/** Makes a file's (or folder's) contents durable before the next step relies on them. */
-export function fsyncFile(file: string): void {
-	const fd = fs.openSync(file, 'r');
+/** Makes a file's (or folder's) contents durable before the next step relies on them (off the main thread). */
+export async function fsyncFile(file: string): Promise<void> {
+	const handle = await fs.promises.open(file, 'r');
 	try {
-		fs.fsyncSync(fd);
+		await handle.sync();
 	} finally {
-		fs.closeSync(fd);
+		await handle.close();
 	}
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { BackupError, backupDatabase, openExisting, WHOLE_FILE, type BackupResult } from './backup.js';
+import { BackupError, backupDatabase, fsyncFile, openExisting, WHOLE_FILE, type BackupResult } from './backup.js';
 import { lockDataFolder } from './data-folder-lock.js';
 import { knownMigrations } from './migrate.js';
 import { appliedMigrations, integrityProblems, tableNames } from './repositories/maintenance.repository.js';
@@ -85,9 +85,7 @@ export async function restoreDatabase(databaseFile: string, from: string): Promi
 		foldWriteAheadLog(databaseFile);
 		fs.renameSync(partial, databaseFile);
 		fs.rmSync(`${databaseFile}-shm`, { force: true });
-		const dir = fs.openSync(path.dirname(databaseFile), 'r');
-		fs.fsyncSync(dir);
-		fs.closeSync(dir);
+		await fsyncFile(path.dirname(databaseFile));
 		return { file: databaseFile, bytes: fs.statSync(databaseFile).size, pending };
 	} catch (error) {
 		fs.rmSync(partial, { force: true });

@@ -11,11 +11,12 @@ import { budgetMet, printTable, type Row } from './lib.js';
 const SUITES: Record<string, () => Promise<{ run(): Promise<Row[]> }>> = {
 	forum: () => import('./forum.bench.js'),
 	drafts: () => import('./drafts.bench.js'),
-	votes: () => import('./votes.bench.js')
+	votes: () => import('./votes.bench.js'),
+	backup: () => import('./backup.bench.js')
 };
 
 /** Suites that load no page of the web app: they run without building it. */
-const WITHOUT_PAGES = new Set(['votes']);
+const WITHOUT_PAGES = new Set(['votes', 'backup']);
 
 async function main(): Promise<number> {
 	const asked = process.argv.slice(2);
