@@ -13,7 +13,7 @@ export const restoreCommand: Command = {
 		'Refused, changing nothing: while a server holds the data folder (stop it first); a file that is not a Kuvend',
 		'database, is damaged, or comes from a newer Kuvend than this one. The replacement is atomic: a crash leaves the',
 		'old database or the new one, never a mix. A backup from an older Kuvend is migrated by the next start (which',
-		'first backs it up again).'
+		'first backs it up again). A relative file name is taken from the Kuvend folder (npm runs commands there).'
 	].join('\n'),
 	async run({ args, config, out }) {
 		expectArguments('restore', args, 1, 1, 'one argument, the backup file to restore');
