@@ -32,6 +32,18 @@ async function kuvendDatabase(file: string, upTo?: string): Promise<void> {
 	await db.destroy();
 }
 
+/** Breaks the header of one b-tree page (an index's root), as a failing disk would: SQLite opens the file, the
+ * integrity check finds it. */
+function damage(file: string): void {
+	const db = new SQLite(file, { readonly: true });
+	const pageSize = db.pragma('page_size', { simple: true }) as number;
+	const { rootpage } = db.prepare("select rootpage from sqlite_master where type = 'index' and rootpage > 1 order by rootpage desc limit 1").get() as { rootpage: number };
+	db.close();
+	const fd = fs.openSync(file, 'r+');
+	fs.writeSync(fd, Buffer.from([0xab, 0xab, 0xab, 0xab]), 0, 4, (rootpage - 1) * pageSize);
+	fs.closeSync(fd);
+}
+
 const sha = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 const snapshot = (dir: string) => fs.readdirSync(dir).sort().map((f) => `${f}:${sha(path.join(dir, f))}`);
 
@@ -50,7 +62,9 @@ describe('restore refuses what it cannot use, changing nothing', () => {
 		live = folder();
 		await kuvendDatabase(path.join(live, 'kuvend.db'));
 		const other = folder();
-		files = { text: path.join(other, 'notes.db'), foreign: path.join(other, 'foreign.db'), newer: path.join(other, 'newer.db') };
+		files = { text: path.join(other, 'notes.db'), foreign: path.join(other, 'foreign.db'), newer: path.join(other, 'newer.db'), damaged: path.join(other, 'damaged.db') };
+		await kuvendDatabase(files.damaged);
+		damage(files.damaged);
 		fs.writeFileSync(files.text, 'Kjo nuk është bazë të dhënash.\n');
 		const foreign = new SQLite(files.foreign);
 		foreign.exec('create table people (name text); insert into people values (\'Ana\')');
@@ -72,7 +86,8 @@ describe('restore refuses what it cannot use, changing nothing', () => {
 		['a text file', ['text'], /notes\.db is not a SQLite database \(file is not a database\)\.$/],
 		['a SQLite file of something else', ['foreign'], /foreign\.db is a SQLite database but not a Kuvend one \(it has no users table\)\.$/],
 		['a database from a newer Kuvend', ['newer'], /newer\.db comes from a newer Kuvend \(it has migration 2099-01-01T0000_from_the_future, unknown here\); upgrade Kuvend/],
-		['the database itself', ['self'], /kuvend\.db is the database itself; restore from a backup file\.$/]
+		['the database itself', ['self'], /kuvend\.db is the database itself; restore from a backup file\.$/],
+		['a damaged database', ['damaged'], /damaged\.db is damaged \(integrity check: \*\*\* in database main \*\*\* Tree \d+ page \d+: .*\)\.$/]
 	])('refuses %s', async (_name, args, message) => {
 		const before = snapshot(live);
 		const named = args.map((a) => (a === 'self' ? path.join(live, 'kuvend.db') : (files[a] ?? a)));
@@ -137,7 +152,7 @@ describe('backup and check from the command line', () => {
 		expect(run.stdout).toBe(`Backed up ${path.join(live, 'kuvend.db')} to ${made.file} (${(fs.statSync(made.file).size / 1024).toFixed(1)} KB).\n`);
 	}, 30_000);
 
-	it('reports a sound database with exit code 0, and pending migrations with exit code 1', async () => {
+	it('reports a sound database with exit code 0, pending migrations and a damaged file with exit code 1', async () => {
 		const ok = await runKuvend(['check'], { DATA_DIR: live });
 		expect(ok.code).toBe(0);
 		const latest = (await knownMigrations()).at(-1)!;
@@ -154,6 +169,15 @@ describe('backup and check from the command line', () => {
 		expect(pending.stdout).toContain(`1 migration(s) pending: ${latest}`);
 		expect(pending.stderr).toBe('check found problems: see above.\n');
 		expectRefusal(await runKuvend(['check', 'now'], { DATA_DIR: live }), /^check takes no arguments/);
+
+		// The integrity check (healthy() in server/db/check.ts): without it this exited 0 with the damage printed.
+		const broken = folder();
+		await kuvendDatabase(path.join(broken, 'kuvend.db'));
+		damage(path.join(broken, 'kuvend.db'));
+		const damaged = await runKuvend(['check'], { DATA_DIR: broken });
+		expect(damaged.code).toBe(1);
+		expect(damaged.stdout).toMatch(/^Integrity:  \*\*\* in database main \*\*\* Tree \d+ page \d+: /m);
+		expect(damaged.stderr).toBe('check found problems: see above.\n');
 	}, 90_000);
 });
 

@@ -13,9 +13,9 @@ export function appliedMigrations(raw: SQLite.Database): string[] {
 	return (raw.prepare('select name from kysely_migration order by name').all() as { name: string }[]).map((r) => r.name);
 }
 
-/** SQLite's integrity check: `['ok']`, or up to `limit` problems. */
+/** SQLite's integrity check: `['ok']`, or up to `limit` problems, each on one line. */
 export function integrityProblems(raw: SQLite.Database, limit = 20): string[] {
-	return (raw.pragma(`integrity_check(${Math.max(1, Math.trunc(limit))})`) as { integrity_check: string }[]).map((r) => r.integrity_check);
+	return (raw.pragma(`integrity_check(${Math.max(1, Math.trunc(limit))})`) as { integrity_check: string }[]).map((r) => r.integrity_check.replace(/\s*\n\s*/g, ' '));
 }
 
 /** Rows in every table, by table name. */
