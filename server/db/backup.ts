@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
+import { compactCopy } from './compact.js';
 
 /** Why a backup was taken; it is part of the file name, and pruning keeps each kind apart. */
 export type BackupKind = 'scheduled' | 'manual' | 'before-migration';
@@ -60,32 +61,32 @@ export function pruneBackups(dir: string, kind: BackupKind, keep: number): strin
  * may go in small steps that let the server answer in between: SQLite applies that connection's own writes to the
  * copy as they happen.
  *
- * The copy is written beside `dest` under a temporary name, switched to a rollback journal (a backup is one
- * self-contained file, with no write-ahead log beside it), synced, and only then given its name: a file with a
- * backup's name is always a whole backup. `signal` stops a copy in progress (the server's shutdown).
+ * The pages are copied beside `dest` under a temporary name, then rewritten into a second one (compactCopy: rows in
+ * key order, no free pages, a rollback journal: one self-contained file), which is synced and only then given its
+ * name: a file with a backup's name is always a whole backup. `signal` stops a copy in progress (the server's
+ * shutdown).
  */
 export async function backupDatabase(source: SQLite.Database, dest: string, options: { pagesPerStep?: number; signal?: AbortSignal } = {}): Promise<BackupResult> {
 	const pagesPerStep = options.pagesPerStep ?? WHOLE_FILE;
-	const partial = path.join(path.dirname(dest), `.${path.basename(dest)}.${process.pid}.partial`);
+	const partial = path.join(path.dirname(dest), `.${path.basename(dest)}.${process.pid}`);
+	const pages = `${partial}.pages.partial`;
+	const compact = `${partial}.partial`;
 	try {
-		await source.backup(partial, {
+		await source.backup(pages, {
 			progress: () => {
 				if (options.signal?.aborted) throw new Error('backup stopped');
 				return pagesPerStep;
 			}
 		});
-		const copy = new SQLite(partial);
-		try {
-			copy.pragma('journal_mode = DELETE');
-		} finally {
-			copy.close();
-		}
-		await fsyncFile(partial);
-		fs.renameSync(partial, dest);
+		await compactCopy(pages, compact, options.signal);
+		await fsyncFile(compact);
+		fs.renameSync(compact, dest);
 		await fsyncFile(path.dirname(dest));
 	} catch (error) {
-		fs.rmSync(partial, { force: true });
+		fs.rmSync(compact, { force: true });
 		throw error;
+	} finally {
+		for (const f of [pages, `${pages}-wal`, `${pages}-shm`, `${pages}-journal`]) fs.rmSync(f, { force: true });
 	}
 	return { file: dest, bytes: fs.statSync(dest).size };
 }

@@ -6,7 +6,7 @@ import * as Y from 'yjs';
 import type { Socket } from 'socket.io-client';
 import { signIn, spawnServer, startTestApp, tempDir, type TestApp } from './helpers/app.js';
 import { runKuvend } from './helpers/cli.js';
-import { expectSecretBallotsUnlinkable } from './helpers/secrecy.js';
+import { expectSecretBallotsUnlinkable, expectWrittenOrderHidden } from './helpers/secrecy.js';
 import { castBySocket, makePeople, memberSocket, personByEmail, voteInput } from './helpers/votes.js';
 import { provider, synced, writeParagraphs } from './helpers/yjs.js';
 import { integrityProblems, rowCounts } from '../../server/db/repositories/maintenance.repository.js';
@@ -74,6 +74,8 @@ describe('a backup taken while the server writes', () => {
 	// What makes the copy consistent is SQLite's backup API in one step (backupDatabase). With the database file
 	// copied instead (fs.copyFileSync in backupToFile, the obvious shortcut), this test failed: replies acknowledged
 	// before the backup began were missing from the copy (they were still in the write-ahead log beside the file).
+	// With the copied pages kept as they are (no compactCopy in backupDatabase), expectWrittenOrderHidden failed: the
+	// ballots' cells lay in the order of casting, which pairs them with the participations written with them.
 	it('holds every write acknowledged before it began, passes the integrity check, and keeps secret ballots secret', async () => {
 		app = await startTestApp();
 		cleanup.push(() => app.dispose());
@@ -161,6 +163,8 @@ describe('a backup taken while the server writes', () => {
 		for (const receipt of ballots.before(began)) expect(inBackup.receipts).toContain(receipt);
 		// The secret vote's ballots: all there, and nothing in the copy links a member to a choice.
 		expectSecretBallotsUnlinkable(backup, secretId, secretReceipts);
+		// Nor do its pages: they are not a page-for-page copy of the live file, whose cells lie in the order written.
+		expectWrittenOrderHidden(backup);
 	}, 120_000);
 
 	// The server's own backups copy with SQLite's backup API on its own connection, a few pages a step, while it

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import fs from 'node:fs';
 import SQLite from 'better-sqlite3';
 
 /** Every row of every table, as text: what someone holding a copy of the database file would read. */
@@ -32,4 +33,32 @@ export function expectSecretBallotsUnlinkable(file: string, voteId: number, rece
 	const audit = JSON.stringify(tables.audit_log.filter((a) => (a as { subject_type: string }).subject_type === 'vote'));
 	expect(audit).not.toMatch(/yes|"no"|abstain|choice|receipt/);
 	return tables;
+}
+
+/**
+ * What the pages of a database file show beyond its rows, for the two tables of a secret vote. SQLite places a
+ * page's cells in the order they were written, and a participation and its ballot are written together: cells in
+ * written order would pair them. Here every leaf page holds its cells in key order (member, receipt), which says
+ * nothing about when each was cast, and no free page keeps deleted rows (a changed ballot's old choice).
+ */
+export function expectWrittenOrderHidden(file: string): void {
+	const db = new SQLite(file, { readonly: true });
+	let leaves: { name: string; pageno: number }[];
+	let pageSize: number;
+	try {
+		expect(db.pragma('freelist_count', { simple: true })).toBe(0);
+		pageSize = db.pragma('page_size', { simple: true }) as number;
+		leaves = db.prepare("select name, pageno from dbstat where name in ('vote_participants', 'vote_ballots') and pagetype = 'leaf'").all() as { name: string; pageno: number }[];
+	} finally {
+		db.close();
+	}
+	expect(new Set(leaves.map((l) => l.name))).toEqual(new Set(['vote_participants', 'vote_ballots']));
+	const bytes = fs.readFileSync(file);
+	for (const { name, pageno } of leaves) {
+		const header = (pageno - 1) * pageSize + (pageno === 1 ? 100 : 0);
+		const cells = bytes.readUInt16BE(header + 3);
+		// The cell pointers are in key order; cells written in key order lie at falling offsets.
+		const offsets = Array.from({ length: cells }, (_, i) => bytes.readUInt16BE(header + 8 + 2 * i));
+		expect({ name, pageno, offsets }).toEqual({ name, pageno, offsets: [...offsets].sort((a, b) => b - a) });
+	}
 }
