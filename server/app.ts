@@ -12,6 +12,7 @@ import { YjsServer } from './realtime/yjs/yjs-server.js';
 import { attachAccessRecheck } from './realtime/access-recheck.js';
 import { BUILD_DIR } from './paths.js';
 import { lockDataFolder } from './db/data-folder-lock.js';
+import { BackupSchedule } from './services/backup-schedule.js';
 
 export interface RunningApp {
 	ctx: AppContext;
@@ -50,6 +51,7 @@ export async function startApp(config: Config, options: { sveltekit?: RequestHan
 		throw error;
 	}
 	publishContext(ctx);
+	const backups = new BackupSchedule(ctx.sqlite, { dir: config.backupDir, everyMs: config.backupEveryMs, keep: config.backupKeep }, ctx.logger);
 
 	const app = createExpressApp(ctx, sveltekit);
 	const withHeaders = securityHeaders(config);
@@ -82,6 +84,7 @@ export async function startApp(config: Config, options: { sveltekit?: RequestHan
 	const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
 	ctx.setListeningUrl(`http://${host}:${port}`);
 	lock.describe(config.origin ?? `http://${host}:${port}`);
+	backups.start();
 
 	let stopping: Promise<void> | undefined;
 	const stop = () =>
@@ -92,6 +95,7 @@ export async function startApp(config: Config, options: { sveltekit?: RequestHan
 			await io.close();
 			httpServer.closeAllConnections();
 			await closed;
+			await backups.stop();
 			await ctx.close();
 			lock.release();
 			publishContext(null);

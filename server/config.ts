@@ -36,6 +36,12 @@ export interface Config {
 	readonly docIdleMs: number;
 	/** How often scheduled votes are checked for opening and closing. */
 	readonly voteTickMs: number;
+	/** Folder for backups: scheduled ones, those taken before migrating, and `kuvend backup` without a file name. */
+	readonly backupDir: string;
+	/** Time between scheduled backups, in milliseconds; 0 takes none. */
+	readonly backupEveryMs: number;
+	/** How many scheduled (and, separately, pre-migration) backups to keep; older ones are deleted. */
+	readonly backupKeep: number;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -59,7 +65,16 @@ const schema = z
 		MAIL_FROM: z.string().min(3).default('Kuvend <no-reply@kuvend.localhost>'),
 		RATE_LIMITS: z.enum(['standard', 'relaxed']).default('standard'),
 		DOC_IDLE_SECONDS: z.coerce.number().min(0).max(86_400).default(30),
-		VOTE_SCHEDULE_SECONDS: z.coerce.number().min(0.05).max(3600).default(5)
+		VOTE_SCHEDULE_SECONDS: z.coerce.number().min(0.05).max(3600).default(5),
+		BACKUP_DIR: z.string().min(1).optional(),
+		// A timer cannot wait longer than about 24 days; a minute is the shortest schedule that is not a mistake.
+		BACKUP_EVERY_HOURS: z.coerce
+			.number()
+			.min(0)
+			.max(504, 'must be at most 504 (three weeks)')
+			.refine((h) => h === 0 || h >= 1 / 60, 'must be 0 (no scheduled backups) or at least 0.0167 (one minute)')
+			.default(24),
+		BACKUP_KEEP: z.coerce.number().int('must be a whole number').min(1).max(1000).default(7)
 	})
 	.refine((e) => e.SESSION_ABSOLUTE_DAYS >= e.SESSION_IDLE_DAYS, {
 		path: ['SESSION_ABSOLUTE_DAYS'],
@@ -107,6 +122,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
 		mailFrom: e.MAIL_FROM,
 		rateLimits: e.RATE_LIMITS,
 		docIdleMs: e.DOC_IDLE_SECONDS * 1000,
-		voteTickMs: e.VOTE_SCHEDULE_SECONDS * 1000
+		voteTickMs: e.VOTE_SCHEDULE_SECONDS * 1000,
+		backupDir: e.BACKUP_DIR ? path.resolve(e.BACKUP_DIR) : path.join(dataDir, 'backups'),
+		backupEveryMs: Math.round(e.BACKUP_EVERY_HOURS * 60 * 60 * 1000),
+		backupKeep: e.BACKUP_KEEP
 	});
 }

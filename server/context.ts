@@ -2,6 +2,7 @@ import type SQLite from 'better-sqlite3';
 import type { Config } from './config.js';
 import { openDatabase, type Db } from './db/client.js';
 import { migrateToLatest } from './db/migrate.js';
+import { backupBeforeMigrating } from './db/backup.js';
 import { seedDemoNetwork } from './db/seed/demo.js';
 import { seedDemoForum } from './db/seed/forum.js';
 import { seedDemoDrafts } from './db/seed/drafts.js';
@@ -82,7 +83,12 @@ export interface AppContext {
 export async function createContext(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<AppContext> {
 	const { db, raw } = openDatabase(config.databaseFile);
 	try {
-		const { created, applied } = await migrateToLatest(db);
+		const { created, applied } = await migrateToLatest(db, {
+			beforeMigrating: async (pending) => {
+				const { file } = await backupBeforeMigrating(raw, config.backupDir, config.backupKeep);
+				logger.info('backed up the database before migrating', { file, pending });
+			}
+		});
 		if (applied.length) logger.info('migrated database', { file: config.databaseFile, applied });
 		const bus = new EventBus((event, error) => logger.error('event listener failed', { event, error }));
 		const policy = { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs };

@@ -2,15 +2,21 @@ import { ConfigError, loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { lockDataFolder } from '../db/data-folder-lock.js';
+import { backupBeforeMigrating } from '../db/backup.js';
 
 // `npm run db:migrate`: bring the database to the latest schema without starting the server or seeding.
 try {
 	const config = loadConfig();
 	// Not under a running server, which would keep serving with the old schema in its prepared statements.
 	const lock = lockDataFolder(config.databaseFile);
-	const { db } = openDatabase(config.databaseFile);
+	const { db, raw } = openDatabase(config.databaseFile);
 	try {
-		const { applied } = await migrateToLatest(db);
+		const { applied } = await migrateToLatest(db, {
+			beforeMigrating: async () => {
+				const { file } = await backupBeforeMigrating(raw, config.backupDir, config.backupKeep);
+				process.stdout.write(`Backed up the database to ${file} before migrating.\n`);
+			}
+		});
 		process.stdout.write(
 			applied.length ? `Applied ${applied.length} migration(s) to ${config.databaseFile}:\n  ${applied.join('\n  ')}\n` : `${config.databaseFile} is up to date.\n`
 		);

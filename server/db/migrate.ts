@@ -8,7 +8,7 @@ import { MIGRATIONS_DIR } from '../paths.js';
  * Loads migrations/*.ts with an import() of our own, so that whatever runs the server (tsx, Vitest) also
  * transpiles the migrations; Kysely's FileMigrationProvider would import them natively and fail on .ts.
  */
-class MigrationFolder implements MigrationProvider {
+export class MigrationFolder implements MigrationProvider {
 	async getMigrations(): Promise<Record<string, Migration>> {
 		const names = (await fs.readdir(MIGRATIONS_DIR)).filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts')).sort();
 		const entries = await Promise.all(
@@ -24,11 +24,28 @@ export interface MigrationOutcome {
 	applied: string[];
 }
 
-/** Brings the schema to the latest migration; throws with the failing migration's name. */
-export async function migrateToLatest(db: Kysely<any>): Promise<MigrationOutcome> {
+/** The names of the migrations this code knows, oldest first. */
+export async function knownMigrations(): Promise<string[]> {
+	return Object.keys(await new MigrationFolder().getMigrations()).sort();
+}
+
+/**
+ * Brings the schema to the latest migration; throws with the failing migration's name. `beforeMigrating` runs first
+ * when a database that already had a schema has migrations pending (the backup taken before an upgrade); if it
+ * throws, nothing is migrated.
+ */
+export async function migrateToLatest(db: Kysely<any>, options: { beforeMigrating?: (pending: string[]) => Promise<void> } = {}): Promise<MigrationOutcome> {
 	const migrator = new Migrator({ db, provider: new MigrationFolder() });
 	const before = await migrator.getMigrations();
 	const created = before.every((m) => !m.executedAt);
+	const pending = before.filter((m) => !m.executedAt).map((m) => m.name);
+	if (!created && pending.length && options.beforeMigrating) {
+		try {
+			await options.beforeMigrating(pending);
+		} catch (error) {
+			throw new Error(`Nothing was migrated: the backup before migrating failed (${error instanceof Error ? error.message : String(error)}); check BACKUP_DIR and free space.`);
+		}
+	}
 	const { error, results = [] } = await migrator.migrateToLatest();
 	const failed = results.find((r) => r.status === 'Error');
 	if (error || failed) {

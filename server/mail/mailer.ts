@@ -5,7 +5,8 @@ import type { Logger } from '../logger.js';
 import { hideOneTimeLinks } from '../domain/one-time-links.js';
 import { linksStillValid } from '../services/password-links.js';
 
-const MAX_ATTEMPTS = 5;
+/** Deliveries tried before a mail counts as failed (it stays in the outbox for coordinators to read). */
+export const MAX_ATTEMPTS = 5;
 
 /**
  * Delivers the outbox. Mail is written to the outbox inside the transaction that causes it, so nothing is sent

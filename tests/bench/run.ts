@@ -12,11 +12,12 @@ const SUITES: Record<string, () => Promise<{ run(): Promise<Row[]> }>> = {
 	forum: () => import('./forum.bench.js'),
 	drafts: () => import('./drafts.bench.js'),
 	votes: () => import('./votes.bench.js'),
-	exports: () => import('./exports.bench.js')
+	exports: () => import('./exports.bench.js'),
+	backup: () => import('./backup.bench.js')
 };
 
 /** Suites that load no page of the web app: they run without building it. */
-const WITHOUT_PAGES = new Set(['votes']);
+const WITHOUT_PAGES = new Set(['votes', 'backup']);
 
 async function main(): Promise<number> {
 	const asked = process.argv.slice(2);

@@ -40,4 +40,22 @@ describe('loadConfig', () => {
 	it('requires the absolute session lifetime to cover the idle one', () => {
 		expect(() => loadConfig({ SESSION_IDLE_DAYS: '30', SESSION_ABSOLUTE_DAYS: '7' })).toThrow(/SESSION_ABSOLUTE_DAYS/);
 	});
+
+	it('backs up daily into the data folder, keeping seven, unless told otherwise', () => {
+		const c = loadConfig({ DATA_DIR: '/srv/kuvend' });
+		expect(c.backupDir).toBe('/srv/kuvend/backups');
+		expect(c.backupEveryMs).toBe(24 * 60 * 60 * 1000);
+		expect(c.backupKeep).toBe(7);
+		const d = loadConfig({ BACKUP_DIR: '/mnt/copies', BACKUP_EVERY_HOURS: '0.5', BACKUP_KEEP: '30' });
+		expect([d.backupDir, d.backupEveryMs, d.backupKeep]).toEqual(['/mnt/copies', 30 * 60 * 1000, 30]);
+		expect(loadConfig({ BACKUP_EVERY_HOURS: '0' }).backupEveryMs).toBe(0);
+	});
+
+	it('refuses backup settings that cannot work, naming what to give', () => {
+		expect(() => loadConfig({ BACKUP_EVERY_HOURS: 'daily' })).toThrow(/BACKUP_EVERY_HOURS: .*\(got "daily"\)/);
+		expect(() => loadConfig({ BACKUP_EVERY_HOURS: '0.001' })).toThrow(/BACKUP_EVERY_HOURS: must be 0 \(no scheduled backups\) or at least 0.0167 \(one minute\)/);
+		expect(() => loadConfig({ BACKUP_EVERY_HOURS: '1000' })).toThrow(/BACKUP_EVERY_HOURS: must be at most 504/);
+		expect(() => loadConfig({ BACKUP_KEEP: '2.5' })).toThrow(/BACKUP_KEEP: must be a whole number/);
+		expect(() => loadConfig({ BACKUP_KEEP: '0' })).toThrow(/BACKUP_KEEP: /);
+	});
 });
