@@ -1,5 +1,5 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { DESKTOP, PHONE, expectAccessible, screenshot, signIn } from './helpers.js';
+import type { Browser, Page } from '@playwright/test';
+import { DESKTOP, PHONE, expectAccessible, screenshot, signIn, expect, test } from './helpers.js';
 
 // Labels from src/lib/i18n/messages/{sq,el}.json: Arben (member1) writes in Albanian on a desktop, Maria
 // (member2) in Greek on a phone.

@@ -1,5 +1,5 @@
-import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
-import { DESKTOP, PHONE, expectAccessible, screenshot, signIn } from './helpers.js';
+import type { Browser, Locator, Page } from '@playwright/test';
+import { DESKTOP, PHONE, expectAccessible, screenshot, signIn, expect, test } from './helpers.js';
 
 // Labels from src/lib/i18n/messages/{sq,el}.json. Arben (member1) uses Albanian, Maria (member2) and Nikos (the
 // moderator) Greek; each test states the language it expects so that another spec changing a stored language

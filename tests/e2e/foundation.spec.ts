@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { DESKTOP, PHONE, expectAccessible, screenshot, signIn } from './helpers.js';
+import { DESKTOP, PHONE, expectAccessible, screenshot, signIn, expect, test } from './helpers.js';
 
 test.describe('the public face', () => {
 	for (const [name, viewport] of [

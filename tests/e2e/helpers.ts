@@ -1,7 +1,47 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import { expect, type Page } from '@playwright/test';
+import { test as base, expect, type BrowserContext, type ConsoleMessage, type Page } from '@playwright/test';
+
+/**
+ * Messages in the browser's console that are not the app's and that a test cannot avoid, each with why. Anything
+ * else at level warning or error, and every uncaught exception, fails the test that caused it.
+ */
+const NOT_THE_APPS: { pattern: RegExp; why: string }[] = [];
+
+/** One console line or uncaught error, as the failing test reports it. */
+function describeMessage(message: ConsoleMessage): string {
+	const { url, lineNumber } = message.location();
+	return `${message.type()}: ${message.text()}${url ? ` (${url}:${lineNumber})` : ''}`;
+}
+
+/**
+ * Every spec takes `test` and `expect` from here: an automatic fixture listens on every browser context the test
+ * opens (the default one and any `browser.newContext()`, so every page in them) for console warnings and errors and
+ * uncaught page errors, and fails the test with the list when there was any.
+ */
+export const test = base.extend<{ consoleGuard: void }>({
+	consoleGuard: [
+		async ({ browser }, use) => {
+			const problems: string[] = [];
+			const watch = (context: BrowserContext) => {
+				context.on('console', (message) => {
+					if (message.type() !== 'warning' && message.type() !== 'error') return;
+					if (NOT_THE_APPS.some((allowed) => allowed.pattern.test(message.text()))) return;
+					problems.push(describeMessage(message));
+				});
+				context.on('weberror', (error) => problems.push(`pageerror: ${error.error().stack ?? error.error().message}`));
+			};
+			browser.contexts().forEach(watch);
+			browser.on('context', watch);
+			await use();
+			browser.off('context', watch);
+			expect(problems, 'console warnings and errors in the browser').toEqual([]);
+		},
+		{ auto: true }
+	]
+});
+export { expect };
 
 export const PHONE = { width: 375, height: 812 };
 export const DESKTOP = { width: 1280, height: 900 };

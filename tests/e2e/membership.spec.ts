@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { DESKTOP, PHONE, expectAccessible, screenshot, signIn } from './helpers.js';
+import { DESKTOP, PHONE, expectAccessible, screenshot, signIn, expect, test } from './helpers.js';
 import { readMail } from './mail-server.js';
 
 test('a visitor applies for an organisation, a coordinator approves, the email arrives, the new member finds their organisation', async ({

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { DESKTOP, expectAccessible } from './helpers.js';
+import type { Browser, Page } from '@playwright/test';
+import { DESKTOP, expectAccessible, expect, test } from './helpers.js';
 
 // Labels from src/lib/i18n/messages/sq.json: everyone here reads Albanian. Members vote on phones.
 const sq = {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { signIn } from './helpers.js';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { signIn, expect, test } from './helpers.js';
 
 /**
  * The XSS canary: 333 known payloads go through every text a member controls (thread titles and bodies, display
