@@ -34,3 +34,13 @@ test('ordinary logging does not', async ({ page }) => {
 		console.info('info');
 	});
 });
+
+test('a message the test declares passes, once it comes', async ({ page, consoleGuard }) => {
+	consoleGuard.expect(/^warning: declared on purpose/, 'this test');
+	await page.evaluate(() => console.warn('declared on purpose'));
+});
+
+test('a declared message that never comes fails the test', async ({ consoleGuard }) => {
+	test.fail();
+	consoleGuard.expect(/^warning: never said/, 'this test');
+});

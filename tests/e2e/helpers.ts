@@ -15,28 +15,42 @@ function describeMessage(message: ConsoleMessage): string {
 	return `${message.type()}: ${message.text()}${url ? ` (${url}:${lineNumber})` : ''}`;
 }
 
+/** What a test may declare about its own console: a message it causes on purpose (a request it makes fail). */
+export interface ConsoleGuard {
+	/**
+	 * Lets console lines matching `pattern` (as reported: level, text, and the script or resource) through for this
+	 * test, which must then cause at least one; `why` is for the reader.
+	 */
+	expect(pattern: RegExp, why: string): void;
+}
+
 /**
  * Every spec takes `test` and `expect` from here: an automatic fixture listens on every browser context the test
  * opens (the default one and any `browser.newContext()`, so every page in them) for console warnings and errors and
- * uncaught page errors, and fails the test with the list when there was any.
+ * uncaught page errors, and fails the test with the list when there was any it did not declare.
  */
-export const test = base.extend<{ consoleGuard: void }>({
+export const test = base.extend<{ consoleGuard: ConsoleGuard }>({
 	consoleGuard: [
 		async ({ browser }, use) => {
 			const problems: string[] = [];
+			const declared: { pattern: RegExp; seen: boolean }[] = [];
 			const watch = (context: BrowserContext) => {
 				context.on('console', (message) => {
 					if (message.type() !== 'warning' && message.type() !== 'error') return;
 					if (NOT_THE_APPS.some((allowed) => allowed.pattern.test(message.text()))) return;
-					problems.push(describeMessage(message));
+					const line = describeMessage(message);
+					const expected = declared.find((d) => d.pattern.test(line));
+					if (expected) expected.seen = true;
+					else problems.push(line);
 				});
 				context.on('weberror', (error) => problems.push(`pageerror: ${error.error().stack ?? error.error().message}`));
 			};
 			browser.contexts().forEach(watch);
 			browser.on('context', watch);
-			await use();
+			await use({ expect: (pattern) => void declared.push({ pattern, seen: false }) });
 			browser.off('context', watch);
 			expect(problems, 'console warnings and errors in the browser').toEqual([]);
+			expect(declared.filter((d) => !d.seen).map((d) => String(d.pattern)), 'declared console messages that never came').toEqual([]);
 		},
 		{ auto: true }
 	]
