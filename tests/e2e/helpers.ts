@@ -57,6 +57,15 @@ export const test = base.extend<{ consoleGuard: ConsoleGuard }>({
 });
 export { expect };
 
+/**
+ * The console line Chromium writes when a page's form is answered with its problems (SvelteKit's `fail(400)` for a
+ * form posted without JavaScript's help): for `consoleGuard.expect` in a test that sends bad input on purpose.
+ */
+export function refusedForm(pathname: string): RegExp {
+	const escaped = pathname.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+	return new RegExp(`^error: Failed to load resource: the server responded with a status of 400 \\(Bad Request\\) \\(https?://[^/]+${escaped}(\\?[^)]*)?:\\d+\\)$`);
+}
+
 export const PHONE = { width: 375, height: 812 };
 export const DESKTOP = { width: 1280, height: 900 };
 const SHOTS = path.resolve('tests/e2e/screenshots');
