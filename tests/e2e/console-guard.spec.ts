@@ -44,3 +44,12 @@ test('a declared message that never comes fails the test', async ({ consoleGuard
 	test.fail();
 	consoleGuard.expect(/^warning: never said/, 'this test');
 });
+
+test('a declared line lets one through, not two', async ({ page, consoleGuard }) => {
+	test.fail();
+	consoleGuard.expect(/^warning: said twice/, 'this test');
+	await page.evaluate(() => {
+		console.warn('said twice');
+		console.warn('said twice');
+	});
+});

@@ -18,8 +18,8 @@ function describeMessage(message: ConsoleMessage): string {
 /** What a test may declare about its own console: a message it causes on purpose (a request it makes fail). */
 export interface ConsoleGuard {
 	/**
-	 * Lets console lines matching `pattern` (as reported: level, text, and the script or resource) through for this
-	 * test, which must then cause at least one; `why` is for the reader.
+	 * Lets one console line matching `pattern` (as reported: level, text, and the script or resource) through for
+	 * this test, which must then cause exactly that one (declare it again for each more); `why` is for the reader.
 	 */
 	expect(pattern: RegExp, why: string): void;
 }
@@ -39,7 +39,7 @@ export const test = base.extend<{ consoleGuard: ConsoleGuard }>({
 					if (message.type() !== 'warning' && message.type() !== 'error') return;
 					if (NOT_THE_APPS.some((allowed) => allowed.pattern.test(message.text()))) return;
 					const line = describeMessage(message);
-					const expected = declared.find((d) => d.pattern.test(line));
+					const expected = declared.find((d) => !d.seen && d.pattern.test(line));
 					if (expected) expected.seen = true;
 					else problems.push(line);
 				});
