@@ -29,6 +29,7 @@ import { DocumentsService } from './services/documents.service.js';
 import { DraftsService } from './services/drafts.service.js';
 import { PageCache } from './http/page-cache.js';
 import { ForumService } from './services/forum.service.js';
+import { ForumWritingService } from './services/forum-writing.service.js';
 import { NotificationsService } from './services/notifications.service.js';
 import { SearchService } from './services/search.service.js';
 import { ModerationService } from './services/moderation.service.js';
@@ -51,7 +52,10 @@ export interface Services {
 	coordination: CoordinationService;
 	groups: GroupsService;
 	organisations: OrganisationsService;
+	/** Reading the forum (and who may read a thread). */
 	forum: ForumService;
+	/** Writing in the forum: threads, replies, edits, reactions, follows, read marks. */
+	forumWriting: ForumWritingService;
 	notifications: NotificationsService;
 	search: SearchService;
 	moderation: ModerationService;
@@ -99,8 +103,9 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const abilities = new Abilities(db);
 		const documents = new DocumentsService(new DocumentStore(raw), logger, { idleMs: config.docIdleMs });
 		const notifications = new NotificationsService(db, bus, mail, publicOrigin);
-		const forum = new ForumService(db, bus, notifications, limits);
-		const drafts = new DraftsService(db, bus, documents, forum, abilities);
+		const forum = new ForumService(db);
+		const forumWriting = new ForumWritingService(db, bus, notifications, limits);
+		const drafts = new DraftsService(db, bus, documents, forumWriting, abilities);
 		const votes = new VotesService(db, raw, bus, abilities, forum, drafts, logger);
 		const services: Services = {
 			auth: new AuthService(db, bus, policy, limits),
@@ -116,6 +121,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			groups: new GroupsService(db, bus, abilities),
 			organisations: new OrganisationsService(db),
 			forum,
+			forumWriting,
 			notifications,
 			search: new SearchService(db),
 			moderation: new ModerationService(db, bus),
@@ -126,7 +132,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		services.documentAccess.register('draft', async (auth, id) => (isRecordId(id) ? services.drafts.documentAccess(auth, Number(id)) : null), 'editor');
 		if (created && config.seed === 'demo') {
 			const { people } = await seedDemoNetwork(db);
-			await seedDemoForum(db, services.forum);
+			await seedDemoForum(db, services.forumWriting);
 			await seedDemoDrafts(db, services.drafts, documents);
 			await seedDemoVotes(db, services.votes);
 			await seedDemoMeetings(db, services.meetings);

@@ -28,7 +28,7 @@ import { DraftAmendments } from './draft-amendments.service.js';
 import { DraftComments } from './draft-comments.service.js';
 import { DraftExports } from './draft-exports.service.js';
 import { DraftVersions } from './draft-versions.service.js';
-import type { ForumService } from './forum.service.js';
+import type { ForumWritingService } from './forum-writing.service.js';
 
 export const docNameOf = (draftId: number) => `draft:${draftId}`;
 
@@ -92,7 +92,7 @@ export class DraftsService {
 		private readonly db: Db,
 		private readonly bus: EventBus,
 		private readonly documents: DocumentsService,
-		private readonly forum: ForumService,
+		private readonly forum: ForumWritingService,
 		private readonly abilities: Abilities,
 		private readonly clock: () => number = Date.now
 	) {

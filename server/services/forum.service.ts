@@ -2,25 +2,14 @@ import type { Db } from '../db/client.js';
 import type { CategoryWithOwner, PostWithAuthor } from '../db/repositories/forum.repository.js';
 import * as repo from '../db/repositories/forum.repository.js';
 import type { ThreadRow } from '../db/database.js';
-import { buildTree, trimTree, REPLIES_PER_ROOT, canChangePost, canPost, canRead, fold, isModerator, PAGE_SIZE, parseTags } from '../domain/forum.js';
+import { buildTree, trimTree, REPLIES_PER_ROOT, canPost, canRead, isModerator, PAGE_SIZE } from '../domain/forum.js';
 import { authorView, shownName } from '../domain/people.js';
-import { checkText, collect } from '../domain/validation.js';
-import type { Actor } from '../domain/permissions.js';
-import type { EventBus } from '../events/bus.js';
 import { DomainError, isDomainError } from '../../src/lib/shared/errors.js';
 import { MAX_DEPTH, REACTIONS, type CategoryView, type PostNode, type PostView, type ThreadSummary } from '../../src/lib/shared/forum.js';
 import type { Authenticated } from './auth.service.js';
-import { excerpt, renderMarkdown, renderPost } from './markdown.js';
-import type { NotificationsService } from './notifications.service.js';
-import type { RateLimits } from './rate-limits.js';
+import { accessOf, readableCategory, readableThread, readerFor, type Reader } from './forum-access.js';
 
-const MAX_BODY = 20_000;
 const THREADS_PER_PAGE = 30;
-
-interface Reader {
-	actor: Actor | null;
-	groups: Set<number>;
-}
 
 export interface ThreadPage {
 	thread: ThreadSummary & { categorySlug: string };
@@ -64,22 +53,15 @@ const parseJson = (s: string): string[] => {
 	}
 };
 
-/** Categories, threads and posts: reading with visibility enforced, writing with counters, index and events. */
+/**
+ * Reading the forum: categories, thread pages, subthreads, post views, edit history, and whether a person may read or
+ * watch a thread; visibility enforced through forum-access. Writing is ForumWritingService's.
+ */
 export class ForumService {
-	constructor(
-		private readonly db: Db,
-		private readonly bus: EventBus,
-		private readonly notifications: NotificationsService,
-		private readonly limits: RateLimits,
-		private readonly clock: () => number = Date.now
-	) {}
+	constructor(private readonly db: Db) {}
 
-	async #reader(auth: Authenticated | null, db: Db = this.db): Promise<Reader> {
-		return { actor: auth?.actor ?? null, groups: auth ? await repo.userGroupIds(db, auth.actor.id) : new Set() };
-	}
-
-	#access(c: CategoryWithOwner) {
-		return { visibility: c.visibility, groupId: c.group_id };
+	#reader(auth: Authenticated | null): Promise<Reader> {
+		return readerFor(this.db, auth);
 	}
 
 	/** Every category the person may read, with unread counts for members. */
@@ -89,20 +71,12 @@ export class ForumService {
 			repo.listCategories(this.db),
 			auth ? repo.unreadByCategory(this.db, auth.actor.id) : Promise.resolve(new Map<number, number>())
 		]);
-		return all.filter((c) => canRead(reader.actor, this.#access(c), reader.groups)).map((c) => categoryView(c, unread.get(c.id) ?? 0));
-	}
-
-	/** Loads a category the person may read; one they may not read does not exist for them. */
-	async #readableCategory(reader: Reader, slugOrId: string | number, db: Db = this.db): Promise<CategoryWithOwner> {
-		const c = typeof slugOrId === 'number' ? await repo.findCategoryById(db, slugOrId) : await repo.findCategoryBySlug(db, slugOrId);
-		if (c && !reader.actor && c.visibility !== 'public') throw new DomainError('unauthenticated');
-		if (!c || !canRead(reader.actor, this.#access(c), reader.groups)) throw new DomainError('not_found');
-		return c;
+		return all.filter((c) => canRead(reader.actor, accessOf(c), reader.groups)).map((c) => categoryView(c, unread.get(c.id) ?? 0));
 	}
 
 	async category(auth: Authenticated | null, slug: string, page = 1) {
 		const reader = await this.#reader(auth);
-		const c = await this.#readableCategory(reader, slug);
+		const c = await readableCategory(this.db, reader, slug);
 		const p = Math.max(1, Math.floor(page) || 1);
 		const rows = await repo.listThreads(this.db, c.id, auth?.actor.id ?? null, THREADS_PER_PAGE, (p - 1) * THREADS_PER_PAGE, isModerator(reader.actor));
 		return {
@@ -110,7 +84,7 @@ export class ForumService {
 			threads: rows.map((t) => this.#threadSummary(t, t.author_name ?? '', t.author_status, !!auth && (t.last_post_id ?? 0) > (t.last_read_post_id ?? 0))),
 			page: p,
 			pages: Math.max(1, Math.ceil(c.thread_count / THREADS_PER_PAGE)),
-			canPost: canPost(reader.actor, this.#access(c), reader.groups)
+			canPost: canPost(reader.actor, accessOf(c), reader.groups)
 		};
 	}
 
@@ -159,17 +133,10 @@ export class ForumService {
 		});
 	}
 
-	async #readableThread(reader: Reader, threadId: number, db: Db = this.db): Promise<{ thread: ThreadRow; category: CategoryWithOwner }> {
-		const thread = await repo.findThread(db, threadId);
-		if (!thread || (thread.hidden && !isModerator(reader.actor))) throw new DomainError('not_found');
-		const category = await this.#readableCategory(reader, thread.category_id, db);
-		return { thread, category };
-	}
-
 	/** A page of a thread: the opening post and up to PAGE_SIZE top-level replies with their replies. */
 	async thread(auth: Authenticated | null, threadId: number, page = 1): Promise<ThreadPage> {
 		const reader = await this.#reader(auth);
-		const { thread, category } = await this.#readableThread(reader, threadId);
+		const { thread, category } = await readableThread(this.db, reader, threadId);
 		const topLevel = await repo.countTopLevel(this.db, thread.id);
 		const pages = Math.max(1, Math.ceil(topLevel / PAGE_SIZE));
 		const p = Math.min(pages, Math.max(1, Math.floor(page) || 1));
@@ -212,7 +179,7 @@ export class ForumService {
 			lastReadPostId,
 			lastPostId: thread.last_post_id ?? opening.id,
 			subscribed,
-			canReply: canPost(reader.actor, this.#access(category), reader.groups, { locked: !!thread.locked, archived: !!thread.archived, hidden: !!thread.hidden }),
+			canReply: canPost(reader.actor, accessOf(category), reader.groups, { locked: !!thread.locked, archived: !!thread.archived, hidden: !!thread.hidden }),
 			canModerate: isModerator(reader.actor)
 		};
 	}
@@ -222,7 +189,7 @@ export class ForumService {
 		const reader = await this.#reader(auth);
 		const post = await repo.findPost(this.db, postId);
 		if (!post || post.root_id === null) throw new DomainError('not_found');
-		const { thread } = await this.#readableThread(reader, post.thread_id);
+		const { thread } = await readableThread(this.db, reader, post.thread_id);
 		const rows = await repo.subtreePosts(this.db, thread.id, post.root_id, post.depth, post.depth + MAX_DEPTH + 1);
 		// Keep only the post and its descendants (the subtree also holds its siblings and cousins).
 		const keep = new Set([post.id]);
@@ -241,7 +208,7 @@ export class ForumService {
 	/** What a client that was disconnected missed: posts after `afterId`, as this reader may see them. */
 	async postsSince(auth: Authenticated | null, threadId: number, afterId: number): Promise<PostView[]> {
 		const reader = await this.#reader(auth);
-		await this.#readableThread(reader, threadId);
+		await readableThread(this.db, reader, threadId);
 		return this.#postViews(await repo.postsAfter(this.db, threadId, Math.max(0, afterId)), reader);
 	}
 
@@ -256,7 +223,7 @@ export class ForumService {
 	/** Whether a person may read a thread (and so watch it, or see its title where it is linked): yes or no. */
 	async mayRead(auth: Authenticated | null, threadId: number): Promise<boolean> {
 		try {
-			await this.#readableThread(await this.#reader(auth), threadId);
+			await readableThread(this.db, await this.#reader(auth), threadId);
 			return true;
 		} catch (error) {
 			if (isDomainError(error)) return false;
@@ -266,139 +233,18 @@ export class ForumService {
 
 	/** Checks that a person may watch a thread live (the same rule as reading it). */
 	async assertCanWatch(auth: Authenticated | null, threadId: number): Promise<void> {
-		await this.#readableThread(await this.#reader(auth), threadId);
+		await readableThread(this.db, await this.#reader(auth), threadId);
 	}
 
 	async assertCanWatchCategory(auth: Authenticated | null, categoryId: number): Promise<void> {
-		await this.#readableCategory(await this.#reader(auth), categoryId);
-	}
-
-	#checkBody(body: string) {
-		return checkText(body, { max: MAX_BODY });
-	}
-
-	/** Refuses (rate_limited) a member who has used up their posts for now: also asked before what opens a thread. */
-	checkPostingLimit(auth: Authenticated): void {
-		this.limits.check(['postsPerMember', String(auth.actor.id)]);
-	}
-
-	async createThread(auth: Authenticated | null, input: { category: string; title: string; body: string; tags: string }): Promise<number> {
-		if (!auth) throw new DomainError('unauthenticated');
-		this.checkPostingLimit(auth);
-		const reader = await this.#reader(auth);
-		const category = await this.#readableCategory(reader, input.category);
-		if (!canPost(reader.actor, this.#access(category), reader.groups)) throw new DomainError('forbidden');
-		const problems = collect({ title: checkText(input.title, { min: 3, max: 200 }), body: this.#checkBody(input.body) });
-		if (Object.keys(problems).length) throw new DomainError('invalid_input', 'thread has problems', problems);
-		const now = this.clock();
-		const title = input.title.trim();
-		const body = input.body.trim();
-		const { html, text, mentions } = renderPost(body, MAX_BODY);
-		const { threadId, postId, notified } = await this.db.transaction().execute(async (trx) => {
-			const threadId = await repo.insertThread(trx, { category_id: category.id, author_id: auth.actor.id, title, tags: JSON.stringify(parseTags(input.tags)), created_at: now });
-			const postId = await repo.insertPost(trx, { thread_id: threadId, parent_id: null, root_id: null, depth: 0, author_id: auth.actor.id, body, html, created_at: now });
-			await repo.countNewPost(trx, threadId, category.id, postId, now, true);
-			await repo.indexPost(trx, postId, fold(title), fold(text));
-			await repo.subscribe(trx, threadId, auth.actor.id, true);
-			await repo.markRead(trx, threadId, auth.actor.id, postId, now);
-			const notified = await this.notifications.forPost(trx, { threadId, postId, authorId: auth.actor.id, parentAuthorId: null, mentions, access: this.#access(category), title });
-			return { threadId, postId, notified };
-		});
-		this.limits.hit(['postsPerMember', String(auth.actor.id)]);
-		this.bus.emit('forum.post_created', { threadId, postId, categoryId: category.id });
-		this.notifications.announce(notified);
-		return threadId;
-	}
-
-	/** Replies to the thread (parentId = its opening post) or to a reply. Returns the new post's id. */
-	async reply(auth: Authenticated | null, threadId: number, parentId: number | null, body: string): Promise<number> {
-		if (!auth) throw new DomainError('unauthenticated');
-		this.checkPostingLimit(auth);
-		// The checks read in the transaction that writes: a thread locked meanwhile gets no reply, and a read outside
-		// a transaction takes a snapshot of its own, about two thirds of its cost (tests/bench/forum.bench.ts). A
-		// refused reply writes nothing.
-		const { postId, categoryId, notified } = await this.db.transaction().execute(async (trx) => {
-			const reader = await this.#reader(auth, trx);
-			const { thread, category } = await this.#readableThread(reader, threadId, trx);
-			if (!canPost(reader.actor, this.#access(category), reader.groups, { locked: !!thread.locked, archived: !!thread.archived, hidden: !!thread.hidden })) {
-				throw new DomainError('forbidden', thread.locked ? 'thread locked' : 'may not post');
-			}
-			const problem = this.#checkBody(body);
-			if (problem) throw new DomainError('invalid_input', 'reply has problems', { body: problem });
-			const now = this.clock();
-			const source = body.trim();
-			const { html, text, mentions } = renderPost(source, MAX_BODY);
-			const parent = await repo.replyTarget(trx, thread.id, parentId || null);
-			if (!parent) throw new DomainError('not_found', 'no such post');
-			const depth = parent.depth + 1;
-			const id = await repo.insertPost(trx, {
-				thread_id: thread.id,
-				parent_id: parent.id,
-				root_id: depth === 1 ? null : parent.root_id,
-				depth,
-				author_id: auth.actor.id,
-				body: source,
-				html,
-				created_at: now
-			});
-			await repo.countNewPost(trx, thread.id, category.id, id, now, false);
-			await repo.indexPost(trx, id, '', fold(text));
-			await repo.markRead(trx, thread.id, auth.actor.id, id, now);
-			const notified = await this.notifications.forPost(trx, {
-				threadId: thread.id,
-				postId: id,
-				authorId: auth.actor.id,
-				parentAuthorId: parent.author_id,
-				mentions,
-				access: this.#access(category),
-				title: thread.title
-			});
-			return { postId: id, categoryId: category.id, notified };
-		});
-		this.limits.hit(['postsPerMember', String(auth.actor.id)]);
-		this.bus.emit('forum.post_created', { threadId, postId, categoryId });
-		this.notifications.announce(notified);
-		return postId;
-	}
-
-	async #changeablePost(auth: Authenticated | null, postId: number) {
-		if (!auth) throw new DomainError('unauthenticated');
-		const reader = await this.#reader(auth);
-		const post = await repo.findPost(this.db, postId);
-		if (!post || post.deleted_at) throw new DomainError('not_found');
-		const { thread, category } = await this.#readableThread(reader, post.thread_id);
-		if (!canChangePost(reader.actor, post.author_id)) throw new DomainError('forbidden');
-		if ((thread.locked || thread.archived) && !isModerator(reader.actor)) throw new DomainError('forbidden', 'thread closed');
-		return { post, thread, category, actor: auth.actor };
-	}
-
-	/** Edits a post, keeping the previous text in its history. */
-	async edit(auth: Authenticated | null, postId: number, body: string): Promise<void> {
-		const { post, thread, actor } = await this.#changeablePost(auth, postId);
-		const problem = this.#checkBody(body);
-		if (problem) throw new DomainError('invalid_input', 'edit has problems', { body: problem });
-		const text = body.trim();
-		if (text === post.body) return;
-		const now = this.clock();
-		await this.db.transaction().execute(async (trx) => {
-			await repo.insertRevision(trx, { post_id: post.id, body: post.body, editor_id: actor.id, created_at: now });
-			await repo.updatePost(trx, post.id, { body: text, html: renderMarkdown(text), edited_at: now });
-			if (!post.hidden_at) await repo.indexPost(trx, post.id, post.parent_id === null ? fold(thread.title) : '', fold(excerpt(text, MAX_BODY)));
-		});
-		this.bus.emit('forum.post_updated', { threadId: thread.id, postId: post.id });
-	}
-
-	/** The Markdown source of a post, for its author (or a moderator) to edit; pages carry only the HTML. */
-	async source(auth: Authenticated | null, postId: number): Promise<string> {
-		const { post } = await this.#changeablePost(auth, postId);
-		return post.body;
+		await readableCategory(this.db, await this.#reader(auth), categoryId);
 	}
 
 	async history(auth: Authenticated | null, postId: number) {
 		const reader = await this.#reader(auth);
 		const post = await repo.findPost(this.db, postId);
 		if (!post || post.deleted_at || (post.hidden_at && !isModerator(reader.actor))) throw new DomainError('not_found');
-		const { thread } = await this.#readableThread(reader, post.thread_id);
+		const { thread } = await readableThread(this.db, reader, post.thread_id);
 		const revisions = await repo.revisionsOf(this.db, post.id);
 		return {
 			threadId: thread.id,
@@ -406,49 +252,5 @@ export class ForumService {
 			current: { body: post.body, editedAt: post.edited_at ?? post.created_at },
 			revisions: revisions.map((r) => ({ id: r.id, body: r.body, createdAt: r.created_at, editor: shownName(r.editor_name, r.editor_status) }))
 		};
-	}
-
-	/** Soft delete: the post stays in the tree as a placeholder so replies keep their place. */
-	async delete(auth: Authenticated | null, postId: number): Promise<void> {
-		const { post, thread } = await this.#changeablePost(auth, postId);
-		if (post.parent_id === null) throw new DomainError('forbidden', 'the opening post is removed by hiding the thread');
-		const now = this.clock();
-		await this.db.transaction().execute(async (trx) => {
-			await repo.updatePost(trx, post.id, { deleted_at: now });
-			await repo.unindexPost(trx, post.id);
-		});
-		this.bus.emit('forum.post_deleted', { threadId: thread.id, postId: post.id });
-	}
-
-	async react(auth: Authenticated | null, postId: number, emoji: string, on: boolean): Promise<void> {
-		if (!auth) throw new DomainError('unauthenticated');
-		if (!(REACTIONS as readonly string[]).includes(emoji)) throw new DomainError('invalid_input', 'unknown reaction', { emoji: 'choose_one' });
-		const reader = await this.#reader(auth);
-		const post = await repo.findPost(this.db, postId);
-		if (!post || post.deleted_at || post.hidden_at) throw new DomainError('not_found');
-		const { thread, category } = await this.#readableThread(reader, post.thread_id);
-		if (!canPost(reader.actor, this.#access(category), reader.groups, { locked: !!thread.locked, archived: !!thread.archived, hidden: false })) throw new DomainError('forbidden');
-		await this.db.transaction().execute((trx) => repo.setReaction(trx, post.id, auth.actor.id, emoji, on, this.clock()));
-		this.bus.emit('forum.reactions_changed', { threadId: thread.id, postId: post.id });
-	}
-
-	async subscribe(auth: Authenticated | null, threadId: number, on: boolean): Promise<void> {
-		if (!auth) throw new DomainError('unauthenticated');
-		await this.#readableThread(await this.#reader(auth), threadId);
-		await this.db.transaction().execute((trx) => repo.subscribe(trx, threadId, auth.actor.id, on));
-	}
-
-	/**
-	 * The reader saw the thread up to a post (or its last post): it is read that far, the category's unread count
-	 * follows, and so do the thread's notifications. Pages call it once shown, never while loading (a preload on
-	 * hover is not reading).
-	 */
-	async markRead(auth: Authenticated | null, threadId: number, upTo?: number): Promise<void> {
-		if (!auth) return;
-		const { thread } = await this.#readableThread(await this.#reader(auth), threadId);
-		const to = Math.min(upTo ?? Number.MAX_SAFE_INTEGER, thread.last_post_id ?? 0);
-		// One statement, and none when nothing new was read (most page views of a thread one follows).
-		if (to > (await repo.lastRead(this.db, thread.id, auth.actor.id))) await repo.markRead(this.db, thread.id, auth.actor.id, to, this.clock());
-		await this.notifications.readThread(auth, thread.id);
 	}
 }

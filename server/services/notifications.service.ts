@@ -114,7 +114,7 @@ export class NotificationsService {
 		this.bus.emit('notification.read', { userId: auth.actor.id });
 	}
 
-	/** Reading a thread reads its notifications (ForumService.markRead). */
+	/** Reading a thread reads its notifications (ForumWritingService.markRead). */
 	async readThread(auth: Authenticated | null, threadId: number): Promise<void> {
 		if (!auth) return;
 		const changed = await repo.markThreadRead(this.db, auth.actor.id, threadId, this.clock());

@@ -37,13 +37,13 @@ function pickParent(gen: TextGenerator, posts: Placed[]): Placed | null {
 
 /** Figure 3 and the set-up of figure 1: a public thread with 5,000 replies, the first 2,000 through the service. */
 async function buildThread(app: RunningApp, gen: TextGenerator): Promise<{ threadId: number; rows: Row[] }> {
-	const { forum } = app.ctx.services;
+	const { forumWriting: forum } = app.ctx.services;
 	const people = await Promise.all(MEMBERS.map((m) => actAs(app, m)));
 	const threadId = await forum.createThread(people[0], { category: 'cultural-policy', title: 'Ligji i ri i kulturës: qëndrimi i rrjetit', tags: 'ligji', body: gen.text().body });
 	const posts: Placed[] = [];
 	const texts = Array.from({ length: THREAD_REPLIES }, () => gen.text().body);
 
-	note(`replying ${SERVICE_REPLIES} times through ForumService.reply...`);
+	note(`replying ${SERVICE_REPLIES} times through ForumWritingService.reply...`);
 	const t0 = performance.now();
 	for (let i = 0; i < SERVICE_REPLIES; i++) {
 		const parent = pickParent(gen, posts);

@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { DESKTOP, PHONE, expectAccessible, screenshot, signIn } from './helpers.js';
+import { DESKTOP, PHONE, expectAccessible, refusedForm, screenshot, signIn, expect, test } from './helpers.js';
 
 test.describe('the public face', () => {
 	for (const [name, viewport] of [
@@ -29,7 +28,8 @@ test('the join form on a desktop', async ({ page }) => {
 	await screenshot(page, 'join-desktop');
 });
 
-test('a member signs in, keeps the typed email after a mistake, and switches language', async ({ page }) => {
+test('a member signs in, keeps the typed email after a mistake, and switches language', async ({ page, consoleGuard }) => {
+	consoleGuard.expect(refusedForm('/login'), 'the wrong password is answered 400 with the form again');
 	await page.setViewportSize(PHONE);
 	await page.goto('/login');
 	await page.locator('input[name=email]').fill('member1@demo.test');

@@ -1,7 +1,71 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import { expect, type Page } from '@playwright/test';
+import { test as base, expect, type BrowserContext, type ConsoleMessage, type Page } from '@playwright/test';
+
+/**
+ * Console lines that are neither the app's nor a test's own doing and that no test can avoid (Chromium's or an
+ * extension's), each with why. Empty: every line the whole suite produced (December 2026, Chromium 156) was the
+ * app's, fixed, or one a test causes on purpose and declares with `consoleGuard.expect`.
+ */
+const NOT_THE_APPS: { pattern: RegExp; why: string }[] = [];
+
+/** One console line or uncaught error, as the failing test reports it. */
+function describeMessage(message: ConsoleMessage): string {
+	const { url, lineNumber } = message.location();
+	return `${message.type()}: ${message.text()}${url ? ` (${url}:${lineNumber})` : ''}`;
+}
+
+/** What a test may declare about its own console: a message it causes on purpose (a request it makes fail). */
+export interface ConsoleGuard {
+	/**
+	 * Lets one console line matching `pattern` (as reported: level, text, and the script or resource) through for
+	 * this test, which must then cause exactly that one (declare it again for each more); `why` is for the reader.
+	 */
+	expect(pattern: RegExp, why: string): void;
+}
+
+/**
+ * Every spec takes `test` and `expect` from here: an automatic fixture listens on every browser context the test
+ * opens (the default one and any `browser.newContext()`, so every page in them) for console warnings and errors and
+ * uncaught page errors, and fails the test with the list when there was any it did not declare.
+ */
+export const test = base.extend<{ consoleGuard: ConsoleGuard }>({
+	consoleGuard: [
+		async ({ browser }, use) => {
+			const problems: string[] = [];
+			const declared: { pattern: RegExp; seen: boolean }[] = [];
+			const watch = (context: BrowserContext) => {
+				context.on('console', (message) => {
+					if (message.type() !== 'warning' && message.type() !== 'error') return;
+					const line = describeMessage(message);
+					if (NOT_THE_APPS.some((allowed) => allowed.pattern.test(line))) return;
+					const expected = declared.find((d) => !d.seen && d.pattern.test(line));
+					if (expected) expected.seen = true;
+					else problems.push(line);
+				});
+				context.on('weberror', (error) => problems.push(`pageerror: ${error.error().stack ?? error.error().message}`));
+			};
+			browser.contexts().forEach(watch);
+			browser.on('context', watch);
+			await use({ expect: (pattern) => void declared.push({ pattern, seen: false }) });
+			browser.off('context', watch);
+			expect(problems, 'console warnings and errors in the browser').toEqual([]);
+			expect(declared.filter((d) => !d.seen).map((d) => String(d.pattern)), 'declared console messages that never came').toEqual([]);
+		},
+		{ auto: true }
+	]
+});
+export { expect };
+
+/**
+ * The console line Chromium writes when a page's form is answered with its problems (SvelteKit's `fail(400)` for a
+ * form posted without JavaScript's help): for `consoleGuard.expect` in a test that sends bad input on purpose.
+ */
+export function refusedForm(pathname: string): RegExp {
+	const escaped = pathname.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+	return new RegExp(`^error: Failed to load resource: the server responded with a status of 400 \\(Bad Request\\) \\(https?://[^/]+${escaped}(\\?[^)]*)?:\\d+\\)$`);
+}
 
 export const PHONE = { width: 375, height: 812 };
 export const DESKTOP = { width: 1280, height: 900 };

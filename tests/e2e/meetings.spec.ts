@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
-import { DESKTOP, expectAccessible, signIn } from './helpers.js';
+import type { Browser, Locator, Page } from '@playwright/test';
+import { DESKTOP, expectAccessible, signIn, expect, test } from './helpers.js';
 
 // Labels from src/lib/i18n/messages/sq.json: everyone here reads Albanian. Members take part from phones.
 const sq = {

@@ -1,10 +1,11 @@
-import { expect, test } from '@playwright/test';
-import { DESKTOP, PHONE, expectAccessible, screenshot, signIn } from './helpers.js';
+import { DESKTOP, PHONE, expectAccessible, refusedForm, screenshot, signIn, expect, test } from './helpers.js';
 import { readMail } from './mail-server.js';
 
 test('a visitor applies for an organisation, a coordinator approves, the email arrives, the new member finds their organisation', async ({
-	browser
+	browser,
+	consoleGuard
 }) => {
+	consoleGuard.expect(refusedForm('/join'), 'the first application has a short password: answered 400 with the form again');
 	const visitorContext = await browser.newContext({ viewport: PHONE, locale: 'sq-AL' });
 	const visitor = await visitorContext.newPage();
 	await visitor.goto('/');

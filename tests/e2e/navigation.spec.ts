@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { expectAccessible, PHONE, screenshot, signIn } from './helpers.js';
+import type { Page } from '@playwright/test';
+import { expect, expectAccessible, PHONE, screenshot, signIn, test } from './helpers.js';
 
 // Issue #17 point 5, found in Albanian on a 375 px phone: every section of the header reachable without a sideways
 // swipe, /organisations in the menu, applicants able to sign out, field chips that lead to their spaces, and a

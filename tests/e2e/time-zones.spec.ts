@@ -1,5 +1,5 @@
-import { expect, test, type Browser } from '@playwright/test';
-import { PHONE, screenshot, signIn } from './helpers.js';
+import type { Browser } from '@playwright/test';
+import { expect, PHONE, screenshot, signIn, test } from './helpers.js';
 
 // Issue #17 point 2: times in the reader's zone. The public spring assembly of the demo network meets at 10:00 in
 // Tirana; a Greek member in Arta (one hour ahead) must read 11:00, with the zone named, and may choose another zone.

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { DESKTOP, expectAccessible } from './helpers.js';
+import type { Browser, Page } from '@playwright/test';
+import { DESKTOP, expectAccessible, refusedForm, expect, test } from './helpers.js';
 
 // Labels from src/lib/i18n/messages/sq.json: everyone here reads Albanian. Members vote on phones.
 const sq = {
@@ -134,7 +134,8 @@ test('members vote from phones, the coordinator watches live, closes, and receip
 	await shot(blerina, 'decisions-phone');
 });
 
-test('without script, the form action casts and changes a ballot, and a refused form keeps what was typed', async ({ browser }) => {
+test('without script, the form action casts and changes a ballot, and a refused form keeps what was typed', async ({ browser, consoleGuard }) => {
+	consoleGuard.expect(refusedForm('/votes/new'), 'two options the same: answered 400 with the form again');
 	const elira = await member(browser, 'coordinator@demo.test', DESKTOP);
 	await elira.goto('/votes/new');
 	await elira.getByLabel(sq.title, { exact: true }).fill('Ku e hapim zyrën?');
@@ -147,6 +148,7 @@ test('without script, the form action casts and changes a ballot, and a refused 
 	await elira.getByRole('button', { name: sq.create }).click();
 	await elira.waitForURL(/\/votes\/\d+$/);
 	const path = new URL(elira.url()).pathname;
+	consoleGuard.expect(refusedForm(path), 'a ballot cast with nothing chosen: answered 400 with the page again');
 
 	const context = await browser.newContext({ viewport: PHONE, locale: 'sq-AL', javaScriptEnabled: false });
 	const page = await context.newPage();
@@ -170,8 +172,9 @@ test('without script, the form action casts and changes a ballot, and a refused 
 
 // Every other ballot (single, approval, score, consent) cast and closed, each page checked for accessibility; with
 // VOTE_SHOTS=1 also screenshots of each for a person to look at.
-test('every ballot and result, on a phone and a desktop', async ({ browser }) => {
+test('every ballot and result, on a phone and a desktop', async ({ browser, consoleGuard }) => {
 	test.setTimeout(90_000);
+	consoleGuard.expect(refusedForm('/votes/new'), 'the empty form is sent first: answered 400 with its problems');
 	const elira = await member(browser, 'coordinator@demo.test', DESKTOP);
 	await elira.goto('/votes/new');
 	await elira.getByRole('button', { name: sq.create }).click();

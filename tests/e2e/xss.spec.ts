@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { signIn } from './helpers.js';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { signIn, expect, test } from './helpers.js';
 
 /**
  * The XSS canary: 333 known payloads go through every text a member controls (thread titles and bodies, display
@@ -169,7 +169,7 @@ async function setDisplayName(page: Page, name: string): Promise<boolean> {
 	return json.type === 'success';
 }
 
-test('no payload of the XSS corpus executes in titles, bodies, display names or mentions', async ({ browser }) => {
+test('no payload of the XSS corpus executes in titles, bodies, display names or mentions', async ({ browser, consoleGuard }) => {
 	// 333 payloads, then every page that shows them: about 2 minutes on a quiet machine.
 	test.setTimeout(240_000);
 	const started = Date.now();
@@ -183,7 +183,11 @@ test('no payload of the XSS corpus executes in titles, bodies, display names or 
 	const arbenContext = await canaryContext(browser);
 	const arben = await arbenContext.newPage();
 	await signInAlbanian(arben, 'member1@demo.test');
-	// The canary itself works: calls are recorded, an inline handler is refused by the CSP and seen in the DOM.
+	// The canary itself works: calls are recorded, an inline handler is refused by the CSP and seen in the DOM. The
+	// probe's refused handler and its missing image are reported in the console, once each; any other line (a
+	// payload's handler refused by the CSP among them) fails the test.
+	consoleGuard.expect(/^error: Executing inline event handler violates the following Content Security Policy directive/, 'the probe below');
+	consoleGuard.expect(/^error: Failed to load resource: the server responded with a status of 404 \(Not Found\) \(http:\/\/[^/]+\/probe\.png:\d+\)$/, 'the probe below');
 	await blerina.evaluate(() => {
 		alert('probe');
 		(window as unknown as { __xss: (x: string) => void }).__xss('probe');

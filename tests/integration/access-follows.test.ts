@@ -61,7 +61,7 @@ async function hearsPost(watcher: Socket, control: Socket, threadId: number, aut
 	const on = (post: { id: number }) => heard.push(post.id);
 	watcher.on('post:created', on);
 	const controlHeard = new Promise((r) => control.once('post:created', r));
-	const postId = await app.ctx.services.forum.reply(author.auth, threadId, null, 'Një fjalë më shumë.');
+	const postId = await app.ctx.services.forumWriting.reply(author.auth, threadId, null, 'Një fjalë më shumë.');
 	await controlHeard;
 	await settled(watcher);
 	watcher.off('post:created', on);
@@ -113,7 +113,7 @@ const meetingInput = (over: Partial<MeetingInput>): MeetingInput => ({
 async function inArta(): Promise<{ me: Person; threadId: number; draftId: number }> {
 	const [me] = await makePeople(app, 1);
 	expect((await postForm(base, '/groups/klasteri-arta?/join', {}, me.cookie)).status).toBe(200);
-	const threadId = await app.ctx.services.forum.createThread(facilitator.auth, { category: 'group-klasteri-arta', title: 'Vetëm për klasterin', body: 'Brenda grupit.', tags: '' });
+	const threadId = await app.ctx.services.forumWriting.createThread(facilitator.auth, { category: 'group-klasteri-arta', title: 'Vetëm për klasterin', body: 'Brenda grupit.', tags: '' });
 	const draftId = await app.ctx.services.drafts.create(facilitator.auth, { title: 'Plani i Artës', summary: '', group: 'klasteri-arta', field: '', visibility: 'members' });
 	return { me, threadId, draftId };
 }
@@ -230,7 +230,7 @@ describe('access follows the member on every open connection', () => {
 	it("a space narrowed to its group: members outside it stop receiving its threads", async () => {
 		const [outsider] = await makePeople(app, 1);
 		await app.ctx.services.moderation.setSpaceVisibility(coordinator.auth, 'group-klasteri-korfuz', 'members');
-		const threadId = await app.ctx.services.forum.createThread(moderator.auth, { category: 'group-klasteri-korfuz', title: 'Hapur për të gjithë anëtarët', body: 'Për pak kohë.', tags: '' });
+		const threadId = await app.ctx.services.forumWriting.createThread(moderator.auth, { category: 'group-klasteri-korfuz', title: 'Hapur për të gjithë anëtarët', body: 'Për pak kohë.', tags: '' });
 		const [theirs, control] = await Promise.all([socketOf(outsider), socketOf(moderator)]);
 		await Promise.all([ack(theirs, 'thread:watch', { threadId }), ack(control, 'thread:watch', { threadId })]);
 		expect(await hearsPost(theirs, control, threadId, moderator)).toBe(true);
@@ -248,7 +248,7 @@ describe('access follows the member on every open connection', () => {
 		const coordinatorCookie = coordinator.cookie;
 		expect((await postForm(base, `/members/${me.id}?/role`, { role: 'coordinator' }, coordinatorCookie)).status).toBe(200);
 		// A coordinator reads every group's space and edits every group's draft.
-		const threadId = await app.ctx.services.forum.createThread(facilitator.auth, { category: 'group-klasteri-arta', title: 'Puna e grupit', body: 'Vetëm brenda.', tags: '' });
+		const threadId = await app.ctx.services.forumWriting.createThread(facilitator.auth, { category: 'group-klasteri-arta', title: 'Puna e grupit', body: 'Vetëm brenda.', tags: '' });
 		const draftId = await app.ctx.services.drafts.create(facilitator.auth, { title: 'Programi i Artës', summary: '', group: 'klasteri-arta', field: '', visibility: 'members' });
 		const mine = await socketOf(me);
 		const control = await socketOf(facilitator);

@@ -125,7 +125,7 @@ describe('roles and suspension take effect at once', () => {
 		expect(await connection(socket)).toBe('connected');
 		// A thread of a group space Ermal is not in: moderators read it, members outside the group do not.
 		const author = (await app.ctx.services.auth.authenticate(decodeURIComponent(coordinator.split('=')[1])))!;
-		const threadId = await app.ctx.services.forum.createThread(author, { category: 'group-meta-klasteri', title: 'Vetëm për grupin', body: 'Brenda.', tags: '' });
+		const threadId = await app.ctx.services.forumWriting.createThread(author, { category: 'group-meta-klasteri', title: 'Vetëm për grupin', body: 'Brenda.', tags: '' });
 		const watch = () => new Promise((resolve) => socket.emit('thread:watch', { threadId }, resolve));
 		expect(await watch()).toMatchObject({ ok: false, code: 'not_found' });
 		const told = new Promise<void>((resolve) => socket.once('access:changed', () => resolve()));

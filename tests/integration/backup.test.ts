@@ -82,7 +82,7 @@ describe('a backup taken while the server writes', () => {
 		const coordinator = await personByEmail(app, 'coordinator@demo.test');
 		const author = await personByEmail(app, 'member1@demo.test');
 		threadTitle = 'Kopja rezervë gjatë shkrimit';
-		threadId = await app.ctx.services.forum.createThread(author.auth, { category: 'visual-arts', title: threadTitle, body: 'Fillimi i bisedës', tags: '' });
+		threadId = await app.ctx.services.forumWriting.createThread(author.auth, { category: 'visual-arts', title: threadTitle, body: 'Fillimi i bisedës', tags: '' });
 		const draftId = await app.ctx.services.drafts.create(author.auth, { title: 'Teksti gjatë kopjes', summary: '', group: '', field: 'theatre', visibility: 'members' });
 		const doc = new Y.Doc();
 		const editor = provider(app.url, doc, `draft:${draftId}`, author.cookie);
@@ -104,7 +104,7 @@ describe('a backup taken while the server writes', () => {
 			const started = Date.now();
 			const replies = writer(17, async (n) => {
 				const body = `Përgjigja numër ${started}-${n}`;
-				await app.ctx.services.forum.reply(author.auth, threadId, null, body);
+				await app.ctx.services.forumWriting.reply(author.auth, threadId, null, body);
 				return body;
 			});
 			const ballots = writer(17, async () => {

@@ -73,7 +73,7 @@ describe('visibility, the same on pages, search, sockets and notifications', () 
 
 		// A mention of someone who cannot read the space notifies nobody.
 		const before = await app.ctx.services.notifications.unreadOf(outsider.auth.actor.id);
-		await app.ctx.services.forum.reply(insider.auth, thread.id, null, `@[Arben Krasniqi](member:${outsider.auth.actor.id}) shiko këtë`);
+		await app.ctx.services.forumWriting.reply(insider.auth, thread.id, null, `@[Arben Krasniqi](member:${outsider.auth.actor.id}) shiko këtë`);
 		expect(await app.ctx.services.notifications.unreadOf(outsider.auth.actor.id)).toBe(before);
 	});
 });
@@ -84,7 +84,7 @@ describe('threads and replies', () => {
 
 	beforeAll(async () => {
 		author = await as('member1@demo.test');
-		threadId = await app.ctx.services.forum.createThread(author.auth, { category: 'visual-arts', title: 'Ekspozita e përbashkët në Vlorë', body: 'A bëjmë një ekspozitë të përbashkët në pranverë?', tags: 'ekspozita, Vlore' });
+		threadId = await app.ctx.services.forumWriting.createThread(author.auth, { category: 'visual-arts', title: 'Ekspozita e përbashkët në Vlorë', body: 'A bëjmë një ekspozitë të përbashkët në pranverë?', tags: 'ekspozita, Vlore' });
 	});
 
 	it('creates threads with tags over HTTP, refusing empty input with clear messages', async () => {
@@ -101,7 +101,7 @@ describe('threads and replies', () => {
 		let parent: number | null = null;
 		const chain: number[] = [];
 		for (let i = 0; i < 8; i++) {
-			parent = await app.ctx.services.forum.reply(i % 2 ? maria.auth : author.auth, threadId, parent, `Niveli ${i + 1}`);
+			parent = await app.ctx.services.forumWriting.reply(i % 2 ? maria.auth : author.auth, threadId, parent, `Niveli ${i + 1}`);
 			chain.push(parent);
 		}
 		const page = await app.ctx.services.forum.thread(author.auth, threadId);
@@ -118,19 +118,19 @@ describe('threads and replies', () => {
 
 	it('keeps edit history, soft-deletes, counts reactions once per member', async () => {
 		const maria = await as('member2@demo.test');
-		const postId = await app.ctx.services.forum.reply(maria.auth, threadId, null, 'Version i parë');
-		await expect(app.ctx.services.forum.edit(author.auth, postId, 'hijacked')).rejects.toMatchObject({ code: 'forbidden' });
-		await app.ctx.services.forum.edit(maria.auth, postId, 'Version i dytë');
+		const postId = await app.ctx.services.forumWriting.reply(maria.auth, threadId, null, 'Version i parë');
+		await expect(app.ctx.services.forumWriting.edit(author.auth, postId, 'hijacked')).rejects.toMatchObject({ code: 'forbidden' });
+		await app.ctx.services.forumWriting.edit(maria.auth, postId, 'Version i dytë');
 		const history = await app.ctx.services.forum.history(maria.auth, postId);
 		expect(history.current.body).toBe('Version i dytë');
 		expect(history.revisions.map((r) => r.body)).toEqual(['Version i parë']);
-		await app.ctx.services.forum.react(author.auth, postId, '👍', true);
-		await app.ctx.services.forum.react(author.auth, postId, '👍', true);
-		await app.ctx.services.forum.react(maria.auth, postId, '👍', true);
-		await expect(app.ctx.services.forum.react(author.auth, postId, '💩', true)).rejects.toMatchObject({ code: 'invalid_input' });
+		await app.ctx.services.forumWriting.react(author.auth, postId, '👍', true);
+		await app.ctx.services.forumWriting.react(author.auth, postId, '👍', true);
+		await app.ctx.services.forumWriting.react(maria.auth, postId, '👍', true);
+		await expect(app.ctx.services.forumWriting.react(author.auth, postId, '💩', true)).rejects.toMatchObject({ code: 'invalid_input' });
 		let view = (await app.ctx.services.forum.postsSince(author.auth, threadId, postId - 1)).find((p) => p.id === postId)!;
 		expect(view.reactions).toEqual([{ emoji: '👍', count: 2, mine: true }]);
-		await app.ctx.services.forum.delete(maria.auth, postId);
+		await app.ctx.services.forumWriting.delete(maria.auth, postId);
 		view = (await app.ctx.services.forum.postsSince(author.auth, threadId, postId - 1)).find((p) => p.id === postId)!;
 		expect(view).toMatchObject({ state: 'deleted', html: null });
 	});
@@ -145,7 +145,7 @@ describe('threads and replies', () => {
 		expect((await category()).unread).toBe(unreadBefore);
 		expect((await postForm(base, `/forum/t/${threadId}?/read`, {}, reader.cookie)).status).toBe(200);
 		expect((await category()).unread).toBe(unreadBefore - 1);
-		const newPost = await app.ctx.services.forum.reply(author.auth, threadId, null, 'Diçka e re');
+		const newPost = await app.ctx.services.forumWriting.reply(author.auth, threadId, null, 'Diçka e re');
 		expect((await category()).unread).toBe(unreadBefore);
 		const page = await app.ctx.services.forum.thread(reader.auth, threadId);
 		expect(page.lastReadPostId).toBeLessThan(newPost);
@@ -155,8 +155,8 @@ describe('threads and replies', () => {
 		const mod = await as('moderator@demo.test');
 		await expect(app.ctx.services.moderation.setThread(author.auth, threadId, 'locked', true)).rejects.toMatchObject({ code: 'forbidden' });
 		await app.ctx.services.moderation.setThread(mod.auth, threadId, 'locked', true);
-		await expect(app.ctx.services.forum.reply(author.auth, threadId, null, 'pas kyçjes')).rejects.toMatchObject({ code: 'forbidden' });
-		expect(await app.ctx.services.forum.reply(mod.auth, threadId, null, 'Shënim moderimi')).toBeGreaterThan(0);
+		await expect(app.ctx.services.forumWriting.reply(author.auth, threadId, null, 'pas kyçjes')).rejects.toMatchObject({ code: 'forbidden' });
+		expect(await app.ctx.services.forumWriting.reply(mod.auth, threadId, null, 'Shënim moderimi')).toBeGreaterThan(0);
 		await app.ctx.services.moderation.setThread(mod.auth, threadId, 'locked', false);
 		await app.ctx.services.moderation.setThread(mod.auth, threadId, 'pinned', true);
 		await app.ctx.services.moderation.move(mod.auth, threadId, 'cultural-heritage');
@@ -167,8 +167,8 @@ describe('threads and replies', () => {
 	});
 
 	it('pages long threads by 20 top-level replies without repeating posts', async () => {
-		const t = await app.ctx.services.forum.createThread(author.auth, { category: 'music', title: 'Faqosja e temave të gjata', body: 'fillimi', tags: '' });
-		for (let i = 0; i < 45; i++) await app.ctx.services.forum.reply(author.auth, t, null, `Përgjigja ${i + 1}`);
+		const t = await app.ctx.services.forumWriting.createThread(author.auth, { category: 'music', title: 'Faqosja e temave të gjata', body: 'fillimi', tags: '' });
+		for (let i = 0; i < 45; i++) await app.ctx.services.forumWriting.reply(author.auth, t, null, `Përgjigja ${i + 1}`);
 		const pages = await Promise.all([1, 2, 3].map((p) => app.ctx.services.forum.thread(author.auth, t, p)));
 		expect(pages.map((p) => p.replies.length)).toEqual([20, 20, 5]);
 		expect(pages[0].pages).toBe(3);
@@ -184,7 +184,7 @@ describe('threads and replies', () => {
 	});
 
 	it('serves public pages to visitors from a cache that follows every change', async () => {
-		const { forum, account } = app.ctx.services;
+		const { forumWriting: forum, account } = app.ctx.services;
 		const t = await forum.createThread(author.auth, { category: 'cultural-heritage', title: 'Kalaja e Beratit', body: 'Hapja e diskutimit', tags: '' });
 		const first = await (await getPage(base, `/forum/t/${t}`)).text();
 		const cached = app.ctx.pageCache.size;
@@ -210,7 +210,7 @@ describe('live', () => {
 	it('delivers replies, edits, deletions and reactions to watchers, and catches up after a reconnect', async () => {
 		const a = await as('member1@demo.test');
 		const b = await as('member2@demo.test');
-		const threadId = await app.ctx.services.forum.createThread(a.auth, { category: 'music', title: 'Provë drejtpërdrejt', body: 'start', tags: '' });
+		const threadId = await app.ctx.services.forumWriting.createThread(a.auth, { category: 'music', title: 'Provë drejtpërdrejt', body: 'start', tags: '' });
 		const watcher = socketOf(b.cookie);
 		expect(await connection(watcher)).toBe('connected');
 		const seen: PostView[] = [];
@@ -221,24 +221,24 @@ describe('live', () => {
 		watcher.on('post:reactions', (r: unknown) => reactions.push(r));
 		expect(await emitAck(watcher, 'thread:watch', { threadId })).toMatchObject({ ok: true, missed: [] });
 
-		const first = await app.ctx.services.forum.reply(a.auth, threadId, null, 'e para');
-		const second = await app.ctx.services.forum.reply(a.auth, threadId, first, 'e dyta');
+		const first = await app.ctx.services.forumWriting.reply(a.auth, threadId, null, 'e para');
+		const second = await app.ctx.services.forumWriting.reply(a.auth, threadId, first, 'e dyta');
 		await expect.poll(() => seen.map((p) => p.id)).toEqual([first, second]);
 		expect(seen[1]).toMatchObject({ parentId: first, depth: 2, html: '<p>e dyta</p>\n' });
 
-		await app.ctx.services.forum.edit(a.auth, first, 'e para, e ndryshuar');
-		await app.ctx.services.forum.react(b.auth, first, '🎉', true);
-		await app.ctx.services.forum.delete(a.auth, second);
+		await app.ctx.services.forumWriting.edit(a.auth, first, 'e para, e ndryshuar');
+		await app.ctx.services.forumWriting.react(b.auth, first, '🎉', true);
+		await app.ctx.services.forumWriting.delete(a.auth, second);
 		await expect.poll(() => updates.map((u) => u.state)).toEqual(['visible', 'deleted']);
 		expect(updates[0].html).toContain('e para, e ndryshuar');
-		expect(await app.ctx.services.forum.source(a.auth, first)).toBe('e para, e ndryshuar');
-		await expect(app.ctx.services.forum.source(b.auth, first)).rejects.toMatchObject({ code: 'forbidden' });
+		expect(await app.ctx.services.forumWriting.source(a.auth, first)).toBe('e para, e ndryshuar');
+		await expect(app.ctx.services.forumWriting.source(b.auth, first)).rejects.toMatchObject({ code: 'forbidden' });
 		await expect.poll(() => reactions).toEqual([{ threadId, postId: first, reactions: [{ emoji: '🎉', count: 1 }] }]);
 
 		// Offline while two more replies arrive; on reconnect, exactly those two come back.
 		watcher.disconnect();
-		const third = await app.ctx.services.forum.reply(a.auth, threadId, null, 'e treta');
-		const fourth = await app.ctx.services.forum.reply(a.auth, threadId, null, 'e katërta');
+		const third = await app.ctx.services.forumWriting.reply(a.auth, threadId, null, 'e treta');
+		const fourth = await app.ctx.services.forumWriting.reply(a.auth, threadId, null, 'e katërta');
 		const again = socketOf(b.cookie);
 		expect(await connection(again)).toBe('connected');
 		const res = await emitAck<{ ok: true; missed: PostView[] }>(again, 'thread:watch', { threadId, afterId: second });
@@ -268,7 +268,7 @@ describe('mentions and notifications', () => {
 
 		// member5 chose English and mail at once.
 		await app.ctx.db.updateTable('users').set({ notify_email: 'now' }).where('id', '=', target.auth.actor.id).execute();
-		const threadId = await app.ctx.services.forum.createThread(a.auth, { category: 'publishing', title: 'Botime të përbashkëta', body: `Çfarë mendon @[Gentian Dervishi](member:${target.auth.actor.id})?`, tags: '' });
+		const threadId = await app.ctx.services.forumWriting.createThread(a.auth, { category: 'publishing', title: 'Botime të përbashkëta', body: `Çfarë mendon @[Gentian Dervishi](member:${target.auth.actor.id})?`, tags: '' });
 		await expect.poll(() => counts.at(-1)).toBe(start + 1);
 		const [mail] = await smtp.waitFor('member5@demo.test');
 		expect(mail.subject).toBe('Arben Krasniqi mentioned you');
@@ -285,7 +285,7 @@ describe('mentions and notifications', () => {
 		const a = await as('member1@demo.test');
 		const maria = await idOf('member2@demo.test');
 		await app.ctx.db.updateTable('users').set({ notify_email: 'digest', last_digest_at: null }).where('id', '=', maria).execute();
-		await app.ctx.services.forum.createThread(a.auth, { category: 'cinema', title: 'Festivali i filmit', body: `@[Maria Georgiou](member:${maria}) a vjen?`, tags: '' });
+		await app.ctx.services.forumWriting.createThread(a.auth, { category: 'cinema', title: 'Festivali i filmit', body: `@[Maria Georgiou](member:${maria}) a vjen?`, tags: '' });
 		expect(await app.ctx.services.notifications.sendDigests()).toBeGreaterThan(0);
 		const mails = await smtp.waitFor('member2@demo.test');
 		const digest = mails.find((m) => m.subject.startsWith('Kuvend:'))!;
@@ -297,8 +297,8 @@ describe('mentions and notifications', () => {
 describe('search', () => {
 	it('ignores case and Albanian and Greek diacritics, ranks, highlights, and filters', async () => {
 		const a = await as('member1@demo.test');
-		await app.ctx.services.forum.createThread(a.auth, { category: 'cultural-policy', title: 'Këshilli i kulturës', body: 'Mbledhja e këshillit bashkiak për politikën kulturore.', tags: '' });
-		await app.ctx.services.forum.createThread(a.auth, { category: 'cultural-policy', title: 'Δημοτική πολιτική', body: 'Η πολιτική του Δήμου για τον πολιτισμό.', tags: '' });
+		await app.ctx.services.forumWriting.createThread(a.auth, { category: 'cultural-policy', title: 'Këshilli i kulturës', body: 'Mbledhja e këshillit bashkiak për politikën kulturore.', tags: '' });
+		await app.ctx.services.forumWriting.createThread(a.auth, { category: 'cultural-policy', title: 'Δημοτική πολιτική', body: 'Η πολιτική του Δήμου για τον πολιτισμό.', tags: '' });
 		const hits = await app.ctx.services.search.search(null, { q: 'keshilli' });
 		expect(hits.hits[0].title).toBe('Këshilli i kulturës');
 		expect(hits.hits[0].titleSegments.find((s) => s.mark)?.text).toBe('Këshilli');
@@ -313,7 +313,7 @@ describe('search', () => {
 
 	it('pages past what a visitor may not see, and ranks a very common word among its newest matches', async () => {
 		const a = await as('member1@demo.test');
-		const { forum } = app.ctx.services;
+		const { forumWriting: forum } = app.ctx.services;
 		// Two public threads, then 40 members-only posts with the same word: more than the first ranked slice.
 		const old = await forum.createThread(a.auth, { category: 'cultural-heritage', title: 'Zambakët e Butrintit', body: 'Zambakët lulëzojnë.', tags: '' });
 		await forum.createThread(a.auth, { category: 'cultural-heritage', title: 'Kopshti', body: 'Një zambak i bardhë.', tags: '' });
@@ -337,8 +337,8 @@ describe('moderation', () => {
 		const a = await as('member1@demo.test');
 		const reporter = await as('member3@demo.test');
 		const mod = await as('moderator@demo.test');
-		const threadId = await app.ctx.services.forum.createThread(a.auth, { category: 'media', title: 'Reklama', body: 'hyrje', tags: '' });
-		const spam = await app.ctx.services.forum.reply(a.auth, threadId, null, 'Bli ndjekës zbritjeklm');
+		const threadId = await app.ctx.services.forumWriting.createThread(a.auth, { category: 'media', title: 'Reklama', body: 'hyrje', tags: '' });
+		const spam = await app.ctx.services.forumWriting.reply(a.auth, threadId, null, 'Bli ndjekës zbritjeklm');
 		await expect(app.ctx.services.moderation.flag(reporter.auth, spam, '')).rejects.toMatchObject({ code: 'invalid_input' });
 		expect((await postForm(base, `/forum/t/${threadId}?/flag`, { postId: String(spam), reason: 'Reklamë e padëshiruar' }, reporter.cookie)).status).toBe(200);
 		await expect(app.ctx.services.moderation.queue(reporter.auth)).rejects.toMatchObject({ code: 'forbidden' });

@@ -1,5 +1,5 @@
 import type { Db } from '../client.js';
-import type { ForumService } from '../../services/forum.service.js';
+import type { ForumWritingService } from '../../services/forum-writing.service.js';
 import { toActor, toViewer, type Authenticated } from '../../services/auth.service.js';
 
 /** Acting as a demo member, for seeding through the real services (counters, search index, notifications). */
@@ -19,7 +19,7 @@ export async function actingAs(db: Db, email: string): Promise<Authenticated & {
 const mention = (p: { id: number; name: string }) => `@[${p.name}](member:${p.id})`;
 
 /** A few debates in the demo network: a public one on cultural policy, a members-only one, a group's own. */
-export async function seedDemoForum(db: Db, forum: ForumService): Promise<void> {
+export async function seedDemoForum(db: Db, forum: ForumWritingService): Promise<void> {
 	await db.updateTable('categories').set({ visibility: 'public' }).where('slug', 'in', ['cultural-policy', 'cultural-heritage']).execute();
 	const elira = await actingAs(db, 'coordinator@demo.test');
 	const nikos = await actingAs(db, 'moderator@demo.test');
@@ -43,12 +43,10 @@ export async function seedDemoForum(db: Db, forum: ForumService): Promise<void> 
 			`${mention(arben)}, ${mention(maria)}: a mund të ndani përvojën nga Vlora dhe Arta?`
 		].join('\n')
 	});
-	const thread = await forum.thread(elira, law);
 	const r1 = await forum.reply(arben, law, null, 'Dakord me pikën 1. Në Vlorë, mungesa e lehtësirave është problemi kryesor: shumica e shfaqjeve bëhen në hapësira private.');
 	await forum.reply(maria, law, r1, 'Στην Άρτα έχουμε παρόμοια εμπειρία· ο δήμος δίνει χώρους μόνο σε δημόσιους φορείς. Μπορούμε να προσθέσουμε ένα παράδειγμα από τη συνεργασία Interreg.');
 	await forum.reply(elira, law, r1, `Faleminderit! ${mention(blerina)}, a mund ta shtosh edhe përvojën e Korçës?`);
 	await forum.reply(gentian, law, null, 'I suggest we also ask for **multi-year funding**: one-year grants make planning impossible for small publishers.');
-	void thread;
 
 	const budget = await forum.createThread(blerina, {
 		category: 'legislation-advocacy',

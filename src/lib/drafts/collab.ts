@@ -2,7 +2,6 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import type { EditorState } from '@tiptap/pm/state';
 import { absolutePositionToRelativePosition, relativePositionToAbsolutePosition, ySyncPluginKey } from '@tiptap/y-tiptap';
-import { shownColor } from '$lib/shared/presence';
 
 /** What is selected in the editor, with the anchors a comment or an amendment on it would keep. */
 export interface Selection {
@@ -10,25 +9,6 @@ export interface Selection {
 	to: number;
 	text: string;
 	anchors: { start: string; end: string } | null;
-}
-
-/** How another person's caret is drawn: their name as text, their colour only when it is one of the palette. */
-export function caretOf(user: { name?: unknown; color?: unknown }): HTMLElement {
-	const color = shownColor(user.color);
-	const caret = document.createElement('span');
-	caret.classList.add('collaboration-carets__caret');
-	caret.style.borderColor = color;
-	const label = document.createElement('div');
-	label.classList.add('collaboration-carets__label');
-	label.style.backgroundColor = color;
-	label.textContent = String(user.name ?? '');
-	caret.append(label);
-	return caret;
-}
-
-/** Another person's selection, tinted with their (checked) colour. */
-export function selectionOf(user: { color?: unknown }): { nodeName: string; class: string; style: string } {
-	return { nodeName: 'span', class: 'collaboration-carets__selection', style: `background-color: ${shownColor(user.color)}33` };
 }
 
 /** A Yjs document connected to Kuvend's endpoint at /yjs/<name> (the cookie authenticates the upgrade). */

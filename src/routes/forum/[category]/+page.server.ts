@@ -11,7 +11,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => ({
 export const actions: Actions = {
 	default: async ({ request, locals, params }) => {
 		const values = formValues(await request.formData(), ['title', 'body', 'tags']);
-		const id = await attempt(() => appContext().services.forum.createThread(locals.auth, { category: params.category, ...values }), values);
+		const id = await attempt(() => appContext().services.forumWriting.createThread(locals.auth, { category: params.category, ...values }), values);
 		if (typeof id !== 'number') return id;
 		redirect(303, `/forum/t/${id}`);
 	}

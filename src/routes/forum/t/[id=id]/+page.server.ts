@@ -21,23 +21,23 @@ export const actions: Actions = {
 	/** The reader saw the thread up to `upTo`: sent by the page once shown, or by the no-JS "mark as read" button. */
 	read: async ({ request, locals, params }) => {
 		const v = formValues(await request.formData(), ['upTo']);
-		return attempt(async () => ({ read: await appContext().services.forum.markRead(locals.auth, Number(params.id), v.upTo ? num(v.upTo) : undefined) }));
+		return attempt(async () => ({ read: await appContext().services.forumWriting.markRead(locals.auth, Number(params.id), v.upTo ? num(v.upTo) : undefined) }));
 	},
 	reply: async ({ request, locals, params }) => {
 		const v = formValues(await request.formData(), ['body', 'parentId']);
-		return attempt(async () => ({ posted: await appContext().services.forum.reply(locals.auth, Number(params.id), v.parentId ? num(v.parentId) : null, v.body) }), v);
+		return attempt(async () => ({ posted: await appContext().services.forumWriting.reply(locals.auth, Number(params.id), v.parentId ? num(v.parentId) : null, v.body) }), v);
 	},
 	edit: async ({ request, locals }) => {
 		const v = formValues(await request.formData(), ['body', 'postId']);
-		return attempt(async () => ({ edited: await appContext().services.forum.edit(locals.auth, num(v.postId), v.body) }), v);
+		return attempt(async () => ({ edited: await appContext().services.forumWriting.edit(locals.auth, num(v.postId), v.body) }), v);
 	},
 	delete: async ({ request, locals }) => {
 		const v = formValues(await request.formData(), ['postId']);
-		return attempt(async () => ({ deleted: await appContext().services.forum.delete(locals.auth, num(v.postId)) }));
+		return attempt(async () => ({ deleted: await appContext().services.forumWriting.delete(locals.auth, num(v.postId)) }));
 	},
 	react: async ({ request, locals }) => {
 		const v = formValues(await request.formData(), ['postId', 'emoji', 'on']);
-		return attempt(async () => ({ reacted: await appContext().services.forum.react(locals.auth, num(v.postId), v.emoji, v.on !== '0') }));
+		return attempt(async () => ({ reacted: await appContext().services.forumWriting.react(locals.auth, num(v.postId), v.emoji, v.on !== '0') }));
 	},
 	flag: async ({ request, locals }) => {
 		const v = formValues(await request.formData(), ['postId', 'reason']);
@@ -53,7 +53,7 @@ export const actions: Actions = {
 	},
 	subscribe: async ({ request, locals, params }) => {
 		const v = formValues(await request.formData(), ['on']);
-		return attempt(async () => ({ subscribed: await appContext().services.forum.subscribe(locals.auth, Number(params.id), v.on === '1') }));
+		return attempt(async () => ({ subscribed: await appContext().services.forumWriting.subscribe(locals.auth, Number(params.id), v.on === '1') }));
 	},
 	thread: async ({ request, locals, params }) => {
 		const v = formValues(await request.formData(), ['what', 'on']);

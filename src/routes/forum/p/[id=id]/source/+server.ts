@@ -5,4 +5,4 @@ import type { RequestHandler } from './$types';
 
 /** A post's Markdown source, for its editor. */
 export const GET: RequestHandler = async ({ locals, params }) =>
-	json({ body: await guarded(appContext().services.forum.source(locals.auth, Number(params.id))) }, { headers: { 'cache-control': 'no-store' } });
+	json({ body: await guarded(appContext().services.forumWriting.source(locals.auth, Number(params.id))) }, { headers: { 'cache-control': 'no-store' } });
