@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { addsTo } from '../domain/document-rules.js';
+import { isDiskFull } from '../db/storage-health.js';
 import type { DocumentStore, StoredDocument } from '../db/repositories/document.repository.js';
 import type { Logger } from '../logger.js';
 
@@ -227,7 +228,8 @@ export class DocumentsService {
 			this.store.append(live.name, live.lastSeq + 1, update);
 		} catch (error) {
 			this.#options.onWriteError(error);
-			this.logger.error('could not store a document update; it was refused, not applied', { doc: live.name, error });
+			// A full disk is logged once per episode where it is reported (StorageHealth), not at every retry.
+			if (!isDiskFull(error)) this.logger.error('could not store a document update; it was refused, not applied', { doc: live.name, error });
 			throw new NotStored(error);
 		}
 		live.lastSeq++;

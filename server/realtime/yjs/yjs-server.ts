@@ -156,7 +156,10 @@ export class YjsServer {
 	 */
 	#refuse(room: DocRoom, ws: WebSocket, refused: UpdateRefused): void {
 		const who = this.#who.get(ws);
-		this.ctx.logger.warn('refused a document update', { doc: room.live.name, userId: who?.userId, problem: refused.problem });
+		// Not stored and restarting are the server's state, logged where it is known; the rest is about the update.
+		if (refused.problem !== 'not_saved' && refused.problem !== 'restarting') {
+			this.ctx.logger.warn('refused a document update', { doc: room.live.name, userId: who?.userId, problem: refused.problem });
+		}
 		room.downgrade(ws);
 		ws.close(REFUSED_CLOSE[refused.problem] ?? YJS_CLOSE.refused, refused.problem);
 	}
