@@ -4,9 +4,9 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import * as Y from 'yjs';
 import type { Socket } from 'socket.io-client';
-import { postForm, signIn, spawnServer, tempDir } from './helpers/app.js';
+import { connectSocket, connection, postForm, signIn, spawnServer, startTestApp, tempDir, type TestApp } from './helpers/app.js';
 import { provider, synced, writeParagraphs } from './helpers/yjs.js';
-import { memberSocket } from './helpers/votes.js';
+import { memberSocket, personByEmail } from './helpers/votes.js';
 import { YJS_CLOSE } from '../../src/lib/shared/realtime.js';
 
 const dirs: string[] = [];
@@ -130,4 +130,41 @@ describe('a stop drains (SIGTERM to the real server)', () => {
 		server.child.kill('SIGTERM');
 		expect(await server.exit).toBe(0);
 	}, 60_000);
+});
+
+describe('while the server drains', () => {
+	let app: TestApp;
+	afterAll(async () => app?.dispose());
+
+	// Each refusal seen to fail without its check: the cast was taken (respond without Lifecycle.track), the reply
+	// was posted, 200 (attempt without it), the edit was taken and its editor never closed (DocRoom without the
+	// draining check: timed out), and a socket connecting now heard nothing (timed out).
+	it('refuses casts, form writes and edits as restarting, keeping what was typed, and tells newcomers', async () => {
+		app = await startTestApp();
+		const member = await personByEmail(app, 'member1@demo.test');
+		const { id: voteId } = await app.ctx.db.selectFrom('votes').select('id').where('title', 'like', 'Anëtarësimi%').executeTakeFirstOrThrow();
+		const draftId = await app.ctx.services.drafts.create(member.auth, { title: 'Tekst', summary: '', group: '', field: 'performing-arts', visibility: 'members' });
+		const threadId = (await app.ctx.db.selectFrom('drafts').select('thread_id').where('id', '=', draftId).executeTakeFirstOrThrow()).thread_id!;
+		const doc = new Y.Doc();
+		const editor = provider(app.url, doc, `draft:${draftId}`, member.cookie);
+		await synced(editor);
+		const closed = new Promise<number>((resolve) => editor.on('connection-close', (event: CloseEvent | null) => resolve(event?.code ?? 0)));
+
+		app.ctx.lifecycle.drain();
+
+		const socket = connectSocket(app.url, { cookie: member.cookie, origin: app.url });
+		const told = new Promise<void>((resolve) => socket.on('server:restarting', () => resolve()));
+		expect(await connection(socket)).toBe('connected');
+		await told;
+		expect(await cast(socket, { voteId, ballot: { method: 'yes_no', choice: 'yes' } })).toMatchObject({ ok: false, code: 'restarting' });
+		socket.close();
+		const reply = await postForm(app.url, `/forum/t/${threadId}?/reply`, { body: 'E shkruar gjatë rinisjes', parentId: '' }, member.cookie);
+		expect(reply.status).toBe(503);
+		expect(await reply.text()).toContain('E shkruar gjatë rinisjes');
+		writeParagraphs(doc, ['gjatë rinisjes']);
+		expect(await closed).toBe(YJS_CLOSE.restarting);
+		expect(await app.ctx.db.selectFrom('vote_participants').select('unit').where('vote_id', '=', voteId).where('unit', '=', `u:${member.id}`).executeTakeFirst()).toBeUndefined();
+		expect(new TextDecoder().decode(await app.ctx.services.documents.state(`draft:${draftId}`))).not.toContain('rinisjes');
+		editor.destroy();
+	});
 });
