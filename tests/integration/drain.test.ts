@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -10,7 +11,10 @@ import { memberSocket, personByEmail } from './helpers/votes.js';
 import { YJS_CLOSE } from '../../src/lib/shared/realtime.js';
 
 const dirs: string[] = [];
+/** Servers this file started, stopped for good if a failed test left one running. */
+const servers: ChildProcess[] = [];
 afterAll(() => {
+	for (const child of servers) if (child.exitCode === null) child.kill('SIGKILL');
 	for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -36,6 +40,7 @@ describe('a stop drains (SIGTERM to the real server)', () => {
 		dirs.push(dir);
 		const env = { PORT: '0', DATA_DIR: dir, RATE_LIMITS: 'relaxed', NODE_ENV: 'test' };
 		let server = spawnServer(env);
+		servers.push(server.child);
 		let url = await server.url;
 		const file = path.join(dir, 'kuvend.db');
 		const db = new SQLite(file, { readonly: true });
@@ -113,6 +118,7 @@ describe('a stop drains (SIGTERM to the real server)', () => {
 		for (const s of sockets) s.close();
 
 		server = spawnServer(env);
+		servers.push(server.child);
 		url = await server.url;
 		const check = new Y.Doc();
 		const pc = provider(url, check, name, await signIn(url, 'member5@demo.test'));

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -24,7 +24,10 @@ if (canMount) execFileSync('umount', [probe]);
 fs.rmSync(probe, { recursive: true, force: true });
 
 const mounted: string[] = [];
+/** Servers this file started: one left running by a failed test must not keep the tmpfs busy. */
+const servers: ChildProcess[] = [];
 afterAll(() => {
+	for (const child of servers) if (child.exitCode === null) child.kill('SIGKILL');
 	for (const d of mounted.splice(0)) {
 		execFileSync('umount', ['-l', d]);
 		fs.rmSync(d, { recursive: true, force: true });
@@ -60,6 +63,7 @@ describe.skipIf(!canMount)('a full disk (an 8 MB tmpfs holding the data folder)'
 		const filler = path.join(dir, 'filler');
 		const env = { PORT: '0', DATA_DIR: dir, RATE_LIMITS: 'relaxed', NODE_ENV: 'test', LOG_LEVEL: 'warn' };
 		let server = spawnServer(env);
+		servers.push(server.child);
 		let url = await server.url;
 		const author = await signIn(url, 'member1@demo.test');
 		const peer = await signIn(url, 'member2@demo.test');
@@ -143,6 +147,7 @@ describe.skipIf(!canMount)('a full disk (an 8 MB tmpfs holding the data folder)'
 		fs.rmSync(filler);
 
 		server = spawnServer(env);
+		servers.push(server.child);
 		url = await server.url;
 		const again = await signIn(url, 'member2@demo.test');
 		expect(await (await getPage(url, `/forum/t/${threadId}`, again)).text()).toContain('Përgjigje e pranuar para diskut të plotë');
