@@ -1,5 +1,4 @@
 import * as Y from 'yjs';
-import { addsTo } from '../domain/document-rules.js';
 import { isDiskFull } from '../db/storage-health.js';
 import type { DocumentStore, StoredDocument } from '../db/repositories/document.repository.js';
 import type { Logger } from '../logger.js';
@@ -221,8 +220,6 @@ export class DocumentsService {
 	}
 
 	#write(live: Live, update: Uint8Array, origin: unknown): void {
-		// Nothing new (a reconnecting client's sync that the document already holds): no log entry for it.
-		if (!addsTo(live.doc, update)) return;
 		try {
 			if (this.#closed) throw new Error('documents are closed');
 			this.store.append(live.name, live.lastSeq + 1, update);

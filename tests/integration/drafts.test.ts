@@ -118,6 +118,9 @@ describe('drafts', () => {
 		const p3 = provider(base, again, name, a.cookie);
 		await synced(p3);
 		expect(again.getXmlFragment('default').toString()).toContain('Neni 5');
+		// Its sync step 2 held nothing the document lacks: no log entry for it (checked: without addsTo, one each time).
+		await new Promise((r) => setTimeout(r, 200));
+		expect(logLength(name)).toBe(0);
 		p3.destroy();
 	});
 
