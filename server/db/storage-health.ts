@@ -51,7 +51,7 @@ export class StorageHealth {
 	#full = false;
 	#last: { at: number; status: StorageStatus } | null = null;
 	#probing: Promise<StorageStatus> | null = null;
-	/** The pending checkpoint attempt, while one is scheduled. */
+	/** The pending checkpoint attempt (or the probe after it), while one is scheduled. */
 	#checkpoint: NodeJS.Timeout | null = null;
 	#closed = false;
 	/** Best-effort writes already logged as failing (cleared when the same write works again). */
@@ -86,7 +86,16 @@ export class StorageHealth {
 		let logged = false;
 		const attempt = () => {
 			truncateWal(this.db).then(
-				() => (this.#checkpoint = null),
+				() => {
+					// Still counted as full: a probe a little later tells whether writes work again (ending the
+					// episode, so the next one is logged), without anyone asking /healthz.
+					const probeLater = () => {
+						this.#checkpoint = null;
+						this.#last = null;
+						void this.status();
+					};
+					this.#checkpoint = this.#full && !this.#closed ? setTimeout(probeLater, this.#options.probeEveryMs).unref() : null;
+				},
 				(error: unknown) => {
 					if (!logged) this.logger.warn('could not truncate the write-ahead log yet; trying again', { error });
 					logged = true;

@@ -61,7 +61,7 @@ describe.skipIf(!canMount)('a full disk (an 8 MB tmpfs holding the data folder)'
 		mounted.push(dir);
 		const file = path.join(dir, 'kuvend.db');
 		const filler = path.join(dir, 'filler');
-		const env = { PORT: '0', DATA_DIR: dir, RATE_LIMITS: 'relaxed', NODE_ENV: 'test', LOG_LEVEL: 'warn' };
+		const env = { PORT: '0', DATA_DIR: dir, RATE_LIMITS: 'relaxed', NODE_ENV: 'test', LOG_LEVEL: 'info' };
 		let server = spawnServer(env);
 		servers.push(server.child);
 		let url = await server.url;
@@ -137,6 +137,9 @@ describe.skipIf(!canMount)('a full disk (an 8 MB tmpfs holding the data folder)'
 		// The log is folded in and truncated as soon as the disk allows, before anything asks /healthz (checked:
 		// without the repeated checkpoint after failures it kept its size, ready to fill the freed space again).
 		await expect.poll(wal, { timeout: 10_000 }).toBeLessThan(walBefore / 4);
+		// And the server notices by itself that writes work again, so the next full disk is logged anew (checked:
+		// without the probe after a working checkpoint it noticed only when /healthz was asked).
+		await expect.poll(() => server.output(), { timeout: 15_000, interval: 500 }).toContain('the database takes writes again');
 		await expect.poll(async () => (await fetch(`${url}/healthz`)).status, { timeout: 10_000, interval: 500 }).toBe(200);
 
 		// A stop on a full disk loses nothing that was acknowledged.
