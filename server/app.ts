@@ -13,6 +13,7 @@ import { attachAccessRecheck } from './realtime/access-recheck.js';
 import { BUILD_DIR } from './paths.js';
 import { lockDataFolder } from './db/data-folder-lock.js';
 import { BackupSchedule } from './services/backup-schedule.js';
+import { DRAIN_GRACE_MS } from './lifecycle.js';
 
 export interface RunningApp {
 	ctx: AppContext;
@@ -21,7 +22,10 @@ export interface RunningApp {
 	yjs: YjsServer;
 	/** Where the server listens, e.g. http://127.0.0.1:41234 */
 	url: string;
-	/** Stops accepting, closes sockets and documents, flushes and closes the database. Idempotent. */
+	/**
+	 * Drains and stops: new writes are refused as 'restarting', clients are told, writes already accepted are
+	 * answered, then sockets, documents and the database are closed. Idempotent.
+	 */
 	stop(): Promise<void>;
 }
 
@@ -87,11 +91,18 @@ export async function startApp(config: Config, options: { sveltekit?: RequestHan
 	backups.start();
 
 	let stopping: Promise<void> | undefined;
+	// The drain: refuse new writes, tell every client, answer what was accepted, then close (see server/lifecycle.ts).
 	const stop = () =>
 		(stopping ??= (async () => {
-			ctx.bus.emit('app.stopping', {});
-			const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+			ctx.lifecycle.drain();
+			io.emit('server:restarting');
+			// Editors' changes are stored as they come, so nothing of theirs waits: closed now, with "restarting".
 			yjs.close();
+			const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+			httpServer.closeIdleConnections();
+			// What clients sent before the notice reached them is answered too: taken if it came first, else refused.
+			await ctx.lifecycle.settled(DRAIN_GRACE_MS);
+			ctx.bus.emit('app.stopping', {});
 			await io.close();
 			httpServer.closeAllConnections();
 			await closed;
@@ -100,6 +111,5 @@ export async function startApp(config: Config, options: { sveltekit?: RequestHan
 			lock.release();
 			publishContext(null);
 		})());
-
 	return { ctx, httpServer, io, yjs, url: `http://${host}:${port}`, stop };
 }

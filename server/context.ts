@@ -10,6 +10,8 @@ import { seedDemoVotes } from './db/seed/votes.js';
 import { seedDemoMeetings } from './db/seed/meetings.js';
 import { isRecordId } from '../src/lib/shared/ids.js';
 import { EventBus } from './events/bus.js';
+import { StorageHealth } from './db/storage-health.js';
+import { Lifecycle } from './lifecycle.js';
 import { createLogger, type Logger } from './logger.js';
 import { AuthService } from './services/auth.service.js';
 import { Abilities } from './services/abilities.service.js';
@@ -69,6 +71,10 @@ export interface AppContext {
 	db: Db;
 	/** The underlying better-sqlite3 handle, for pragmas and checkpoints only. */
 	sqlite: SQLite.Database;
+	/** Whether the database takes writes (a full disk), and writes nobody waits for (read marks, last seen). */
+	storage: StorageHealth;
+	/** Set when the process is stopping: new casts, edits and form writes are refused as "the server is restarting". */
+	readonly lifecycle: Lifecycle;
 	bus: EventBus;
 	logger: Logger;
 	services: Services;
@@ -85,7 +91,10 @@ export interface AppContext {
 
 /** Opens the database, migrates it, seeds a new one when asked, and wires the services. */
 export async function createContext(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<AppContext> {
-	const { db, raw } = openDatabase(config.databaseFile);
+	// Failed statements reach the storage health, created just below on the same handle.
+	let storage: StorageHealth | undefined;
+	const { db, raw } = openDatabase(config.databaseFile, { onError: (error) => storage?.failed(error) });
+	storage = new StorageHealth(db, logger);
 	try {
 		const { created, applied } = await migrateToLatest(db, {
 			beforeMigrating: async (pending) => {
@@ -101,14 +110,14 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const limits = new RateLimits(config.rateLimits);
 		const mail = new MailService();
 		const abilities = new Abilities(db);
-		const documents = new DocumentsService(new DocumentStore(raw), logger, { idleMs: config.docIdleMs });
+		const documents = new DocumentsService(new DocumentStore(raw), logger, { idleMs: config.docIdleMs, onWriteError: (error) => storage?.failed(error) });
 		const notifications = new NotificationsService(db, bus, mail, publicOrigin);
 		const forum = new ForumService(db);
 		const forumWriting = new ForumWritingService(db, bus, notifications, limits);
 		const drafts = new DraftsService(db, bus, documents, forumWriting, abilities);
 		const votes = new VotesService(db, raw, bus, abilities, forum, drafts, logger);
 		const services: Services = {
-			auth: new AuthService(db, bus, policy, limits),
+			auth: new AuthService(db, bus, policy, limits, Date.now, storage.bestEffort),
 			abilities,
 			preferences: new PreferencesService(db, bus),
 			network: new NetworkService(db),
@@ -161,6 +170,8 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			config,
 			db,
 			sqlite: raw,
+			storage,
+			lifecycle: new Lifecycle(),
 			bus,
 			logger,
 			services,
@@ -180,8 +191,14 @@ export async function createContext(config: Config, logger: Logger = createLogge
 				clearInterval(schedule);
 				documents.close();
 				await mailer.close();
-				// Fold the WAL into the main file so a copied database is complete on its own.
-				raw.pragma('wal_checkpoint(TRUNCATE)');
+				storage.close();
+				// Fold the WAL into the main file so a copied database is complete on its own. On a full disk this can
+				// fail: the WAL then stays beside the database, whole, and is read at the next start.
+				try {
+					raw.pragma('wal_checkpoint(TRUNCATE)');
+				} catch (error) {
+					logger.warn('could not fold the write-ahead log into the database at stop; it is kept for the next start', { error });
+				}
 				await db.destroy();
 			}
 		};

@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from './config.js';
 import { startApp, type RunningApp } from './app.js';
 import { DEMO_PASSWORD } from './db/seed/demo.js';
+import { stopOnSignal } from './lifecycle.js';
 
 /** Entry point: config -> context -> http server -> realtime -> SvelteKit -> listen; stops gracefully on signals. */
 async function main(): Promise<void> {
@@ -19,16 +20,10 @@ async function main(): Promise<void> {
 	let starting: Promise<RunningApp> | undefined;
 	const shutdown = (signal: string) => {
 		if (!starting) process.exit(0);
-		void starting
-			.then(async (app) => {
-				app.ctx.logger.info('shutting down', { signal });
-				await app.stop();
-				process.exit(0);
-			})
-			.catch((error) => {
-				process.stderr.write(`Shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
-				process.exit(1);
-			});
+		void starting.then(
+			(app) => stopOnSignal(app.stop, app.ctx.logger, signal),
+			() => process.exit(1)
+		);
 	};
 	process.once('SIGTERM', () => shutdown('SIGTERM'));
 	process.once('SIGINT', () => shutdown('SIGINT'));

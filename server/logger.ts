@@ -10,6 +10,15 @@ export interface Logger {
 	error(msg: string, data?: Record<string, unknown>): void;
 }
 
+/** Causes worth naming in words beside the driver's code (SQLite says "database or disk is full"). */
+const CAUSES: Record<string, string> = { SQLITE_FULL: 'disk full', ENOSPC: 'disk full' };
+
+function describeError(error: Error): Record<string, unknown> {
+	const code = (error as { code?: unknown }).code;
+	if (typeof code !== 'string') return { message: error.message, stack: error.stack };
+	return { message: error.message, code, ...(CAUSES[code] ? { cause: CAUSES[code] } : {}), stack: error.stack };
+}
+
 /** One JSON line per entry on stderr (stdout stays for the start-up banner). */
 export function createLogger(level: Config['logLevel']): Logger {
 	const min = LEVELS[level];
@@ -17,7 +26,7 @@ export function createLogger(level: Config['logLevel']): Logger {
 		if (LEVELS[lvl] < min) return;
 		const extra = data
 			? Object.fromEntries(
-					Object.entries(data).map(([k, v]) => [k, v instanceof Error ? { message: v.message, stack: v.stack } : v])
+					Object.entries(data).map(([k, v]) => [k, v instanceof Error ? describeError(v) : v])
 				)
 			: {};
 		process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...extra }) + '\n');

@@ -3,23 +3,71 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection } from 'kysely';
 import type { Database } from './database.js';
+import { diskFullRefusal, isDiskFull } from './storage-health.js';
+
+/** What the driver tells of failed statements (a full disk is reported to StorageHealth). */
+export interface DriverHooks {
+	onError?: (error: unknown) => void;
+}
 
 /** Every Kysely transaction here writes, so each takes the write lock up front (BEGIN IMMEDIATE): a transaction
  * that reads and then writes can never fail half-way with SQLITE_BUSY when another process holds the lock. */
 class ImmediateSqliteDriver extends SqliteDriver {
+	#watched: DatabaseConnection | undefined;
+	constructor(
+		config: ConstructorParameters<typeof SqliteDriver>[0],
+		private readonly raw: SQLite.Database,
+		private readonly hooks: DriverHooks
+	) {
+		super(config);
+	}
+
+	/**
+	 * The one connection, with every failed statement reported to `hooks.onError`. A full disk is thrown on as the
+	 * refusal 'unavailable' (every transport words it: the form keeps its input, the socket ack says why).
+	 */
+	override async acquireConnection(): Promise<DatabaseConnection> {
+		const connection = await super.acquireConnection();
+		const onError = this.hooks.onError;
+		this.#watched ??= {
+			executeQuery: async (query) => {
+				try {
+					return await connection.executeQuery(query);
+				} catch (error) {
+					onError?.(error);
+					throw isDiskFull(error) ? diskFullRefusal(error) : error;
+				}
+			},
+			streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize)
+		};
+		return this.#watched;
+	}
+
 	override async beginTransaction(connection: DatabaseConnection): Promise<void> {
 		await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+	}
+
+	/**
+	 * SQLite rolls a transaction back by itself after some errors (SQLITE_FULL among them); a ROLLBACK then fails
+	 * with "cannot rollback - no transaction is active", and Kysely would throw that instead of the real cause.
+	 */
+	override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+		if (this.raw.inTransaction) await super.rollbackTransaction(connection);
 	}
 }
 
 class ImmediateSqliteDialect extends SqliteDialect {
 	readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
-	constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+	constructor(
+		config: ConstructorParameters<typeof SqliteDialect>[0],
+		private readonly raw: SQLite.Database,
+		private readonly hooks: DriverHooks
+	) {
 		super(config);
 		this.#config = config;
 	}
 	override createDriver() {
-		return new ImmediateSqliteDriver(this.#config);
+		return new ImmediateSqliteDriver(this.#config, this.raw, this.hooks);
 	}
 }
 
@@ -51,7 +99,7 @@ export function statementCache(raw: SQLite.Database, size = 500): { prepare: SQL
 export type Db = Kysely<Database>;
 
 /** Opens (creating if needed) the SQLite file with the pragmas Kuvend relies on. */
-export function openDatabase(file: string): { db: Db; raw: SQLite.Database } {
+export function openDatabase(file: string, hooks: DriverHooks = {}): { db: Db; raw: SQLite.Database } {
 	fs.mkdirSync(path.dirname(file), { recursive: true });
 	const raw = new SQLite(file);
 	raw.pragma('journal_mode = WAL');
@@ -66,6 +114,9 @@ export function openDatabase(file: string): { db: Db; raw: SQLite.Database } {
 	// size, plus ~4 µs a page copied. A forum reply writes ~20 pages, so at SQLite's default of 1,000 the fixed
 	// part alone was a sixth of a reply; at 4,000 (a WAL of up to 16 MB) it is a twentieth (tests/bench/forum.bench.ts).
 	raw.pragma('wal_autocheckpoint = 4000');
-	const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: statementCache(raw) as unknown as SQLite.Database }) });
+	// A checkpoint that finds no reader resets the log and truncates its file to this size: a burst (or a checkpoint
+	// held back by a long read) leaves no log of hundreds of MB behind, holding space a full disk needs back.
+	raw.pragma(`journal_size_limit = ${4000 * 4096}`);
+	const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: statementCache(raw) as unknown as SQLite.Database }, raw, hooks) });
 	return { db, raw };
 }

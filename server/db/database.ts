@@ -457,6 +457,12 @@ export interface DecisionsTable {
 	meeting_id: Generated<number | null>;
 }
 
+/** One row, rewritten by the health check's write probe. */
+export interface HealthProbeTable {
+	id: number;
+	checked_at: number;
+}
+
 export interface Database {
 	users: UsersTable;
 	sessions: SessionsTable;
@@ -500,6 +506,7 @@ export interface Database {
 	vote_participants: VoteUnitsTable;
 	vote_ballots: VoteBallotsTable;
 	decisions: DecisionsTable;
+	health_probe: HealthProbeTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -43,6 +43,24 @@ export function updateProblem(doc: Y.Doc, update: Uint8Array, documentBytes: num
 	return new Placement(doc, items, structs, content === 'editor' ? ROOT : null).problem();
 }
 
+/**
+ * Whether applying `update` would change `doc`: content it does not hold yet, or a deletion of something it still
+ * shows. A reconnecting client's sync step 2 usually holds only what the document has (and all of its deletions).
+ */
+export function addsTo(doc: Y.Doc, update: Uint8Array): boolean {
+	const { structs, ds } = Y.decodeUpdate(update);
+	if (structs.some((s) => !(s instanceof Y.Skip) && s.id.clock + s.length > Y.getState(doc.store, s.id.client))) return true;
+	for (const [client, ranges] of ds.clients) {
+		const held = doc.store.clients.get(client) ?? [];
+		const state = Y.getState(doc.store, client);
+		for (const { clock, len } of ranges) {
+			if (clock + len > state) return true;
+			for (let i = Y.findIndexSS(held, clock); i < held.length && held[i].id.clock < clock + len; i++) if (!held[i].deleted) return true;
+		}
+	}
+	return false;
+}
+
 function knownContent(item: Y.Item): boolean {
 	const content = item.content;
 	if (content instanceof Y.ContentString || content instanceof Y.ContentDeleted) return true;

@@ -45,9 +45,18 @@ export function createExpressApp(ctx: AppContext, sveltekit: RequestHandler | nu
 		next();
 	});
 
-	app.get('/healthz', (_req, res) => {
+	// 503 with the reason when the database cannot write (probed by a real write every few seconds) or the server
+	// is stopping, so a load balancer or a monitor sees what a member would meet.
+	app.get('/healthz', (_req, res, next) => {
 		res.setHeader('Cache-Control', 'no-store');
-		res.json({ status: 'ok' });
+		if (ctx.lifecycle.draining) return void res.status(503).json({ status: 'restarting' });
+		ctx.storage
+			.status()
+			.then(({ writable, reason }) => {
+				if (writable) res.json({ status: 'ok', database: 'writable' });
+				else res.status(503).json({ status: 'unavailable', database: 'not writable', reason });
+			})
+			.catch(next);
 	});
 
 	app.use((req, res, next) => {

@@ -49,6 +49,8 @@ export function attachSocketServer(httpServer: HttpServer, ctx: AppContext): Kuv
 		registerDraftHandlers(io, socket, ctx);
 		registerVoteHandlers(io, socket, ctx);
 		registerMeetingHandlers(io, socket, ctx);
+		// Connected while the server stops: told at once, like those connected before (see RunningApp.stop).
+		if (ctx.lifecycle.draining) socket.emit('server:restarting');
 	});
 	attachForumBroadcaster(io, ctx);
 	attachDraftBroadcaster(io, ctx);

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/client.js';
+import type { BestEffort } from '../db/storage-health.js';
 import {
 	deleteSession,
 	deleteUserSessions,
@@ -68,7 +69,9 @@ export class AuthService {
 		private readonly bus: EventBus,
 		private readonly policy: SessionPolicy,
 		private readonly limits: RateLimits,
-		private readonly clock: () => number = Date.now
+		private readonly clock: () => number = Date.now,
+		/** Runs the writes a page view makes in passing: when they fail (a full disk), the page is served anyway. */
+		private readonly bestEffort: BestEffort = (_what, work) => work().then(() => undefined)
 	) {}
 
 	/**
@@ -122,11 +125,11 @@ export class AuthService {
 		const now = this.clock();
 		const { session, user } = found;
 		if (isExpired(session, now) || !maySignIn(user.status)) {
-			await deleteSession(this.db, id);
+			await this.bestEffort('an ended session', () => deleteSession(this.db, id));
 			return null;
 		}
 		const slid = slideTo(session, now, this.policy);
-		if (slid !== null) await touchSession(this.db, id, now, slid);
+		if (slid !== null) await this.bestEffort("a session's last-seen time", () => touchSession(this.db, id, now, slid));
 		return {
 			actor: toActor(user),
 			viewer: toViewer(user),

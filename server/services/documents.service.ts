@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { isDiskFull } from '../db/storage-health.js';
 import type { DocumentStore, StoredDocument } from '../db/repositories/document.repository.js';
 import type { Logger } from '../logger.js';
 
@@ -15,18 +16,27 @@ export interface LiveDocument {
 	sealed: number;
 	/** About how long its state is: exact when the log was last merged, plus every update written since. */
 	bytes: number;
+	/**
+	 * Writes an update to the log, then applies it (which relays it): what is in memory, and so what any peer or
+	 * newcomer receives, is always stored. Throws NotStored, with nothing applied, when the write fails.
+	 */
+	write(update: Uint8Array, origin: unknown): void;
+}
+
+/** An update that could not be written (a full disk): it was not applied, so nobody has it but its writer. */
+export class NotStored extends Error {
+	constructor(cause: unknown) {
+		super(`the update was not stored: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+	}
 }
 
 interface Live extends LiveDocument {
 	holders: number;
 	relays: Set<Relay>;
-	/** Updates applied in memory whose write failed: retried, and relayed only once written. */
-	pending: { update: Uint8Array; origin: unknown }[];
 	/** The last sequence number in the log (or merged into the state). */
 	lastSeq: number;
 	sinceCompaction: number;
 	idle: NodeJS.Timeout | null;
-	retry: NodeJS.Timeout | null;
 }
 
 export interface DocumentsOptions {
@@ -34,16 +44,17 @@ export interface DocumentsOptions {
 	idleMs: number;
 	/** Merge the log into one state after this many updates. */
 	compactEvery: number;
-	retryMs: number;
+	/** Told of every failed write (the storage health, which names a full disk and frees the log's space). */
+	onWriteError: (error: unknown) => void;
 }
 
-const DEFAULTS: DocumentsOptions = { idleMs: 30_000, compactEvery: 500, retryMs: 1_000 };
+const DEFAULTS: DocumentsOptions = { idleMs: 30_000, compactEvery: 500, onWriteError: () => undefined };
 
 /**
  * Collaborative documents in memory, backed by their update logs. Every change to a loaded document — from a
- * client or from the server — is appended to the log before it is relayed to anyone, so a crash loses nothing that
- * any peer has seen. A failed write keeps the update in memory (the document stays loaded) and is retried; only then
- * is it relayed. Logs are merged into one state every `compactEvery` updates and when a document is unloaded, which
+ * client or from the server — is appended to the log before it is applied in memory, so a crash loses nothing that
+ * any peer has seen, and a newcomer's first sync never holds a change that is not stored. A change whose write
+ * fails (a full disk) is refused whole: its writer keeps it and sends it again later. Logs are merged into one state every `compactEvery` updates and when a document is unloaded, which
  * happens `idleMs` after its last holder lets go. A stored update that cannot be applied is quarantined.
  */
 export class DocumentsService {
@@ -137,24 +148,32 @@ export class DocumentsService {
 		}
 	}
 
-	/** Changes a document on the server's behalf: persisted and relayed like a client's edit. */
+	/**
+	 * Changes a document on the server's behalf, stored and relayed like a client's edit. `fn` works on a copy (with
+	 * the server's client id), so a change that cannot be stored leaves the document as it was; throws NotStored then.
+	 */
 	async change(name: string, fn: (doc: Y.Doc) => void): Promise<void> {
 		const live = await this.acquire(name);
+		const copy = new Y.Doc({ gc: true });
 		try {
-			live.doc.transact(() => fn(live.doc), SERVER_ORIGIN);
+			copy.clientID = live.doc.clientID;
+			Y.applyUpdate(copy, Y.encodeStateAsUpdate(live.doc));
+			const parts: Uint8Array[] = [];
+			copy.on('update', (update: Uint8Array) => parts.push(update));
+			copy.transact(() => fn(copy), SERVER_ORIGIN);
+			if (parts.length) live.write(Y.mergeUpdates(parts), SERVER_ORIGIN);
 		} finally {
+			copy.destroy();
 			this.release(name);
 		}
 	}
 
-	/** Writes what is pending and merges every loaded log; used at shutdown. */
+	/** Merges every loaded log and lets the documents go; used at shutdown (every update is already stored). */
 	close(): void {
 		this.#closed = true;
 		for (const live of this.#live.values()) {
 			if (live.idle) clearTimeout(live.idle);
-			if (live.retry) clearTimeout(live.retry);
-			this.#flush(live);
-			if (!live.pending.length) this.#compact(live);
+			this.#compact(live);
 			live.doc.destroy();
 		}
 		this.#live.clear();
@@ -187,36 +206,32 @@ export class DocumentsService {
 			doc: built.doc,
 			holders: 0,
 			relays: new Set(),
-			pending: [],
 			sealed: 0,
 			bytes: built.bytes,
 			lastSeq: built.lastSeq,
 			sinceCompaction: built.count,
 			idle: null,
-			retry: null
+			write: (update, origin) => this.#write(live, update, origin)
 		};
-		live.doc.on('update', (update: Uint8Array, origin: unknown) => this.#persist(live, update, origin));
+		// Only stored updates are applied (see #write), so each one the document takes is relayed at once.
+		live.doc.on('update', (update: Uint8Array, origin: unknown) => this.#relay(live, update, origin));
 		this.#live.set(name, live);
 		return live;
 	}
 
-	#persist(live: Live, update: Uint8Array, origin: unknown): void {
-		live.bytes += update.length;
-		// Order matters: nothing is relayed while an earlier update still waits to be written.
-		if (live.pending.length) {
-			live.pending.push({ update, origin });
-			return;
-		}
+	#write(live: Live, update: Uint8Array, origin: unknown): void {
 		try {
+			if (this.#closed) throw new Error('documents are closed');
 			this.store.append(live.name, live.lastSeq + 1, update);
-			live.lastSeq++;
 		} catch (error) {
-			this.logger.error('could not write a document update; keeping it in memory and retrying', { doc: live.name, error });
-			live.pending.push({ update, origin });
-			this.#scheduleRetry(live);
-			return;
+			this.#options.onWriteError(error);
+			// A full disk is logged once per episode where it is reported (StorageHealth), not at every retry.
+			if (!isDiskFull(error)) this.logger.error('could not store a document update; it was refused, not applied', { doc: live.name, error });
+			throw new NotStored(error);
 		}
-		this.#relay(live, update, origin);
+		live.lastSeq++;
+		live.bytes += update.length;
+		Y.applyUpdate(live.doc, update, origin);
 		if (++live.sinceCompaction >= this.#options.compactEvery) this.#compact(live);
 	}
 
@@ -230,35 +245,8 @@ export class DocumentsService {
 		}
 	}
 
-	/** Writes pending updates in order, relaying each once written; true when nothing is left. */
-	#flush(live: Live): boolean {
-		while (live.pending.length) {
-			const next = live.pending[0];
-			try {
-				this.store.append(live.name, live.lastSeq + 1, next.update);
-				live.lastSeq++;
-			} catch {
-				return false;
-			}
-			live.pending.shift();
-			live.sinceCompaction++;
-			this.#relay(live, next.update, next.origin);
-		}
-		return true;
-	}
-
-	#scheduleRetry(live: Live): void {
-		if (live.retry || this.#closed) return;
-		live.retry = setTimeout(() => {
-			live.retry = null;
-			if (!this.#flush(live)) this.#scheduleRetry(live);
-			else if (live.holders === 0) this.#unload(live);
-		}, this.#options.retryMs);
-		live.retry.unref();
-	}
-
 	#compact(live: Live): void {
-		if (live.pending.length || live.sinceCompaction === 0) return;
+		if (live.sinceCompaction === 0) return;
 		try {
 			const state = Y.encodeStateAsUpdate(live.doc);
 			this.store.compact(live.name, state, live.lastSeq, this.clock());
@@ -273,7 +261,6 @@ export class DocumentsService {
 	#unload(live: Live): void {
 		live.idle = null;
 		if (live.holders > 0 || this.#live.get(live.name) !== live) return;
-		if (live.pending.length) return this.#scheduleRetry(live); // stays loaded until written
 		this.#compact(live);
 		this.#live.delete(live.name);
 		live.doc.destroy();

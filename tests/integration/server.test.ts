@@ -26,7 +26,7 @@ describe('one http server', () => {
 	it('answers health checks', async () => {
 		const res = await fetch(`${base}/healthz`);
 		expect(res.status).toBe(200);
-		expect(await res.json()).toEqual({ status: 'ok' });
+		expect(await res.json()).toEqual({ status: 'ok', database: 'writable' });
 	});
 
 	it('answers only canonical record ids in page URLs (the id param matcher), with a 404 page for any other spelling', async () => {

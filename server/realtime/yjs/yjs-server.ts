@@ -34,6 +34,13 @@ export interface YjsConnection {
 	allow(access: DocumentAccess | null): void;
 }
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+/** Refusals with a close code of their own; any other problem closes with YJS_CLOSE.refused. */
+const REFUSED_CLOSE: Partial<Record<UpdateRefused['problem'], number>> = {
+	rate_limited: YJS_CLOSE.slow_down,
+	out_of_sync: YJS_CLOSE.access_changed,
+	not_saved: YJS_CLOSE.not_saved,
+	restarting: YJS_CLOSE.restarting
+};
 
 /**
  * The Yjs websocket endpoint at /yjs/<document>. The person and their access are decided before the upgrade
@@ -130,7 +137,7 @@ export class YjsServer {
 		let opening = this.#opening.get(name);
 		if (!opening) {
 			opening = (async () => {
-				const room = new DocRoom(await this.ctx.services.documents.acquire(name), this.#writes, this.ctx.services.documentAccess.contentOf(name));
+				const room = new DocRoom(await this.ctx.services.documents.acquire(name), this.#writes, this.ctx.services.documentAccess.contentOf(name), this.ctx.lifecycle);
 				this.ctx.services.documents.addRelay(name, room.relay);
 				this.#rooms.set(name, room);
 				return room;
@@ -162,15 +169,17 @@ export class YjsServer {
 
 	/**
 	 * Tells the writer why their update was not taken, by the close code and its reason (the editor shows it in
-	 * their language). Too fast or out of step: they reconnect and send it again, so nothing typed is lost; anything
-	 * else would be refused again, so they stop.
+	 * their language). Too fast, out of step, not stored (a full disk) or the server restarting: they reconnect and
+	 * send it again, so nothing typed is lost; anything else would be refused again, so they stop.
 	 */
 	#refuse(room: DocRoom, ws: WebSocket, refused: UpdateRefused): void {
 		const who = this.#who.get(ws);
-		this.ctx.logger.warn('refused a document update', { doc: room.live.name, userId: who?.userId, problem: refused.problem });
+		// Not stored and restarting are the server's state, logged where it is known; the rest is about the update.
+		if (refused.problem !== 'not_saved' && refused.problem !== 'restarting') {
+			this.ctx.logger.warn('refused a document update', { doc: room.live.name, userId: who?.userId, problem: refused.problem });
+		}
 		room.downgrade(ws);
-		const code = refused.problem === 'rate_limited' ? YJS_CLOSE.slow_down : refused.problem === 'out_of_sync' ? YJS_CLOSE.access_changed : YJS_CLOSE.refused;
-		ws.close(code, refused.problem);
+		ws.close(REFUSED_CLOSE[refused.problem] ?? YJS_CLOSE.refused, refused.problem);
 	}
 
 	async #connect(ws: WebSocket, name: string, admitted: { access: 'write' | 'read'; who: Who; generation: number }): Promise<void> {
@@ -258,7 +267,8 @@ export class YjsServer {
 
 	close(): void {
 		this.#off();
-		for (const client of this.#wss.clients) client.close(YJS_CLOSE.shutting_down, 'server shutting down');
+		for (const room of this.#rooms.values()) for (const ws of room.conns.keys()) room.downgrade(ws);
+		for (const client of this.#wss.clients) client.close(YJS_CLOSE.restarting, 'server restarting');
 		this.#wss.close();
 	}
 }

@@ -33,6 +33,10 @@ export function failureText(code: string | undefined, retryAfter?: string): stri
 			return m.error_not_found();
 		case 'conflict':
 			return m.error_conflict();
+		case 'restarting':
+			return m.error_restarting();
+		case 'unavailable':
+			return m.error_unavailable();
 		default:
 			return m.error_unexpected();
 	}

@@ -1,5 +1,6 @@
 import { fail } from '@sveltejs/kit';
 import { ERROR_CODES, isDomainError, type ErrorCode } from '$lib/shared/errors';
+import { appContext } from './context';
 
 /** What a failed form action returns: a code the page turns into a message, and what the user typed. */
 export interface FormProblem<V extends object = Record<string, string>> {
@@ -16,10 +17,13 @@ export function failFrom<V extends object>(error: unknown, values: V, form?: str
 	return fail(ERROR_CODES[error.code], { code: error.code, fields: error.fields, values, form } satisfies FormProblem<V>);
 }
 
-/** Runs a service call for a form action: its result on success, `fail(...)` keeping `values` on a refusal. */
+/**
+ * Runs a service call for a form action: its result on success, `fail(...)` keeping `values` on a refusal. While
+ * the server stops, nothing new starts (a 503 'restarting', the input kept) and what started is waited for.
+ */
 export async function attempt<T, V extends object>(work: () => Promise<T>, values: V = {} as V, form?: string) {
 	try {
-		return await work();
+		return await appContext().lifecycle.track(work);
 	} catch (error) {
 		return failFrom(error, values, form);
 	}

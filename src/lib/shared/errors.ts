@@ -10,6 +10,10 @@ export const ERROR_CODES = {
 	invalid_credentials: 400,
 	conflict: 409,
 	rate_limited: 429,
+	/** The server is stopping (a restart): nothing was written; the same request works again in a moment. */
+	restarting: 503,
+	/** The server cannot write now (its disk is full): nothing was written; the same request works once it can. */
+	unavailable: 503,
 	internal: 500
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;

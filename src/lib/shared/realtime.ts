@@ -37,6 +37,8 @@ export interface ServerToClientEvents {
 	'vote:changed': (payload: { voteId: number }) => void;
 	/** A meeting's live room after a change (at most one per 50 ms per meeting). */
 	'meeting:state': (state: LiveState) => void;
+	/** The server is stopping to restart: writes are refused until it is back (the layout shows a banner). */
+	'server:restarting': () => void;
 }
 
 /** Events browsers send; each is answered by an Ack. */
@@ -91,6 +93,10 @@ export const YJS_CLOSE = {
 	refused: 4422,
 	/** The writer sent more than a member may in a minute: their update waits in their browser, sent on reconnect. */
 	slow_down: 4129,
+	/** The server is stopping to restart: changes not yet taken stay in the browser and are sent on reconnect. */
+	restarting: 4503,
+	/** The server could not store the last change (a full disk): it stays in the browser, sent again on reconnect. */
+	not_saved: 4507,
 	too_large: 1009,
 	shutting_down: 1001
 } as const;
