@@ -18,17 +18,25 @@ interface Job {
 	kind: 'cast' | 'close';
 }
 
+/** How long a truncation waits for a reader before giving up for now (the acknowledgements wait with it). */
+const TRUNCATE_WAIT_MS = 20;
+const TRUNCATE_RETRY_MS = 500;
+
 /**
  * The one writer of ballots: casts and closes are queued and written in batches, in arrival order, each batch one
  * transaction on the ballot box, so a close counts exactly the casts before it and nothing after.
  *
  * Secret ballots (DESIGN.md §3): writes sit in SQLite's WAL until a checkpoint, in the order they were made, so a
  * participation and its ballot written together could be paired by reading the WAL: after every batch holding secret
- * ballots the WAL is checkpointed and truncated.
+ * ballots the WAL is checkpointed and truncated. A reader elsewhere (a backup copying the file) can keep the log from
+ * being truncated; the writer does not wait for it with the ballots' acknowledgements held back, but tries again
+ * shortly after, until the log is empty.
  */
 export class BallotWriter {
 	readonly #queue: Job[] = [];
 	#flushing = false;
+	#retry: NodeJS.Timeout | null = null;
+	#stopped = false;
 
 	constructor(
 		private readonly db: Db,
@@ -44,6 +52,39 @@ export class BallotWriter {
 	/** Queues a close; `run` tells whether this close is the one that closed the vote (`newly`). */
 	close<T extends { newly: boolean }>(voteId: number, secret: boolean, run: () => T): Promise<T> {
 		return this.#enqueue('close', voteId, secret, run);
+	}
+
+	/** Checkpoints and truncates the WAL, waiting at most TRUNCATE_WAIT_MS for readers; tries again later if one stayed. */
+	#truncateLog(): void {
+		const raw = this.box.raw;
+		const wait = raw.pragma('busy_timeout', { simple: true }) as number;
+		raw.pragma(`busy_timeout = ${TRUNCATE_WAIT_MS}`);
+		try {
+			const [result] = raw.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+			if (result?.busy) this.#truncateLater();
+		} finally {
+			raw.pragma(`busy_timeout = ${wait}`);
+		}
+	}
+
+	#truncateLater(): void {
+		if (this.#retry || this.#stopped) return;
+		this.#retry = setTimeout(() => {
+			this.#retry = null;
+			if (this.#stopped) return;
+			// On Kysely's connection, so no transaction of the app's is open on it meanwhile.
+			void this.db
+				.connection()
+				.execute(async () => this.#truncateLog())
+				.catch(() => this.#truncateLater());
+		}, TRUNCATE_RETRY_MS);
+		this.#retry.unref();
+	}
+
+	/** No more retries: the app is stopping (its database closes). */
+	stop(): void {
+		this.#stopped = true;
+		if (this.#retry) clearTimeout(this.#retry);
 	}
 
 	#enqueue<T>(kind: Job['kind'], voteId: number, secret: boolean, run: () => T): Promise<T> {
@@ -75,7 +116,7 @@ export class BallotWriter {
 							}
 						}
 					});
-					if (jobs.some((j) => j.secret)) this.box.raw.pragma('wal_checkpoint(TRUNCATE)');
+					if (jobs.some((j) => j.secret)) this.#truncateLog();
 				});
 			} catch (error) {
 				for (const job of jobs) job.reject(error);

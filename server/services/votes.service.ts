@@ -64,6 +64,7 @@ export class VotesService {
 	) {
 		this.#box = new BallotBox(raw);
 		this.#writer = new BallotWriter(db, this.#box, (batch) => this.#written(batch));
+		bus.on('app.stopping', () => this.#writer.stop());
 		this.#views = new VoteViews(db, this.#box, abilities, forum, drafts);
 		this.#receipts = new VoteReceipts(db, this.#views);
 		this.#register = new DecisionsRegister(db, drafts);
