@@ -426,9 +426,11 @@ export interface MeetingSpeakersTable {
 	ended_at: number | null;
 }
 
-export interface VoteUnitsTable {
+/** The electorate frozen at opening; `voted` is set in place when a unit's ballot is cast (see its migration). */
+export interface VoteEligibleTable {
 	vote_id: number;
 	unit: string;
+	voted: Generated<number>;
 }
 
 /** No member id for secret votes, no time, no insertion order (see the migration). */
@@ -502,8 +504,7 @@ export interface Database {
 	agenda_items: AgendaItemsTable;
 	meeting_attendance: MeetingAttendanceTable;
 	meeting_speakers: MeetingSpeakersTable;
-	vote_eligible: VoteUnitsTable;
-	vote_participants: VoteUnitsTable;
+	vote_eligible: VoteEligibleTable;
 	vote_ballots: VoteBallotsTable;
 	decisions: DecisionsTable;
 	health_probe: HealthProbeTable;

@@ -82,8 +82,9 @@ export class VoteViews {
 	async get(auth: Authenticated | null, id: number): Promise<VoteView> {
 		const v = await this.readable(auth, id);
 		const unit = await this.unitOf(auth, v);
-		const eligible = !!unit && (v.status === 'open' ? await repo.hasUnit(this.db, 'vote_eligible', v.id, unit.unit) : v.status === 'scheduled');
-		const voted = !!unit && (await repo.hasUnit(this.db, 'vote_participants', v.id, unit.unit));
+		const standing = unit ? await repo.electorStanding(this.db, v.id, unit.unit) : { eligible: false, voted: false };
+		const eligible = !!unit && (v.status === 'open' ? standing.eligible : v.status === 'scheduled');
+		const voted = standing.voted;
 		const own = unit && voted && !v.secret ? await repo.ballotOfUnit(this.db, v.id, unit.unit) : undefined;
 		const decision = v.status === 'closed' ? await repo.decisionOfVote(this.db, v.id) : undefined;
 		const { subject, versionHtml } = await this.#subject(auth, v);
@@ -144,7 +145,7 @@ export class VoteViews {
 	async watch(auth: Authenticated | null, id: number): Promise<{ full: boolean; tally: VoteTally }> {
 		const v = await this.readable(auth, id);
 		const unit = await this.unitOf(auth, v);
-		const voted = !!unit && (await repo.hasUnit(this.db, 'vote_participants', v.id, unit.unit));
+		const voted = !!unit && (await repo.electorStanding(this.db, v.id, unit.unit)).voted;
 		const t = this.#tallyFor(v, voted);
 		return { full: t.result !== null || v.status === 'closed', tally: t };
 	}

@@ -242,8 +242,13 @@ async function kuvendRound(voters: Voters[], quiet: Quiet, n: number, offsets: n
 		note(`${n} members with sessions in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 		const coordinator = await actAs(app, 'coordinator@demo.test');
 		const voteId = await votes.create(coordinator, VOTE, {}, true);
-		const count = async (table: 'vote_ballots' | 'vote_participants') =>
-			Number((await app.ctx.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('vote_id', '=', voteId).executeTakeFirstOrThrow()).n);
+		const count = async (what: 'ballots' | 'voted') => {
+			const n = (q: { executeTakeFirstOrThrow(): Promise<{ n: number | string | bigint }> }) => q.executeTakeFirstOrThrow().then((r) => Number(r.n));
+			const db = app.ctx.db;
+			return what === 'ballots'
+				? n(db.selectFrom('vote_ballots').select((eb) => eb.fn.countAll<number>().as('n')).where('vote_id', '=', voteId))
+				: n(db.selectFrom('vote_eligible').select((eb) => eb.fn.countAll<number>().as('n')).where('vote_id', '=', voteId).where('voted', '=', 1));
+		};
 		let persisted: Persisted | undefined;
 		let closeMs = NaN;
 		const result = await round(voters, quiet, n, offsets, {
@@ -255,7 +260,7 @@ async function kuvendRound(voters: Voters[], quiet: Quiet, n: number, offsets: n
 			async afterCasts() {
 				// Every ack came after its batch was committed; read what the database holds now.
 				const vote = await app.ctx.db.selectFrom('votes').select('participants').where('id', '=', voteId).executeTakeFirstOrThrow();
-				persisted = { ballots: await count('vote_ballots'), participants: await count('vote_participants'), counted: vote.participants };
+				persisted = { ballots: await count('ballots'), participants: await count('voted'), counted: vote.participants };
 			},
 			async close() {
 				t0 = performance.now();

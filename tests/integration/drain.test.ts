@@ -169,7 +169,7 @@ describe('while the server drains', () => {
 		expect(await reply.text()).toContain('E shkruar gjatë rinisjes');
 		writeParagraphs(doc, ['gjatë rinisjes']);
 		expect(await closed).toBe(YJS_CLOSE.restarting);
-		expect(await app.ctx.db.selectFrom('vote_participants').select('unit').where('vote_id', '=', voteId).where('unit', '=', `u:${member.id}`).executeTakeFirst()).toBeUndefined();
+		expect(await app.ctx.db.selectFrom('vote_eligible').select('unit').where('vote_id', '=', voteId).where('unit', '=', `u:${member.id}`).where('voted', '=', 1).executeTakeFirst()).toBeUndefined();
 		expect(new TextDecoder().decode(await app.ctx.services.documents.state(`draft:${draftId}`))).not.toContain('rinisjes');
 		editor.destroy();
 	});

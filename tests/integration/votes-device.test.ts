@@ -20,7 +20,7 @@ const choiceOf = async (voteId: number, receipt: string) =>
 	JSON.parse((await app.ctx.db.selectFrom('vote_ballots').select('choice').where('vote_id', '=', voteId).where('receipt', '=', receipt).executeTakeFirstOrThrow()).choice) as unknown;
 const countsOf = async (voteId: number) => ({
 	ballots: (await app.ctx.db.selectFrom('vote_ballots').select('receipt').where('vote_id', '=', voteId).execute()).length,
-	participants: (await app.ctx.db.selectFrom('vote_participants').select('unit').where('vote_id', '=', voteId).execute()).length
+	participants: (await app.ctx.db.selectFrom('vote_eligible').select('unit').where('vote_id', '=', voteId).where('voted', '=', 1).execute()).length
 });
 const yes = { method: 'yes_no', choice: 'yes' } as const;
 const no = { method: 'yes_no', choice: 'no' } as const;

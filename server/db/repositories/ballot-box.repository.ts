@@ -64,8 +64,10 @@ export class BallotBox {
 		this.#status = raw.prepare('select status, secret from votes where id = ?');
 		this.#active = raw.prepare('select status from users where id = ?');
 		this.#eligible = raw.prepare('select unit from vote_eligible where vote_id = ? and unit = ?');
-		this.#participate = raw.prepare('insert or ignore into vote_participants (vote_id, unit) values (?, ?)');
-		this.#participated = raw.prepare('select unit from vote_participants where vote_id = ? and unit = ?');
+		// Participation is set in place on the frozen electorate, never inserted: nothing records when or in which order
+		// members voted (see migrations/2026-12-06T2330_participation_in_place.ts).
+		this.#participate = raw.prepare('update vote_eligible set voted = 1 where vote_id = ? and unit = ? and voted = 0');
+		this.#participated = raw.prepare('select unit from vote_eligible where vote_id = ? and unit = ? and voted = 1');
 		this.#insertBallot = raw.prepare('insert into vote_ballots (vote_id, receipt, choice, unit, cast_hash, change_hash) values (?, ?, ?, ?, ?, ?)');
 		this.#byCast = raw.prepare('select receipt, unit from vote_ballots where vote_id = ? and cast_hash = ?');
 		this.#updateByUnit = raw.prepare('update vote_ballots set choice = ? where vote_id = ? and unit = ?');

@@ -112,10 +112,13 @@ export async function openVote(db: Conn, id: number, units: string[], now: numbe
 		.where('status', '=', 'scheduled')
 		.executeTakeFirst();
 	if (Number(r.numUpdatedRows) !== 1) return false;
-	for (let i = 0; i < units.length; i += 400) {
+	// In key order, all at once: the electorate's cells lie in the file as their keys sort, and `voted` is later set in
+	// place (BallotBox.cast), so the file never tells in which order members voted.
+	const sorted = [...units].sort();
+	for (let i = 0; i < sorted.length; i += 400) {
 		await db
 			.insertInto('vote_eligible')
-			.values(units.slice(i, i + 400).map((unit) => ({ vote_id: id, unit })))
+			.values(sorted.slice(i, i + 400).map((unit) => ({ vote_id: id, unit, voted: 0 })))
 			.execute();
 	}
 	return true;
@@ -126,8 +129,10 @@ export async function setVoteStatus(db: Conn, id: number, from: VoteStatus, to: 
 	return Number(r.numUpdatedRows) === 1;
 }
 
-export async function hasUnit(db: Conn, table: 'vote_eligible' | 'vote_participants', voteId: number, unit: string): Promise<boolean> {
-	return !!(await db.selectFrom(table).select('unit').where('vote_id', '=', voteId).where('unit', '=', unit).executeTakeFirst());
+/** Whether a unit is in a vote's frozen electorate, and whether it has voted. */
+export async function electorStanding(db: Conn, voteId: number, unit: string): Promise<{ eligible: boolean; voted: boolean }> {
+	const row = await db.selectFrom('vote_eligible').select('voted').where('vote_id', '=', voteId).where('unit', '=', unit).executeTakeFirst();
+	return { eligible: !!row, voted: row?.voted === 1 };
 }
 
 /** An open vote's ballot of a unit, with its receipt (secret ballots have no unit, so are never found here). */
