@@ -156,7 +156,16 @@ export class DraftsService {
 			threadId: draft.threadId,
 			createdAt: draft.createdAt,
 			docName: docNameOf(draft.id),
-			can: { edit: canEditDraft(actor, facts), manage, restore: canRestoreDraft(actor, facts), comment: canCommentDraft(actor, facts), amend: canAmendDraft(actor, facts) },
+			can: {
+				edit: canEditDraft(actor, facts),
+				manage,
+				restore: canRestoreDraft(actor, facts),
+				comment: canCommentDraft(actor, facts),
+				amend: canAmendDraft(actor, facts),
+				// "Put to a vote" leads to the new-vote page, which only those who may call votes can use (a steward who may
+				// not was shown the button and met a 403).
+				callVote: await this.abilities.mayCall(auth)
+			},
 			transitions: manage ? TRANSITIONS[draft.status] : []
 		};
 	}

@@ -361,6 +361,22 @@ describe('drafts', () => {
 		expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
 		expect((await getPage(base, `/drafts/${id}/export?format=pdf`)).status).toBe(303); // a visitor signs in first
 	});
+
+	// Issue #17 point 6: the steward of a draft who may not call votes was shown "put to a vote" and met a 403 on the
+	// new-vote page. With the button shown on `can.manage` (as before) the member's page below held the link.
+	it('offers "put to a vote" only to those who may call a vote', async () => {
+		const steward = await as('member5@demo.test');
+		const ok = await postForm(base, '/drafts/new', { title: 'Thirrja për botuesit', summary: '', group: '', field: 'publishing', visibility: 'members' }, steward.cookie);
+		const id = Number(ok.headers.get('location')!.split('/').pop());
+		expect(await app.ctx.services.drafts.saveVersion(steward.auth, id, 'E para')).toBe(1);
+		expect((await app.ctx.services.drafts.get(steward.auth, id)).can).toMatchObject({ manage: true, callVote: false });
+		const link = `/votes/new?draft=${id}&amp;version=1`;
+		expect(await (await getPage(base, `/drafts/${id}/versions?v=1`, steward.cookie)).text()).not.toContain(link);
+		expect((await getPage(base, `/votes/new?draft=${id}&version=1`, steward.cookie)).status).toBe(403);
+		const coordinator = await as('coordinator@demo.test');
+		expect((await app.ctx.services.drafts.get(coordinator.auth, id)).can.callVote).toBe(true);
+		expect(await (await getPage(base, `/drafts/${id}/versions?v=1`, coordinator.cookie)).text()).toContain(link);
+	});
 });
 
 describe('documents and who holds them', () => {

@@ -20,7 +20,8 @@ export interface DraftView extends DraftSummary {
 	createdAt: number;
 	/** The Yjs document's name at /yjs/<docName>. */
 	docName: string;
-	can: { edit: boolean; manage: boolean; restore: boolean; comment: boolean; amend: boolean };
+	/** `callVote`: may open the new-vote page (put a version or an amendment to a vote). */
+	can: { edit: boolean; manage: boolean; restore: boolean; comment: boolean; amend: boolean; callVote: boolean };
 	/** The statuses this person may move the draft to now. */
 	transitions: DraftStatus[];
 }
