@@ -9,7 +9,7 @@ import { isActiveMember } from '../domain/permissions.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../logger.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
-import { ballotSchema, choosesAmongOptions, type CastOutcome, type CastRequest, type PublishedBallot, type VoteResult, type VoteSummary, type VoteTally, type VoteView } from '../../src/lib/shared/votes.js';
+import { ballotSchema, choosesAmongOptions, type CastOutcome, type CastRequest, type Outcome, type PublishedBallot, type VoteResult, type VoteSummary, type VoteTally, type VoteView } from '../../src/lib/shared/votes.js';
 import { optionLabels, voteInputIssues, type SubjectInput } from '../../src/lib/shared/vote-input.js';
 import type { Abilities } from './abilities.service.js';
 import type { Authenticated } from './auth.service.js';
@@ -83,6 +83,14 @@ export class VotesService {
 	/** The title of what a new vote would hang on, when this person may read it ('' otherwise), for the new-vote form. */
 	subjectTitle(auth: Authenticated | null, s: SubjectInput): Promise<string> {
 		return this.#views.subjectTitle(auth, s);
+	}
+
+	/** The outcome of the decision already taken on a draft version the reader may read, or null. */
+	async subjectDecision(auth: Authenticated | null, s: SubjectInput): Promise<Outcome | null> {
+		if (!s.draftId || !(await this.drafts.mayRead(auth, s.draftId))) return null;
+		const ver = await repo.versionFor(this.db, { draftId: s.draftId, number: s.versionNumber ?? 0 });
+		const decision = ver && (await repo.decisionOfVersion(this.db, ver.id));
+		return decision ? (decision.outcome as Outcome) : null;
 	}
 
 	/** Live figures for a watcher: which room they belong in (full results or participation only) and the figures. */
@@ -203,6 +211,8 @@ export class VotesService {
 			const ver = await repo.versionFor(this.db, { draftId: s.draftId, number: s.versionNumber ?? 0 });
 			if (!ver) throw new DomainError('invalid_input', 'version', { subject: 'not_found' });
 			await this.drafts.get(auth, s.draftId);
+			// A version already decided is voted on again only when asked for explicitly (the form asks first).
+			if (!s.again && (await repo.decisionOfVersion(this.db, ver.id))) throw new DomainError('invalid_input', 'version already decided', { subject: 'already_decided' });
 			return { ...none, draft_version_id: ver.id };
 		}
 		if (s.threadId) {

@@ -377,6 +377,27 @@ describe('drafts', () => {
 		expect((await app.ctx.services.drafts.get(coordinator.auth, id)).can.callVote).toBe(true);
 		expect(await (await getPage(base, `/drafts/${id}/versions?v=1`, coordinator.cookie)).text()).toContain(link);
 	});
+
+	// Issue #17 point 6: a second vote on a version already decided asks first. Without the check in the votes service
+	// the second create below succeeded at once; the new-vote page says so and offers the explicit choice.
+	it('asks before a second vote on a version already decided', async () => {
+		const coordinator = await as('coordinator@demo.test');
+		const ok = await postForm(base, '/drafts/new', { title: 'Rregullorja e festivalit', summary: '', group: '', field: 'music', visibility: 'members' }, coordinator.cookie);
+		const id = Number(ok.headers.get('location')!.split('/').pop());
+		await app.ctx.services.drafts.saveVersion(coordinator.auth, id, 'E para');
+		const { votes } = app.ctx.services;
+		const first = await votes.create(coordinator.auth, voteInput({ title: 'Miratimi' }), { draftId: id, versionNumber: 1 }, true);
+		expect(await getPage(base, `/votes/new?draft=${id}&version=1`, coordinator.cookie).then((r) => r.text())).not.toContain('name="again"');
+		await votes.close(coordinator.auth, first);
+		const html = await getPage(base, `/votes/new?draft=${id}&version=1`, coordinator.cookie).then((r) => r.text());
+		expect(html).toContain('Për këtë version është marrë tashmë një vendim');
+		expect(html).toContain('name="again"');
+		await expect(votes.create(coordinator.auth, voteInput({ title: 'Sërish' }), { draftId: id, versionNumber: 1 }, true)).rejects.toMatchObject({
+			code: 'invalid_input',
+			fields: { subject: 'already_decided' }
+		});
+		expect(await votes.create(coordinator.auth, voteInput({ title: 'Sërish' }), { draftId: id, versionNumber: 1, again: true }, true)).toBeGreaterThan(first);
+	});
 });
 
 describe('documents and who holds them', () => {

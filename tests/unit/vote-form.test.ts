@@ -39,6 +39,8 @@ describe('the new-vote form', () => {
 	it('takes the subject from the query: amendment, else draft version, else thread', () => {
 		expect(parseVoteForm(form({ thread: '12' })).subject).toEqual({ threadId: 12 });
 		expect(parseVoteForm(form({ draft: '4', version: '2', thread: '12' })).subject).toEqual({ draftId: 4, versionNumber: 2 });
+		// Voting again on a version already decided is said explicitly, by the form's checkbox.
+		expect(parseVoteForm(form({ draft: '4', version: '2', again: 'on' })).subject).toEqual({ draftId: 4, versionNumber: 2, again: true });
 		expect(parseVoteForm(form({ amendment: '9', draft: '4' })).subject).toEqual({ amendmentId: 9 });
 		expect(parseVoteForm(form({ thread: '-1' })).subject).toEqual({});
 	});

@@ -201,6 +201,11 @@ export function amendmentFor(db: Conn, id: number) {
 		.executeTakeFirst();
 }
 
+/** The latest decision taken on a draft version, if any. */
+export function decisionOfVersion(db: Conn, versionId: number) {
+	return db.selectFrom('decisions').select(['id', 'outcome']).where('draft_version_id', '=', versionId).orderBy('id', 'desc').executeTakeFirst();
+}
+
 export function decisionOfVote(db: Conn, voteId: number) {
 	return db.selectFrom('decisions').select('id').where('vote_id', '=', voteId).executeTakeFirst();
 }

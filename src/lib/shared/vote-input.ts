@@ -11,6 +11,8 @@ export interface SubjectInput {
 	draftId?: number;
 	versionNumber?: number;
 	amendmentId?: number;
+	/** A draft version that a vote already decided is put to a vote again only when this is said explicitly. */
+	again?: boolean;
 }
 
 export type Quorum = { kind: 'none' } | { kind: 'count'; count: number } | { kind: 'share'; share: number };

@@ -28,7 +28,8 @@ export const VOTE_FORM_FIELDS = [
 	'thread',
 	'draft',
 	'version',
-	'amendment'
+	'amendment',
+	'again'
 ] as const;
 export type VoteFormValues = Record<(typeof VOTE_FORM_FIELDS)[number], string>;
 
@@ -119,7 +120,7 @@ export function parseVoteForm(get: (name: string) => string): ParsedVoteForm {
 	const draft = positiveInt(get('draft'));
 	const thread = positiveInt(get('thread'));
 	if (amendment) subject.amendmentId = amendment;
-	else if (draft) Object.assign(subject, { draftId: draft, versionNumber: positiveInt(get('version')) ?? 0 });
+	else if (draft) Object.assign(subject, { draftId: draft, versionNumber: positiveInt(get('version')) ?? 0 }, get('again') === 'on' ? { again: true } : {});
 	else if (thread) subject.threadId = thread;
 	return { input, subject, openNow: get('openNow') === '1' && input.opensAt === null, problems };
 }

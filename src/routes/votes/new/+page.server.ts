@@ -13,7 +13,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	// The title of what the vote will hang on, when the reader may see it (the service checks again on creating).
 	const id = (v: string) => (/^\d{1,9}$/.test(v) ? Number(v) : 0);
 	const title = subject.amendment ? '' : await votes.subjectTitle(locals.auth, { draftId: id(subject.draft), threadId: id(subject.thread) });
-	return { ...options, subject, subjectTitle: title };
+	const decided = await votes.subjectDecision(locals.auth, { draftId: id(subject.draft), versionNumber: id(subject.version) });
+	return { ...options, subject, subjectTitle: title, decided };
 };
 
 export const actions: Actions = {
