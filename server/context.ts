@@ -113,7 +113,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const documents = new DocumentsService(new DocumentStore(raw), logger, { idleMs: config.docIdleMs, onWriteError: (error) => storage?.failed(error) });
 		const notifications = new NotificationsService(db, bus, mail, publicOrigin);
 		const forum = new ForumService(db);
-		const forumWriting = new ForumWritingService(db, bus, notifications, limits);
+		const forumWriting = new ForumWritingService(db, bus, notifications, limits, Date.now, storage.bestEffort);
 		const drafts = new DraftsService(db, bus, documents, forumWriting, abilities);
 		const votes = new VotesService(db, raw, bus, abilities, forum, drafts, logger);
 		const services: Services = {

@@ -79,6 +79,8 @@ export async function backupDatabase(source: SQLite.Database, dest: string, opti
 			progress: () => {
 				if (options.signal?.aborted) throw new Error('backup stopped');
 				if (pagesPerStep !== WHOLE_FILE && !syncing && fs.existsSync(pages)) {
+					// Only a head start for the final sync below: a failed early sync costs time, not data (the backup is
+					// synced in full as compactCopy writes it), so it is not an error.
 					syncing = fsyncFile(pages)
 						.catch(() => undefined)
 						.finally(() => (syncing = null));

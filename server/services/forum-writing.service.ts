@@ -1,3 +1,4 @@
+import type { BestEffort } from '../db/storage-health.js';
 import type { Db } from '../db/client.js';
 import * as repo from '../db/repositories/forum.repository.js';
 import { canChangePost, canPost, fold, isModerator, parseTags } from '../domain/forum.js';
@@ -23,7 +24,9 @@ export class ForumWritingService {
 		private readonly bus: EventBus,
 		private readonly notifications: NotificationsService,
 		private readonly limits: RateLimits,
-		private readonly clock: () => number = Date.now
+		private readonly clock: () => number = Date.now,
+		/** How a write nobody waits for runs (a read mark): on a full disk the page goes on without it, logged once. */
+		private readonly bestEffort: BestEffort = (_what, work) => work().then(() => undefined)
 	) {}
 
 	#checkBody(body: string) {
@@ -188,7 +191,9 @@ export class ForumWritingService {
 		const { thread } = await readableThread(this.db, await readerFor(this.db, auth), threadId);
 		const to = Math.min(upTo ?? Number.MAX_SAFE_INTEGER, thread.last_post_id ?? 0);
 		// One statement, and none when nothing new was read (most page views of a thread one follows).
-		if (to > (await repo.lastRead(this.db, thread.id, auth.actor.id))) await repo.markRead(this.db, thread.id, auth.actor.id, to, this.clock());
-		await this.notifications.readThread(auth, thread.id);
+		await this.bestEffort('a read mark', async () => {
+			if (to > (await repo.lastRead(this.db, thread.id, auth.actor.id))) await repo.markRead(this.db, thread.id, auth.actor.id, to, this.clock());
+			await this.notifications.readThread(auth, thread.id);
+		});
 	}
 }

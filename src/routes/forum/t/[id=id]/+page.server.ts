@@ -21,9 +21,7 @@ export const actions: Actions = {
 	/** The reader saw the thread up to `upTo`: sent by the page once shown, or by the no-JS "mark as read" button. */
 	read: async ({ request, locals, params }) => {
 		const v = formValues(await request.formData(), ['upTo']);
-		// A read mark nobody waits for: on a full disk the page goes on without it (logged once), not a 500.
-		const { services, storage } = appContext();
-		return attempt(async () => ({ read: await storage.bestEffort('a read mark', () => services.forumWriting.markRead(locals.auth, Number(params.id), v.upTo ? num(v.upTo) : undefined)) }));
+		return attempt(async () => ({ read: await appContext().services.forumWriting.markRead(locals.auth, Number(params.id), v.upTo ? num(v.upTo) : undefined) }));
 	},
 	reply: async ({ request, locals, params }) => {
 		const v = formValues(await request.formData(), ['body', 'parentId']);
