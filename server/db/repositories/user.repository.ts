@@ -30,7 +30,10 @@ export async function emailTaken(db: Conn, email: string): Promise<boolean> {
 
 export async function fieldIdsBySlug(db: Conn, slugs: string[]): Promise<number[]> {
 	if (!slugs.length) return [];
-	return (await db.selectFrom('fields_of_action').select('id').where('slug', 'in', slugs).execute()).map((r) => r.id);
+	// Only open fields can be chosen: an archived or merged field is no longer offered.
+	return (
+		await db.selectFrom('fields_of_action').select('id').where('slug', 'in', slugs).where('archived_at', 'is', null).where('merged_into', 'is', null).execute()
+	).map((r) => r.id);
 }
 
 export async function setUserFields(db: Conn, userId: number, fieldIds: number[]): Promise<void> {
