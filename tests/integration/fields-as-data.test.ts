@@ -1,8 +1,13 @@
+import path from 'node:path';
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Migrator } from 'kysely';
+import { openDatabase } from '../../server/db/client.js';
+import { MigrationFolder, migrateToLatest } from '../../server/db/migrate.js';
 import type { Authenticated } from '../../server/services/auth.service.js';
 import { isDomainError } from '../../src/lib/shared/errors.js';
 import { LOCALE_COOKIE } from '../../src/lib/shared/session.js';
-import { getPage, postForm, signIn, startTestApp, type TestApp } from './helpers/app.js';
+import { getPage, postForm, signIn, startTestApp, tempDir, type TestApp } from './helpers/app.js';
 
 let app: TestApp;
 let base: string;
@@ -245,5 +250,32 @@ describe('fields of action are the network’s data', () => {
 		expect((await getPage(base, '/coordination/fields')).status).toBe(303);
 		expect(await db().selectFrom('fields_of_action').select('slug').where('slug', 'like', 'fushe-e-palejuar%').execute()).toEqual([]);
 		expect((await db().selectFrom('fields_of_action').select(['archived_at', 'merged_into']).where('slug', '=', 'music').executeTakeFirstOrThrow())).toEqual({ archived_at: null, merged_into: null });
+	});
+});
+
+describe('the migration that made fields data', () => {
+	it('keeps an existing network’s 17 fields and spaces, and writes their names in three languages', async () => {
+		const dir = tempDir();
+		const { db } = openDatabase(path.join(dir, 'kuvend.db'));
+		try {
+			const migrator = new Migrator({ db, provider: new MigrationFolder() });
+			const { error } = await migrator.migrateTo('2026-12-06T2330_participation_in_place');
+			expect(error).toBeUndefined();
+			// A network in use: it has a member.
+			await db.insertInto('users').values({ email: 'a@example.org', display_name: 'A', created_at: 0, updated_at: 0 }).execute();
+			await migrateToLatest(db);
+			const rows = await db.selectFrom('fields_of_action as f').innerJoin('categories as c', 'c.field_id', 'f.id').select(['f.slug', 'f.name', 'f.position', 'f.archived_at', 'f.merged_into']).orderBy('f.position').execute();
+			expect(rows).toHaveLength(17);
+			expect(rows.map((r) => r.position)).toEqual(rows.map((_, i) => i + 1));
+			expect(rows.find((r) => r.slug === 'visual-arts')).toMatchObject({
+				name: JSON.stringify({ sq: 'Arte pamore', en: 'Visual arts', el: 'Εικαστικές τέχνες' }),
+				archived_at: null,
+				merged_into: null
+			});
+			for (const r of rows) expect(Object.keys(JSON.parse(r.name)).sort()).toEqual(['el', 'en', 'sq']);
+		} finally {
+			await db.destroy();
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
 	});
 });
