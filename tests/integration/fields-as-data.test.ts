@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Migrator } from 'kysely';
 import { openDatabase } from '../../server/db/client.js';
 import { MigrationFolder, migrateToLatest } from '../../server/db/migrate.js';
+import { fieldIdsBySlug } from '../../server/db/repositories/user.repository.js';
 import type { Authenticated } from '../../server/services/auth.service.js';
 import { isDomainError } from '../../src/lib/shared/errors.js';
 import { LOCALE_COOKIE } from '../../src/lib/shared/session.js';
@@ -178,6 +179,9 @@ describe('fields of action are the network’s data', () => {
 			[vloraArt, await idOf('organisations', 'therino-artas')].sort()
 		);
 
+		// An application sent before the merge, approved after it, gets the field its choice was merged into.
+		expect(await fieldIdsBySlug(db(), ['cinema', 'visual-arts'])).toEqual([visual]);
+
 		const old = await getPage(base, '/forum/cinema?page=1', member.cookie);
 		expect(old.status).toBe(308);
 		expect(old.headers.get('location')).toBe('/forum/visual-arts?page=1');
@@ -262,7 +266,7 @@ describe('the migration that made fields data', () => {
 			const { error } = await migrator.migrateTo('2026-12-06T2330_participation_in_place');
 			expect(error).toBeUndefined();
 			// A network in use: it has a member.
-			await db.insertInto('users').values({ email: 'a@example.org', display_name: 'A', created_at: 0, updated_at: 0 }).execute();
+			await db.insertInto('users').values({ email: 'a@example.org', display_name: 'A', role: 'member', status: 'active', locale: 'sq', created_at: 0, updated_at: 0 }).execute();
 			await migrateToLatest(db);
 			const rows = await db.selectFrom('fields_of_action as f').innerJoin('categories as c', 'c.field_id', 'f.id').select(['f.slug', 'f.name', 'f.position', 'f.archived_at', 'f.merged_into']).orderBy('f.position').execute();
 			expect(rows).toHaveLength(17);
