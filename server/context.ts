@@ -22,6 +22,7 @@ import { MembershipService } from './services/membership.service.js';
 import { AccountService } from './services/account.service.js';
 import { CoordinationService } from './services/coordination.service.js';
 import { GroupsService } from './services/groups.service.js';
+import { FieldsService } from './services/fields.service.js';
 import { OrganisationsService } from './services/organisations.service.js';
 import { MailService } from './services/mail.service.js';
 import { RateLimits } from './services/rate-limits.js';
@@ -54,6 +55,8 @@ export interface Services {
 	coordination: CoordinationService;
 	groups: GroupsService;
 	organisations: OrganisationsService;
+	/** The network's fields of action: names for every page, and the coordinators' changes. */
+	fields: FieldsService;
 	/** Reading the forum (and who may read a thread). */
 	forum: ForumService;
 	/** Writing in the forum: threads, replies, edits, reactions, follows, read marks. */
@@ -129,6 +132,8 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			coordination: new CoordinationService(db, bus),
 			groups: new GroupsService(db, bus, abilities),
 			organisations: new OrganisationsService(db),
+			// Albanian until the network's profile names its primary language (issue #15, point 3).
+			fields: new FieldsService(db, bus, () => 'sq'),
 			forum,
 			forumWriting,
 			notifications,

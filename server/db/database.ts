@@ -39,7 +39,14 @@ export interface SessionsTable {
 export interface FieldsOfActionTable {
 	id: Generated<number>;
 	slug: string;
+	/** Dense, 1 for the first field. */
 	position: number;
+	/** The name in three languages, JSON `{ sq?, en?, el? }` (src/lib/shared/localized.ts). */
+	name: Generated<string>;
+	/** Archived: its threads stay readable, its space takes no new ones. */
+	archived_at: number | null;
+	/** Merged into that field: its threads, members and organisations moved there, its old links lead there. */
+	merged_into: number | null;
 }
 
 export interface UserFieldsTable {
@@ -516,6 +523,7 @@ export type UserUpdate = Updateable<UsersTable>;
 export type SessionRow = Selectable<SessionsTable>;
 export type NewSession = Insertable<SessionsTable>;
 export type GroupRow = Selectable<GroupsTable>;
+export type FieldOfActionRow = Selectable<FieldsOfActionTable>;
 export type OrganisationRow = Selectable<OrganisationsTable>;
 export type JoinRequestRow = Selectable<JoinRequestsTable>;
 export type OutboxRow = Selectable<OutboxTable>;

@@ -29,6 +29,8 @@ export interface DomainEvents {
 	'forum.post_updated': { threadId: number; postId: number };
 	'forum.post_deleted': { threadId: number; postId: number };
 	'forum.reactions_changed': { threadId: number; postId: number };
+	/** Fields of action were added, renamed, reordered, archived or merged: every page naming them reads again. */
+	'fields.changed': Record<string, never>;
 	/** A thread was pinned, locked, archived, hidden, restored or moved. */
 	'forum.thread_changed': { threadId: number; categoryId: number; previousCategoryId: number | null };
 	/** A vote opened: its pages reload. */

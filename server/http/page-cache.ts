@@ -18,6 +18,7 @@ export const CONTENT_EVENTS: EventName[] = [
 	'forum.post_deleted',
 	'forum.reactions_changed',
 	'forum.thread_changed',
+	'fields.changed',
 	'user.profile_changed',
 	'user.access_changed',
 	// A space or a draft no longer public must not stay readable from the cache.

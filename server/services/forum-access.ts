@@ -25,6 +25,11 @@ export function accessOf(c: CategoryWithOwner) {
 	return { visibility: c.visibility, groupId: c.group_id };
 }
 
+/** An archived field's space keeps its threads readable and takes no new ones; said in the member's language. */
+export function refuseIfArchived(c: CategoryWithOwner): void {
+	if (c.field_archived_at !== null) throw new DomainError('conflict', 'this field is archived', { space: 'field_archived' });
+}
+
 /** Loads a category the person may read; one they may not read does not exist for them. */
 export async function readableCategory(db: Db, reader: Reader, slugOrId: string | number): Promise<CategoryWithOwner> {
 	const c = typeof slugOrId === 'number' ? await repo.findCategoryById(db, slugOrId) : await repo.findCategoryBySlug(db, slugOrId);

@@ -7,7 +7,7 @@ import type { EventBus } from '../events/bus.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import { REACTIONS } from '../../src/lib/shared/forum.js';
 import type { Authenticated } from './auth.service.js';
-import { accessOf, readableCategory, readableThread, readerFor } from './forum-access.js';
+import { accessOf, readableCategory, readableThread, readerFor, refuseIfArchived } from './forum-access.js';
 import { excerpt, renderMarkdown, renderPost } from './markdown.js';
 import type { NotificationsService } from './notifications.service.js';
 import type { RateLimits } from './rate-limits.js';
@@ -44,6 +44,7 @@ export class ForumWritingService {
 		const reader = await readerFor(this.db, auth);
 		const category = await readableCategory(this.db, reader, input.category);
 		if (!canPost(reader.actor, accessOf(category), reader.groups)) throw new DomainError('forbidden');
+		refuseIfArchived(category);
 		const problems = collect({ title: checkText(input.title, { min: 3, max: 200 }), body: this.#checkBody(input.body) });
 		if (Object.keys(problems).length) throw new DomainError('invalid_input', 'thread has problems', problems);
 		const now = this.clock();

@@ -34,6 +34,7 @@ export function categoryView(c: CategoryWithOwner, unread = 0): CategoryView {
 		slug: c.slug,
 		kind: c.field_id !== null ? 'field' : 'group',
 		fieldSlug: c.field_slug,
+		archived: c.field_archived_at !== null,
 		groupSlug: c.group_slug,
 		groupName: c.group_name,
 		visibility: c.visibility,
@@ -84,8 +85,13 @@ export class ForumService {
 			threads: rows.map((t) => this.#threadSummary(t, t.author_name ?? '', t.author_status, !!auth && (t.last_post_id ?? 0) > (t.last_read_post_id ?? 0))),
 			page: p,
 			pages: Math.max(1, Math.ceil(c.thread_count / THREADS_PER_PAGE)),
-			canPost: canPost(reader.actor, accessOf(c), reader.groups)
+			canPost: c.field_archived_at === null && canPost(reader.actor, accessOf(c), reader.groups)
 		};
+	}
+
+	/** Where an old link to a merged field's space leads now (the slug of the space it was merged into), if anywhere. */
+	movedSpace(slug: string): Promise<string | null> {
+		return repo.movedCategorySlug(this.db, slug);
 	}
 
 	#threadSummary(t: ThreadRow, authorName: string, authorStatus: string, unread: boolean): ThreadSummary {

@@ -9,6 +9,7 @@ import { DomainError } from '../../src/lib/shared/errors.js';
 import type { CategoryView } from '../../src/lib/shared/forum.js';
 import type { Authenticated } from './auth.service.js';
 import { categoryView } from './forum.service.js';
+import { refuseIfArchived } from './forum-access.js';
 import { excerpt } from './markdown.js';
 
 export type ThreadSwitch = 'pinned' | 'locked' | 'archived' | 'hidden';
@@ -127,6 +128,7 @@ export class ModerationService {
 		const target = await forum.findCategoryBySlug(this.db, categorySlug);
 		if (!thread || !target) throw new DomainError('not_found');
 		if (target.id === thread.category_id) return;
+		refuseIfArchived(target);
 		const now = this.clock();
 		await this.db.transaction().execute(async (trx) => {
 			await forum.updateThread(trx, thread.id, { category_id: target.id });

@@ -1,8 +1,12 @@
 import { appContext } from '$lib/server/context';
+import { getLocale } from '$lib/paraglide/runtime';
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = async ({ locals, depends }) => {
 	depends('app:notifications');
 	const viewer = locals.auth?.viewer ?? null;
-	return { viewer, timeZone: locals.timeZone, unread: viewer ? await appContext().services.notifications.unread(locals.auth) : 0 };
+	const { notifications, fields } = appContext().services;
+	const [unread, fieldNames] = await Promise.all([viewer ? notifications.unread(locals.auth) : 0, fields.names(getLocale())]);
+	// fieldNames: every field's name in the reader's language, for fieldName() in src/lib/i18n/labels.ts.
+	return { viewer, timeZone: locals.timeZone, unread, fieldNames };
 };

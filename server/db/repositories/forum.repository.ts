@@ -6,6 +6,10 @@ type Conn = Kysely<Database> | Transaction<Database>;
 
 export interface CategoryWithOwner extends CategoryRow {
 	field_slug: string | null;
+	/** The field's archive time: its space takes no new threads. */
+	field_archived_at: number | null;
+	/** Set when the field was merged into another: its space is empty and its links lead to the other's. */
+	field_merged_into: number | null;
 	group_slug: string | null;
 	group_name: string | null;
 }
@@ -16,7 +20,7 @@ const categoriesWithOwner = (db: Conn) =>
 		.leftJoin('fields_of_action as f', 'f.id', 'c.field_id')
 		.leftJoin('groups as g', 'g.id', 'c.group_id')
 		.selectAll('c')
-		.select(['f.slug as field_slug', 'g.slug as group_slug', 'g.name as group_name']);
+		.select(['f.slug as field_slug', 'f.archived_at as field_archived_at', 'f.merged_into as field_merged_into', 'g.slug as group_slug', 'g.name as group_name']);
 
 /** Gives every group that lacks one its own forum space (visible to the group). */
 export async function ensureGroupCategories(db: Conn): Promise<void> {
@@ -25,8 +29,21 @@ export async function ensureGroupCategories(db: Conn): Promise<void> {
 		where not exists (select 1 from categories c where c.group_id = g.id)`.execute(db);
 }
 
+/** Every space but those of merged fields (empty; their links redirect). */
 export function listCategories(db: Conn): Promise<CategoryWithOwner[]> {
-	return categoriesWithOwner(db).orderBy('c.position').execute();
+	return categoriesWithOwner(db).where('f.merged_into', 'is', null).orderBy('c.position').execute();
+}
+
+/** Where a merged field's space now is: the slug of the space of the field it was merged into, if any. */
+export async function movedCategorySlug(db: Conn, slug: string): Promise<string | null> {
+	const row = await db
+		.selectFrom('categories as c')
+		.innerJoin('fields_of_action as f', 'f.id', 'c.field_id')
+		.innerJoin('categories as target', 'target.field_id', 'f.merged_into')
+		.select('target.slug')
+		.where('c.slug', '=', slug)
+		.executeTakeFirst();
+	return row?.slug ?? null;
 }
 
 export function categoriesByIds(db: Conn, ids: number[]): Promise<CategoryWithOwner[]> {

@@ -3,8 +3,9 @@ import type { Database, GroupRow } from '../database.js';
 
 type Conn = Kysely<Database> | Transaction<Database>;
 
+/** The fields a member, an organisation or a draft can choose now: neither archived nor merged, in order. */
 export function listFieldSlugs(db: Conn): Promise<{ id: number; slug: string }[]> {
-	return db.selectFrom('fields_of_action').select(['id', 'slug']).orderBy('position').execute();
+	return db.selectFrom('fields_of_action').select(['id', 'slug']).where('archived_at', 'is', null).where('merged_into', 'is', null).orderBy('position').execute();
 }
 
 export interface GroupSummaryRow extends GroupRow {

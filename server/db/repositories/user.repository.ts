@@ -30,7 +30,21 @@ export async function emailTaken(db: Conn, email: string): Promise<boolean> {
 
 export async function fieldIdsBySlug(db: Conn, slugs: string[]): Promise<number[]> {
 	if (!slugs.length) return [];
-	return (await db.selectFrom('fields_of_action').select('id').where('slug', 'in', slugs).execute()).map((r) => r.id);
+	// Only open fields can be chosen. A merged field stands for the one it was merged into (an application sent before
+	// the merge keeps its choice); an archived one is no longer offered.
+	const rows = await db
+		.selectFrom('fields_of_action as f')
+		.leftJoin('fields_of_action as into', 'into.id', 'f.merged_into')
+		.select((eb) => eb.fn.coalesce('into.id', 'f.id').as('id'))
+		.where('f.slug', 'in', slugs)
+		.where((eb) =>
+			eb.or([
+				eb.and([eb('f.merged_into', 'is', null), eb('f.archived_at', 'is', null)]),
+				eb.and([eb('f.merged_into', 'is not', null), eb('into.archived_at', 'is', null)])
+			])
+		)
+		.execute();
+	return [...new Set(rows.map((r) => r.id))];
 }
 
 export async function setUserFields(db: Conn, userId: number, fieldIds: number[]): Promise<void> {

@@ -2,9 +2,31 @@ import type { Db } from '../client.js';
 import type { GroupKind, Role } from '../../../src/lib/shared/types.js';
 import { hashPassword } from '../../services/passwords.js';
 import { ensureGroupCategories } from '../repositories/forum.repository.js';
+import { ensureFieldCategories, insertField } from '../repositories/field.repository.js';
 
 /** The password of every demo account; the README lists them. */
 export const DEMO_PASSWORD = 'demo-kuvend';
+
+/** The SPK's fields of action, named in its founding text, in its order; each gets its forum space. */
+const FIELDS: { slug: string; name: { sq: string; en: string; el: string } }[] = [
+	{ slug: 'cultural-policy', name: { sq: 'Politika kulturore', en: 'Cultural policy', el: 'Πολιτιστική πολιτική' } },
+	{ slug: 'research-statistics', name: { sq: 'Kërkim, statistika dhe tregues kulturorë', en: 'Research, statistics and cultural indicators', el: 'Έρευνα, στατιστική και πολιτιστικοί δείκτες' } },
+	{ slug: 'creative-industries', name: { sq: 'Industri krijuese', en: 'Creative industries', el: 'Δημιουργικές βιομηχανίες' } },
+	{ slug: 'cultural-heritage', name: { sq: 'Trashëgimi kulturore', en: 'Cultural heritage', el: 'Πολιτιστική κληρονομιά' } },
+	{ slug: 'cultural-tourism', name: { sq: 'Turizëm kulturor', en: 'Cultural tourism', el: 'Πολιτιστικός τουρισμός' } },
+	{ slug: 'cinema', name: { sq: 'Kinema', en: 'Cinema', el: 'Κινηματογράφος' } },
+	{ slug: 'visual-arts', name: { sq: 'Arte pamore', en: 'Visual arts', el: 'Εικαστικές τέχνες' } },
+	{ slug: 'music', name: { sq: 'Muzikë', en: 'Music', el: 'Μουσική' } },
+	{ slug: 'performing-arts', name: { sq: 'Arte skenike', en: 'Performing arts', el: 'Παραστατικές τέχνες' } },
+	{ slug: 'legislation-advocacy', name: { sq: 'Legjislacion, konsultim dhe advokim', en: 'Legislation, consultation and advocacy', el: 'Νομοθεσία, διαβούλευση και συνηγορία' } },
+	{ slug: 'cultural-marketing', name: { sq: 'Marketing kulturor', en: 'Cultural marketing', el: 'Πολιτιστικό μάρκετινγκ' } },
+	{ slug: 'arts-management', name: { sq: 'Menaxhim arti', en: 'Arts management', el: 'Διαχείριση τεχνών' } },
+	{ slug: 'digital-culture', name: { sq: 'Kulturë e dixhitalizuar', en: 'Digital culture', el: 'Ψηφιακός πολιτισμός' } },
+	{ slug: 'cultural-diversity', name: { sq: 'Diversitet kulturor', en: 'Cultural diversity', el: 'Πολιτιστική πολυμορφία' } },
+	{ slug: 'intercultural-cooperation', name: { sq: 'Bashkëpunim ndërkulturor', en: 'Intercultural cooperation', el: 'Διαπολιτισμική συνεργασία' } },
+	{ slug: 'media', name: { sq: 'Media', en: 'Media', el: 'Μέσα ενημέρωσης' } },
+	{ slug: 'publishing', name: { sq: 'Botime', en: 'Publishing', el: 'Εκδόσεις' } }
+];
 
 interface DemoPerson {
 	email: string;
@@ -85,9 +107,11 @@ const PEOPLE: DemoPerson[] = [
 export async function seedDemoNetwork(db: Db, now: number = Date.now()): Promise<{ people: number }> {
 	const passwordHash = await hashPassword(DEMO_PASSWORD);
 	await db.transaction().execute(async (trx) => {
-		const fieldIds = new Map(
-			(await trx.selectFrom('fields_of_action').select(['id', 'slug']).execute()).map((f) => [f.slug, f.id])
-		);
+		const fieldIds = new Map<string, number>();
+		for (const [i, f] of FIELDS.entries()) {
+			fieldIds.set(f.slug, await insertField(trx, { slug: f.slug, name: JSON.stringify(f.name), position: i + 1 }));
+		}
+		await ensureFieldCategories(trx);
 		const orgIds = new Map<string, number>();
 		for (const o of ORGANISATIONS) {
 			const { id } = await trx

@@ -1,27 +1,13 @@
+import { page } from '$app/state';
 import { m } from '$lib/paraglide/messages';
 import type { GroupKind, Locale, Role } from '$lib/shared/types';
 
-/** Names of fields of action by slug; the database holds only slugs. */
-const FIELD_NAMES: Record<string, () => string> = {
-	'cultural-policy': m.field_cultural_policy,
-	'research-statistics': m.field_research_statistics,
-	'creative-industries': m.field_creative_industries,
-	'cultural-heritage': m.field_cultural_heritage,
-	'cultural-tourism': m.field_cultural_tourism,
-	cinema: m.field_cinema,
-	'visual-arts': m.field_visual_arts,
-	music: m.field_music,
-	'performing-arts': m.field_performing_arts,
-	'legislation-advocacy': m.field_legislation_advocacy,
-	'cultural-marketing': m.field_cultural_marketing,
-	'arts-management': m.field_arts_management,
-	'digital-culture': m.field_digital_culture,
-	'cultural-diversity': m.field_cultural_diversity,
-	'intercultural-cooperation': m.field_intercultural_cooperation,
-	media: m.field_media,
-	publishing: m.field_publishing
-};
-export const fieldName = (slug: string) => (FIELD_NAMES[slug] ?? (() => slug))();
+/**
+ * A field of action's name in the reader's language. Fields are the network's data: the root layout loads their
+ * names once per request (in the reader's language, falling back to the network's primary one) and this reads them
+ * from the page data, so it works while a component renders, on the server as in the browser.
+ */
+export const fieldName = (slug: string): string => (page.data.fieldNames as Record<string, string> | undefined)?.[slug] ?? slug;
 
 const GROUP_KIND: Record<GroupKind, () => string> = {
 	city_cluster: m.group_kind_city_cluster,
@@ -55,7 +41,13 @@ const AUDIT: Record<string, () => string> = {
 	'group.member_removed': m.audit_group_member_removed,
 	'group.role_changed': m.audit_group_role_changed,
 	'organisation.representative_added': m.audit_organisation_representative_added,
-	'organisation.representative_removed': m.audit_organisation_representative_removed
+	'organisation.representative_removed': m.audit_organisation_representative_removed,
+	'field.added': m.audit_field_added,
+	'field.renamed': m.audit_field_renamed,
+	'field.moved': m.audit_field_moved,
+	'field.archived': m.audit_field_archived,
+	'field.unarchived': m.audit_field_unarchived,
+	'field.merged': m.audit_field_merged
 };
 export const auditActionName = (action: string) => (AUDIT[action] ?? (() => action))();
 

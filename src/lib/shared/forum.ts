@@ -57,8 +57,10 @@ export interface CategoryView {
 	id: number;
 	slug: string;
 	kind: 'field' | 'group';
-	/** The field of action's slug (names come from the catalogue) or the group's name. */
+	/** The field of action's slug (its name comes with the page data: fieldName in src/lib/i18n/labels.ts) or the group's name. */
 	fieldSlug: string | null;
+	/** The field is archived: its threads stay readable, no new thread starts here. */
+	archived: boolean;
 	groupSlug: string | null;
 	groupName: string | null;
 	visibility: 'public' | 'members' | 'group';

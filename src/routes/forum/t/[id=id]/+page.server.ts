@@ -12,7 +12,10 @@ export const load: PageServerLoad = async ({ locals, params, url, isDataRequest 
 	const categories = page.canModerate ? await forum.categories(locals.auth) : [];
 	const canCallVote = await abilities.mayCall(locals.auth);
 	const [opening] = showOnce([page.opening], isDataRequest);
-	return { ...page, canCallVote, opening, replies: showOnce(page.replies, isDataRequest), moveTargets: categories.map((c) => ({ slug: c.slug, fieldSlug: c.fieldSlug, groupName: c.groupName })) };
+	return { ...page, canCallVote, opening, replies: showOnce(page.replies, isDataRequest), moveTargets: categories
+			// An archived field's space takes no thread, moved or new; the thread's own stays listed as where it is.
+			.filter((c) => !c.archived || c.slug === page.thread.categorySlug)
+			.map((c) => ({ slug: c.slug, fieldSlug: c.fieldSlug, groupName: c.groupName })) };
 };
 
 const num = (v: string) => Number(v) || 0;
