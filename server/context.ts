@@ -1,5 +1,6 @@
 import type SQLite from 'better-sqlite3';
 import type { Config } from './config.js';
+import type { Locale } from '../src/lib/shared/types.js';
 import { openDatabase, type Db } from './db/client.js';
 import { migrateToLatest } from './db/migrate.js';
 import { backupBeforeMigrating } from './db/backup.js';
@@ -22,6 +23,7 @@ import { MembershipService } from './services/membership.service.js';
 import { AccountService } from './services/account.service.js';
 import { CoordinationService } from './services/coordination.service.js';
 import { GroupsService } from './services/groups.service.js';
+import { GroupAdminService } from './services/group-admin.service.js';
 import { OrganisationsService } from './services/organisations.service.js';
 import { MailService } from './services/mail.service.js';
 import { RateLimits } from './services/rate-limits.js';
@@ -53,6 +55,7 @@ export interface Services {
 	account: AccountService;
 	coordination: CoordinationService;
 	groups: GroupsService;
+	groupAdmin: GroupAdminService;
 	organisations: OrganisationsService;
 	/** Reading the forum (and who may read a thread). */
 	forum: ForumService;
@@ -110,6 +113,9 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const limits = new RateLimits(config.rateLimits);
 		const mail = new MailService();
 		const abilities = new Abilities(db);
+		// The language a network text (a group's description) falls back to when the reader's is empty: Albanian
+		// until the network's profile names its primary language.
+		const primaryLocale = (): Locale => 'sq';
 		const documents = new DocumentsService(new DocumentStore(raw), logger, { idleMs: config.docIdleMs, onWriteError: (error) => storage?.failed(error) });
 		const notifications = new NotificationsService(db, bus, mail, publicOrigin);
 		const forum = new ForumService(db);
@@ -120,14 +126,15 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			auth: new AuthService(db, bus, policy, limits, Date.now, storage.bestEffort),
 			abilities,
 			preferences: new PreferencesService(db, bus),
-			network: new NetworkService(db),
+			network: new NetworkService(db, primaryLocale),
 			documentAccess: new DocumentAccessService(),
 			documents,
 			drafts,
 			membership: new MembershipService(db, bus, mail, limits, publicOrigin),
 			account: new AccountService(db, bus, mail, limits, publicOrigin, { mailDelivers: config.smtpUrl !== null, logger }),
 			coordination: new CoordinationService(db, bus),
-			groups: new GroupsService(db, bus, abilities),
+			groups: new GroupsService(db, bus, abilities, primaryLocale),
+			groupAdmin: new GroupAdminService(db, bus),
 			organisations: new OrganisationsService(db),
 			forum,
 			forumWriting,

@@ -36,6 +36,7 @@ export function categoryView(c: CategoryWithOwner, unread = 0): CategoryView {
 		fieldSlug: c.field_slug,
 		groupSlug: c.group_slug,
 		groupName: c.group_name,
+		archived: c.group_archived_at !== null,
 		visibility: c.visibility,
 		threadCount: c.thread_count,
 		postCount: c.post_count,

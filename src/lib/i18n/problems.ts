@@ -15,6 +15,8 @@ const PROBLEMS: Record<string, () => string> = {
 	choose_one: m.form_error_choose_one,
 	url_invalid: m.form_error_url_invalid,
 	member_unknown: m.form_error_member_unknown,
+	name_taken: m.form_error_name_taken,
+	not_active_member: m.form_error_not_active_member,
 	unknown_time_zone: m.form_error_time_zone
 };
 

@@ -61,6 +61,8 @@ export interface CategoryView {
 	fieldSlug: string | null;
 	groupSlug: string | null;
 	groupName: string | null;
+	/** The space of an archived group: readable, closed to new threads and replies. */
+	archived: boolean;
 	visibility: 'public' | 'members' | 'group';
 	threadCount: number;
 	postCount: number;
