@@ -192,11 +192,14 @@ export class GroupAdminService {
 	/** Validates the form against the rules and the other groups; throws invalid_input with every problem. */
 	async #check(trx: Trx, input: GroupInput, groupId: number | null): Promise<GroupValues> {
 		const { problems, values } = checkGroup(input);
-		if (values) {
+		// Told together with the form's other problems, so one round shows everything to fix.
+		if (!problems.name) {
 			const others = (await groupNames(trx)).filter((g) => g.id !== groupId);
-			if (others.some((g) => sameGroupName(g.name, values.name))) problems.name = 'name_taken';
-			const active = await activeAmong(trx, values.facilitators);
-			if (values.facilitators.some((id) => !active.has(id))) problems.facilitators = 'not_active_member';
+			if (others.some((g) => sameGroupName(g.name, input.name))) problems.name = 'name_taken';
+		}
+		if (!problems.facilitators) {
+			const active = await activeAmong(trx, input.facilitators);
+			if (input.facilitators.some((id) => !active.has(id))) problems.facilitators = 'not_active_member';
 		}
 		if (!values || Object.keys(problems).length) throw new DomainError('invalid_input', 'group has problems', problems);
 		return values;

@@ -187,6 +187,10 @@ describe('groups as data', () => {
 			}
 		}
 		await app.ctx.db.updateTable('users').set({ locale: 'sq' }).where('id', '=', coordinator.auth.actor.id).execute();
+		// Every problem at once: a taken name is told beside a description that is too long.
+		const both = await (await postForm(base, '/coordination/groups/new', { ...durres, name: 'Aleanca Kulturore', description_el: 'x'.repeat(2001) }, coordinator.cookie)).text();
+		expect(both).toContain('Një grup tjetër e ka tashmë këtë emër.');
+		expect(both).toContain('Është shumë i gjatë.');
 		expect(await count()).toBe(before);
 		// The edit form keeps what was typed too.
 		const res = await postForm(base, `/coordination/groups/${SLUG}?/save`, { ...durres, name: 'Konsorciumi', city: 'Durrës i ri' }, coordinator.cookie);

@@ -117,7 +117,7 @@ export function listGroupsForCoordination(db: Conn) {
 				.select((e) => e.fn.countAll<number>().as('n'))
 				.as('member_count')
 		)
-		.orderBy('g.archived_at', 'asc')
+		.orderBy('g.archived_at', (ob) => ob.asc().nullsFirst())
 		.orderBy('g.name')
 		.execute();
 }
