@@ -5,7 +5,6 @@ import {
 	addGroupMember,
 	facilitatorCandidates,
 	facilitatorsOf,
-	findGroupBySlug,
 	groupNames,
 	insertGroup,
 	listGroupsForCoordination,
@@ -24,6 +23,7 @@ import { DomainError } from '../../src/lib/shared/errors.js';
 import { parseLocalized, type Localized } from '../../src/lib/shared/localized.js';
 import type { GroupKind } from '../../src/lib/shared/types.js';
 import type { Authenticated } from './auth.service.js';
+import { existingGroup } from './groups.service.js';
 
 type Trx = Parameters<typeof insertAudit>[0];
 
@@ -209,10 +209,8 @@ export class GroupAdminService {
 		return insertAudit(trx, { actor_id: actorId, action, subject_type: 'group', subject_id: slug, data, created_at: this.clock() });
 	}
 
-	async #group(slug: string): Promise<GroupRow> {
-		const group = await findGroupBySlug(this.db, slug);
-		if (!group) throw new DomainError('not_found');
-		return group;
+	#group(slug: string): Promise<GroupRow> {
+		return existingGroup(this.db, slug);
 	}
 
 	#coordinator(auth: Authenticated | null) {

@@ -22,6 +22,13 @@ import type { GroupKind, Locale } from '../../src/lib/shared/types.js';
 import type { Abilities } from './abilities.service.js';
 import type { Authenticated } from './auth.service.js';
 
+/** The group with this slug; one that does not exist is not_found. */
+export async function existingGroup(db: Db, slug: string): Promise<GroupRow> {
+	const group = await findGroupBySlug(db, slug);
+	if (!group) throw new DomainError('not_found');
+	return group;
+}
+
 export interface GroupPage {
 	slug: string;
 	name: string;
@@ -164,10 +171,8 @@ export class GroupsService {
 		this.bus.emit('access.changed', { userIds: [userId] });
 	}
 
-	async #group(slug: string): Promise<GroupRow> {
-		const group = await findGroupBySlug(this.db, slug);
-		if (!group) throw new DomainError('not_found');
-		return group;
+	#group(slug: string): Promise<GroupRow> {
+		return existingGroup(this.db, slug);
 	}
 
 	#member(auth: Authenticated | null) {
