@@ -1,5 +1,6 @@
 import type SQLite from 'better-sqlite3';
 import type { Config } from './config.js';
+import type { Locale } from '../src/lib/shared/types.js';
 import { openDatabase, type Db } from './db/client.js';
 import { migrateToLatest } from './db/migrate.js';
 import { backupBeforeMigrating } from './db/backup.js';
@@ -23,6 +24,7 @@ import { AccountService } from './services/account.service.js';
 import { CoordinationService } from './services/coordination.service.js';
 import { GroupsService } from './services/groups.service.js';
 import { FieldsService } from './services/fields.service.js';
+import { GroupAdminService } from './services/group-admin.service.js';
 import { OrganisationsService } from './services/organisations.service.js';
 import { MailService } from './services/mail.service.js';
 import { RateLimits } from './services/rate-limits.js';
@@ -54,6 +56,7 @@ export interface Services {
 	account: AccountService;
 	coordination: CoordinationService;
 	groups: GroupsService;
+	groupAdmin: GroupAdminService;
 	organisations: OrganisationsService;
 	/** The network's fields of action: names for every page, and the coordinators' changes. */
 	fields: FieldsService;
@@ -113,6 +116,9 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const limits = new RateLimits(config.rateLimits);
 		const mail = new MailService();
 		const abilities = new Abilities(db);
+		// The language a network text (a group's description) falls back to when the reader's is empty: Albanian
+		// until the network's profile names its primary language.
+		const primaryLocale = (): Locale => 'sq';
 		const documents = new DocumentsService(new DocumentStore(raw), logger, { idleMs: config.docIdleMs, onWriteError: (error) => storage?.failed(error) });
 		const notifications = new NotificationsService(db, bus, mail, publicOrigin);
 		const forum = new ForumService(db);
@@ -123,14 +129,15 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			auth: new AuthService(db, bus, policy, limits, Date.now, storage.bestEffort),
 			abilities,
 			preferences: new PreferencesService(db, bus),
-			network: new NetworkService(db),
+			network: new NetworkService(db, primaryLocale),
 			documentAccess: new DocumentAccessService(),
 			documents,
 			drafts,
 			membership: new MembershipService(db, bus, mail, limits, publicOrigin),
 			account: new AccountService(db, bus, mail, limits, publicOrigin, { mailDelivers: config.smtpUrl !== null, logger }),
 			coordination: new CoordinationService(db, bus),
-			groups: new GroupsService(db, bus, abilities),
+			groups: new GroupsService(db, bus, abilities, primaryLocale),
+			groupAdmin: new GroupAdminService(db, bus),
 			organisations: new OrganisationsService(db),
 			// Albanian until the network's profile names its primary language (issue #15, point 3).
 			fields: new FieldsService(db, bus, () => 'sq'),

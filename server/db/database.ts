@@ -80,10 +80,13 @@ export interface GroupsTable {
 	slug: string;
 	name: string;
 	kind: GroupKind;
+	/** The description in three languages, as src/lib/shared/localized.ts stores it. */
 	description: Generated<string>;
 	city: string | null;
 	join_policy: Generated<'open' | 'request'>;
 	created_at: number;
+	/** Set while the group is archived: not joinable, its space takes no new threads; its history stays readable. */
+	archived_at: number | null;
 }
 
 export interface GroupMembersTable {

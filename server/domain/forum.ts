@@ -9,6 +9,8 @@ export type Visibility = 'public' | 'members' | 'group';
 export interface CategoryAccess {
 	visibility: Visibility;
 	groupId: number | null;
+	/** The space of an archived group: its history stays readable, nothing new is written in it. */
+	archived?: boolean;
 }
 
 /** Top-level replies per page of a thread. */
@@ -39,9 +41,10 @@ export interface ThreadState {
 	hidden: boolean;
 }
 
-/** Whether the actor may add a post: a reader who is an active member, in a thread open for replies. */
+/** Whether the actor may add a post: a reader who is an active member, in a space not archived, in a thread open for replies. */
 export function canPost(actor: Actor | null, category: CategoryAccess, groupIds: ReadonlySet<number>, thread?: ThreadState): boolean {
 	if (!actor || !isActiveMember(actor) || !canRead(actor, category, groupIds)) return false;
+	if (category.archived) return false;
 	if (!thread) return true;
 	if (thread.hidden || thread.archived) return false;
 	return !thread.locked || hasRole(actor, 'moderator');

@@ -15,7 +15,9 @@ export type Problem =
 	| 'password_wrong'
 	| 'choose_one'
 	| 'url_invalid'
-	| 'member_unknown';
+	| 'member_unknown'
+	| 'name_taken'
+	| 'not_active_member';
 
 export type Problems = Record<string, Problem>;
 
@@ -85,8 +87,8 @@ export function collect(checks: Record<string, Problem | null>): Problems {
 	return Object.fromEntries(Object.entries(checks).filter(([, p]) => p !== null)) as Problems;
 }
 
-/** A URL-safe slug from a name, for organisation pages: Albanian and Greek letters are folded to ASCII. */
-export function slugify(name: string): string {
+/** A URL-safe slug from a name, for organisation and group pages: Albanian and Greek letters are folded to ASCII. */
+export function slugify(name: string, fallback = 'organisation'): string {
 	const greek: Record<string, string> = {
 		α: 'a', β: 'v', γ: 'g', δ: 'd', ε: 'e', ζ: 'z', η: 'i', θ: 'th', ι: 'i', κ: 'k', λ: 'l', μ: 'm', ν: 'n', ξ: 'x',
 		ο: 'o', π: 'p', ρ: 'r', σ: 's', ς: 's', τ: 't', υ: 'y', φ: 'f', χ: 'ch', ψ: 'ps', ω: 'o'
@@ -96,5 +98,5 @@ export function slugify(name: string): string {
 		.normalize('NFD')
 		.replace(/\p{M}/gu, '')
 		.replace(/[α-ω]/g, (c) => greek[c] ?? '');
-	return folded.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'organisation';
+	return folded.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60).replace(/-+$/, '') || fallback;
 }

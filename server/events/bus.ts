@@ -23,6 +23,8 @@ export interface DomainEvents {
 	'document.access_changed': { name: string };
 	/** A draft's status, versions, comments or amendments changed: its open pages refresh. */
 	'draft.changed': { draftId: number };
+	/** A group was created, edited, archived or restored: the pages that show groups read differently. */
+	'group.changed': { groupId: number };
 	/** Someone applied to join the network. */
 	'join.requested': { requestId: number };
 	'forum.post_created': { threadId: number; postId: number; categoryId: number };

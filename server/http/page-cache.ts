@@ -21,6 +21,7 @@ export const CONTENT_EVENTS: EventName[] = [
 	'fields.changed',
 	'user.profile_changed',
 	'user.access_changed',
+	'group.changed',
 	// A space or a draft no longer public must not stay readable from the cache.
 	'access.changed'
 ];

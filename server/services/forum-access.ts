@@ -22,7 +22,7 @@ export async function readerFor(db: Db, auth: Authenticated | null): Promise<Rea
 
 /** What the domain's read and post rules need to know of a category. */
 export function accessOf(c: CategoryWithOwner) {
-	return { visibility: c.visibility, groupId: c.group_id };
+	return { visibility: c.visibility, groupId: c.group_id, archived: c.group_archived_at !== null };
 }
 
 /** An archived field's space keeps its threads readable and takes no new ones; said in the member's language. */

@@ -17,17 +17,28 @@ import type { GroupRow } from '../db/database.js';
 import { isActiveMember, type GroupRole } from '../domain/permissions.js';
 import type { EventBus } from '../events/bus.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
-import type { GroupKind } from '../../src/lib/shared/types.js';
+import { localized, parseLocalized } from '../../src/lib/shared/localized.js';
+import type { GroupKind, Locale } from '../../src/lib/shared/types.js';
 import type { Abilities } from './abilities.service.js';
 import type { Authenticated } from './auth.service.js';
+
+/** The group with this slug; one that does not exist is not_found. */
+export async function existingGroup(db: Db, slug: string): Promise<GroupRow> {
+	const group = await findGroupBySlug(db, slug);
+	if (!group) throw new DomainError('not_found');
+	return group;
+}
 
 export interface GroupPage {
 	slug: string;
 	name: string;
 	kind: GroupKind;
+	/** In the reader's language, else the network's primary one. */
 	description: string;
 	city: string | null;
 	joinPolicy: 'open' | 'request';
+	/** Archived: not joinable; its page and space stay readable. */
+	archived: boolean;
 	memberCount: number;
 	/** Only members of the network see who is in a group. */
 	members: { id: number; name: string; city: string | null; facilitator: boolean }[] | null;
@@ -48,10 +59,12 @@ export class GroupsService {
 		private readonly db: Db,
 		private readonly bus: EventBus,
 		private readonly abilities: Abilities,
+		/** The network's primary language: a description not written in the reader's language is shown in it. */
+		private readonly primaryLocale: () => Locale,
 		private readonly clock: () => number = Date.now
 	) {}
 
-	async page(auth: Authenticated | null, slug: string): Promise<GroupPage> {
+	async page(auth: Authenticated | null, slug: string, locale: Locale): Promise<GroupPage> {
 		const group = await this.#group(slug);
 		const members = await groupMembers(this.db, group.id);
 		const member = isActiveMember(auth?.actor ?? null);
@@ -63,9 +76,10 @@ export class GroupsService {
 			slug: group.slug,
 			name: group.name,
 			kind: group.kind,
-			description: group.description,
+			description: localized(parseLocalized(group.description), locale, this.primaryLocale()),
 			city: group.city,
 			joinPolicy: group.join_policy,
+			archived: group.archived_at !== null,
 			memberCount: members.length,
 			members: member ? members.map((m) => ({ id: m.id, name: m.display_name, city: m.city, facilitator: m.role === 'facilitator' })) : null,
 			me,
@@ -82,6 +96,7 @@ export class GroupsService {
 		const group = await this.#group(slug);
 		const now = this.clock();
 		const done = await this.db.transaction().execute(async (trx) => {
+			if (group.archived_at !== null) throw new DomainError('conflict', 'the group is archived');
 			if (await membershipOf(trx, group.id, me.id)) throw new DomainError('conflict', 'already a member');
 			if (group.join_policy === 'open') {
 				await addGroupMember(trx, group.id, me.id, now);
@@ -156,10 +171,8 @@ export class GroupsService {
 		this.bus.emit('access.changed', { userIds: [userId] });
 	}
 
-	async #group(slug: string): Promise<GroupRow> {
-		const group = await findGroupBySlug(this.db, slug);
-		if (!group) throw new DomainError('not_found');
-		return group;
+	#group(slug: string): Promise<GroupRow> {
+		return existingGroup(this.db, slug);
 	}
 
 	#member(auth: Authenticated | null) {

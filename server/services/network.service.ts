@@ -12,7 +12,8 @@ import {
 import { listOrganisations } from '../db/repositories/organisation.repository.js';
 import { hasRole, isActiveMember } from '../domain/permissions.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
-import type { GroupKind, Role, UserStatus } from '../../src/lib/shared/types.js';
+import { localized, parseLocalized } from '../../src/lib/shared/localized.js';
+import type { GroupKind, Locale, Role, UserStatus } from '../../src/lib/shared/types.js';
 import type { Authenticated } from './auth.service.js';
 
 export interface GroupSummary {
@@ -39,10 +40,17 @@ export interface DirectoryEntry {
 }
 
 export class NetworkService {
-	constructor(private readonly db: Db) {}
+	constructor(
+		private readonly db: Db,
+		/** The network's primary language: a group's description not written in the reader's language is shown in it. */
+		private readonly primaryLocale: () => Locale
+	) {}
 
-	/** What anyone, signed in or not, may see of the network: its fields of action, groups and size. */
-	async publicOverview(): Promise<PublicOverview> {
+	/**
+	 * What anyone, signed in or not, may see of the network: its fields of action, groups open for joining (archived
+	 * ones are left out) with descriptions in `locale`, and its size.
+	 */
+	async publicOverview(locale: Locale): Promise<PublicOverview> {
 		const [fields, groups, counts] = await Promise.all([
 			listFieldSlugs(this.db),
 			listGroupsWithCounts(this.db),
@@ -55,7 +63,7 @@ export class NetworkService {
 				name: g.name,
 				kind: g.kind,
 				city: g.city,
-				description: g.description,
+				description: localized(parseLocalized(g.description), locale, this.primaryLocale()),
 				memberCount: Number(g.member_count)
 			})),
 			counts
@@ -93,7 +101,7 @@ export class NetworkService {
 		const [fields, cities, groups, organisations] = await Promise.all([
 			listFieldSlugs(this.db),
 			memberCities(this.db),
-			listGroupsWithCounts(this.db),
+			listGroupsWithCounts(this.db, { includeArchived: true }),
 			listOrganisations(this.db)
 		]);
 		return {

@@ -133,7 +133,7 @@ describe('fields of action are the network’s data', () => {
 		const moderator = await as('moderator@demo.test');
 		expect((await refusal(app.ctx.services.moderation.move(moderator.auth, 1, 'media'))).code).toBe('conflict');
 		// No longer offered to members choosing their fields.
-		expect((await app.ctx.services.network.publicOverview()).fields).not.toContain('media');
+		expect((await app.ctx.services.network.publicOverview('en')).fields).not.toContain('media');
 
 		await fields().setArchived(coordinator.auth, 'media', false);
 		expect(await (await getPage(base, '/forum/media', member.cookie)).text()).toContain('id="new-thread"');

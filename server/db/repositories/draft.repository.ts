@@ -144,11 +144,13 @@ export async function setAmendmentStatus(db: Conn, id: number, status: Amendment
 	await db.updateTable('amendments').set({ status, decided_at: now }).where('id', '=', id).execute();
 }
 
-/** The groups a person belongs to (all groups for coordinators), for choosing where a draft lives. */
+/** The groups a person belongs to (all groups for coordinators), for choosing where a draft lives; archived ones are
+ * not offered. */
 export function groupsFor(db: Conn, userId: number, all: boolean) {
 	return db
 		.selectFrom('groups as g')
 		.select(['g.slug', 'g.name'])
+		.where('g.archived_at', 'is', null)
 		.$if(!all, (q) => q.where('g.id', 'in', (eb) => eb.selectFrom('group_members').select('group_id').where('user_id', '=', userId)))
 		.orderBy('g.name')
 		.execute();

@@ -12,6 +12,8 @@ export interface CategoryWithOwner extends CategoryRow {
 	field_merged_into: number | null;
 	group_slug: string | null;
 	group_name: string | null;
+	/** When the owning group was archived; null for fields and groups in use. */
+	group_archived_at: number | null;
 }
 
 const categoriesWithOwner = (db: Conn) =>
@@ -20,13 +22,18 @@ const categoriesWithOwner = (db: Conn) =>
 		.leftJoin('fields_of_action as f', 'f.id', 'c.field_id')
 		.leftJoin('groups as g', 'g.id', 'c.group_id')
 		.selectAll('c')
-		.select(['f.slug as field_slug', 'f.archived_at as field_archived_at', 'f.merged_into as field_merged_into', 'g.slug as group_slug', 'g.name as group_name']);
+		.select(['f.slug as field_slug', 'f.archived_at as field_archived_at', 'f.merged_into as field_merged_into', 'g.slug as group_slug', 'g.name as group_name', 'g.archived_at as group_archived_at']);
 
 /** Gives every group that lacks one its own forum space (visible to the group). */
 export async function ensureGroupCategories(db: Conn): Promise<void> {
 	await sql`insert into categories (slug, group_id, visibility, position)
 		select 'group-' || g.slug, g.id, 'group', 100 + g.id from groups g
 		where not exists (select 1 from categories c where c.group_id = g.id)`.execute(db);
+}
+
+/** The forum space of a group. */
+export function findGroupCategory(db: Conn, groupId: number): Promise<CategoryWithOwner | undefined> {
+	return categoriesWithOwner(db).where('c.group_id', '=', groupId).executeTakeFirst();
 }
 
 /** Every space but those of merged fields (empty; their links redirect). */

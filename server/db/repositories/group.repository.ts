@@ -85,11 +85,12 @@ export async function facilitatesAnyGroup(db: Conn, userId: number): Promise<boo
 	return !!(await db.selectFrom('group_members').select('group_id').where('user_id', '=', userId).where('role', '=', 'facilitator').limit(1).executeTakeFirst());
 }
 
-/** Groups by name: every group, or (given a member) only those they facilitate. */
+/** Groups by name: every group, or (given a member) only those they facilitate; archived ones are not offered. */
 export function groupsFacilitatedBy(db: Conn, userId: number | null) {
 	return db
 		.selectFrom('groups as g')
 		.select(['g.id', 'g.slug', 'g.name'])
+		.where('g.archived_at', 'is', null)
 		.$if(userId !== null, (q) => q.where('g.id', 'in', (s) => s.selectFrom('group_members').select('group_id').where('user_id', '=', userId!).where('role', '=', 'facilitator')))
 		.orderBy('g.name')
 		.execute();
@@ -99,4 +100,71 @@ export function groupsFacilitatedBy(db: Conn, userId: number | null) {
 export async function facilitatorsOf(db: Conn, groupId: number | null): Promise<number[]> {
 	if (groupId === null) return [];
 	return (await db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).where('role', '=', 'facilitator').execute()).map((r) => r.user_id);
+}
+
+/** Every group, archived ones too, with its member count and its space's visibility: the coordinators' list. */
+export function listGroupsForCoordination(db: Conn) {
+	return db
+		.selectFrom('groups as g')
+		.leftJoin('categories as c', 'c.group_id', 'g.id')
+		.select(['g.id', 'g.slug', 'g.name', 'g.kind', 'g.city', 'g.join_policy', 'g.archived_at', 'c.visibility'])
+		.select((eb) =>
+			eb
+				.selectFrom('group_members as gm')
+				.innerJoin('users as u', 'u.id', 'gm.user_id')
+				.whereRef('gm.group_id', '=', 'g.id')
+				.where('u.status', '=', 'active')
+				.select((e) => e.fn.countAll<number>().as('n'))
+				.as('member_count')
+		)
+		.orderBy('g.archived_at', (ob) => ob.asc().nullsFirst())
+		.orderBy('g.name')
+		.execute();
+}
+
+/** Names and slugs of every group: a second group of the same name is refused (compared in the domain, case-blind),
+ * and a new slug must be free. */
+export function groupNames(db: Conn) {
+	return db.selectFrom('groups').select(['id', 'name', 'slug']).execute();
+}
+
+export interface GroupFields {
+	name: string;
+	kind: GroupRow['kind'];
+	city: string | null;
+	/** Three-language JSON (src/lib/shared/localized.ts). */
+	description: string;
+	join_policy: 'open' | 'request';
+}
+
+export async function insertGroup(db: Conn, row: GroupFields & { slug: string; created_at: number }): Promise<number> {
+	const { id } = await db.insertInto('groups').values(row).returning('id').executeTakeFirstOrThrow();
+	return id;
+}
+
+export async function updateGroup(db: Conn, id: number, patch: GroupFields): Promise<void> {
+	await db.updateTable('groups').set(patch).where('id', '=', id).execute();
+}
+
+/** Archives (a time) or restores (null) a group; true when that changed it. */
+export async function setGroupArchived(db: Conn, id: number, archivedAt: number | null): Promise<boolean> {
+	const res = await db
+		.updateTable('groups')
+		.set({ archived_at: archivedAt })
+		.where('id', '=', id)
+		.where('archived_at', archivedAt === null ? 'is not' : 'is', null)
+		.executeTakeFirst();
+	return Number(res.numUpdatedRows) === 1;
+}
+
+/** Active members of the network a coordinator can name facilitators, by name; bounded. */
+export function facilitatorCandidates(db: Conn, limit: number) {
+	return db.selectFrom('users').select(['id', 'display_name', 'city']).where('status', '=', 'active').orderBy('display_name').orderBy('id').limit(limit).execute();
+}
+
+/** Which of these people are active members of the network. */
+export async function activeAmong(db: Conn, userIds: number[]): Promise<Set<number>> {
+	if (!userIds.length) return new Set();
+	const rows = await db.selectFrom('users').select('id').where('id', 'in', userIds).where('status', '=', 'active').execute();
+	return new Set(rows.map((r) => r.id));
 }

@@ -12,10 +12,12 @@ export interface GroupSummaryRow extends GroupRow {
 	member_count: number;
 }
 
-export function listGroupsWithCounts(db: Conn): Promise<GroupSummaryRow[]> {
+/** Groups with their member counts; archived ones only when asked for. */
+export function listGroupsWithCounts(db: Conn, { includeArchived = false } = {}): Promise<GroupSummaryRow[]> {
 	return db
 		.selectFrom('groups')
 		.selectAll('groups')
+		.$if(!includeArchived, (q) => q.where('groups.archived_at', 'is', null))
 		.select((eb) =>
 			eb
 				.selectFrom('group_members')
@@ -38,7 +40,7 @@ export async function countNetwork(db: Conn): Promise<NetworkCounts> {
 		.selectNoFrom((eb) => [
 			eb.selectFrom('users').where('status', '=', 'active').select(eb.fn.countAll<number>().as('n')).as('members'),
 			eb.selectFrom('organisations').select(eb.fn.countAll<number>().as('n')).as('organisations'),
-			eb.selectFrom('groups').select(eb.fn.countAll<number>().as('n')).as('groups')
+			eb.selectFrom('groups').where('archived_at', 'is', null).select(eb.fn.countAll<number>().as('n')).as('groups')
 		])
 		.executeTakeFirstOrThrow();
 	return { members: Number(row.members), organisations: Number(row.organisations), groups: Number(row.groups) };

@@ -1,5 +1,6 @@
 import type { Db } from '../client.js';
 import type { GroupKind, Role } from '../../../src/lib/shared/types.js';
+import { storeLocalized, type Localized } from '../../../src/lib/shared/localized.js';
 import { hashPassword } from '../../services/passwords.js';
 import { ensureGroupCategories } from '../repositories/forum.repository.js';
 import { ensureFieldCategories, insertField } from '../repositories/field.repository.js';
@@ -59,25 +60,52 @@ const ORGANISATIONS = [
 		description: 'Shkëmbime artistike mes bregdetit shqiptar dhe ishujve jonianë.' }
 ];
 
-const GROUPS: { slug: string; name: string; kind: GroupKind; city?: string; join: 'open' | 'request'; description: string }[] = [
+const GROUPS: { slug: string; name: string; kind: GroupKind; city?: string; join: 'open' | 'request'; description: Localized }[] = [
 	{ slug: 'klasteri-arta', name: 'Klasteri kulturor i Artës · Πολιτιστικό σύμπλεγμα Άρτας', kind: 'city_cluster', city: 'Άρτα', join: 'open',
-		description: 'Grupimi lokal kulturor dhe krijues i Artës, me hapësirën e tij të bashkëpunimit.' },
+		description: {
+			sq: 'Grupimi lokal kulturor dhe krijues i Artës, me hapësirën e tij të bashkëpunimit.',
+			en: 'The local cultural and creative cluster of Arta, with its own space for working together.',
+			el: 'Το τοπικό πολιτιστικό και δημιουργικό σύμπλεγμα της Άρτας, με τον δικό του χώρο συνεργασίας.' } },
 	{ slug: 'klasteri-korfuz', name: 'Klasteri kulturor i Korfuzit · Πολιτιστικό σύμπλεγμα Κέρκυρας', kind: 'city_cluster', city: 'Κέρκυρα', join: 'open',
-		description: 'Grupimi lokal kulturor dhe krijues i Korfuzit.' },
+		description: {
+			sq: 'Grupimi lokal kulturor dhe krijues i Korfuzit.',
+			en: 'The local cultural and creative cluster of Corfu.',
+			el: 'Το τοπικό πολιτιστικό και δημιουργικό σύμπλεγμα της Κέρκυρας.' } },
 	{ slug: 'klasteri-vlore', name: 'Klasteri kulturor i Vlorës', kind: 'city_cluster', city: 'Vlorë', join: 'open',
-		description: 'Grupimi lokal kulturor dhe krijues i Vlorës.' },
+		description: {
+			sq: 'Grupimi lokal kulturor dhe krijues i Vlorës.',
+			en: 'The local cultural and creative cluster of Vlora.',
+			el: 'Το τοπικό πολιτιστικό και δημιουργικό σύμπλεγμα της Αυλώνας.' } },
 	{ slug: 'klasteri-korce', name: 'Klasteri kulturor i Korçës', kind: 'city_cluster', city: 'Korçë', join: 'open',
-		description: 'Grupimi lokal kulturor dhe krijues i Korçës.' },
+		description: {
+			sq: 'Grupimi lokal kulturor dhe krijues i Korçës.',
+			en: 'The local cultural and creative cluster of Korça.',
+			el: 'Το τοπικό πολιτιστικό και δημιουργικό σύμπλεγμα της Κορυτσάς.' } },
 	{ slug: 'meta-klasteri', name: 'Meta-klasteri greko-shqiptar', kind: 'meta_cluster', join: 'request',
-		description: 'Bashkon katër klasterët lokalë në një strukturë të përbashkët ndërkufitare.' },
+		description: {
+			sq: 'Bashkon katër klasterët lokalë në një strukturë të përbashkët ndërkufitare.',
+			en: 'Brings the four local clusters together in one cross-border structure.',
+			el: 'Ενώνει τα τέσσερα τοπικά συμπλέγματα σε μια κοινή διασυνοριακή δομή.' } },
 	{ slug: 'aleanca-kulturore', name: 'Aleanca Kulturore', kind: 'alliance', join: 'request',
-		description: 'Në fushën e kulturës: organizata dhe artistë që veprojnë së bashku.' },
+		description: {
+			sq: 'Në fushën e kulturës: organizata dhe artistë që veprojnë së bashku.',
+			en: 'In the field of culture: organisations and artists acting together.',
+			el: 'Στον χώρο του πολιτισμού: οργανισμοί και καλλιτέχνες που δρουν μαζί.' } },
 	{ slug: 'konsorciumi', name: 'Konsorciumi', kind: 'consortium', join: 'request',
-		description: 'Në botën e biznesit: sipërmarrje kulturore dhe partneritete publike-private.' },
+		description: {
+			sq: 'Në botën e biznesit: sipërmarrje kulturore dhe partneritete publike-private.',
+			en: 'In the business world: cultural enterprises and public–private partnerships.',
+			el: 'Στον κόσμο των επιχειρήσεων: πολιτιστικές επιχειρήσεις και συμπράξεις δημόσιου και ιδιωτικού τομέα.' } },
 	{ slug: 'komuniteti-kerkimor', name: 'Komuniteti i Kërkimeve', kind: 'research_community', join: 'open',
-		description: 'Në arsim dhe aftësim: kërkim, statistika dhe tregues kulturorë.' },
+		description: {
+			sq: 'Në arsim dhe aftësim: kërkim, statistika dhe tregues kulturorë.',
+			en: 'In education and training: research, statistics and cultural indicators.',
+			el: 'Στην εκπαίδευση και την κατάρτιση: έρευνα, στατιστικές και πολιτιστικοί δείκτες.' } },
 	{ slug: 'grupi-politikave', name: 'Grupi i punës për politikat kulturore', kind: 'working_group', join: 'open',
-		description: 'Harton qëndrimet e rrjetit për ligjin e kulturës dhe fondet publike.' }
+		description: {
+			sq: 'Harton qëndrimet e rrjetit për ligjin e kulturës dhe fondet publike.',
+			en: 'Drafts the network\'s positions on the culture law and public funding.',
+			el: 'Συντάσσει τις θέσεις του δικτύου για τον νόμο για τον πολιτισμό και τη δημόσια χρηματοδότηση.' } }
 ];
 
 const PEOPLE: DemoPerson[] = [
@@ -129,7 +157,7 @@ export async function seedDemoNetwork(db: Db, now: number = Date.now()): Promise
 		for (const g of GROUPS) {
 			const { id } = await trx
 				.insertInto('groups')
-				.values({ slug: g.slug, name: g.name, kind: g.kind, city: g.city ?? null, join_policy: g.join, description: g.description, created_at: now })
+				.values({ slug: g.slug, name: g.name, kind: g.kind, city: g.city ?? null, join_policy: g.join, description: storeLocalized(g.description), created_at: now })
 				.returning('id')
 				.executeTakeFirstOrThrow();
 			groupIds.set(g.slug, id);

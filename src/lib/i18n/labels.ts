@@ -15,7 +15,8 @@ const GROUP_KIND: Record<GroupKind, () => string> = {
 	alliance: m.group_kind_alliance,
 	consortium: m.group_kind_consortium,
 	research_community: m.group_kind_research_community,
-	working_group: m.group_kind_working_group
+	working_group: m.group_kind_working_group,
+	other: m.group_kind_other
 };
 export const groupKindName = (kind: GroupKind) => GROUP_KIND[kind]();
 
@@ -40,6 +41,10 @@ const AUDIT: Record<string, () => string> = {
 	'group.request_declined': m.audit_group_request_declined,
 	'group.member_removed': m.audit_group_member_removed,
 	'group.role_changed': m.audit_group_role_changed,
+	'group.created': m.audit_group_created,
+	'group.updated': m.audit_group_updated,
+	'group.archived': m.audit_group_archived,
+	'group.restored': m.audit_group_restored,
 	'organisation.representative_added': m.audit_organisation_representative_added,
 	'organisation.representative_removed': m.audit_organisation_representative_removed,
 	'field.added': m.audit_field_added,

@@ -15,11 +15,13 @@ const PROBLEMS: Record<string, () => string> = {
 	choose_one: m.form_error_choose_one,
 	url_invalid: m.form_error_url_invalid,
 	member_unknown: m.form_error_member_unknown,
-	unknown_time_zone: m.form_error_time_zone,
 	field_archived: m.form_error_field_archived,
 	merge_same: m.form_error_merge_same,
 	merge_archived: m.form_error_merge_archived,
-	too_many_fields: m.form_error_too_many_fields
+	too_many_fields: m.form_error_too_many_fields,
+	name_taken: m.form_error_name_taken,
+	not_active_member: m.form_error_not_active_member,
+	unknown_time_zone: m.form_error_time_zone
 };
 
 export const problemText = (code: string | undefined | null): string | null => (code ? (PROBLEMS[code] ?? m.form_error_invalid)() : null);

@@ -59,10 +59,11 @@ export interface CategoryView {
 	kind: 'field' | 'group';
 	/** The field of action's slug (its name comes with the page data: fieldName in src/lib/i18n/labels.ts) or the group's name. */
 	fieldSlug: string | null;
-	/** The field is archived: its threads stay readable, no new thread starts here. */
-	archived: boolean;
 	groupSlug: string | null;
 	groupName: string | null;
+	/** The space's field or group is archived: its threads stay readable; nothing new starts here (a group's space
+	 * takes no replies either). */
+	archived: boolean;
 	visibility: 'public' | 'members' | 'group';
 	threadCount: number;
 	postCount: number;

@@ -16,7 +16,8 @@ export const GROUP_KINDS = [
 	'alliance',
 	'consortium',
 	'research_community',
-	'working_group'
+	'working_group',
+	'other'
 ] as const;
 export type GroupKind = (typeof GROUP_KINDS)[number];
 

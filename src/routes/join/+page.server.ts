@@ -7,7 +7,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	if (locals.auth) redirect(303, locals.auth.actor.status === 'applicant' ? '/application' : '/forum');
-	return { fields: (await appContext().services.network.publicOverview()).fields };
+	return { fields: (await appContext().services.network.publicOverview(getLocale())).fields };
 };
 
 const KEYS = ['kind', 'name', 'email', 'password', 'city', 'motivation', 'organisationName', 'organisationWebsite'] as const;

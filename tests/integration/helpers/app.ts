@@ -6,6 +6,7 @@ import { io, type Socket } from 'socket.io-client';
 import { loadConfig, type Config } from '../../../server/config.js';
 import { startApp, type RunningApp } from '../../../server/app.js';
 import { DEMO_PASSWORD } from '../../../server/db/seed/demo.js';
+import type { Authenticated } from '../../../server/services/auth.service.js';
 
 export interface TestApp extends RunningApp {
 	dataDir: string;
@@ -46,6 +47,14 @@ export async function signIn(baseUrl: string, email: string, password = DEMO_PAS
 	const cookie = res.headers.getSetCookie().find((c) => c.startsWith('kuvend_session='));
 	if (!cookie) throw new Error('no session cookie');
 	return cookie.split(';')[0];
+}
+
+/** Signs in through the form and returns the cookie with the session as services see it. */
+export async function signInAs(app: TestApp, email: string): Promise<{ cookie: string; auth: Authenticated }> {
+	const cookie = await signIn(app.url, email);
+	const auth = await app.ctx.services.auth.authenticate(decodeURIComponent(cookie.split('=')[1]));
+	if (!auth) throw new Error(`no session for ${email}`);
+	return { cookie, auth };
 }
 
 /** Posts a form the way a browser does (same origin, HTML accepted), without following redirects. */

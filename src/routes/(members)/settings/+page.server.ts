@@ -1,3 +1,4 @@
+import { getLocale } from '$lib/paraglide/runtime';
 import { appContext } from '$lib/server/context';
 import { guarded } from '$lib/server/guard';
 import { failFrom, formList, formValues } from '$lib/server/forms';
@@ -6,7 +7,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const { account, network } = appContext().services;
-	const [settings, overview] = await guarded(Promise.all([account.settings(locals.auth), network.publicOverview()]));
+	const [settings, overview] = await guarded(Promise.all([account.settings(locals.auth), network.publicOverview(getLocale())]));
 	return { settings, fields: overview.fields, timeZones: timeZoneChoices() };
 };
 

@@ -1,10 +1,11 @@
+import { getLocale } from '$lib/paraglide/runtime';
 import { appContext } from '$lib/server/context';
 import { guarded } from '$lib/server/guard';
 import { attempt, failFrom, formValues } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params }) => ({
-	group: await guarded(appContext().services.groups.page(locals.auth, params.slug))
+	group: await guarded(appContext().services.groups.page(locals.auth, params.slug, getLocale()))
 });
 
 export const actions: Actions = {

@@ -1,3 +1,4 @@
+import { getLocale } from '$lib/paraglide/runtime';
 import { appContext } from '$lib/server/context';
 import { guarded } from '$lib/server/guard';
 import { failFrom, formList, formValues } from '$lib/server/forms';
@@ -6,7 +7,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const { organisations, network } = appContext().services;
 	const page = await guarded(organisations.page(locals.auth, params.slug));
-	return { org: page, fields: page.canManage ? (await network.publicOverview()).fields : [] };
+	return { org: page, fields: page.canManage ? (await network.publicOverview(getLocale())).fields : [] };
 };
 
 export const actions: Actions = {
