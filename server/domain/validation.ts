@@ -15,7 +15,9 @@ export type Problem =
 	| 'password_wrong'
 	| 'choose_one'
 	| 'url_invalid'
-	| 'member_unknown';
+	| 'member_unknown'
+	| 'logo_too_large'
+	| 'logo_type';
 
 export type Problems = Record<string, Problem>;
 

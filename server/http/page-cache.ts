@@ -19,6 +19,8 @@ export const CONTENT_EVENTS: EventName[] = [
 	'forum.reactions_changed',
 	'forum.thread_changed',
 	'user.profile_changed',
+	// Every page's footer and title carry the network's name.
+	'network.profile_changed',
 	'user.access_changed',
 	// A space or a draft no longer public must not stay readable from the cache.
 	'access.changed'

@@ -2,6 +2,7 @@ import type { Db } from '../client.js';
 import type { GroupKind, Role } from '../../../src/lib/shared/types.js';
 import { hashPassword } from '../../services/passwords.js';
 import { ensureGroupCategories } from '../repositories/forum.repository.js';
+import { seedDemoProfile } from './profile.js';
 
 /** The password of every demo account; the README lists them. */
 export const DEMO_PASSWORD = 'demo-kuvend';
@@ -111,6 +112,7 @@ export async function seedDemoNetwork(db: Db, now: number = Date.now()): Promise
 			groupIds.set(g.slug, id);
 		}
 		await ensureGroupCategories(trx);
+		await seedDemoProfile(trx, now);
 		for (const p of PEOPLE) {
 			const { id } = await trx
 				.insertInto('users')

@@ -15,7 +15,9 @@ const PROBLEMS: Record<string, () => string> = {
 	choose_one: m.form_error_choose_one,
 	url_invalid: m.form_error_url_invalid,
 	member_unknown: m.form_error_member_unknown,
-	unknown_time_zone: m.form_error_time_zone
+	unknown_time_zone: m.form_error_time_zone,
+	logo_too_large: m.form_error_logo_too_large,
+	logo_type: m.form_error_logo_type
 };
 
 export const problemText = (code: string | undefined | null): string | null => (code ? (PROBLEMS[code] ?? m.form_error_invalid)() : null);
