@@ -120,7 +120,7 @@ const hasOutsideUrl = (value: string) => /url\s*\(\s*(?!['"]?#)/i.test(value) ||
 /**
  * Keeps the drawing of an SVG and nothing that runs or fetches: an allowlist of shapes, paint and text (no script,
  * no style, no foreignObject, no animation), no on* attributes, links only to `#ids` in the file, `url()` only to
- * `#ids`. Null when nothing drawable is left.
+ * `#ids`. Null when no svg element is left.
  */
 export function sanitiseSvg(svg: string): string | null {
 	const clean = sanitizeHtml(svg, {
