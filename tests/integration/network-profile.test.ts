@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Migrator } from 'kysely';
+import { openDatabase } from '../../server/db/client.js';
+import { MigrationFolder, knownMigrations } from '../../server/db/migrate.js';
+import { DEMO_PROFILE } from '../../server/db/seed/profile.js';
 import { findUserByEmail } from '../../server/db/repositories/user.repository.js';
-import { getPage, postForm, signIn, startTestApp, type TestApp } from './helpers/app.js';
+import { getPage, postForm, signIn, startTestApp, tempDir, type TestApp } from './helpers/app.js';
 import { serveWithSmtp } from './helpers/smtp.js';
 import { LOCALE_COOKIE, SESSION_COOKIE } from '../../src/lib/shared/session.js';
 import type { ProfileInput } from '../../server/domain/network-profile.js';
@@ -260,5 +266,41 @@ describe('mail from the network', () => {
 		const [mail] = await smtp.waitFor('member1@demo.test');
 		expect(mail.from).toBe('Skena e Pavarur Kulturore <no-reply@kuvend.localhost>');
 		expect(mail.text).toMatch(/— Skena e Pavarur Kulturore\n?$/);
+	});
+});
+
+describe('the migration for a database made before the profile', () => {
+	const MIGRATION = '2026-12-07T0100_network_profile';
+
+	/** A database migrated up to just before the profile, holding one user, then migrated to the latest. */
+	async function migratedWith(email: string) {
+		const dir = tempDir();
+		const { db } = openDatabase(path.join(dir, 'kuvend.db'));
+		try {
+			const migrator = new Migrator({ db, provider: new MigrationFolder() });
+			const known = await knownMigrations();
+			const before = known[known.indexOf(MIGRATION) - 1];
+			expect((await migrator.migrateTo(before)).error).toBeUndefined();
+			const now = Date.now();
+			await db.insertInto('users').values({ email, password_hash: null, display_name: 'Elira', role: 'coordinator', status: 'active', locale: 'sq', city: null, bio: null, created_at: now, updated_at: now }).execute();
+			expect((await migrator.migrateToLatest()).error).toBeUndefined();
+			return await db.selectFrom('network_profile').selectAll().execute();
+		} finally {
+			await db.destroy();
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
+	}
+
+	it('gives the demo network the texts it showed before, in three languages', async () => {
+		const [row] = await migratedWith('coordinator@demo.test');
+		expect(JSON.parse(row.name)).toEqual({ sq: 'Skena e Pavarur Kulturore', en: 'Independent Cultural Scene', el: 'Ανεξάρτητη Πολιτιστική Σκηνή' });
+		expect(JSON.parse(row.goals).en.split('\n')).toHaveLength(4);
+		expect(row.primary_locale).toBe('sq');
+		// The migration's frozen copy says what the demo seed writes for a new database.
+		for (const [column, texts] of Object.entries(DEMO_PROFILE)) expect(JSON.parse(row[column as keyof typeof DEMO_PROFILE]), column).toEqual(texts);
+	});
+
+	it('writes no profile for another network', async () => {
+		expect(await migratedWith('someone@elsewhere.example')).toEqual([]);
 	});
 });

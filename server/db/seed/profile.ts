@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../database.js';
+import { saveNetworkProfile } from '../repositories/network-profile.repository.js';
 import { storeLocalized } from '../../../src/lib/shared/localized.js';
 
 /** The demo network's profile (Skena e Pavarur Kulturore), in its three languages. */
@@ -37,5 +38,5 @@ export const DEMO_PROFILE = {
 /** Writes the demo network's profile row. */
 export async function seedDemoProfile(db: Kysely<Database> | Transaction<Database>, now: number): Promise<void> {
 	const texts = Object.fromEntries(Object.entries(DEMO_PROFILE).map(([column, value]) => [column, storeLocalized(value)]));
-	await db.insertInto('network_profile').values({ id: 1, ...texts, primary_locale: 'sq', updated_at: now }).execute();
+	await saveNetworkProfile(db, { ...texts, primary_locale: 'sq', updated_at: now });
 }
