@@ -46,7 +46,7 @@ function profileForm(over: Record<string, string> = {}): Record<string, string> 
 function postProfile(baseUrl: string, fields: Record<string, string>, cookie?: string, logo?: { bytes: Buffer; name: string; type: string }): Promise<Response> {
 	const form = new FormData();
 	for (const [k, v] of Object.entries(fields)) form.append(k, v);
-	if (logo) form.append('logo', new Blob([logo.bytes], { type: logo.type }), logo.name);
+	if (logo) form.append('logo', new Blob([new Uint8Array(logo.bytes)], { type: logo.type }), logo.name);
 	return fetch(`${baseUrl}/coordination/network`, {
 		method: 'POST',
 		redirect: 'manual',
