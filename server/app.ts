@@ -38,6 +38,8 @@ export async function loadSvelteKitHandler(buildDir = BUILD_DIR): Promise<Reques
 	// adapter-node reads these once, when its handler is imported.
 	process.env.PROTOCOL_HEADER = PROTO_HEADER;
 	process.env.HOST_HEADER = HOST_HEADER;
+	// Form bodies up to 2 MB (adapter-node's default is 512 KB): the network's logo may be 1 MB.
+	process.env.BODY_SIZE_LIMIT = '2M';
 	const mod = (await import(pathToFileURL(file).href)) as { handler: RequestHandler };
 	return mod.handler;
 }

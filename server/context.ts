@@ -18,6 +18,7 @@ import { AuthService } from './services/auth.service.js';
 import { Abilities } from './services/abilities.service.js';
 import { DocumentAccessService } from './services/document-access.service.js';
 import { NetworkService } from './services/network.service.js';
+import { NetworkProfileService } from './services/network-profile.service.js';
 import { PreferencesService } from './services/preferences.service.js';
 import { MembershipService } from './services/membership.service.js';
 import { AccountService } from './services/account.service.js';
@@ -48,6 +49,8 @@ export interface Services {
 	abilities: Abilities;
 	preferences: PreferencesService;
 	network: NetworkService;
+	/** The network's own profile (name, texts, logo): read by every page, changed by coordinators. */
+	profile: NetworkProfileService;
 	documentAccess: DocumentAccessService;
 	/** Collaborative documents in memory and their update logs. */
 	documents: DocumentsService;
@@ -114,11 +117,12 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		let listeningUrl = 'http://localhost';
 		const publicOrigin = () => config.origin ?? listeningUrl;
 		const limits = new RateLimits(config.rateLimits);
-		const mail = new MailService();
+		const profile = new NetworkProfileService(db, bus);
+		// Mail is signed with the network's name in the recipient's language.
+		const mail = new MailService((locale) => profile.view(locale).name);
 		const abilities = new Abilities(db);
-		// The language a network text (a group's description) falls back to when the reader's is empty: Albanian
-		// until the network's profile names its primary language.
-		const primaryLocale = (): Locale => 'sq';
+		// The language a network text (a group's description, a field's name) falls back to when the reader's is empty.
+		const primaryLocale = (): Locale => profile.primaryLocale;
 		const documents = new DocumentsService(new DocumentStore(raw), logger, { idleMs: config.docIdleMs, onWriteError: (error) => storage?.failed(error) });
 		const notifications = new NotificationsService(db, bus, mail, publicOrigin);
 		const forum = new ForumService(db);
@@ -130,6 +134,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			abilities,
 			preferences: new PreferencesService(db, bus),
 			network: new NetworkService(db, primaryLocale),
+			profile,
 			documentAccess: new DocumentAccessService(),
 			documents,
 			drafts,
@@ -139,8 +144,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			groups: new GroupsService(db, bus, abilities, primaryLocale),
 			groupAdmin: new GroupAdminService(db, bus),
 			organisations: new OrganisationsService(db),
-			// Albanian until the network's profile names its primary language (issue #15, point 3).
-			fields: new FieldsService(db, bus, () => 'sq'),
+			fields: new FieldsService(db, bus, primaryLocale),
 			forum,
 			forumWriting,
 			notifications,
@@ -161,9 +165,16 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			limits.clear();
 			logger.info('seeded the demo network', { people });
 		}
+		await profile.load();
 		const pageCache = new PageCache();
 		pageCache.follow(bus);
-		const mailer = new Mailer(db, logger, { smtpUrl: config.smtpUrl, from: config.mailFrom, logBodies: config.env !== 'production' });
+		const mailer = new Mailer(db, logger, {
+			smtpUrl: config.smtpUrl,
+			from: config.mailFrom,
+			// Mail comes from the network: its name in its primary language, at MAIL_FROM's address.
+			fromName: () => profile.view(profile.primaryLocale).name,
+			logBodies: config.env !== 'production'
+		});
 		bus.on('mail.queued', () => void mailer.flush().catch((error) => logger.error('mail delivery failed', { error })));
 		// Mail left from before a restart goes out now.
 		void mailer.flush().catch((error) => logger.error('mail delivery failed', { error }));

@@ -475,6 +475,29 @@ export interface HealthProbeTable {
 	checked_at: number;
 }
 
+/**
+ * The network's profile: one row (id 1), absent until a coordinator or the seed writes it. Texts are three-language
+ * JSON columns (src/lib/shared/localized.ts); the logo is base64 text with its checked type and a content hash.
+ */
+export interface NetworkProfileTable {
+	id: number;
+	name: Generated<string>;
+	short_name: Generated<string>;
+	tagline: Generated<string>;
+	about: Generated<string>;
+	/** One goal a line, per language. */
+	goals: Generated<string>;
+	founded: Generated<string>;
+	contact_email: string | null;
+	website: string | null;
+	primary_locale: Generated<string>;
+	logo: string | null;
+	logo_mime: string | null;
+	logo_etag: string | null;
+	updated_at: number;
+	updated_by: number | null;
+}
+
 export interface Database {
 	users: UsersTable;
 	sessions: SessionsTable;
@@ -518,6 +541,7 @@ export interface Database {
 	vote_ballots: VoteBallotsTable;
 	decisions: DecisionsTable;
 	health_probe: HealthProbeTable;
+	network_profile: NetworkProfileTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -546,3 +570,4 @@ export type NewVote = Insertable<VotesTable>;
 export type MeetingRow = Selectable<MeetingsTable>;
 export type AgendaItemRow = Selectable<AgendaItemsTable>;
 export type SpeakerRow = Selectable<MeetingSpeakersTable>;
+export type NetworkProfileRow = Selectable<NetworkProfileTable>;

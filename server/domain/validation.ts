@@ -17,7 +17,9 @@ export type Problem =
 	| 'url_invalid'
 	| 'member_unknown'
 	| 'name_taken'
-	| 'not_active_member';
+	| 'not_active_member'
+	| 'logo_too_large'
+	| 'logo_type';
 
 export type Problems = Record<string, Problem>;
 

@@ -9,6 +9,8 @@ export interface DomainEvents {
 	'user.preferences_changed': { userId: number; locale: Locale };
 	/** A member changed how others see them (name, city, bio). */
 	'user.profile_changed': { userId: number };
+	/** A coordinator saved the network's profile (name, texts, logo): every page shows it. */
+	'network.profile_changed': { by: number };
 	/** What a person may do changed (role, suspension, deletion): their open sockets must re-authenticate. */
 	'user.access_changed': { userId: number; reason: 'role_changed' | 'suspended' | 'reinstated' | 'deleted' };
 	/**

@@ -3,6 +3,8 @@ import express, { type RequestHandler } from 'express';
 import type { AppContext } from '../context.js';
 import type { Config } from '../config.js';
 import { expectedOrigin, isSameOrigin } from './request-origin.js';
+import { networkLogo } from './network-logo.js';
+import { LOGO_PATH } from '../../src/lib/shared/network.js';
 
 /** Headers through which the SvelteKit handler learns the public origin (see sveltekitHandlerEnv). */
 export const PROTO_HEADER = 'x-kuvend-proto';
@@ -58,6 +60,8 @@ export function createExpressApp(ctx: AppContext, sveltekit: RequestHandler | nu
 			})
 			.catch(next);
 	});
+
+	app.get(LOGO_PATH, networkLogo(ctx.services.profile));
 
 	app.use((req, res, next) => {
 		if (SAFE_METHODS.has(req.method) || isSameOrigin(ctx.config, req)) return next();

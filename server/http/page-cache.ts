@@ -20,6 +20,8 @@ export const CONTENT_EVENTS: EventName[] = [
 	'forum.thread_changed',
 	'fields.changed',
 	'user.profile_changed',
+	// Every page's footer and title carry the network's name.
+	'network.profile_changed',
 	'user.access_changed',
 	'group.changed',
 	// A space or a draft no longer public must not stay readable from the cache.

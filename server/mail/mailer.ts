@@ -22,10 +22,25 @@ export class Mailer {
 	constructor(
 		private readonly db: Db,
 		private readonly logger: Logger,
-		private readonly options: { smtpUrl: string | null; from: string; logBodies: boolean },
+		private readonly options: {
+			smtpUrl: string | null;
+			/** MAIL_FROM: its address is used; its display name only when `fromName` gives none. */
+			from: string;
+			/** The sender's name shown to recipients (the network's), read at each delivery. */
+			fromName?: () => string;
+			logBodies: boolean;
+		},
 		private readonly clock: () => number = Date.now
 	) {
 		this.#transport = options.smtpUrl ? nodemailer.createTransport(options.smtpUrl, { from: options.from }) : null;
+	}
+
+	/** MAIL_FROM's address under the network's name ("Name <address>" or a bare address). */
+	#sender(): string | { name: string; address: string } {
+		const name = this.options.fromName?.().trim();
+		if (!name) return this.options.from;
+		const address = /<([^<>]+)>\s*$/.exec(this.options.from)?.[1] ?? this.options.from.trim();
+		return { name, address };
 	}
 
 	get delivers(): boolean {
@@ -71,7 +86,7 @@ export class Mailer {
 				continue;
 			}
 			try {
-				await this.#transport.sendMail({ from: this.options.from, to: mail.to_address, subject: mail.subject, text: mail.body });
+				await this.#transport.sendMail({ from: this.#sender(), to: mail.to_address, subject: mail.subject, text: mail.body });
 				await markSent(this.db, mail.id, this.clock());
 			} catch (error) {
 				failed = true;

@@ -16,9 +16,10 @@ export interface RenderedMail {
 	body: string;
 }
 
-export function renderMail(message: MailMessage, locale: Locale): RenderedMail {
+/** A mail in `locale`, signed with `signature` (the network's name). */
+export function renderMail(message: MailMessage, locale: Locale, signature: string): RenderedMail {
 	const o = { locale };
-	const sign = `\n\n— ${m.mail_signature({}, o)}`;
+	const sign = `\n\n— ${signature}`;
 	switch (message.kind) {
 		case 'join_received':
 			return { subject: m.mail_join_received_subject({}, o), body: m.mail_join_received_body({ name: message.name }, o) + sign };

@@ -13,11 +13,22 @@ function icalText(value: string): string {
 		.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
 }
 
+/** Who organises the meetings: the network, by its name and contact address (without one, no ORGANIZER is written). */
+export interface CalendarOrganiser {
+	name: string;
+	email: string | null;
+}
+
 /**
  * Meetings as iCalendar (RFC 5545): one event per meeting, its time in UTC, the place or the online link as the
- * location, and the meeting's page as its URL. `origin` is the public address of Kuvend.
+ * location, the meeting's page as its URL and the network as organiser. `origin` is the public address of Kuvend.
  */
-export function meetingsCalendar(name: string, meetings: (MeetingSummary & { description?: string })[], origin: string): string {
+export function meetingsCalendar(
+	name: string,
+	meetings: (MeetingSummary & { description?: string })[],
+	origin: string,
+	organiser: CalendarOrganiser | null = null
+): string {
 	const cal = ical({ name: icalText(name), prodId: { company: 'Kuvend', product: 'meetings', language: 'SQ' } });
 	for (const m of meetings) {
 		const url = `${origin}/meetings/${m.id}`;
@@ -28,7 +39,8 @@ export function meetingsCalendar(name: string, meetings: (MeetingSummary & { des
 			summary: m.title,
 			description: [m.description ?? '', m.onlineUrl, url].filter(Boolean).join('\n\n'),
 			location: m.place || m.onlineUrl || undefined,
-			url
+			url,
+			organizer: organiser?.email ? { name: organiser.name, email: organiser.email } : undefined
 		});
 	}
 	return cal.toString();

@@ -6,10 +6,14 @@ import type { Locale } from '../../src/lib/shared/types.js';
 
 /** Queues mail inside the caller's transaction; the Mailer delivers after commit (see 'mail.queued'). */
 export class MailService {
-	constructor(private readonly clock: () => number = Date.now) {}
+	constructor(
+		/** The signature under every mail, in the recipient's language (the network's name). */
+		private readonly signature: (locale: Locale) => string,
+		private readonly clock: () => number = Date.now
+	) {}
 
 	async queue(trx: Transaction<Database>, to: { email: string; locale: Locale }, message: MailMessage): Promise<void> {
-		const { subject, body } = renderMail(message, to.locale);
+		const { subject, body } = renderMail(message, to.locale, this.signature(to.locale));
 		await insertMail(trx, { to_address: to.email, locale: to.locale, subject, body, created_at: this.clock() });
 	}
 }

@@ -27,7 +27,7 @@ import { docNameOf, type DraftsService } from './drafts.service.js';
 import { MeetingRoomService } from './meeting-room.service.js';
 import { agendaRowToItem, meetingRowToMeeting, speakerRowToSpeaker, voteRowToRef } from './meeting-rows.js';
 import { agendaBlocks, appendBlocks, minutesTitle } from './minutes.js';
-import { meetingsCalendar } from './calendar.js';
+import { meetingsCalendar, type CalendarOrganiser } from './calendar.js';
 import type { RoomPresence } from './room-presence.js';
 import type { VotesService } from './votes.service.js';
 
@@ -267,15 +267,15 @@ export class MeetingsService {
 	 * The calendar feed: upcoming and recent meetings the reader may see (calendar apps send no cookie, so a feed
 	 * read without a session lists public meetings only).
 	 */
-	async calendar(auth: Authenticated | null, origin: string, name: string): Promise<string> {
+	async calendar(auth: Authenticated | null, origin: string, name: string, organiser: CalendarOrganiser | null = null): Promise<string> {
 		const [upcoming, past] = await Promise.all([this.list(auth), this.list(auth, { past: true })]);
-		return meetingsCalendar(name, [...upcoming, ...past.slice(0, 50)], origin);
+		return meetingsCalendar(name, [...upcoming, ...past.slice(0, 50)], origin, organiser);
 	}
 
 	/** One meeting as an .ics file. */
-	async calendarOf(auth: Authenticated | null, id: number, origin: string): Promise<string> {
+	async calendarOf(auth: Authenticated | null, id: number, origin: string, organiser: CalendarOrganiser | null = null): Promise<string> {
 		const { meeting } = await this.#readable(auth, id);
-		return meetingsCalendar(meeting.title, [{ ...this.#summary(meeting), description: meeting.description }], origin);
+		return meetingsCalendar(meeting.title, [{ ...this.#summary(meeting), description: meeting.description }], origin, organiser);
 	}
 
 	/** The meeting a vote belongs to (for the broadcaster), or null. */

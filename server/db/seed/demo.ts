@@ -4,6 +4,7 @@ import { storeLocalized, type Localized } from '../../../src/lib/shared/localize
 import { hashPassword } from '../../services/passwords.js';
 import { ensureGroupCategories } from '../repositories/forum.repository.js';
 import { ensureFieldCategories, insertField } from '../repositories/field.repository.js';
+import { seedDemoProfile } from './profile.js';
 
 /** The password of every demo account; the README lists them. */
 export const DEMO_PASSWORD = 'demo-kuvend';
@@ -163,6 +164,7 @@ export async function seedDemoNetwork(db: Db, now: number = Date.now()): Promise
 			groupIds.set(g.slug, id);
 		}
 		await ensureGroupCategories(trx);
+		await seedDemoProfile(trx, now);
 		for (const p of PEOPLE) {
 			const { id } = await trx
 				.insertInto('users')

@@ -21,7 +21,9 @@ const PROBLEMS: Record<string, () => string> = {
 	too_many_fields: m.form_error_too_many_fields,
 	name_taken: m.form_error_name_taken,
 	not_active_member: m.form_error_not_active_member,
-	unknown_time_zone: m.form_error_time_zone
+	unknown_time_zone: m.form_error_time_zone,
+	logo_too_large: m.form_error_logo_too_large,
+	logo_type: m.form_error_logo_type
 };
 
 export const problemText = (code: string | undefined | null): string | null => (code ? (PROBLEMS[code] ?? m.form_error_invalid)() : null);

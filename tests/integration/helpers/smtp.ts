@@ -4,6 +4,8 @@ import { afterAll, beforeAll } from 'vitest';
 import { startTestApp, type TestApp } from './app.js';
 
 export interface ReceivedMail {
+	/** The From header, encoded words decoded ("Name <address>"). */
+	from: string;
 	to: string[];
 	subject: string;
 	text: string;
@@ -36,6 +38,7 @@ export function parseMail(raw: string): ReceivedMail {
 		if (i > 0) headers[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim();
 	}
 	return {
+		from: decodeWords(headers.from ?? ''),
 		to: (headers.to ?? '').split(',').map((s) => s.trim()),
 		subject: decodeWords(headers.subject ?? ''),
 		text: decodeBody(rest.join('\n\n'), headers['content-transfer-encoding'] ?? '').replace(/\r\n/g, '\n')

@@ -2,6 +2,7 @@ import { error } from '@sveltejs/kit';
 import { signInFirst } from '$lib/server/guard';
 import { m } from '$lib/paraglide/messages';
 import { appContext } from '$lib/server/context';
+import { calendarOrganiser } from '$lib/server/network';
 import { isDomainError } from '$lib/shared/errors';
 import type { RequestHandler } from './$types';
 
@@ -9,7 +10,7 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async ({ locals, params, url }) => {
 	const id = Number(params.id);
 	try {
-		const ics = await appContext().services.meetings.calendarOf(locals.auth, id, url.origin);
+		const ics = await appContext().services.meetings.calendarOf(locals.auth, id, url.origin, calendarOrganiser());
 		return new Response(ics, {
 			headers: {
 				'content-type': 'text/calendar; charset=utf-8',
