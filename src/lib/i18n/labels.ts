@@ -55,7 +55,9 @@ const AUDIT: Record<string, () => string> = {
 	'group.member_removed': m.audit_group_member_removed,
 	'group.role_changed': m.audit_group_role_changed,
 	'organisation.representative_added': m.audit_organisation_representative_added,
-	'organisation.representative_removed': m.audit_organisation_representative_removed
+	'organisation.representative_removed': m.audit_organisation_representative_removed,
+	'setup.first_coordinator': m.audit_setup_first_coordinator,
+	'setup.finished': m.audit_setup_finished
 };
 export const auditActionName = (action: string) => (AUDIT[action] ?? (() => action))();
 
