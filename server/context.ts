@@ -42,6 +42,7 @@ import { ModerationService } from './services/moderation.service.js';
 import { VotesService } from './services/votes.service.js';
 import { MeetingsService } from './services/meetings.service.js';
 import { LocalRoomPresence } from './services/room-presence.js';
+import { SetupService } from './services/setup.service.js';
 
 export interface Services {
 	auth: AuthService;
@@ -72,6 +73,8 @@ export interface Services {
 	moderation: ModerationService;
 	votes: VotesService;
 	meetings: MeetingsService;
+	/** The first coordinator from the setup link, and the day-one setup. */
+	setup: SetupService;
 }
 
 /** Everything one Kuvend process shares: created once, handed to SvelteKit through the bridge. */
@@ -129,8 +132,9 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const forumWriting = new ForumWritingService(db, bus, notifications, limits, Date.now, storage.bestEffort);
 		const drafts = new DraftsService(db, bus, documents, forumWriting, abilities);
 		const votes = new VotesService(db, raw, bus, abilities, forum, drafts, logger);
+		const auth = new AuthService(db, bus, policy, limits, Date.now, storage.bestEffort);
 		const services: Services = {
-			auth: new AuthService(db, bus, policy, limits, Date.now, storage.bestEffort),
+			auth,
 			abilities,
 			preferences: new PreferencesService(db, bus),
 			network: new NetworkService(db, primaryLocale),
@@ -151,7 +155,8 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			search: new SearchService(db),
 			moderation: new ModerationService(db, bus),
 			votes,
-			meetings: new MeetingsService(db, bus, abilities, new LocalRoomPresence(), votes, drafts, forum, documents)
+			meetings: new MeetingsService(db, bus, abilities, new LocalRoomPresence(), votes, drafts, forum, documents),
+			setup: new SetupService(db, auth, limits, config.smtpUrl !== null)
 		};
 		// Only the canonical spelling of an id: "draft:01" or "draft:1e0" would be other documents for the same draft.
 		services.documentAccess.register('draft', async (auth, id) => (isRecordId(id) ? services.drafts.documentAccess(auth, Number(id)) : null), 'editor');

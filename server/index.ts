@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { startApp, type RunningApp } from './app.js';
 import { DEMO_PASSWORD } from './db/seed/demo.js';
 import { stopOnSignal } from './lifecycle.js';
+import { setupLinkLines } from './services/setup.service.js';
 
 /** Entry point: config -> context -> http server -> realtime -> SvelteKit -> listen; stops gracefully on signals. */
 async function main(): Promise<void> {
@@ -30,9 +31,13 @@ async function main(): Promise<void> {
 
 	starting = startApp(config);
 	const app = await starting;
+	const origin = config.origin ?? app.url;
+	// While the network has no coordinator, each start prints a new one-time link to make the first one.
+	const setup = await app.ctx.services.setup.linkAtStart(origin);
 	// One write, "Listening on" last: whoever waits for that line (tests, scripts) has all the others too.
-	const lines = ['', `Kuvend is running at ${config.origin ?? app.url}`];
+	const lines = ['', `Kuvend is running at ${origin}`];
 	if (config.seed === 'demo') lines.push(`Demo sign-in: coordinator@demo.test / ${DEMO_PASSWORD} (see README.md for all demo accounts)`);
+	if (setup) lines.push(...setupLinkLines(setup));
 	lines.push(`Listening on ${app.url}`, '');
 	process.stdout.write(lines.join('\n'));
 }

@@ -498,6 +498,26 @@ export interface NetworkProfileTable {
 	updated_by: number | null;
 }
 
+/** A one-time link printed at start while no coordinator exists (server/services/setup.service.ts). */
+export interface SetupLinksTable {
+	/** SHA-256 (hex) of the printed token. */
+	id: string;
+	created_at: number;
+	expires_at: number;
+	/** When it made the first coordinator, or was voided by a newer link. */
+	used_at: number | null;
+	/** The coordinator it made. */
+	user_id: number | null;
+}
+
+/** The day-one setup of a network started from nothing: one row, from the first setup link on. */
+export interface NetworkSetupTable {
+	id: number;
+	started_at: number;
+	finished_at: number | null;
+	finished_by: number | null;
+}
+
 export interface Database {
 	users: UsersTable;
 	sessions: SessionsTable;
@@ -542,6 +562,8 @@ export interface Database {
 	decisions: DecisionsTable;
 	health_probe: HealthProbeTable;
 	network_profile: NetworkProfileTable;
+	setup_links: SetupLinksTable;
+	network_setup: NetworkSetupTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -5,6 +5,7 @@ import { lockDataFolder } from '../db/data-folder-lock.js';
 import { attachSocketServer } from '../realtime/socket-server.js';
 import { YjsServer } from '../realtime/yjs/yjs-server.js';
 import { attachAccessRecheck } from '../realtime/access-recheck.js';
+import { setupLinkLines } from '../services/setup.service.js';
 
 /** Attaches the same context, Socket.IO and Yjs endpoint as production to Vite's dev server. */
 export async function attachRealtime(httpServer: Server, port: number): Promise<void> {
@@ -15,6 +16,8 @@ export async function attachRealtime(httpServer: Server, port: number): Promise<
 	ctx.setListeningUrl(`http://localhost:${port}`);
 	lock.describe(`http://localhost:${port}`);
 	publishContext(ctx);
+	const setup = await ctx.services.setup.linkAtStart(ctx.publicOrigin());
+	if (setup) process.stdout.write(`\n${setupLinkLines(setup).join('\n')}\n\n`);
 	const io = attachSocketServer(httpServer, ctx);
 	const yjs = new YjsServer(ctx);
 	attachAccessRecheck(ctx, io, yjs);

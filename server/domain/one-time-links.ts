@@ -1,12 +1,15 @@
 /**
- * Links whose last path segment is a one-time secret: whoever holds one can set the account's password. Declared
+ * Links whose last path segment is a one-time secret: whoever holds one can set an account's password, or make the
+ * network's first coordinator. Declared
  * once, here: such links are only built by `oneTimeLink`, and every view of stored mail (the coordinators' outbox,
  * the development log) shows them through `hideOneTimeLinks`. A new kind of token link is added to this list, or it
  * cannot be built.
  */
 export const ONE_TIME_LINKS = {
 	/** Set a new password: a reset asked for at /forgot, or a link printed by the admin command line. */
-	password: '/forgot/'
+	password: '/forgot/',
+	/** Make the first coordinator: printed at start while the network has none (server/services/setup.service.ts). */
+	setup: '/setup/'
 } as const;
 
 export type OneTimeLinkKind = keyof typeof ONE_TIME_LINKS;

@@ -11,7 +11,8 @@ import {
 } from '../db/repositories/session.repository.js';
 import { findUserByEmail } from '../db/repositories/user.repository.js';
 import { voidResets } from '../db/repositories/password-reset.repository.js';
-import type { UserRow } from '../db/database.js';
+import type { Transaction } from 'kysely';
+import type { Database, UserRow } from '../db/database.js';
 import { isExpired, newSessionTimes, slideTo, type SessionPolicy } from '../domain/session-policy.js';
 import { maySignIn, type Actor } from '../domain/permissions.js';
 import type { EventBus } from '../events/bus.js';
@@ -100,18 +101,29 @@ export class AuthService {
 		}
 		this.limits.reset('signInFailuresPerAccountAddress', `${email} ${ip}`);
 		this.limits.reset('signInFailuresPerAccount', email);
+		return this.db.transaction().execute((trx) => this.openSession(trx, user, input));
+	}
+
+	/**
+	 * Starts a session for an account that has just proved who it is (a password, the setup link), inside the
+	 * caller's transaction: a new random token, only its hash stored; the token the browser still held is revoked,
+	 * so a sign-in always rotates the session.
+	 */
+	async openSession(
+		trx: Transaction<Database>,
+		user: UserRow,
+		meta: Pick<SignInInput, 'userAgent' | 'ip' | 'previousToken'>
+	): Promise<Authenticated & { token: string }> {
 		const token = randomBytes(32).toString('base64url');
 		const id = sessionIdOf(token);
 		const times = newSessionTimes(this.clock(), this.policy);
-		await this.db.transaction().execute(async (trx) => {
-			if (input.previousToken) await deleteSession(trx, sessionIdOf(input.previousToken));
-			await insertSession(trx, {
-				id,
-				user_id: user.id,
-				...times,
-				user_agent: input.userAgent?.slice(0, 300) ?? null,
-				ip: input.ip ?? null
-			});
+		if (meta.previousToken) await deleteSession(trx, sessionIdOf(meta.previousToken));
+		await insertSession(trx, {
+			id,
+			user_id: user.id,
+			...times,
+			user_agent: meta.userAgent?.slice(0, 300) ?? null,
+			ip: meta.ip ?? null
 		});
 		return { token, actor: toActor(user), viewer: toViewer(user), sessionId: id, expiresAt: times.expires_at, extended: true };
 	}

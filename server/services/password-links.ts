@@ -11,6 +11,9 @@ export const RESET_TOKEN_TTL_MS = 60 * 60 * 1000;
 /** A link printed by the admin command line is handed over by a person, so it lives a day. */
 export const OPERATOR_LINK_TTL_MS = 24 * 60 * 60 * 1000;
 
+/** A new one-time secret for a link: 256 random bits, URL-safe. Only its SHA-256 (`sessionIdOf`) is stored. */
+export const newLinkToken = (): string => randomBytes(32).toString('base64url');
+
 /**
  * A new single-use link to set the account's password, inside the caller's transaction. Every older link of the
  * account is voided first: only the newest one works. Only the token's hash is stored.
@@ -20,7 +23,7 @@ export async function issuePasswordLink(
 	userId: number,
 	{ origin, now, ttlMs }: { origin: string; now: number; ttlMs: number }
 ): Promise<string> {
-	const token = randomBytes(32).toString('base64url');
+	const token = newLinkToken();
 	await voidResets(trx, userId, now);
 	await insertReset(trx, { id: sessionIdOf(token), user_id: userId, created_at: now, expires_at: now + ttlMs });
 	return oneTimeLink(origin, 'password', token);

@@ -16,6 +16,9 @@ const RULES = {
 	joinPerIp: { limit: 40, windowMs: 60 * MINUTE },
 	joinPerEmail: { limit: 5, windowMs: 60 * MINUTE },
 	resetPerIp: { limit: 10, windowMs: 60 * MINUTE },
+	/** Setup links tried from one address that were not valid (setup.service.ts): the rightful holder opens one link
+	 * a few times; anyone past this is guessing. */
+	setupLinkFailuresPerIp: { limit: 10, windowMs: 15 * MINUTE },
 	resetPerEmail: { limit: 3, windowMs: 60 * MINUTE },
 	/** New threads and replies: enough for a lively debate, too few for a flood (DESIGN §3). */
 	postsPerMember: { limit: 10, windowMs: MINUTE }

@@ -130,6 +130,12 @@ const cells = (): Cell[] => [
 	['review queue', page('/coordination'), COORDINATORS_PAGE],
 	['outbox', page('/coordination/outbox'), COORDINATORS_PAGE],
 	['audit log', page('/coordination/audit'), COORDINATORS_PAGE],
+	['setup wizard', page('/coordination/setup'), COORDINATORS_PAGE],
+	['setup: mail', page('/coordination/setup/mail'), COORDINATORS_PAGE],
+	['setup: first members', page('/coordination/setup/members'), COORDINATORS_PAGE],
+	['finish the setup', post('/coordination/setup?/finish'), ['401', '403', '403', '403', 'ok', '401']],
+	// The network has its coordinator: the setup link's route is gone for everyone.
+	['setup link', page('/setup/any-token'), ['404', '404', '404', '404', '404', '404']],
 	['approve', post('/coordination?/approve', { id: '999999' }), ['401', '403', '403', '403', '404', '401']],
 	['reject', post('/coordination?/reject', { id: '999999', reason: 'x' }), ['401', '403', '403', '403', '400', '401']],
 	['change role', post(target('?/role'), { role: 'emperor' }), ['401', '403', '403', '403', '400', '401']],

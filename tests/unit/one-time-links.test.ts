@@ -18,6 +18,12 @@ describe('one-time links', () => {
 		);
 	});
 
+	it('hide the setup link of a new network too', () => {
+		const setup = oneTimeLink('https://kuvend.example.org', 'setup', 'Set-up_42');
+		expect(setup).toBe('https://kuvend.example.org/setup/Set-up_42');
+		expect(hideOneTimeLinks(`Open ${setup} to begin.`)).toBe('Open https://kuvend.example.org/setup/•••••••• to begin.');
+	});
+
 	it('give up their tokens for checking', () => {
 		expect(oneTimeTokensIn(`${link} and ${oneTimeLink('http://x', 'password', 'second')}`)).toEqual(['Ab-_09xyz', 'second']);
 		expect(oneTimeTokensIn('no links here: /forum/t/1')).toEqual([]);

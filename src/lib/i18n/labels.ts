@@ -52,7 +52,9 @@ const AUDIT: Record<string, () => string> = {
 	'field.moved': m.audit_field_moved,
 	'field.archived': m.audit_field_archived,
 	'field.unarchived': m.audit_field_unarchived,
-	'field.merged': m.audit_field_merged
+	'field.merged': m.audit_field_merged,
+	'setup.first_coordinator': m.audit_setup_first_coordinator,
+	'setup.finished': m.audit_setup_finished
 };
 export const auditActionName = (action: string) => (AUDIT[action] ?? (() => action))();
 

@@ -41,6 +41,8 @@ export function failureText(code: string | undefined, retryAfter?: string): stri
 			return m.error_not_found();
 		case 'conflict':
 			return m.error_conflict();
+		case 'gone':
+			return m.error_link_not_valid();
 		case 'restarting':
 			return m.error_restarting();
 		case 'unavailable':

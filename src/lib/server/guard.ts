@@ -12,7 +12,7 @@ export function signInFirst(path: string): never {
 }
 
 /**
- * Turns a service's refusal during a page load into the right response: sign-in for visitors, a 403, 404, 429 or 503
+ * Turns a service's refusal during a page load into the right response: sign-in for visitors, a 403, 404, 410, 429 or 503
  * page in the reader's language. Anything else stays an unexpected error.
  */
 export async function guarded<T>(work: Promise<T>, url?: URL): Promise<T> {
@@ -23,6 +23,7 @@ export async function guarded<T>(work: Promise<T>, url?: URL): Promise<T> {
 		if (e.code === 'unauthenticated') (url ? signInFirst(url.pathname + url.search) : redirect(303, '/login'));
 		if (e.code === 'forbidden') error(403, m.error_forbidden());
 		if (e.code === 'not_found') error(404, m.error_not_found());
+		if (e.code === 'gone') error(410, m.error_link_not_valid());
 		if (e.code === 'rate_limited') error(429, failureText(e.code, e.fields.retryAfter));
 		if (e.code === 'restarting' || e.code === 'unavailable') error(503, failureText(e.code));
 		error(400, m.error_unexpected());

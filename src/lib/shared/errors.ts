@@ -9,6 +9,8 @@ export const ERROR_CODES = {
 	invalid_input: 400,
 	invalid_credentials: 400,
 	conflict: 409,
+	/** A one-time link that cannot be used (never issued, used, voided or expired): the page says so plainly. */
+	gone: 410,
 	rate_limited: 429,
 	/** The server is stopping (a restart): nothing was written; the same request works again in a moment. */
 	restarting: 503,

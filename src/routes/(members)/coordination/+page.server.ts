@@ -12,7 +12,9 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 			: (await guarded(Promise.all([membership.queue(locals.auth, 'approved'), membership.queue(locals.auth, 'rejected')])))
 					.flat()
 					.sort((a, b) => (b.reviewedAt ?? 0) - (a.reviewedAt ?? 0));
-	return { requests, status };
+	// A network started from its setup link is offered the day-one steps until a coordinator finishes them.
+	const setupOffered = await guarded(appContext().services.setup.offered(locals.auth));
+	return { requests, status, setupOffered };
 };
 
 export const actions: Actions = {
