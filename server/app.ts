@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { createContext, publishContext, type AppContext } from './context.js';
 import { createExpressApp, HOST_HEADER, PROTO_HEADER, securityHeaders } from './http/express-app.js';
 import { serveCachedPage } from './http/page-cache.js';
+import { ADDRESS_HEADER } from './http/client-address.js';
 import { attachSocketServer, type KuvendIo } from './realtime/socket-server.js';
 import { YjsServer } from './realtime/yjs/yjs-server.js';
 import { attachAccessRecheck } from './realtime/access-recheck.js';
@@ -38,6 +39,8 @@ export async function loadSvelteKitHandler(buildDir = BUILD_DIR): Promise<Reques
 	// adapter-node reads these once, when its handler is imported.
 	process.env.PROTOCOL_HEADER = PROTO_HEADER;
 	process.env.HOST_HEADER = HOST_HEADER;
+	// getClientAddress() reads the address Express decided (server/http/client-address.ts), never X-Forwarded-For itself.
+	process.env.ADDRESS_HEADER = ADDRESS_HEADER;
 	const mod = (await import(pathToFileURL(file).href)) as { handler: RequestHandler };
 	return mod.handler;
 }

@@ -38,6 +38,7 @@ import { ModerationService } from './services/moderation.service.js';
 import { VotesService } from './services/votes.service.js';
 import { MeetingsService } from './services/meetings.service.js';
 import { LocalRoomPresence } from './services/room-presence.js';
+import { clientAddressResolver, type ClientAddressOf } from './http/client-address.js';
 
 export interface Services {
 	auth: AuthService;
@@ -78,6 +79,10 @@ export interface AppContext {
 	bus: EventBus;
 	logger: Logger;
 	services: Services;
+	/** The client address of a request, socket handshake or upgrade: the only reader of X-Forwarded-For (TRUST_PROXY). */
+	clientAddress: ClientAddressOf;
+	/** Limits the transports apply themselves (connections per address); services hold the same instance. */
+	limits: RateLimits;
 	/** Whether this start created the database (and seeded it). */
 	created: boolean;
 	mailer: Mailer;
@@ -175,6 +180,8 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			bus,
 			logger,
 			services,
+			clientAddress: clientAddressResolver(config.trustProxy),
+			limits,
 			created,
 			mailer,
 			pageCache,

@@ -3,6 +3,7 @@ import express, { type RequestHandler } from 'express';
 import type { AppContext } from '../context.js';
 import type { Config } from '../config.js';
 import { expectedOrigin, isSameOrigin } from './request-origin.js';
+import { ADDRESS_HEADER } from './client-address.js';
 
 /** Headers through which the SvelteKit handler learns the public origin (see sveltekitHandlerEnv). */
 export const PROTO_HEADER = 'x-kuvend-proto';
@@ -42,6 +43,8 @@ export function createExpressApp(ctx: AppContext, sveltekit: RequestHandler | nu
 		const origin = new URL(expectedOrigin(ctx.config, req));
 		req.headers[PROTO_HEADER] = origin.protocol.slice(0, -1);
 		req.headers[HOST_HEADER] = origin.host;
+		// So is the client address: a client's own copy of this header is overwritten here.
+		req.headers[ADDRESS_HEADER] = ctx.clientAddress(req);
 		next();
 	});
 
