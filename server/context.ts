@@ -39,6 +39,7 @@ import { VotesService } from './services/votes.service.js';
 import { MeetingsService } from './services/meetings.service.js';
 import { LocalRoomPresence } from './services/room-presence.js';
 import { clientAddressResolver, type ClientAddressOf } from './http/client-address.js';
+import { Metrics } from './services/metrics.js';
 
 export interface Services {
 	auth: AuthService;
@@ -83,6 +84,10 @@ export interface AppContext {
 	clientAddress: ClientAddressOf;
 	/** Limits the transports apply themselves (connections per address); services hold the same instance. */
 	limits: RateLimits;
+	/** Prometheus metrics of this process (GET /metrics), in a registry of its own. */
+	metrics: Metrics;
+	/** When this process started serving, for the instance panel's uptime. */
+	startedAt: number;
 	/** Whether this start created the database (and seeded it). */
 	created: boolean;
 	mailer: Mailer;
@@ -154,6 +159,8 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			limits.clear();
 			logger.info('seeded the demo network', { people });
 		}
+		// After the seed: the ballots it cast are demo data, not this process's votes.
+		const metrics = new Metrics(db, bus, config.databaseFile);
 		const pageCache = new PageCache();
 		pageCache.follow(bus);
 		const mailer = new Mailer(db, logger, { smtpUrl: config.smtpUrl, from: config.mailFrom, logBodies: config.env !== 'production' });
@@ -182,6 +189,8 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			services,
 			clientAddress: clientAddressResolver(config.trustProxy),
 			limits,
+			metrics,
+			startedAt: Date.now(),
 			created,
 			mailer,
 			pageCache,

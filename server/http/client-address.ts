@@ -9,8 +9,11 @@ import type { Config } from '../config.js';
 export const ADDRESS_HEADER = 'x-kuvend-client-address';
 
 // Express computes `req.ip` from its 'trust proxy' setting with proxy-addr; this getter is that code, taken as is.
-const ipGetter = Object.getOwnPropertyDescriptor(express.request, 'ip')?.get;
-if (!ipGetter) throw new Error("Express's request has no ip getter");
+const ipGetter: () => unknown = (() => {
+	const get = Object.getOwnPropertyDescriptor(express.request, 'ip')?.get;
+	if (!get) throw new Error("Express's request has no ip getter");
+	return get;
+})();
 
 /**
  * The one place a client address is decided, for HTTP requests, Socket.IO handshakes and Yjs upgrades alike: the

@@ -4,6 +4,7 @@ import type { AppContext } from '../context.js';
 import type { Config } from '../config.js';
 import { expectedOrigin, isSameOrigin } from './request-origin.js';
 import { ADDRESS_HEADER } from './client-address.js';
+import { metricsEndpoint } from './metrics-endpoint.js';
 
 /** Headers through which the SvelteKit handler learns the public origin (see sveltekitHandlerEnv). */
 export const PROTO_HEADER = 'x-kuvend-proto';
@@ -61,6 +62,9 @@ export function createExpressApp(ctx: AppContext, sveltekit: RequestHandler | nu
 			})
 			.catch(next);
 	});
+
+	// Prometheus text format, from this machine or with METRICS_TOKEN (metrics-endpoint.ts).
+	app.get('/metrics', metricsEndpoint(ctx));
 
 	app.use((req, res, next) => {
 		if (SAFE_METHODS.has(req.method) || isSameOrigin(ctx.config, req)) return next();
