@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type SQLite from 'better-sqlite3';
 import type { Config } from './config.js';
 import { openDatabase, type Db } from './db/client.js';
@@ -40,6 +42,11 @@ import { MeetingsService } from './services/meetings.service.js';
 import { LocalRoomPresence } from './services/room-presence.js';
 import { clientAddressResolver, type ClientAddressOf } from './http/client-address.js';
 import { Metrics } from './services/metrics.js';
+import { InstanceService } from './services/instance.service.js';
+import { ROOT } from './paths.js';
+
+/** The application version, read once from package.json. */
+const APP_VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 export interface Services {
 	auth: AuthService;
@@ -65,6 +72,8 @@ export interface Services {
 	moderation: ModerationService;
 	votes: VotesService;
 	meetings: MeetingsService;
+	/** The coordinators' instance panel: version, uptime, storage, backups, mail and the test mail. */
+	instance: InstanceService;
 }
 
 /** Everything one Kuvend process shares: created once, handed to SvelteKit through the bridge. */
@@ -119,6 +128,8 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const publicOrigin = () => config.origin ?? listeningUrl;
 		const limits = new RateLimits(config.rateLimits);
 		const mail = new MailService();
+		const mailer = new Mailer(db, logger, { smtpUrl: config.smtpUrl, from: config.mailFrom, logBodies: config.env !== 'production' });
+		const startedAt = Date.now();
 		const abilities = new Abilities(db);
 		const documents = new DocumentsService(new DocumentStore(raw), logger, { idleMs: config.docIdleMs, onWriteError: (error) => storage?.failed(error) });
 		const notifications = new NotificationsService(db, bus, mail, publicOrigin);
@@ -145,7 +156,15 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			search: new SearchService(db),
 			moderation: new ModerationService(db, bus),
 			votes,
-			meetings: new MeetingsService(db, bus, abilities, new LocalRoomPresence(), votes, drafts, forum, documents)
+			meetings: new MeetingsService(db, bus, abilities, new LocalRoomPresence(), votes, drafts, forum, documents),
+			instance: new InstanceService(db, mail, mailer, limits, {
+				version: APP_VERSION,
+				databaseFile: config.databaseFile,
+				backupDir: config.backupDir,
+				backupEveryMs: config.backupEveryMs,
+				startedAt,
+				publicOrigin
+			})
 		};
 		// Only the canonical spelling of an id: "draft:01" or "draft:1e0" would be other documents for the same draft.
 		services.documentAccess.register('draft', async (auth, id) => (isRecordId(id) ? services.drafts.documentAccess(auth, Number(id)) : null), 'editor');
@@ -163,7 +182,6 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const metrics = new Metrics(db, bus, config.databaseFile);
 		const pageCache = new PageCache();
 		pageCache.follow(bus);
-		const mailer = new Mailer(db, logger, { smtpUrl: config.smtpUrl, from: config.mailFrom, logBodies: config.env !== 'production' });
 		bus.on('mail.queued', () => void mailer.flush().catch((error) => logger.error('mail delivery failed', { error })));
 		// Mail left from before a restart goes out now.
 		void mailer.flush().catch((error) => logger.error('mail delivery failed', { error }));
@@ -190,7 +208,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			clientAddress: clientAddressResolver(config.trustProxy),
 			limits,
 			metrics,
-			startedAt: Date.now(),
+			startedAt,
 			created,
 			mailer,
 			pageCache,

@@ -21,7 +21,9 @@ const RULES = {
 	postsPerMember: { limit: 10, windowMs: MINUTE },
 	/** Socket.IO handshakes and Yjs connections opened from one address: a room of 30 on one venue's Wi-Fi, each with
 	 * a live page and a draft or two, reconnecting after a restart, stays far below; a loop opening connections does not. */
-	realtimeConnectsPerIp: { limit: 300, windowMs: MINUTE }
+	realtimeConnectsPerIp: { limit: 300, windowMs: MINUTE },
+	/** The instance panel's test mail: enough to try a changed SMTP set-up a few times, not to mail-bomb oneself. */
+	testMailsPerMember: { limit: 5, windowMs: 10 * MINUTE }
 } satisfies Record<string, RateRule>;
 
 export type RateLimitName = keyof typeof RULES;

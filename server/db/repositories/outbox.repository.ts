@@ -70,3 +70,8 @@ export function recentMailFailures(db: Conn, limit: number): Promise<Pick<Outbox
 		.limit(limit)
 		.execute();
 }
+
+/** Whether one mail went out, and the last error if it did not. */
+export function mailDelivery(db: Conn, id: number): Promise<Pick<OutboxRow, 'sent_at' | 'last_error'> | undefined> {
+	return db.selectFrom('outbox').select(['sent_at', 'last_error']).where('id', '=', id).executeTakeFirst();
+}
