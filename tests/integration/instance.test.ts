@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
+import type { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getPage, signIn, startTestApp, type TestApp } from './helpers/app.js';
-import { parseMail, type ReceivedMail } from './helpers/smtp.js';
+import { createSmtpServer, type ReceivedMail } from './helpers/smtp.js';
 import { personByEmail, type Person } from './helpers/votes.js';
 import { backupToFile } from '../../server/db/backup.js';
 import { isDomainError } from '../../src/lib/shared/errors.js';
@@ -26,26 +26,10 @@ describe('with a real SMTP server', () => {
 	let coordinator: Person;
 
 	beforeAll(async () => {
-		smtp = new SMTPServer({
-			authOptional: true,
-			disabledCommands: ['STARTTLS', 'AUTH'],
-			logger: false,
-			onRcptTo(_address, _session, callback) {
-				if (!refuse) return callback();
-				const error = new Error(refuse) as Error & { responseCode: number };
-				error.responseCode = 550;
-				callback(error);
-			},
-			onData(stream, _session, callback) {
-				let raw = '';
-				stream.setEncoding('latin1');
-				stream.on('data', (chunk: string) => (raw += chunk));
-				stream.on('end', () => {
-					received.push(parseMail(raw));
-					callback();
-				});
-			}
-		});
+		smtp = createSmtpServer(
+			(mail) => received.push(mail),
+			() => refuse
+		);
 		await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
 		app = await startTestApp({ SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}` });
 		coordinator = await personByEmail(app, 'coordinator@demo.test');
