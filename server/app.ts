@@ -7,6 +7,8 @@ import type { Config } from './config.js';
 import { createContext, publishContext, type AppContext } from './context.js';
 import { createExpressApp, HOST_HEADER, PROTO_HEADER, securityHeaders } from './http/express-app.js';
 import { serveCachedPage } from './http/page-cache.js';
+import { ADDRESS_HEADER } from './http/client-address.js';
+import { labelResponse, measureRequests } from './http/metrics-endpoint.js';
 import { attachSocketServer, type KuvendIo } from './realtime/socket-server.js';
 import { YjsServer } from './realtime/yjs/yjs-server.js';
 import { attachAccessRecheck } from './realtime/access-recheck.js';
@@ -40,6 +42,8 @@ export async function loadSvelteKitHandler(buildDir = BUILD_DIR): Promise<Reques
 	process.env.HOST_HEADER = HOST_HEADER;
 	// Form bodies up to 2 MB (adapter-node's default is 512 KB): the network's logo may be 1 MB.
 	process.env.BODY_SIZE_LIMIT = '2M';
+	// getClientAddress() reads the address Express decided (server/http/client-address.ts), never X-Forwarded-For itself.
+	process.env.ADDRESS_HEADER = ADDRESS_HEADER;
 	const mod = (await import(pathToFileURL(file).href)) as { handler: RequestHandler };
 	return mod.handler;
 }
@@ -62,8 +66,11 @@ export async function startApp(config: Config, options: { sveltekit?: RequestHan
 	const app = createExpressApp(ctx, sveltekit);
 	const withHeaders = securityHeaders(config);
 	// A visitor's public page kept in the cache is answered here, before Express and SvelteKit.
+	const measure = measureRequests(ctx.metrics, ['/healthz', '/metrics']);
 	const httpServer = http.createServer((req, res) => {
-		if (!serveCachedPage(ctx.pageCache, req, res, withHeaders)) app(req, res);
+		measure(req, res);
+		if (serveCachedPage(ctx.pageCache, req, res, withHeaders)) labelResponse(res, '(visitor page cache)');
+		else app(req, res);
 	});
 	const io = attachSocketServer(httpServer, ctx);
 	// Socket.IO answers its own path (handshakes, polling, its errors) before the handler above ever sees it.
@@ -72,6 +79,11 @@ export async function startApp(config: Config, options: { sveltekit?: RequestHan
 	});
 	const yjs = new YjsServer(ctx);
 	attachAccessRecheck(ctx, io, yjs);
+	ctx.metrics.observeRealtime({
+		sockets: () => io.engine.clientsCount,
+		yjsConnections: () => [...yjs.connections()].length,
+		loadedDocuments: () => ctx.services.documents.loaded
+	});
 	httpServer.on('upgrade', (req, socket, head) => {
 		if (yjs.handleUpgrade(req, socket, head)) return;
 		// Socket.IO handles its own path; anything else is not ours.

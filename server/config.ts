@@ -1,4 +1,5 @@
 import path from 'node:path';
+import express from 'express';
 import { z } from 'zod';
 
 /** The typed, frozen configuration of one Kuvend process. Only this module reads the environment. */
@@ -42,6 +43,13 @@ export interface Config {
 	readonly backupEveryMs: number;
 	/** How many scheduled (and, separately, pre-migration) backups to keep; older ones are deleted. */
 	readonly backupKeep: number;
+	/**
+	 * Which proxies in front of Kuvend may state the client's address in X-Forwarded-For: `false` (none: the
+	 * connection's own address counts), a number of hops, or proxy addresses and CIDR ranges (Express's `trust proxy`).
+	 */
+	readonly trustProxy: false | number | readonly string[];
+	/** The bearer token that opens GET /metrics to other machines; null keeps it to loopback. */
+	readonly metricsToken: string | null;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -74,12 +82,42 @@ const schema = z
 			.max(504, 'must be at most 504 (three weeks)')
 			.refine((h) => h === 0 || h >= 1 / 60, 'must be 0 (no scheduled backups) or at least 0.0167 (one minute)')
 			.default(24),
-		BACKUP_KEEP: z.coerce.number().int('must be a whole number').min(1).max(1000).default(7)
+		BACKUP_KEEP: z.coerce.number().int('must be a whole number').min(1).max(1000).default(7),
+		TRUST_PROXY: z
+			.string()
+			.max(2000)
+			.transform((v, c) => {
+				const trimmed = v.trim();
+				if (/^\d+$/.test(trimmed)) {
+					const hops = Number(trimmed);
+					if (hops >= 1 && hops <= 10) return hops;
+					c.addIssue({ code: 'custom', message: 'must be a hop count from 1 to 10, or proxy addresses' });
+					return z.NEVER;
+				}
+				const list = trimmed.split(',').map((a) => a.trim()).filter(Boolean);
+				if (list.length === 0 || !list.every(isTrustedProxyEntry)) {
+					c.addIssue({ code: 'custom', message: 'must be a hop count, or a comma-separated list of proxy addresses or CIDR ranges (or loopback, linklocal, uniquelocal)' });
+					return z.NEVER;
+				}
+				return list;
+			})
+			.optional(),
+		METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').max(512).optional()
 	})
 	.refine((e) => e.SESSION_ABSOLUTE_DAYS >= e.SESSION_IDLE_DAYS, {
 		path: ['SESSION_ABSOLUTE_DAYS'],
 		message: 'must be at least SESSION_IDLE_DAYS'
 	});
+
+/** Whether Express's own `trust proxy` compiler takes this entry (an address, a CIDR range or a named range). */
+function isTrustedProxyEntry(entry: string): boolean {
+	try {
+		express().set('trust proxy', [entry]);
+		return true;
+	} catch {
+		return false;
+	}
+}
 
 /** Thrown when the environment cannot make a valid Config; the message says what to fix. */
 export class ConfigError extends Error {
@@ -125,6 +163,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
 		voteTickMs: e.VOTE_SCHEDULE_SECONDS * 1000,
 		backupDir: e.BACKUP_DIR ? path.resolve(e.BACKUP_DIR) : path.join(dataDir, 'backups'),
 		backupEveryMs: Math.round(e.BACKUP_EVERY_HOURS * 60 * 60 * 1000),
-		backupKeep: e.BACKUP_KEEP
+		backupKeep: e.BACKUP_KEEP,
+		trustProxy: e.TRUST_PROXY ?? false,
+		metricsToken: e.METRICS_TOKEN ?? null
 	});
 }

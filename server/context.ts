@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type SQLite from 'better-sqlite3';
 import type { Config } from './config.js';
 import type { Locale } from '../src/lib/shared/types.js';
@@ -43,6 +45,13 @@ import { VotesService } from './services/votes.service.js';
 import { MeetingsService } from './services/meetings.service.js';
 import { LocalRoomPresence } from './services/room-presence.js';
 import { SetupService } from './services/setup.service.js';
+import { clientAddressResolver, type ClientAddressOf } from './http/client-address.js';
+import { Metrics } from './services/metrics.js';
+import { InstanceService } from './services/instance.service.js';
+import { ROOT } from './paths.js';
+
+/** The application version, read once from package.json. */
+const APP_VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 export interface Services {
 	auth: AuthService;
@@ -75,6 +84,8 @@ export interface Services {
 	meetings: MeetingsService;
 	/** The first coordinator from the setup link, and the day-one setup. */
 	setup: SetupService;
+	/** The coordinators' instance panel: version, uptime, storage, backups, mail and the test mail. */
+	instance: InstanceService;
 }
 
 /** Everything one Kuvend process shares: created once, handed to SvelteKit through the bridge. */
@@ -90,6 +101,14 @@ export interface AppContext {
 	bus: EventBus;
 	logger: Logger;
 	services: Services;
+	/** The client address of a request, socket handshake or upgrade: the only reader of X-Forwarded-For (TRUST_PROXY). */
+	clientAddress: ClientAddressOf;
+	/** Limits the transports apply themselves (connections per address); services hold the same instance. */
+	limits: RateLimits;
+	/** Prometheus metrics of this process (GET /metrics), in a registry of its own. */
+	metrics: Metrics;
+	/** When this process started serving, for the instance panel's uptime. */
+	startedAt: number;
 	/** Whether this start created the database (and seeded it). */
 	created: boolean;
 	mailer: Mailer;
@@ -123,6 +142,14 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const profile = new NetworkProfileService(db, bus);
 		// Mail is signed with the network's name in the recipient's language.
 		const mail = new MailService((locale) => profile.view(locale).name);
+		const mailer = new Mailer(db, logger, {
+			smtpUrl: config.smtpUrl,
+			from: config.mailFrom,
+			// Mail comes from the network: its name in its primary language, at MAIL_FROM's address.
+			fromName: () => profile.view(profile.primaryLocale).name,
+			logBodies: config.env !== 'production'
+		});
+		const startedAt = Date.now();
 		const abilities = new Abilities(db);
 		// The language a network text (a group's description, a field's name) falls back to when the reader's is empty.
 		const primaryLocale = (): Locale => profile.primaryLocale;
@@ -156,7 +183,15 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			moderation: new ModerationService(db, bus),
 			votes,
 			meetings: new MeetingsService(db, bus, abilities, new LocalRoomPresence(), votes, drafts, forum, documents),
-			setup: new SetupService(db, auth, limits, config.smtpUrl !== null)
+			setup: new SetupService(db, auth, limits, config.smtpUrl !== null),
+			instance: new InstanceService(db, mail, mailer, limits, {
+				version: APP_VERSION,
+				databaseFile: config.databaseFile,
+				backupDir: config.backupDir,
+				backupEveryMs: config.backupEveryMs,
+				startedAt,
+				publicOrigin
+			})
 		};
 		// Only the canonical spelling of an id: "draft:01" or "draft:1e0" would be other documents for the same draft.
 		services.documentAccess.register('draft', async (auth, id) => (isRecordId(id) ? services.drafts.documentAccess(auth, Number(id)) : null), 'editor');
@@ -171,15 +206,10 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			logger.info('seeded the demo network', { people });
 		}
 		await profile.load();
+		// After the seed: the ballots it cast are demo data, not this process's votes.
+		const metrics = new Metrics(db, bus, config.databaseFile);
 		const pageCache = new PageCache();
 		pageCache.follow(bus);
-		const mailer = new Mailer(db, logger, {
-			smtpUrl: config.smtpUrl,
-			from: config.mailFrom,
-			// Mail comes from the network: its name in its primary language, at MAIL_FROM's address.
-			fromName: () => profile.view(profile.primaryLocale).name,
-			logBodies: config.env !== 'production'
-		});
 		bus.on('mail.queued', () => void mailer.flush().catch((error) => logger.error('mail delivery failed', { error })));
 		// Mail left from before a restart goes out now.
 		void mailer.flush().catch((error) => logger.error('mail delivery failed', { error }));
@@ -203,6 +233,10 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			bus,
 			logger,
 			services,
+			clientAddress: clientAddressResolver(config.trustProxy),
+			limits,
+			metrics,
+			startedAt,
 			created,
 			mailer,
 			pageCache,

@@ -10,6 +10,7 @@ import { unreadableBody } from '$lib/server/request-body';
 import { withReaderZone, zoneOf } from '$lib/server/reader-zone';
 import { LOCALE_COOKIE, SESSION_COOKIE } from '$lib/shared/session';
 import { TIME_ZONE_COOKIE } from '$lib/shared/time';
+import { ROUTE_HEADER } from '$lib/shared/route-header';
 
 /** A signed-in member's stored language wins over the cookie and the browser's Accept-Language. */
 const memberLocale = new WeakMap<Request, Locale>();
@@ -46,7 +47,18 @@ const localise: Handle = ({ event, resolve }) =>
 		return cachedForVisitors(event, () => resolve(event, { transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale) }));
 	});
 
-export const handle = sequence(readableBody, authenticate, localise);
+/** Tells the server which route answered, so request metrics are labelled by pattern, never by URL. */
+const routeLabel: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	try {
+		response.headers.set(ROUTE_HEADER, event.route.id ?? '(not found)');
+	} catch {
+		// A response with immutable headers (a fetched one passed through) is counted as "(other)".
+	}
+	return response;
+};
+
+export const handle = sequence(routeLabel, readableBody, authenticate, localise);
 
 export const handleError: HandleServerError = ({ error, status }) => {
 	if (status >= 500) {

@@ -43,6 +43,8 @@ export interface DomainEvents {
 	'vote.cancelled': { voteId: number };
 	/** Ballots were cast or changed: live tallies follow (coalesced). Never who, never what. */
 	'vote.cast': { voteId: number };
+	/** How many ballots one written batch took, over all votes (for the metrics): no vote, no voter, no choice. */
+	'vote.ballots_written': { count: number };
 	/** A vote closed with its result and decision. */
 	'vote.closed': { voteId: number };
 	/** A meeting's live room changed (presence, check-in, item, speakers, votes): its state is sent again. */

@@ -5,6 +5,8 @@ import type { Config } from '../config.js';
 import { expectedOrigin, isSameOrigin } from './request-origin.js';
 import { networkLogo } from './network-logo.js';
 import { LOGO_PATH } from '../../src/lib/shared/network.js';
+import { ADDRESS_HEADER } from './client-address.js';
+import { metricsEndpoint } from './metrics-endpoint.js';
 
 /** Headers through which the SvelteKit handler learns the public origin (see sveltekitHandlerEnv). */
 export const PROTO_HEADER = 'x-kuvend-proto';
@@ -44,6 +46,8 @@ export function createExpressApp(ctx: AppContext, sveltekit: RequestHandler | nu
 		const origin = new URL(expectedOrigin(ctx.config, req));
 		req.headers[PROTO_HEADER] = origin.protocol.slice(0, -1);
 		req.headers[HOST_HEADER] = origin.host;
+		// So is the client address: a client's own copy of this header is overwritten here.
+		req.headers[ADDRESS_HEADER] = ctx.clientAddress(req);
 		next();
 	});
 
@@ -62,6 +66,8 @@ export function createExpressApp(ctx: AppContext, sveltekit: RequestHandler | nu
 	});
 
 	app.get(LOGO_PATH, networkLogo(ctx.services.profile));
+	// Prometheus text format, from this machine or with METRICS_TOKEN (metrics-endpoint.ts).
+	app.get('/metrics', metricsEndpoint(ctx));
 
 	app.use((req, res, next) => {
 		if (SAFE_METHODS.has(req.method) || isSameOrigin(ctx.config, req)) return next();

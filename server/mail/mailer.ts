@@ -63,6 +63,12 @@ export class Mailer {
 		return this.#running;
 	}
 
+	/** Resolves once everything queued before the call has been tried (runs started meanwhile included). */
+	async drained(): Promise<void> {
+		await this.flush();
+		while (this.#running) await this.#running;
+	}
+
 	async #deliver(): Promise<void> {
 		const pending = await pendingMail(this.db, MAX_ATTEMPTS);
 		let failed = false;

@@ -9,7 +9,8 @@ export type MailMessage =
 	| { kind: 'password_reset'; name: string; url: string }
 	| { kind: 'password_changed'; name: string }
 	| { kind: 'mention' | 'reply'; name: string; actor: string; title: string; url: string }
-	| { kind: 'digest'; name: string; items: { kind: 'mention' | 'reply'; actor: string | null; title: string }[]; url: string };
+	| { kind: 'digest'; name: string; items: { kind: 'mention' | 'reply'; actor: string | null; title: string }[]; url: string }
+	| { kind: 'test'; name: string; url: string };
 
 export interface RenderedMail {
 	subject: string;
@@ -50,6 +51,8 @@ export function renderMail(message: MailMessage, locale: Locale, signature: stri
 				subject: m.mail_reply_subject({ title: message.title }, o),
 				body: m.mail_reply_body({ name: message.name, actor: message.actor, title: message.title, url: message.url }, o) + sign
 			};
+		case 'test':
+			return { subject: m.mail_test_subject({}, o), body: m.mail_test_body({ name: message.name, url: message.url }, o) + sign };
 		case 'digest': {
 			const lines = message.items.map((i) => {
 				const actor = i.actor ?? m.former_member({}, o);

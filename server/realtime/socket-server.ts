@@ -27,7 +27,8 @@ export function attachSocketServer(httpServer: HttpServer, ctx: AppContext): Kuv
 		serveClient: false,
 		// The Yjs endpoint shares this http server's upgrade event.
 		destroyUpgrade: false,
-		allowRequest: (req, callback) => callback(null, isSameOrigin(ctx.config, req))
+		allowRequest: (req, callback) =>
+			callback(null, isSameOrigin(ctx.config, req) && ctx.limits.allow('realtimeConnectsPerIp', ctx.clientAddress(req)))
 	});
 
 	io.use(async (socket, next) => {

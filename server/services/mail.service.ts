@@ -12,8 +12,9 @@ export class MailService {
 		private readonly clock: () => number = Date.now
 	) {}
 
-	async queue(trx: Transaction<Database>, to: { email: string; locale: Locale }, message: MailMessage): Promise<void> {
+	/** Returns the outbox id of the queued mail. */
+	async queue(trx: Transaction<Database>, to: { email: string; locale: Locale }, message: MailMessage): Promise<number> {
 		const { subject, body } = renderMail(message, to.locale, this.signature(to.locale));
-		await insertMail(trx, { to_address: to.email, locale: to.locale, subject, body, created_at: this.clock() });
+		return insertMail(trx, { to_address: to.email, locale: to.locale, subject, body, created_at: this.clock() });
 	}
 }

@@ -21,7 +21,12 @@ const RULES = {
 	setupLinkFailuresPerIp: { limit: 10, windowMs: 15 * MINUTE },
 	resetPerEmail: { limit: 3, windowMs: 60 * MINUTE },
 	/** New threads and replies: enough for a lively debate, too few for a flood (DESIGN §3). */
-	postsPerMember: { limit: 10, windowMs: MINUTE }
+	postsPerMember: { limit: 10, windowMs: MINUTE },
+	/** Socket.IO handshakes and Yjs connections opened from one address: a room of 30 on one venue's Wi-Fi, each with
+	 * a live page and a draft or two, reconnecting after a restart, stays far below; a loop opening connections does not. */
+	realtimeConnectsPerIp: { limit: 300, windowMs: MINUTE },
+	/** The instance panel's test mail: enough to try a changed SMTP set-up a few times, not to mail-bomb oneself. */
+	testMailsPerMember: { limit: 5, windowMs: 10 * MINUTE }
 } satisfies Record<string, RateRule>;
 
 export type RateLimitName = keyof typeof RULES;
@@ -61,6 +66,14 @@ export class RateLimits {
 	take(...checks: [RateLimitName, string][]): void {
 		this.check(...checks);
 		this.hit(...checks);
+	}
+
+	/** Counts one and answers whether it was within the limit, for transports that refuse without a message. */
+	allow(name: RateLimitName, key: string): boolean {
+		const now = this.clock();
+		if (this.#windows[name].waitFor(key, now) > 0) return false;
+		this.#windows[name].hit(key, now);
+		return true;
 	}
 
 	reset(name: RateLimitName, key: string): void {

@@ -7,6 +7,8 @@ export interface WrittenBatch {
 	cast: number[];
 	/** Votes this batch closed. */
 	closed: number[];
+	/** Ballots this batch took (cast or changed), over all votes: a number only. */
+	ballots: number;
 }
 
 interface Job {
@@ -124,15 +126,19 @@ export class BallotWriter {
 			}
 			const cast = new Set<number>();
 			const closed = new Set<number>();
+			let ballots = 0;
 			jobs.forEach((job, i) => {
 				const o = outcomes[i];
 				if (o.ok) {
-					if (job.kind === 'cast') cast.add(job.voteId);
+					if (job.kind === 'cast') {
+						cast.add(job.voteId);
+						ballots++;
+					}
 					else if ((o.value as { newly: boolean }).newly) closed.add(job.voteId);
 					job.resolve(o.value);
 				} else job.reject(o.value);
 			});
-			await this.written({ cast: [...cast].filter((id) => !closed.has(id)), closed: [...closed] });
+			await this.written({ cast: [...cast].filter((id) => !closed.has(id)), closed: [...closed], ballots });
 		}
 		this.#flushing = false;
 	}

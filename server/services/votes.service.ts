@@ -331,7 +331,8 @@ export class VotesService {
 	}
 
 	/** After each written batch: live tallies follow the casts; each vote closed is announced, and its amendment decided. */
-	async #written({ cast, closed }: WrittenBatch): Promise<void> {
+	async #written({ cast, closed, ballots }: WrittenBatch): Promise<void> {
+		if (ballots) this.bus.emit('vote.ballots_written', { count: ballots });
 		for (const voteId of cast) this.bus.emit('vote.cast', { voteId });
 		for (const voteId of closed) {
 			this.bus.emit('vote.closed', { voteId });

@@ -19,6 +19,21 @@ describe('loadConfig', () => {
 		expect(loadConfig({ PORT: '0' }).origin).toBeNull();
 	});
 
+	it('takes TRUST_PROXY as a hop count or proxy addresses, and trusts no proxy when it is unset', () => {
+		expect(loadConfig({}).trustProxy).toBe(false);
+		expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+		expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8 ,::1' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', '::1']);
+		// "true" would let any client pick its own address; 0 hops is a mistake for "unset".
+		for (const wrong of ['true', '0', '11', '10.0.0.300', '10.0.0.0/33', 'proxy.example.org', ','])
+			expect(() => loadConfig({ TRUST_PROXY: wrong }), wrong).toThrow(/TRUST_PROXY: /);
+	});
+
+	it('takes a METRICS_TOKEN long enough not to be guessed', () => {
+		expect(loadConfig({}).metricsToken).toBeNull();
+		expect(loadConfig({ METRICS_TOKEN: 'x'.repeat(32) }).metricsToken).toBe('x'.repeat(32));
+		expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN: must be at least 16 characters/);
+	});
+
 	it('treats empty variables as unset', () => {
 		expect(loadConfig({ ORIGIN: '', PORT: '' }).origin).toBe('http://localhost:3000');
 	});

@@ -45,3 +45,33 @@ export async function deleteMailTo(db: Conn, address: string): Promise<number> {
 	const res = await db.deleteFrom('outbox').where('to_address', '=', address).executeTakeFirst();
 	return Number(res.numDeletedRows);
 }
+
+/** Mail not yet sent: still being tried, and given up after `maxAttempts`. */
+export async function outboxTotals(db: Conn, maxAttempts: number): Promise<{ pending: number; failed: number }> {
+	const row = await db
+		.selectFrom('outbox')
+		.where('sent_at', 'is', null)
+		.select((eb) => [
+			eb.fn.countAll<number>().filterWhere('attempts', '<', maxAttempts).as('pending'),
+			eb.fn.countAll<number>().filterWhere('attempts', '>=', maxAttempts).as('failed')
+		])
+		.executeTakeFirstOrThrow();
+	return { pending: Number(row.pending), failed: Number(row.failed) };
+}
+
+/** The newest mail whose last delivery failed and that is still unsent, newest first. */
+export function recentMailFailures(db: Conn, limit: number): Promise<Pick<OutboxRow, 'id' | 'to_address' | 'subject' | 'created_at' | 'attempts' | 'last_error'>[]> {
+	return db
+		.selectFrom('outbox')
+		.select(['id', 'to_address', 'subject', 'created_at', 'attempts', 'last_error'])
+		.where('sent_at', 'is', null)
+		.where('last_error', 'is not', null)
+		.orderBy('id', 'desc')
+		.limit(limit)
+		.execute();
+}
+
+/** Whether one mail went out, and the last error if it did not. */
+export function mailDelivery(db: Conn, id: number): Promise<Pick<OutboxRow, 'sent_at' | 'last_error'> | undefined> {
+	return db.selectFrom('outbox').select(['sent_at', 'last_error']).where('id', '=', id).executeTakeFirst();
+}

@@ -81,6 +81,10 @@ export class YjsServer {
 			socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
 			return true;
 		}
+		if (!this.ctx.limits.allow('realtimeConnectsPerIp', this.ctx.clientAddress(req))) {
+			socket.end('HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nRetry-After: 60\r\nContent-Length: 0\r\n\r\n');
+			return true;
+		}
 		// Until ws takes the socket over, a reset during the awaits below must not be an uncaught 'error'.
 		const ignore = () => undefined;
 		socket.on('error', ignore);

@@ -75,3 +75,15 @@ export function dayOf(ms: number): string {
 	const zone = readerZone();
 	return cached(`y:${zone}`, () => new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: zone })).format(ms);
 }
+
+/** `12,3 MB`: a size on disk, in the reader's number format (the unit symbols are the same in every language). */
+export function formatBytes(bytes: number): string {
+	const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+	let value = bytes;
+	let unit = 0;
+	while (value >= 1024 && unit < units.length - 1) {
+		value /= 1024;
+		unit++;
+	}
+	return `${formatNumber(unit === 0 ? value : Math.round(value * 10) / 10)}\u00a0${units[unit]}`;
+}

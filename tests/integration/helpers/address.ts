@@ -4,7 +4,13 @@ import http from 'node:http';
  * Posts a form as a browser on another machine would: the connection comes from `address` (any 127.x.y.z is this
  * host's loopback on Linux), so the server sees that client address without trusting any header.
  */
-export function postFormFrom(baseUrl: string, path: string, body: Record<string, string>, address: string): Promise<{ status: number; text: string }> {
+export function postFormFrom(
+	baseUrl: string,
+	path: string,
+	body: Record<string, string>,
+	address: string,
+	headers: Record<string, string> = {}
+): Promise<{ status: number; text: string }> {
 	const url = new URL(path, baseUrl);
 	const form = new URLSearchParams(body).toString();
 	return new Promise((resolve, reject) => {
@@ -16,7 +22,7 @@ export function postFormFrom(baseUrl: string, path: string, body: Record<string,
 				method: 'POST',
 				localAddress: address,
 				agent: false,
-				headers: { accept: 'text/html', origin: baseUrl, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(form) }
+				headers: { accept: 'text/html', origin: baseUrl, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(form), ...headers }
 			},
 			(res) => {
 				let text = '';

@@ -45,12 +45,20 @@ export function parseMail(raw: string): ReceivedMail {
 	};
 }
 
-/** A plain SMTP server (no TLS, no auth) that hands each message it receives, parsed, to `onMail`. */
-export function createSmtpServer(onMail: (mail: ReceivedMail) => void): SMTPServer {
+/**
+ * A plain SMTP server (no TLS, no auth) that hands each message it receives, parsed, to `onMail`. While `refusal`
+ * returns a text, recipients are refused with it (550), as a full mailbox or a wrong relay set-up would be.
+ */
+export function createSmtpServer(onMail: (mail: ReceivedMail) => void, refusal: () => string | null = () => null): SMTPServer {
 	return new SMTPServer({
 		authOptional: true,
 		disabledCommands: ['STARTTLS', 'AUTH'],
 		logger: false,
+		onRcptTo(_address, _session, callback) {
+			const refused = refusal();
+			if (!refused) return callback();
+			callback(Object.assign(new Error(refused), { responseCode: 550 }));
+		},
 		onData(stream, _session, callback) {
 			let raw = '';
 			stream.setEncoding('latin1');
