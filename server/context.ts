@@ -120,7 +120,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			auth: new AuthService(db, bus, policy, limits, Date.now, storage.bestEffort),
 			abilities,
 			preferences: new PreferencesService(db, bus),
-			network: new NetworkService(db),
+			network: new NetworkService(db, limits),
 			documentAccess: new DocumentAccessService(),
 			documents,
 			drafts,

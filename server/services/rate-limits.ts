@@ -18,7 +18,9 @@ const RULES = {
 	resetPerIp: { limit: 10, windowMs: 60 * MINUTE },
 	resetPerEmail: { limit: 3, windowMs: 60 * MINUTE },
 	/** New threads and replies: enough for a lively debate, too few for a flood (DESIGN §3). */
-	postsPerMember: { limit: 10, windowMs: MINUTE }
+	postsPerMember: { limit: 10, windowMs: MINUTE },
+	/** @mention suggestions while typing (one per pause of 150 ms): plenty for writing, too few to walk the directory. */
+	suggestionsPerMember: { limit: 120, windowMs: MINUTE }
 } satisfies Record<string, RateRule>;
 
 export type RateLimitName = keyof typeof RULES;
