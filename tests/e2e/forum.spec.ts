@@ -109,7 +109,7 @@ test('two members and a moderator in one thread: live replies, a live mention, s
 	await expect(mariaOption).toHaveAttribute('aria-selected', 'true');
 	await box.press('Enter');
 	await expect(list).toBeHidden();
-	await expect(box).toHaveValue(/^Pyetje për @\[Maria Georgiou\]\(member:\d+\) $/);
+	await expect(box).toHaveValue('Pyetje për @Maria Georgiou ');
 	await box.pressSequentially('si e keni zgjidhur në Artë?');
 	await formOf(arben, box).getByRole('button', { name: sq.send }).click();
 	const mention = postWith(arben, 'si e keni zgjidhur në Artë?');
