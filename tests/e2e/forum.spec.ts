@@ -190,11 +190,11 @@ test('a thread is read once shown, not when preloaded; a failed inline reply kee
 	await elira.goto('/forum/cultural-policy');
 	const row = elira.locator('ul.threads > li').filter({ hasText: `Provë leximi ${run}` });
 	await expect(row.getByText(sq.new, { exact: true })).toBeVisible();
-	await Promise.all([elira.waitForResponse((r) => r.url().includes(`${path}/__data.json`)), row.getByRole('link').hover()]);
+	await Promise.all([elira.waitForResponse((r) => r.url().includes(`${path}/__data.json`)), row.getByRole('link', { name: `Provë leximi ${run}` }).hover()]);
 	await elira.reload();
 	await expect(row.getByText(sq.new, { exact: true })).toBeVisible();
 	// Opening it reads it.
-	await Promise.all([elira.waitForResponse((r) => r.url().endsWith(`${path}?/read`) && r.ok()), row.getByRole('link').click()]);
+	await Promise.all([elira.waitForResponse((r) => r.url().endsWith(`${path}?/read`) && r.ok()), row.getByRole('link', { name: `Provë leximi ${run}` }).click()]);
 	await elira.goto('/forum/cultural-policy');
 	await expect(row).toBeVisible();
 	await expect(row.getByText(sq.new, { exact: true })).toHaveCount(0);
