@@ -164,7 +164,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			auth,
 			abilities,
 			preferences: new PreferencesService(db, bus),
-			network: new NetworkService(db, primaryLocale),
+			network: new NetworkService(db, primaryLocale, limits),
 			profile,
 			documentAccess: new DocumentAccessService(),
 			documents,

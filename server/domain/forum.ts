@@ -67,6 +67,27 @@ export function parseTags(input: string): string[] {
 	return [...new Set(tags)].slice(0, 5);
 }
 
+/** A thread's tags as stored (a JSON array of strings); anything else is no tags. */
+export function tagsOf(json: string): string[] {
+	try {
+		const v: unknown = JSON.parse(json);
+		return Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string') : [];
+	} catch {
+		return [];
+	}
+}
+
+/** One tag as a link's `?tag=` gives it: trimmed, lower case, without a leading #; null when it cannot be a tag. */
+export function tagParam(input: string | null): string | null {
+	const tag = (input ?? '').trim().toLowerCase().replace(/^#/, '');
+	return /^[\p{L}\p{N}-]{1,30}$/u.test(tag) ? tag : null;
+}
+
+/** What the search index holds as an opening post's title: the thread's title and its tags, so search finds tags. */
+export function indexedTitle(title: string, tags: readonly string[]): string {
+	return fold([title, ...tags].join(' '));
+}
+
 export interface FlatPost {
 	id: number;
 	parentId: number | null;

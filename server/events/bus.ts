@@ -30,6 +30,8 @@ export interface DomainEvents {
 	/** Someone applied to join the network. */
 	'join.requested': { requestId: number };
 	'forum.post_created': { threadId: number; postId: number; categoryId: number };
+	/** A new thread (its opening post is announced as forum.post_created too). */
+	'forum.thread_created': { threadId: number; categoryId: number };
 	'forum.post_updated': { threadId: number; postId: number };
 	'forum.post_deleted': { threadId: number; postId: number };
 	'forum.reactions_changed': { threadId: number; postId: number };

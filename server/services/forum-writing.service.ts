@@ -1,7 +1,7 @@
 import type { BestEffort } from '../db/storage-health.js';
 import type { Db } from '../db/client.js';
 import * as repo from '../db/repositories/forum.repository.js';
-import { canChangePost, canPost, fold, isModerator, parseTags } from '../domain/forum.js';
+import { canChangePost, canPost, fold, indexedTitle, isModerator, parseTags, tagsOf } from '../domain/forum.js';
 import { checkText, collect } from '../domain/validation.js';
 import type { EventBus } from '../events/bus.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
@@ -52,10 +52,11 @@ export class ForumWritingService {
 		const body = input.body.trim();
 		const { html, text, mentions } = renderPost(body, MAX_BODY);
 		const { threadId, postId, notified } = await this.db.transaction().execute(async (trx) => {
-			const threadId = await repo.insertThread(trx, { category_id: category.id, author_id: auth.actor.id, title, tags: JSON.stringify(parseTags(input.tags)), created_at: now });
+			const tags = parseTags(input.tags);
+			const threadId = await repo.insertThread(trx, { category_id: category.id, author_id: auth.actor.id, title, tags: JSON.stringify(tags), created_at: now });
 			const postId = await repo.insertPost(trx, { thread_id: threadId, parent_id: null, root_id: null, depth: 0, author_id: auth.actor.id, body, html, created_at: now });
 			await repo.countNewPost(trx, threadId, category.id, postId, now, true);
-			await repo.indexPost(trx, postId, fold(title), fold(text));
+			await repo.indexPost(trx, postId, indexedTitle(title, tags), fold(text));
 			await repo.subscribe(trx, threadId, auth.actor.id, true);
 			await repo.markRead(trx, threadId, auth.actor.id, postId, now);
 			const notified = await this.notifications.forPost(trx, { threadId, postId, authorId: auth.actor.id, parentAuthorId: null, mentions, access: accessOf(category), title });
@@ -63,6 +64,7 @@ export class ForumWritingService {
 		});
 		this.limits.hit(['postsPerMember', String(auth.actor.id)]);
 		this.bus.emit('forum.post_created', { threadId, postId, categoryId: category.id });
+		this.bus.emit('forum.thread_created', { threadId, categoryId: category.id });
 		this.notifications.announce(notified);
 		return threadId;
 	}
@@ -140,7 +142,7 @@ export class ForumWritingService {
 		await this.db.transaction().execute(async (trx) => {
 			await repo.insertRevision(trx, { post_id: post.id, body: post.body, editor_id: actor.id, created_at: now });
 			await repo.updatePost(trx, post.id, { body: text, html: renderMarkdown(text), edited_at: now });
-			if (!post.hidden_at) await repo.indexPost(trx, post.id, post.parent_id === null ? fold(thread.title) : '', fold(excerpt(text, MAX_BODY)));
+			if (!post.hidden_at) await repo.indexPost(trx, post.id, post.parent_id === null ? indexedTitle(thread.title, tagsOf(thread.tags)) : '', fold(excerpt(text, MAX_BODY)));
 		});
 		this.bus.emit('forum.post_updated', { threadId: thread.id, postId: post.id });
 	}

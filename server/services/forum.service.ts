@@ -2,7 +2,7 @@ import type { Db } from '../db/client.js';
 import type { CategoryWithOwner, PostWithAuthor } from '../db/repositories/forum.repository.js';
 import * as repo from '../db/repositories/forum.repository.js';
 import type { ThreadRow } from '../db/database.js';
-import { buildTree, trimTree, REPLIES_PER_ROOT, canPost, canRead, isModerator, PAGE_SIZE } from '../domain/forum.js';
+import { buildTree, trimTree, REPLIES_PER_ROOT, canPost, canRead, isModerator, PAGE_SIZE, tagParam, tagsOf } from '../domain/forum.js';
 import { authorView, shownName } from '../domain/people.js';
 import { DomainError, isDomainError } from '../../src/lib/shared/errors.js';
 import { MAX_DEPTH, REACTIONS, type CategoryView, type PostNode, type PostView, type ThreadSummary } from '../../src/lib/shared/forum.js';
@@ -10,6 +10,14 @@ import type { Authenticated } from './auth.service.js';
 import { accessOf, readableCategory, readableThread, readerFor, type Reader } from './forum-access.js';
 
 const THREADS_PER_PAGE = 30;
+
+export interface TaggedThreads {
+	/** The tag as checked; null when the link's tag could not be one. */
+	tag: string | null;
+	threads: (ThreadSummary & { category: CategoryView })[];
+	page: number;
+	pages: number;
+}
 
 export interface ThreadPage {
 	thread: ThreadSummary & { categorySlug: string };
@@ -44,15 +52,6 @@ export function categoryView(c: CategoryWithOwner, unread = 0): CategoryView {
 		unread
 	};
 }
-
-const parseJson = (s: string): string[] => {
-	try {
-		const v = JSON.parse(s);
-		return Array.isArray(v) ? v : [];
-	} catch {
-		return [];
-	}
-};
 
 /**
  * Reading the forum: categories, thread pages, subthreads, post views, edit history, and whether a person may read or
@@ -94,11 +93,46 @@ export class ForumService {
 		return repo.movedCategorySlug(this.db, slug);
 	}
 
+	/**
+	 * Threads with a tag across every space the person may read (a visitor: the public ones), newest activity first,
+	 * each with its space. An impossible tag lists nothing.
+	 */
+	async tagged(auth: Authenticated | null, input: string | null, page = 1): Promise<TaggedThreads> {
+		const tag = tagParam(input);
+		const wanted = Math.max(1, Math.floor(page) || 1);
+		if (!tag) return { tag: null, threads: [], page: 1, pages: 1 };
+		const reader = await this.#reader(auth);
+		const readable = (await repo.listCategories(this.db)).filter((c) => canRead(reader.actor, accessOf(c), reader.groups));
+		const byId = new Map(readable.map((c) => [c.id, c]));
+		const ids = [...byId.keys()];
+		const hidden = isModerator(reader.actor);
+		const pages = Math.max(1, Math.ceil((await repo.countTaggedThreads(this.db, tag, ids, hidden)) / THREADS_PER_PAGE));
+		const p = Math.min(pages, wanted);
+		const rows = await repo.listTaggedThreads(this.db, tag, ids, auth?.actor.id ?? null, THREADS_PER_PAGE, (p - 1) * THREADS_PER_PAGE, hidden);
+		return {
+			tag,
+			threads: rows.map((t) => ({
+				...this.#threadSummary(t, t.author_name ?? '', t.author_status, !!auth && (t.last_post_id ?? 0) > (t.last_read_post_id ?? 0)),
+				category: categoryView(byId.get(t.category_id)!)
+			})),
+			page: p,
+			pages
+		};
+	}
+
+	/** A new thread as anyone who may read its space sees it (for broadcasts to the space's room). */
+	async threadForRoom(threadId: number): Promise<{ categoryId: number; thread: ThreadSummary } | null> {
+		const thread = await repo.findThread(this.db, threadId);
+		const opening = thread && !thread.hidden ? await repo.openingPost(this.db, thread.id) : undefined;
+		if (!thread || !opening) return null;
+		return { categoryId: thread.category_id, thread: this.#threadSummary(thread, opening.author_name, opening.author_status, true) };
+	}
+
 	#threadSummary(t: ThreadRow, authorName: string, authorStatus: string, unread: boolean): ThreadSummary {
 		return {
 			id: t.id,
 			title: t.title,
-			tags: parseJson(t.tags),
+			tags: tagsOf(t.tags),
 			pinned: !!t.pinned,
 			locked: !!t.locked,
 			archived: !!t.archived,

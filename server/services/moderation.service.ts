@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.js';
 import * as forum from '../db/repositories/forum.repository.js';
 import { insertFlag, logModeration, moderationLog, openFlags, resolveFlags } from '../db/repositories/moderation.repository.js';
-import { canRead, fold, isModerator, maySetSpaceVisibility, spaceVisibilityAllowed } from '../domain/forum.js';
+import { canRead, fold, indexedTitle, isModerator, tagsOf, maySetSpaceVisibility, spaceVisibilityAllowed } from '../domain/forum.js';
 import { shownName } from '../domain/people.js';
 import { checkText } from '../domain/validation.js';
 import type { EventBus } from '../events/bus.js';
@@ -90,7 +90,7 @@ export class ModerationService {
 		await this.db.transaction().execute(async (trx) => {
 			await forum.updatePost(trx, post.id, { hidden_at: hidden ? now : null });
 			if (hidden) await forum.unindexPost(trx, post.id);
-			else await forum.indexPost(trx, post.id, post.parent_id === null ? fold(thread.title) : '', fold(excerpt(post.body, 20_000)));
+			else await forum.indexPost(trx, post.id, post.parent_id === null ? indexedTitle(thread.title, tagsOf(thread.tags)) : '', fold(excerpt(post.body, 20_000)));
 			await resolveFlags(trx, post.id, moderator.id, now);
 			await logModeration(trx, { moderator_id: moderator.id, action: hidden ? 'post.hidden' : 'post.restored', thread_id: thread.id, post_id: post.id, reason: reason.trim() || null, created_at: now });
 		});

@@ -3,6 +3,7 @@ import { countNetwork, listFieldSlugs, listGroupsWithCounts } from '../db/reposi
 import {
 	findUserById,
 	groupsOfUser,
+	activeMemberNames,
 	listActiveMembers,
 	memberCities,
 	organisationsOfUser,
@@ -11,10 +12,15 @@ import {
 } from '../db/repositories/user.repository.js';
 import { listOrganisations } from '../db/repositories/organisation.repository.js';
 import { hasRole, isActiveMember } from '../domain/permissions.js';
+import { nameKey, nameMatch } from '../domain/name-match.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import { localized, parseLocalized } from '../../src/lib/shared/localized.js';
 import type { GroupKind, Locale, Role, UserStatus } from '../../src/lib/shared/types.js';
 import type { Authenticated } from './auth.service.js';
+import type { RateLimits } from './rate-limits.js';
+
+/** The most people an @mention suggestion lists. */
+export const SUGGESTIONS = 8;
 
 export interface GroupSummary {
 	slug: string;
@@ -43,7 +49,8 @@ export class NetworkService {
 	constructor(
 		private readonly db: Db,
 		/** The network's primary language: a group's description not written in the reader's language is shown in it. */
-		private readonly primaryLocale: () => Locale
+		private readonly primaryLocale: () => Locale,
+		private readonly limits: RateLimits
 	) {}
 
 	/**
@@ -86,13 +93,25 @@ export class NetworkService {
 		}));
 	}
 
-	/** Up to 8 active members whose name contains `q`, for @mention autocomplete. */
+	/**
+	 * Up to SUGGESTIONS active members for @mention autocomplete: those whose name starts with `q` first, then those
+	 * with a later word of the name starting with it, then those whose email's local part does; in Latin or Greek
+	 * letters alike (name-match.ts). Only ids and names leave: an email is matched, never returned.
+	 */
 	async suggest(auth: Authenticated | null, q: string): Promise<{ id: number; name: string }[]> {
 		this.#requireMember(auth);
-		const needle = q.trim();
-		if (!needle) return [];
-		const rows = await listActiveMembers(this.db, { q: needle });
-		return rows.slice(0, 8).map((r) => ({ id: r.id, name: r.display_name }));
+		this.limits.take(['suggestionsPerMember', String(auth!.actor.id)]);
+		const key = nameKey(q.slice(0, 60));
+		if (!key) return [];
+		const found: { id: number; name: string; rank: number }[] = [];
+		for (const r of await activeMemberNames(this.db)) {
+			const rank = nameMatch(key, r.display_name, r.email.slice(0, r.email.indexOf('@')));
+			if (rank !== null) found.push({ id: r.id, name: r.display_name, rank });
+		}
+		return found
+			.sort((a, b) => a.rank - b.rank || a.name.localeCompare(b.name))
+			.slice(0, SUGGESTIONS)
+			.map(({ id, name }) => ({ id, name }));
 	}
 
 	/** The choices offered by the directory's filters. */

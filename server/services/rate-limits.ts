@@ -26,7 +26,9 @@ const RULES = {
 	 * a live page and a draft or two, reconnecting after a restart, stays far below; a loop opening connections does not. */
 	realtimeConnectsPerIp: { limit: 300, windowMs: MINUTE },
 	/** The instance panel's test mail: enough to try a changed SMTP set-up a few times, not to mail-bomb oneself. */
-	testMailsPerMember: { limit: 5, windowMs: 10 * MINUTE }
+	testMailsPerMember: { limit: 5, windowMs: 10 * MINUTE },
+	/** @mention suggestions while typing (one per pause of 150 ms): plenty for writing, too few to walk the directory. */
+	suggestionsPerMember: { limit: 120, windowMs: MINUTE }
 } satisfies Record<string, RateRule>;
 
 export type RateLimitName = keyof typeof RULES;

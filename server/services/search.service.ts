@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.js';
 import { categoriesByIds, userGroupIds } from '../db/repositories/forum.repository.js';
 import { bodiesOf, countMatches, rankedIds, visibleAmong, type SearchRow, type SearchScope } from '../db/repositories/search.repository.js';
-import { ftsQuery, highlighter, isModerator, queryTerms } from '../domain/forum.js';
+import { ftsQuery, highlighter, isModerator, queryTerms, tagsOf } from '../domain/forum.js';
 import { authorView } from '../domain/people.js';
 import { isActiveMember } from '../domain/permissions.js';
 import type { SearchHit } from '../../src/lib/shared/forum.js';
@@ -81,7 +81,8 @@ export class SearchService {
 				author: authorView(r.author_id, r.author_name, r.author_status),
 				createdAt: r.created_at,
 				snippet: marked(this.#plainText(r.post_id, bodies.get(r.post_id) ?? ''), 200),
-				titleSegments: marked(r.title, 200)
+				titleSegments: marked(r.title, 200),
+				tags: tagsOf(r.tags)
 			};
 		});
 		return { hits, page, more: rows.length > SEARCH_PAGE, terms };

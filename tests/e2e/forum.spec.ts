@@ -109,7 +109,7 @@ test('two members and a moderator in one thread: live replies, a live mention, s
 	await expect(mariaOption).toHaveAttribute('aria-selected', 'true');
 	await box.press('Enter');
 	await expect(list).toBeHidden();
-	await expect(box).toHaveValue(/^Pyetje për @\[Maria Georgiou\]\(member:\d+\) $/);
+	await expect(box).toHaveValue('Pyetje për @Maria Georgiou ');
 	await box.pressSequentially('si e keni zgjidhur në Artë?');
 	await formOf(arben, box).getByRole('button', { name: sq.send }).click();
 	const mention = postWith(arben, 'si e keni zgjidhur në Artë?');
@@ -190,11 +190,11 @@ test('a thread is read once shown, not when preloaded; a failed inline reply kee
 	await elira.goto('/forum/cultural-policy');
 	const row = elira.locator('ul.threads > li').filter({ hasText: `Provë leximi ${run}` });
 	await expect(row.getByText(sq.new, { exact: true })).toBeVisible();
-	await Promise.all([elira.waitForResponse((r) => r.url().includes(`${path}/__data.json`)), row.getByRole('link').hover()]);
+	await Promise.all([elira.waitForResponse((r) => r.url().includes(`${path}/__data.json`)), row.getByRole('link', { name: `Provë leximi ${run}` }).hover()]);
 	await elira.reload();
 	await expect(row.getByText(sq.new, { exact: true })).toBeVisible();
 	// Opening it reads it.
-	await Promise.all([elira.waitForResponse((r) => r.url().endsWith(`${path}?/read`) && r.ok()), row.getByRole('link').click()]);
+	await Promise.all([elira.waitForResponse((r) => r.url().endsWith(`${path}?/read`) && r.ok()), row.getByRole('link', { name: `Provë leximi ${run}` }).click()]);
 	await elira.goto('/forum/cultural-policy');
 	await expect(row).toBeVisible();
 	await expect(row.getByText(sq.new, { exact: true })).toHaveCount(0);

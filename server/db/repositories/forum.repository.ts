@@ -106,6 +106,36 @@ export function listThreads(db: Conn, categoryId: number, userId: number | null,
 	return q.orderBy('t.pinned', 'desc').orderBy('t.last_post_at', 'desc').limit(limit).offset(offset).execute();
 }
 
+// A checked tag (letters, digits and dashes only, see tagParam) is found in the stored JSON array as `"tag"`, and
+// holds no LIKE wildcard.
+const taggedIn = (db: Conn, tag: string, categoryIds: number[], includeHidden: boolean) =>
+	db
+		.selectFrom('threads as t')
+		.where('t.category_id', 'in', categoryIds)
+		.where('t.tags', 'like', `%${JSON.stringify(tag)}%`)
+		.$if(!includeHidden, (q) => q.where('t.hidden', '=', 0));
+
+/** Threads with a tag in the given categories, newest activity first. */
+export function listTaggedThreads(db: Conn, tag: string, categoryIds: number[], userId: number | null, limit: number, offset: number, includeHidden: boolean): Promise<ThreadListRow[]> {
+	if (!categoryIds.length) return Promise.resolve([]);
+	return taggedIn(db, tag, categoryIds, includeHidden)
+		.innerJoin('users as u', 'u.id', 't.author_id')
+		.leftJoin('thread_reads as r', (j) => j.onRef('r.thread_id', '=', 't.id').on('r.user_id', '=', userId ?? -1))
+		.selectAll('t')
+		.select(['u.display_name as author_name', 'u.status as author_status', 'r.last_read_post_id'])
+		.orderBy('t.last_post_at', 'desc')
+		.orderBy('t.id', 'desc')
+		.limit(limit)
+		.offset(offset)
+		.execute();
+}
+
+export async function countTaggedThreads(db: Conn, tag: string, categoryIds: number[], includeHidden: boolean): Promise<number> {
+	if (!categoryIds.length) return 0;
+	const row = await taggedIn(db, tag, categoryIds, includeHidden).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+	return Number(row.n);
+}
+
 const threadById = prepared((db, p: { id: number }) => db.selectFrom('threads').selectAll().where('id', '=', p.id).compile());
 
 export async function findThread(db: Conn, id: number): Promise<ThreadRow | undefined> {

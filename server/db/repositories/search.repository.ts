@@ -25,6 +25,8 @@ export interface SearchRow {
 	author_status: string;
 	created_at: number;
 	is_opening: number;
+	/** The thread's tags, as stored (a JSON array). */
+	tags: string;
 }
 
 /** The bodies of a page of hits: fetched after ranking, so the sort never carries post texts. */
@@ -74,6 +76,7 @@ export function visibleAmong(db: Conn, ids: number[], scope: SearchScope): Promi
 			't.id as thread_id',
 			'c.id as category_id',
 			't.title',
+			't.tags',
 			'p.author_id',
 			'u.display_name as author_name',
 			'u.status as author_status',

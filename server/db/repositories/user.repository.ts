@@ -149,6 +149,14 @@ export function listActiveMembers(db: Conn, filter: DirectoryFilter = {}): Promi
 }
 
 /**
+ * Every active member's name and email, for matching @mentions in code (names are matched across scripts, which
+ * SQL cannot do). Bounded: a network far larger than Kuvend's is cut, newest accounts last.
+ */
+export function activeMemberNames(db: Conn, max = 20_000): Promise<{ id: number; display_name: string; email: string }[]> {
+	return db.selectFrom('users').select(['id', 'display_name', 'email']).where('status', '=', 'active').orderBy('id').limit(max).execute();
+}
+
+/**
  * What a deleted account leaves: its places in groups and organisations, its pending group requests and reset
  * links. Its writing and its audit trail stay.
  */

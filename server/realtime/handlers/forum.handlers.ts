@@ -62,6 +62,14 @@ export function attachForumBroadcaster(io: KuvendIo, ctx: AppContext): void {
 			.then((post) => post && io.to(rooms.thread(threadId)).emit('post:created', post))
 			.catch(fail);
 	});
+	// Rooms of spaces are joined only by sockets whose person may read the space (forum:watch above).
+	ctx.bus.on('forum.thread_created', ({ threadId, categoryId }) => {
+		if (!watched(rooms.category(categoryId))) return;
+		forum
+			.threadForRoom(threadId)
+			.then((created) => created && io.to(rooms.category(categoryId)).emit('thread:created', created))
+			.catch(fail);
+	});
 	const updated = ({ threadId, postId }: { threadId: number; postId: number }) => {
 		if (!watched(rooms.thread(threadId))) return;
 		forum

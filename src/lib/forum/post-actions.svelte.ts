@@ -1,6 +1,7 @@
 import type { SubmitFunction } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { failureText, problemText } from '$lib/i18n/problems';
+import type { Toasts } from '$lib/components/toasts.svelte';
 
 export type PostMode = 'read' | 'reply' | 'edit' | 'flag';
 
@@ -14,7 +15,11 @@ export class PostActions {
 	/** Why the open inline form was refused. */
 	problem = $state<string | null>(null);
 
-	constructor(private readonly postId: () => number) {}
+	constructor(
+		private readonly postId: () => number,
+		/** Where a sent flag is confirmed: in sight on a phone, not at the top of a long thread. */
+		private readonly toasts?: Toasts
+	) {}
 
 	open(next: PostMode): void {
 		this.mode = next;
@@ -55,7 +60,12 @@ export class PostActions {
 			this.problem = m.error_unexpected();
 			return;
 		}
-		await update();
+		if (this.mode === 'flag' && this.toasts) {
+			// Nothing on the page changes: the confirmation is said where the eye is, and the form closes.
+			this.toasts.show(m.forum_flag_sent());
+		} else {
+			await update();
+		}
 		this.open('read');
 		this.draft = '';
 	};

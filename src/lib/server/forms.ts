@@ -1,5 +1,6 @@
 import { fail } from '@sveltejs/kit';
 import { ERROR_CODES, isDomainError, type ErrorCode } from '$lib/shared/errors';
+import { decodeMentioned, toStored } from '$lib/shared/mentions';
 import { appContext } from './context';
 
 /** What a failed form action returns: a code the page turns into a message, and what the user typed. */
@@ -32,6 +33,16 @@ export async function attempt<T, V extends object>(work: () => Promise<T>, value
 /** Reads string fields from form data; files and missing fields become ''. */
 export function formValues<K extends string>(data: FormData, keys: readonly K[]): Record<K, string> {
 	return Object.fromEntries(keys.map((k) => [k, typeof data.get(k) === 'string' ? (data.get(k) as string) : ''])) as Record<K, string>;
+}
+
+/**
+ * A Markdown field written with MarkdownEditor, as posts store it: the text box shows `@Name`, and the
+ * `<key>-mentions` field beside it says who each name is (lib/shared/mentions.ts).
+ */
+export function markdownValue(data: FormData, key: string): string {
+	const text = data.get(key);
+	const people = data.get(`${key}-mentions`);
+	return toStored(typeof text === 'string' ? text : '', decodeMentioned(typeof people === 'string' ? people : ''));
 }
 
 /** All string values of a repeated field (checkboxes). */

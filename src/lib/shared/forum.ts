@@ -81,6 +81,8 @@ export interface SearchHit {
 	/** Plain-text segments; `mark` ones matched the query. */
 	snippet: { text: string; mark: boolean }[];
 	titleSegments: { text: string; mark: boolean }[];
+	/** The thread's tags (search finds threads by them). */
+	tags: string[];
 }
 
 export interface NotificationView {

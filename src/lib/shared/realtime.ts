@@ -1,6 +1,6 @@
 import type { Locale } from './types.js';
 import type { Ack } from './errors.js';
-import type { PostView, ReactionView } from './forum.js';
+import type { PostView, ReactionView, ThreadSummary } from './forum.js';
 import type { CastOutcome, CastRequest, VoteTally } from './votes.js';
 import type { LiveState, MeetingAction } from './meetings.js';
 
@@ -23,6 +23,8 @@ export interface ServerToClientEvents {
 	'thread:changed': (payload: { threadId: number }) => void;
 	/** New posts in a category the member watches (the forum index). */
 	'category:activity': (payload: { categoryId: number; threadId: number; postId: number }) => void;
+	/** A new thread in a category the member watches, as anyone who may read the space sees it. */
+	'thread:created': (payload: { categoryId: number; thread: ThreadSummary }) => void;
 	'notifications:count': (payload: { unread: number }) => void;
 	/** A watched draft's status, versions, comments or amendments changed: the page reloads its data. */
 	'draft:changed': (payload: { draftId: number }) => void;
@@ -48,7 +50,7 @@ export interface ClientToServerEvents {
 	'thread:unwatch': (payload: { threadId: number }) => void;
 	/** Start receiving activity of every category the member may read. */
 	'forum:watch': (ack: (res: Ack<{ categories: number }>) => void) => void;
-	/** Members whose name starts with `q`, for @mention autocomplete. */
+	/** Members matching `q` by name or email's local part, in Latin or Greek letters, for @mention autocomplete (ids and names only). */
 	'members:suggest': (payload: { q: string }, ack: (res: Ack<{ members: { id: number; name: string }[] }>) => void) => void;
 	/** Start receiving a draft's changes (the text itself travels over /yjs). */
 	'draft:watch': (payload: { draftId: number }, ack: (res: Ack) => void) => void;

@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { appContext } from '$lib/server/context';
-import { attempt, formValues } from '$lib/server/forms';
+import { attempt, formValues, markdownValue } from '$lib/server/forms';
 import { guarded } from '$lib/server/guard';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -18,7 +18,8 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 export const actions: Actions = {
 	default: async ({ request, locals, params }) => {
 		await followMerge(params.category);
-		const values = formValues(await request.formData(), ['title', 'body', 'tags']);
+		const data = await request.formData();
+		const values = { ...formValues(data, ['title', 'tags']), body: markdownValue(data, 'body') };
 		const id = await attempt(() => appContext().services.forumWriting.createThread(locals.auth, { category: params.category, ...values }), values);
 		if (typeof id !== 'number') return id;
 		redirect(303, `/forum/t/${id}`);

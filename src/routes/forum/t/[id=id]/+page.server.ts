@@ -1,5 +1,5 @@
 import { appContext } from '$lib/server/context';
-import { attempt, formValues } from '$lib/server/forms';
+import { attempt, formValues, markdownValue } from '$lib/server/forms';
 import { guarded } from '$lib/server/guard';
 import { showOnce } from '$lib/server/shown';
 import type { Actions, PageServerLoad } from './$types';
@@ -27,11 +27,13 @@ export const actions: Actions = {
 		return attempt(async () => ({ read: await appContext().services.forumWriting.markRead(locals.auth, Number(params.id), v.upTo ? num(v.upTo) : undefined) }));
 	},
 	reply: async ({ request, locals, params }) => {
-		const v = formValues(await request.formData(), ['body', 'parentId']);
+		const data = await request.formData();
+		const v = { ...formValues(data, ['parentId']), body: markdownValue(data, 'body') };
 		return attempt(async () => ({ posted: await appContext().services.forumWriting.reply(locals.auth, Number(params.id), v.parentId ? num(v.parentId) : null, v.body) }), v);
 	},
 	edit: async ({ request, locals }) => {
-		const v = formValues(await request.formData(), ['body', 'postId']);
+		const data = await request.formData();
+		const v = { ...formValues(data, ['postId']), body: markdownValue(data, 'body') };
 		return attempt(async () => ({ edited: await appContext().services.forumWriting.edit(locals.auth, num(v.postId), v.body) }), v);
 	},
 	delete: async ({ request, locals }) => {
