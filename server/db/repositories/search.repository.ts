@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../database.js';
+import { flag } from '../dialect/sql.js';
 
 type Conn = Kysely<Database> | Transaction<Database>;
 
@@ -78,7 +79,7 @@ export function visibleAmong(db: Conn, ids: number[], scope: SearchScope): Promi
 			'u.display_name as author_name',
 			'u.status as author_status',
 			'p.created_at',
-			sql<number>`p.parent_id is null`.as('is_opening')
+			flag(db, sql`p.parent_id is null`).as('is_opening')
 		])
 		.where('p.id', 'in', ids)
 		.where('p.deleted_at', 'is', null)
