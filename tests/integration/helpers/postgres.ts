@@ -10,26 +10,27 @@ import { execFileSync } from 'node:child_process';
  */
 const ADMIN_URL = process.env.KUVEND_TEST_POSTGRES || null;
 
-export const onPostgres = ADMIN_URL !== null;
-
-const created = new Set<string>();
-
-function psql(command: string): void {
-	execFileSync('psql', [ADMIN_URL!, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', command], { stdio: ['ignore', 'ignore', 'pipe'] });
+function psql(command: string, admin = ADMIN_URL!): void {
+	execFileSync('psql', [admin, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', command], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
 const nameOf = (dataDir: string) => `kuvend_t_${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`;
 
-/** The environment that points a server on `dataDir` at its own fresh PostgreSQL database; {} on SQLite. */
-export function databaseEnv(dataDir: string): Record<string, string> {
-	if (!ADMIN_URL) return {};
+const created = new Map<string, string>();
+
+/**
+ * The environment that points a server on `dataDir` at its own fresh PostgreSQL database; {} on SQLite. `admin`
+ * makes one without `npm run test:pg` (for the tests of PostgreSQL itself).
+ */
+export function databaseEnv(dataDir: string, admin = ADMIN_URL): Record<string, string> {
+	if (!admin) return {};
 	const name = nameOf(dataDir);
 	if (!created.has(name)) {
-		psql(`drop database if exists ${name} with (force)`);
-		psql(`create database ${name}`);
-		created.add(name);
+		psql(`drop database if exists ${name} with (force)`, admin);
+		psql(`create database ${name}`, admin);
+		created.set(name, admin);
 	}
-	const url = new URL(ADMIN_URL);
+	const url = new URL(admin);
 	url.pathname = `/${name}`;
 	return { DATABASE_URL: url.toString() };
 }
@@ -37,13 +38,14 @@ export function databaseEnv(dataDir: string): Record<string, string> {
 /** Drops the database made for `dataDir` (when its app is disposed). */
 export function dropDatabaseOf(dataDir: string): void {
 	const name = nameOf(dataDir);
-	if (!created.has(name)) return;
-	psql(`drop database if exists ${name} with (force)`);
+	const admin = created.get(name);
+	if (!admin) return;
+	psql(`drop database if exists ${name} with (force)`, admin);
 	created.delete(name);
 }
 
 /** Drops every database this test file made. */
 export function dropTestDatabases(): void {
-	for (const name of created) psql(`drop database if exists ${name} with (force)`);
+	for (const [name, admin] of created) psql(`drop database if exists ${name} with (force)`, admin);
 	created.clear();
 }
