@@ -1,9 +1,8 @@
 import type SQLite from 'better-sqlite3';
 import type { Config } from './config.js';
-import { openDatabase, type Db } from './db/client.js';
+import type { Db } from './db/client.js';
 import type { DialectName } from './db/dialect/index.js';
-import { openPostgres } from './db/dialect/postgres.js';
-import { sqliteOnlyHandle } from './db/dialect/sqlite-only.js';
+import { describeDatabase, openConfiguredDatabase } from './db/open.js';
 import { migrateToLatest } from './db/migrate.js';
 import { backupBeforeMigrating } from './db/backup.js';
 import { seedDemoNetwork } from './db/seed/demo.js';
@@ -101,11 +100,10 @@ export interface AppContext {
 export async function createContext(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<AppContext> {
 	// Failed statements reach the storage health, created just below on the same handle.
 	let storage: StorageHealth | undefined;
-	const onError = (error: unknown) => storage?.failed(error);
-	const dialect: DialectName = config.databaseUrl ? 'postgres' : 'sqlite';
-	const { db, raw } = config.databaseUrl
-		? { db: (await openPostgres(config.databaseUrl, { poolSize: config.databasePoolSize, onError: (error) => logger.warn('a PostgreSQL connection failed', { error: String(error) }) })).db, raw: sqliteOnlyHandle() }
-		: openDatabase(config.databaseFile, { onError });
+	const { db, raw, dialect } = await openConfiguredDatabase(config, {
+		onError: (error) => storage?.failed(error),
+		onPoolError: (error) => logger.warn('an idle PostgreSQL connection failed; the next query opens another', { error: String(error) })
+	});
 	storage = new StorageHealth(db, logger);
 	try {
 		const { created, applied } = await migrateToLatest(db, {
@@ -118,7 +116,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 				logger.info('backed up the database before migrating', { file, pending });
 			}
 		});
-		if (applied.length) logger.info('migrated database', { database: dialect === 'postgres' ? 'PostgreSQL' : config.databaseFile, applied });
+		if (applied.length) logger.info('migrated database', { database: describeDatabase(config), applied });
 		const bus = new EventBus((event, error) => logger.error('event listener failed', { event, error }));
 		const policy = { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs };
 		let listeningUrl = 'http://localhost';

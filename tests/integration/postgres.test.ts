@@ -6,6 +6,7 @@ import { openDatabase } from '../../server/db/client.js';
 import { MigrationFolder, migrateToLatest } from '../../server/db/migrate.js';
 import { openPostgres } from '../../server/db/dialect/postgres.js';
 import { spawnServer, tempDir } from './helpers/app.js';
+import { runKuvend } from './helpers/cli.js';
 import { databaseEnv, dropTestDatabases } from './helpers/postgres.js';
 
 // These run with `npm test` too: the machines (and CI) have PostgreSQL on 127.0.0.1:5432 (issue #16).
@@ -71,7 +72,7 @@ describe('one set of migrations for SQLite and PostgreSQL', () => {
 			const now = Date.now();
 			const { id } = await db
 				.insertInto('users')
-				.values({ email: 'a@example.test', display_name: 'A', created_at: now, updated_at: now })
+				.values({ email: 'a@example.test', display_name: 'A', role: 'member', status: 'active', locale: 'sq', created_at: now, updated_at: now })
 				.returning('id')
 				.executeTakeFirstOrThrow();
 			const user = await db.selectFrom('users').select(['id', 'created_at', 'show_email']).where('id', '=', id).executeTakeFirstOrThrow();
@@ -84,6 +85,22 @@ describe('one set of migrations for SQLite and PostgreSQL', () => {
 		} finally {
 			await db.destroy();
 		}
+	});
+});
+
+describe('the command line on PostgreSQL', () => {
+	it('migrates with db:migrate, naming the database without credentials, and says backups are pg_dump\'s', async () => {
+		const dir = tempDir();
+		dirs.push(dir);
+		const env = { DATA_DIR: dir, ...databaseEnv(dir, ADMIN_URL) };
+		const migrated = await runKuvend([], env, 'server/cli/migrate.ts');
+		expect(migrated.stderr).toBe('');
+		expect(migrated.stdout).toMatch(/^Applied \d+ migration\(s\) to PostgreSQL at 127\.0\.0\.1:5432\/kuvend_t_[0-9a-f]+:/);
+		const backup = await runKuvend(['backup'], env);
+		expect(backup.code).toBe(1);
+		expect(backup.stderr.trim()).toBe(
+			'backup works on the SQLite file only; the database is PostgreSQL (DATABASE_URL): back it up with pg_dump (pg_dump --format=custom --file=kuvend.dump "$DATABASE_URL").'
+		);
 	});
 });
 
