@@ -11,7 +11,7 @@ export function isPostgres(db: Kysely<any>): boolean {
 /**
  * A DDL statement written for SQLite, run unchanged there (so what SQLite stores in sqlite_master stays what it has
  * always been) and, on PostgreSQL, with SQLite's storage words mapped as the schema builder maps them
- * (server/db/dialect/postgres.ts, PostgresSchemaPlugin): `integer` → `bigint`, `real` → `double precision`,
+ * (server/db/dialect/postgres-schema.ts, PostgresSchemaPlugin): `integer` → `bigint`, `real` → `double precision`,
  * `blob` → `bytea`, and no `without rowid` (PostgreSQL has no rowid; its tables are heaps with separate indexes).
  */
 export function ddl(db: Kysely<any>, statement: string): RawBuilder<unknown> {

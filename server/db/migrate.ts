@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { MIGRATIONS_DIR } from '../paths.js';
 import { dialectOf } from './dialect/index.js';
-import { PostgresSchemaPlugin } from './dialect/postgres.js';
+import { PostgresSchemaPlugin } from './dialect/postgres-schema.js';
 
 /**
  * Loads migrations/*.ts with an import() of our own, so that whatever runs the server (tsx, Vitest) also

@@ -2,7 +2,6 @@ import type SQLite from 'better-sqlite3';
 import type { Config } from '../config.js';
 import { openDatabase, type Db, type DriverHooks } from './client.js';
 import type { DialectName } from './dialect/index.js';
-import { openPostgres } from './dialect/postgres.js';
 import { sqliteOnlyHandle } from './dialect/sqlite-only.js';
 
 export interface OpenedDatabase {
@@ -18,6 +17,7 @@ export interface OpenedDatabase {
  */
 export async function openConfiguredDatabase(config: Config, hooks: DriverHooks & { onPoolError?: (error: unknown) => void } = {}): Promise<OpenedDatabase> {
 	if (config.databaseUrl) {
+		const { openPostgres } = await import('./dialect/postgres.js');
 		const { db } = await openPostgres(config.databaseUrl, { poolSize: config.databasePoolSize, onError: hooks.onPoolError });
 		return { db, dialect: 'postgres', raw: sqliteOnlyHandle() };
 	}

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Config } from '../../config.js';
 import { describeDatabase, openConfiguredDatabase } from '../../db/open.js';
-import { DatabaseUnavailable } from '../../db/dialect/postgres.js';
+import { DatabaseUnavailable } from '../../db/dialect/index.js';
 import { schemaState } from '../../db/migrate.js';
 import { OperatorService, type OperatorLink } from '../../services/operator.service.js';
 import { isDomainError } from '../../../src/lib/shared/errors.js';

@@ -17,3 +17,11 @@ export class SqliteOnly extends Error {
 		this.name = 'SqliteOnly';
 	}
 }
+
+/** What start-up reports when the database cannot be used: one line naming what to fix (the message). */
+export class DatabaseUnavailable extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'DatabaseUnavailable';
+	}
+}
