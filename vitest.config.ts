@@ -17,6 +17,8 @@ export default defineConfig({
 					include: ['tests/integration/**/*.test.ts'],
 					environment: 'node',
 					pool: 'forks',
+					// `npm run test:pg`: the same tests on PostgreSQL, a database per data folder (tests/integration/helpers/postgres.ts).
+					setupFiles: process.env.KUVEND_TEST_POSTGRES ? ['tests/integration/helpers/postgres-setup.ts'] : [],
 					testTimeout: 30_000,
 					hookTimeout: 60_000
 				}

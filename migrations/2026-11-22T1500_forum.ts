@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { isPostgres } from './support/dialect.js';
 
 export async function up(db: Kysely<any>): Promise<void> {
 	await db.schema
@@ -135,7 +136,20 @@ export async function up(db: Kysely<any>): Promise<void> {
 	// Search over titles and posts. unicode61 folds Latin diacritics but not Greek tonos, so the service indexes
 	// text already folded (lower case, marks removed: ë = e, ç = c, ά = α) and folds queries the same way.
 	// rowid = post id; the opening post carries its thread's title.
-	await sql`create virtual table search_index using fts5(title, body, tokenize = 'unicode61 remove_diacritics 2')`.execute(db);
+	if (isPostgres(db)) {
+		// The same index on PostgreSQL: the same folded text, keyed by `rowid` (= post id) as FTS5 is, searched through
+		// a tsvector (titles weigh A, bodies D) with a GIN index. The 'simple' configuration only splits and lower-cases:
+		// the folding is the service's, as on SQLite.
+		await sql`create table search_index (
+			rowid bigint primary key,
+			title text not null default '',
+			body text not null default '',
+			document tsvector generated always as (setweight(to_tsvector('simple', title), 'A') || setweight(to_tsvector('simple', body), 'D')) stored
+		)`.execute(db);
+		await sql`create index search_index_document on search_index using gin (document)`.execute(db);
+	} else {
+		await sql`create virtual table search_index using fts5(title, body, tokenize = 'unicode61 remove_diacritics 2')`.execute(db);
+	}
 
 	await db.schema.alterTable('users').addColumn('last_digest_at', 'integer').execute();
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { ddl } from './support/dialect.js';
 
 export async function up(db: Kysely<any>): Promise<void> {
 	// Collaborative documents (Yjs): an append-only log of updates, merged now and then into one state. Every update
@@ -13,12 +14,15 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.execute();
 	// Keyed by (document, sequence) without a rowid: one B-tree per append instead of a table and an index (an
 	// append is the hot path of typing; measured 49 -> 30 µs).
-	await sql`create table doc_updates (
+	await ddl(
+		db,
+		`create table doc_updates (
 		name text not null,
 		seq integer not null,
 		"update" blob not null,
 		primary key (name, seq)
-	) without rowid`.execute(db);
+	) without rowid`
+	).execute(db);
 	// Stored updates that could not be applied: kept for a person to look at, never applied again.
 	await db.schema
 		.createTable('doc_quarantine')

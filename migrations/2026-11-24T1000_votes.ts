@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { ddl } from './support/dialect.js';
 
 export async function up(db: Kysely<any>): Promise<void> {
 	await db.schema
@@ -41,29 +42,38 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 	// Who may vote, frozen when the vote opens. A unit is 'u:<user id>' (members, a group) or 'o:<organisation id>'
 	// (one ballot per organisation).
-	await sql`create table vote_eligible (
+	await ddl(
+		db,
+		`create table vote_eligible (
 		vote_id integer not null references votes(id) on delete cascade,
 		unit text not null,
 		primary key (vote_id, unit)
-	) without rowid`.execute(db);
+	) without rowid`
+	).execute(db);
 
 	// Who took part: the primary key is the guard against a second ballot from the same unit. No time, no order.
-	await sql`create table vote_participants (
+	await ddl(
+		db,
+		`create table vote_participants (
 		vote_id integer not null references votes(id) on delete cascade,
 		unit text not null,
 		primary key (vote_id, unit)
-	) without rowid`.execute(db);
+	) without rowid`
+	).execute(db);
 
 	// The ballots. Keyed by a random receipt code with no rowid, so the stored order is random, not the order of
 	// casting; no time. `unit` is set for open votes only (who voted what is public to members); for a secret vote it
 	// is always null and nothing here or elsewhere joins a ballot to a member (server/services/votes.service.ts).
-	await sql`create table vote_ballots (
+	await ddl(
+		db,
+		`create table vote_ballots (
 		vote_id integer not null references votes(id) on delete cascade,
 		receipt text not null,
 		choice text not null,
 		unit text,
 		primary key (vote_id, receipt)
-	) without rowid`.execute(db);
+	) without rowid`
+	).execute(db);
 	await sql`create unique index vote_ballots_unit on vote_ballots (vote_id, unit) where unit is not null`.execute(db);
 
 	// The register of what the network decided.

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { ddl } from './support/dialect.js';
 
 export async function up(db: Kysely<any>): Promise<void> {
 	await db.schema
@@ -26,11 +27,14 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.execute();
 	await db.schema.createIndex('meetings_starts').on('meetings').column('starts_at').execute();
 
-	await sql`create table meeting_chairs (
+	await ddl(
+		db,
+		`create table meeting_chairs (
 		meeting_id integer not null references meetings(id) on delete cascade,
 		user_id integer not null references users(id),
 		primary key (meeting_id, user_id)
-	) without rowid`.execute(db);
+	) without rowid`
+	).execute(db);
 
 	await db.schema
 		.createTable('agenda_items')
@@ -47,13 +51,16 @@ export async function up(db: Kysely<any>): Promise<void> {
 	await db.schema.createIndex('agenda_items_meeting').on('agenda_items').columns(['meeting_id', 'position']).execute();
 
 	// Check-in: who is present for quorum (by themselves or by a chair), until they check out.
-	await sql`create table meeting_attendance (
+	await ddl(
+		db,
+		`create table meeting_attendance (
 		meeting_id integer not null references meetings(id) on delete cascade,
 		user_id integer not null references users(id),
 		checked_in_at integer not null,
 		checked_in_by integer not null references users(id),
 		primary key (meeting_id, user_id)
-	) without rowid`.execute(db);
+	) without rowid`
+	).execute(db);
 
 	// The list of speakers: a raised hand waits, the chair gives the floor, the speech ends (or the hand is withdrawn).
 	await db.schema

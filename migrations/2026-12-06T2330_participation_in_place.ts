@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { ddl, isPostgres } from './support/dialect.js';
 
 /**
  * Who took part in a vote becomes a flag on the electorate frozen at opening, set in place, instead of a row written
@@ -12,14 +13,19 @@ import { sql, type Kysely } from 'kysely';
  * then grow them and move them.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-	await sql`create table vote_electorate (
+	await ddl(
+		db,
+		`create table vote_electorate (
 		vote_id integer not null references votes(id) on delete cascade,
 		unit text not null,
 		voted integer not null default 0 check (voted in (0, 1)),
 		primary key (vote_id, unit)
-	) without rowid`.execute(db);
+	) without rowid`
+	).execute(db);
+	// `exists` is an integer (0/1) on SQLite, a boolean on PostgreSQL.
+	const voted = sql`exists (select 1 from vote_participants p where p.vote_id = e.vote_id and p.unit = e.unit)`;
 	await sql`insert into vote_electorate (vote_id, unit, voted)
-		select e.vote_id, e.unit, exists (select 1 from vote_participants p where p.vote_id = e.vote_id and p.unit = e.unit)
+		select e.vote_id, e.unit, ${isPostgres(db) ? sql`(${voted})::int` : voted}
 		from vote_eligible e order by e.vote_id, e.unit`.execute(db);
 	await sql`drop table vote_participants`.execute(db);
 	await sql`drop table vote_eligible`.execute(db);

@@ -61,7 +61,8 @@ export async function startApp(config: Config, options: { sveltekit?: RequestHan
 		throw error;
 	}
 	publishContext(ctx);
-	const backups = new BackupSchedule(ctx.sqlite, { dir: config.backupDir, everyMs: config.backupEveryMs, keep: config.backupKeep }, ctx.logger);
+	// File backups copy the SQLite file; PostgreSQL is backed up by its own tools (pg_dump), so none are scheduled.
+	const backups = new BackupSchedule(ctx.sqlite, { dir: config.backupDir, everyMs: ctx.dialect === 'sqlite' ? config.backupEveryMs : 0, keep: config.backupKeep }, ctx.logger);
 
 	const app = createExpressApp(ctx, sveltekit);
 	const withHeaders = securityHeaders(config);

@@ -19,6 +19,13 @@ export interface Config {
 	readonly dataDir: string;
 	/** Full path of the SQLite file (inside dataDir unless DATABASE_FILE is given). */
 	readonly databaseFile: string;
+	/**
+	 * A postgres:// URL: the database is PostgreSQL (in progress, README "PostgreSQL (in progress)"); null: the SQLite
+	 * file. The data folder still holds backups and the lock.
+	 */
+	readonly databaseUrl: string | null;
+	/** The most connections open to PostgreSQL at once. */
+	readonly databasePoolSize: number;
 	/** Seed the demo network when the database is created: `demo` or `none`. */
 	readonly seed: 'demo' | 'none';
 	/** Session lifetime without activity, in milliseconds. */
@@ -65,6 +72,11 @@ const schema = z
 			.optional(),
 		DATA_DIR: z.string().min(1).default('./data'),
 		DATABASE_FILE: z.string().min(1).optional(),
+		DATABASE_URL: z
+			.string()
+			.refine((u) => URL.canParse(u) && /^postgres(ql)?:$/.test(new URL(u).protocol), 'must be a postgres:// or postgresql:// URL')
+			.optional(),
+		DATABASE_POOL_SIZE: z.coerce.number().int('must be a whole number').min(1).max(100).default(10),
 		SEED: z.enum(['demo', 'none']).default('demo'),
 		SESSION_IDLE_DAYS: z.coerce.number().positive().max(365).default(14),
 		SESSION_ABSOLUTE_DAYS: z.coerce.number().positive().max(365).default(60),
@@ -138,7 +150,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
 		throw new ConfigError(
 			parsed.error.issues.map((i) => {
 				const name = String(i.path[0] ?? '');
-				const given = name in cleaned ? ` (got "${cleaned[name]}")` : '';
+				// A database URL may hold a password: never echoed.
+				const given = name in cleaned && name !== 'DATABASE_URL' ? ` (got "${cleaned[name]}")` : '';
 				return `${name}: ${i.message}${given}`;
 			})
 		);
@@ -152,6 +165,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
 		origin: e.ORIGIN ?? (e.PORT === 0 ? null : `http://localhost:${e.PORT}`),
 		dataDir,
 		databaseFile: e.DATABASE_FILE ? path.resolve(e.DATABASE_FILE) : path.join(dataDir, 'kuvend.db'),
+		databaseUrl: e.DATABASE_URL ?? null,
+		databasePoolSize: e.DATABASE_POOL_SIZE,
 		seed: e.SEED,
 		sessionIdleMs: e.SESSION_IDLE_DAYS * DAY,
 		sessionAbsoluteMs: e.SESSION_ABSOLUTE_DAYS * DAY,

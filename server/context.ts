@@ -3,7 +3,9 @@ import path from 'node:path';
 import type SQLite from 'better-sqlite3';
 import type { Config } from './config.js';
 import type { Locale } from '../src/lib/shared/types.js';
-import { openDatabase, type Db } from './db/client.js';
+import type { Db } from './db/client.js';
+import type { DialectName } from './db/dialect/index.js';
+import { describeDatabase, openConfiguredDatabase } from './db/open.js';
 import { migrateToLatest } from './db/migrate.js';
 import { backupBeforeMigrating } from './db/backup.js';
 import { seedDemoNetwork } from './db/seed/demo.js';
@@ -92,7 +94,12 @@ export interface Services {
 export interface AppContext {
 	config: Config;
 	db: Db;
-	/** The underlying better-sqlite3 handle, for pragmas and checkpoints only. */
+	/** SQLite, or PostgreSQL when DATABASE_URL is set (in progress: README, "PostgreSQL (in progress)"). */
+	dialect: DialectName;
+	/**
+	 * The underlying better-sqlite3 handle, for pragmas and checkpoints only. On PostgreSQL a handle that refuses
+	 * every statement with a SqliteOnly error (server/db/dialect/sqlite-only.ts).
+	 */
 	sqlite: SQLite.Database;
 	/** Whether the database takes writes (a full disk), and writes nobody waits for (read marks, last seen). */
 	storage: StorageHealth;
@@ -124,16 +131,23 @@ export interface AppContext {
 export async function createContext(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<AppContext> {
 	// Failed statements reach the storage health, created just below on the same handle.
 	let storage: StorageHealth | undefined;
-	const { db, raw } = openDatabase(config.databaseFile, { onError: (error) => storage?.failed(error) });
+	const { db, raw, dialect } = await openConfiguredDatabase(config, {
+		onError: (error) => storage?.failed(error),
+		onPoolError: (error) => logger.warn('an idle PostgreSQL connection failed; the next query opens another', { error: String(error) })
+	});
 	storage = new StorageHealth(db, logger);
 	try {
 		const { created, applied } = await migrateToLatest(db, {
 			beforeMigrating: async (pending) => {
+				if (dialect === 'postgres') {
+					logger.warn('migrating PostgreSQL without a backup from Kuvend: take one with pg_dump before upgrading', { pending });
+					return;
+				}
 				const { file } = await backupBeforeMigrating(raw, config.backupDir, config.backupKeep);
 				logger.info('backed up the database before migrating', { file, pending });
 			}
 		});
-		if (applied.length) logger.info('migrated database', { file: config.databaseFile, applied });
+		if (applied.length) logger.info('migrated database', { database: describeDatabase(config), applied });
 		const bus = new EventBus((event, error) => logger.error('event listener failed', { event, error }));
 		const policy = { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs };
 		let listeningUrl = 'http://localhost';
@@ -198,9 +212,13 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		if (created && config.seed === 'demo') {
 			const { people } = await seedDemoNetwork(db);
 			await seedDemoForum(db, services.forumWriting);
-			await seedDemoDrafts(db, services.drafts, documents);
-			await seedDemoVotes(db, services.votes);
-			await seedDemoMeetings(db, services.meetings);
+			// Drafts, votes and meetings are written through the document logs and the ballot box, which have no
+			// PostgreSQL path yet (README, "PostgreSQL (in progress)").
+			if (dialect === 'sqlite') {
+				await seedDemoDrafts(db, services.drafts, documents);
+				await seedDemoVotes(db, services.votes);
+				await seedDemoMeetings(db, services.meetings);
+			} else logger.warn('seeded the demo network and forum only: demo drafts, votes and meetings need SQLite for now');
 			// The seed posted through the services on its people's behalf: that does not count against their limits.
 			limits.clear();
 			logger.info('seeded the demo network', { people });
@@ -227,6 +245,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		return {
 			config,
 			db,
+			dialect,
 			sqlite: raw,
 			storage,
 			lifecycle: new Lifecycle(),
@@ -257,7 +276,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 				// Fold the WAL into the main file so a copied database is complete on its own. On a full disk this can
 				// fail: the WAL then stays beside the database, whole, and is read at the next start.
 				try {
-					raw.pragma('wal_checkpoint(TRUNCATE)');
+					if (dialect === 'sqlite') raw.pragma('wal_checkpoint(TRUNCATE)');
 				} catch (error) {
 					logger.warn('could not fold the write-ahead log into the database at stop; it is kept for the next start', { error });
 				}

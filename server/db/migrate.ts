@@ -3,6 +3,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { MIGRATIONS_DIR } from '../paths.js';
+import { dialectOf } from './dialect/index.js';
+import { PostgresSchemaPlugin } from './dialect/postgres-schema.js';
 
 /**
  * Loads migrations/*.ts with an import() of our own, so that whatever runs the server (tsx, Vitest) also
@@ -35,7 +37,9 @@ export async function knownMigrations(): Promise<string[]> {
  * throws, nothing is migrated.
  */
 export async function migrateToLatest(db: Kysely<any>, options: { beforeMigrating?: (pending: string[]) => Promise<void> } = {}): Promise<MigrationOutcome> {
-	const migrator = new Migrator({ db, provider: new MigrationFolder() });
+	// The migrations name SQLite's column types; on PostgreSQL the plugin maps them (integer → bigint, …).
+	const migrating = dialectOf(db) === 'postgres' ? db.withPlugin(new PostgresSchemaPlugin()) : db;
+	const migrator = new Migrator({ db: migrating, provider: new MigrationFolder() });
 	const before = await migrator.getMigrations();
 	const created = before.every((m) => !m.executedAt);
 	const pending = before.filter((m) => !m.executedAt).map((m) => m.name);

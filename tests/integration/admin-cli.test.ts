@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getPage, postForm, signIn, startTestApp, tempDir, type TestApp } from './helpers/app.js';
 import { openDatabase } from '../../server/db/client.js';
 import { migrateToLatest } from '../../server/db/migrate.js';
+import { databaseEnv } from './helpers/postgres.js';
 
 // Issue #15 point 2 (the account commands) and issue #14 point 4 (without SMTP a reset link comes only from the
 // admin command line, audited). The command runs as its own process against the SQLite file of a running server
@@ -25,7 +26,7 @@ interface Run {
 
 function kuvend(args: string[], env: Record<string, string> = {}): Promise<Run> {
 	const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli/kuvend.ts', ...args], {
-		env: { PATH: process.env.PATH, DATA_DIR: app.dataDir, ORIGIN: app.url, LOG_LEVEL: 'error', ...env },
+		env: { PATH: process.env.PATH, DATA_DIR: app.dataDir, ORIGIN: app.url, LOG_LEVEL: 'error', ...databaseEnv(app.dataDir), ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let stdout = '';

@@ -83,7 +83,7 @@ describe('@mention suggestions', () => {
 
 	it('is rate-limited per member', async () => {
 		// The test server's limits are relaxed for automated runs: the standard ones are checked on the service.
-		const network = new NetworkService(app.ctx.db, new RateLimits('standard'));
+		const network = new NetworkService(app.ctx.db, () => 'sq', new RateLimits('standard'));
 		const [one, other] = await makePeople(app, 2);
 		for (let i = 0; i < 120; i++) await network.suggest(one.auth, 'ar');
 		await expect(network.suggest(one.auth, 'ar')).rejects.toMatchObject({ code: 'rate_limited' });

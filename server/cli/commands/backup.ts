@@ -1,5 +1,5 @@
 import { backupToFile, formatBytes } from '../../db/backup.js';
-import { expectArguments, withDatabaseRefusals } from './database-refusals.js';
+import { expectArguments, refuseOnPostgres, withDatabaseRefusals } from './database-refusals.js';
 import type { Command } from './types.js';
 
 export const backupCommand: Command = {
@@ -16,6 +16,7 @@ export const backupCommand: Command = {
 	].join('\n'),
 	async run({ args, config, out }) {
 		expectArguments('backup', args, 0, 1, 'at most one argument, the file to write');
+		refuseOnPostgres(config, 'backup', 'back it up with pg_dump (pg_dump --format=custom --file=kuvend.dump "$DATABASE_URL").');
 		const { file, bytes } = await withDatabaseRefusals(() => backupToFile(config.databaseFile, config.backupDir, args[0]));
 		out(`Backed up ${config.databaseFile} to ${file} (${formatBytes(bytes)}).`);
 	}

@@ -1,6 +1,6 @@
 import { formatBytes } from '../../db/backup.js';
 import { checkDatabase, healthy } from '../../db/check.js';
-import { expectArguments, withDatabaseRefusals } from './database-refusals.js';
+import { expectArguments, refuseOnPostgres, withDatabaseRefusals } from './database-refusals.js';
 import { CliError, type Command } from './types.js';
 
 export const checkCommand: Command = {
@@ -16,6 +16,7 @@ export const checkCommand: Command = {
 	].join('\n'),
 	async run({ args, config, out }) {
 		expectArguments('check', args, 0, 0, 'no arguments');
+		refuseOnPostgres(config, 'check', 'PostgreSQL checks its own pages (data checksums, amcheck); see /healthz for whether it takes writes.');
 		const report = await withDatabaseRefusals(() => checkDatabase(config.databaseFile));
 		const { schema, bytes } = report;
 		out(`Database:   ${report.file}`);

@@ -1,6 +1,7 @@
 import { BackupError } from '../../db/backup.js';
 import { DataFolderInUseError } from '../../db/data-folder-lock.js';
 import { CliError } from './types.js';
+import type { Config } from '../../config.js';
 
 /** Runs a database command, turning the refusals the operator can act on into the command line's one-line errors. */
 export async function withDatabaseRefusals<T>(work: () => Promise<T>): Promise<T> {
@@ -10,6 +11,11 @@ export async function withDatabaseRefusals<T>(work: () => Promise<T>): Promise<T
 		if (error instanceof BackupError || error instanceof DataFolderInUseError) throw new CliError(error.message);
 		throw error;
 	}
+}
+
+/** Refuses, with what to use instead, a command that works on the SQLite file when the database is PostgreSQL. */
+export function refuseOnPostgres(config: Config, command: string, instead: string): void {
+	if (config.databaseUrl) throw new CliError(`${command} works on the SQLite file only; the database is PostgreSQL (DATABASE_URL): ${instead}`);
 }
 
 /** Refuses options (nothing here takes any) and more than `max` arguments, naming the command's help. */

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Config } from '../../config.js';
-import { openDatabase } from '../../db/client.js';
+import { describeDatabase, openConfiguredDatabase } from '../../db/open.js';
+import { DatabaseUnavailable } from '../../db/dialect/index.js';
 import { schemaState } from '../../db/migrate.js';
 import { OperatorService, type OperatorLink } from '../../services/operator.service.js';
 import { isDomainError } from '../../../src/lib/shared/errors.js';
@@ -13,9 +14,11 @@ import { CliError, type CommandInput } from './types.js';
  * command's one line.
  */
 export async function withOperator<T>(config: Config, act: (operator: OperatorService) => Promise<T>): Promise<T> {
-	const file = config.databaseFile;
-	if (!fs.existsSync(file)) throw new CliError(`No database at ${file}: set DATA_DIR (or DATABASE_FILE) to the server's, or start the server once.`);
-	const { db } = openDatabase(file);
+	const file = describeDatabase(config);
+	if (!config.databaseUrl && !fs.existsSync(file)) throw new CliError(`No database at ${file}: set DATA_DIR (or DATABASE_FILE) to the server's, or start the server once.`);
+	const { db } = await openConfiguredDatabase(config).catch((error) => {
+		throw error instanceof DatabaseUnavailable ? new CliError(error.message) : error;
+	});
 	try {
 		const { pending, unknown } = await schemaState(db);
 		if (unknown.length) throw new CliError(`The database at ${file} was written by a newer Kuvend (migration ${unknown[0]}): run this command from that version.`);

@@ -1,6 +1,6 @@
 import { formatBytes } from '../../db/backup.js';
 import { restoreDatabase } from '../../db/restore.js';
-import { expectArguments, withDatabaseRefusals } from './database-refusals.js';
+import { expectArguments, refuseOnPostgres, withDatabaseRefusals } from './database-refusals.js';
 import type { Command } from './types.js';
 
 export const restoreCommand: Command = {
@@ -17,6 +17,7 @@ export const restoreCommand: Command = {
 	].join('\n'),
 	async run({ args, config, out }) {
 		expectArguments('restore', args, 1, 1, 'one argument, the backup file to restore');
+		refuseOnPostgres(config, 'restore', 'restore a pg_dump with pg_restore (pg_restore --clean --dbname="$DATABASE_URL" kuvend.dump) while Kuvend is stopped.');
 		const { file, bytes, pending } = await withDatabaseRefusals(() => restoreDatabase(config.databaseFile, args[0]));
 		out(`Restored ${args[0]} into ${file} (${formatBytes(bytes)}).${pending.length ? ` ${pending.length} migration(s) will run at the next start.` : ''}`);
 	}

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CategoryRow, Database, PostRow, ThreadRow } from '../database.js';
 import { prepared } from '../prepared.js';
+import { flag, greatest, upsertSearchRow } from '../dialect/sql.js';
 
 type Conn = Kysely<Database> | Transaction<Database>;
 
@@ -251,7 +252,7 @@ export function reactionsFor(db: Conn, postIds: number[], userId: number | null)
 			'post_id',
 			'emoji',
 			eb.fn.countAll<number>().as('n'),
-			eb.fn.max<number>(sql<number>`user_id = ${userId ?? -1}`).as('mine')
+			eb.fn.max<number>(flag(db, sql`user_id = ${userId ?? -1}`)).as('mine')
 		])
 		.where('post_id', 'in', postIds)
 		.groupBy(['post_id', 'emoji'])
@@ -303,7 +304,7 @@ export async function countNewPost(db: Conn, threadId: number, categoryId: numbe
 }
 
 const indexRow = prepared((db, p: { postId: number; title: string; body: string }) =>
-	sql`insert or replace into search_index (rowid, title, body) values (${p.postId}, ${p.title}, ${p.body})`.compile(db)
+	upsertSearchRow(db, p.postId, p.title, p.body).compile(db)
 );
 
 export async function indexPost(db: Conn, postId: number, title: string, body: string): Promise<void> {
@@ -376,7 +377,7 @@ const upsertRead = prepared((db, p: { threadId: number; userId: number; postId: 
 		.values({ thread_id: p.threadId, user_id: p.userId, last_read_post_id: p.postId, read_at: p.now })
 		.onConflict((oc) =>
 			oc.columns(['thread_id', 'user_id']).doUpdateSet((eb) => ({
-				last_read_post_id: sql<number>`max(${eb.ref('thread_reads.last_read_post_id')}, ${eb.ref('excluded.last_read_post_id')})`,
+				last_read_post_id: greatest(db, eb.ref('thread_reads.last_read_post_id'), eb.ref('excluded.last_read_post_id')),
 				read_at: eb.ref('excluded.read_at')
 			}))
 		)

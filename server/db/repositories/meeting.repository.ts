@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, MeetingRow } from '../database.js';
+import { flag } from '../dialect/sql.js';
 
 type Conn = Kysely<Database> | Transaction<Database>;
 
@@ -110,9 +111,11 @@ export function attendance(db: Conn, meetingId: number, groupId: number | null) 
 		.innerJoin('users as u', 'u.id', 'a.user_id')
 		.select(['u.id', 'u.display_name as name', 'a.checked_in_at'])
 		.select((eb) =>
-			(groupId === null
-				? sql<number>`${eb.ref('u.status')} = 'active'`
-				: sql<number>`${eb.ref('u.status')} = 'active' and exists (select 1 from group_members gm where gm.group_id = ${groupId} and gm.user_id = ${eb.ref('u.id')})`
+			flag(
+				db,
+				groupId === null
+					? sql<number>`${eb.ref('u.status')} = 'active'`
+					: sql<number>`${eb.ref('u.status')} = 'active' and exists (select 1 from group_members gm where gm.group_id = ${groupId} and gm.user_id = ${eb.ref('u.id')})`
 			).as('eligible')
 		)
 		.where('a.meeting_id', '=', meetingId)

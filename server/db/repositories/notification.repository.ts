@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../database.js';
 import { prepared } from '../prepared.js';
+import { flag, jsonIntegers } from '../dialect/sql.js';
 
 type Conn = Kysely<Database> | Transaction<Database>;
 
@@ -34,9 +35,9 @@ export interface PostRecipient extends Recipient {
 const recipientsOfPost = prepared((db, p: { ids: string; threadId: number; authorId: number; groupId: number | null }) =>
 	sql<PostRecipient>`
 		select u.id, u.email, u.display_name, u.locale, u.role, u.status, u.notify_in_app, u.notify_email,
-			exists (select 1 from group_members m where m.user_id = u.id and m.group_id = ${p.groupId}) as in_group
+			${flag(db, sql`exists (select 1 from group_members m where m.user_id = u.id and m.group_id = ${p.groupId})`)} as in_group
 		from users u
-		where u.id in (select value from json_each(${p.ids}) union select user_id from thread_subscriptions where thread_id = ${p.threadId})
+		where u.id in (${jsonIntegers(db, p.ids)} union select user_id from thread_subscriptions where thread_id = ${p.threadId})
 			and u.id <> ${p.authorId}
 		order by u.id`.compile(db)
 );

@@ -1,5 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../database.js';
+import { flag } from '../dialect/sql.js';
+import { dialectOf } from '../dialect/index.js';
 
 type Conn = Kysely<Database> | Transaction<Database>;
 
@@ -36,9 +38,27 @@ export async function bodiesOf(db: Conn, postIds: number[]): Promise<Map<number,
 	return new Map(rows.map((r) => [r.id, r.body]));
 }
 
+/*
+ * The search index differs per dialect, and only here (and in its migration): on SQLite an FTS5 table queried with
+ * MATCH and ranked by bm25; on PostgreSQL a table with a tsvector column (titles weighted A, bodies D) and a GIN
+ * index, queried with @@ and ranked by ts_rank. Both hold the same folded text; `match` is the FTS5 query the domain
+ * builds (ftsQuery: every term quoted, a prefix), which PostgreSQL reads as the same prefix terms, all required.
+ */
+
+/** An FTS5 query of quoted prefix terms ("t"* "u"*) as the PostgreSQL tsquery text meaning the same (t:* & u:*). */
+export function tsQueryOf(match: string): string {
+	// The terms are folded letters and digits only (queryTerms), so nothing in them is tsquery syntax.
+	const terms = [...match.matchAll(/"([^"]+)"\*/g)].map((m) => `${m[1].replace(/[^\p{L}\p{N}]/gu, '')}:*`).filter((t) => t !== ':*');
+	return terms.join(' & ');
+}
+
+function matches(db: Conn, match: string) {
+	return dialectOf(db) === 'postgres' ? sql`document @@ to_tsquery('simple', ${tsQueryOf(match)})` : sql`search_index match ${match}`;
+}
+
 /** How many posts match, counting no further than `cap`. */
 export async function countMatches(db: Conn, match: string, cap: number): Promise<number> {
-	const row = await sql<{ n: number }>`select count(*) as n from (select 1 from search_index where search_index match ${match} limit ${cap})`.execute(db);
+	const row = await sql<{ n: number }>`select count(*) as n from (select 1 from search_index where ${matches(db, match)} limit ${cap}) as m`.execute(db);
 	return Number(row.rows[0]?.n ?? 0);
 }
 
@@ -49,12 +69,17 @@ export async function countMatches(db: Conn, match: string, cap: number): Promis
  */
 export async function rankedIds(db: Conn, match: string, candidates: number | null, limit: number): Promise<number[]> {
 	const newest = candidates
-		? sql`and rowid >= coalesce((select rowid from search_index where search_index match ${match} order by rowid desc limit 1 offset ${candidates - 1}), 0)`
+		? sql`and rowid >= coalesce((select rowid from search_index where ${matches(db, match)} order by rowid desc limit 1 offset ${candidates - 1}), 0)`
 		: sql``;
+	// Titles weigh four times bodies on both: bm25's column weights; ts_rank's weights for D (bodies) and A (titles).
+	const rank =
+		dialectOf(db) === 'postgres'
+			? sql`ts_rank('{0.25, 0, 0, 1}', document, to_tsquery('simple', ${tsQueryOf(match)})) desc`
+			: sql`bm25(search_index, 4.0, 1.0)`;
 	const rows = await sql<{ rowid: number }>`
 		select rowid from search_index
-		where search_index match ${match} ${newest}
-		order by bm25(search_index, 4.0, 1.0), rowid desc
+		where ${matches(db, match)} ${newest}
+		order by ${rank}, rowid desc
 		limit ${limit}`.execute(db);
 	return rows.rows.map((r) => r.rowid);
 }
@@ -81,7 +106,7 @@ export function visibleAmong(db: Conn, ids: number[], scope: SearchScope): Promi
 			'u.display_name as author_name',
 			'u.status as author_status',
 			'p.created_at',
-			sql<number>`p.parent_id is null`.as('is_opening')
+			flag(db, sql`p.parent_id is null`).as('is_opening')
 		])
 		.where('p.id', 'in', ids)
 		.where('p.deleted_at', 'is', null)

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, NewUser, UserRow, UserUpdate } from '../database.js';
+import { joinedTextFunction, textPositionFunction } from '../dialect/sql.js';
 
 type Conn = Kysely<Database> | Transaction<Database>;
 
@@ -128,7 +129,7 @@ export function listActiveMembers(db: Conn, filter: DirectoryFilter = {}): Promi
 			'users.display_name',
 			'users.city',
 			'users.role',
-			eb.fn<string | null>('group_concat', ['o.name', eb.val('\u001f')]).as('organisations')
+			eb.fn<string | null>(joinedTextFunction(db), ['o.name', eb.val('\u001f')]).as('organisations')
 		])
 		.where('users.status', '=', 'active');
 	if (filter.q) {
@@ -136,8 +137,8 @@ export function listActiveMembers(db: Conn, filter: DirectoryFilter = {}): Promi
 		const needle = filter.q.toLowerCase();
 		q = q.where((eb) =>
 			eb.or([
-				eb(eb.fn('instr', [eb.fn('lower', ['users.display_name']), eb.val(needle)]), '>', 0),
-				eb(eb.fn('instr', [eb.fn('lower', ['o.name']), eb.val(needle)]), '>', 0)
+				eb(eb.fn(textPositionFunction(db), [eb.fn('lower', ['users.display_name']), eb.val(needle)]), '>', 0),
+				eb(eb.fn(textPositionFunction(db), [eb.fn('lower', ['o.name']), eb.val(needle)]), '>', 0)
 			])
 		);
 	}

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { databaseEnv } from './postgres.js';
 
 export interface CliRun {
 	code: number | null;
@@ -9,7 +10,7 @@ export interface CliRun {
 /** Runs `npm run kuvend -- <args>` (or another script under server/cli) as its own process, as an operator would. */
 export function runKuvend(args: string[], env: Record<string, string>, script = 'server/cli/kuvend.ts'): Promise<CliRun> {
 	const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-		env: { PATH: process.env.PATH, LOG_LEVEL: 'error', ...env },
+		env: { PATH: process.env.PATH, LOG_LEVEL: 'error', ...(env.DATA_DIR ? databaseEnv(env.DATA_DIR) : {}), ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let stdout = '';

@@ -1,0 +1,24 @@
+import type SQLite from 'better-sqlite3';
+import { SqliteOnly } from './index.js';
+
+/**
+ * What stands for the better-sqlite3 handle when the database is PostgreSQL. The parts of Kuvend still written
+ * synchronously on better-sqlite3 (the ballot box, the collaborative documents' update logs, file backups) have no
+ * PostgreSQL path yet (README, "PostgreSQL (in progress)"): preparing a statement works, so they can be wired, but
+ * running one, or anything else on this handle, throws SqliteOnly saying so. Nothing is pretended.
+ */
+export function sqliteOnlyHandle(): SQLite.Database {
+	const refuse = (): never => {
+		throw new SqliteOnly('This part of Kuvend (ballot box, collaborative documents, file backups)', 'it is not available yet: see README, "PostgreSQL (in progress)"');
+	};
+	const statement = new Proxy({}, { get: () => refuse });
+	return new Proxy({} as SQLite.Database, {
+		get: (_, name) => {
+			if (name === 'prepare') return () => statement;
+			if (name === 'open') return false;
+			if (name === 'inTransaction') return false;
+			if (name === 'close') return () => {};
+			return refuse;
+		}
+	});
+}
