@@ -52,6 +52,7 @@ export async function finishNetworkSetup(db: Conn, userId: number, now: number):
 
 /** What the setup steps are computed from. */
 export interface SetupCounts {
+	profile: boolean;
 	fields: number;
 	groups: number;
 	pendingApplications: number;
@@ -61,11 +62,12 @@ export interface SetupCounts {
 export async function setupCounts(db: Conn): Promise<SetupCounts> {
 	const row = await db
 		.selectNoFrom((eb) => [
-			eb.selectFrom('fields_of_action').select(eb.fn.countAll<number>().as('n')).as('fields'),
-			eb.selectFrom('groups').select(eb.fn.countAll<number>().as('n')).as('groups'),
+			eb.selectFrom('network_profile').select(eb.fn.countAll<number>().as('n')).as('profile'),
+			eb.selectFrom('fields_of_action').where('archived_at', 'is', null).where('merged_into', 'is', null).select(eb.fn.countAll<number>().as('n')).as('fields'),
+			eb.selectFrom('groups').where('archived_at', 'is', null).select(eb.fn.countAll<number>().as('n')).as('groups'),
 			eb.selectFrom('join_requests').where('status', '=', 'pending').select(eb.fn.countAll<number>().as('n')).as('pending'),
 			eb.selectFrom('join_requests').where('status', '=', 'approved').select(eb.fn.countAll<number>().as('n')).as('approved')
 		])
 		.executeTakeFirstOrThrow();
-	return { fields: Number(row.fields), groups: Number(row.groups), pendingApplications: Number(row.pending), approvedApplications: Number(row.approved) };
+	return { profile: Number(row.profile) > 0, fields: Number(row.fields), groups: Number(row.groups), pendingApplications: Number(row.pending), approvedApplications: Number(row.approved) };
 }

@@ -54,7 +54,8 @@ const AUDIT: Record<string, () => string> = {
 	'field.unarchived': m.audit_field_unarchived,
 	'field.merged': m.audit_field_merged,
 	'setup.first_coordinator': m.audit_setup_first_coordinator,
-	'setup.finished': m.audit_setup_finished
+	'setup.finished': m.audit_setup_finished,
+	'network.profile_saved': m.audit_network_profile_saved
 };
 export const auditActionName = (action: string) => (AUDIT[action] ?? (() => action))();
 

@@ -22,6 +22,12 @@ export const inSetup = (href: string): string => `${href}${href.includes('?') ? 
 export const isInSetup = (url: URL): boolean => url.searchParams.get('setup') === '1';
 
 /**
+ * A link or a form's action (`?/rename`) that keeps the wizard open when the page was opened from it: forms post
+ * without JavaScript, and a named action's `?/…` would otherwise drop `setup=1` from the address.
+ */
+export const keepSetup = (url: URL, href: string): string => (isInSetup(url) ? inSetup(href) : href);
+
+/**
  * What the data says of a step: done, still to do, or `null` where nothing stored tells (the step's page is
  * visited and left as the coordinator sees fit).
  */
