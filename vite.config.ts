@@ -9,7 +9,7 @@ export default defineConfig({
 		paraglideVitePlugin({
 			project: './project.inlang',
 			outdir: './src/lib/paraglide',
-			strategy: ['custom-member', 'cookie', 'preferredLanguage', 'baseLocale'],
+			strategy: ['custom-member', 'cookie', 'preferredLanguage', 'custom-network', 'baseLocale'],
 			emitTsDeclarations: true
 		}),
 		sveltekit(),

@@ -26,8 +26,9 @@ export interface Config {
 	readonly databaseUrl: string | null;
 	/** The most connections open to PostgreSQL at once. */
 	readonly databasePoolSize: number;
-	/** Seed the demo network when the database is created: `demo` or `none`. */
-	readonly seed: 'demo' | 'none';
+	/** What a new database is seeded with: the demo network (`demo`, the Independent Cultural Scene), the InClust
+	 * clusters (`inclust`, a second network: Greek first, its own fields and groups) or nothing (`none`). */
+	readonly seed: 'demo' | 'inclust' | 'none';
 	/** Session lifetime without activity, in milliseconds. */
 	readonly sessionIdleMs: number;
 	/** Hard session lifetime regardless of activity, in milliseconds. */
@@ -77,7 +78,7 @@ const schema = z
 			.refine((u) => URL.canParse(u) && /^postgres(ql)?:$/.test(new URL(u).protocol), 'must be a postgres:// or postgresql:// URL')
 			.optional(),
 		DATABASE_POOL_SIZE: z.coerce.number().int('must be a whole number').min(1).max(100).default(10),
-		SEED: z.enum(['demo', 'none']).default('demo'),
+		SEED: z.enum(['demo', 'inclust', 'none']).default('demo'),
 		SESSION_IDLE_DAYS: z.coerce.number().positive().max(365).default(14),
 		SESSION_ABSOLUTE_DAYS: z.coerce.number().positive().max(365).default(60),
 		LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

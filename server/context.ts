@@ -9,6 +9,7 @@ import { describeDatabase, openConfiguredDatabase } from './db/open.js';
 import { migrateToLatest } from './db/migrate.js';
 import { backupBeforeMigrating } from './db/backup.js';
 import { seedDemoNetwork } from './db/seed/demo.js';
+import { seedInclustForum, seedInclustNetwork } from './db/seed/inclust.js';
 import { seedDemoForum } from './db/seed/forum.js';
 import { seedDemoDrafts } from './db/seed/drafts.js';
 import { seedDemoVotes } from './db/seed/votes.js';
@@ -222,6 +223,12 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			// The seed posted through the services on its people's behalf: that does not count against their limits.
 			limits.clear();
 			logger.info('seeded the demo network', { people });
+		}
+		if (created && config.seed === 'inclust') {
+			const { people } = await seedInclustNetwork(db);
+			await seedInclustForum(db, services.forumWriting);
+			limits.clear();
+			logger.info('seeded the InClust network', { people });
 		}
 		await profile.load();
 		// After the seed: the ballots it cast are demo data, not this process's votes.

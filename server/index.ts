@@ -37,6 +37,7 @@ async function main(): Promise<void> {
 	// One write, "Listening on" last: whoever waits for that line (tests, scripts) has all the others too.
 	const lines = ['', `Kuvend is running at ${origin}`];
 	if (config.seed === 'demo') lines.push(`Demo sign-in: coordinator@demo.test / ${DEMO_PASSWORD} (see README.md for all demo accounts)`);
+	if (config.seed === 'inclust') lines.push(`InClust sign-in: coordinator@inclust.test / ${DEMO_PASSWORD}`);
 	if (setup) lines.push(...setupLinkLines(setup));
 	lines.push(`Listening on ${app.url}`, '');
 	process.stdout.write(lines.join('\n'));

@@ -1,7 +1,7 @@
 import type { Handle, HandleServerError } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { paraglideMiddleware } from '$lib/paraglide/server';
-import { defineCustomServerStrategy, type Locale } from '$lib/paraglide/runtime';
+import { defineCustomServerStrategy, extractLocaleFromRequestWithStrategies, type Locale } from '$lib/paraglide/runtime';
 import { m } from '$lib/paraglide/messages';
 import { appContext } from '$lib/server/context';
 import { cachedForVisitors } from '$lib/server/visitor-cache';
@@ -15,6 +15,21 @@ import { ROUTE_HEADER } from '$lib/shared/route-header';
 /** A signed-in member's stored language wins over the cookie and the browser's Accept-Language. */
 const memberLocale = new WeakMap<Request, Locale>();
 defineCustomServerStrategy('custom-member', { getLocale: (request) => (request ? memberLocale.get(request) : undefined) });
+/**
+ * A visitor who chose no language and whose browser asks for none of the three reads the network's primary language
+ * (its profile). Paraglide asks custom strategies before the others, so this one steps aside itself when the cookie
+ * or Accept-Language decides.
+ */
+defineCustomServerStrategy('custom-network', {
+	getLocale: (request) => {
+		if (!request) return undefined;
+		try {
+			return extractLocaleFromRequestWithStrategies(request, ['cookie', 'preferredLanguage']) && undefined;
+		} catch {
+			return appContext().services.profile.primaryLocale;
+		}
+	}
+});
 
 const readableBody: Handle = async ({ event, resolve }) => {
 	const refused = await unreadableBody(event.request);

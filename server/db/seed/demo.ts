@@ -1,16 +1,11 @@
 import type { Db } from '../client.js';
-import type { GroupKind, Role } from '../../../src/lib/shared/types.js';
-import { storeLocalized, type Localized } from '../../../src/lib/shared/localized.js';
-import { hashPassword } from '../../services/passwords.js';
-import { ensureGroupCategories } from '../repositories/forum.repository.js';
-import { ensureFieldCategories, insertField } from '../repositories/field.repository.js';
-import { seedDemoProfile } from './profile.js';
+import { DEMO_PROFILE } from './profile.js';
+import { seedNetwork, type NetworkSeed } from './network.js';
 
-/** The password of every demo account; the README lists them. */
-export const DEMO_PASSWORD = 'demo-kuvend';
+export { DEMO_PASSWORD } from './network.js';
 
 /** The SPK's fields of action, named in its founding text, in its order; each gets its forum space. */
-const FIELDS: { slug: string; name: { sq: string; en: string; el: string } }[] = [
+const FIELDS: NetworkSeed['fields'] = [
 	{ slug: 'cultural-policy', name: { sq: 'Politika kulturore', en: 'Cultural policy', el: 'Πολιτιστική πολιτική' } },
 	{ slug: 'research-statistics', name: { sq: 'Kërkim, statistika dhe tregues kulturorë', en: 'Research, statistics and cultural indicators', el: 'Έρευνα, στατιστική και πολιτιστικοί δείκτες' } },
 	{ slug: 'creative-industries', name: { sq: 'Industri krijuese', en: 'Creative industries', el: 'Δημιουργικές βιομηχανίες' } },
@@ -30,19 +25,7 @@ const FIELDS: { slug: string; name: { sq: string; en: string; el: string } }[] =
 	{ slug: 'publishing', name: { sq: 'Botime', en: 'Publishing', el: 'Εκδόσεις' } }
 ];
 
-interface DemoPerson {
-	email: string;
-	name: string;
-	city: string;
-	role?: Role;
-	locale?: 'sq' | 'en' | 'el';
-	fields: string[];
-	org?: string;
-	groups: string[];
-	facilitates?: string[];
-}
-
-const ORGANISATIONS = [
+const ORGANISATIONS: NetworkSeed['organisations'] = [
 	{ slug: 'skena-8', name: 'Teatri i Pavarur Skena 8', city: 'Tiranë', fields: ['performing-arts', 'cultural-policy'],
 		description: 'Një trupë teatrale e pavarur që prodhon shfaqje bashkëkohore dhe punëtori për të rinjtë.' },
 	{ slug: 'vlora-art', name: 'Qendra Kulturore Vlora Art', city: 'Vlorë', fields: ['visual-arts', 'cultural-tourism'],
@@ -61,7 +44,7 @@ const ORGANISATIONS = [
 		description: 'Shkëmbime artistike mes bregdetit shqiptar dhe ishujve jonianë.' }
 ];
 
-const GROUPS: { slug: string; name: string; kind: GroupKind; city?: string; join: 'open' | 'request'; description: Localized }[] = [
+const GROUPS: NetworkSeed['groups'] = [
 	{ slug: 'klasteri-arta', name: 'Klasteri kulturor i Artës · Πολιτιστικό σύμπλεγμα Άρτας', kind: 'city_cluster', city: 'Άρτα', join: 'open',
 		description: {
 			sq: 'Grupimi lokal kulturor dhe krijues i Artës, me hapësirën e tij të bashkëpunimit.',
@@ -109,7 +92,7 @@ const GROUPS: { slug: string; name: string; kind: GroupKind; city?: string; join
 			el: 'Συντάσσει τις θέσεις του δικτύου για τον νόμο για τον πολιτισμό και τη δημόσια χρηματοδότηση.' } }
 ];
 
-const PEOPLE: DemoPerson[] = [
+const PEOPLE: NetworkSeed['people'] = [
 	{ email: 'coordinator@demo.test', name: 'Elira Hoxha', city: 'Tiranë', role: 'coordinator', fields: ['cultural-policy', 'legislation-advocacy'], org: 'skena-8', groups: ['meta-klasteri', 'aleanca-kulturore', 'grupi-politikave'], facilitates: ['grupi-politikave', 'meta-klasteri'] },
 	{ email: 'moderator@demo.test', name: 'Nikos Papadopoulos', city: 'Κέρκυρα', role: 'moderator', locale: 'el', fields: ['music', 'media'], org: 'kerkyra-music-lab', groups: ['klasteri-korfuz', 'meta-klasteri'], facilitates: ['klasteri-korfuz'] },
 	{ email: 'member1@demo.test', name: 'Arben Krasniqi', city: 'Vlorë', fields: ['visual-arts'], org: 'vlora-art', groups: ['klasteri-vlore', 'aleanca-kulturore'], facilitates: ['klasteri-vlore'] },
@@ -132,75 +115,14 @@ const PEOPLE: DemoPerson[] = [
 	{ email: 'ornela.duka@demo.test', name: 'Ornela Duka', city: 'Durrës', fields: ['performing-arts', 'cultural-diversity'], groups: ['grupi-politikave'] }
 ];
 
+/** The Independent Cultural Scene (Skena e Pavarur Kulturore), from ../shared/seeds/000_*.txt; people are fictional. */
+export const DEMO_NETWORK: NetworkSeed = {
+	profile: { texts: DEMO_PROFILE, primaryLocale: 'sq' },
+	fields: FIELDS,
+	organisations: ORGANISATIONS,
+	groups: GROUPS,
+	people: PEOPLE
+};
+
 /** Fills a new database with the demo network, in one transaction. */
-export async function seedDemoNetwork(db: Db, now: number = Date.now()): Promise<{ people: number }> {
-	const passwordHash = await hashPassword(DEMO_PASSWORD);
-	await db.transaction().execute(async (trx) => {
-		const fieldIds = new Map<string, number>();
-		for (const [i, f] of FIELDS.entries()) {
-			fieldIds.set(f.slug, await insertField(trx, { slug: f.slug, name: JSON.stringify(f.name), position: i + 1 }));
-		}
-		await ensureFieldCategories(trx);
-		const orgIds = new Map<string, number>();
-		for (const o of ORGANISATIONS) {
-			const { id } = await trx
-				.insertInto('organisations')
-				.values({ slug: o.slug, name: o.name, city: o.city, description: o.description, website: null, created_at: now })
-				.returning('id')
-				.executeTakeFirstOrThrow();
-			orgIds.set(o.slug, id);
-			await trx
-				.insertInto('organisation_fields')
-				.values(o.fields.map((f) => ({ organisation_id: id, field_id: fieldIds.get(f)! })))
-				.execute();
-		}
-		const groupIds = new Map<string, number>();
-		for (const g of GROUPS) {
-			const { id } = await trx
-				.insertInto('groups')
-				.values({ slug: g.slug, name: g.name, kind: g.kind, city: g.city ?? null, join_policy: g.join, description: storeLocalized(g.description), created_at: now })
-				.returning('id')
-				.executeTakeFirstOrThrow();
-			groupIds.set(g.slug, id);
-		}
-		await ensureGroupCategories(trx);
-		await seedDemoProfile(trx, now);
-		for (const p of PEOPLE) {
-			const { id } = await trx
-				.insertInto('users')
-				.values({
-					email: p.email,
-					password_hash: passwordHash,
-					display_name: p.name,
-					role: p.role ?? 'member',
-					status: 'active',
-					locale: p.locale ?? 'sq',
-					city: p.city,
-					bio: null,
-					created_at: now,
-					updated_at: now
-				})
-				.returning('id')
-				.executeTakeFirstOrThrow();
-			await trx
-				.insertInto('user_fields')
-				.values(p.fields.map((f) => ({ user_id: id, field_id: fieldIds.get(f)! })))
-				.execute();
-			if (p.org) {
-				await trx.insertInto('organisation_representatives').values({ organisation_id: orgIds.get(p.org)!, user_id: id, created_at: now }).execute();
-			}
-			await trx
-				.insertInto('group_members')
-				.values(
-					p.groups.map((g) => ({
-						group_id: groupIds.get(g)!,
-						user_id: id,
-						role: p.facilitates?.includes(g) ? ('facilitator' as const) : ('member' as const),
-						joined_at: now
-					}))
-				)
-				.execute();
-		}
-	});
-	return { people: PEOPLE.length };
-}
+export const seedDemoNetwork = (db: Db, now: number = Date.now()): Promise<{ people: number }> => seedNetwork(db, DEMO_NETWORK, now);

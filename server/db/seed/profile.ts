@@ -1,10 +1,7 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../database.js';
-import { saveNetworkProfile } from '../repositories/network-profile.repository.js';
-import { storeLocalized } from '../../../src/lib/shared/localized.js';
+import type { ProfileTexts } from './network.js';
 
 /** The demo network's profile (Skena e Pavarur Kulturore), in its three languages. */
-export const DEMO_PROFILE = {
+export const DEMO_PROFILE: ProfileTexts = {
 	name: {
 		sq: 'Skena e Pavarur Kulturore',
 		en: 'Independent Cultural Scene',
@@ -34,9 +31,3 @@ export const DEMO_PROFILE = {
 		el: 'Ιδρύθηκε στις 4 Μαΐου 2013, μετά από σειρά συναντήσεων και διαβουλεύσεων, ως ανοιχτό, άτυπο δίκτυο με δημόσια διάσταση.'
 	}
 };
-
-/** Writes the demo network's profile row. */
-export async function seedDemoProfile(db: Kysely<Database> | Transaction<Database>, now: number): Promise<void> {
-	const texts = Object.fromEntries(Object.entries(DEMO_PROFILE).map(([column, value]) => [column, storeLocalized(value)]));
-	await saveNetworkProfile(db, { ...texts, primary_locale: 'sq', updated_at: now });
-}
