@@ -73,6 +73,8 @@ async function startDraft(arben: Page, maria: Page, title: string): Promise<stri
 }
 
 test('two editors co-write a draft live, comment a passage, freeze it, and read the diff', async ({ browser }) => {
+	// Two browsers, a freeze, a diff and an accessibility scan: past the default 30 s on a busy machine (seen once).
+	test.setTimeout(90_000);
 	const arben = await member(browser, 'member1@demo.test', 'sq');
 	const maria = await member(browser, 'member2@demo.test', 'el', PHONE);
 
