@@ -19,7 +19,8 @@ export type Problem =
 	| 'name_taken'
 	| 'not_active_member'
 	| 'logo_too_large'
-	| 'logo_type';
+	| 'logo_type'
+	| 'group_archived';
 
 export type Problems = Record<string, Problem>;
 

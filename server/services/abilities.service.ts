@@ -1,9 +1,10 @@
 import type { Db } from '../db/client.js';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
-import { facilitatesAnyGroup, groupRole } from '../db/repositories/group.repository.js';
+import { facilitatesAnyGroup, groupIsArchived, groupRole } from '../db/repositories/group.repository.js';
 import { facilitates, hasRole, isActiveMember, runsBusinessOf, type GroupRole } from '../domain/permissions.js';
 import type { Authenticated } from './auth.service.js';
+import { DomainError } from '../../src/lib/shared/errors.js';
 
 type Conn = Kysely<Database> | Transaction<Database>;
 
@@ -36,5 +37,13 @@ export class Abilities {
 		if (hasRole(actor, 'coordinator')) return true;
 		if (groupId === undefined) return facilitatesAnyGroup(conn, actor!.id);
 		return runsBusinessOf(actor, groupId, await this.roleIn(auth, groupId, conn));
+	}
+
+	/**
+	 * An archived group keeps its history and takes no new work: no draft, vote or meeting is started in it, whatever
+	 * a form sends (its pickers no longer offer it). Told on the form's group field, in the member's language.
+	 */
+	async refuseArchivedGroup(groupId: number | null | undefined, conn: Conn = this.db): Promise<void> {
+		if (groupId != null && (await groupIsArchived(conn, groupId))) throw new DomainError('invalid_input', 'the group is archived', { group: 'group_archived' });
 	}
 }

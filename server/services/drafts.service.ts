@@ -196,6 +196,7 @@ export class DraftsService {
 			const group = await findGroupBySlug(this.db, input.group);
 			if (!group) throw new DomainError('invalid_input', 'no such group', { group: 'required' });
 			if (!(await this.abilities.roleIn(auth, group.id)) && !hasRole(auth.actor, 'coordinator')) throw new DomainError('forbidden', 'not in the group');
+			await this.abilities.refuseArchivedGroup(group.id);
 			groupId = group.id;
 		}
 		// A draft opens its debate thread: a member out of posts for now is told before anything is made.

@@ -154,6 +154,7 @@ export class MeetingsService {
 	async create(auth: Authenticated | null, input: MeetingInput, locale: Locale = 'sq', unread: Record<string, string> = {}): Promise<number> {
 		if (!auth || !isActiveMember(auth.actor)) throw new DomainError(auth ? 'forbidden' : 'unauthenticated');
 		if (!(await this.abilities.mayCall(auth, input.groupId))) throw new DomainError('forbidden');
+		await this.abilities.refuseArchivedGroup(input.groupId);
 		const problems = { ...meetingInputProblems(input), ...unread };
 		if (Object.keys(problems).length) throw new DomainError('invalid_input', 'meeting has problems', problems);
 		const agenda = input.agenda.map((a) => a.trim()).filter(Boolean);

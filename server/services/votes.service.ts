@@ -131,6 +131,7 @@ export class VotesService {
 	async create(auth: Authenticated | null, input: VoteInput, subject: SubjectInput = {}, openNow = false, unread: Record<string, string> = {}): Promise<number> {
 		if (!auth || !isActiveMember(auth.actor)) throw new DomainError(auth ? 'forbidden' : 'unauthenticated');
 		if (!(await this.abilities.mayCall(auth, input.groupId))) throw new DomainError('forbidden');
+		await this.abilities.refuseArchivedGroup(input.groupId);
 		const now = this.clock();
 		this.#check(input, now, unread);
 		const links = await this.#links(auth, subject);

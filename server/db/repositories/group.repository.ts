@@ -168,3 +168,9 @@ export async function activeAmong(db: Conn, userIds: number[]): Promise<Set<numb
 	const rows = await db.selectFrom('users').select('id').where('id', 'in', userIds).where('status', '=', 'active').execute();
 	return new Set(rows.map((r) => r.id));
 }
+
+/** Whether the group was archived (an unknown group is not). */
+export async function groupIsArchived(db: Conn, id: number): Promise<boolean> {
+	const row = await db.selectFrom('groups').select('archived_at').where('id', '=', id).executeTakeFirst();
+	return row?.archived_at != null;
+}

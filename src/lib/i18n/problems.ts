@@ -23,7 +23,8 @@ const PROBLEMS: Record<string, () => string> = {
 	not_active_member: m.form_error_not_active_member,
 	unknown_time_zone: m.form_error_time_zone,
 	logo_too_large: m.form_error_logo_too_large,
-	logo_type: m.form_error_logo_type
+	logo_type: m.form_error_logo_type,
+	group_archived: m.form_error_group_archived
 };
 
 export const problemText = (code: string | undefined | null): string | null => (code ? (PROBLEMS[code] ?? m.form_error_invalid)() : null);
