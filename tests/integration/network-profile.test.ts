@@ -79,6 +79,8 @@ describe('the network profile', () => {
 		expect(footerOf(html)).toContain('Independent Cultural Scene debates, drafts and decides together on Kuvend.');
 		const sq = await (await getPage(app.url, '/', inLanguage('sq'))).text();
 		expect(titleOf(sq)).toBe('Skena e Pavarur Kulturore · Kuvend');
+		// Every other page's title names the network by its short name, between the page and the product.
+		expect(titleOf(await (await getPage(app.url, '/forum', inLanguage('sq'))).text())).toBe('Forumi · SPK · Kuvend');
 		expect(sq).toContain('U krijua më 4 maj 2013');
 	});
 
@@ -96,6 +98,7 @@ describe('the network profile', () => {
 		expect(footerOf(en)).toContain('href="https://test-network.example/"');
 		expect(en).not.toContain('Independent Cultural Scene');
 
+		expect(titleOf(await (await getPage(app.url, '/groups', inLanguage('en'))).text())).toBe('Groups · TN · Kuvend');
 		const el = await (await getPage(app.url, '/', inLanguage('el'))).text();
 		expect(titleOf(el)).toBe('Δίκτυο Δοκιμής · Kuvend');
 		expect(el).toContain('Σχετικά με το δίκτυο.');
@@ -246,6 +249,7 @@ describe('a network with no profile (SEED=none)', () => {
 			expect(res.status).toBe(200);
 			const html = await res.text();
 			expect(titleOf(html)).toBe('Kuvend');
+			expect(titleOf(await (await getPage(app.url, '/forum', inLanguage(locale))).text())).toMatch(/^[^·]+ · Kuvend$/);
 			expect(html).not.toContain('id="why"');
 			expect(html).not.toContain('id="aims"');
 			expect(html).not.toMatch(/Skena|Independent Cultural|Πολιτιστική Σκηνή/);
