@@ -99,6 +99,8 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
 			);
 		}
 	} catch (error) {
+		// The connection's own error is the one start-up reports, in one line; closing a pool that never connected
+		// can only fail the same way, and saying so twice would break that line.
 		await pool.end().catch(() => {});
 		if (error instanceof DatabaseUnavailable) throw error;
 		const line = explainConnectionError(error, url);
