@@ -11,11 +11,29 @@ export interface Selection {
 	anchors: { start: string; end: string } | null;
 }
 
+/**
+ * A WebSocket that, asked to close while it is still connecting, closes once it is open instead. Closing a
+ * connecting socket makes Chromium print "WebSocket is closed before the connection is established" — which
+ * happens whenever an editor is torn down (a client-side navigation, a freeze re-creating it) between mount and
+ * handshake. The provider has already detached its handlers before it calls close(), so nothing reaches it after.
+ * Made on first use: the server renders this module too, and has no WebSocket global to extend.
+ */
+let PatientSocket: typeof WebSocket | null = null;
+function patientSocket(): typeof WebSocket {
+	PatientSocket ??= class extends WebSocket {
+		close(code?: number, reason?: string) {
+			if (this.readyState !== WebSocket.CONNECTING) return super.close(code, reason);
+			this.addEventListener('open', () => super.close(code, reason), { once: true });
+		}
+	};
+	return PatientSocket;
+}
+
 /** A Yjs document connected to Kuvend's endpoint at /yjs/<name> (the cookie authenticates the upgrade). */
 export function connect(name: string): { doc: Y.Doc; provider: WebsocketProvider } {
 	const doc = new Y.Doc();
 	const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/yjs`;
-	const provider = new WebsocketProvider(url, name, doc, { disableBc: true, maxBackoffTime: 5000 });
+	const provider = new WebsocketProvider(url, name, doc, { disableBc: true, maxBackoffTime: 5000, WebSocketPolyfill: patientSocket() });
 	return { doc, provider };
 }
 
