@@ -1,3 +1,5 @@
+import type { Redis } from 'ioredis';
+
 /**
  * Who is connected to each live room, per socket: a member is here while any of their sockets is. The services see
  * only this interface; a deployment of several nodes would share it (DESIGN.md §2, scale-out), one node keeps it in
@@ -42,5 +44,63 @@ export class LocalRoomPresence implements RoomPresence {
 
 	async list(roomId: number): Promise<number[]> {
 		return [...(this.#rooms.get(roomId)?.keys() ?? [])];
+	}
+}
+
+const JOIN = `
+redis.call('sadd', KEYS[2], ARGV[3])
+redis.call('sadd', KEYS[3], ARGV[1] .. ':' .. ARGV[2])
+if redis.call('scard', KEYS[2]) == 1 then return redis.call('sadd', KEYS[1], ARGV[2]) end
+return 0`;
+
+// KEYS[1]: the socket's index; ARGV[1]: key prefix, ARGV[2]: socket id, ARGV[3]: the room or '' for all.
+const LEAVE = `
+local left = {}
+for _, entry in ipairs(redis.call('smembers', KEYS[1])) do
+  local room, user = string.match(entry, '^(%d+):(%d+)$')
+  if room and (ARGV[3] == '' or room == ARGV[3]) then
+    local sockets = ARGV[1] .. room .. ':user:' .. user
+    redis.call('srem', sockets, ARGV[2])
+    redis.call('srem', KEYS[1], entry)
+    if redis.call('scard', sockets) == 0 then
+      redis.call('srem', ARGV[1] .. room, user)
+      table.insert(left, tonumber(room))
+    end
+  end
+end
+return left`;
+
+/**
+ * Presence shared by every node in Redis (REDIS_URL): the same answers as LocalRoomPresence, for sockets on any node.
+ * Sets per room (its members), per room and member (their sockets) and per socket (where it is), changed by scripts
+ * so two nodes never interleave halfway. The keys of the rooms are `${prefix}presence:room:<id>`; the keys in a
+ * script are built from the prefix, so this assumes one Redis, not a cluster of shards.
+ */
+export class RedisRoomPresence implements RoomPresence {
+	constructor(
+		private readonly redis: Redis,
+		private readonly prefix: string
+	) {}
+
+	#room(roomId: number | string): string {
+		return `${this.prefix}presence:room:${roomId}`;
+	}
+
+	#socket(socketId: string): string {
+		return `${this.prefix}presence:socket:${socketId}`;
+	}
+
+	async join(roomId: number, userId: number, socketId: string): Promise<boolean> {
+		const keys = [this.#room(roomId), `${this.#room(roomId)}:user:${userId}`, this.#socket(socketId)];
+		return (await this.redis.eval(JOIN, 3, ...keys, String(roomId), String(userId), socketId)) === 1;
+	}
+
+	async leave(socketId: string, roomId?: number): Promise<number[]> {
+		const left = (await this.redis.eval(LEAVE, 1, this.#socket(socketId), this.#room(''), socketId, roomId === undefined ? '' : String(roomId))) as number[];
+		return [...new Set(left)];
+	}
+
+	async list(roomId: number): Promise<number[]> {
+		return (await this.redis.smembers(this.#room(roomId))).map(Number);
 	}
 }
