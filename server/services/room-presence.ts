@@ -2,8 +2,8 @@ import type { Redis } from 'ioredis';
 
 /**
  * Who is connected to each live room, per socket: a member is here while any of their sockets is. The services see
- * only this interface; a deployment of several nodes would share it (DESIGN.md §2, scale-out), one node keeps it in
- * memory like its sockets.
+ * only this interface; several nodes share it in Redis (RedisRoomPresence), one process keeps it in memory like its
+ * sockets (LocalRoomPresence).
  */
 export interface RoomPresence {
 	/** A member's socket entered a room; true when the member was not here before (their first socket). */

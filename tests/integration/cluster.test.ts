@@ -215,11 +215,20 @@ describe.runIf(PG && REDIS)('two nodes on PostgreSQL and Redis', () => {
 		await expect.poll(async () => (await (await getPage(b.url, `/forum/t/${threadId}`)).text()).includes('Një fjalë e re nga nyja A')).toBe(true);
 	});
 
-	// Shown to fail without the mechanism: with the lease always held (`soleNode` for both), both nodes log that
-	// they run the scheduled work.
+	// Shown to fail without the mechanism: with `soleNode` for both nodes whatever REDIS_URL says (each runs the
+	// scheduled work), no lease is taken in Redis and none is handed over (the count stays 0).
 	it('runs the scheduled work on one node at a time, and hands it over at a clean stop', async () => {
 		await expect.poll(() => count(a.output(), leaseLine) + count(b.output(), leaseLine)).toBe(1);
 		const [holder, other] = count(a.output(), leaseLine) === 1 ? [a, b] : [b, a];
+		// The lease in Redis names the node that says it holds it.
+		const redis = new Redis(REDIS_URL);
+		try {
+			const node = /"msg":"this node runs the scheduled work[^"]*","node":"([^"]+)"/.exec(holder.output())?.[1];
+			expect(node).toBeTruthy();
+			expect(await redis.get(`${prefix}lease:scheduled-work`)).toBe(node);
+		} finally {
+			redis.disconnect();
+		}
 		// Some seconds later, still one.
 		await new Promise((resolve) => setTimeout(resolve, 1500));
 		expect(count(other.output(), leaseLine)).toBe(0);
@@ -291,6 +300,8 @@ describe.runIf(PG && REDIS_SERVER)('Redis going away for a while', () => {
 
 			await redis.start();
 			await expect.poll(() => a.output().includes('Redis is reachable again') && b.output().includes('Redis is reachable again'), { timeout: 20_000 }).toBe(true);
+			// The broadcast A made meanwhile waited in its Redis client and reaches the reader on B now.
+			await expect.poll(() => seen.some((html) => html.includes('E shkruar pa Redis')), { timeout: 20_000 }).toBe(true);
 			await expect
 				.poll(
 					async () => {
