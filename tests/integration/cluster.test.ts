@@ -289,7 +289,7 @@ describe.runIf(PG && REDIS_SERVER)('Redis going away for a while', () => {
 			const watcher = await memberSocket(b.url, reader);
 			sockets.push(watcher);
 			const seen: string[] = [];
-			watcher.on('post:created', (p: PostView) => seen.push(p.html));
+			watcher.on('post:created', (p: PostView) => seen.push(String(p.html)));
 			expect(await emitAck(watcher, 'thread:watch', { threadId })).toMatchObject({ ok: true });
 
 			await redis.stop();
