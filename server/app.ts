@@ -74,7 +74,15 @@ export async function startApp(config: Config, options: { sveltekit?: RequestHan
 		else app(req, res);
 	});
 	const io = attachSocketServer(httpServer, ctx);
-	if (ctx.shared) await attachRedisAdapter(io, ctx.shared);
+	if (ctx.shared) {
+		try {
+			await attachRedisAdapter(io, ctx.shared);
+		} catch (error) {
+			await ctx.close();
+			lock.release();
+			throw error;
+		}
+	}
 	// Socket.IO answers its own path (handshakes, polling, its errors) before the handler above ever sees it.
 	httpServer.prependListener('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
 		if (req.url?.startsWith('/socket.io/')) withHeaders(res);

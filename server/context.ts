@@ -194,6 +194,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const drafts = new DraftsService(db, bus, documents, forumWriting, abilities);
 		const votes = new VotesService(db, raw, bus, abilities, forum, drafts, logger);
 		const auth = new AuthService(db, bus, policy, limits, Date.now, storage.bestEffort);
+		const presence = shared ? new RedisRoomPresence(shared.redis, shared.prefix, shared.nodeId) : new LocalRoomPresence();
 		const services: Services = {
 			auth,
 			abilities,
@@ -216,7 +217,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			search: new SearchService(db),
 			moderation: new ModerationService(db, bus),
 			votes,
-			meetings: new MeetingsService(db, bus, abilities, shared ? new RedisRoomPresence(shared.redis, shared.prefix) : new LocalRoomPresence(), votes, drafts, forum, documents),
+			meetings: new MeetingsService(db, bus, abilities, presence, votes, drafts, forum, documents),
 			setup: new SetupService(db, auth, limits, config.smtpUrl !== null),
 			instance: new InstanceService(db, mail, mailer, limits, {
 				version: APP_VERSION,
@@ -277,6 +278,17 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			if (lease.held) notifications.sendDigests().catch((error) => logger.error('digest failed', { error }));
 		}, 15 * 60 * 1000);
 		digests.unref();
+		// Members of live rooms whose node died without letting them leave: they leave now (several nodes only).
+		const sweep = setInterval(() => {
+			if (!lease.held || !(presence instanceof RedisRoomPresence)) return;
+			presence
+				.socketsOfGoneNodes((node) => shared!.isAlive(node))
+				.then(async (sockets) => {
+					for (const socket of sockets) await services.meetings.leave(socket);
+				})
+				.catch((error) => logger.error('clearing the presence of stopped nodes failed', { error }));
+		}, 15_000);
+		sweep.unref();
 		// Votes open and close on their schedule: checked every few seconds.
 		const schedule = setInterval(() => {
 			if (lease.held) services.votes.tick().catch((error) => logger.error('vote schedule failed', { error }));
@@ -314,6 +326,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 				await services.account.settleResets();
 				clearInterval(digests);
 				clearInterval(schedule);
+				clearInterval(sweep);
 				// Released at once: another node takes the scheduled work without waiting for the lease to run out.
 				await lease.close();
 				await everyNode.close();

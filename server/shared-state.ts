@@ -35,6 +35,8 @@ export function explainRedisError(error: unknown, url: string): string {
 const CONNECT_TIMEOUT_MS = 5000;
 /** How long a command of the commands connection may wait (for Redis to come back) before it fails. */
 const COMMAND_TIMEOUT_MS = 2000;
+/** How long a node counts as alive after it last said so (it says so every third of this). */
+const ALIVE_MS = 15_000;
 
 /**
  * The Redis connections one Kuvend node holds when REDIS_URL is set: commands (rate limits, presence, the lease),
@@ -49,6 +51,7 @@ export class SharedState {
 	readonly nodeId = randomUUID();
 	readonly #extra: Redis[] = [];
 	#closed = false;
+	#heartbeat: NodeJS.Timeout | undefined;
 
 	private constructor(
 		readonly redis: Redis,
@@ -64,7 +67,20 @@ export class SharedState {
 		// request waiting for Redis to come back.
 		const shared = new SharedState(await SharedState.#open(url, 'commands', COMMAND_TIMEOUT_MS), config.redisPrefix, url, logger);
 		shared.#watch(shared.redis, 'commands');
+		await shared.#beat();
+		shared.#heartbeat = setInterval(() => void shared.#beat(), ALIVE_MS / 3);
+		shared.#heartbeat.unref();
 		return shared;
+	}
+
+	/** This node says it is alive for the next ALIVE_MS (what it holds in Redis is cleared by others once it is not). */
+	async #beat(): Promise<void> {
+		await this.redis.set(this.key(`node:${this.nodeId}`), '1', 'PX', ALIVE_MS).catch(() => {});
+	}
+
+	/** Whether a node has said it is alive within the last ALIVE_MS. */
+	async isAlive(nodeId: string): Promise<boolean> {
+		return (await this.redis.exists(this.key(`node:${nodeId}`))) === 1;
 	}
 
 	static async #open(url: string, role: string, commandTimeout?: number): Promise<Redis> {
@@ -121,6 +137,9 @@ export class SharedState {
 	async close(): Promise<void> {
 		if (this.#closed) return;
 		this.#closed = true;
+		clearInterval(this.#heartbeat);
+		// Gone at once: another node clears what this one left (presence) without waiting for the key to run out.
+		await this.redis.del(this.key(`node:${this.nodeId}`)).catch(() => {});
 		for (const redis of [...this.#extra, this.redis]) {
 			await redis.quit().catch(() => redis.disconnect());
 		}

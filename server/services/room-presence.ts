@@ -50,6 +50,7 @@ export class LocalRoomPresence implements RoomPresence {
 const JOIN = `
 redis.call('sadd', KEYS[2], ARGV[3])
 redis.call('sadd', KEYS[3], ARGV[1] .. ':' .. ARGV[2])
+redis.call('sadd', KEYS[4], ARGV[3])
 if redis.call('scard', KEYS[2]) == 1 then return redis.call('sadd', KEYS[1], ARGV[2]) end
 return 0`;
 
@@ -75,12 +76,21 @@ return left`;
  * Sets per room (its members), per room and member (their sockets) and per socket (where it is), changed by scripts
  * so two nodes never interleave halfway. The keys of the rooms are `${prefix}presence:room:<id>`; the keys in a
  * script are built from the prefix, so this assumes one Redis, not a cluster of shards.
+ *
+ * Each node also lists its sockets under its id and keeps a short-lived key saying it is alive (SharedState): the
+ * sockets of a node that died without leaving are found by `socketsOfGoneNodes` and made to leave (context.ts), so a
+ * crashed node's members do not stay "here" for ever.
  */
 export class RedisRoomPresence implements RoomPresence {
 	constructor(
 		private readonly redis: Redis,
-		private readonly prefix: string
+		private readonly prefix: string,
+		private readonly nodeId: string
 	) {}
+
+	#node(nodeId: string): string {
+		return `${this.prefix}presence:node:${nodeId}`;
+	}
 
 	#room(roomId: number | string): string {
 		return `${this.prefix}presence:room:${roomId}`;
@@ -91,13 +101,31 @@ export class RedisRoomPresence implements RoomPresence {
 	}
 
 	async join(roomId: number, userId: number, socketId: string): Promise<boolean> {
-		const keys = [this.#room(roomId), `${this.#room(roomId)}:user:${userId}`, this.#socket(socketId)];
-		return (await this.redis.eval(JOIN, 3, ...keys, String(roomId), String(userId), socketId)) === 1;
+		const keys = [this.#room(roomId), `${this.#room(roomId)}:user:${userId}`, this.#socket(socketId), this.#node(this.nodeId)];
+		return (await this.redis.eval(JOIN, 4, ...keys, String(roomId), String(userId), socketId)) === 1;
 	}
 
 	async leave(socketId: string, roomId?: number): Promise<number[]> {
 		const left = (await this.redis.eval(LEAVE, 1, this.#socket(socketId), this.#room(''), socketId, roomId === undefined ? '' : String(roomId))) as number[];
+		if (roomId === undefined) await this.redis.srem(this.#node(this.nodeId), socketId);
 		return [...new Set(left)];
+	}
+
+	/**
+	 * Sockets listed by nodes that no longer say they are alive (`isAlive`), forgotten from their lists as they are
+	 * returned: the caller makes each leave its rooms.
+	 */
+	async socketsOfGoneNodes(isAlive: (nodeId: string) => Promise<boolean>): Promise<string[]> {
+		const gone: string[] = [];
+		const lists: string[] = [];
+		for await (const batch of this.redis.scanStream({ match: this.#node('*'), count: 200 }) as AsyncIterable<string[]>) lists.push(...batch);
+		for (const list of lists) {
+			const nodeId = list.slice(this.#node('').length);
+			if (nodeId === this.nodeId || (await isAlive(nodeId))) continue;
+			gone.push(...(await this.redis.smembers(list)));
+			await this.redis.del(list);
+		}
+		return gone;
 	}
 
 	async list(roomId: number): Promise<number[]> {

@@ -69,7 +69,26 @@ describe('room presence', () => {
 	// Shown to fail without sharing: with a LocalRoomPresence per node here, the second node's list lacks member 7.
 	it.runIf(REDIS)('in Redis, the same on every node', async () => {
 		const [a, b] = [await node(), await node()];
-		await presenceCases(new RedisRoomPresence(a.redis, a.prefix), new RedisRoomPresence(b.redis, b.prefix), 41);
+		await presenceCases(new RedisRoomPresence(a.redis, a.prefix, a.nodeId), new RedisRoomPresence(b.redis, b.prefix, b.nodeId), 41);
+	});
+
+	// Shown to fail without the sweep: with socketsOfGoneNodes returning [] the stopped node's member stays listed.
+	it.runIf(REDIS)("forgets the members of a node that stopped without letting them leave", async () => {
+		const [a, b] = [await node(), await node()];
+		const here = new RedisRoomPresence(a.redis, a.prefix, a.nodeId);
+		const there = new RedisRoomPresence(b.redis, b.prefix, b.nodeId);
+		await here.join(51, 1, 'a-socket');
+		await there.join(51, 2, 'b-socket');
+		const isAlive = (id: string) => a.isAlive(id);
+		// Both alive: nothing to clear.
+		expect(await here.socketsOfGoneNodes(isAlive)).toEqual([]);
+		// Node b goes away without its sockets leaving (its alive key gone, as after a crash once it runs out).
+		await a.redis.del(`${prefix}node:${b.nodeId}`);
+		const gone = await here.socketsOfGoneNodes(isAlive);
+		expect(gone).toEqual(['b-socket']);
+		for (const socket of gone) await here.leave(socket);
+		expect(await here.list(51)).toEqual([1]);
+		expect(await here.socketsOfGoneNodes(isAlive)).toEqual([]);
 	});
 });
 
