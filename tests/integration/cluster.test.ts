@@ -139,6 +139,23 @@ describe('start-up', () => {
 		const lines = server.output().trim().split('\n');
 		expect(lines).toEqual([`Kuvend could not start: REDIS_URL: cannot reach Redis at 127.0.0.1:${port}/0 (ECONNREFUSED); start Redis or fix the host and port in REDIS_URL.`]);
 	}, 30_000);
+
+	it.runIf(REDIS_SERVER)('stops with one line when Redis refuses the password', async () => {
+		const redis = await privateRedis(['--requirepass', 'sesame']);
+		const dir = tempDir();
+		dirs.push(dir);
+		try {
+			const server = spawnServer({ NODE_ENV: 'test', PORT: '0', DATA_DIR: dir, REDIS_URL: redis.url.replace('//', '//:wrong@') });
+			server.url.catch(() => {});
+			expect(await server.exit).toBe(1);
+			const where = new URL(redis.url).host;
+			expect(server.output().trim().split('\n')).toEqual([
+				`Kuvend could not start: REDIS_URL: Redis at ${where}/0 refused the credentials (WRONGPASS invalid username-password pair or user is disabled.); fix the user and password in REDIS_URL.`
+			]);
+		} finally {
+			await redis.stop();
+		}
+	}, 30_000);
 });
 
 describe.runIf(PG && REDIS)('two nodes on PostgreSQL and Redis', () => {
@@ -250,14 +267,15 @@ function freePort(): Promise<number> {
 }
 
 /** A private redis-server, nothing kept on disk; stop() ends it, start() brings it back on the same port. */
-async function privateRedis(): Promise<{ url: string; start(): Promise<void>; stop(): Promise<void> }> {
+async function privateRedis(args: string[] = []): Promise<{ url: string; start(): Promise<void>; stop(): Promise<void> }> {
 	const port = await freePort();
 	const dir = tempDir('kuvend-redis-');
 	dirs.push(dir);
 	let child: ChildProcess | null = null;
 	const start = async () => {
-		child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
-		await expect.poll(() => redisAnswers(`redis://127.0.0.1:${port}`), { timeout: 10_000 }).toBe(true);
+		child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...args], { stdio: 'ignore' });
+		const password = args.includes('--requirepass') ? `default:${args[args.indexOf('--requirepass') + 1]}@` : '';
+		await expect.poll(() => redisAnswers(`redis://${password}127.0.0.1:${port}`), { timeout: 10_000 }).toBe(true);
 	};
 	const stop = async () => {
 		const running = child;
