@@ -152,6 +152,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		throw error;
 	}
 	const { db, raw, dialect } = opened;
+	if (shared && dialect === 'sqlite') logger.warn('REDIS_URL is set but the database is a SQLite file: run one node only (several nodes need DATABASE_URL on PostgreSQL)');
 	let nodeEvents: NodeEvents | undefined;
 	let leadership: Leadership | undefined;
 	storage = new StorageHealth(db, logger);
