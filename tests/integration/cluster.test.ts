@@ -275,7 +275,13 @@ async function privateRedis(args: string[] = []): Promise<{ url: string; start()
 	const start = async () => {
 		child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...args], { stdio: 'ignore' });
 		const password = args.includes('--requirepass') ? `default:${args[args.indexOf('--requirepass') + 1]}@` : '';
-		await expect.poll(() => redisAnswers(`redis://${password}127.0.0.1:${port}`), { timeout: 10_000 }).toBe(true);
+		try {
+			await expect.poll(() => redisAnswers(`redis://${password}127.0.0.1:${port}`), { timeout: 10_000 }).toBe(true);
+		} catch (error) {
+			// Never left running behind a failed test.
+			child.kill('SIGKILL');
+			throw error;
+		}
 	};
 	const stop = async () => {
 		const running = child;
