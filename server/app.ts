@@ -9,7 +9,7 @@ import { createExpressApp, HOST_HEADER, PROTO_HEADER, securityHeaders } from './
 import { serveCachedPage } from './http/page-cache.js';
 import { ADDRESS_HEADER } from './http/client-address.js';
 import { labelResponse, measureRequests } from './http/metrics-endpoint.js';
-import { attachSocketServer, type KuvendIo } from './realtime/socket-server.js';
+import { attachRedisAdapter, attachSocketServer, type KuvendIo } from './realtime/socket-server.js';
 import { YjsServer } from './realtime/yjs/yjs-server.js';
 import { attachAccessRecheck } from './realtime/access-recheck.js';
 import { BUILD_DIR } from './paths.js';
@@ -74,6 +74,15 @@ export async function startApp(config: Config, options: { sveltekit?: RequestHan
 		else app(req, res);
 	});
 	const io = attachSocketServer(httpServer, ctx);
+	if (ctx.shared) {
+		try {
+			await attachRedisAdapter(io, ctx.shared);
+		} catch (error) {
+			await ctx.close();
+			lock.release();
+			throw error;
+		}
+	}
 	// Socket.IO answers its own path (handshakes, polling, its errors) before the handler above ever sees it.
 	httpServer.prependListener('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
 		if (req.url?.startsWith('/socket.io/')) withHeaders(res);

@@ -58,6 +58,13 @@ export interface Config {
 	readonly trustProxy: false | number | readonly string[];
 	/** The bearer token that opens GET /metrics to other machines; null keeps it to loopback. */
 	readonly metricsToken: string | null;
+	/**
+	 * A redis:// URL: what several nodes share goes through Redis (Socket.IO rooms, rate limits, presence, the
+	 * scheduler's lease; README "Run several nodes"); null: one process keeps it all in memory, as before.
+	 */
+	readonly redisUrl: string | null;
+	/** Put before every Redis key and channel of this network, so several networks (or tests) share one Redis. */
+	readonly redisPrefix: string;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -115,7 +122,15 @@ const schema = z
 				return list;
 			})
 			.optional(),
-		METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').max(512).optional()
+		METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
+		REDIS_URL: z
+			.string()
+			.refine((u) => URL.canParse(u) && /^rediss?:$/.test(new URL(u).protocol), 'must be a redis:// or rediss:// URL')
+			.optional(),
+		REDIS_PREFIX: z
+			.string()
+			.regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1 to 64 letters, digits or _ . : -')
+			.default('kuvend:')
 	})
 	.refine((e) => e.SESSION_ABSOLUTE_DAYS >= e.SESSION_IDLE_DAYS, {
 		path: ['SESSION_ABSOLUTE_DAYS'],
@@ -151,8 +166,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
 		throw new ConfigError(
 			parsed.error.issues.map((i) => {
 				const name = String(i.path[0] ?? '');
-				// A database URL may hold a password: never echoed.
-				const given = name in cleaned && name !== 'DATABASE_URL' ? ` (got "${cleaned[name]}")` : '';
+				// A database or Redis URL may hold a password: never echoed.
+				const given = name in cleaned && name !== 'DATABASE_URL' && name !== 'REDIS_URL' ? ` (got "${cleaned[name]}")` : '';
 				return `${name}: ${i.message}${given}`;
 			})
 		);
@@ -181,6 +196,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
 		backupEveryMs: Math.round(e.BACKUP_EVERY_HOURS * 60 * 60 * 1000),
 		backupKeep: e.BACKUP_KEEP,
 		trustProxy: e.TRUST_PROXY ?? false,
-		metricsToken: e.METRICS_TOKEN ?? null
+		metricsToken: e.METRICS_TOKEN ?? null,
+		redisUrl: e.REDIS_URL ?? null,
+		redisPrefix: e.REDIS_PREFIX
 	});
 }

@@ -33,7 +33,7 @@ import { FieldsService } from './services/fields.service.js';
 import { GroupAdminService } from './services/group-admin.service.js';
 import { OrganisationsService } from './services/organisations.service.js';
 import { MailService } from './services/mail.service.js';
-import { RateLimits } from './services/rate-limits.js';
+import { MemoryRateLimits, RedisRateLimits, type RateLimits } from './services/rate-limits.js';
 import { Mailer } from './mail/mailer.js';
 import { DocumentStore } from './db/repositories/document.repository.js';
 import { DocumentsService } from './services/documents.service.js';
@@ -46,7 +46,8 @@ import { SearchService } from './services/search.service.js';
 import { ModerationService } from './services/moderation.service.js';
 import { VotesService } from './services/votes.service.js';
 import { MeetingsService } from './services/meetings.service.js';
-import { LocalRoomPresence } from './services/room-presence.js';
+import { LocalRoomPresence, RedisRoomPresence } from './services/room-presence.js';
+import { localNodeEvents, redisNodeEvents, RedisLease, SharedState, soleNode, type Leadership, type NodeEvents } from './shared-state.js';
 import { SetupService } from './services/setup.service.js';
 import { clientAddressResolver, type ClientAddressOf } from './http/client-address.js';
 import { Metrics } from './services/metrics.js';
@@ -122,6 +123,12 @@ export interface AppContext {
 	mailer: Mailer;
 	/** Public pages as visitors see them (src/lib/server/visitor-cache.ts). */
 	pageCache: PageCache;
+	/** The Redis connections this node shares with the others (REDIS_URL); null in a single process. */
+	shared: SharedState | null;
+	/** Events heard on every node, wherever they happened (the bus itself in a single process). */
+	nodeEvents: NodeEvents;
+	/** Whether this node runs the scheduled work now (always, in a single process). */
+	leadership: Leadership;
 	/** The origin for links in mail: ORIGIN, or where the server listens when ORIGIN is unset (tests). */
 	publicOrigin(): string;
 	setListeningUrl(url: string): void;
@@ -130,12 +137,24 @@ export interface AppContext {
 
 /** Opens the database, migrates it, seeds a new one when asked, and wires the services. */
 export async function createContext(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<AppContext> {
+	// Checked first, like the database: an unreachable Redis stops start-up with one line naming REDIS_URL.
+	const shared = config.redisUrl ? await SharedState.connect(config, logger) : null;
 	// Failed statements reach the storage health, created just below on the same handle.
 	let storage: StorageHealth | undefined;
-	const { db, raw, dialect } = await openConfiguredDatabase(config, {
-		onError: (error) => storage?.failed(error),
-		onPoolError: (error) => logger.warn('an idle PostgreSQL connection failed; the next query opens another', { error: String(error) })
-	});
+	let opened;
+	try {
+		opened = await openConfiguredDatabase(config, {
+			onError: (error) => storage?.failed(error),
+			onPoolError: (error) => logger.warn('an idle PostgreSQL connection failed; the next query opens another', { error: String(error) })
+		});
+	} catch (error) {
+		await shared?.close();
+		throw error;
+	}
+	const { db, raw, dialect } = opened;
+	if (shared && dialect === 'sqlite') logger.warn('REDIS_URL is set but the database is a SQLite file: run one node only (several nodes need DATABASE_URL on PostgreSQL)');
+	let nodeEvents: NodeEvents | undefined;
+	let leadership: Leadership | undefined;
 	storage = new StorageHealth(db, logger);
 	try {
 		const { created, applied } = await migrateToLatest(db, {
@@ -153,7 +172,8 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const policy = { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs };
 		let listeningUrl = 'http://localhost';
 		const publicOrigin = () => config.origin ?? listeningUrl;
-		const limits = new RateLimits(config.rateLimits);
+		const limits: RateLimits = shared ? new RedisRateLimits(config.rateLimits, shared.redis, shared.prefix) : new MemoryRateLimits(config.rateLimits);
+		const everyNode = (nodeEvents = shared ? await redisNodeEvents(bus, shared, logger) : localNodeEvents(bus));
 		const profile = new NetworkProfileService(db, bus);
 		// Mail is signed with the network's name in the recipient's language.
 		const mail = new MailService((locale) => profile.view(locale).name);
@@ -175,6 +195,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const drafts = new DraftsService(db, bus, documents, forumWriting, abilities);
 		const votes = new VotesService(db, raw, bus, abilities, forum, drafts, logger);
 		const auth = new AuthService(db, bus, policy, limits, Date.now, storage.bestEffort);
+		const presence = shared ? new RedisRoomPresence(shared.redis, shared.prefix, shared.nodeId) : new LocalRoomPresence();
 		const services: Services = {
 			auth,
 			abilities,
@@ -197,7 +218,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			search: new SearchService(db),
 			moderation: new ModerationService(db, bus),
 			votes,
-			meetings: new MeetingsService(db, bus, abilities, new LocalRoomPresence(), votes, drafts, forum, documents),
+			meetings: new MeetingsService(db, bus, abilities, presence, votes, drafts, forum, documents),
 			setup: new SetupService(db, auth, limits, config.smtpUrl !== null),
 			instance: new InstanceService(db, mail, mailer, limits, {
 				version: APP_VERSION,
@@ -221,31 +242,57 @@ export async function createContext(config: Config, logger: Logger = createLogge
 				await seedDemoMeetings(db, services.meetings);
 			} else logger.warn('seeded the demo network and forum only: demo drafts, votes and meetings need SQLite for now');
 			// The seed posted through the services on its people's behalf: that does not count against their limits.
-			limits.clear();
+			await limits.clear();
 			logger.info('seeded the demo network', { people });
 		}
 		if (created && config.seed === 'inclust') {
 			const { people } = await seedInclustNetwork(db);
 			await seedInclustForum(db, services.forumWriting);
-			limits.clear();
+			await limits.clear();
 			logger.info('seeded the InClust network', { people });
 		}
 		await profile.load();
+		if (shared) {
+			// What this node keeps in memory and another node changed: read again.
+			everyNode.on('network.profile_changed', () => void profile.load().catch((error) => logger.error('network profile reload failed', { error })));
+			everyNode.on('fields.changed', () => services.fields.forget());
+		}
 		// After the seed: the ballots it cast are demo data, not this process's votes.
 		const metrics = new Metrics(db, bus, config.databaseFile);
 		const pageCache = new PageCache();
-		pageCache.follow(bus);
-		bus.on('mail.queued', () => void mailer.flush().catch((error) => logger.error('mail delivery failed', { error })));
-		// Mail left from before a restart goes out now.
-		void mailer.flush().catch((error) => logger.error('mail delivery failed', { error }));
+		// Every node keeps its own cache: a change on any node empties them all.
+		pageCache.follow(everyNode);
+		// The scheduled work (outbox, digests, vote schedule; tallies in vote.handlers.ts) runs on one node at a time:
+		// the holder of the lease when several nodes share Redis, this process otherwise.
+		const lease = shared ? new RedisLease(shared, logger) : soleNode;
+		leadership = lease;
+		const deliver = () => {
+			if (lease.held) void mailer.flush().catch((error) => logger.error('mail delivery failed', { error }));
+		};
+		everyNode.on('mail.queued', deliver);
+		// Mail left from before a restart (or by a node that stopped) goes out when this node takes the work.
+		lease.onChange((held) => held && deliver());
+		if (lease instanceof RedisLease) await lease.start();
+		deliver();
 		// Daily digests: checked every quarter hour; each member gets at most one a day.
 		const digests = setInterval(() => {
-			notifications.sendDigests().catch((error) => logger.error('digest failed', { error }));
+			if (lease.held) notifications.sendDigests().catch((error) => logger.error('digest failed', { error }));
 		}, 15 * 60 * 1000);
 		digests.unref();
+		// Members of live rooms whose node died without letting them leave: they leave now (several nodes only).
+		const sweep = setInterval(() => {
+			if (!lease.held || !(presence instanceof RedisRoomPresence)) return;
+			presence
+				.socketsOfGoneNodes((node) => shared!.isAlive(node))
+				.then(async (sockets) => {
+					for (const socket of sockets) await services.meetings.leave(socket);
+				})
+				.catch((error) => logger.error('clearing the presence of stopped nodes failed', { error }));
+		}, 15_000);
+		sweep.unref();
 		// Votes open and close on their schedule: checked every few seconds.
 		const schedule = setInterval(() => {
-			services.votes.tick().catch((error) => logger.error('vote schedule failed', { error }));
+			if (lease.held) services.votes.tick().catch((error) => logger.error('vote schedule failed', { error }));
 		}, config.voteTickMs);
 		schedule.unref();
 		let closed = false;
@@ -266,6 +313,9 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			created,
 			mailer,
 			pageCache,
+			shared,
+			nodeEvents: everyNode,
+			leadership: lease,
 			publicOrigin,
 			setListeningUrl(url: string) {
 				listeningUrl = url;
@@ -277,6 +327,10 @@ export async function createContext(config: Config, logger: Logger = createLogge
 				await services.account.settleResets();
 				clearInterval(digests);
 				clearInterval(schedule);
+				clearInterval(sweep);
+				// Released at once: another node takes the scheduled work without waiting for the lease to run out.
+				await lease.close();
+				await everyNode.close();
 				documents.close();
 				await mailer.close();
 				storage.close();
@@ -288,10 +342,14 @@ export async function createContext(config: Config, logger: Logger = createLogge
 					logger.warn('could not fold the write-ahead log into the database at stop; it is kept for the next start', { error });
 				}
 				await db.destroy();
+				await shared?.close();
 			}
 		};
 	} catch (error) {
+		await leadership?.close();
+		await nodeEvents?.close();
 		await db.destroy();
+		await shared?.close();
 		throw error;
 	}
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseCookies } from 'cookie';
 import { LRUCache } from 'lru-cache';
-import type { EventBus, EventName } from '../events/bus.js';
+import type { EveryNodeEvent, NodeEvents } from '../shared-state.js';
 import { LOCALE_COOKIE, SESSION_COOKIE } from '../../src/lib/shared/session.js';
 import { TIME_ZONE_COOKIE } from '../../src/lib/shared/time.js';
 
@@ -12,7 +12,7 @@ export interface CachedPage {
 }
 
 /** Events after which a page a visitor sees may read differently (posts, threads, authors' names and status). */
-export const CONTENT_EVENTS: EventName[] = [
+export const CONTENT_EVENTS: EveryNodeEvent[] = [
 	'forum.post_created',
 	'forum.post_updated',
 	'forum.post_deleted',
@@ -35,7 +35,7 @@ export const CONTENT_EVENTS: EventName[] = [
  * used out first (lru-cache). Members' pages are never cached: they carry unread marks, their own reactions and controls.
  *
  * This is what lets a public thread shared widely be served at the speed of the network rather than of rendering
- * (tests/bench/forum.bench.ts); in-process like the rate limits, so each process of a scaled-out set keeps its own.
+ * (tests/bench/forum.bench.ts); each node keeps its own, emptied by a change on any node (NodeEvents).
  */
 export class PageCache {
 	#version = 0;
@@ -54,9 +54,9 @@ export class PageCache {
 		});
 	}
 
-	/** Empties the cache when content changes. Returns the unsubscriber. */
-	follow(bus: EventBus): () => void {
-		const offs = CONTENT_EVENTS.map((event) => bus.on(event, () => this.invalidate()));
+	/** Empties the cache when content changes, on whichever node it changed. Returns the unsubscriber. */
+	follow(events: Pick<NodeEvents, 'on'>): () => void {
+		const offs = CONTENT_EVENTS.map((event) => events.on(event, () => this.invalidate()));
 		return () => offs.forEach((off) => off());
 	}
 

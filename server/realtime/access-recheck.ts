@@ -41,7 +41,7 @@ function roomChecks({ services: { forum, drafts, votes, meetings } }: AppContext
  * those that lost a room, are told (`access:changed`) so that their pages load again and show what they may do now
  * (the editor turns read-only, a former facilitator's chair controls go).
  *
- * In-process, like the rooms it reads (a scaled-out deployment would run it on every node from the shared bus).
+ * Each node re-checks the sockets and connections it holds; with REDIS_URL the changes reach every node (NodeEvents).
  */
 export function attachAccessRecheck(ctx: AppContext, io: KuvendIo, yjs: YjsServer): void {
 	const checks = roomChecks(ctx);
@@ -138,7 +138,8 @@ export function attachAccessRecheck(ctx: AppContext, io: KuvendIo, yjs: YjsServe
 		if (stopped) return;
 		void Promise.all([...recheckSockets(change), recheckDocuments(change)]).catch(failed);
 	};
-	ctx.bus.on('access.changed', recheck);
-	ctx.bus.on('user.access_changed', ({ userId }) => recheck({ userIds: [userId] }));
+	// Heard on every node: each re-checks its own sockets and connections, wherever the change was made.
+	ctx.nodeEvents.on('access.changed', recheck);
+	ctx.nodeEvents.on('user.access_changed', ({ userId }) => recheck({ userIds: [userId] }));
 	ctx.bus.on('app.stopping', () => void (stopped = true));
 }

@@ -1,11 +1,13 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { rooms } from './rooms.js';
 import { attachForumBroadcaster, registerForumHandlers } from './handlers/forum.handlers.js';
 import { attachDraftBroadcaster, registerDraftHandlers } from './handlers/draft.handlers.js';
 import { attachVoteBroadcaster, registerVoteHandlers } from './handlers/vote.handlers.js';
 import { attachMeetingBroadcaster, registerMeetingHandlers } from './handlers/meeting.handlers.js';
 import type { AppContext } from '../context.js';
+import type { SharedState } from '../shared-state.js';
 import type { Authenticated } from '../services/auth.service.js';
 import { isSameOrigin, sessionTokenOf } from '../http/request-origin.js';
 import { SOCKET_ERRORS, type ClientToServerEvents, type ServerToClientEvents } from '../../src/lib/shared/realtime.js';
@@ -27,8 +29,16 @@ export function attachSocketServer(httpServer: HttpServer, ctx: AppContext): Kuv
 		serveClient: false,
 		// The Yjs endpoint shares this http server's upgrade event.
 		destroyUpgrade: false,
-		allowRequest: (req, callback) =>
-			callback(null, isSameOrigin(ctx.config, req) && ctx.limits.allow('realtimeConnectsPerIp', ctx.clientAddress(req)))
+		allowRequest: (req, callback) => {
+			if (!isSameOrigin(ctx.config, req)) return callback(null, false);
+			ctx.limits.allow('realtimeConnectsPerIp', ctx.clientAddress(req)).then(
+				(allowed) => callback(null, allowed),
+				(error: unknown) => {
+					ctx.logger.error('socket rate limit failed', { error });
+					callback('internal', false);
+				}
+			);
+		}
 	});
 
 	io.use(async (socket, next) => {
@@ -72,4 +82,14 @@ export function attachSocketServer(httpServer: HttpServer, ctx: AppContext): Kuv
 	});
 
 	return io;
+}
+
+/**
+ * With REDIS_URL, rooms and broadcasts span every node: a post on node A reaches a reader on node B, a signed-out
+ * session's sockets are disconnected wherever they are. The streams adapter (not pub/sub) keeps reading from where
+ * it was when Redis comes back, so broadcasts made during an outage still arrive; it reads on a connection of its own.
+ */
+export async function attachRedisAdapter(io: KuvendIo, shared: SharedState): Promise<void> {
+	const reader = await shared.connection('socket.io');
+	io.adapter(createAdapter(reader, { streamName: shared.key('socket.io'), channelPrefix: shared.key('socket.io'), sessionKeyPrefix: shared.key('sio:session:') }));
 }

@@ -165,7 +165,7 @@ export class AccountService {
 	 */
 	async requestPasswordReset(email: string, meta: { ip: string }): Promise<void> {
 		const address = normaliseEmail(email);
-		this.limits.take(['resetPerIp', meta.ip], ['resetPerEmail', address]);
+		await this.limits.take(['resetPerIp', meta.ip], ['resetPerEmail', address]);
 		if (address.length > 254 || this.#pendingResets.length >= MAX_PENDING_RESETS) return;
 		this.#pendingResets.push(address);
 		this.#resetWork ??= new Promise<void>((resolve) => setTimeout(resolve, RESET_DELAY_MS)).then(() => this.#sendResets());

@@ -92,15 +92,15 @@ export class AuthService {
 			['signInFailuresPerAccountAddress', `${email} ${ip}`],
 			['signInFailuresPerAccount', email]
 		];
-		this.limits.check(...counts);
+		await this.limits.check(...counts);
 		const user = await findUserByEmail(this.db, email);
 		const ok = await verifyPassword(user?.password_hash ?? (await decoyHash()), input.password);
 		if (!user || !user.password_hash || !ok || !maySignIn(user.status)) {
-			this.limits.hit(...counts);
+			await this.limits.hit(...counts);
 			throw new DomainError('invalid_credentials', 'wrong email or password');
 		}
-		this.limits.reset('signInFailuresPerAccountAddress', `${email} ${ip}`);
-		this.limits.reset('signInFailuresPerAccount', email);
+		await this.limits.reset('signInFailuresPerAccountAddress', `${email} ${ip}`);
+		await this.limits.reset('signInFailuresPerAccount', email);
 		return this.db.transaction().execute((trx) => this.openSession(trx, user, input));
 	}
 

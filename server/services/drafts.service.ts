@@ -200,7 +200,7 @@ export class DraftsService {
 			groupId = group.id;
 		}
 		// A draft opens its debate thread: a member out of posts for now is told before anything is made.
-		this.forum.checkPostingLimit(auth);
+		await this.forum.checkPostingLimit(auth);
 		const now = this.clock();
 		const title = input.title.trim();
 		const summary = input.summary.trim();

@@ -47,7 +47,12 @@ export class FieldsService {
 		private readonly primaryLanguage: () => Locale,
 		private readonly clock: () => number = Date.now
 	) {
-		bus.on('fields.changed', () => (this.#cache = null));
+		bus.on('fields.changed', () => this.forget());
+	}
+
+	/** Reads the fields afresh next time (they changed here, or on another node). */
+	forget(): void {
+		this.#cache = null;
 	}
 
 	#all(): Promise<repo.FieldWithSpace[]> {

@@ -34,13 +34,13 @@ export class ForumWritingService {
 	}
 
 	/** Refuses (rate_limited) a member who has used up their posts for now: also asked before what opens a thread. */
-	checkPostingLimit(auth: Authenticated): void {
-		this.limits.check(['postsPerMember', String(auth.actor.id)]);
+	async checkPostingLimit(auth: Authenticated): Promise<void> {
+		await this.limits.check(['postsPerMember', String(auth.actor.id)]);
 	}
 
 	async createThread(auth: Authenticated | null, input: { category: string; title: string; body: string; tags: string }): Promise<number> {
 		if (!auth) throw new DomainError('unauthenticated');
-		this.checkPostingLimit(auth);
+		await this.checkPostingLimit(auth);
 		const reader = await readerFor(this.db, auth);
 		const category = await readableCategory(this.db, reader, input.category);
 		if (!canPost(reader.actor, accessOf(category), reader.groups)) throw new DomainError('forbidden');
@@ -62,7 +62,7 @@ export class ForumWritingService {
 			const notified = await this.notifications.forPost(trx, { threadId, postId, authorId: auth.actor.id, parentAuthorId: null, mentions, access: accessOf(category), title });
 			return { threadId, postId, notified };
 		});
-		this.limits.hit(['postsPerMember', String(auth.actor.id)]);
+		await this.limits.hit(['postsPerMember', String(auth.actor.id)]);
 		this.bus.emit('forum.post_created', { threadId, postId, categoryId: category.id });
 		this.bus.emit('forum.thread_created', { threadId, categoryId: category.id });
 		this.notifications.announce(notified);
@@ -72,7 +72,7 @@ export class ForumWritingService {
 	/** Replies to the thread (parentId = its opening post) or to a reply. Returns the new post's id. */
 	async reply(auth: Authenticated | null, threadId: number, parentId: number | null, body: string): Promise<number> {
 		if (!auth) throw new DomainError('unauthenticated');
-		this.checkPostingLimit(auth);
+		await this.checkPostingLimit(auth);
 		// The checks read in the transaction that writes: a thread locked meanwhile gets no reply, and a read outside
 		// a transaction takes a snapshot of its own, about two thirds of its cost (tests/bench/forum.bench.ts). A
 		// refused reply writes nothing.
@@ -114,7 +114,7 @@ export class ForumWritingService {
 			});
 			return { postId: id, categoryId: category.id, notified };
 		});
-		this.limits.hit(['postsPerMember', String(auth.actor.id)]);
+		await this.limits.hit(['postsPerMember', String(auth.actor.id)]);
 		this.bus.emit('forum.post_created', { threadId, postId, categoryId });
 		this.notifications.announce(notified);
 		return postId;

@@ -75,7 +75,7 @@ export class InstanceService {
 	async sendTestMail(auth: Authenticated | null): Promise<TestMailResult> {
 		const coordinator = this.#coordinator(auth);
 		if (!this.mailer.delivers) return { outcome: 'not_configured' };
-		this.limits.take(['testMailsPerMember', String(coordinator.id)]);
+		await this.limits.take(['testMailsPerMember', String(coordinator.id)]);
 		const viewer = auth!.viewer;
 		const id = await this.db
 			.transaction()

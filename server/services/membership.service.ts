@@ -81,7 +81,7 @@ export class MembershipService {
 			['joinPerIp', meta.ip],
 			['joinPerEmail', normaliseEmail(input.email).slice(0, 320)]
 		];
-		this.limits.check(...counted);
+		await this.limits.check(...counted);
 		const kind = input.kind === 'organisation' ? 'organisation' : input.kind === 'individual' ? 'individual' : null;
 		const known = new Set((await listFieldSlugs(this.db)).map((f) => f.slug));
 		const fields = [...new Set(input.fields)].filter((f) => known.has(f));
@@ -98,7 +98,7 @@ export class MembershipService {
 		});
 		if (!problems.email && (await emailTaken(this.db, input.email))) {
 			problems.email = 'email_taken';
-			this.limits.hit(...counted);
+			await this.limits.hit(...counted);
 		}
 		if (Object.keys(problems).length) throw new DomainError('invalid_input', 'the application has problems', problems);
 
@@ -134,7 +134,7 @@ export class MembershipService {
 			await this.mail.queue(trx, { email: normaliseEmail(input.email), locale }, { kind: 'join_received', name: input.name.trim() });
 			return { requestId, userId };
 		});
-		this.limits.hit(...counted);
+		await this.limits.hit(...counted);
 		this.bus.emit('mail.queued', {});
 		this.bus.emit('join.requested', { requestId: result.requestId });
 		return result;

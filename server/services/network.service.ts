@@ -100,7 +100,7 @@ export class NetworkService {
 	 */
 	async suggest(auth: Authenticated | null, q: string): Promise<{ id: number; name: string }[]> {
 		this.#requireMember(auth);
-		this.limits.take(['suggestionsPerMember', String(auth!.actor.id)]);
+		await this.limits.take(['suggestionsPerMember', String(auth!.actor.id)]);
 		const key = nameKey(q.slice(0, 60));
 		if (!key) return [];
 		const found: { id: number; name: string; rank: number }[] = [];

@@ -1,3 +1,5 @@
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { SlidingWindow, type RateRule } from '../domain/rate-limit.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
 
@@ -33,8 +35,34 @@ const RULES = {
 
 export type RateLimitName = keyof typeof RULES;
 
-/** In-process limits (one Node process serves Kuvend; a scaled-out deployment would share them in Redis). */
-export class RateLimits {
+/** The rules with `relaxed` applied. */
+function rulesFor(mode: 'standard' | 'relaxed'): Record<RateLimitName, RateRule> {
+	const factor = mode === 'relaxed' ? 100 : 1;
+	return Object.fromEntries(Object.entries(RULES).map(([name, rule]) => [name, { ...rule, limit: rule.limit * factor }])) as Record<RateLimitName, RateRule>;
+}
+
+const refusal = (waitMs: number) => new DomainError('rate_limited', 'too many attempts', { retryAfter: String(Math.ceil(waitMs / 1000)) });
+
+/**
+ * The limits services and transports apply: in this process (MemoryRateLimits, the default) or shared by every node
+ * through Redis (RedisRateLimits, when REDIS_URL is set), with the same RULES either way.
+ */
+export interface RateLimits {
+	/** Throws rate_limited (with the seconds to wait) when any of the keyed limits is used up. */
+	check(...checks: [RateLimitName, string][]): Promise<void>;
+	hit(...hits: [RateLimitName, string][]): Promise<void>;
+	/** Checks and counts in one step. */
+	take(...checks: [RateLimitName, string][]): Promise<void>;
+	/** Counts one and answers whether it was within the limit, for transports that refuse without a message. */
+	allow(name: RateLimitName, key: string): Promise<boolean>;
+	reset(name: RateLimitName, key: string): Promise<void>;
+	/** Forgets every count: what the demo seed posted on its members' behalf does not count against them. */
+	clear(): Promise<void>;
+	close(): void;
+}
+
+/** Limits in this process: sliding windows (one Node process serves Kuvend). */
+export class MemoryRateLimits implements RateLimits {
 	readonly #windows: Record<RateLimitName, SlidingWindow>;
 	readonly #sweeper: NodeJS.Timeout;
 
@@ -42,52 +70,104 @@ export class RateLimits {
 		mode: 'standard' | 'relaxed',
 		private readonly clock: () => number = Date.now
 	) {
-		const factor = mode === 'relaxed' ? 100 : 1;
-		this.#windows = Object.fromEntries(
-			Object.entries(RULES).map(([name, rule]) => [name, new SlidingWindow({ ...rule, limit: rule.limit * factor })])
-		) as Record<RateLimitName, SlidingWindow>;
+		this.#windows = Object.fromEntries(Object.entries(rulesFor(mode)).map(([name, rule]) => [name, new SlidingWindow(rule)])) as Record<RateLimitName, SlidingWindow>;
 		this.#sweeper = setInterval(() => {
 			for (const w of Object.values(this.#windows)) w.sweep(this.clock());
 		}, 5 * MINUTE);
 		this.#sweeper.unref();
 	}
 
-	/** Throws rate_limited (with the seconds to wait) when any of the keyed limits is used up. */
-	check(...checks: [RateLimitName, string][]): void {
+	async check(...checks: [RateLimitName, string][]): Promise<void> {
 		const now = this.clock();
 		const wait = Math.max(0, ...checks.map(([name, key]) => this.#windows[name].waitFor(key, now)));
-		if (wait > 0) throw new DomainError('rate_limited', 'too many attempts', { retryAfter: String(Math.ceil(wait / 1000)) });
+		if (wait > 0) throw refusal(wait);
 	}
 
-	hit(...hits: [RateLimitName, string][]): void {
+	async hit(...hits: [RateLimitName, string][]): Promise<void> {
 		const now = this.clock();
 		for (const [name, key] of hits) this.#windows[name].hit(key, now);
 	}
 
-	/** Checks and counts in one step. */
-	take(...checks: [RateLimitName, string][]): void {
-		this.check(...checks);
-		this.hit(...checks);
+	async take(...checks: [RateLimitName, string][]): Promise<void> {
+		await this.check(...checks);
+		await this.hit(...checks);
 	}
 
-	/** Counts one and answers whether it was within the limit, for transports that refuse without a message. */
-	allow(name: RateLimitName, key: string): boolean {
+	async allow(name: RateLimitName, key: string): Promise<boolean> {
 		const now = this.clock();
 		if (this.#windows[name].waitFor(key, now) > 0) return false;
 		this.#windows[name].hit(key, now);
 		return true;
 	}
 
-	reset(name: RateLimitName, key: string): void {
+	async reset(name: RateLimitName, key: string): Promise<void> {
 		this.#windows[name].reset(key);
 	}
 
-	/** Forgets every count: what the demo seed posted on its members' behalf does not count against them. */
-	clear(): void {
+	async clear(): Promise<void> {
 		for (const window of Object.values(this.#windows)) window.clear();
 	}
 
 	close(): void {
 		clearInterval(this.#sweeper);
 	}
+}
+
+/**
+ * Limits every node counts together, in Redis (rate-limiter-flexible): a fixed window per rule of the same length
+ * and limit as the sliding one in memory. While Redis is unreachable each node counts in memory on its own (the
+ * insurance limiter), so a sign-in is neither refused nor left unlimited because Redis went away.
+ */
+export class RedisRateLimits implements RateLimits {
+	readonly #limiters: Record<RateLimitName, RateLimiterRedis>;
+
+	constructor(
+		mode: 'standard' | 'relaxed',
+		private readonly redis: Redis,
+		private readonly prefix: string
+	) {
+		this.#limiters = Object.fromEntries(
+			Object.entries(rulesFor(mode)).map(([name, rule]) => {
+				const options = { points: rule.limit, duration: Math.ceil(rule.windowMs / 1000), keyPrefix: `${prefix}rl:${name}` };
+				return [name, new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: new RateLimiterMemory(options) })];
+			})
+		) as Record<RateLimitName, RateLimiterRedis>;
+	}
+
+	async check(...checks: [RateLimitName, string][]): Promise<void> {
+		const used = await Promise.all(checks.map(([name, key]) => this.#limiters[name].get(key).then((res) => ({ res, limit: this.#limiters[name].points }))));
+		const wait = Math.max(0, ...used.map(({ res, limit }) => (res && res.consumedPoints >= limit ? res.msBeforeNext : 0)));
+		if (wait > 0) throw refusal(wait);
+	}
+
+	async hit(...hits: [RateLimitName, string][]): Promise<void> {
+		await Promise.all(hits.map(([name, key]) => this.#limiters[name].penalty(key, 1)));
+	}
+
+	async take(...checks: [RateLimitName, string][]): Promise<void> {
+		await this.check(...checks);
+		await this.hit(...checks);
+	}
+
+	async allow(name: RateLimitName, key: string): Promise<boolean> {
+		try {
+			await this.#limiters[name].consume(key, 1);
+			return true;
+		} catch (error) {
+			if (error instanceof RateLimiterRes) return false;
+			throw error;
+		}
+	}
+
+	async reset(name: RateLimitName, key: string): Promise<void> {
+		await this.#limiters[name].delete(key);
+	}
+
+	async clear(): Promise<void> {
+		const keys: string[] = [];
+		for await (const batch of this.redis.scanStream({ match: `${this.prefix}rl:*`, count: 500 }) as AsyncIterable<string[]>) keys.push(...batch);
+		for (let i = 0; i < keys.length; i += 500) await this.redis.del(...keys.slice(i, i + 500));
+	}
+
+	close(): void {}
 }

@@ -173,11 +173,11 @@ export class SetupService {
 	}
 
 	async #usable(token: string, ip: string): Promise<void> {
-		this.limits.check(['setupLinkFailuresPerIp', ip]);
+		await this.limits.check(['setupLinkFailuresPerIp', ip]);
 		if (await hasActiveCoordinator(this.db)) throw new DomainError('not_found', 'the network has a coordinator');
 		const link = token.length <= MAX_TOKEN ? await findSetupLink(this.db, sessionIdOf(token)) : undefined;
 		if (!link || link.used_at !== null || link.expires_at <= this.clock()) {
-			this.limits.hit(['setupLinkFailuresPerIp', ip]);
+			await this.limits.hit(['setupLinkFailuresPerIp', ip]);
 			throw new DomainError('gone', 'setup link not valid');
 		}
 	}

@@ -6,7 +6,7 @@ import { migrateToLatest } from '../../server/db/migrate.js';
 import { DEMO_PASSWORD, seedDemoNetwork } from '../../server/db/seed/demo.js';
 import { EventBus, type DomainEvents } from '../../server/events/bus.js';
 import { AuthService, sessionIdOf } from '../../server/services/auth.service.js';
-import { RateLimits } from '../../server/services/rate-limits.js';
+import { MemoryRateLimits } from '../../server/services/rate-limits.js';
 import { tempDir } from './helpers/app.js';
 
 const DAY = 86_400_000;
@@ -25,7 +25,7 @@ beforeAll(async () => {
 		throw e;
 	});
 	bus.on('session.revoked', (e) => revoked.push(e));
-	auth = new AuthService(db, bus, { idleMs: 2 * DAY, absoluteMs: 5 * DAY }, new RateLimits('standard', () => now), () => now);
+	auth = new AuthService(db, bus, { idleMs: 2 * DAY, absoluteMs: 5 * DAY }, new MemoryRateLimits('standard', () => now), () => now);
 });
 afterAll(async () => {
 	await db.destroy();

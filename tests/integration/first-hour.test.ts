@@ -4,7 +4,7 @@ import type { ThreadSummary } from '../../src/lib/shared/forum.js';
 import { getPage, postForm, startTestApp, type TestApp } from './helpers/app.js';
 import { makePeople, memberSocket, personByEmail, type Person } from './helpers/votes.js';
 import { NetworkService } from '../../server/services/network.service.js';
-import { RateLimits } from '../../server/services/rate-limits.js';
+import { MemoryRateLimits } from '../../server/services/rate-limits.js';
 
 /*
  * A member's first hour, continued (issue #17 points 4, 7 and 9), through the real server: @mention suggestions,
@@ -83,7 +83,7 @@ describe('@mention suggestions', () => {
 
 	it('is rate-limited per member', async () => {
 		// The test server's limits are relaxed for automated runs: the standard ones are checked on the service.
-		const network = new NetworkService(app.ctx.db, () => 'sq', new RateLimits('standard'));
+		const network = new NetworkService(app.ctx.db, () => 'sq', new MemoryRateLimits('standard'));
 		const [one, other] = await makePeople(app, 2);
 		for (let i = 0; i < 120; i++) await network.suggest(one.auth, 'ar');
 		await expect(network.suggest(one.auth, 'ar')).rejects.toMatchObject({ code: 'rate_limited' });

@@ -34,6 +34,21 @@ describe('loadConfig', () => {
 		expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN: must be at least 16 characters/);
 	});
 
+	it('keeps everything in one process without REDIS_URL, and never echoes a Redis URL it refuses', () => {
+		expect(loadConfig({})).toMatchObject({ redisUrl: null, redisPrefix: 'kuvend:' });
+		expect(loadConfig({ REDIS_URL: 'redis://:secret@10.0.0.5:6379/2', REDIS_PREFIX: 'net-a:' })).toMatchObject({ redisUrl: 'redis://:secret@10.0.0.5:6379/2', redisPrefix: 'net-a:' });
+		const refused = (() => {
+			try {
+				loadConfig({ REDIS_URL: 'http://secret@redis' });
+			} catch (error) {
+				return String(error);
+			}
+		})();
+		expect(refused).toMatch(/REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/);
+		expect(refused).not.toContain('secret');
+		expect(() => loadConfig({ REDIS_PREFIX: 'has space' })).toThrow(/REDIS_PREFIX: must be 1 to 64 letters/);
+	});
+
 	it('treats empty variables as unset', () => {
 		expect(loadConfig({ ORIGIN: '', PORT: '' }).origin).toBe('http://localhost:3000');
 	});

@@ -51,8 +51,9 @@ export function registerForumHandlers(io: KuvendIo, socket: KuvendSocket, ctx: A
 export function attachForumBroadcaster(io: KuvendIo, ctx: AppContext): void {
 	const { forum, notifications } = ctx.services;
 	const fail = (error: unknown) => ctx.logger.error('forum broadcast failed', { error });
-	// Nothing is read or encoded for a room nobody is in (most threads, most of the time).
-	const watched = (room: string) => (io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0;
+	// Nothing is read or encoded for a room nobody is in (most threads, most of the time). With several nodes this
+	// node sees only its own sockets, and the room may be full on another: the post is read and sent through the adapter.
+	const watched = (room: string) => ctx.shared !== null || (io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0;
 
 	ctx.bus.on('forum.post_created', ({ threadId, postId, categoryId }) => {
 		if (watched(rooms.category(categoryId))) io.to(rooms.category(categoryId)).emit('category:activity', { categoryId, threadId, postId });

@@ -57,6 +57,10 @@ const SLICE = 250;
  * for 13–50 ms at 1,000 watchers and ~130 ms at 5,000, and every cast arriving meanwhile waited for its ack
  * (tests/bench/votes.bench.ts). A close cancels what is pending, or still being written, and sends the final figures
  * to everyone watching.
+ *
+ * With several nodes, one stream per vote, not one per node: casts on every node reach the node holding the lease
+ * on the scheduled work (ctx.leadership), which alone coalesces them and sends each tally through the adapter to the
+ * rooms on every node (each node writes to its own sockets). The final figures go out from the node that closed it.
  */
 export function attachVoteBroadcaster(io: KuvendIo, ctx: AppContext, intervalMs = 100): void {
 	const { votes } = ctx.services;
@@ -78,17 +82,27 @@ export function attachVoteBroadcaster(io: KuvendIo, ctx: AppContext, intervalMs 
 		generation.set(voteId, (generation.get(voteId) ?? 0) + 1);
 		const t = await votes.liveTallies(voteId);
 		if (!t || t.participation.status === 'closed') return;
+		if (ctx.shared) {
+			io.to(rooms.vote(voteId)).except(rooms.voteResults(voteId)).emit('vote:tally', t.participation);
+			if (t.full) io.to(rooms.voteResults(voteId)).emit('vote:tally', t.full);
+			return;
+		}
 		const full = new Set(t.full ? socketsIn(rooms.voteResults(voteId)) : []);
 		const rest = socketsIn(rooms.vote(voteId)).filter((id) => !full.has(id));
 		await Promise.all([sliced(voteId, rest, t.participation), t.full ? sliced(voteId, [...full], t.full) : undefined]);
 	};
 
 	const tallies = coalesce<number>({ intervalMs, leading: true, run: send, name: 'vote broadcast', logger: ctx.logger });
-	ctx.bus.on('vote.cast', ({ voteId }) => tallies.schedule(voteId));
+	ctx.nodeEvents.on('vote.cast', ({ voteId }) => {
+		if (ctx.leadership.held) tallies.schedule(voteId);
+	});
 
-	ctx.bus.on('vote.closed', ({ voteId }) => {
+	// Every node forgets the vote's pending tally; the node where it closed sends the final figures.
+	ctx.nodeEvents.on('vote.closed', ({ voteId }) => {
 		tallies.cancel(voteId);
 		generation.delete(voteId);
+	});
+	ctx.bus.on('vote.closed', ({ voteId }) => {
 		void votes
 			.liveTallies(voteId)
 			.then((t) => {

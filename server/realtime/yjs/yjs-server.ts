@@ -60,9 +60,10 @@ export class YjsServer {
 
 	constructor(private readonly ctx: AppContext) {
 		const offs = [
-			ctx.bus.on('document.access_changed', ({ name }) => this.dropDocument(name)),
+			// On every node: the connections concerned may be on any of them.
+			ctx.nodeEvents.on('document.access_changed', ({ name }) => this.dropDocument(name)),
 			// Signed out, suspended, deleted, role changed: their connections go and must be admitted again.
-			ctx.bus.on('session.revoked', ({ sessionIds }) => this.#dropWhere((w) => w.sessionId !== null && sessionIds.includes(w.sessionId)))
+			ctx.nodeEvents.on('session.revoked', ({ sessionIds }) => this.#dropWhere((w) => w.sessionId !== null && sessionIds.includes(w.sessionId)))
 			// Other changes of access (role, groups, visibility) are re-checked per connection: access-recheck.ts.
 		];
 		this.#off = () => offs.forEach((off) => off());
@@ -81,14 +82,20 @@ export class YjsServer {
 			socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
 			return true;
 		}
-		if (!this.ctx.limits.allow('realtimeConnectsPerIp', this.ctx.clientAddress(req))) {
-			socket.end('HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nRetry-After: 60\r\nContent-Length: 0\r\n\r\n');
-			return true;
-		}
 		// Until ws takes the socket over, a reset during the awaits below must not be an uncaught 'error'.
 		const ignore = () => undefined;
 		socket.on('error', ignore);
-		void this.#admit(req, socket, head, url).finally(() => socket.off('error', ignore));
+		void this.ctx.limits
+			.allow('realtimeConnectsPerIp', this.ctx.clientAddress(req))
+			.then((allowed) => {
+				if (allowed) return this.#admit(req, socket, head, url);
+				socket.end('HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nRetry-After: 60\r\nContent-Length: 0\r\n\r\n');
+			})
+			.catch((error: unknown) => {
+				this.ctx.logger.error('document connection failed', { error });
+				socket.destroy();
+			})
+			.finally(() => socket.off('error', ignore));
 		return true;
 	}
 
@@ -142,6 +149,9 @@ export class YjsServer {
 		if (!opening) {
 			opening = (async () => {
 				const room = new DocRoom(await this.ctx.services.documents.acquire(name), this.#writes, this.ctx.services.documentAccess.contentOf(name), this.ctx.lifecycle);
+				// Where several nodes would meet (README "Run several nodes"): a relay added beside this one would pass
+				// each stored update to a Redis stream per document, and updates read from other nodes' streams would be
+				// applied to the held document without being stored again. Not built until the update log runs on PostgreSQL.
 				this.ctx.services.documents.addRelay(name, room.relay);
 				this.#rooms.set(name, room);
 				return room;

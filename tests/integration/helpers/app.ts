@@ -8,6 +8,7 @@ import { startApp, type RunningApp } from '../../../server/app.js';
 import { DEMO_PASSWORD } from '../../../server/db/seed/demo.js';
 import type { Authenticated } from '../../../server/services/auth.service.js';
 import { databaseEnv, dropDatabaseOf } from './postgres.js';
+import { clearRedisOf, redisEnv } from './redis.js';
 
 export interface TestApp extends RunningApp {
 	dataDir: string;
@@ -22,11 +23,11 @@ export function tempDir(prefix = 'kuvend-test-'): string {
 
 /**
  * The real server on port 0 with a fresh SQLite file in a temporary folder (or, under `npm run test:pg`, a fresh
- * PostgreSQL database), seeded with the demo network.
+ * PostgreSQL database and a part of Redis of its own), seeded with the demo network.
  */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
 	const dataDir = tempDir();
-	const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'error', RATE_LIMITS: 'relaxed', ...databaseEnv(dataDir), ...env });
+	const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'error', RATE_LIMITS: 'relaxed', ...databaseEnv(dataDir), ...redisEnv(dataDir), ...env });
 	const app = await startApp(config);
 	return {
 		...app,
@@ -36,6 +37,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
 			await app.stop();
 			fs.rmSync(dataDir, { recursive: true, force: true });
 			dropDatabaseOf(dataDir);
+			await clearRedisOf(dataDir);
 		}
 	};
 }
@@ -100,7 +102,7 @@ export function connection(socket: Socket): Promise<string> {
 /** Runs the real entry point in its own process, as `npm start` does after its build step. */
 export function spawnServer(env: Record<string, string>): { child: ChildProcess; output: () => string; url: Promise<string>; exit: Promise<number | null> } {
 	const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-		env: { PATH: process.env.PATH, HOST: '127.0.0.1', LOG_LEVEL: 'error', ...(env.DATA_DIR ? databaseEnv(env.DATA_DIR) : {}), ...env },
+		env: { PATH: process.env.PATH, HOST: '127.0.0.1', LOG_LEVEL: 'error', ...(env.DATA_DIR ? { ...databaseEnv(env.DATA_DIR), ...redisEnv(env.DATA_DIR) } : {}), ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let out = '';
