@@ -216,14 +216,18 @@ describe('live figures and the life of a vote', () => {
 		});
 		for (const s of watchers) expect((await watch(s, voteId)).ok).toBe(true);
 		// 50 casts spread over about 600 ms.
+		const started = performance.now();
 		for (const [i, v] of voters.entries()) {
 			void app.ctx.services.votes.cast(v.auth, voteId, { ballot: { method: 'yes_no', choice: i % 4 ? 'yes' : 'no' } });
 			await new Promise((r) => setTimeout(r, 12));
 		}
 		await new Promise((r) => setTimeout(r, 250));
+		// Counted, not timed between arrivals: a busy machine can deliver two tallies back to back, but it cannot
+		// make more of them than one per 100 ms of the time the casts took (a slow machine only widens the bound).
+		const windows = Math.ceil((performance.now() - started) / 100);
 		for (const times of seen) {
 			expect(times.length).toBeGreaterThan(2);
-			for (let k = 1; k < times.length; k++) expect(times[k] - times[k - 1]).toBeGreaterThan(90);
+			expect(times.length).toBeLessThanOrEqual(windows + 1);
 		}
 		const result = await app.ctx.services.votes.close(coordinator.auth, voteId);
 		for (const f of await Promise.all(finals)) expect(f).toMatchObject({ status: 'closed', result });
