@@ -170,7 +170,9 @@ test('in dark mode a co-editor’s caret line stands out from the page in every 
 	await expect(label).toBeVisible();
 	const caret = maria.locator('.collaboration-carets__caret', { has: label });
 	const paper = await maria.locator('.page').evaluate((el) => getComputedStyle(el).backgroundColor);
-	for (const color of PRESENCE_COLORS) {
+	const own = await caret.evaluate((el) => (el as HTMLElement).style.getPropertyValue('--who'));
+	expect(PRESENCE_COLORS).toContain(own);
+	for (const color of [...PRESENCE_COLORS, own]) {
 		const line = await caret.evaluate((el, who) => {
 			(el as HTMLElement).style.setProperty('--who', who);
 			return getComputedStyle(el).borderLeftColor;
