@@ -7,7 +7,8 @@ export function caretOf(user: { name?: unknown; color?: unknown }): HTMLElement 
 	const color = shownColor(user.color);
 	const caret = document.createElement('span');
 	caret.classList.add('collaboration-carets__caret');
-	caret.style.borderColor = color;
+	// The line takes the colour through a property, so the dark scheme can lighten it (DraftEditor.svelte).
+	caret.style.setProperty('--who', color);
 	const label = document.createElement('div');
 	label.classList.add('collaboration-carets__label');
 	label.style.backgroundColor = color;
