@@ -169,6 +169,8 @@ export interface LoadResult {
 	p50: number;
 	p99: number;
 	bytes: number;
+	/** Requests answered with another status than 200, or whose connection failed (inside the measured window). */
+	errors: number;
 }
 
 /**
