@@ -2,9 +2,7 @@
  * Forum benchmarks of issue #4: a 5,000-post thread page under load, search over 100,000 posts, and posts/s
  * through the service. Each figure is measured beside a baseline in the same run (see the table's columns).
  */
-import fs from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { RunningApp } from '../../server/app.js';
 import * as repo from '../../server/db/repositories/forum.repository.js';
@@ -12,7 +10,7 @@ import { fold, ftsQuery, queryTerms } from '../../server/domain/forum.js';
 import { excerpt, renderMarkdown } from '../../server/services/markdown.js';
 import { COMMON, ORDINARY, RARE, RARE_POSTS, TextGenerator } from './albanian.js';
 import { SESSION_COOKIE } from '../../src/lib/shared/session.js';
-import { actAs, httpLoad, note, percentile, startBenchApp, timeEach, type LoadResult, type Row } from './lib.js';
+import { actAs, httpLoad, note, percentile, serveCompiled, startBenchApp, timeEach, type BenchApp, type LoadResult, type Row } from './lib.js';
 
 const THREAD_REPLIES = 5_000;
 const SERVICE_REPLIES = 2_000; // the first replies of the big thread go through the service, timed (figure 3)
@@ -98,12 +96,13 @@ export async function buildThread(app: RunningApp, gen: TextGenerator): Promise<
 }
 
 /**
- * Figure 1: GET /forum/t/<id> as a visitor, beside a plain node:http server sending the same bytes. Visitors are
- * served from the page cache after the first render (server/http/page-cache.ts); a member's page is rendered each
- * time and shown on its own line, without a budget.
+ * Figure 1: GET /forum/t/<id> from the compiled server in its own process (as `npm start` runs it), as a visitor and
+ * as a signed-in member (`token`), beside a plain node:http server sending the same bytes. Visitors are served from
+ * the page cache after the first render (server/http/page-cache.ts); a member's page is rendered each time (unread
+ * marks, their reactions, controls).
  */
-async function threadPage(app: RunningApp, threadId: number): Promise<Row[]> {
-	const url = `${app.url}/forum/t/${threadId}`;
+async function threadPage(base: string, threadId: number, token: string): Promise<Row[]> {
+	const url = `${base}/forum/t/${threadId}`;
 	const headers = { accept: 'text/html' };
 	const first = await fetch(url, { headers });
 	if (first.status !== 200) throw new Error(`GET ${url} answered ${first.status}`);
@@ -133,18 +132,14 @@ async function threadPage(app: RunningApp, threadId: number): Promise<Row[]> {
 				{ figure: `${name}: throughput`, unit: 'req/s', measured: k.rps, baseline: b.rps, budget: at10 ? { min: 500 } : undefined }
 			);
 		}
-		// The same page for a signed-in member, rendered afresh each time (unread marks, their reactions, controls),
-		// beside the same node:http server sending the visitor's bytes (a member's page is a little larger).
-		const { token } = await app.ctx.services.auth.signIn({ email: 'member3@demo.test', password: 'demo-kuvend' });
+		// The same page for a signed-in member, beside the same node:http server sending the visitor's bytes.
 		const memberHeaders = { ...headers, cookie: `${SESSION_COOKIE}=${encodeURIComponent(token)}` };
 		const mine = await fetch(url, { headers: memberHeaders });
 		if (mine.status !== 200) throw new Error(`GET ${url} as a member answered ${mine.status}`);
 		note(`member's thread page: ${(await mine.arrayBuffer()).byteLength.toLocaleString('en-US')} bytes`);
 		for (const clients of [10, 50]) {
 			note(`thread page as a signed-in member with ${clients} clients, ${LOAD_SECONDS} s each for Kuvend and the baseline...`);
-			const profile = await profiler(`member-thread-page-${clients}`);
 			const member: LoadResult = await httpLoad(url, clients, LOAD_SECONDS, memberHeaders);
-			await profile.stop();
 			const b: LoadResult = await httpLoad(baseUrl, clients, LOAD_SECONDS, headers);
 			const at10 = clients === 10;
 			const name = `thread page, signed-in member, ${clients} clients`;
@@ -248,28 +243,26 @@ async function search(app: RunningApp, gen: TextGenerator): Promise<Row[]> {
 	return rows;
 }
 
+/** A member's session, made through the service in the bench app; the server process reads it from the database. */
+async function memberToken(app: RunningApp): Promise<string> {
+	return (await app.ctx.services.auth.signIn({ email: 'member3@demo.test', password: 'demo-kuvend' })).token;
+}
+
 /**
- * BENCH_PROFILE=<folder>: the server's CPU profile while `label` is loaded, written as <folder>/<label>.cpuprofile
- * (open it in Chrome DevTools, or summarise it with tests/bench/profile-summary.ts). The server runs in this process,
- * so the profiler is the inspector's own; without the variable nothing is profiled.
+ * The thread page figures from the compiled server, started on the bench app's data once the app has stopped (one
+ * process per data folder). BENCH_PROFILE=<folder>: that server runs with --cpu-prof and leaves its profile there
+ * (summarise it with tests/bench/profile-summary.ts).
  */
-async function profiler(label: string): Promise<{ stop(): Promise<void> }> {
+async function pagesFromServer(app: BenchApp, threadId: number, token: string): Promise<Row[]> {
+	await app.stop();
 	const folder = process.env.BENCH_PROFILE;
-	if (!folder) return { stop: async () => {} };
-	const { Session } = await import('node:inspector/promises');
-	const session = new Session();
-	session.connect();
-	await session.post('Profiler.enable');
-	await session.post('Profiler.start');
-	return {
-		async stop() {
-			const { profile } = await session.post('Profiler.stop');
-			fs.mkdirSync(folder, { recursive: true });
-			fs.writeFileSync(path.join(folder, `${label}.cpuprofile`), JSON.stringify(profile));
-			session.disconnect();
-			note(`CPU profile: ${path.join(folder, `${label}.cpuprofile`)}`);
-		}
-	};
+	const server = await serveCompiled(app.config.dataDir, folder ? ['--cpu-prof', `--cpu-prof-dir=${folder}`] : []);
+	try {
+		return await threadPage(server.url, threadId, token);
+	} finally {
+		await server.stop();
+		if (folder) note(`CPU profile of the server in ${folder}`);
+	}
 }
 
 export async function run(): Promise<Row[]> {
@@ -283,11 +276,12 @@ export async function run(): Promise<Row[]> {
 		// FORUM_BENCH=page: the thread page alone, for visitors and members (the thread is built as for the full run).
 		if (process.env.FORUM_BENCH === 'page') {
 			const { threadId, rows: writeRows } = await buildThread(app, gen);
-			return [...(await threadPage(app, threadId)), ...writeRows];
+			return [...(await pagesFromServer(app, threadId, await memberToken(app))), ...writeRows];
 		}
 		const { threadId, rows: writeRows } = await buildThread(app, gen);
-		const pageRows = await threadPage(app, threadId);
+		const token = await memberToken(app);
 		const searchRows = await search(app, gen);
+		const pageRows = await pagesFromServer(app, threadId, token);
 		return [...pageRows, ...searchRows, ...writeRows];
 	} finally {
 		await app.dispose();

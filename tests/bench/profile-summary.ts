@@ -42,11 +42,17 @@ const label = (n: Node) => `${n.callFrame.functionName || '(anonymous)'} ${n.cal
 const self = new Map<string, number>();
 const places = new Map<string, number>();
 const inclusive = new Map<string, number>();
+// Percentages are of the time the thread was busy: (idle) is waiting for events, shown but not counted.
 let total = 0;
+let idle = 0;
 profile.samples.forEach((id, i) => {
 	const dt = (profile.timeDeltas[i] ?? 0) / 1000;
-	total += dt;
 	const node = byId.get(id)!;
+	if (node.callFrame.functionName === '(idle)') {
+		idle += dt;
+		return;
+	}
+	total += dt;
 	self.set(label(node), (self.get(label(node)) ?? 0) + dt);
 	places.set(place(node.callFrame.url), (places.get(place(node.callFrame.url)) ?? 0) + dt);
 	const seen = new Set<string>();
@@ -62,7 +68,7 @@ const show = (title: string, map: Map<string, number>, n: number) => {
 	console.log(`\n${title}`);
 	for (const [k, v] of [...map].sort((a, b) => b[1] - a[1]).slice(0, n)) console.log(`${v.toFixed(0).padStart(8)} ms ${((v / total) * 100).toFixed(1).padStart(5)} %  ${k}`);
 };
-console.log(`${file}: ${total.toFixed(0)} ms sampled`);
+console.log(`${file}: ${total.toFixed(0)} ms busy, ${idle.toFixed(0)} ms idle`);
 show('self time by place', places, top);
 show('self time by function', self, top);
 show('inclusive time by function', inclusive, top * 2);
