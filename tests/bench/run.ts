@@ -14,7 +14,8 @@ const SUITES: Record<string, () => Promise<{ run(): Promise<Row[]> }>> = {
 	votes: () => import('./votes.bench.js'),
 	exports: () => import('./exports.bench.js'),
 	backup: () => import('./backup.bench.js'),
-	start: () => import('./start.bench.js')
+	start: () => import('./start.bench.js'),
+	phones: () => import('./phones.bench.js')
 };
 
 /** Suites that load no page of the web app: they run without building it. */
