@@ -10,7 +10,7 @@ import { fold, ftsQuery, queryTerms } from '../../server/domain/forum.js';
 import { excerpt, renderMarkdown } from '../../server/services/markdown.js';
 import { COMMON, ORDINARY, RARE, RARE_POSTS, TextGenerator } from './albanian.js';
 import { SESSION_COOKIE } from '../../src/lib/shared/session.js';
-import { actAs, httpLoad, note, percentile, serveCompiled, startBenchApp, timeEach, type BenchApp, type LoadResult, type Row } from './lib.js';
+import { actAs, httpLoad, note, percentile, processCpuMs, serveCompiled, startBenchApp, timeEach, type BenchApp, type LoadResult, type Row } from './lib.js';
 
 const THREAD_REPLIES = 5_000;
 const SERVICE_REPLIES = 2_000; // the first replies of the big thread go through the service, timed (figure 3)
@@ -18,6 +18,8 @@ const SEARCH_POSTS = 100_000;
 const POSTS_PER_THREAD = 20;
 const QUERIES = 240;
 const LOAD_SECONDS = 5;
+/** The load client's warm-up before its measured window (load-client.ts). */
+const WARMUP_SECONDS = 0.5;
 const PUBLIC_CATEGORIES = ['cultural-policy', 'cultural-heritage'];
 const MEMBERS = ['coordinator@demo.test', 'member1@demo.test', 'member2@demo.test', 'member3@demo.test', 'member4@demo.test', 'member5@demo.test'];
 
@@ -101,7 +103,7 @@ export async function buildThread(app: RunningApp, gen: TextGenerator): Promise<
  * the page cache after the first render (server/http/page-cache.ts); a member's page is rendered each time (unread
  * marks, their reactions, controls).
  */
-async function threadPage(base: string, threadId: number, token: string): Promise<Row[]> {
+async function threadPage(base: string, threadId: number, token: string, serverPid: number): Promise<Row[]> {
 	const url = `${base}/forum/t/${threadId}`;
 	const headers = { accept: 'text/html' };
 	const first = await fetch(url, { headers });
@@ -139,14 +141,22 @@ async function threadPage(base: string, threadId: number, token: string): Promis
 		note(`member's thread page: ${(await mine.arrayBuffer()).byteLength.toLocaleString('en-US')} bytes`);
 		for (const clients of [10, 50]) {
 			note(`thread page as a signed-in member with ${clients} clients, ${LOAD_SECONDS} s each for Kuvend and the baseline...`);
+			// CPU per page: the server's CPU time (all its threads, from /proc) over the pages it served, the load's
+			// warm-up included; robust to a busy machine where latency and pages/s are not. The baseline's is this process's.
+			const cpu0 = processCpuMs(serverPid);
 			const member: LoadResult = await httpLoad(url, clients, LOAD_SECONDS, memberHeaders);
+			const cpu = processCpuMs(serverPid) - cpu0;
+			const self0 = processCpuMs('self');
 			const b: LoadResult = await httpLoad(baseUrl, clients, LOAD_SECONDS, headers);
+			const selfCpu = processCpuMs('self') - self0;
+			const served = (r: LoadResult) => (r.requests * (LOAD_SECONDS + WARMUP_SECONDS)) / LOAD_SECONDS;
 			const at10 = clients === 10;
 			const name = `thread page, signed-in member, ${clients} clients`;
 			rows.push(
 				{ figure: `${name}: TTFB p50`, unit: 'ms', measured: member.p50, baseline: b.p50 },
 				{ figure: `${name}: TTFB p99`, unit: 'ms', measured: member.p99, baseline: b.p99, budget: { max: at10 ? 30 : 150 } },
 				{ figure: `${name}: throughput`, unit: 'req/s', measured: member.rps, baseline: b.rps, budget: at10 ? { min: 600 } : undefined },
+				{ figure: `${name}: server CPU per page (≈)`, unit: 'ms', measured: cpu / served(member), baseline: selfCpu / served(b) },
 				// Every request must have been answered 200 with a whole page (load-client counts the others).
 				{ figure: `${name}: failed requests`, unit: 'requests', measured: member.errors, baseline: b.errors, budget: { max: 0 } }
 			);
@@ -258,7 +268,7 @@ async function pagesFromServer(app: BenchApp, threadId: number, token: string): 
 	const folder = process.env.BENCH_PROFILE;
 	const server = await serveCompiled(app.config.dataDir, folder ? ['--cpu-prof', `--cpu-prof-dir=${folder}`] : []);
 	try {
-		return await threadPage(server.url, threadId, token);
+		return await threadPage(server.url, threadId, token, server.pid);
 	} finally {
 		await server.stop();
 		if (folder) note(`CPU profile of the server in ${folder}`);
