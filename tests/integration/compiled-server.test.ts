@@ -27,12 +27,15 @@ describe('the compiled server (npm start)', () => {
 		const server = spawnServer({ PORT: '0', DATA_DIR: dir, NODE_ENV: 'production' }, { compiled: true });
 		const url = await server.url;
 		expect((await fetch(`${url}/healthz`)).status).toBe(200);
-		// Every migration this code has ran, from the compiled copies.
-		const sources = fs.readdirSync('migrations').filter((f) => f.endsWith('.ts')).length;
-		const db = new SQLite(path.join(dir, 'kuvend.db'), { readonly: true });
-		const ran = (db.prepare('select count(*) as n from kysely_migration').get() as { n: number }).n;
-		db.close();
-		expect(ran).toBe(sources);
+		// Every migration this code has ran, from the compiled copies (read from the SQLite file; on PostgreSQL,
+		// `npm run test:pg`, the demo network being there below says the schema is).
+		if (!process.env.KUVEND_TEST_POSTGRES) {
+			const sources = fs.readdirSync('migrations').filter((f) => f.endsWith('.ts')).length;
+			const db = new SQLite(path.join(dir, 'kuvend.db'), { readonly: true });
+			const ran = (db.prepare('select count(*) as n from kysely_migration').get() as { n: number }).n;
+			db.close();
+			expect(ran).toBe(sources);
+		}
 		// A member's thread page through SvelteKit, with the app context the compiled server published.
 		const cookie = await signIn(url, 'member1@demo.test');
 		const page = await fetch(`${url}/forum/t/1`, { headers: { cookie, accept: 'text/html' } });
