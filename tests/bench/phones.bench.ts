@@ -5,7 +5,7 @@
  *
  * Sizes count every script the page loads until the network is idle (its modulepreloads and what it imports once
  * mounted), each file compressed at brotli's highest quality from build/client, as adapter-node's precompressed
- * copies are served. The baseline is SvelteKit's own client entry (start + app), what any page of this app loads.
+ * copies are served. The baseline is SvelteKit's own client entry with its imports, what any page of this app loads.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -81,9 +81,13 @@ export async function run(): Promise<Row[]> {
 		const member = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'sq-AL', deviceScaleFactor: 3, isMobile: true, hasTouch: true });
 		await member.addCookies([{ name: SESSION_COOKIE, value: encodeURIComponent(token), url: app.url }]);
 
-		// The framework's floor: SvelteKit's client entry, which every page loads.
-		const manifest = fs.readFileSync(fs.readdirSync(path.join(BUILD_DIR, 'server/chunks')).map((f) => path.join(BUILD_DIR, 'server/chunks', f)).find((f) => /manifest\.js-[^.]+\.js$/.test(f))!, 'utf8');
-		const entry = [...manifest.matchAll(/(?:start|app):"(_app\/immutable\/entry\/[^"]+\.js)"/g)].map((m) => `/${m[1]}`);
+		// The framework's floor: SvelteKit's client entry and what it imports (the manifest's client.imports), which
+		// every page loads before any of its own code.
+		const chunks = path.join(BUILD_DIR, 'server/chunks');
+		const manifest = fs.readFileSync(path.join(chunks, fs.readdirSync(chunks).find((f) => /^manifest\.js-[^.]+\.js$/.test(f))!), 'utf8');
+		const entryImports = manifest.match(/client:\s*\{[^}]*?imports:\[([^\]]*)\]/)?.[1] ?? '';
+		const entry = [...new Set([...entryImports.matchAll(/"([^"]+\.js)"/g)].map((m) => `/${m[1]}`))];
+		if (!entry.length) throw new Error('the client entry is not in the server manifest');
 		const floor = entry.reduce((sum, p) => sum + brotliBytes(p), 0);
 
 		const pages: [string, string, number][] = [
