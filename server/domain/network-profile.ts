@@ -1,4 +1,4 @@
-import sanitizeHtml from 'sanitize-html';
+import { sanitizeHtml } from '../render/sanitize-html.js';
 import { localizedSchema, type Localized } from '../../src/lib/shared/localized.js';
 import { LOCALES, isLocale, type Locale } from '../../src/lib/shared/types.js';
 import { checkEmail, checkUrl, type Problems } from './validation.js';

@@ -1,5 +1,6 @@
 import MarkdownIt, { type StateInline, type Token } from 'markdown-it';
-import sanitizeHtml from 'sanitize-html';
+import type { Attributes, IOptions, Tag } from 'sanitize-html';
+import { sanitizeHtml } from '../render/sanitize-html.js';
 
 // Forum posts are Markdown written by members. markdown-it never emits raw HTML (html: false) and refuses
 // javascript:/vbscript:/file:/data: link targets; sanitize-html then enforces the final allowlist, so a
@@ -63,7 +64,7 @@ const EXTERNAL_HREF = /^(https?:\/\/|mailto:)/i;
 const SAME_SITE_HREF = /^\/(?![/\\])/;
 const EXTERNAL_REL = 'nofollow noopener noreferrer ugc';
 
-const SANITIZE: sanitizeHtml.IOptions = {
+const SANITIZE: IOptions = {
 	allowedTags: [
 		'p', 'br', 'strong', 'em', 'del', 's', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'h3', 'h4', 'hr',
 		'a', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'span'
@@ -78,7 +79,7 @@ const SANITIZE: sanitizeHtml.IOptions = {
 
 // sanitize-html would accept any relative URL ("foo", "#x", "?q"); posts may only link to site paths. A link
 // whose target fails is unwrapped to its text rather than left as a dead <a>.
-function checkLink(_tag: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag {
+function checkLink(_tag: string, attribs: Attributes): Tag {
 	const href = attribs.href ?? '';
 	if (SAME_SITE_HREF.test(href)) {
 		return { tagName: 'a', attribs: attribs.class === 'mention' ? { class: 'mention', href } : { href } };

@@ -7,17 +7,8 @@ import { isActiveMember } from '../domain/permissions.js';
 import { quorumValue, type VoteInput } from '../domain/votes.js';
 import type { EventBus } from '../events/bus.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
-import {
-	agendaItemSchema,
-	fieldProblems,
-	meetingInputProblems,
-	type AgendaItemInput,
-	type LiveState,
-	type MeetingAction,
-	type MeetingInput,
-	type MeetingSummary,
-	type MeetingView
-} from '../../src/lib/shared/meetings.js';
+import type { AgendaItemInput, LiveState, MeetingAction, MeetingInput, MeetingSummary, MeetingView } from '../../src/lib/shared/meetings.js';
+import { agendaItemSchema, fieldProblems, meetingInputProblems } from '../../src/lib/shared/meeting-schemas.js';
 import type { Locale } from '../../src/lib/shared/types.js';
 import type { Abilities } from './abilities.service.js';
 import type { Authenticated } from './auth.service.js';

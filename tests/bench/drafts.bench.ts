@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { SERVER_BUNDLE } from '../../server/cli/build-server.js';
 import { DEMO_PASSWORD } from '../../server/db/seed/demo.js';
 import { ChildMailbox, dataDir, note, now, percentile, processCpuMs, sleep, type Row } from './lib.js';
 import type { DocSpec, FromClient, ToClient } from './yjs-editor.js';
@@ -120,10 +121,10 @@ function startServer(name: string, args: string[], env: Record<string, string>, 
 	});
 }
 
-/** Kuvend as `npm start` runs it, on a free port (with PORT=0 the request's own host is its origin). */
+/** Kuvend as `npm start` runs it (the compiled build/server.js), on a free port (with PORT=0 the request's own host is its origin). */
 async function startKuvend(dataDir: string): Promise<Server> {
 	const env = { NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'error', RATE_LIMITS: 'relaxed', SEED: 'demo' };
-	const server = await startServer('kuvend', ['--import', 'tsx', 'server/index.ts'], env, /^Listening on (http:\/\/\S+)/, (m) => m[1]);
+	const server = await startServer('kuvend', [SERVER_BUNDLE], env, /^Listening on (http:\/\/\S+)/, (m) => m[1]);
 	return { ...server, wsBase: `${server.wsBase}/yjs` };
 }
 

@@ -10,7 +10,7 @@ import { fold, ftsQuery, queryTerms } from '../../server/domain/forum.js';
 import { excerpt, renderMarkdown } from '../../server/services/markdown.js';
 import { COMMON, ORDINARY, RARE, RARE_POSTS, TextGenerator } from './albanian.js';
 import { SESSION_COOKIE } from '../../src/lib/shared/session.js';
-import { actAs, httpLoad, note, percentile, startBenchApp, timeEach, type LoadResult, type Row } from './lib.js';
+import { actAs, httpLoad, note, percentile, processCpuMs, serveCompiled, startBenchApp, timeEach, type BenchApp, type LoadResult, type Row } from './lib.js';
 
 const THREAD_REPLIES = 5_000;
 const SERVICE_REPLIES = 2_000; // the first replies of the big thread go through the service, timed (figure 3)
@@ -18,6 +18,8 @@ const SEARCH_POSTS = 100_000;
 const POSTS_PER_THREAD = 20;
 const QUERIES = 240;
 const LOAD_SECONDS = 5;
+/** The load client's warm-up before its measured window (load-client.ts). */
+const WARMUP_SECONDS = 0.5;
 const PUBLIC_CATEGORIES = ['cultural-policy', 'cultural-heritage'];
 const MEMBERS = ['coordinator@demo.test', 'member1@demo.test', 'member2@demo.test', 'member3@demo.test', 'member4@demo.test', 'member5@demo.test'];
 
@@ -36,7 +38,7 @@ function pickParent(gen: TextGenerator, posts: Placed[]): Placed | null {
 }
 
 /** Figure 3 and the set-up of figure 1: a public thread with 5,000 replies, the first 2,000 through the service. */
-async function buildThread(app: RunningApp, gen: TextGenerator): Promise<{ threadId: number; rows: Row[] }> {
+export async function buildThread(app: RunningApp, gen: TextGenerator): Promise<{ threadId: number; rows: Row[] }> {
 	const { forumWriting: forum } = app.ctx.services;
 	const people = await Promise.all(MEMBERS.map((m) => actAs(app, m)));
 	const threadId = await forum.createThread(people[0], { category: 'cultural-policy', title: 'Ligji i ri i kulturës: qëndrimi i rrjetit', tags: 'ligji', body: gen.text().body });
@@ -96,12 +98,13 @@ async function buildThread(app: RunningApp, gen: TextGenerator): Promise<{ threa
 }
 
 /**
- * Figure 1: GET /forum/t/<id> as a visitor, beside a plain node:http server sending the same bytes. Visitors are
- * served from the page cache after the first render (server/http/page-cache.ts); a member's page is rendered each
- * time and shown on its own line, without a budget.
+ * Figure 1: GET /forum/t/<id> from the compiled server in its own process (as `npm start` runs it), as a visitor and
+ * as a signed-in member (`token`), beside a plain node:http server sending the same bytes. Visitors are served from
+ * the page cache after the first render (server/http/page-cache.ts); a member's page is rendered each time (unread
+ * marks, their reactions, controls).
  */
-async function threadPage(app: RunningApp, threadId: number): Promise<Row[]> {
-	const url = `${app.url}/forum/t/${threadId}`;
+async function threadPage(base: string, threadId: number, token: string, serverPid: number): Promise<Row[]> {
+	const url = `${base}/forum/t/${threadId}`;
 	const headers = { accept: 'text/html' };
 	const first = await fetch(url, { headers });
 	if (first.status !== 200) throw new Error(`GET ${url} answered ${first.status}`);
@@ -131,15 +134,33 @@ async function threadPage(app: RunningApp, threadId: number): Promise<Row[]> {
 				{ figure: `${name}: throughput`, unit: 'req/s', measured: k.rps, baseline: b.rps, budget: at10 ? { min: 500 } : undefined }
 			);
 		}
-		// The same page for a signed-in member, rendered afresh each time (unread marks, their reactions, controls).
-		const { token } = await app.ctx.services.auth.signIn({ email: 'member3@demo.test', password: 'demo-kuvend' });
-		note(`thread page as a signed-in member with 10 clients, ${LOAD_SECONDS} s...`);
-		const member: LoadResult = await httpLoad(url, 10, LOAD_SECONDS, { ...headers, cookie: `${SESSION_COOKIE}=${encodeURIComponent(token)}` });
-		const b: LoadResult = await httpLoad(baseUrl, 10, LOAD_SECONDS, headers);
-		rows.push(
-			{ figure: 'thread page, signed-in member, 10 clients: TTFB p50', unit: 'ms', measured: member.p50, baseline: b.p50 },
-			{ figure: 'thread page, signed-in member, 10 clients: throughput', unit: 'req/s', measured: member.rps, baseline: b.rps }
-		);
+		// The same page for a signed-in member, beside the same node:http server sending the visitor's bytes.
+		const memberHeaders = { ...headers, cookie: `${SESSION_COOKIE}=${encodeURIComponent(token)}` };
+		const mine = await fetch(url, { headers: memberHeaders });
+		if (mine.status !== 200) throw new Error(`GET ${url} as a member answered ${mine.status}`);
+		note(`member's thread page: ${(await mine.arrayBuffer()).byteLength.toLocaleString('en-US')} bytes`);
+		for (const clients of [10, 50]) {
+			note(`thread page as a signed-in member with ${clients} clients, ${LOAD_SECONDS} s each for Kuvend and the baseline...`);
+			// CPU per page: the server's CPU time (all its threads, from /proc) over the pages it served, the load's
+			// warm-up included; robust to a busy machine where latency and pages/s are not. The baseline's is this process's.
+			const cpu0 = processCpuMs(serverPid);
+			const member: LoadResult = await httpLoad(url, clients, LOAD_SECONDS, memberHeaders);
+			const cpu = processCpuMs(serverPid) - cpu0;
+			const self0 = processCpuMs('self');
+			const b: LoadResult = await httpLoad(baseUrl, clients, LOAD_SECONDS, headers);
+			const selfCpu = processCpuMs('self') - self0;
+			const served = (r: LoadResult) => (r.requests * (LOAD_SECONDS + WARMUP_SECONDS)) / LOAD_SECONDS;
+			const at10 = clients === 10;
+			const name = `thread page, signed-in member, ${clients} clients`;
+			rows.push(
+				{ figure: `${name}: TTFB p50`, unit: 'ms', measured: member.p50, baseline: b.p50 },
+				{ figure: `${name}: TTFB p99`, unit: 'ms', measured: member.p99, baseline: b.p99, budget: { max: at10 ? 30 : 150 } },
+				{ figure: `${name}: throughput`, unit: 'req/s', measured: member.rps, baseline: b.rps, budget: at10 ? { min: 600 } : undefined },
+				{ figure: `${name}: server CPU per page (≈)`, unit: 'ms', measured: cpu / served(member), baseline: selfCpu / served(b) },
+				// Every request must have been answered 200 with a whole page (load-client counts the others).
+				{ figure: `${name}: failed requests`, unit: 'requests', measured: member.errors, baseline: b.errors, budget: { max: 0 } }
+			);
+		}
 	} finally {
 		await new Promise((resolve) => baseline.close(resolve));
 	}
@@ -232,6 +253,28 @@ async function search(app: RunningApp, gen: TextGenerator): Promise<Row[]> {
 	return rows;
 }
 
+/** A member's session, made through the service in the bench app; the server process reads it from the database. */
+async function memberToken(app: RunningApp): Promise<string> {
+	return (await app.ctx.services.auth.signIn({ email: 'member3@demo.test', password: 'demo-kuvend' })).token;
+}
+
+/**
+ * The thread page figures from the compiled server, started on the bench app's data once the app has stopped (one
+ * process per data folder). BENCH_PROFILE=<folder>: that server runs with --cpu-prof and leaves its profile there
+ * (summarise it with tests/bench/profile-summary.ts).
+ */
+async function pagesFromServer(app: BenchApp, threadId: number, token: string): Promise<Row[]> {
+	await app.stop();
+	const folder = process.env.BENCH_PROFILE;
+	const server = await serveCompiled(app.config.dataDir, folder ? ['--cpu-prof', `--cpu-prof-dir=${folder}`] : []);
+	try {
+		return await threadPage(server.url, threadId, token, server.pid);
+	} finally {
+		await server.stop();
+		if (folder) note(`CPU profile of the server in ${folder}`);
+	}
+}
+
 export async function run(): Promise<Row[]> {
 	const app = await startBenchApp({ pages: true });
 	try {
@@ -240,9 +283,15 @@ export async function run(): Promise<Row[]> {
 		// posts/s through the service alone (the thread is built as for the full run, its page is not loaded).
 		if (process.env.FORUM_BENCH === 'search') return await search(app, gen);
 		if (process.env.FORUM_BENCH === 'service') return (await buildThread(app, gen)).rows;
+		// FORUM_BENCH=page: the thread page alone, for visitors and members (the thread is built as for the full run).
+		if (process.env.FORUM_BENCH === 'page') {
+			const { threadId, rows: writeRows } = await buildThread(app, gen);
+			return [...(await pagesFromServer(app, threadId, await memberToken(app))), ...writeRows];
+		}
 		const { threadId, rows: writeRows } = await buildThread(app, gen);
-		const pageRows = await threadPage(app, threadId);
+		const token = await memberToken(app);
 		const searchRows = await search(app, gen);
+		const pageRows = await pagesFromServer(app, threadId, token);
 		return [...pageRows, ...searchRows, ...writeRows];
 	} finally {
 		await app.dispose();

@@ -156,6 +156,55 @@ export async function startBenchApp({ pages }: { pages: boolean }): Promise<Benc
 	};
 }
 
+export interface ServerProcess {
+	url: string;
+	pid: number;
+	/** SIGTERM, and waits for the drain (SIGKILL after 20 s). */
+	stop(): Promise<void>;
+}
+
+/**
+ * Kuvend as `npm start` runs it (the compiled build/server.js, see server/cli/build-server.ts) in its own process on
+ * a data folder a bench app filled and stopped: pages are measured as members get them in production, not through
+ * the bench's own event loop and tsx. Ready when /healthz answers. `nodeArgs` go before the script (e.g. --cpu-prof).
+ */
+export async function serveCompiled(dataPath: string, nodeArgs: string[] = []): Promise<ServerProcess> {
+	const [{ spawn }, net, { ROOT }, { SERVER_BUNDLE }] = await Promise.all([
+		import('node:child_process'),
+		import('node:net'),
+		import('../../server/paths.js'),
+		import('../../server/cli/build-server.js')
+	]);
+	const port = await new Promise<number>((resolve, reject) => {
+		const probe = net.createServer().once('error', reject);
+		probe.listen(0, '127.0.0.1', () => {
+			const { port } = probe.address() as { port: number };
+			probe.close(() => resolve(port));
+		});
+	});
+	const env = { PATH: process.env.PATH ?? '', HOME: os.homedir(), NODE_ENV: 'production', DATA_DIR: dataPath, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', RATE_LIMITS: 'relaxed' };
+	const child = spawn(process.execPath, [...nodeArgs, SERVER_BUNDLE], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+	const url = `http://127.0.0.1:${port}`;
+	const stop = async () => {
+		if (child.exitCode !== null || child.signalCode !== null) return;
+		child.kill('SIGTERM');
+		const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+		await exited;
+		clearTimeout(timer);
+	};
+	const t0 = performance.now();
+	while (!(await fetch(`${url}/healthz`).then((r) => r.ok, () => false))) {
+		if (child.exitCode !== null) throw new Error(`${SERVER_BUNDLE} exited (${child.exitCode}) before answering /healthz`);
+		if (performance.now() - t0 > 60_000) {
+			await stop();
+			throw new Error(`${SERVER_BUNDLE} did not answer /healthz within 60 s`);
+		}
+		await sleep(20);
+	}
+	return { url, pid: child.pid!, stop };
+}
+
 /** Acting as a demo member without signing in. */
 export async function actAs(app: RunningApp, email: string): Promise<Authenticated> {
 	const { actingAs } = await import('../../server/db/seed/forum.js');
@@ -169,6 +218,8 @@ export interface LoadResult {
 	p50: number;
 	p99: number;
 	bytes: number;
+	/** Requests answered with another status than 200, or whose connection failed (inside the measured window). */
+	errors: number;
 }
 
 /**

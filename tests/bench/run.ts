@@ -13,7 +13,9 @@ const SUITES: Record<string, () => Promise<{ run(): Promise<Row[]> }>> = {
 	drafts: () => import('./drafts.bench.js'),
 	votes: () => import('./votes.bench.js'),
 	exports: () => import('./exports.bench.js'),
-	backup: () => import('./backup.bench.js')
+	backup: () => import('./backup.bench.js'),
+	start: () => import('./start.bench.js'),
+	phones: () => import('./phones.bench.js')
 };
 
 /** Suites that load no page of the web app: they run without building it. */
@@ -28,7 +30,7 @@ async function main(): Promise<number> {
 	}
 	const names = asked.length ? asked : Object.keys(SUITES);
 	// The suites load pages from the built SvelteKit app, except those that use no page.
-	if (names.some((name) => !WITHOUT_PAGES.has(name))) ensureBuild();
+	if (names.some((name) => !WITHOUT_PAGES.has(name))) await ensureBuild();
 	const missed: string[] = [];
 	let budgets = 0;
 	// Other work on the machine skews every figure; the load average says how quiet the run was.

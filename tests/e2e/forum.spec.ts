@@ -22,6 +22,9 @@ const sq = {
 	searchQuery: 'Fjalët për të gjetur',
 	searchSubmit: 'Kërko',
 	new: 'e re',
+	react: 'Shto një reagim',
+	reactWith: (emoji: string) => `Reago me ${emoji}`,
+	reacted: (emoji: string, count: number) => `${emoji}: ${count} ${count === 1 ? 'reagim' : 'reagime'}`,
 	unexpected: 'Diçka shkoi keq nga ana jonë. Të lutem provo përsëri.'
 };
 const el = {
@@ -214,6 +217,17 @@ test('a thread is read once shown, not when preloaded; a failed inline reply kee
 	await formOf(arben, box).getByRole('button', { name: sq.send }).click();
 	await expect(box).toBeHidden();
 	await expect(postWith(arben, text)).toBeVisible();
+
+	// The reaction palette is one form whose buttons carry the emoji: the one pressed is the one counted, and it is
+	// Elira's, not Arben's.
+	await elira.goto(path);
+	const post = postWith(elira, opening);
+	await post.getByLabel(sq.react).click();
+	await post.getByRole('button', { name: sq.reactWith('🎉') }).click();
+	await expect(post.getByRole('button', { name: sq.reacted('🎉', 1) })).toHaveAttribute('aria-pressed', 'true');
+	await expect(post.getByRole('button', { name: sq.reacted('👍', 1) })).toHaveCount(0);
+	await arben.reload();
+	await expect(postWith(arben, opening).getByRole('button', { name: sq.reacted('🎉', 1) })).toHaveAttribute('aria-pressed', 'false');
 
 	for (const p of [arben, elira]) await p.context().close();
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { linkedId, parseMeetingForm } from '../../src/lib/meetings/form.js';
-import { meetingInputProblems } from '../../src/lib/shared/meetings.js';
+import { meetingInputProblems } from '../../src/lib/shared/meeting-schemas.js';
 
 const form = (fields: Record<string, string>) => (name: string) => fields[name] ?? '';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { canChair, canSeeMeeting, canTakePart, nextPosition, nextSpeaker, positionAt, quorumMeter, raiseHandProblem, roomActionRefusal, ROOM_ACTIONS, type Speaker } from '../../server/domain/meetings.js';
 import { runsBusinessOf } from '../../server/domain/permissions.js';
 import { LocalRoomPresence } from '../../server/services/room-presence.js';
-import { agendaItemSchema, fieldProblems, meetingInputProblems, type MeetingInput } from '../../src/lib/shared/meetings.js';
+import { agendaItemSchema, fieldProblems, meetingInputProblems, type MeetingInput } from '../../src/lib/shared/meeting-schemas.js';
 
 const member = { id: 1, role: 'member' as const, status: 'active' as const };
 const coordinator = { id: 2, role: 'coordinator' as const, status: 'active' as const };

@@ -3,7 +3,7 @@ import type { KuvendIo, KuvendSocket } from '../socket-server.js';
 import { rooms } from '../rooms.js';
 import { respond } from '../respond.js';
 import { coalesce } from '../coalesce.js';
-import { meetingRoomSchemas } from '../../../src/lib/shared/meetings.js';
+import { meetingRoomSchemas } from '../../../src/lib/shared/meeting-schemas.js';
 
 /** Socket events of the live room: enter (presence), leave, and the room's controls. The service decides. */
 export function registerMeetingHandlers(io: KuvendIo, socket: KuvendSocket, ctx: AppContext): void {

@@ -4,7 +4,8 @@ import type { KuvendIo, KuvendSocket } from '../socket-server.js';
 import { rooms } from '../rooms.js';
 import { respond } from '../respond.js';
 import { coalesce } from '../coalesce.js';
-import { castRequestSchema, type VoteTally } from '../../../src/lib/shared/votes.js';
+import { castRequestSchema } from '../../../src/lib/shared/vote-schemas.js';
+import type { VoteTally } from '../../../src/lib/shared/votes.js';
 
 const voteSchema = z.object({ voteId: z.number().int().positive() });
 const castSchema = castRequestSchema.extend(voteSchema.shape);

@@ -99,9 +99,12 @@ export function connection(socket: Socket): Promise<string> {
 	});
 }
 
-/** Runs the real entry point in its own process, as `npm start` does after its build step. */
-export function spawnServer(env: Record<string, string>): { child: ChildProcess; output: () => string; url: Promise<string>; exit: Promise<number | null> } {
-	const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+/**
+ * Runs the real entry point in its own process: from source with tsx, or `compiled` as `npm start` runs it after its
+ * build step (build/server.js, see server/cli/build-server.ts; the caller makes sure it is built).
+ */
+export function spawnServer(env: Record<string, string>, { compiled = false }: { compiled?: boolean } = {}): { child: ChildProcess; output: () => string; url: Promise<string>; exit: Promise<number | null> } {
+	const child = spawn(process.execPath, compiled ? ['build/server.js'] : ['--import', 'tsx', 'server/index.ts'], {
 		env: { PATH: process.env.PATH, HOST: '127.0.0.1', LOG_LEVEL: 'error', ...(env.DATA_DIR ? { ...databaseEnv(env.DATA_DIR), ...redisEnv(env.DATA_DIR) } : {}), ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
