@@ -46,10 +46,10 @@ test('a visitor applies for an organisation, a coordinator approves, the email a
 	await coordinator.setViewportSize(PHONE);
 	await screenshot(coordinator, 'review-queue-phone');
 	await coordinator.getByRole('button', { name: 'Mirato' }).click();
-	await expect(coordinator.getByText('U miratua. Aplikuesi u njoftua me email.')).toBeVisible();
+	await expect(coordinator.getByText('U miratua. Personi që aplikoi u njoftua me email.')).toBeVisible();
 
-	await expect.poll(() => readMail().filter((m) => m.to.some((t) => t.includes('drita@example.org'))).map((m) => m.subject)).toContain('Mirë se erdhe në rrjet');
-	const welcome = readMail().find((m) => m.subject === 'Mirë se erdhe në rrjet')!;
+	await expect.poll(() => readMail().filter((m) => m.to.some((t) => t.includes('drita@example.org'))).map((m) => m.subject)).toContain('Mirë se vini në rrjet');
+	const welcome = readMail().find((m) => m.subject === 'Mirë se vini në rrjet')!;
 	const loginUrl = /(http:\/\/\S+\/login)/.exec(welcome.text)![1];
 
 	await visitor.goto(loginUrl);

@@ -76,7 +76,7 @@ describe('applying to join', () => {
 		expect(res.status).toBe(200);
 
 		const mails = await smtp.waitFor('drita@example.org', 2);
-		expect(mails[1].subject).toBe('Mirë se erdhe në rrjet');
+		expect(mails[1].subject).toBe('Mirë se vini në rrjet');
 		expect(mails[1].text).toContain(`${base}/login`);
 
 		const member = await signIn(base, 'drita@example.org', application.password);
