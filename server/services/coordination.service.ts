@@ -5,6 +5,7 @@ import { findUserById, updateUser } from '../db/repositories/user.repository.js'
 import { countOutbox, listOutbox } from '../db/repositories/outbox.repository.js';
 import { hasRole, type Actor } from '../domain/permissions.js';
 import { hideOneTimeLinks } from '../domain/one-time-links.js';
+import { mailProblem } from '../domain/mail-problem.js';
 import type { EventBus } from '../events/bus.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import { ROLES, type Locale, type Role } from '../../src/lib/shared/types.js';
@@ -85,7 +86,7 @@ export class CoordinationService {
 				body: hideOneTimeLinks(r.body),
 				createdAt: r.created_at,
 				sentAt: r.sent_at,
-				error: r.last_error
+				error: mailProblem(r.last_error)
 			}))
 		};
 	}

@@ -1,6 +1,7 @@
 import { page } from '$app/state';
 import { m } from '$lib/paraglide/messages';
 import type { GroupKind, Locale, Role } from '$lib/shared/types';
+import type { MailProblem } from '$lib/shared/mail-problem';
 
 /**
  * A field of action's name in the reader's language. Fields are the network's data: the root layout loads their
@@ -45,3 +46,7 @@ const MODERATION: Record<string, () => string> = {
 	'space.visibility.group': m.modlog_space_group
 };
 export const moderationActionName = (action: string) => (MODERATION[action] ?? (() => action))();
+
+/** Why a mail has not gone out, in the reader's language; an SMTP server's own answer is quoted as it came. */
+export const mailProblemText = (problem: MailProblem | null): string =>
+	!problem ? m.coordination_mail_not_delivered() : problem.kind === 'no_smtp' ? m.coordination_mail_no_smtp() : m.coordination_mail_answered({ detail: problem.detail });
