@@ -50,7 +50,9 @@ const NO_NOUN: Record<string, string> = {
 	meetings_duration_hours: 'unit abbreviation ("2 h", "2 orë", "2 ώρ.") that does not inflect',
 	meetings_duration_hours_minutes: 'hours as an abbreviation; minutes chosen by plural in Greek',
 	coordination_instance_uptime: 'unit abbreviations (d, h, min)',
-	coordination_instance_backup_every: 'unit abbreviation'
+	coordination_instance_backup_every: 'unit abbreviation',
+	form_error_number_min: 'a bare limit ("Enter 2 or more"): no noun counted',
+	form_error_number_max: 'as above'
 };
 
 const placeholders = (message: Message): string[] => {
