@@ -207,7 +207,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			drafts,
 			membership: new MembershipService(db, bus, mail, limits, publicOrigin),
 			account: new AccountService(db, bus, mail, limits, publicOrigin, { mailDelivers: config.smtpUrl !== null, logger }),
-			coordination: new CoordinationService(db, bus),
+			coordination: new CoordinationService(db, bus, primaryLocale),
 			groups: new GroupsService(db, bus, abilities, primaryLocale),
 			groupAdmin: new GroupAdminService(db, bus),
 			organisations: new OrganisationsService(db),

@@ -4,6 +4,7 @@ import { deleteMail, markFailed, markSent, pendingMail } from '../db/repositorie
 import type { Logger } from '../logger.js';
 import { hideOneTimeLinks } from '../domain/one-time-links.js';
 import { linksStillValid } from '../services/password-links.js';
+import { NO_SMTP } from '../domain/mail-problem.js';
 
 /** Deliveries tried before a mail counts as failed (it stays in the outbox for coordinators to read). */
 export const MAX_ATTEMPTS = 5;
@@ -81,7 +82,7 @@ export class Mailer {
 						subject: mail.subject,
 						...(this.options.logBodies ? { body: hideOneTimeLinks(mail.body) } : {})
 					});
-					await markFailed(this.db, mail.id, 'no SMTP server configured');
+					await markFailed(this.db, mail.id, NO_SMTP);
 				}
 				continue;
 			}

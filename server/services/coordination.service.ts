@@ -5,9 +5,12 @@ import { findUserById, updateUser } from '../db/repositories/user.repository.js'
 import { countOutbox, listOutbox } from '../db/repositories/outbox.repository.js';
 import { hasRole, type Actor } from '../domain/permissions.js';
 import { hideOneTimeLinks } from '../domain/one-time-links.js';
+import { mailProblem } from '../domain/mail-problem.js';
 import type { EventBus } from '../events/bus.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
-import { ROLES, type Role } from '../../src/lib/shared/types.js';
+import { ROLES, type Locale, type Role } from '../../src/lib/shared/types.js';
+import type { AuditEntryView } from '../../src/lib/shared/audit.js';
+import { describeAuditTrail } from './audit-trail.js';
 import type { Authenticated } from './auth.service.js';
 
 /**
@@ -17,6 +20,8 @@ export class CoordinationService {
 	constructor(
 		private readonly db: Db,
 		private readonly bus: EventBus,
+		/** The language a network text (a field's name) falls back to when the reader's is empty. */
+		private readonly primaryLanguage: () => Locale,
 		private readonly clock: () => number = Date.now
 	) {}
 
@@ -81,23 +86,15 @@ export class CoordinationService {
 				body: hideOneTimeLinks(r.body),
 				createdAt: r.created_at,
 				sentAt: r.sent_at,
-				error: r.last_error
+				error: mailProblem(r.last_error)
 			}))
 		};
 	}
 
-	async auditTrail(auth: Authenticated | null) {
+	/** The latest entries of the audit trail in words, names in `locale` (server/services/audit-trail.ts). */
+	async auditTrail(auth: Authenticated | null, locale: Locale): Promise<AuditEntryView[]> {
 		this.#coordinator(auth);
-		return (await listAudit(this.db)).map((e) => ({
-			id: e.id,
-			action: e.action,
-			subject: `${e.subject_type}:${e.subject_id}`,
-			actorName: e.actor_name,
-			/** No actor: done from the server's command line (server/services/operator.service.ts). */
-			byOperator: e.actor_id === null,
-			data: e.data,
-			createdAt: e.created_at
-		}));
+		return describeAuditTrail(this.db, await listAudit(this.db), locale, this.primaryLanguage());
 	}
 
 	#coordinator(auth: Authenticated | null): Actor {

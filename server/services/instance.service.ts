@@ -9,6 +9,8 @@ import { DomainError } from '../../src/lib/shared/errors.js';
 import type { Authenticated } from './auth.service.js';
 import type { MailService } from './mail.service.js';
 import type { RateLimits } from './rate-limits.js';
+import { mailProblem } from '../domain/mail-problem.js';
+import type { MailProblem } from '../../src/lib/shared/mail-problem.js';
 
 /** What the instance panel shows about this installation. */
 export interface InstanceFacts {
@@ -21,7 +23,7 @@ export interface InstanceFacts {
 	backupEveryMs: number;
 }
 
-export type TestMailResult = { outcome: 'sent'; to: string } | { outcome: 'not_configured' } | { outcome: 'failed'; to: string; reason: string };
+export type TestMailResult = { outcome: 'sent'; to: string } | { outcome: 'not_configured' } | { outcome: 'failed'; to: string; reason: MailProblem | null };
 
 const BACKUP_KINDS: BackupKind[] = ['scheduled', 'manual', 'before-migration'];
 const FAILURES_SHOWN = 5;
@@ -61,7 +63,7 @@ export class InstanceService {
 					subject: hideOneTimeLinks(f.subject),
 					createdAt: f.created_at,
 					attempts: f.attempts,
-					error: (f.last_error ?? '').slice(0, 300)
+					error: mailProblem(f.last_error)
 				}))
 			}
 		};
@@ -84,7 +86,7 @@ export class InstanceService {
 		const row = await mailDelivery(this.db, id);
 		if (row?.sent_at) return { outcome: 'sent', to: viewer.email };
 		await deleteMail(this.db, id);
-		return { outcome: 'failed', to: viewer.email, reason: (row?.last_error ?? 'not delivered').slice(0, 300) };
+		return { outcome: 'failed', to: viewer.email, reason: mailProblem(row?.last_error ?? null) };
 	}
 
 	#coordinator(auth: Authenticated | null): Actor {

@@ -14,7 +14,7 @@ const sq = {
 	commentOnSelection: 'Komento përzgjedhjen',
 	comment: 'Komenti juaj',
 	send: 'Komento',
-	versionName: 'Ruaje këtë tekst si version:',
+	versionName: 'Ruajeni këtë tekst si version:',
 	saveVersion: 'Ruaj versionin',
 	freeze: 'Ngrije për votim',
 	readOnly: 'Po e lexoni këtë tekst; nuk mund ta ndryshoni.'

@@ -4,7 +4,7 @@ import { DESKTOP, PHONE, expectAccessible, screenshot, signIn, expect, test } fr
 // A member's first hour on a 375 px phone, continued (issue #17 points 4, 7 and 9), in Albanian, where it was found.
 // Labels from src/lib/i18n/messages/sq.json.
 const sq = {
-	yourReply: 'Përgjigjja jote',
+	yourReply: 'Përgjigjja juaj',
 	send: 'Dërgo përgjigjen',
 	edit: 'Ndrysho',
 	editLabel: 'Ndrysho postimin',

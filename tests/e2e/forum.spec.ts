@@ -6,10 +6,10 @@ import { DESKTOP, PHONE, expectAccessible, screenshot, signIn, expect, test } fr
 // cannot make these selectors wrong.
 const sq = {
 	title: 'Titulli',
-	body: 'Teksti yt',
+	body: 'Teksti juaj',
 	tags: 'Etiketat',
 	publish: 'Publiko',
-	yourReply: 'Përgjigjja jote',
+	yourReply: 'Përgjigjja juaj',
 	send: 'Dërgo përgjigjen',
 	reply: 'Përgjigju',
 	replyTo: (name: string) => `Përgjigju ${name}`,
@@ -25,13 +25,13 @@ const sq = {
 	react: 'Shto një reagim',
 	reactWith: (emoji: string) => `Reago me ${emoji}`,
 	reacted: (emoji: string, count: number) => `${emoji}: ${count} ${count === 1 ? 'reagim' : 'reagime'}`,
-	unexpected: 'Diçka shkoi keq nga ana jonë. Të lutem provo përsëri.'
+	unexpected: 'Diçka shkoi keq nga ana jonë. Ju lutemi provoni përsëri.'
 };
 const el = {
 	yourReply: 'Η απάντησή σας',
 	send: 'Αποστολή απάντησης',
-	hidden: 'Η ανάρτηση αποκρύφθηκε από συντονιστή.',
-	hiddenForMods: 'Κρυφή για τα μέλη· τη βλέπουν μόνο οι συντονιστές.',
+	hidden: 'Η ανάρτηση αποκρύφθηκε από την ομάδα εποπτείας.',
+	hiddenForMods: 'Κρυφή για τα μέλη· τη βλέπει μόνο η ομάδα εποπτείας.',
 	hide: 'Απόκρυψη',
 	restore: 'Επαναφορά',
 	searchQuery: 'Λέξεις προς αναζήτηση',

@@ -98,7 +98,7 @@ test('signing out everywhere ends the session in every open tab', async ({ brows
 	await tab1.waitForURL('**/login?ended=1');
 	// The other browser is told over Socket.IO and leaves without a reload.
 	await tab2.waitForURL('**/login?ended=1');
-	await expect(tab2.getByText('Ke dalë nga llogaria')).toBeVisible();
+	await expect(tab2.getByText('Keni dalë nga llogaria')).toBeVisible();
 	await context.close();
 	await other.close();
 });

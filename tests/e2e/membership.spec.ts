@@ -22,18 +22,18 @@ test('a visitor applies for an organisation, a coordinator approves, the email a
 	await visitor.getByLabel('Qyteti').fill('Elbasan');
 	await visitor.getByLabel('Arte skenike').check();
 	await visitor.getByLabel('Trashëgimi kulturore').check();
-	await visitor.getByLabel('Pse dëshiron të anëtarësohesh?').fill('Ne bëjmë teatër kukullash për fëmijë në Elbasan dhe duam të bashkëpunojmë.');
+	await visitor.getByLabel('Pse dëshironi të anëtarësoheni?').fill('Ne bëjmë teatër kukullash për fëmijë në Elbasan dhe duam të bashkëpunojmë.');
 	await visitor.getByRole('button', { name: 'Dërgo aplikimin' }).click();
 
 	// A mistake: a clear message, and nothing typed is lost but the password.
-	await expect(visitor.getByText('Përdor të paktën 10 shenja.')).toBeVisible();
+	await expect(visitor.getByText('Përdorni të paktën 10 shenja.')).toBeVisible();
 	await expect(visitor.getByLabel('Emri i organizatës')).toHaveValue('Teatri Kukullor Elbasan');
 	await expect(visitor.getByLabel('Arte skenike')).toBeChecked();
 	await screenshot(visitor, 'join-error-phone');
 	await visitor.getByLabel('Fjalëkalimi').fill('kukulla-elbasan-2026');
 	await visitor.getByRole('button', { name: 'Dërgo aplikimin' }).click();
 	await visitor.waitForURL('**/application');
-	await expect(visitor.getByText('Koordinatorët e rrjetit po e shqyrtojnë aplikimin tënd')).toBeVisible();
+	await expect(visitor.getByText('Koordinatorët e rrjetit po e shqyrtojnë aplikimin tuaj')).toBeVisible();
 	await screenshot(visitor, 'application-phone');
 
 	const coordinatorContext = await browser.newContext({ viewport: DESKTOP, locale: 'sq-AL' });
@@ -46,10 +46,10 @@ test('a visitor applies for an organisation, a coordinator approves, the email a
 	await coordinator.setViewportSize(PHONE);
 	await screenshot(coordinator, 'review-queue-phone');
 	await coordinator.getByRole('button', { name: 'Mirato' }).click();
-	await expect(coordinator.getByText('U miratua. Aplikuesi u njoftua me email.')).toBeVisible();
+	await expect(coordinator.getByText('U miratua. Personi që aplikoi u njoftua me email.')).toBeVisible();
 
-	await expect.poll(() => readMail().filter((m) => m.to.some((t) => t.includes('drita@example.org'))).map((m) => m.subject)).toContain('Mirë se erdhe në rrjet');
-	const welcome = readMail().find((m) => m.subject === 'Mirë se erdhe në rrjet')!;
+	await expect.poll(() => readMail().filter((m) => m.to.some((t) => t.includes('drita@example.org'))).map((m) => m.subject)).toContain('Mirë se vini në rrjet');
+	const welcome = readMail().find((m) => m.subject === 'Mirë se vini në rrjet')!;
 	const loginUrl = /(http:\/\/\S+\/login)/.exec(welcome.text)![1];
 
 	await visitor.goto(loginUrl);

@@ -60,7 +60,7 @@ test('an applicant signs out on a phone; a coordinator reaches all nine sections
 	});
 	expect(applied.status()).toBe(303);
 	await page.goto('/application');
-	await expect(page.getByRole('heading', { name: 'Aplikimi yt' })).toBeVisible();
+	await expect(page.getByRole('heading', { name: 'Aplikimi juaj' })).toBeVisible();
 	const signOut = page.getByRole('button', { name: 'Dil' });
 	await expect(signOut).toBeInViewport();
 	await screenshot(page, 'navigation-applicant-phone-sq');

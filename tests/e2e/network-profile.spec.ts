@@ -19,7 +19,7 @@ test('a coordinator reshapes the network’s profile on a phone; visitors see it
 	await tagline.getByLabel('English').fill('Independent culture, deciding together.');
 	await page.getByLabel('Faqja e internetit').fill('javascript:alert(1)');
 	await page.getByRole('button', { name: 'Ruaj profilin' }).click();
-	await expect(page.getByText('Shkruaj një adresë interneti që fillon me https://')).toBeVisible();
+	await expect(page.getByText('Shkruani një adresë interneti që fillon me https://')).toBeVisible();
 	await expect(tagline.getByLabel('English')).toHaveValue('Independent culture, deciding together.');
 
 	await page.getByLabel('Faqja e internetit').fill('https://skena.example.org');

@@ -124,7 +124,7 @@ test('day one: the operator opens the printed setup link, creates the first coor
 		await applicant.getByLabel('Fjalëkalimi').fill('festivali-i-beratit');
 		await applicant.getByLabel('Qyteti').fill('Berat');
 		await applicant.getByLabel('Festivalet').check();
-		await applicant.getByLabel('Pse dëshiron të anëtarësohesh?').fill('Organizoj festivalin e muzikës në kalanë e Beratit.');
+		await applicant.getByLabel('Pse dëshironi të anëtarësoheni?').fill('Organizoj festivalin e muzikës në kalanë e Beratit.');
 		await applicant.getByRole('button', { name: 'Dërgo aplikimin' }).click();
 		await applicant.waitForURL('**/application');
 		await page.goto(`${url}/coordination`);
@@ -133,7 +133,7 @@ test('day one: the operator opens the printed setup link, creates the first coor
 		await expect(page.getByText(/U miratua/)).toBeVisible();
 		await applicant.goto(`${url}/forum/festivals`);
 		await applicant.getByLabel('Titulli').fill('Festivali i kalasë, qershor 2027');
-		await applicant.getByLabel('Teksti yt').fill('Kërkojmë vullnetarë dhe organizata partnere për festivalin.');
+		await applicant.getByLabel('Teksti juaj').fill('Kërkojmë vullnetarë dhe organizata partnere për festivalin.');
 		await applicant.getByRole('button', { name: 'Publiko' }).click();
 		await applicant.waitForURL('**/forum/t/*');
 		await expect(applicant.getByRole('heading', { name: 'Festivali i kalasë, qershor 2027' })).toBeVisible();

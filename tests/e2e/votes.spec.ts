@@ -15,7 +15,7 @@ const sq = {
 	no: 'Jo',
 	close: 'Mbyll votimin',
 	voter: 'Votuesi',
-	found: 'Vota jote është e theksuar në listë.'
+	found: 'Vota juaj është e theksuar në listë.'
 };
 const PHONE = { width: 390, height: 844 };
 const SHOTS = '/tmp/vote-shots';
@@ -158,7 +158,7 @@ test('without script, the form action casts and changes a ballot, and a refused 
 	await page.getByRole('button', { name: 'Hyr', exact: true }).click();
 	await page.goto(path);
 	await page.getByRole('button', { name: sq.cast }).click();
-	await expect(page.getByText('Zgjidh diçka përpara se të votosh.')).toBeVisible();
+	await expect(page.getByText('Zgjidhni diçka përpara se të votoni.')).toBeVisible();
 	await page.getByRole('radio', { name: 'Shkodër' }).check();
 	await page.getByRole('button', { name: sq.cast }).click();
 	await expect(page.getByTestId('receipt')).toBeVisible();
@@ -166,7 +166,7 @@ test('without script, the form action casts and changes a ballot, and a refused 
 	await page.getByRole('link', { name: 'Ndrysho votën' }).click();
 	await page.getByRole('radio', { name: 'Durrës' }).check();
 	await page.getByRole('button', { name: 'Ruaj votën e ndryshuar' }).click();
-	await expect(page.getByText('Zgjedhja jote: Durrës')).toBeVisible();
+	await expect(page.getByText('Zgjedhja juaj: Durrës')).toBeVisible();
 	await expect(elira.getByTestId('result').locator('[data-option="1"]')).toContainText('1 votë');
 });
 
@@ -223,7 +223,7 @@ test('every ballot and result, on a phone and a desktop', async ({ browser, cons
 	await arben.getByRole('radio', { name: 'Kundërshtoj' }).check();
 	await arben.getByRole('button', { name: sq.cast }).click();
 	await shot(arben, 'ballot-consent-error-phone');
-	await arben.getByLabel('Arsyeja jote').fill('Neni 4 duhet rishkruar.');
+	await arben.getByLabel('Arsyeja juaj').fill('Neni 4 duhet rishkruar.');
 	await arben.getByRole('button', { name: sq.cast }).click();
 	await expect(arben.getByTestId('receipt')).toBeVisible();
 	await arben.getByRole('link', { name: 'Ndrysho votën' }).click();

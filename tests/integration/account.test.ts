@@ -25,7 +25,7 @@ describe('forgot password', () => {
 		const strip = (html: string) => html.replace(/member1@demo\.test|nobody@demo\.test/g, 'EMAIL').replace(/nonce="[^"]+"|'nonce-[^']+'/g, 'NONCE');
 		expect(strip(known)).toBe(strip(unknown));
 		const [mail] = await smtp.waitFor('member1@demo.test');
-		expect(mail.subject).toBe('Zgjidh një fjalëkalim të ri');
+		expect(mail.subject).toBe('Zgjidhni një fjalëkalim të ri');
 		await new Promise((r) => setTimeout(r, 200));
 		expect(smtp.mail.some((m) => m.to.some((t) => t.includes('nobody@demo.test')))).toBe(false);
 	});
@@ -37,7 +37,7 @@ describe('forgot password', () => {
 		const path = new URL(link).pathname;
 		const weak = await postForm(base, path, { next: 'short', confirm: 'short' });
 		expect(weak.status).toBe(400);
-		expect(await weak.text()).toContain('Përdor të paktën 10 shenja.');
+		expect(await weak.text()).toContain('Përdorni të paktën 10 shenja.');
 		const ok = await postForm(base, path, { next: 'a-new-long-password', confirm: 'a-new-long-password' });
 		expect(ok.status).toBe(303);
 		expect(ok.headers.get('location')).toBe('/login?reset=1');
@@ -63,13 +63,13 @@ describe('settings', () => {
 		const elsewhere = await signIn(base, 'member3@demo.test');
 		const wrong = await postForm(base, '/settings/security?/password', { current: 'nope', next: 'brand-new-password', confirm: 'brand-new-password' }, here);
 		expect(wrong.status).toBe(400);
-		expect(await wrong.text()).toContain('Ky nuk është fjalëkalimi yt aktual.');
+		expect(await wrong.text()).toContain('Ky nuk është fjalëkalimi juaj aktual.');
 		const ok = await postForm(base, '/settings/security?/password', { current: 'demo-kuvend', next: 'brand-new-password', confirm: 'brand-new-password' }, here);
 		expect(ok.status).toBe(200);
 		expect((await getPage(base, '/settings', here)).status).toBe(200);
 		expect((await getPage(base, '/settings', elsewhere)).status).toBe(303);
 		const [mail] = await smtp.waitFor('member3@demo.test');
-		expect(mail.subject).toBe('Fjalëkalimi yt u ndryshua');
+		expect(mail.subject).toBe('Fjalëkalimi juaj u ndryshua');
 		// The same path as a reset link: the change is in the audit trail.
 		const id = (await app.ctx.db.selectFrom('users').select('id').where('email', '=', 'member3@demo.test').executeTakeFirstOrThrow()).id;
 		const trail = await app.ctx.db.selectFrom('audit_log').select('action').where('subject_id', '=', String(id)).execute();

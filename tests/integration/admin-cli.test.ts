@@ -111,7 +111,7 @@ describe('mail that waits for an SMTP server', () => {
 		// goes out, to the deleted member's address, once SMTP is set up.
 		await setPassword(linkIn(await kuvend(['password', 'reset', 'member3@demo.test'])), 'member-three-new-pass');
 		const waiting = () => app.ctx.db.selectFrom('outbox').select('subject').where('to_address', '=', 'member3@demo.test').execute();
-		expect(await waiting()).toEqual([{ subject: 'Fjalëkalimi yt u ndryshua' }]);
+		expect(await waiting()).toEqual([{ subject: 'Fjalëkalimi juaj u ndryshua' }]);
 		const me = await signIn(app.url, 'member3@demo.test', 'member-three-new-pass');
 		expect((await postForm(app.url, '/settings/data?/delete', { password: 'member-three-new-pass' }, me)).status).toBe(303);
 		expect(await waiting()).toEqual([]);

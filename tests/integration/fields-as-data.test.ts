@@ -201,7 +201,7 @@ describe('fields of action are the network’s data', () => {
 
 		const none = await postForm(base, '/coordination/fields?/add', { name_sq: '  ', name_en: '', name_el: '' }, cookie);
 		expect(none.status).toBe(400);
-		expect(await none.text()).toContain('Të lutem plotësoje.');
+		expect(await none.text()).toContain('Ju lutemi plotësojeni.');
 
 		await db().updateTable('users').set({ locale: 'en' }).where('email', '=', email).execute();
 		const long = 'A'.repeat(81);

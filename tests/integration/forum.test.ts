@@ -90,7 +90,7 @@ describe('threads and replies', () => {
 	it('creates threads with tags over HTTP, refusing empty input with clear messages', async () => {
 		const bad = await postForm(base, '/forum/visual-arts', { title: '', body: '', tags: '' }, author.cookie);
 		expect(bad.status).toBe(400);
-		expect(await bad.text()).toContain('Të lutem plotësoje.');
+		expect(await bad.text()).toContain('Ju lutemi plotësojeni.');
 		const ok = await postForm(base, '/forum/visual-arts', { title: 'Rezidenca artistike 2027', body: 'Kush do të presë artistë?', tags: 'rezidenca' }, author.cookie);
 		expect(ok.status).toBe(303);
 		expect(ok.headers.get('location')).toMatch(/^\/forum\/t\/\d+$/);

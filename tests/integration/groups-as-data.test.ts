@@ -75,7 +75,7 @@ describe('groups as data', () => {
 		// Its space is for members: a visitor's forum map does not list it.
 		expect(await (await asVisitorIn('sq', '/forum')).text()).not.toContain(`group-${SLUG}`);
 		const page = await (await getPage(base, `/groups/${SLUG}`, member1.cookie)).text();
-		expect(page).toContain('Ti e lehtëson këtë grup.');
+		expect(page).toContain('Ju e lehtësoni këtë grup.');
 	});
 
 	it('shows the description in the reader language, and the primary language where one is left empty', async () => {
@@ -175,9 +175,9 @@ describe('groups as data', () => {
 		const before = await count();
 		const applicant = await app.ctx.db.selectFrom('users').select('id').where('status', '!=', 'active').executeTakeFirst();
 		const cases: { form: Record<string, string | string[]>; sq: string; en: string }[] = [
-			{ form: { ...durres, name: '   ' }, sq: 'Të lutem plotësoje.', en: 'Please fill this in.' },
+			{ form: { ...durres, name: '   ' }, sq: 'Ju lutemi plotësojeni.', en: 'Please fill this in.' },
 			{ form: { ...durres, name: 'G'.repeat(121) }, sq: 'Është shumë i gjatë.', en: 'This is too long.' },
-			{ form: { ...durres, name: 'Grup me kështjellë', kind: 'castle' }, sq: 'Zgjidh të paktën një.', en: 'Choose at least one.' },
+			{ form: { ...durres, name: 'Grup me kështjellë', kind: 'castle' }, sq: 'Zgjidhni të paktën një.', en: 'Choose at least one.' },
 			{ form: { ...durres, name: 'aleanca  KULTURORE' }, sq: 'Një grup tjetër e ka tashmë këtë emër.', en: 'Another group already has this name.' },
 			{ form: { ...durres, name: 'Grupi i ri', facilitators: [String(applicant?.id ?? 999_999), '999999'] }, sq: 'Zgjidhni vetëm anëtarë aktivë të rrjetit.', en: 'Choose only active members of the network.' },
 			{ form: { ...durres, name: 'Grupi me shumë fjalë', description_en: 'x'.repeat(2001) }, sq: 'Është shumë i gjatë.', en: 'This is too long.' }

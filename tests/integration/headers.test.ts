@@ -50,7 +50,7 @@ describe('malformed requests', () => {
 	it('answers a body that cannot be read with 400 (or 415 for a type nothing here reads), never a 500', async () => {
 		const cut = await post('/login', 'multipart/form-data; boundary=xyz', '--xyz\r\nContent-Disposition: form-data; name="email"\r\n\r\nabc');
 		expect(cut.status).toBe(400);
-		expect(await cut.text()).toBe('Nuk mundëm ta lexonim atë që u dërgua. Ringarko faqen dhe provo përsëri.');
+		expect(await cut.text()).toBe('Nuk mundëm ta lexonim atë që u dërgua. Ringarkoni faqen dhe provoni përsëri.');
 		expect((await post('/login', 'multipart/form-data', 'email=a')).status).toBe(400);
 		expect((await post('/login', 'application/json', '{"email": ')).status).toBe(400);
 		expect((await post('/login', 'text/plain', 'email=a')).status).toBe(415);

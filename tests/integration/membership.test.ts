@@ -37,10 +37,10 @@ describe('applying to join', () => {
 		const res = await postForm(base, '/join', { ...application, email: 'not-an-email', password: 'short', motivation: 'Pak.', fields: [] });
 		expect(res.status).toBe(400);
 		const html = await res.text();
-		expect(html).toContain('Shkruaj një adresë email-i si emri@shembull.org.');
-		expect(html).toContain('Përdor të paktën 10 shenja.');
-		expect(html).toContain('Zgjidh të paktën një.');
-		expect(html).toContain('Të lutem shkruaj pak më shumë.');
+		expect(html).toContain('Shkruani një adresë email-i si emri@shembull.org.');
+		expect(html).toContain('Përdorni të paktën 10 shenja.');
+		expect(html).toContain('Zgjidhni të paktën një.');
+		expect(html).toContain('Ju lutemi shkruani pak më shumë.');
 		expect(html).toContain('value="Teatri Kukullor Elbasan"');
 		expect(html).toContain('value="not-an-email"');
 		expect(html).not.toContain('value="short"');
@@ -65,7 +65,7 @@ describe('applying to join', () => {
 			expect(r.headers.get('location'), path).toBe('/application');
 		}
 		const [received] = await smtp.waitFor('drita@example.org');
-		expect(received.subject).toBe('E morëm aplikimin tënd');
+		expect(received.subject).toBe('E morëm aplikimin tuaj');
 	});
 
 	it('lets a coordinator approve an organisation: the member, the organisation and the email', async () => {
@@ -76,7 +76,7 @@ describe('applying to join', () => {
 		expect(res.status).toBe(200);
 
 		const mails = await smtp.waitFor('drita@example.org', 2);
-		expect(mails[1].subject).toBe('Mirë se erdhe në rrjet');
+		expect(mails[1].subject).toBe('Mirë se vini në rrjet');
 		expect(mails[1].text).toContain(`${base}/login`);
 
 		const member = await signIn(base, 'drita@example.org', application.password);

@@ -153,8 +153,8 @@ describe('the network profile', () => {
 		const html = await res.text();
 		expect(html).toContain('Disa përgjigje kanë nevojë për vëmendje.');
 		expect(html).toContain('Është shumë i gjatë.');
-		expect(html).toContain('Shkruaj një adresë interneti që fillon me https://');
-		expect(html).toContain('Shkruaj një adresë email-i si emri@shembull.org.');
+		expect(html).toContain('Shkruani një adresë interneti që fillon me https://');
+		expect(html).toContain('Shkruani një adresë email-i si emri@shembull.org.');
 		expect(html).toContain('Teksti i ri i mbajtur');
 		expect(html).toContain('value="nobody-at-all"');
 		expect(html).toContain('value="javascript:alert(1)"');

@@ -32,7 +32,7 @@ describe('rate limits', () => {
 		const res = await postForm(base, '/login', { email: 'member1@demo.test', password: 'demo-kuvend' });
 		expect(res.status).toBe(429);
 		const html = await res.text();
-		expect(html).toContain('Shumë përpjekje. Prit 15 minuta dhe provo përsëri.');
+		expect(html).toContain('Shumë përpjekje. Prisni 15 minuta dhe provoni përsëri.');
 		expect(html).toContain('value="member1@demo.test"');
 	});
 
@@ -63,7 +63,7 @@ describe('rate limits', () => {
 		const res = await postForm(base, '/forum/t/1?/reply', { body: 'Përgjigja e njëmbëdhjetë' }, cookie);
 		expect(res.status).toBe(429);
 		const html = await res.text();
-		expect(html).toContain('Shumë përpjekje. Prit një minutë dhe provo përsëri.');
+		expect(html).toContain('Shumë përpjekje. Prisni një minutë dhe provoni përsëri.');
 		expect(html).toContain('Përgjigja e njëmbëdhjetë</textarea>');
 		// Another member still posts.
 		expect((await postForm(base, '/forum/t/1?/reply', { body: 'Edhe unë kam diçka për të thënë.' }, await signIn(base, 'member5@demo.test'))).status).toBe(200);

@@ -1,6 +1,7 @@
 import { page } from '$app/state';
 import { m } from '$lib/paraglide/messages';
 import type { GroupKind, Locale, Role } from '$lib/shared/types';
+import type { MailProblem } from '$lib/shared/mail-problem';
 
 /**
  * A field of action's name in the reader's language. Fields are the network's data: the root layout loads their
@@ -27,38 +28,6 @@ export const roleName = (role: Role) => ROLE[role]();
 const LANGUAGE: Record<Locale, () => string> = { sq: m.language_name_sq, en: m.language_name_en, el: m.language_name_el };
 export const languageName = (locale: Locale) => LANGUAGE[locale]();
 
-const AUDIT: Record<string, () => string> = {
-	'join.approved': m.audit_join_approved,
-	'join.rejected': m.audit_join_rejected,
-	'role.changed': m.audit_role_changed,
-	'account.suspended': m.audit_account_suspended,
-	'account.reinstated': m.audit_account_reinstated,
-	'account.created': m.audit_account_created,
-	'account.deleted': m.audit_account_deleted,
-	'account.password_changed': m.audit_account_password_changed,
-	'account.password_link_issued': m.audit_account_password_link_issued,
-	'group.request_approved': m.audit_group_request_approved,
-	'group.request_declined': m.audit_group_request_declined,
-	'group.member_removed': m.audit_group_member_removed,
-	'group.role_changed': m.audit_group_role_changed,
-	'group.created': m.audit_group_created,
-	'group.updated': m.audit_group_updated,
-	'group.archived': m.audit_group_archived,
-	'group.restored': m.audit_group_restored,
-	'organisation.representative_added': m.audit_organisation_representative_added,
-	'organisation.representative_removed': m.audit_organisation_representative_removed,
-	'field.added': m.audit_field_added,
-	'field.renamed': m.audit_field_renamed,
-	'field.moved': m.audit_field_moved,
-	'field.archived': m.audit_field_archived,
-	'field.unarchived': m.audit_field_unarchived,
-	'field.merged': m.audit_field_merged,
-	'setup.first_coordinator': m.audit_setup_first_coordinator,
-	'setup.finished': m.audit_setup_finished,
-	'network.profile_saved': m.audit_network_profile_saved
-};
-export const auditActionName = (action: string) => (AUDIT[action] ?? (() => action))();
-
 const MODERATION: Record<string, () => string> = {
 	'post.hidden': m.modlog_post_hidden,
 	'post.restored': m.modlog_post_restored,
@@ -77,3 +46,7 @@ const MODERATION: Record<string, () => string> = {
 	'space.visibility.group': m.modlog_space_group
 };
 export const moderationActionName = (action: string) => (MODERATION[action] ?? (() => action))();
+
+/** Why a mail has not gone out, in the reader's language; an SMTP server's own answer is quoted as it came. */
+export const mailProblemText = (problem: MailProblem | null): string =>
+	!problem ? m.coordination_mail_not_delivered() : problem.kind === 'no_smtp' ? m.coordination_mail_no_smtp() : m.coordination_mail_answered({ detail: problem.detail });
