@@ -1,3 +1,6 @@
+import { SqliteBallotBox } from './db/repositories/ballot-box.repository.js';
+import { PostgresBallotBox } from './db/repositories/ballot-box-postgres.repository.js';
+import { BallotSeal, loadBallotKey } from './db/ballots/ballot-seal.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type SQLite from 'better-sqlite3';
@@ -173,7 +176,9 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const forum = new ForumService(db);
 		const forumWriting = new ForumWritingService(db, bus, notifications, limits, Date.now, storage.bestEffort);
 		const drafts = new DraftsService(db, bus, documents, forumWriting, abilities);
-		const votes = new VotesService(db, raw, bus, abilities, forum, drafts, logger);
+		// Secret ballots are sealed on PostgreSQL until their vote closes, with a key kept beside the data, not in the database.
+		const ballotBox = dialect === 'postgres' ? new PostgresBallotBox(db, new BallotSeal(loadBallotKey(config.dataDir))) : new SqliteBallotBox(db, raw);
+		const votes = new VotesService(db, ballotBox, bus, abilities, forum, drafts, logger);
 		const auth = new AuthService(db, bus, policy, limits, Date.now, storage.bestEffort);
 		const services: Services = {
 			auth,
