@@ -1,3 +1,4 @@
+import { PostgresDocumentStore } from './db/repositories/document-postgres.repository.js';
 import { SqliteBallotBox } from './db/repositories/ballot-box.repository.js';
 import { PostgresBallotBox } from './db/repositories/ballot-box-postgres.repository.js';
 import { BallotSeal, loadBallotKey } from './db/ballots/ballot-seal.js';
@@ -171,7 +172,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const abilities = new Abilities(db);
 		// The language a network text (a group's description, a field's name) falls back to when the reader's is empty.
 		const primaryLocale = (): Locale => profile.primaryLocale;
-		const documents = new DocumentsService(new DocumentStore(raw), logger, { idleMs: config.docIdleMs, onWriteError: (error) => storage?.failed(error) });
+		const documents = new DocumentsService(dialect === 'postgres' ? new PostgresDocumentStore(db) : new DocumentStore(raw), logger, { idleMs: config.docIdleMs, onWriteError: (error) => storage?.failed(error) });
 		const notifications = new NotificationsService(db, bus, mail, publicOrigin);
 		const forum = new ForumService(db);
 		const forumWriting = new ForumWritingService(db, bus, notifications, limits, Date.now, storage.bestEffort);
@@ -218,13 +219,9 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		if (created && config.seed === 'demo') {
 			const { people } = await seedDemoNetwork(db);
 			await seedDemoForum(db, services.forumWriting);
-			// Drafts, votes and meetings are written through the document logs and the ballot box, which have no
-			// PostgreSQL path yet (README, "PostgreSQL (in progress)").
-			if (dialect === 'sqlite') {
-				await seedDemoDrafts(db, services.drafts, documents);
-				await seedDemoVotes(db, services.votes);
-				await seedDemoMeetings(db, services.meetings);
-			} else logger.warn('seeded the demo network and forum only: demo drafts, votes and meetings need SQLite for now');
+			await seedDemoDrafts(db, services.drafts, documents);
+			await seedDemoVotes(db, services.votes);
+			await seedDemoMeetings(db, services.meetings);
 			// The seed posted through the services on its people's behalf: that does not count against their limits.
 			limits.clear();
 			logger.info('seeded the demo network', { people });
@@ -282,7 +279,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 				await services.account.settleResets();
 				clearInterval(digests);
 				clearInterval(schedule);
-				documents.close();
+				await documents.close();
 				await mailer.close();
 				storage.close();
 				// Fold the WAL into the main file so a copied database is complete on its own. On a full disk this can
