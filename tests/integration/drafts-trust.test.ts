@@ -252,7 +252,7 @@ describe('stewards restore a version', () => {
 		expect(textOf(od)).toContain('Neni i parë');
 		expect(await storedText(name)).toBe(textOf(od));
 		expect(await logLength(app, name)).toBe(entries + 1);
-		const audit = app.ctx.sqlite.prepare("select actor_id, data from audit_log where action = 'draft.restored' and subject_id = ?").all(String(id));
+		const audit = await app.ctx.db.selectFrom('audit_log').select(['actor_id', 'data']).where('action', '=', 'draft.restored').where('subject_id', '=', String(id)).execute();
 		expect(audit).toEqual([{ actor_id: author.auth.actor.id, data: JSON.stringify({ version: 1 }) }]);
 
 		await app.ctx.services.drafts.setStatus(author.auth, id, 'frozen');
