@@ -65,6 +65,11 @@ export interface Config {
 	readonly redisUrl: string | null;
 	/** Put before every Redis key and channel of this network, so several networks (or tests) share one Redis. */
 	readonly redisPrefix: string;
+	/**
+	 * The key that seals open secret ballots on PostgreSQL (docs/secret-ballots-postgresql.md), from BALLOT_KEY; null:
+	 * `ballot.key` in the data folder. Several nodes each have their own data folder, so they must be given one key.
+	 */
+	readonly ballotKey: Buffer | null;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -130,7 +135,17 @@ const schema = z
 		REDIS_PREFIX: z
 			.string()
 			.regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1 to 64 letters, digits or _ . : -')
-			.default('kuvend:')
+			.default('kuvend:'),
+		BALLOT_KEY: z
+			.string()
+			.refine((k) => /^[A-Za-z0-9+/]{43}=$/.test(k.trim()) && Buffer.from(k.trim(), 'base64').length === 32, 'must be 32 random bytes in base64 (make one with: openssl rand -base64 32)')
+			.optional()
+	})
+	// Each node makes its own ballot.key in its own data folder: a secret ballot sealed on one node could not be opened
+	// by the node that closes the vote. One key, given to every node, or nothing starts.
+	.refine((e) => !(e.DATABASE_URL && e.REDIS_URL) || e.BALLOT_KEY, {
+		path: ['BALLOT_KEY'],
+		message: 'must be set, the same on every node, when several nodes share PostgreSQL (DATABASE_URL and REDIS_URL): make one with openssl rand -base64 32'
 	})
 	.refine((e) => e.SESSION_ABSOLUTE_DAYS >= e.SESSION_IDLE_DAYS, {
 		path: ['SESSION_ABSOLUTE_DAYS'],
@@ -166,8 +181,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
 		throw new ConfigError(
 			parsed.error.issues.map((i) => {
 				const name = String(i.path[0] ?? '');
-				// A database or Redis URL may hold a password: never echoed.
-				const given = name in cleaned && name !== 'DATABASE_URL' && name !== 'REDIS_URL' ? ` (got "${cleaned[name]}")` : '';
+				// A database or Redis URL may hold a password, and the ballot key is a secret: never echoed.
+				const given = name in cleaned && !['DATABASE_URL', 'REDIS_URL', 'BALLOT_KEY'].includes(name) ? ` (got "${cleaned[name]}")` : '';
 				return `${name}: ${i.message}${given}`;
 			})
 		);
@@ -198,6 +213,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
 		trustProxy: e.TRUST_PROXY ?? false,
 		metricsToken: e.METRICS_TOKEN ?? null,
 		redisUrl: e.REDIS_URL ?? null,
-		redisPrefix: e.REDIS_PREFIX
+		redisPrefix: e.REDIS_PREFIX,
+		ballotKey: e.BALLOT_KEY ? Buffer.from(e.BALLOT_KEY.trim(), 'base64') : null
 	});
 }

@@ -1,3 +1,7 @@
+import { PostgresDocumentStore } from './db/repositories/document-postgres.repository.js';
+import { SqliteBallotBox } from './db/repositories/ballot-box.repository.js';
+import { PostgresBallotBox } from './db/repositories/ballot-box-postgres.repository.js';
+import { BallotSeal, ballotKeyOf } from './db/ballots/ballot-seal.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type SQLite from 'better-sqlite3';
@@ -188,12 +192,14 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const abilities = new Abilities(db);
 		// The language a network text (a group's description, a field's name) falls back to when the reader's is empty.
 		const primaryLocale = (): Locale => profile.primaryLocale;
-		const documents = new DocumentsService(new DocumentStore(raw), logger, { idleMs: config.docIdleMs, onWriteError: (error) => storage?.failed(error) });
+		const documents = new DocumentsService(dialect === 'postgres' ? new PostgresDocumentStore(db) : new DocumentStore(raw), logger, { idleMs: config.docIdleMs, onWriteError: (error) => storage?.failed(error) });
 		const notifications = new NotificationsService(db, bus, mail, publicOrigin);
 		const forum = new ForumService(db);
 		const forumWriting = new ForumWritingService(db, bus, notifications, limits, Date.now, storage.bestEffort);
 		const drafts = new DraftsService(db, bus, documents, forumWriting, abilities);
-		const votes = new VotesService(db, raw, bus, abilities, forum, drafts, logger);
+		// Secret ballots are sealed on PostgreSQL until their vote closes, with a key kept beside the data, not in the database.
+		const ballotBox = dialect === 'postgres' ? new PostgresBallotBox(db, new BallotSeal(ballotKeyOf(config))) : new SqliteBallotBox(db, raw);
+		const votes = new VotesService(db, ballotBox, bus, abilities, forum, drafts, logger);
 		const auth = new AuthService(db, bus, policy, limits, Date.now, storage.bestEffort);
 		const presence = shared ? new RedisRoomPresence(shared.redis, shared.prefix, shared.nodeId) : new LocalRoomPresence();
 		const services: Services = {
@@ -234,13 +240,9 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		if (created && config.seed === 'demo') {
 			const { people } = await seedDemoNetwork(db);
 			await seedDemoForum(db, services.forumWriting);
-			// Drafts, votes and meetings are written through the document logs and the ballot box, which have no
-			// PostgreSQL path yet (README, "PostgreSQL (in progress)").
-			if (dialect === 'sqlite') {
-				await seedDemoDrafts(db, services.drafts, documents);
-				await seedDemoVotes(db, services.votes);
-				await seedDemoMeetings(db, services.meetings);
-			} else logger.warn('seeded the demo network and forum only: demo drafts, votes and meetings need SQLite for now');
+			await seedDemoDrafts(db, services.drafts, documents);
+			await seedDemoVotes(db, services.votes);
+			await seedDemoMeetings(db, services.meetings);
 			// The seed posted through the services on its people's behalf: that does not count against their limits.
 			await limits.clear();
 			logger.info('seeded the demo network', { people });
@@ -331,7 +333,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 				// Released at once: another node takes the scheduled work without waiting for the lease to run out.
 				await lease.close();
 				await everyNode.close();
-				documents.close();
+				await documents.close();
 				await mailer.close();
 				storage.close();
 				// Fold the WAL into the main file so a copied database is complete on its own. On a full disk this can

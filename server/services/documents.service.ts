@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { isDiskFull } from '../db/storage-health.js';
-import type { DocumentStore, StoredDocument } from '../db/repositories/document.repository.js';
+import type { DocumentLog } from '../db/repositories/document.repository.js';
 import type { Logger } from '../logger.js';
 
 /** Where an update came from; `SERVER` marks changes the server makes itself (an adopted amendment, minutes). */
@@ -18,9 +18,11 @@ export interface LiveDocument {
 	bytes: number;
 	/**
 	 * Writes an update to the log, then applies it (which relays it): what is in memory, and so what any peer or
-	 * newcomer receives, is always stored. Throws NotStored, with nothing applied, when the write fails.
+	 * newcomer receives, is always stored. Throws NotStored, with nothing applied, when the write fails. On a log that
+	 * answers later (PostgreSQL) it returns a promise instead, settled once the update is stored and applied (or
+	 * rejected with NotStored); each document's updates are stored and applied in the order they were given.
 	 */
-	write(update: Uint8Array, origin: unknown): void;
+	write(update: Uint8Array, origin: unknown): void | Promise<void>;
 }
 
 /** An update that could not be written (a full disk): it was not applied, so nobody has it but its writer. */
@@ -37,6 +39,10 @@ interface Live extends LiveDocument {
 	lastSeq: number;
 	sinceCompaction: number;
 	idle: NodeJS.Timeout | null;
+	/** Settles when the writes still under way on an asynchronous log are done (never rejects); null when none are. */
+	pending: Promise<void> | null;
+	/** A merge of the log under way on an asynchronous log: the next waits for it. */
+	compacting: Promise<void> | null;
 }
 
 export interface DocumentsOptions {
@@ -64,7 +70,7 @@ export class DocumentsService {
 	#closed = false;
 
 	constructor(
-		private readonly store: Pick<DocumentStore, 'append' | 'compact' | 'quarantine'> & { load(name: string): StoredDocument | Promise<StoredDocument> },
+		private readonly store: DocumentLog,
 		private readonly logger: Logger,
 		options: Partial<DocumentsOptions> = {},
 		private readonly clock: () => number = Date.now
@@ -161,22 +167,28 @@ export class DocumentsService {
 			const parts: Uint8Array[] = [];
 			copy.on('update', (update: Uint8Array) => parts.push(update));
 			copy.transact(() => fn(copy), SERVER_ORIGIN);
-			if (parts.length) live.write(Y.mergeUpdates(parts), SERVER_ORIGIN);
+			if (parts.length) await live.write(Y.mergeUpdates(parts), SERVER_ORIGIN);
 		} finally {
 			copy.destroy();
 			this.release(name);
 		}
 	}
 
-	/** Merges every loaded log and lets the documents go; used at shutdown (every update is already stored). */
-	close(): void {
+	/**
+	 * Merges every loaded log and lets the documents go; used at shutdown (every update is already stored, or is
+	 * refused as the server is stopping). Waits for what an asynchronous log has under way.
+	 */
+	async close(): Promise<void> {
 		this.#closed = true;
-		for (const live of this.#live.values()) {
+		const lives = [...this.#live.values()];
+		this.#live.clear();
+		for (const live of lives) {
 			if (live.idle) clearTimeout(live.idle);
-			this.#compact(live);
+			await live.pending;
+			await live.compacting;
+			await this.#compact(live);
 			live.doc.destroy();
 		}
-		this.#live.clear();
 	}
 
 	async #build(name: string): Promise<{ doc: Y.Doc; lastSeq: number; count: number; bytes: number }> {
@@ -193,7 +205,7 @@ export class DocumentsService {
 				Y.applyUpdate(doc, entry.update);
 			} catch (error) {
 				this.logger.warn('quarantined a stored document update that cannot be applied', { doc: name, seq: entry.seq, error: String(error) });
-				this.store.quarantine(name, entry, String(error), this.clock());
+				await this.store.quarantine(name, entry, String(error), this.clock());
 			}
 		}
 		return { doc, lastSeq, count: stored.updates.length, bytes };
@@ -211,6 +223,8 @@ export class DocumentsService {
 			lastSeq: built.lastSeq,
 			sinceCompaction: built.count,
 			idle: null,
+			pending: null,
+			compacting: null,
 			write: (update, origin) => this.#write(live, update, origin)
 		};
 		// Only stored updates are applied (see #write), so each one the document takes is relayed at once.
@@ -219,20 +233,55 @@ export class DocumentsService {
 		return live;
 	}
 
-	#write(live: Live, update: Uint8Array, origin: unknown): void {
+	/** Stores then applies an update: at once on a synchronous log, else after the document's writes under way. */
+	#write(live: Live, update: Uint8Array, origin: unknown): void | Promise<void> {
+		if (live.pending) return this.#track(live, live.pending.then(() => this.#writeNow(live, update, origin)));
+		const written = this.#writeNow(live, update, origin);
+		return written instanceof Promise ? this.#track(live, written) : undefined;
+	}
+
+	#writeNow(live: Live, update: Uint8Array, origin: unknown): void | Promise<void> {
+		let stored: void | Promise<void>;
 		try {
 			if (this.#closed) throw new Error('documents are closed');
-			this.store.append(live.name, live.lastSeq + 1, update);
+			stored = this.store.append(live.name, live.lastSeq + 1, update);
 		} catch (error) {
-			this.#options.onWriteError(error);
-			// A full disk is logged once per episode where it is reported (StorageHealth), not at every retry.
-			if (!isDiskFull(error)) this.logger.error('could not store a document update; it was refused, not applied', { doc: live.name, error });
-			throw new NotStored(error);
+			throw this.#notStored(live, error);
 		}
+		if (!(stored instanceof Promise)) return this.#apply(live, update, origin);
+		return stored.then(
+			() => this.#apply(live, update, origin),
+			(error: unknown) => {
+				throw this.#notStored(live, error);
+			}
+		);
+	}
+
+	/** Keeps `write` as the document's last write under way, until it settles. */
+	#track(live: Live, write: Promise<void>): Promise<void> {
+		const settled = write.then(
+			() => undefined,
+			() => undefined
+		);
+		live.pending = settled;
+		void settled.then(() => {
+			if (live.pending === settled) live.pending = null;
+		});
+		return write;
+	}
+
+	#notStored(live: Live, error: unknown): NotStored {
+		this.#options.onWriteError(error);
+		// A full disk is logged once per episode where it is reported (StorageHealth), not at every retry.
+		if (!isDiskFull(error)) this.logger.error('could not store a document update; it was refused, not applied', { doc: live.name, error });
+		return new NotStored(error);
+	}
+
+	#apply(live: Live, update: Uint8Array, origin: unknown): void {
 		live.lastSeq++;
 		live.bytes += update.length;
 		Y.applyUpdate(live.doc, update, origin);
-		if (++live.sinceCompaction >= this.#options.compactEvery) this.#compact(live);
+		if (++live.sinceCompaction >= this.#options.compactEvery) void this.#compact(live);
 	}
 
 	#relay(live: Live, update: Uint8Array, origin: unknown): void {
@@ -245,23 +294,41 @@ export class DocumentsService {
 		}
 	}
 
-	#compact(live: Live): void {
-		if (live.sinceCompaction === 0) return;
+	/**
+	 * Merges the log into one state. The state and the sequence number it goes up to are taken together, so updates
+	 * stored meanwhile (on an asynchronous log) stay in the log after it; one merge at a time per document, so an
+	 * older one never lands after a newer one.
+	 */
+	#compact(live: Live): void | Promise<void> {
+		if (live.sinceCompaction === 0 || live.compacting) return;
+		const merged = live.sinceCompaction;
+		const bytesBefore = live.bytes;
+		const state = Y.encodeStateAsUpdate(live.doc);
+		const done = () => {
+			live.sinceCompaction -= merged;
+			live.bytes = state.length + live.bytes - bytesBefore;
+		};
+		// The log is still whole when merging fails: merging is only an optimisation, tried again later.
+		const failed = (error: unknown) => this.logger.error('could not merge a document log', { doc: live.name, error });
+		let stored: void | Promise<void>;
 		try {
-			const state = Y.encodeStateAsUpdate(live.doc);
-			this.store.compact(live.name, state, live.lastSeq, this.clock());
-			live.sinceCompaction = 0;
-			live.bytes = state.length;
+			stored = this.store.compact(live.name, state, live.lastSeq, this.clock());
 		} catch (error) {
-			// The log is still whole: merging is only an optimisation, tried again later.
-			this.logger.error('could not merge a document log', { doc: live.name, error });
+			return failed(error);
 		}
+		if (!(stored instanceof Promise)) return done();
+		live.compacting = stored.then(done, failed).finally(() => (live.compacting = null));
+		return live.compacting;
 	}
 
 	#unload(live: Live): void {
 		live.idle = null;
 		if (live.holders > 0 || this.#live.get(live.name) !== live) return;
-		this.#compact(live);
+		if (live.pending) {
+			void live.pending.then(() => this.#unload(live));
+			return;
+		}
+		void this.#compact(live);
 		this.#live.delete(live.name);
 		live.doc.destroy();
 	}

@@ -71,11 +71,11 @@ export class VoteViews {
 	}
 
 	/** Figures as this person may see them now. */
-	#tallyFor(v: Vote, voted: boolean): VoteTally {
+	async #tallyFor(v: Vote, voted: boolean): Promise<VoteTally> {
 		const closed = v.status === 'closed';
 		const shown = resultsShown({ visibility: v.results, secret: v.secret, closed }, voted);
 		let result = closed ? v.result : null;
-		if (shown === 'full' && v.status === 'open') result = tally(rulesOf(v), this.box.ballots(v.id), v.eligible);
+		if (shown === 'full' && v.status === 'open') result = tally(rulesOf(v), await this.box.ballots(v.id), v.eligible);
 		return { voteId: v.id, status: v.status, participants: v.participants, eligible: v.eligible, result };
 	}
 
@@ -102,7 +102,7 @@ export class VoteViews {
 			versionHtml,
 			openedAt: v.openedAt,
 			closedAt: v.closedAt,
-			tally: this.#tallyFor(v, voted),
+			tally: await this.#tallyFor(v, voted),
 			me: { eligible, voted, ballot: own?.ballot ?? null, receipt: own?.receipt ?? null, organisation: unit?.organisation ?? null },
 			can: { manage: await this.abilities.mayCall(auth, v.groupId) },
 			decisionId: decision?.id ?? null
@@ -146,7 +146,7 @@ export class VoteViews {
 		const v = await this.readable(auth, id);
 		const unit = await this.unitOf(auth, v);
 		const voted = !!unit && (await repo.electorStanding(this.db, v.id, unit.unit)).voted;
-		const t = this.#tallyFor(v, voted);
+		const t = await this.#tallyFor(v, voted);
 		return { full: t.result !== null || v.status === 'closed', tally: t };
 	}
 
@@ -155,8 +155,11 @@ export class VoteViews {
 		const v = await repo.findVote(this.db, id);
 		if (!v) return null;
 		const participation: VoteTally = { voteId: v.id, status: v.status, participants: v.participants, eligible: v.eligible, result: null };
-		if (v.status === 'closed') return { participation: this.#tallyFor(v, true), full: this.#tallyFor(v, true) };
+		if (v.status === 'closed') {
+			const t = await this.#tallyFor(v, true);
+			return { participation: t, full: t };
+		}
 		if (v.secret || v.results === 'after_close') return { participation, full: null };
-		return { participation, full: this.#tallyFor(v, true) };
+		return { participation, full: await this.#tallyFor(v, true) };
 	}
 }

@@ -1,7 +1,6 @@
-import type SQLite from 'better-sqlite3';
 import type { Db } from '../db/client.js';
 import * as repo from '../db/repositories/vote.repository.js';
-import { BallotBox, type CastEntry, type CastRefusal } from '../db/repositories/ballot-box.repository.js';
+import type { BallotBox, CastEntry, CastRefusal } from '../db/repositories/ballot-box.repository.js';
 import { insertAudit } from '../db/repositories/membership.repository.js';
 import { groupsFacilitatedBy } from '../db/repositories/group.repository.js';
 import { ballotProblem, quorumValue, rulesOf, tally, type Vote, type VoteInput, type VoteRules } from '../domain/votes.js';
@@ -46,7 +45,6 @@ type CastingRules = { rules: VoteRules } & Pick<Vote, 'secret' | 'eligibility' |
  * never choices.
  */
 export class VotesService {
-	readonly #box: BallotBox;
 	readonly #writer: BallotWriter;
 	readonly #views: VoteViews;
 	readonly #receipts: VoteReceipts;
@@ -55,7 +53,7 @@ export class VotesService {
 
 	constructor(
 		private readonly db: Db,
-		raw: SQLite.Database,
+		box: BallotBox,
 		private readonly bus: EventBus,
 		private readonly abilities: Abilities,
 		private readonly forum: ForumService,
@@ -63,10 +61,9 @@ export class VotesService {
 		private readonly logger: Logger,
 		private readonly clock: () => number = Date.now
 	) {
-		this.#box = new BallotBox(raw);
-		this.#writer = new BallotWriter(db, this.#box, (batch) => this.#written(batch));
+		this.#writer = new BallotWriter(box, (batch) => this.#written(batch));
 		bus.on('app.stopping', () => this.#writer.stop());
-		this.#views = new VoteViews(db, this.#box, abilities, forum, drafts);
+		this.#views = new VoteViews(db, box, abilities, forum, drafts);
 		this.#receipts = new VoteReceipts(db, this.#views);
 		this.#register = new DecisionsRegister(db, drafts);
 	}
@@ -267,15 +264,10 @@ export class VotesService {
 	async #close(id: number, actorId: number | null): Promise<VoteResult> {
 		const r = await this.#castingRules(id);
 		if (!r) throw new DomainError('not_found');
-		const { result } = await this.#writer.close(id, r.secret, () => {
-			const v = this.#box.closingVote(id);
-			if (!v) throw new DomainError('not_found');
-			if (v.status === 'closed' && v.result) return { result: v.result, newly: false };
-			if (v.status !== 'open') throw new DomainError('conflict', 'vote_not_open');
-			const result = tally(r.rules, this.#box.ballots(id), v.eligible_count);
-			this.#box.close(v, result, actorId, this.clock());
-			return { result, newly: true };
-		});
+		const closed = await this.#writer.close({ voteId: id, actorId, now: this.clock(), count: (ballots, eligible) => tally(r.rules, ballots, eligible) }, r.secret);
+		if (closed === 'not_found') throw new DomainError('not_found');
+		if (closed === 'not_open') throw new DomainError('conflict', 'vote_not_open');
+		const { result } = closed;
 		return result;
 	}
 
@@ -324,12 +316,10 @@ export class VotesService {
 		if (!unit) throw new DomainError('forbidden', 'not_eligible', { ballot: 'not_eligible' });
 		const replace = !!req.replace;
 		const entry: CastEntry = { voteId: id, userId: auth.actor.id, unit: unit.unit, ballot, replace, ...this.#receipts.keysFor(r.secret, req) };
-		return this.#writer.cast(id, r.secret, () => {
-			const counted = this.#box.cast(entry);
-			if (typeof counted === 'string') throw new DomainError(REFUSALS[counted][0], REFUSALS[counted][1], { ballot: REFUSALS[counted][1] });
-			// A changed open ballot keeps its first receipt; the voter sees it on the page.
-			return { receipt: replace && !r.secret ? '' : counted.receipt, changed: replace };
-		});
+		const counted = await this.#writer.cast(entry, r.secret);
+		if (typeof counted === 'string') throw new DomainError(REFUSALS[counted][0], REFUSALS[counted][1], { ballot: REFUSALS[counted][1] });
+		// A changed open ballot keeps its first receipt; the voter sees it on the page.
+		return { receipt: replace && !r.secret ? '' : counted.receipt, changed: replace };
 	}
 
 	/** After each written batch: live tallies follow the casts; each vote closed is announced, and its amendment decided. */

@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import { connectSocket, connection, getPage, postForm, signIn, spawnServer, tempDir } from './helpers/app.js';
 import { postFormFrom } from './helpers/address.js';
 import { databaseEnv, dropTestDatabases, postgresAnswers } from './helpers/postgres.js';
+import { TEST_BALLOT_KEY } from './helpers/redis.js';
 import type { PostView } from '../../src/lib/shared/forum.js';
 
 // Issue #16 points 3 and 5: two real Kuvend processes on one PostgreSQL database and one Redis, told apart only by
@@ -62,6 +63,7 @@ async function startNode(database: string, redisUrl: string, prefix: string, env
 		DATABASE_URL: database,
 		REDIS_URL: redisUrl,
 		REDIS_PREFIX: prefix,
+		BALLOT_KEY: TEST_BALLOT_KEY,
 		// The lease's hand-over is logged at info.
 		LOG_LEVEL: 'info',
 		RATE_LIMITS: 'standard',

@@ -4,12 +4,12 @@ import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import type { Authenticated } from '../../server/services/auth.service.js';
-import { DocumentStore } from '../../server/db/repositories/document.repository.js';
 import { DOCUMENT_LIMITS } from '../../server/domain/document-rules.js';
 import { docNameOf } from '../../server/services/drafts.service.js';
 import { PRESENCE_COLORS, colorFor } from '../../src/lib/shared/presence.js';
 import { postForm, signIn, startTestApp, type TestApp } from './helpers/app.js';
 import { provider, synced, writeParagraphs } from './helpers/yjs.js';
+import { logLength } from './helpers/documents.js';
 
 // Issue #14, points 1 and 2: what one hostile member (or visitor) can still do to a co-edited draft.
 
@@ -244,16 +244,15 @@ describe('stewards restore a version', () => {
 		await expect.poll(() => textOf(ad)).toContain('më vonë');
 
 		await expect(app.ctx.services.drafts.restoreVersion(other.auth, id, 1)).rejects.toMatchObject({ code: 'forbidden' });
-		const log = new DocumentStore(app.ctx.sqlite);
-		const entries = log.logLength(name);
+		const entries = await logLength(app, name);
 		const restored = await postForm(base, `/drafts/${id}/versions?/restore`, { version: '1' }, author.cookie);
 		expect(restored.status).toBeLessThan(400);
 		await expect.poll(() => textOf(od)).not.toContain('më vonë');
 		expect(textOf(od)).toBe(textOf(ad));
 		expect(textOf(od)).toContain('Neni i parë');
 		expect(await storedText(name)).toBe(textOf(od));
-		expect(log.logLength(name)).toBe(entries + 1);
-		const audit = app.ctx.sqlite.prepare("select actor_id, data from audit_log where action = 'draft.restored' and subject_id = ?").all(String(id));
+		expect(await logLength(app, name)).toBe(entries + 1);
+		const audit = await app.ctx.db.selectFrom('audit_log').select(['actor_id', 'data']).where('action', '=', 'draft.restored').where('subject_id', '=', String(id)).execute();
 		expect(audit).toEqual([{ actor_id: author.auth.actor.id, data: JSON.stringify({ version: 1 }) }]);
 
 		await app.ctx.services.drafts.setStatus(author.auth, id, 'frozen');

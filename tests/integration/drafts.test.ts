@@ -3,6 +3,8 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import type { Authenticated } from '../../server/services/auth.service.js';
 import { DocumentStore } from '../../server/db/repositories/document.repository.js';
+import { PostgresDocumentStore } from '../../server/db/repositories/document-postgres.repository.js';
+import { logLength as logLengthOf } from './helpers/documents.js';
 import { docNameOf } from '../../server/services/drafts.service.js';
 import { YJS_CLOSE } from '../../src/lib/shared/realtime.js';
 import { passageOf } from '../../server/services/yjs-passages.js';
@@ -32,7 +34,7 @@ function anchors(doc: Y.Doc, i: number, from: number, to: number) {
 	const text = paragraph(doc, i);
 	return { anchorStart: b64(Y.createRelativePositionFromTypeIndex(text, from)), anchorEnd: b64(Y.createRelativePositionFromTypeIndex(text, to, -1)) };
 }
-const logLength = (name: string) => new DocumentStore(app.ctx.sqlite).logLength(name);
+const logLength = (name: string) => logLengthOf(app, name);
 
 describe('drafts', () => {
 	it('starts a draft with its debate thread, and decides access to its text for each person', async () => {
@@ -104,23 +106,23 @@ describe('drafts', () => {
 		const p2 = provider(base, d2, name, a.cookie);
 		await Promise.all([synced(p1), synced(p2)]);
 		// When the second client holds an update, the log already holds it (checked on every update it receives).
-		const seen: number[] = [];
+		const seen: (number | Promise<number>)[] = [];
 		d2.on('update', () => seen.push(logLength(name)));
 		for (let i = 0; i < 5; i++) writeParagraphs(d1, [`Neni ${i + 1}`]);
 		await expect.poll(() => seen.length).toBe(5);
-		seen.forEach((count, i) => expect(count).toBeGreaterThanOrEqual(i + 1));
+		(await Promise.all(seen)).forEach((count, i) => expect(count).toBeGreaterThanOrEqual(i + 1));
 		p1.destroy();
 		p2.destroy();
 		// Nobody holds it any more: it is merged and unloaded, then read back whole.
 		await expect.poll(() => app.ctx.services.documents.isLoaded(name)).toBe(false);
-		expect(logLength(name)).toBe(0);
+		expect(await logLength(name)).toBe(0);
 		const again = new Y.Doc();
 		const p3 = provider(base, again, name, a.cookie);
 		await synced(p3);
 		expect(again.getXmlFragment('default').toString()).toContain('Neni 5');
 		// Its sync step 2 held nothing the document lacks: no log entry for it (checked: without addsTo, one each time).
 		await new Promise((r) => setTimeout(r, 200));
-		expect(logLength(name)).toBe(0);
+		expect(await logLength(name)).toBe(0);
 		p3.destroy();
 	});
 
@@ -133,10 +135,13 @@ describe('drafts', () => {
 		await Promise.all([synced(p1), synced(p2)]);
 		const closes: number[] = [];
 		p1.on('connection-close', (event: CloseEvent | null) => void (event && closes.push(event.code)));
-		// The disk refuses writes for a while (as when it is full).
-		const append = vi.spyOn(DocumentStore.prototype, 'append').mockImplementation(() => {
-			throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
-		});
+		// The disk refuses writes for a while (as when it is full): SQLite's log throws, PostgreSQL's rejects.
+		const full = () => Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+		const append = app.config.databaseUrl
+			? vi.spyOn(PostgresDocumentStore.prototype, 'append').mockImplementation(() => Promise.reject(full()))
+			: vi.spyOn(DocumentStore.prototype, 'append').mockImplementation(() => {
+					throw full();
+				});
 		writeParagraphs(d1, ['E shkruar gjatë defektit']);
 		await expect.poll(() => closes).toContain(YJS_CLOSE.not_saved);
 		// Without the write-then-relay order, the second client would have it now (checked: it fails that way).
@@ -151,7 +156,7 @@ describe('drafts', () => {
 		// Space is back: the writer's reconnect sends what it kept, and everyone has it.
 		await expect.poll(() => d2.getXmlFragment('default').toString(), { timeout: 5000 }).toContain('defektit');
 		await expect.poll(() => d3.getXmlFragment('default').toString(), { timeout: 5000 }).toContain('defektit');
-		expect(logLength(name)).toBeGreaterThan(0);
+		expect(await logLength(name)).toBeGreaterThan(0);
 		for (const p of [p1, p2, p3]) p.destroy();
 	});
 
@@ -498,15 +503,17 @@ describe('documents under abuse', () => {
 		const name = docNameOf(id);
 		await app.ctx.services.documents.change(name, (doc) => writeParagraphs(doc, ['E mirë']));
 		await expect.poll(() => app.ctx.services.documents.isLoaded(name)).toBe(false);
-		const store = new DocumentStore(app.ctx.sqlite);
-		const merged = app.ctx.sqlite.prepare('select seq from doc_states where name = ?').get(name) as { seq: number };
-		store.append(name, merged.seq + 1, Uint8Array.from([1, 2, 3, 250, 250]));
+		const merged = await app.ctx.db.selectFrom('doc_states').select('seq').where('name', '=', name).executeTakeFirstOrThrow();
+		await app.ctx.db
+			.insertInto('doc_updates')
+			.values({ name, seq: merged.seq + 1, update: Buffer.from([1, 2, 3, 250, 250]) })
+			.execute();
 		const doc = new Y.Doc();
 		const p = provider(base, doc, name, a.cookie);
 		await synced(p);
 		expect(doc.getXmlFragment('default').toString()).toContain('E mirë');
-		const q = app.ctx.sqlite.prepare('select count(*) as n from doc_quarantine where name = ?').get(name) as { n: number };
-		expect(q.n).toBe(1);
+		const q = await app.ctx.db.selectFrom('doc_quarantine').select((eb) => eb.fn.countAll<number>().as('n')).where('name', '=', name).executeTakeFirstOrThrow();
+		expect(Number(q.n)).toBe(1);
 		p.destroy();
 	});
 });

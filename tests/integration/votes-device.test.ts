@@ -4,7 +4,7 @@ import type { KuvendSocket } from '../../src/lib/realtime/socket.js';
 import { castUntilAnswered } from '../../src/lib/votes/cast-sender.js';
 import { newDeviceToken } from '../../src/lib/shared/votes.js';
 import { getPage, type TestApp } from './helpers/app.js';
-import { castByForm, castBySocket, startVoting, voteInput, type Person } from './helpers/votes.js';
+import { castByForm, castBySocket, startVoting, storedBallots, voteInput, type Person } from './helpers/votes.js';
 
 let app: TestApp;
 let coordinator: Person;
@@ -16,8 +16,7 @@ beforeAll(async () => ({ app, coordinator, voters, socketOf, dispose } = await s
 afterAll(() => dispose?.());
 
 const openVote = (over: Parameters<typeof voteInput>[0] = {}) => app.ctx.services.votes.create(coordinator.auth, voteInput(over), {}, true);
-const choiceOf = async (voteId: number, receipt: string) =>
-	JSON.parse((await app.ctx.db.selectFrom('vote_ballots').select('choice').where('vote_id', '=', voteId).where('receipt', '=', receipt).executeTakeFirstOrThrow()).choice) as unknown;
+const choiceOf = async (voteId: number, receipt: string) => (await storedBallots(app, voteId)).find((b) => b.receipt === receipt)?.choice;
 const countsOf = async (voteId: number) => ({
 	ballots: (await app.ctx.db.selectFrom('vote_ballots').select('receipt').where('vote_id', '=', voteId).execute()).length,
 	participants: (await app.ctx.db.selectFrom('vote_eligible').select('unit').where('vote_id', '=', voteId).where('voted', '=', 1).execute()).length
@@ -94,7 +93,7 @@ describe('a cast retried with its cast id', () => {
 		spy.mockRestore();
 		expect(lost?.message).toBe('socket has been disconnected');
 		expect(await countsOf(voteId)).toEqual({ ballots: 1, participants: 1 });
-		const [{ receipt }] = await app.ctx.db.selectFrom('vote_ballots').select('receipt').where('vote_id', '=', voteId).execute();
+		const [{ receipt }] = await storedBallots(app, voteId);
 
 		// The page retries after reconnecting, with the same cast id: the first answer, by socket and by the form.
 		const again = await socketOf(voters[2]);
@@ -134,7 +133,7 @@ describe('a cast retried with its cast id', () => {
 		const payload = { voteId, ballot: yes, castId: newDeviceToken(), changeKey: newDeviceToken() };
 		const answer = await castUntilAnswered(socket as unknown as KuvendSocket, payload, { sends: 3, ackMs: 5000, reconnectMs: 5000, onResend: () => resent++ });
 		spy.mockRestore();
-		const [{ receipt }] = await app.ctx.db.selectFrom('vote_ballots').select('receipt').where('vote_id', '=', voteId).execute();
+		const [{ receipt }] = await storedBallots(app, voteId);
 		expect(answer).toEqual({ ok: true, receipt, changed: false });
 		expect(resent).toBe(1);
 		expect(await countsOf(voteId)).toEqual({ ballots: 1, participants: 1 });

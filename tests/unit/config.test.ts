@@ -49,6 +49,19 @@ describe('loadConfig', () => {
 		expect(() => loadConfig({ REDIS_PREFIX: 'has space' })).toThrow(/REDIS_PREFIX: must be 1 to 64 letters/);
 	});
 
+	it('asks several nodes on PostgreSQL for one ballot key, and never echoes it', () => {
+		const key = Buffer.alloc(32, 1).toString('base64');
+		const pg = { DATABASE_URL: 'postgres://kuvend@db/kuvend', REDIS_URL: 'redis://127.0.0.1:6379' };
+		expect(() => loadConfig(pg)).toThrow(/BALLOT_KEY: must be set, the same on every node/);
+		expect(loadConfig({ ...pg, BALLOT_KEY: key }).ballotKey).toEqual(Buffer.alloc(32, 1));
+		// One node keeps its key in its data folder; so does SQLite, which seals nothing.
+		expect(loadConfig({ DATABASE_URL: pg.DATABASE_URL }).ballotKey).toBeNull();
+		expect(loadConfig({ REDIS_URL: pg.REDIS_URL }).ballotKey).toBeNull();
+		const short = Buffer.alloc(16, 9).toString('base64');
+		expect(() => loadConfig({ BALLOT_KEY: short })).toThrow(/BALLOT_KEY: must be 32 random bytes in base64/);
+		expect(() => loadConfig({ BALLOT_KEY: short })).not.toThrow(new RegExp(short.replace(/[+/=]/g, '.')));
+	});
+
 	it('treats empty variables as unset', () => {
 		expect(loadConfig({ ORIGIN: '', PORT: '' }).origin).toBe('http://localhost:3000');
 	});

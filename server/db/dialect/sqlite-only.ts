@@ -2,14 +2,14 @@ import type SQLite from 'better-sqlite3';
 import { SqliteOnly } from './index.js';
 
 /**
- * What stands for the better-sqlite3 handle when the database is PostgreSQL. The parts of Kuvend still written
- * synchronously on better-sqlite3 (the ballot box, the collaborative documents' update logs, file backups) have no
- * PostgreSQL path yet (README, "PostgreSQL (in progress)"): preparing a statement works, so they can be wired, but
- * running one, or anything else on this handle, throws SqliteOnly saying so. Nothing is pretended.
+ * What stands for the better-sqlite3 handle when the database is PostgreSQL. What works on the SQLite file only
+ * (file backups, restore, integrity checks) has no PostgreSQL path (README, "PostgreSQL (in progress)"): preparing a
+ * statement works, so it can be wired, but running one, or anything else on this handle, throws SqliteOnly saying
+ * so. Nothing is pretended.
  */
 export function sqliteOnlyHandle(): SQLite.Database {
 	const refuse = (): never => {
-		throw new SqliteOnly('This part of Kuvend (ballot box, collaborative documents, file backups)', 'it is not available yet: see README, "PostgreSQL (in progress)"');
+		throw new SqliteOnly('This part of Kuvend (file backups)', 'use pg_dump and pg_restore: see README, "PostgreSQL (in progress)"');
 	};
 	const statement = new Proxy({}, { get: () => refuse });
 	return new Proxy({} as SQLite.Database, {

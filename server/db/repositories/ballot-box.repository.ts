@@ -1,5 +1,6 @@
 import type SQLite from 'better-sqlite3';
 import type { Ballot, VoteResult, VoteStatus } from '../../../src/lib/shared/votes.js';
+import type { Db } from '../client.js';
 import { parseResult } from './vote.repository.js';
 
 /** A cast, as the ledger runs it. */
@@ -20,8 +21,41 @@ export interface CastEntry {
 
 export type CastRefusal = 'closed' | 'not_eligible' | 'already_voted' | 'not_voted' | 'not_this_device' | 'cast_id_used';
 
+/** A close, as the ledger runs it: `count` tallies the ballots (the domain's rule, passed in). */
+export interface CloseEntry {
+	voteId: number;
+	actorId: number | null;
+	now: number;
+	count: (ballots: Ballot[], eligible: number) => VoteResult;
+}
+
+export type CloseRefusal = 'not_found' | 'not_open';
+
+/** One job of a batch. */
+export type BallotJob = ({ kind: 'cast'; entry: CastEntry } | { kind: 'close'; entry: CloseEntry }) & { secret: boolean };
+
+/** What a job came to: a cast's receipt or a close's result, a refusal, or an error thrown while writing it. */
+export type BallotOutcome =
+	| { ok: true; value: { receipt: string } | CastRefusal | { result: VoteResult; newly: boolean } | CloseRefusal }
+	| { ok: false; error: unknown };
+
+/**
+ * The ballot box, one interface with one implementation per database: a batch of casts and closes written in one
+ * transaction in the order it arrived (BallotWriter serialises all writers through it), answered only once that
+ * transaction has committed. On SQLite it runs synchronously on better-sqlite3 inside (SqliteBallotBox); on
+ * PostgreSQL it seals secret ballots until closing (PostgresBallotBox, docs/secret-ballots-postgresql.md).
+ */
+export interface BallotBox {
+	/** Writes the jobs in one transaction, in order: one outcome per job. Rejects when the transaction failed. */
+	write(jobs: BallotJob[]): Promise<BallotOutcome[]>;
+	/** The ballots of a vote as cast, for a live tally. */
+	ballots(voteId: number): Promise<Ballot[]>;
+	/** No more background work: the app is stopping (its database closes). */
+	stop(): void;
+}
+
 /** What closing needs of a vote, as stored. */
-interface ClosingRow {
+export interface ClosingRow {
 	id: number;
 	title: string;
 	status: VoteStatus;
@@ -38,12 +72,21 @@ interface ClosingRow {
 /** What closing needs of a vote. */
 export type ClosingVote = Omit<ClosingRow, 'result'> & { result: VoteResult | null };
 
+/** How long a truncation waits for a reader before giving up for now (the acknowledgements wait with it). */
+const TRUNCATE_WAIT_MS = 20;
+const TRUNCATE_RETRY_MS = 500;
+
 /**
- * The ballot box: casting and closing, synchronous on better-sqlite3 so that a batch of casts and closes runs in one
- * transaction in the order it arrived (BallotWriter serialises all writers through it). Secret ballots are written
- * with no unit; nothing here records a time or an order.
+ * The ballot box on SQLite: casting and closing, synchronous on better-sqlite3 (a voter's acknowledgement waits for
+ * nothing but the write). Secret ballots are written with no unit; nothing here records a time or an order.
+ *
+ * Secret ballots (DESIGN.md §3): writes sit in SQLite's WAL until a checkpoint, in the order they were made, so a
+ * participation and its ballot written together could be paired by reading the WAL: after every batch holding secret
+ * ballots the WAL is checkpointed and truncated. A reader elsewhere (a backup copying the file) can keep the log from
+ * being truncated; the box does not wait for it with the ballots' acknowledgements held back, but tries again
+ * shortly after, until the log is empty.
  */
-export class BallotBox {
+export class SqliteBallotBox implements BallotBox {
 	readonly #status: SQLite.Statement<[number], { status: VoteStatus; secret: number }>;
 	readonly #active: SQLite.Statement<[number], { status: string }>;
 	readonly #eligible: SQLite.Statement<[number, string], { unit: string }>;
@@ -60,7 +103,13 @@ export class BallotBox {
 	readonly #decide: SQLite.Statement<[number, string, string, number | null, string, number | null, number | null, number | null, number | null, number]>;
 	readonly #audit: SQLite.Statement<[number | null, string, string, string, number]>;
 
-	constructor(readonly raw: SQLite.Database) {
+	#retry: NodeJS.Timeout | null = null;
+	#stopped = false;
+
+	constructor(
+		private readonly db: Db,
+		readonly raw: SQLite.Database
+	) {
 		this.#status = raw.prepare('select status, secret from votes where id = ?');
 		this.#active = raw.prepare('select status from users where id = ?');
 		this.#eligible = raw.prepare('select unit from vote_eligible where vote_id = ? and unit = ?');
@@ -86,9 +135,73 @@ export class BallotBox {
 		this.#audit = raw.prepare("insert into audit_log (actor_id, action, subject_type, subject_id, data, created_at) values (?, ?, 'vote', ?, ?, ?)");
 	}
 
-	/** Runs `work` in one immediate transaction. */
-	transaction<T>(work: () => T): T {
-		return this.raw.transaction(work).immediate();
+	/**
+	 * Writes the batch in one immediate transaction, holding Kysely's connection so no other transaction interleaves;
+	 * after a batch with a secret vote's jobs, empties the WAL.
+	 */
+	async write(jobs: BallotJob[]): Promise<BallotOutcome[]> {
+		const outcomes: BallotOutcome[] = [];
+		await this.db.connection().execute(async () => {
+			this.raw
+				.transaction(() => {
+					for (const job of jobs) {
+						try {
+							outcomes.push({ ok: true, value: job.kind === 'cast' ? this.cast(job.entry) : this.#closeVote(job.entry) });
+						} catch (error) {
+							outcomes.push({ ok: false, error });
+						}
+					}
+				})
+				.immediate();
+			if (jobs.some((j) => j.secret)) this.#truncateLog();
+		});
+		return outcomes;
+	}
+
+	async ballots(voteId: number): Promise<Ballot[]> {
+		return this.#ballots(voteId);
+	}
+
+	#closeVote(c: CloseEntry): { result: VoteResult; newly: boolean } | CloseRefusal {
+		const v = this.closingVote(c.voteId);
+		if (!v) return 'not_found';
+		if (v.status === 'closed' && v.result) return { result: v.result, newly: false };
+		if (v.status !== 'open') return 'not_open';
+		const result = c.count(this.#ballots(c.voteId), v.eligible_count);
+		this.close(v, result, c.actorId, c.now);
+		return { result, newly: true };
+	}
+
+	/** Checkpoints and truncates the WAL, waiting at most TRUNCATE_WAIT_MS for readers; tries again later if one stayed. */
+	#truncateLog(): void {
+		const raw = this.raw;
+		const wait = raw.pragma('busy_timeout', { simple: true }) as number;
+		raw.pragma(`busy_timeout = ${TRUNCATE_WAIT_MS}`);
+		try {
+			const [result] = raw.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+			if (result?.busy) this.#truncateLater();
+		} finally {
+			raw.pragma(`busy_timeout = ${wait}`);
+		}
+	}
+
+	#truncateLater(): void {
+		if (this.#retry || this.#stopped) return;
+		this.#retry = setTimeout(() => {
+			this.#retry = null;
+			if (this.#stopped) return;
+			// On Kysely's connection, so no transaction of the app's is open on it meanwhile.
+			void this.db
+				.connection()
+				.execute(async () => this.#truncateLog())
+				.catch(() => this.#truncateLater());
+		}, TRUNCATE_RETRY_MS);
+		this.#retry.unref();
+	}
+
+	stop(): void {
+		this.#stopped = true;
+		if (this.#retry) clearTimeout(this.#retry);
 	}
 
 	/**
@@ -126,8 +239,7 @@ export class BallotBox {
 		return row && { ...row, result: parseResult(row.result) };
 	}
 
-	/** The ballots of a vote as cast, for a tally. */
-	ballots(voteId: number): Ballot[] {
+	#ballots(voteId: number): Ballot[] {
 		return this.#choices.all(voteId).map((r) => JSON.parse(r.choice) as Ballot);
 	}
 

@@ -14,10 +14,27 @@ export interface StoredDocument {
 }
 
 /**
- * The update logs of collaborative documents. Synchronous (better-sqlite3 directly, not Kysely): an update is
- * appended inside the websocket message handler, before the server relays it, with nothing awaited in between.
+ * Where collaborative documents' update logs are kept: one interface, one implementation per database. SQLite's
+ * answers synchronously (DocumentStore: an update appended inside the websocket message handler, nothing awaited
+ * before it is relayed); PostgreSQL's with promises (PostgresDocumentStore), which DocumentsService chains per
+ * document so that updates are stored, applied and relayed in the order they came.
  */
-export class DocumentStore {
+export interface DocumentLog {
+	/** The merged state and the updates logged after it, in order. */
+	load(name: string): StoredDocument | Promise<StoredDocument>;
+	/** Appends one update as number `seq` of the document's log. Fails if the write fails. */
+	append(name: string, seq: number, update: Uint8Array): void | Promise<void>;
+	/** Replaces the log up to `throughSeq` by one merged state, in one transaction. */
+	compact(name: string, state: Uint8Array, throughSeq: number, now: number): void | Promise<void>;
+	/** Moves a stored update that cannot be applied out of the log. */
+	quarantine(name: string, stored: StoredUpdate, error: string, now: number): void | Promise<void>;
+}
+
+/**
+ * The update logs of collaborative documents on SQLite. Synchronous (better-sqlite3 directly, not Kysely): an update
+ * is appended inside the websocket message handler, before the server relays it, with nothing awaited in between.
+ */
+export class DocumentStore implements DocumentLog {
 	readonly #state: SQLite.Statement<[string], { state: Buffer; seq: number }>;
 	readonly #updates: SQLite.Statement<[string], { seq: number; update: Buffer }>;
 	readonly #append: SQLite.Statement<[string, number, Uint8Array]>;

@@ -57,6 +57,11 @@ export class DocRoom {
 
 	/** Which connection first announced each awareness client id: no other may speak for it while it stays. */
 	readonly #owners = new Map<number, WebSocket>();
+	/**
+	 * Updates waiting for an earlier one to be stored, on a log that answers later (PostgreSQL): each is checked
+	 * against the text once the updates before it are in, as on SQLite, where nothing waits. Settles, never rejects.
+	 */
+	#queue: Promise<void> | null = null;
 
 	constructor(
 		readonly live: LiveDocument,
@@ -110,15 +115,18 @@ export class DocRoom {
 		awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.clientIds], null);
 	}
 
-	/** Handles one binary message; throws ProtocolError when it cannot be decoded or applied. */
-	receive(ws: WebSocket, message: Uint8Array): void {
+	/**
+	 * Handles one binary message; throws ProtocolError when it cannot be decoded or applied. An update written to a
+	 * log that answers later (PostgreSQL) returns a promise, rejected with UpdateRefused when it was not stored.
+	 */
+	receive(ws: WebSocket, message: Uint8Array): void | Promise<void> {
 		const conn = this.conns.get(ws);
 		if (!conn) return;
 		try {
 			const decoder = decoding.createDecoder(message);
 			const type = decoding.readVarUint(decoder);
 			if (type === MESSAGE_SYNC) {
-				this.#receiveSync(ws, conn, decoder);
+				return this.#receiveSync(ws, conn, decoder);
 			} else if (type === MESSAGE_AWARENESS) {
 				const update = decoding.readVarUint8Array(decoder);
 				// Presence is a name, a colour and a cursor: a connection announces a few clients, in a few KB.
@@ -162,7 +170,7 @@ export class DocRoom {
 		return encoding.toUint8Array(encoder);
 	}
 
-	#receiveSync(ws: WebSocket, conn: Connection, decoder: decoding.Decoder): void {
+	#receiveSync(ws: WebSocket, conn: Connection, decoder: decoding.Decoder): void | Promise<void> {
 		const kind = decoding.readVarUint(decoder);
 		const encoder = encoding.createEncoder();
 		encoding.writeVarUint(encoder, MESSAGE_SYNC);
@@ -175,23 +183,54 @@ export class DocRoom {
 			throw new ProtocolError(`unknown sync message ${kind}`);
 		}
 		const update = decoding.readVarUint8Array(decoder);
+		if (this.#queue) return this.#enqueue(() => this.#take(ws, conn, kind, update));
+		const taken = this.#take(ws, conn, kind, update);
+		if (taken instanceof Promise) return this.#enqueue(() => taken);
+	}
+
+	#enqueue(step: () => void | Promise<void>): Promise<void> {
+		const run = (this.#queue ?? Promise.resolve()).then(step);
+		const settled = run.then(
+			() => undefined,
+			() => undefined
+		);
+		this.#queue = settled;
+		void settled.then(() => {
+			if (this.#queue === settled) this.#queue = null;
+		});
+		return run;
+	}
+
+	/** Checks an update against the text and writes it: stored, then applied and relayed. */
+	#take(ws: WebSocket, conn: Connection, kind: number, update: Uint8Array): void | Promise<void> {
 		// A reader's changes (and anyone's while the document is sealed) are dropped here, before they touch it.
 		if (conn.access !== 'write' || this.live.sealed > 0) return;
 		if (this.lifecycle.draining) throw new UpdateRefused('restarting');
 		// Checked before it touches the text: once applied, nothing could take it back out of everyone's copy.
 		if (!this.writes.take(conn.memberId ?? 0, update.length, this.clock())) throw new UpdateRefused('rate_limited');
-		const problem = updateProblem(this.doc, update, this.live.bytes, this.content);
+		let problem: UpdateProblem | null;
+		try {
+			problem = updateProblem(this.doc, update, this.live.bytes, this.content);
+		} catch (error) {
+			throw new ProtocolError(String(error));
+		}
 		if (problem) throw new UpdateRefused(problem);
 		// A reconnecting client's sync step 2 mostly repeats what the document holds (all its deletions, for one):
 		// not logged then. A typed update is new by nature and skips the check (it costs a third of applying one).
 		if (kind === syncProtocol.messageYjsSyncStep2 && !addsTo(this.doc, update)) return;
 		// A truncated or garbled update throws while it is read for the check above, and the connection is closed
 		// (tests/integration/drafts.test.ts sends 1,000 such messages). Stored first, then applied and relayed.
+		const refused = (error: unknown) => (error instanceof NotStored ? new UpdateRefused('not_saved') : error);
+		let written: void | Promise<void>;
 		try {
-			this.live.write(update, ws);
+			written = this.live.write(update, ws);
 		} catch (error) {
-			throw error instanceof NotStored ? new UpdateRefused('not_saved') : error;
+			throw refused(error);
 		}
+		if (written instanceof Promise)
+			return written.catch((error: unknown) => {
+				throw refused(error);
+			});
 	}
 
 	/** From now on this connection's changes are dropped (it is being closed because its access changed). */

@@ -172,13 +172,23 @@ export class YjsServer {
 
 	#receive(room: DocRoom, ws: WebSocket, data: Uint8Array): void {
 		try {
-			room.receive(ws, data);
+			const written = room.receive(ws, data);
+			// Checked and stored later (PostgreSQL): refused the same way when it was not.
+			if (written) written.catch((error: unknown) => this.#failed(room, ws, error, true));
 		} catch (error) {
-			if (error instanceof UpdateRefused) return this.#refuse(room, ws, error);
-			if (!(error instanceof ProtocolError)) throw error;
-			this.ctx.logger.warn('malformed yjs message', { doc: room.live.name, error: error.message });
-			ws.close(YJS_CLOSE.malformed, 'malformed message');
+			this.#failed(room, ws, error, false);
 		}
+	}
+
+	#failed(room: DocRoom, ws: WebSocket, error: unknown, later: boolean): void {
+		if (error instanceof UpdateRefused) return this.#refuse(room, ws, error);
+		if (!(error instanceof ProtocolError)) {
+			if (!later) throw error;
+			this.ctx.logger.error('document update failed', { doc: room.live.name, error });
+			return void ws.close(YJS_CLOSE.not_saved, 'not saved');
+		}
+		this.ctx.logger.warn('malformed yjs message', { doc: room.live.name, error: error.message });
+		ws.close(YJS_CLOSE.malformed, 'malformed message');
 	}
 
 	/**

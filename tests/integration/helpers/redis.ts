@@ -11,9 +11,15 @@ const REDIS_URL = process.env.KUVEND_TEST_REDIS || null;
 
 const prefixOf = (dataDir: string) => `kuvend-t-${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}:`;
 
+/**
+ * A ballot key for servers that share PostgreSQL through Redis (they refuse to start without one): the tests' own,
+ * fixed so that two nodes of one test, and the test reading their sealed ballots, hold the same.
+ */
+export const TEST_BALLOT_KEY = Buffer.alloc(32, 7).toString('base64');
+
 /** The environment that gives a server on `dataDir` its own part of the test Redis; {} without one. */
 export function redisEnv(dataDir: string): Record<string, string> {
-	return REDIS_URL ? { REDIS_URL, REDIS_PREFIX: prefixOf(dataDir) } : {};
+	return REDIS_URL ? { REDIS_URL, REDIS_PREFIX: prefixOf(dataDir), BALLOT_KEY: TEST_BALLOT_KEY } : {};
 }
 
 /** Removes what the server on `dataDir` left in Redis (the adapter's stream, counts still running). */

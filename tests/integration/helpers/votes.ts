@@ -1,3 +1,4 @@
+import { BallotSeal, ballotKeyOf } from '../../../server/db/ballots/ballot-seal.js';
 import { randomBytes } from 'node:crypto';
 import { parse } from 'devalue';
 import type { Socket } from 'socket.io-client';
@@ -100,4 +101,18 @@ export async function startVoting(n: number): Promise<{ app: TestApp; coordinato
 		await app.dispose();
 	};
 	return { app, coordinator: await personByEmail(app, 'coordinator@demo.test'), voters: await makePeople(app, n), socketOf, dispose };
+}
+
+/**
+ * The ballots a vote's store holds, as receipt and choice. On PostgreSQL a secret vote's ballots are sealed while it
+ * is open (docs/secret-ballots-postgresql.md): they are opened here with the data folder's ballot key, as the ballot
+ * box opens them; elsewhere they are read as stored.
+ */
+export async function storedBallots(app: RunningApp & { config: Config }, voteId: number): Promise<{ receipt: string; choice: unknown }[]> {
+	const rows = await app.ctx.db.selectFrom('vote_ballots').select(['receipt', 'choice']).where('vote_id', '=', voteId).execute();
+	const seal = app.config.databaseUrl ? new BallotSeal(ballotKeyOf(app.config)) : null;
+	return rows.map((r) => {
+		const opened = seal?.isSealed(r.choice) ? seal.open(voteId, r.choice) : { receipt: r.receipt, choice: r.choice };
+		return { receipt: opened.receipt, choice: JSON.parse(opened.choice) as unknown };
+	});
 }
