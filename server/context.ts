@@ -27,6 +27,7 @@ import { NetworkProfileService } from './services/network-profile.service.js';
 import { PreferencesService } from './services/preferences.service.js';
 import { MembershipService } from './services/membership.service.js';
 import { AccountService } from './services/account.service.js';
+import { MemberExportService } from './services/member-export.service.js';
 import { CoordinationService } from './services/coordination.service.js';
 import { GroupsService } from './services/groups.service.js';
 import { FieldsService } from './services/fields.service.js';
@@ -70,6 +71,7 @@ export interface Services {
 	drafts: DraftsService;
 	membership: MembershipService;
 	account: AccountService;
+	memberExport: MemberExportService;
 	coordination: CoordinationService;
 	groups: GroupsService;
 	groupAdmin: GroupAdminService;
@@ -175,6 +177,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const drafts = new DraftsService(db, bus, documents, forumWriting, abilities);
 		const votes = new VotesService(db, raw, bus, abilities, forum, drafts, logger);
 		const auth = new AuthService(db, bus, policy, limits, Date.now, storage.bestEffort);
+		const account = new AccountService(db, bus, mail, limits, publicOrigin, { mailDelivers: config.smtpUrl !== null, logger });
 		const services: Services = {
 			auth,
 			abilities,
@@ -185,7 +188,8 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			documents,
 			drafts,
 			membership: new MembershipService(db, bus, mail, limits, publicOrigin),
-			account: new AccountService(db, bus, mail, limits, publicOrigin, { mailDelivers: config.smtpUrl !== null, logger }),
+			account,
+			memberExport: new MemberExportService(db, account),
 			coordination: new CoordinationService(db, bus),
 			groups: new GroupsService(db, bus, abilities, primaryLocale),
 			groupAdmin: new GroupAdminService(db, bus),
