@@ -18,6 +18,9 @@ export interface MemberExport {
 	pages: ExportPages;
 }
 
+/** A row of what a repository's page query returns. */
+type RowOf<F extends (...args: never[]) => Promise<unknown[]>> = Awaited<ReturnType<F>>[number];
+
 /** Pages of one keyset query until a short page says there is no more. */
 async function* paged<Row, Out>(read: (after: Row | null) => Promise<Row[]>, shape: (row: Row) => Out): AsyncGenerator<Out[]> {
 	let after: Row | null = null;
@@ -49,32 +52,32 @@ export class MemberExportService {
 		const pages: ExportPages = {
 			posts: () =>
 				paged(
-					(after) => repo.postsPage(db, id, after?.id ?? 0, size),
+					(after: RowOf<typeof repo.postsPage> | null) => repo.postsPage(db, id, after?.id ?? 0, size),
 					(r) => ({ id: r.id, threadId: r.thread_id, threadTitle: r.thread_title, replyTo: r.parent_id, body: r.body, createdAt: r.created_at, editedAt: r.edited_at, deletedAt: r.deleted_at, hiddenAt: r.hidden_at })
 				),
 			postRevisions: () =>
 				paged(
-					(after) => repo.postRevisionsPage(db, id, after?.id ?? 0, size),
+					(after: RowOf<typeof repo.postRevisionsPage> | null) => repo.postRevisionsPage(db, id, after?.id ?? 0, size),
 					(r) => ({ id: r.id, postId: r.post_id, body: r.body, createdAt: r.created_at, byMe: r.editor_id === id })
 				),
 			draftComments: () =>
 				paged(
-					(after) => repo.draftCommentsPage(db, id, after?.id ?? 0, size),
+					(after: RowOf<typeof repo.draftCommentsPage> | null) => repo.draftCommentsPage(db, id, after?.id ?? 0, size),
 					(r) => ({ id: r.id, draftId: r.draft_id, draftTitle: r.draft_title, replyTo: r.parent_id, quote: r.quote, body: r.body, createdAt: r.created_at, resolvedAt: r.resolved_at })
 				),
 			amendments: () =>
 				paged(
-					(after) => repo.amendmentsPage(db, id, after?.id ?? 0, size),
+					(after: RowOf<typeof repo.amendmentsPage> | null) => repo.amendmentsPage(db, id, after?.id ?? 0, size),
 					(r) => ({ id: r.id, draftId: r.draft_id, draftTitle: r.draft_title, original: r.original, replacement: r.replacement, reason: r.reason, status: r.status, createdAt: r.created_at, decidedAt: r.decided_at })
 				),
 			reactions: () =>
 				paged(
-					(after) => repo.reactionsPage(db, id, after && { postId: after.post_id, emoji: after.emoji }, size),
+					(after: RowOf<typeof repo.reactionsPage> | null) => repo.reactionsPage(db, id, after && { postId: after.post_id, emoji: after.emoji }, size),
 					(r) => ({ postId: r.post_id, threadId: r.thread_id, threadTitle: r.thread_title, emoji: r.emoji, createdAt: r.created_at })
 				),
 			openBallots: () =>
 				paged(
-					(after) => repo.openBallotsPage(db, userUnit(id), after?.vote_id ?? 0, size),
+					(after: RowOf<typeof repo.openBallotsPage> | null) => repo.openBallotsPage(db, userUnit(id), after?.vote_id ?? 0, size),
 					(r) => ({
 						voteId: r.vote_id,
 						voteTitle: r.vote_title,
