@@ -18,6 +18,8 @@ afterAll(async () => {
 const serverText = (html: string) => /<div class="server-text[^"]*"[^>]*data-testid="draft-server-text"[^>]*>([\s\S]*?)<\/div>/.exec(html)?.[1] ?? null;
 
 describe("a draft's current text, rendered on the server", () => {
+	// The guard: DraftVersions.currentHtml reads the draft through `readable` (who may read it). Rendering the
+	// document by id alone, the visitor's refusal below was not given: this test failed there.
 	it('is in the page for those who may read the draft, escaped, with headings at the editor’s levels, and for nobody else', async () => {
 		const [author, reader] = await makePeople(app, 2);
 		const s = app.ctx.services;
