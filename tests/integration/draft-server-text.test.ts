@@ -30,7 +30,8 @@ describe("a draft's current text, rendered on the server", () => {
 		doc.transact(() => {
 			const fragment = doc.getXmlFragment('default');
 			const heading = new Y.XmlElement('heading');
-			heading.setAttribute('level', '1');
+			// A number, as the editor stores a level.
+			(heading as unknown as Y.XmlElement<{ level: number }>).setAttribute('level', 1);
 			heading.insert(0, [new Y.XmlText('Neni 1')]);
 			const paragraph = new Y.XmlElement('paragraph');
 			paragraph.insert(0, [new Y.XmlText('Çmimi <script>alert(1)</script> jepet çdo vit & publikisht.')]);

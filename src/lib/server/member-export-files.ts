@@ -150,11 +150,14 @@ interface AboutAccount {
 	created_at: number;
 }
 
-/** A self-contained page to read in any browser, in the member's language: no script, one style named by its hash. */
-export function exportHtml(data: MemberExport, networkName: string): ReadableStream<Uint8Array> {
+/**
+ * A self-contained page to read in any browser, in the member's language (`names`: the network's and the fields'
+ * in it): no script, one style named by its hash.
+ */
+export function exportHtml(data: MemberExport, names: { network: string; fields: Record<string, string> }): ReadableStream<Uint8Array> {
 	return streamOf(async function* () {
 		const about = data.about as { account: AboutAccount; exportedAt: string; fieldsOfAction: string[]; organisations: { name: string }[]; groups: { slug: string; name: string }[] };
-		const title = escapeHtml(m.export_file_title({ network: networkName }));
+		const title = escapeHtml(m.export_file_title({ network: names.network }));
 		const row = (label: string, value: string | null) => (value ? `<dt>${escapeHtml(label)}</dt><dd>${escapeHtml(value)}</dd>` : '');
 		const list = (items: string[]) => (items.length ? `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>` : `<p class="note">${escapeHtml(m.export_file_none())}</p>`);
 		yield [
@@ -178,7 +181,7 @@ export function exportHtml(data: MemberExport, networkName: string): ReadableStr
 			row(m.export_file_city(), about.account.city),
 			row(m.export_file_bio(), about.account.bio),
 			row(m.export_file_since(), formatDateTime(about.account.created_at)),
-			row(m.export_file_fields(), about.fieldsOfAction.join(', ')),
+			row(m.export_file_fields(), about.fieldsOfAction.map((slug) => names.fields[slug] ?? slug).join(', ')),
 			'</dl>',
 			`<h2>${escapeHtml(m.export_file_organisations())}</h2>`,
 			list(about.organisations.map((o) => o.name)),

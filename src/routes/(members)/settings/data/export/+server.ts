@@ -1,3 +1,4 @@
+import { getLocale } from '$lib/paraglide/runtime';
 import { appContext } from '$lib/server/context';
 import { guarded } from '$lib/server/guard';
 import { networkView } from '$lib/server/network';
@@ -12,7 +13,8 @@ export const GET: RequestHandler = async ({ locals, url }) => {
 	const data = await guarded(appContext().services.memberExport.open(locals.auth));
 	const headers: Record<string, string> = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 	if (url.searchParams.get('format') === 'html') {
-		return new Response(exportHtml(data, networkView().name), {
+		const fields = await appContext().services.fields.names(getLocale());
+		return new Response(exportHtml(data, { network: networkView().name, fields }), {
 			headers: {
 				...headers,
 				'content-type': 'text/html; charset=utf-8',
