@@ -189,7 +189,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			drafts,
 			membership: new MembershipService(db, bus, mail, limits, publicOrigin),
 			account,
-			memberExport: new MemberExportService(db, account),
+			memberExport: new MemberExportService(db, account, limits),
 			coordination: new CoordinationService(db, bus),
 			groups: new GroupsService(db, bus, abilities, primaryLocale),
 			groupAdmin: new GroupAdminService(db, bus),

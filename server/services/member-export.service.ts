@@ -5,6 +5,7 @@ import { userUnit } from '../../src/lib/shared/votes.js';
 import type { ExportSection, ExportedSections } from '../../src/lib/shared/member-export.js';
 import type { AccountService } from './account.service.js';
 import type { Authenticated } from './auth.service.js';
+import type { RateLimits } from './rate-limits.js';
 
 /** Rows read per query: a member with years of posts is written out a page at a time, never held whole. */
 export const EXPORT_PAGE_SIZE = 500;
@@ -40,13 +41,15 @@ async function* paged<Row, Out>(read: (after: Row | null) => Promise<Row[]>, sha
 export class MemberExportService {
 	constructor(
 		private readonly db: Db,
-		private readonly account: AccountService
+		private readonly account: AccountService,
+		private readonly limits: RateLimits
 	) {}
 
 	async open(auth: Authenticated | null): Promise<MemberExport> {
 		// The account's part authorises: only a signed-in person, only their own data.
 		const about = await this.account.exportData(auth);
 		const id = auth!.actor.id;
+		this.limits.take(['exportsPerMember', String(id)]);
 		const db = this.db;
 		const size = EXPORT_PAGE_SIZE;
 		const pages: ExportPages = {

@@ -137,4 +137,18 @@ describe("a member's data export", () => {
 		expect(res.status).toBe(303);
 		expect(res.headers.get('location')).toContain('/login');
 	});
+
+	// Last: a second server in this process takes over the bridge to the app context (and stopping it ends it).
+	it('is limited per member: a few downloads, not a loop', async () => {
+		const strict = await startTestApp({ RATE_LIMITS: 'standard' });
+		try {
+			const [me, other] = await makePeople(strict, 2);
+			for (let i = 0; i < 10; i++) expect((await getPage(strict.url, i % 2 ? '/settings/data/export?format=html' : '/settings/data/export', me.cookie)).status).toBe(200);
+			expect((await getPage(strict.url, '/settings/data/export', me.cookie)).status).toBe(429);
+			// Another member is not held back by it.
+			expect((await getPage(strict.url, '/settings/data/export', other.cookie)).status).toBe(200);
+		} finally {
+			await strict.dispose();
+		}
+	});
 });
