@@ -31,6 +31,7 @@ import { NetworkProfileService } from './services/network-profile.service.js';
 import { PreferencesService } from './services/preferences.service.js';
 import { MembershipService } from './services/membership.service.js';
 import { AccountService } from './services/account.service.js';
+import { MemberExportService } from './services/member-export.service.js';
 import { CoordinationService } from './services/coordination.service.js';
 import { GroupsService } from './services/groups.service.js';
 import { FieldsService } from './services/fields.service.js';
@@ -75,6 +76,7 @@ export interface Services {
 	drafts: DraftsService;
 	membership: MembershipService;
 	account: AccountService;
+	memberExport: MemberExportService;
 	coordination: CoordinationService;
 	groups: GroupsService;
 	groupAdmin: GroupAdminService;
@@ -202,6 +204,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const votes = new VotesService(db, ballotBox, bus, abilities, forum, drafts, logger);
 		const auth = new AuthService(db, bus, policy, limits, Date.now, storage.bestEffort);
 		const presence = shared ? new RedisRoomPresence(shared.redis, shared.prefix, shared.nodeId) : new LocalRoomPresence();
+		const account = new AccountService(db, bus, mail, limits, publicOrigin, { mailDelivers: config.smtpUrl !== null, logger });
 		const services: Services = {
 			auth,
 			abilities,
@@ -212,7 +215,8 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			documents,
 			drafts,
 			membership: new MembershipService(db, bus, mail, limits, publicOrigin),
-			account: new AccountService(db, bus, mail, limits, publicOrigin, { mailDelivers: config.smtpUrl !== null, logger }),
+			account,
+			memberExport: new MemberExportService(db, account, limits),
 			coordination: new CoordinationService(db, bus, primaryLocale),
 			groups: new GroupsService(db, bus, abilities, primaryLocale),
 			groupAdmin: new GroupAdminService(db, bus),

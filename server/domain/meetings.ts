@@ -3,7 +3,7 @@
  * the list of speakers (raise a hand, withdraw, the chair gives the floor, reorders, ends a speech). What a new
  * meeting needs is its schema in src/lib/shared/meetings.ts, shared with the form.
  */
-import type { MeetingAction, MeetingStatus } from '../../src/lib/shared/meetings.js';
+import type { LiveState, MeetingAction, MeetingStatus } from '../../src/lib/shared/meetings.js';
 import { hasRole, isActiveMember, type Actor } from './permissions.js';
 import { quorumOf, type Quorum } from './votes.js';
 
@@ -35,6 +35,14 @@ export interface MeetingFacts {
 
 export function canSeeMeeting(actor: Actor | null, m: Pick<MeetingFacts, 'visibility'>): boolean {
 	return m.visibility === 'public' || isActiveMember(actor);
+}
+
+/**
+ * The room as a visitor follows it (a public meeting's projector): the agenda, the floor and the figures that the
+ * wall shows anyone in the hall, but not the list of who is connected or checked in, which is for members.
+ */
+export function roomForVisitors(state: LiveState): LiveState {
+	return { ...state, people: [] };
 }
 
 /**

@@ -9,7 +9,7 @@ import type { KuvendIo, KuvendSocket } from './socket-server.js';
 import type { YjsConnection, YjsServer } from './yjs/yjs-server.js';
 
 /** Whether a socket may stay in a room: the same service-layer answer that let it join. */
-type RoomCheck = (auth: Authenticated, id: number, socket: KuvendSocket) => Promise<boolean>;
+type RoomCheck = (auth: Authenticated | null, id: number, socket: KuvendSocket) => Promise<boolean>;
 
 /** A refusal (a DomainError) is a no; anything else is a failure the caller logs. */
 const allowed = (work: Promise<unknown>): Promise<boolean> =>

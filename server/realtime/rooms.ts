@@ -10,7 +10,9 @@ export const rooms = {
 	/** Watchers the vote's rules let see its results live. */
 	voteResults: (id: number) => `vote:${id}:results`,
 	/** Everyone in a meeting's live room (and its projector). */
-	meeting: (id: number) => `meeting:${id}`
+	meeting: (id: number) => `meeting:${id}`,
+	/** Visitors following a public meeting's projector: they get the room as visitors may see it. */
+	meetingVisitors: (id: number) => `meeting:${id}:visitors`
 };
 
 /** The rooms whose members were let in by a check (the rest, a person's and a session's own, need none). */

@@ -10,10 +10,11 @@ import type { AppContext } from '../context.js';
 import type { SharedState } from '../shared-state.js';
 import type { Authenticated } from '../services/auth.service.js';
 import { isSameOrigin, sessionTokenOf } from '../http/request-origin.js';
-import { SOCKET_ERRORS, type ClientToServerEvents, type ServerToClientEvents } from '../../src/lib/shared/realtime.js';
+import { isVisitorHandshake, SOCKET_ERRORS, type ClientToServerEvents, type ServerToClientEvents } from '../../src/lib/shared/realtime.js';
 
 export interface SocketData {
-	auth: Authenticated;
+	/** The session's person; null for a visitor's tab, which may follow only what the services show visitors. */
+	auth: Authenticated | null;
 }
 
 export type KuvendIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -44,8 +45,10 @@ export function attachSocketServer(httpServer: HttpServer, ctx: AppContext): Kuv
 	io.use(async (socket, next) => {
 		try {
 			const auth = await ctx.services.auth.authenticate(sessionTokenOf(socket.request));
-			if (!auth) return next(new Error(SOCKET_ERRORS.unauthenticated));
-			socket.data.auth = auth;
+			// A tab without a session connects only when it says it is a visitor's (a public meeting's projector): a
+			// member's tab whose session ended is still told so, and goes to sign in.
+			if (!auth && !isVisitorHandshake(socket.handshake.auth)) return next(new Error(SOCKET_ERRORS.unauthenticated));
+			socket.data.auth = auth ?? null;
 			next();
 		} catch (error) {
 			ctx.logger.error('socket authentication failed', { error });
@@ -54,8 +57,8 @@ export function attachSocketServer(httpServer: HttpServer, ctx: AppContext): Kuv
 	});
 
 	io.on('connection', (socket) => {
-		const { actor, sessionId } = socket.data.auth;
-		void socket.join([rooms.user(actor.id), rooms.session(sessionId)]);
+		const auth = socket.data.auth;
+		if (auth) void socket.join([rooms.user(auth.actor.id), rooms.session(auth.sessionId)]);
 		registerForumHandlers(io, socket, ctx);
 		registerDraftHandlers(io, socket, ctx);
 		registerVoteHandlers(io, socket, ctx);

@@ -23,22 +23,22 @@ function htmlInline(nodes: PmNode[] = []): string {
 		.join('');
 }
 
-function htmlCell(cell: PmNode): string {
+function htmlCell(cell: PmNode, shift: number): string {
 	const tag = cell.type === 'tableHeader' ? 'th' : 'td';
 	const colspan = span(cell, 'colspan');
 	const rowspan = span(cell, 'rowspan');
 	const attrs = `${colspan > 1 ? ` colspan="${colspan}"` : ''}${rowspan > 1 ? ` rowspan="${rowspan}"` : ''}`;
-	return `<${tag}${attrs}>${htmlBlocks(cell.content)}</${tag}>`;
+	return `<${tag}${attrs}>${htmlBlocks(cell.content, shift)}</${tag}>`;
 }
 
-function htmlBlock(node: PmNode): string {
-	const inner = () => htmlBlocks(node.content);
+function htmlBlock(node: PmNode, shift: number): string {
+	const inner = () => htmlBlocks(node.content, shift);
 	switch (node.type) {
 		case 'paragraph':
 			return `<p>${htmlInline(node.content)}</p>`;
 		case 'heading': {
-			// The document title is the page's h1, so the text's own headings start one level lower.
-			const level = Math.min(headingLevel(node) + 1, 6);
+			// `shift`: in a document or page whose title is the h1, the text's own headings start one level lower.
+			const level = Math.min(headingLevel(node) + shift, 6);
 			return `<h${level}>${htmlInline(node.content)}</h${level}>`;
 		}
 		case 'bulletList':
@@ -58,7 +58,7 @@ function htmlBlock(node: PmNode): string {
 		case 'horizontalRule':
 			return '<hr>';
 		case 'table': {
-			const rows = (node.content ?? []).map((row) => `<tr>${(row.content ?? []).map(htmlCell).join('')}</tr>`);
+			const rows = (node.content ?? []).map((row) => `<tr>${(row.content ?? []).map((cell) => htmlCell(cell, shift)).join('')}</tr>`);
 			const first = node.content?.[0]?.content ?? [];
 			const head = first.length > 0 && first.every((c) => c.type === 'tableHeader');
 			const body = `<tbody>${rows.slice(head ? 1 : 0).join('')}</tbody>`;
@@ -69,8 +69,8 @@ function htmlBlock(node: PmNode): string {
 	}
 }
 
-function htmlBlocks(nodes: PmNode[] = []): string {
-	return nodes.map(htmlBlock).join('\n');
+function htmlBlocks(nodes: PmNode[] = [], shift = 1): string {
+	return nodes.map((node) => htmlBlock(node, shift)).join('\n');
 }
 
 const STYLE = `
@@ -97,6 +97,11 @@ th p, td p { margin: 0; }
 /** The text's body as escaped HTML, for showing inside a page that has its own h1 (headings start at h2). */
 export function toHtmlFragment(json: PmNode): string {
 	return htmlBlocks(json.content);
+}
+
+/** The text's body as the editor shows it (headings at the levels the editor gives them), escaped. */
+export function toEditorHtml(json: PmNode): string {
+	return htmlBlocks(json.content, 0);
 }
 
 /** A standalone HTML5 document of the text; content is always escaped and only http(s)/mailto links survive. */

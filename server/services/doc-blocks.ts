@@ -17,8 +17,15 @@ export function appendBlocks(doc: Y.Doc, blocks: Block[]): void {
 		el.insert(0, children);
 		return el;
 	};
+	const heading = (text: string, level: number) => {
+		const el = paragraph(text, 'heading');
+		// The level as the editor stores it, a number: a string ('2') is no level to the editor, which then shows the
+		// heading as a first-level one while exports (and the page's server-rendered text) read it as the second.
+		(el as unknown as Y.XmlElement<{ level: number }>).setAttribute('level', level);
+		return el;
+	};
 	for (const b of blocks) {
-		if ('h' in b) fragment.push([paragraph(b.text, 'heading', { level: String(b.h) })]);
+		if ('h' in b) fragment.push([heading(b.text, b.h)]);
 		else if ('p' in b) fragment.push([paragraph(b.p)]);
 		else if ('ul' in b) fragment.push([wrap('bulletList', b.ul.map((t) => wrap('listItem', [paragraph(t)])))]);
 		else fragment.push([wrap('table', b.table.map((row, r) => wrap('tableRow', row.map((cell) => wrap(r === 0 ? 'tableHeader' : 'tableCell', [paragraph(cell)])))))]);

@@ -5,7 +5,7 @@ import { canEditDraft, canManageDraft, canRestoreDraft } from '../domain/drafts.
 import { authorView } from '../domain/people.js';
 import { checkText } from '../domain/validation.js';
 import { contentHash } from '../render/content-hash.js';
-import { toHtmlFragment } from '../render/html.renderer.js';
+import { toEditorHtml, toHtmlFragment } from '../render/html.renderer.js';
 import { toPlainText } from '../render/plain-text.renderer.js';
 import { jsonOf, type PmNode } from '../render/prosemirror-json.js';
 import { restoreText } from './yjs-passages.js';
@@ -83,6 +83,15 @@ export class DraftVersions {
 
 	async #views(draftId: number): Promise<VersionView[]> {
 		return (await repo.listVersions(this.p.db, draftId)).map(versionRowToView);
+	}
+
+	/**
+	 * The text as it is now, rendered on the server (escaped HTML, headings at the editor's levels): what the draft's
+	 * page shows before its live editor has the document, and all that a reader without JavaScript sees.
+	 */
+	async currentHtml(auth: Authenticated | null, id: number): Promise<string> {
+		const { draft } = await this.p.readable(auth, id);
+		return toEditorHtml(jsonOf(await this.p.documents.state(docNameOf(draft.id))));
 	}
 
 	/** One version rendered for reading in the page (escaped HTML from its stored content). */

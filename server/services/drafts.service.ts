@@ -270,6 +270,7 @@ export class DraftsService {
 	restoreVersion: DraftVersions['restore'] = (auth, id, number) => this.#versions.restore(auth, id, number);
 	versions: DraftVersions['list'] = (auth, id) => this.#versions.list(auth, id);
 	versionHtml: DraftVersions['html'] = (auth, id, number) => this.#versions.html(auth, id, number);
+	currentHtml: DraftVersions['currentHtml'] = (auth, id) => this.#versions.currentHtml(auth, id);
 	diff: DraftVersions['diff'] = (auth, id, from, to) => this.#versions.diff(auth, id, from, to);
 	comments: DraftComments['list'] = (auth, id) => this.#comments.list(auth, id);
 	comment: DraftComments['add'] = (auth, id, input) => this.#comments.add(auth, id, input);

@@ -2,7 +2,7 @@ import type { Db } from '../db/client.js';
 import * as repo from '../db/repositories/meeting.repository.js';
 import { facilitatorsOf } from '../db/repositories/group.repository.js';
 import { insertAudit } from '../db/repositories/membership.repository.js';
-import { canChair, canSeeMeeting, canTakePart, quorumMeter, type Meeting, type MeetingFacts } from '../domain/meetings.js';
+import { canChair, canSeeMeeting, canTakePart, quorumMeter, roomForVisitors, type Meeting, type MeetingFacts } from '../domain/meetings.js';
 import { isActiveMember } from '../domain/permissions.js';
 import { quorumValue, type VoteInput } from '../domain/votes.js';
 import type { EventBus } from '../events/bus.js';
@@ -97,13 +97,19 @@ export class MeetingsService {
 	/** The live room as everyone in it sees it. */
 	async state(auth: Authenticated | null, id: number): Promise<LiveState> {
 		const { meeting } = await this.#readable(auth, id);
-		return this.#state(meeting);
+		const state = await this.#state(meeting);
+		return auth ? state : roomForVisitors(state);
 	}
 
-	/** The state for the broadcaster, sent to a room whose members were let in by `join`. */
-	async roomState(id: number): Promise<LiveState | null> {
+	/**
+	 * The state for the broadcaster, sent to a room whose members were let in by `join`: the room as members see
+	 * it, and as visitors do (null unless the meeting is public).
+	 */
+	async roomState(id: number): Promise<{ members: LiveState; visitors: LiveState | null } | null> {
 		const m = await this.#find(id);
-		return m ? this.#state(m) : null;
+		if (!m) return null;
+		const state = await this.#state(m);
+		return { members: state, visitors: canSeeMeeting(null, m) ? roomForVisitors(state) : null };
 	}
 
 	async #state(m: Meeting): Promise<LiveState> {
@@ -209,12 +215,15 @@ export class MeetingsService {
 
 	/**
 	 * A socket entered the room: a member is shown as here (unless it only watches, as the projector does); anyone
-	 * else who may see the meeting only follows it. Returns the room as it is.
+	 * else who may see the meeting only follows it: a visitor (`auth` null) a public meeting's, and nothing else.
+	 * Returns the room as it is, as this person may see it (roomForVisitors for a visitor).
 	 */
-	async join(auth: Authenticated, id: number, socketId: string, watchOnly = false): Promise<LiveState> {
+	async join(auth: Authenticated | null, id: number, socketId: string, watchOnly = false): Promise<LiveState> {
 		const { meeting } = await this.#readable(auth, id);
-		const shown = !watchOnly && canTakePart(auth.actor);
-		if (shown && (await this.presence.join(meeting.id, auth.actor.id, socketId))) this.bus.emit('meeting.changed', { meetingId: meeting.id });
+		if (!auth) return roomForVisitors(await this.#state(meeting));
+		if (!watchOnly && canTakePart(auth.actor) && (await this.presence.join(meeting.id, auth.actor.id, socketId))) {
+			this.bus.emit('meeting.changed', { meetingId: meeting.id });
+		}
 		return this.#state(meeting);
 	}
 
@@ -222,10 +231,11 @@ export class MeetingsService {
 	 * After an access change: whether a socket in the room may still follow it. One that may not, or whose person
 	 * may no longer take part, is no longer shown as here.
 	 */
-	async mayStay(auth: Authenticated, id: number, socketId: string): Promise<boolean> {
+	async mayStay(auth: Authenticated | null, id: number, socketId: string): Promise<boolean> {
 		const meeting = await this.#find(id);
-		const visible = !!meeting && canSeeMeeting(auth.actor, meeting);
-		if (!visible || !canTakePart(auth.actor)) await this.leave(socketId, id);
+		const actor = auth?.actor ?? null;
+		const visible = !!meeting && canSeeMeeting(actor, meeting);
+		if (!visible || !canTakePart(actor)) await this.leave(socketId, id);
 		return visible;
 	}
 

@@ -29,6 +29,8 @@ const RULES = {
 	realtimeConnectsPerIp: { limit: 300, windowMs: MINUTE },
 	/** The instance panel's test mail: enough to try a changed SMTP set-up a few times, not to mail-bomb oneself. */
 	testMailsPerMember: { limit: 5, windowMs: 10 * MINUTE },
+	/** Data exports (each reads everything a member wrote): a few downloads in each format, not a loop. */
+	exportsPerMember: { limit: 10, windowMs: 10 * MINUTE },
 	/** @mention suggestions while typing (one per pause of 150 ms): plenty for writing, too few to walk the directory. */
 	suggestionsPerMember: { limit: 120, windowMs: MINUTE }
 } satisfies Record<string, RateRule>;

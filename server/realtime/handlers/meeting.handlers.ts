@@ -14,7 +14,7 @@ export function registerMeetingHandlers(io: KuvendIo, socket: KuvendSocket, ctx:
 		respond(ack, ctx, async () => {
 			const { meetingId, watchOnly } = meetingRoomSchemas.join.parse(payload);
 			const state = await meetings.join(socket.data.auth, meetingId, socket.id, watchOnly);
-			await socket.join(rooms.meeting(meetingId));
+			await socket.join(socket.data.auth ? rooms.meeting(meetingId) : rooms.meetingVisitors(meetingId));
 			return { state };
 		})
 	);
@@ -23,6 +23,7 @@ export function registerMeetingHandlers(io: KuvendIo, socket: KuvendSocket, ctx:
 		const parsed = meetingRoomSchemas.leave.safeParse(payload);
 		if (!parsed.success) return;
 		void socket.leave(rooms.meeting(parsed.data.meetingId));
+		void socket.leave(rooms.meetingVisitors(parsed.data.meetingId));
 		void leave(parsed.data.meetingId);
 	});
 
@@ -47,7 +48,8 @@ export function attachMeetingBroadcaster(io: KuvendIo, ctx: AppContext, interval
 	const failed = (error: unknown) => ctx.logger.error('meeting broadcast failed', { error });
 	const send = async (meetingId: number) => {
 		const state = await meetings.roomState(meetingId);
-		if (state) io.to(rooms.meeting(meetingId)).emit('meeting:state', state);
+		if (state) io.to(rooms.meeting(meetingId)).emit('meeting:state', state.members);
+		if (state?.visitors) io.to(rooms.meetingVisitors(meetingId)).emit('meeting:state', state.visitors);
 	};
 	const states = coalesce<number>({ intervalMs, run: send, name: 'meeting broadcast', logger: ctx.logger });
 	ctx.bus.on('meeting.changed', ({ meetingId }) => states.schedule(meetingId));

@@ -17,6 +17,8 @@ export interface RoomSpec {
 	reloadOn?: { [E in Event]?: (...args: Parameters<ServerToClientEvents[E]>) => boolean };
 	/** The connection dropped. */
 	onLost?: () => void;
+	/** Followed by a visitor's tab (no session): see sharedSocket. */
+	visitor?: boolean;
 }
 
 export interface RoomWatch {
@@ -28,7 +30,7 @@ export interface RoomWatch {
 
 /** Follows one room on the tab's socket for as long as a page shows it (browser only; call from an effect). */
 export function watchRoom(spec: RoomSpec): RoomWatch {
-	const socket = sharedSocket();
+	const socket = sharedSocket({ visitor: spec.visitor });
 	// The event maps are typed per event above; the socket's own typing cannot follow a loop over them.
 	const loose = socket as unknown as { on(event: string, fn: Listener): void; off(event: string, fn: Listener): void };
 	let joined = false;

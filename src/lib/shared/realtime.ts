@@ -80,6 +80,13 @@ export interface ClientToServerEvents {
 /** Socket.IO close reasons the browser client understands. */
 export const SOCKET_ERRORS = { unauthenticated: 'unauthenticated' } as const;
 
+/** What a visitor's tab sends in its handshake: it follows public rooms without a session. */
+export const VISITOR_HANDSHAKE = { visitor: true } as const;
+
+export function isVisitorHandshake(auth: unknown): boolean {
+	return typeof auth === 'object' && auth !== null && (auth as { visitor?: unknown }).visitor === true;
+}
+
 /**
  * Close codes of the Yjs endpoint (4000-4999 is the application range of RFC 6455). The y-websocket client gives
  * up on 4400-4499 (refusals) and reconnects on anything else.

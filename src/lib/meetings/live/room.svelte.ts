@@ -60,9 +60,10 @@ export class LiveRoom {
 
 	/**
 	 * Connects the room to the tab's socket; returns the cleanup (leave, unwatch, stop listening). `watchOnly`: follow
-	 * the room without being shown as here (the projector).
+	 * the room without being shown as here (the projector); `visitor`: by a tab without a session (a public meeting's
+	 * projector).
 	 */
-	connect(watchOnly = false): () => void {
+	connect(watchOnly = false, visitor = false): () => void {
 		const tally = (t: VoteTally) => this.votes[t.voteId]?.apply(t);
 		const room = watchRoom({
 			join: (socket, again) => {
@@ -81,7 +82,8 @@ export class LiveRoom {
 				for (const id of this.#watched) socket.emit('vote:unwatch', { voteId: id });
 			},
 			on: { 'meeting:state': (s) => this.#take(s), 'vote:tally': tally, 'vote:closed': tally },
-			onLost: () => (this.connected = false)
+			onLost: () => (this.connected = false),
+			visitor
 		});
 		// Speaking timers and the projector's clock.
 		const tick = setInterval(() => (this.now = Date.now() + this.#skew), 1000);

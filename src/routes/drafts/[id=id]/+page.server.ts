@@ -1,14 +1,22 @@
 import { appContext } from '$lib/server/context';
 import { attempt, formValues } from '$lib/server/forms';
 import { guarded } from '$lib/server/guard';
+import { ShownHtml } from '$lib/shared/shown-html';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const { drafts } = appContext().services;
 	const id = Number(params.id);
 	const draft = await guarded(drafts.get(locals.auth, id), url);
-	const [comments, amendments, versions] = await Promise.all([drafts.comments(locals.auth, id), drafts.amendments(locals.auth, id), drafts.versions(locals.auth, id)]);
-	return { draft, comments, amendments, versions };
+	const [comments, amendments, versions, text] = await Promise.all([
+		drafts.comments(locals.auth, id),
+		drafts.amendments(locals.auth, id),
+		drafts.versions(locals.auth, id),
+		drafts.currentHtml(locals.auth, id)
+	]);
+	// The text as it is now, shown until the live editor has it (and all a reader without JavaScript gets); the page
+	// data carries it once (ShownHtml), the markup being where the browser reads it back.
+	return { draft, comments, amendments, versions, text: new ShownHtml(`draft-text-${id}`, text) };
 };
 
 const num = (v: string) => Number(v) || 0;

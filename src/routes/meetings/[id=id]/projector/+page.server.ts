@@ -1,16 +1,16 @@
 import { renderSVG } from 'uqr';
 import { appContext } from '$lib/server/context';
-import { guarded, signInFirst } from '$lib/server/guard';
+import { guarded } from '$lib/server/guard';
 import type { VoteOption, VoteTally } from '$lib/shared/votes';
 import type { PageServerLoad } from './$types';
 
 /**
  * The wall: the meeting, its room as it is, the options of its votes (to name results), and a QR code to the live
- * room. The room's updates need a socket, and sockets need a session: a member signs the projector in.
+ * room. A public meeting's wall is open to visitors (their tab follows the room as a visitor's socket); any other
+ * meeting's sends a visitor to sign in (the services refuse it to them).
  */
 export const load: PageServerLoad = async ({ locals, params, url, depends }) => {
 	depends('app:projector');
-	if (!locals.auth) signInFirst(url.pathname);
 	const id = Number(params.id);
 	const { meetings, votes } = appContext().services;
 	const meeting = await guarded(meetings.get(locals.auth, id), url);
