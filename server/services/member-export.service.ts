@@ -49,7 +49,7 @@ export class MemberExportService {
 		// The account's part authorises: only a signed-in person, only their own data.
 		const about = await this.account.exportData(auth);
 		const id = auth!.actor.id;
-		this.limits.take(['exportsPerMember', String(id)]);
+		await this.limits.take(['exportsPerMember', String(id)]);
 		const db = this.db;
 		const size = EXPORT_PAGE_SIZE;
 		const pages: ExportPages = {
