@@ -102,7 +102,7 @@ const PAGES: { path: string; name: string; ready?: (page: Page) => Promise<void>
 const DARK_BACKGROUND = 'rgb(18, 20, 25)';
 
 for (const locale of ['sq', 'en', 'el'] as const) {
-	test(`in dark mode the main pages pass axe and fit a phone, in ${locale}`, async ({ browser }) => {
+	test(`in dark mode the main pages ${locale === 'sq' ? 'pass axe and ' : ''}fit a phone, in ${locale}`, async ({ browser }) => {
 		test.setTimeout(180_000);
 		const context = await browser.newContext({ colorScheme: 'dark', locale: 'sq-AL', timezoneId: 'Europe/Tirane', viewport: PHONE });
 		const page = await context.newPage();
@@ -120,7 +120,9 @@ for (const locale of ['sq', 'en', 'el'] as const) {
 					await expect(page.locator('html')).toHaveAttribute('lang', locale);
 					if (ready) await ready(page);
 					expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), name).toBe(DARK_BACKGROUND);
-					await expectAccessible(page);
+					// Colours and structure are the same in every language: axe runs in Albanian (the default) and the
+					// width check and screenshots, which a longer Greek word can change, in all three (about a minute less).
+					if (locale === 'sq') await expectAccessible(page);
 					expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} fits the width`).toBeLessThanOrEqual(viewport.width);
 					await screenshot(page, `looks-dark-${name}-${viewport === PHONE ? 'phone' : 'desktop'}-${locale}`);
 				}
