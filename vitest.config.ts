@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
@@ -5,6 +6,10 @@ const resolve = { alias: { $lib: path.resolve('src/lib') } };
 
 export default defineConfig({
 	test: {
+		// Vitest's default is one worker fewer than the cores: one on these 2-core machines. The integration files wait
+		// on sockets, timers and disks far more than they compute (a run used 75 % of one core), so two side by side
+		// took the suite from 8.0 to 5.3 minutes here, all green, with another suite running beside it.
+		maxWorkers: Math.max(2, os.availableParallelism() - 1),
 		projects: [
 			{
 				resolve,
