@@ -80,6 +80,10 @@ test('a draft reads without JavaScript, and with it the live editor takes the sa
 	await expect(text.getByRole('heading', { name: 'Parimet' })).toBeVisible();
 	await expect(text).toContainText('Kritere të hapura dhe juri të pavarura.');
 	await expect(text.locator('table')).toContainText('Rezidencat');
+	// Nothing it cannot know: no "connecting" for a page that connects to nothing, no comment's passage "deleted"
+	// because no editor has looked for it (both were shown before).
+	await expect(reader.getByText('Po lidhet')).toHaveCount(0);
+	await expect(reader.getByText('Pjesa është fshirë.')).toHaveCount(0);
 	expect(await reader.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
 	await screenshot(reader, 'draft-without-javascript-sq');
 	const url = reader.url();
