@@ -62,7 +62,7 @@ describe('changing a secret ballot', () => {
 		for (const path of [`/votes/${voteId}`, `/votes/${voteId}?change=1`]) {
 			const html = await (await getPage(app.url, path, voters[1].cookie)).text();
 			expect(html).toContain('data-testid="not-this-device"');
-			expect(html).toContain('mund të ndryshohet vetëm nga pajisja ku e hodhe');
+			expect(html).toContain('mund të ndryshohet vetëm nga pajisja ku e hodhët');
 			expect(html).not.toContain('name="receipt"');
 		}
 	});
