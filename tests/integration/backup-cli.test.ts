@@ -14,6 +14,7 @@ import { tempDir } from './helpers/app.js';
 import { runKuvend, type CliRun } from './helpers/cli.js';
 import { onPostgres } from './helpers/postgres.js';
 import { openPostgres } from '../../server/db/dialect/postgres.js';
+import { PostgresSchemaPlugin } from '../../server/db/dialect/postgres-schema.js';
 import { databaseEnv } from './helpers/postgres.js';
 
 const dirs: string[] = [];
@@ -231,7 +232,8 @@ describe.runIf(onPostgres)('the file commands on PostgreSQL', () => {
 		const url = databaseEnv(dir).DATABASE_URL;
 		const { db } = await openPostgres(url, { poolSize: 1 });
 		try {
-			const migrator = new Migrator({ db, provider: new MigrationFolder() });
+			// As migrateToLatest does on PostgreSQL: the plugin maps the migrations' SQLite column types.
+			const migrator = new Migrator({ db: db.withPlugin(new PostgresSchemaPlugin()), provider: new MigrationFolder() });
 			const { error } = await migrator.migrateTo(known.at(-2)!);
 			if (error) throw error;
 			const now = Date.now();
