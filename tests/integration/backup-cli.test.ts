@@ -226,6 +226,8 @@ describe.skipIf(onPostgres)('a backup before migrating', () => {
 describe.runIf(onPostgres)('the file commands on PostgreSQL', () => {
 	// What the SQLite tests above prove has its counterpart here: each command refuses in one line, changing nothing,
 	// and says what to use instead; db:migrate takes no backup of a database with data and says to take a pg_dump.
+	// Seen to fail without its guard: with refuseOnPostgres taken out of the backup command, backup answered "The
+	// database …/kuvend.db does not exist" instead of naming pg_dump.
 	it('refuse in one line naming pg_dump, pg_restore or what PostgreSQL checks itself, changing nothing', async () => {
 		const known = await knownMigrations();
 		const dir = folder();
