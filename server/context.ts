@@ -232,7 +232,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			setup: new SetupService(db, auth, limits, config.smtpUrl !== null),
 			instance: new InstanceService(db, mail, mailer, limits, {
 				version: APP_VERSION,
-				databaseFile: config.databaseFile,
+				databaseFile: describeDatabase(config),
 				backupDir: config.backupDir,
 				backupEveryMs: config.backupEveryMs,
 				startedAt,

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Db } from '../db/client.js';
-import { databaseBytes, listBackups, type BackupKind } from '../db/backup.js';
+import { listBackups, type BackupKind } from '../db/backup.js';
+import { databaseSize } from '../db/database-size.js';
 import { deleteMail, mailDelivery, outboxTotals, recentMailFailures } from '../db/repositories/outbox.repository.js';
 import { hasRole, type Actor } from '../domain/permissions.js';
 import { hideOneTimeLinks } from '../domain/one-time-links.js';
@@ -16,7 +17,7 @@ import type { MailProblem } from '../../src/lib/shared/mail-problem.js';
 export interface InstanceFacts {
 	/** The application version (package.json). */
 	version: string;
-	/** The database file and the folders backups go to: paths on the server, for its operator. */
+	/** The database file (or "PostgreSQL at host:port/database") and the folder backups go to, for its operator. */
 	databaseFile: string;
 	backupDir: string;
 	/** Time between scheduled backups; 0: none are taken. */
@@ -41,13 +42,13 @@ export class InstanceService {
 
 	async overview(auth: Authenticated | null) {
 		this.#coordinator(auth);
-		const [outbox, failures] = await Promise.all([outboxTotals(this.db, MAX_ATTEMPTS), recentMailFailures(this.db, FAILURES_SHOWN)]);
+		const [outbox, failures, size] = await Promise.all([outboxTotals(this.db, MAX_ATTEMPTS), recentMailFailures(this.db, FAILURES_SHOWN), databaseSize(this.db, this.facts.databaseFile)]);
 		const last = BACKUP_KINDS.flatMap((kind) => listBackups(this.facts.backupDir, kind).slice(0, 1).map((b) => ({ ...b, kind }))).sort((a, b) => b.at - a.at)[0];
 		return {
 			version: this.facts.version,
 			startedAt: this.facts.startedAt,
 			uptimeMs: Math.max(0, this.clock() - this.facts.startedAt),
-			database: { ...databaseBytes(this.facts.databaseFile), path: this.facts.databaseFile },
+			database: { ...size, path: this.facts.databaseFile },
 			backups: {
 				dir: this.facts.backupDir,
 				everyMs: this.facts.backupEveryMs,

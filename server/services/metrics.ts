@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Db } from '../db/client.js';
 import type { EventBus } from '../events/bus.js';
-import { databaseBytes } from '../db/backup.js';
+import { databaseSize } from '../db/database-size.js';
 import { outboxTotals } from '../db/repositories/outbox.repository.js';
 import { MAX_ATTEMPTS } from '../mail/mailer.js';
 
@@ -71,11 +71,11 @@ export class Metrics {
 		});
 		new Gauge({
 			name: 'kuvend_database_bytes',
-			help: 'Size on disk of the SQLite database: the main file and its write-ahead log',
+			help: 'Size on disk of the database: the SQLite file and its write-ahead log, or the PostgreSQL database (file)',
 			labelNames: ['part'],
 			registers,
-			collect() {
-				const bytes = databaseBytes(databaseFile);
+			async collect() {
+				const bytes = await databaseSize(db, databaseFile);
 				this.set({ part: 'file' }, bytes.file);
 				this.set({ part: 'wal' }, bytes.wal);
 			}

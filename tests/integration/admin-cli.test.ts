@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getPage, postForm, signIn, startTestApp, tempDir, type TestApp } from './helpers/app.js';
 import { openDatabase } from '../../server/db/client.js';
 import { migrateToLatest } from '../../server/db/migrate.js';
-import { databaseEnv } from './helpers/postgres.js';
+import { openPostgres } from '../../server/db/dialect/postgres.js';
+import { databaseEnv, dropDatabaseOf, onPostgres } from './helpers/postgres.js';
 
 // Issue #15 point 2 (the account commands) and issue #14 point 4 (without SMTP a reset link comes only from the
 // admin command line, audited). The command runs as its own process against the SQLite file of a running server
@@ -42,8 +43,9 @@ const linkIn = (run: Run) => {
 	return new URL(/^(http:\/\/\S+\/forgot\/[A-Za-z0-9_-]+)$/m.exec(run.stdout)![1]).pathname;
 };
 
-const count = (table: string) => Number((app.ctx.sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n);
-const counts = () => ['users', 'password_resets', 'audit_log', 'outbox'].map(count);
+type Counted = 'users' | 'password_resets' | 'audit_log' | 'outbox';
+const count = async (table: Counted) => Number((await app.ctx.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const counts = () => Promise.all((['users', 'password_resets', 'audit_log', 'outbox'] as const).map(count));
 const userByEmail = (email: string) => app.ctx.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
 
 async function setPassword(linkPath: string, password: string): Promise<void> {
@@ -59,7 +61,7 @@ describe('without SMTP', () => {
 		expect(page.status).toBe(200);
 		expect(await page.text()).toContain('Ky Kuvend nuk dërgon ende email.');
 		await app.ctx.services.account.settleResets();
-		expect(count('password_resets')).toBe(0);
+		expect(await count('password_resets')).toBe(0);
 		expect(await app.ctx.db.selectFrom('outbox').select('id').where('to_address', '=', 'member1@demo.test').execute()).toEqual([]);
 	});
 });
@@ -76,11 +78,11 @@ describe('npm run kuvend -- password reset', () => {
 	});
 
 	it('prints its help and changes nothing', async () => {
-		const before = counts();
+		const before = await counts();
 		const run = await kuvend(['password', 'reset', '--help']);
 		expect(run.code).toBe(0);
 		expect(run.stdout.split('\n')[0]).toBe('Usage: npm run kuvend -- password reset <email>');
-		expect(counts()).toEqual(before);
+		expect(await counts()).toEqual(before);
 	});
 });
 
@@ -130,7 +132,7 @@ describe('refusals: one line naming what to fix, exit code 1, nothing changed', 
 			motivation: 'Dua të marr pjesë në rrjet si muzikant i pavarur.'
 		});
 		expect(applicant.status).toBe(303);
-		const before = counts();
+		const before = await counts();
 		const cases: [string[], string][] = [
 			[['password', 'reset'], 'Give the email address. Usage: npm run kuvend -- password reset <email>'],
 			[['password', 'reset', 'a@example.org', 'b@example.org'], 'Give exactly one email address. Usage: npm run kuvend -- password reset <email>'],
@@ -143,32 +145,45 @@ describe('refusals: one line naming what to fix, exit code 1, nothing changed', 
 		for (const [i, run] of runs.entries()) {
 			expect({ args: cases[i][0], code: run.code, stderr: run.stderr, stdout: run.stdout }).toEqual({ args: cases[i][0], code: 1, stderr: `${cases[i][1]}\n`, stdout: '' });
 		}
-		expect(counts()).toEqual(before);
+		expect(await counts()).toEqual(before);
 	});
 
 	it('refuses a database that is missing, behind the schema or ahead of it, without creating or changing it', async () => {
 		// Without the checks in withOperator (server/cli/commands/operator.ts), the first run creates an empty
 		// database file, the first two fail with "password reset failed: no such table: users" and the third acts.
+		// On PostgreSQL the same three: a database that does not exist, an empty one, one a newer Kuvend migrated.
 		const dir = tempDir();
 		try {
-			const missing = await kuvend(['password', 'reset', 'member2@demo.test'], { DATA_DIR: path.join(dir, 'none') });
-			expect(missing.code).toBe(1);
-			expect(missing.stderr).toMatch(/^No database at .*none\/kuvend\.db: set DATA_DIR \(or DATABASE_FILE\) to the server's, or start the server once\.\n$/);
-			expect(fs.existsSync(path.join(dir, 'none'))).toBe(false);
-			new SQLite(path.join(dir, 'kuvend.db')).close();
-			const behind = await kuvend(['password', 'reset', 'member2@demo.test'], { DATA_DIR: dir });
+			if (onPostgres) {
+				const url = new URL(databaseEnv(dir).DATABASE_URL);
+				url.pathname = '/kuvend_t_no_such_database';
+				const missing = await kuvend(['password', 'reset', 'member2@demo.test'], { DATA_DIR: path.join(dir, 'none'), DATABASE_URL: url.toString() });
+				expect(missing.code).toBe(1);
+				expect(missing.stderr).toMatch(/kuvend_t_no_such_database.*\n$/);
+				expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+			} else {
+				const missing = await kuvend(['password', 'reset', 'member2@demo.test'], { DATA_DIR: path.join(dir, 'none') });
+				expect(missing.code).toBe(1);
+				expect(missing.stderr).toMatch(/^No database at .*none\/kuvend\.db: set DATA_DIR \(or DATABASE_FILE\) to the server's, or start the server once\.\n$/);
+				expect(fs.existsSync(path.join(dir, 'none'))).toBe(false);
+				new SQLite(path.join(dir, 'kuvend.db')).close();
+			}
+			const behind = await kuvend(['password', 'reset', 'member2@demo.test'], { DATA_DIR: dir, ...databaseEnv(dir) });
 			expect(behind.code).toBe(1);
 			expect(behind.stderr).toMatch(/is not at the latest schema \(\d+ migration\(s\) to run\): run "npm run db:migrate" first\.\n$/);
 			// A database a newer Kuvend has migrated: this code must not write to it.
 			const ahead = path.join(dir, 'ahead');
-			const { db } = openDatabase(path.join(ahead, 'kuvend.db'));
+			const aheadUrl = databaseEnv(ahead).DATABASE_URL;
+			const db = aheadUrl ? (await openPostgres(aheadUrl, { poolSize: 1 })).db : openDatabase(path.join(ahead, 'kuvend.db')).db;
 			await migrateToLatest(db);
 			await db.insertInto('kysely_migration' as never).values({ name: '2099-01-01T0000_future', timestamp: new Date().toISOString() } as never).execute();
 			await db.destroy();
-			const newer = await kuvend(['password', 'reset', 'member2@demo.test'], { DATA_DIR: ahead });
+			const newer = await kuvend(['password', 'reset', 'member2@demo.test'], { DATA_DIR: ahead, ...databaseEnv(ahead) });
 			expect(newer.code).toBe(1);
 			expect(newer.stderr).toMatch(/was written by a newer Kuvend \(migration 2099-01-01T0000_future\): run this command from that version\.\n$/);
 		} finally {
+			dropDatabaseOf(dir);
+			dropDatabaseOf(path.join(dir, 'ahead'));
 			fs.rmSync(dir, { recursive: true, force: true });
 		}
 	});

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { docNameOf } from '../../server/services/drafts.service.js';
-import { DocumentStore } from '../../server/db/repositories/document.repository.js';
 import { getPage, startTestApp, type TestApp } from './helpers/app.js';
 import { makePeople } from './helpers/votes.js';
 import { provider, synced } from './helpers/yjs.js';
+import { logLength } from './helpers/documents.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -37,7 +37,7 @@ describe("a draft's current text, rendered on the server", () => {
 			paragraph.insert(0, [new Y.XmlText('Çmimi <script>alert(1)</script> jepet çdo vit & publikisht.')]);
 			fragment.insert(0, [heading, paragraph]);
 		});
-		await expect.poll(() => new DocumentStore(app.ctx.sqlite).logLength(docNameOf(id))).toBeGreaterThan(0);
+		await expect.poll(() => logLength(app, docNameOf(id))).toBeGreaterThan(0);
 		p.destroy();
 
 		const page = await (await getPage(app.url, `/drafts/${id}`, reader.cookie)).text();

@@ -1,11 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import * as Y from 'yjs';
 import type { Socket } from 'socket.io-client';
 import { connectSocket, connection, postForm, signIn, spawnServer, startTestApp, tempDir, type TestApp } from './helpers/app.js';
+import { withDatabaseOf } from './helpers/database.js';
 import { provider, synced, writeParagraphs } from './helpers/yjs.js';
 import { memberSocket, personByEmail } from './helpers/votes.js';
 import { YJS_CLOSE } from '../../src/lib/shared/realtime.js';
@@ -42,15 +41,16 @@ describe('a stop drains (SIGTERM to the real server)', () => {
 		let server = spawnServer(env);
 		servers.push(server.child);
 		let url = await server.url;
-		const file = path.join(dir, 'kuvend.db');
-		const db = new SQLite(file, { readonly: true });
 		// The open vote on the amendment, where members 1–4 have voted: each changes their ballot again and again.
-		const { id: voteId } = db.prepare("select id from votes where title like 'A e pranojmë ndryshimin%'").get() as { id: number };
-		const voters = ['member1', 'member2', 'member3', 'member4'].map((m) => {
-			const { id } = db.prepare('select id from users where email = ?').get(`${m}@demo.test`) as { id: number };
-			return { email: `${m}@demo.test`, id };
-		});
-		db.close();
+		const { voteId, voters } = await withDatabaseOf(dir, async (db) => ({
+			voteId: (await db.selectFrom('votes').select('id').where('title', 'like', 'A e pranojmë ndryshimin%').executeTakeFirstOrThrow()).id,
+			voters: await Promise.all(
+				['member1', 'member2', 'member3', 'member4'].map(async (m) => {
+					const { id } = await db.selectFrom('users').select('id').where('email', '=', `${m}@demo.test`).executeTakeFirstOrThrow();
+					return { email: `${m}@demo.test`, id };
+				})
+			)
+		}));
 
 		const cookies = await Promise.all(voters.map((v) => signIn(url, v.email)));
 		const sockets = await Promise.all(cookies.map((c) => memberSocket(url, c)));
@@ -127,12 +127,12 @@ describe('a stop drains (SIGTERM to the real server)', () => {
 		expect([...mustHave].filter((t) => !stored.has(t))).toEqual([]);
 		pc.destroy();
 		// Each voter's stored ballot is the last one acknowledged to them.
-		const after = new SQLite(file, { readonly: true });
-		for (const v of voters) {
-			const row = after.prepare('select choice from vote_ballots where vote_id = ? and unit = ?').get(voteId, `u:${v.id}`) as { choice: string };
-			expect(JSON.parse(row.choice).choice).toBe(lastTaken.get(v.id));
-		}
-		after.close();
+		await withDatabaseOf(dir, async (db) => {
+			for (const v of voters) {
+				const row = await db.selectFrom('vote_ballots').select('choice').where('vote_id', '=', voteId).where('unit', '=', `u:${v.id}`).executeTakeFirstOrThrow();
+				expect(JSON.parse(row.choice).choice).toBe(lastTaken.get(v.id));
+			}
+		});
 		server.child.kill('SIGTERM');
 		expect(await server.exit).toBe(0);
 	}, 60_000);

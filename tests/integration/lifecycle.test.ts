@@ -1,9 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import { io } from 'socket.io-client';
 import { spawnServer as run, signIn, tempDir } from './helpers/app.js';
+import { withDatabaseOf } from './helpers/database.js';
+
+/** Rows in a table of the data folder's database (SQLite or PostgreSQL), as the stopped server left it. */
+const countIn = (dir: string, table: 'users' | 'sessions' | 'fields_of_action') =>
+	withDatabaseOf(dir, async (db) => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n));
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -29,10 +33,8 @@ describe('the server process', () => {
 		expect(await server.exit).toBe(0);
 		await dropped;
 		expect(fs.existsSync(path.join(dir, 'kuvend.db-wal')) ? fs.statSync(path.join(dir, 'kuvend.db-wal')).size : 0).toBe(0);
-		const db = new SQLite(path.join(dir, 'kuvend.db'), { readonly: true });
-		expect((db.prepare('select count(*) as n from users').get() as { n: number }).n).toBe(20);
-		expect((db.prepare('select count(*) as n from sessions').get() as { n: number }).n).toBe(1);
-		db.close();
+		expect(await countIn(dir, 'users')).toBe(20);
+		expect(await countIn(dir, 'sessions')).toBe(1);
 	});
 
 	it('starts without demo data when SEED=none', async () => {
@@ -42,11 +44,9 @@ describe('the server process', () => {
 		await server.url;
 		server.child.kill('SIGTERM');
 		expect(await server.exit).toBe(0);
-		const db = new SQLite(path.join(dir, 'kuvend.db'), { readonly: true });
-		expect((db.prepare('select count(*) as n from users').get() as { n: number }).n).toBe(0);
+		expect(await countIn(dir, 'users')).toBe(0);
 		// No field of action is hard-wired: a network without the demo starts with none.
-		expect((db.prepare('select count(*) as n from fields_of_action').get() as { n: number }).n).toBe(0);
-		db.close();
+		expect(await countIn(dir, 'fields_of_action')).toBe(0);
 	});
 
 	it('stops at start-up on invalid configuration, saying what to fix', async () => {

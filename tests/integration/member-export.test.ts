@@ -6,7 +6,7 @@ import { newDeviceToken } from '../../src/lib/shared/votes.js';
 import { getPage, startTestApp, type TestApp } from './helpers/app.js';
 import { castByForm, makePeople, personByEmail, voteInput, type Person } from './helpers/votes.js';
 import { provider, synced, writeParagraphs } from './helpers/yjs.js';
-import { DocumentStore } from '../../server/db/repositories/document.repository.js';
+import { logLength } from './helpers/documents.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -36,7 +36,7 @@ async function writeEverything(person: Person, tag: string, coordinator: Person)
 	const p = provider(app.url, doc, docNameOf(draftId), person.cookie);
 	await synced(p);
 	writeParagraphs(doc, ['Festivali merr dhjetë mijë euro.']);
-	await expect.poll(() => new DocumentStore(app.ctx.sqlite).logLength(docNameOf(draftId))).toBeGreaterThan(0);
+	await expect.poll(() => logLength(app, docNameOf(draftId))).toBeGreaterThan(0);
 	const at = anchors(doc, 15, 26);
 	await s.drafts.comment(person.auth, draftId, { body: `Komenti ${tag}`, ...at });
 	await s.drafts.setStatus(person.auth, draftId, 'frozen');

@@ -69,7 +69,7 @@ describe('rate limits', () => {
 		expect((await postForm(base, '/forum/t/1?/reply', { body: 'Edhe unë kam diçka për të thënë.' }, await signIn(base, 'member5@demo.test'))).status).toBe(200);
 		// A new draft opens a debate thread: at the limit it is refused whole, not made without its thread (without the
 		// check before the draft is written, the draft was saved and its thread silently missing).
-		const drafts = async () => Number((app.ctx.sqlite.prepare('select count(*) as n from drafts').get() as { n: number }).n);
+		const drafts = async () => Number((await app.ctx.db.selectFrom('drafts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 		const before = await drafts();
 		const draft = await postForm(base, '/drafts/new', { title: 'Një draft tepër', summary: '', group: '', field: 'theatre', visibility: 'members' }, cookie);
 		expect(draft.status).toBe(429);

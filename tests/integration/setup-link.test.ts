@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
-import SQLite from 'better-sqlite3';
+import { sql, type RawBuilder } from 'kysely';
 import { getPage, postForm, sessionCookieOf, spawnServer, tempDir } from './helpers/app.js';
+import { withDatabaseOf } from './helpers/database.js';
 
 /** The catalogues the pages are written from. */
 const catalogue = (locale: string): Record<string, string> => JSON.parse(fs.readFileSync(`src/lib/i18n/messages/${locale}.json`, 'utf8'));
@@ -42,17 +42,11 @@ function newDir(): string {
 	return dir;
 }
 
-function query<T>(dir: string, sql: string, ...params: unknown[]): T[] {
-	const db = new SQLite(path.join(dir, 'kuvend.db'), { readonly: true });
-	try {
-		return db.prepare(sql).all(...params) as T[];
-	} finally {
-		db.close();
-	}
-}
+/** The rows a query finds in the data folder's database (SQLite or PostgreSQL), read as the server left them. */
+const query = <T>(dir: string, statement: RawBuilder<T>) => withDatabaseOf(dir, async (db) => (await statement.execute(db)).rows);
 
-const countUsers = (dir: string) => query<{ n: number }>(dir, 'select count(*) as n from users')[0].n;
-const countCoordinators = (dir: string) => query<{ n: number }>(dir, "select count(*) as n from users where role = 'coordinator' and status = 'active'")[0].n;
+const countUsers = async (dir: string) => (await query<{ n: number }>(dir, sql`select count(*) as n from users`))[0].n;
+const countCoordinators = async (dir: string) => (await query<{ n: number }>(dir, sql`select count(*) as n from users where role = 'coordinator' and status = 'active'`))[0].n;
 
 const person = (email: string) => ({ name: 'Marsela Hoxha', email, next: 'a long and private passphrase', confirm: 'a long and private passphrase', locale: 'sq' });
 
@@ -68,7 +62,7 @@ describe('the first coordinator, from the setup link', () => {
 		expect(server.output().indexOf(first)).toBeLessThan(server.output().indexOf('Listening on'));
 		// Only the hash is stored.
 		const token = first.split('/setup/')[1];
-		expect(query<{ id: string }>(dir, 'select id from setup_links').map((r) => r.id)).toEqual([createHash('sha256').update(token).digest('hex')]);
+		expect((await query<{ id: string }>(dir, sql`select id from setup_links`)).map((r) => r.id)).toEqual([createHash('sha256').update(token).digest('hex')]);
 		await stop(server);
 
 		// A restart while no coordinator exists: a new link, and the old one no longer works.
@@ -88,13 +82,11 @@ describe('the first coordinator, from the setup link', () => {
 		expect((await getPage(server.url, '/setup/' + 'x'.repeat(43))).status).toBe(410);
 		expect((await postForm(server.url, '/setup/guessed', person('guess@example.org'))).status).toBe(410);
 		const expired = 'expired-token-expired-token-expired-token-x';
-		const db = new SQLite(path.join(dir, 'kuvend.db'));
 		const now = Date.now();
-		db.prepare('insert into setup_links (id, created_at, expires_at) values (?, ?, ?)').run(createHash('sha256').update(expired).digest('hex'), now - 25 * 3600_000, now - 3600_000);
-		db.close();
+		await withDatabaseOf(dir, (db) => db.insertInto('setup_links').values({ id: createHash('sha256').update(expired).digest('hex'), created_at: now - 25 * 3600_000, expires_at: now - 3600_000 }).execute(), { write: true });
 		expect((await getPage(server.url, `/setup/${expired}`)).status).toBe(410);
 		expect((await postForm(server.url, `/setup/${expired}`, person('late@example.org'))).status).toBe(410);
-		expect(countUsers(dir)).toBe(0);
+		expect(await countUsers(dir)).toBe(0);
 
 		// The valid link shows the form.
 		const form = await getPage(server.url, setupPath);
@@ -117,7 +109,7 @@ describe('the first coordinator, from the setup link', () => {
 		const mismatchHtml = await mismatch.text();
 		expect(mismatchHtml).toContain(el.form_error_password_mismatch);
 		expect(mismatchHtml).toContain('value="maria@example.org"');
-		expect(countUsers(dir)).toBe(0);
+		expect(await countUsers(dir)).toBe(0);
 
 		// The first coordinator: created active, signed in, led into the wizard; the act in the audit trail.
 		const made = await postForm(server.url, setupPath, { ...person('Marsela@Example.org'), locale: 'en' });
@@ -130,9 +122,9 @@ describe('the first coordinator, from the setup link', () => {
 		const wizardHtml = await wizard.text();
 		expect(wizardHtml).toContain('Set up the network');
 		expect(wizardHtml).toContain('href="/coordination/network?setup=1"');
-		const users = query<{ email: string; role: string; status: string; locale: string; display_name: string }>(dir, 'select email, role, status, locale, display_name from users');
+		const users = await query<{ email: string; role: string; status: string; locale: string; display_name: string }>(dir, sql`select email, role, status, locale, display_name from users`);
 		expect(users).toEqual([{ email: 'marsela@example.org', role: 'coordinator', status: 'active', locale: 'en', display_name: 'Marsela Hoxha' }]);
-		expect(query<{ action: string; data: string }>(dir, 'select action, data from audit_log')).toEqual([
+		expect(await query<{ action: string; data: string }>(dir, sql`select action, data from audit_log`)).toEqual([
 			{ action: 'setup.first_coordinator', data: JSON.stringify({ role: 'coordinator', by: 'setup link' }) }
 		]);
 		// They are offered the setup from /coordination until they finish it.
@@ -141,7 +133,7 @@ describe('the first coordinator, from the setup link', () => {
 		// The link is spent: with a coordinator in place the way is closed (404), used or not.
 		expect((await getPage(server.url, setupPath)).status).toBe(404);
 		expect((await postForm(server.url, setupPath, person('second@example.org'))).status).toBe(404);
-		expect(countUsers(dir)).toBe(1);
+		expect(await countUsers(dir)).toBe(1);
 
 		// Finishing the setup: /coordination stops offering it.
 		expect((await postForm(server.url, '/coordination/setup?/finish', {}, cookie!)).status).toBe(200);
@@ -154,8 +146,8 @@ describe('the first coordinator, from the setup link', () => {
 		expect((await getPage(server.url, '/setup/x')).status).toBe(404);
 		expect((await getPage(server.url, setupPath)).status).toBe(404);
 		// Every link printed is spent: one made the coordinator, the other was voided by it (the expired row is this test's).
-		expect(query<{ n: number }>(dir, 'select count(*) as n from setup_links where used_at is null and expires_at > ?', Date.now())[0].n).toBe(0);
-		expect(query<{ n: number }>(dir, 'select count(*) as n from setup_links where user_id is not null')[0].n).toBe(1);
+		expect((await query<{ n: number }>(dir, sql`select count(*) as n from setup_links where used_at is null and expires_at > ${Date.now()}`))[0].n).toBe(0);
+		expect((await query<{ n: number }>(dir, sql`select count(*) as n from setup_links where user_id is not null`))[0].n).toBe(1);
 		await stop(server);
 	}, STARTS_TIMEOUT);
 
@@ -169,8 +161,8 @@ describe('the first coordinator, from the setup link', () => {
 		const setupPath = new URL(link).pathname;
 		const answers = await Promise.all([postForm(server.url, setupPath, person('first@example.org')), postForm(server.url, setupPath, person('second@example.org'))]);
 		expect(answers.map((r) => r.status).sort()).toEqual([303, 410]);
-		expect(countUsers(dir)).toBe(1);
-		expect(countCoordinators(dir)).toBe(1);
+		expect(await countUsers(dir)).toBe(1);
+		expect(await countCoordinators(dir)).toBe(1);
 		await stop(server);
 	}, STARTS_TIMEOUT);
 
@@ -182,7 +174,7 @@ describe('the first coordinator, from the setup link', () => {
 		expect((await getPage(server.url, '/setup/guess-10')).status).toBe(429);
 		expect((await getPage(server.url, new URL(link).pathname)).status).toBe(429);
 		expect((await postForm(server.url, new URL(link).pathname, person('late@example.org'))).status).toBe(429);
-		expect(countUsers(dir)).toBe(0);
+		expect(await countUsers(dir)).toBe(0);
 		await stop(server);
 	}, STARTS_TIMEOUT);
 });

@@ -9,6 +9,7 @@ import { spawnServer, startTestApp, tempDir, type TestApp } from './helpers/app.
 import { expectCellsInKeyOrder, expectSecretBallotsUnlinkable } from './helpers/secrecy.js';
 import { castByForm, castBySocket, makePeople, memberSocket, personByEmail, storedBallots, voteInput, type Answer } from './helpers/votes.js';
 import { databaseEnv } from './helpers/postgres.js';
+import { redisEnv } from './helpers/redis.js';
 import { createHash } from 'node:crypto';
 import { newDeviceToken, RECEIPT_PATTERN } from '../../src/lib/shared/votes.js';
 
@@ -148,7 +149,7 @@ describe('durability', () => {
 		const dir = tempDir();
 		cleanup.push(() => fs.rmSync(dir, { recursive: true, force: true }));
 		// Prepare the data folder in this process: people with sessions and an open vote.
-		const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'error', RATE_LIMITS: 'relaxed', ...databaseEnv(dir) });
+		const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'error', RATE_LIMITS: 'relaxed', ...databaseEnv(dir), ...redisEnv(dir) });
 		const prep = await startApp(config);
 		const withConfig = Object.assign(prep, { config });
 		const coordinator = await personByEmail(withConfig, 'coordinator@demo.test');

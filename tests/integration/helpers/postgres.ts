@@ -62,3 +62,6 @@ export function postgresAnswers(admin: string): boolean {
 		return false;
 	}
 }
+
+/** Whether this run is `npm run test:pg`: every server a test starts is then on PostgreSQL. */
+export const onPostgres = ADMIN_URL !== null;
