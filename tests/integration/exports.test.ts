@@ -72,9 +72,13 @@ describe('draft exports', () => {
 		await probe;
 		for (const { value } of exports) expect(value.subarray(0, 5).toString()).toBe('%PDF-');
 		expect(health.length).toBeGreaterThan(5);
-		// A ratio, not a time: rendered on the main thread, a probe sent as a render starts waits for all of it (about
-		// oneRender); half of it leaves room for a loaded machine (workers and other suites share two cores).
-		expect(Math.max(...health)).toBeLessThan(oneRender / 2);
+		// A ratio, not a time, and of the typical probe, not the slowest: rendered on the main thread, six renders keep
+		// it busy back to back and a probe waits on average half a render (about oneRender / 2); in the worker pool a
+		// probe waits only when the machine's two cores are both busy, which a busy machine makes spikes of, not the
+		// rule (the slowest probe once reached 250 ms against a 226 ms bound while other suites ran). Seen failing with
+		// the renders moved onto the main thread: only 3 probes came back during the six exports.
+		const typical = health.toSorted((a, b) => a - b)[Math.floor(health.length / 2)];
+		expect(typical).toBeLessThan(oneRender / 4);
 	}, 180_000);
 
 	it('renders the same text in the same format and language once', async () => {
