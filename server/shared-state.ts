@@ -75,7 +75,16 @@ export class SharedState {
 
 	/** This node says it is alive for the next ALIVE_MS (what it holds in Redis is cleared by others once it is not). */
 	async #beat(): Promise<void> {
-		await this.redis.set(this.key(`node:${this.nodeId}`), '1', 'PX', ALIVE_MS).catch(() => {});
+		// Every few seconds while Redis is away: the outage itself is logged once per connection, so this at debug.
+		await this.bestEffort('say this node is alive', this.redis.set(this.key(`node:${this.nodeId}`), '1', 'PX', ALIVE_MS), 'debug');
+	}
+
+	/**
+	 * Work that only tidies up or keeps a mark fresh: a failure is logged and never thrown (others clear what it
+	 * leaves once its key runs out).
+	 */
+	async bestEffort(what: string, work: Promise<unknown>, level: 'debug' | 'warn' = 'warn'): Promise<void> {
+		await work.catch((error: unknown) => this.logger[level](`Redis: could not ${what}`, { redis: describeRedis(this.url), error: String(error) }));
 	}
 
 	/** Whether a node has said it is alive within the last ALIVE_MS. */
@@ -139,7 +148,7 @@ export class SharedState {
 		this.#closed = true;
 		clearInterval(this.#heartbeat);
 		// Gone at once: another node clears what this one left (presence) without waiting for the key to run out.
-		await this.redis.del(this.key(`node:${this.nodeId}`)).catch(() => {});
+		await this.bestEffort('clear this node\'s alive mark at stop', this.redis.del(this.key(`node:${this.nodeId}`)));
 		for (const redis of [...this.#extra, this.redis]) {
 			await redis.quit().catch(() => redis.disconnect());
 		}
@@ -325,6 +334,7 @@ export class RedisLease implements Leadership {
 		clearInterval(this.#timer);
 		if (!this.#held) return;
 		this.#held = false;
-		await this.shared.redis.eval(RELEASE, 1, this.#key, this.shared.nodeId).catch(() => {});
+		// Not released: another node takes the work once the lease runs out (at most its time to live).
+		await this.shared.bestEffort('release the lease at stop', this.shared.redis.eval(RELEASE, 1, this.#key, this.shared.nodeId));
 	}
 }
