@@ -4,11 +4,9 @@ import type { BestEffort } from '../db/storage-health.js';
 import { countApiTokens, deleteApiToken, findApiTokenWithUser, insertApiToken, listApiTokens, touchApiToken } from '../db/repositories/api-token.repository.js';
 import { isActiveMember, maySignIn } from '../domain/permissions.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
+import { MAX_TOKEN_NAME, MAX_TOKENS_PER_MEMBER } from '../../src/lib/shared/api/limits.js';
 import { sessionIdOf, toActor, toViewer, type Authenticated } from './auth.service.js';
 
-/** How many tokens one member may hold: one per site or tool they connect, not one per request. */
-export const MAX_TOKENS_PER_MEMBER = 10;
-export const MAX_TOKEN_NAME = 80;
 /** A token's last use is written at most this often (a busy script must not turn reads into writes). */
 export const LAST_USE_EVERY_MS = 60_000;
 /** Every token starts with this, so a leaked one is recognisable (in a repository, in a paste). */

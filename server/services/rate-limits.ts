@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { SlidingWindow, type RateRule } from '../domain/rate-limit.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
+import { API_REQUESTS_PER_MINUTE } from '../../src/lib/shared/api/limits.js';
 
 const MINUTE = 60_000;
 
@@ -35,9 +36,9 @@ const RULES = {
 	suggestionsPerMember: { limit: 120, windowMs: MINUTE },
 	/** Read API requests (server/http/api) from one address, with a token or without: a site refreshing its list of
 	 * decisions every few seconds stays far below; a loop walking every page does not. */
-	apiPerAddress: { limit: 600, windowMs: MINUTE },
+	apiPerAddress: { limit: API_REQUESTS_PER_MINUTE, windowMs: MINUTE },
 	/** Read API requests with one personal token, from wherever they come. */
-	apiPerToken: { limit: 600, windowMs: MINUTE }
+	apiPerToken: { limit: API_REQUESTS_PER_MINUTE, windowMs: MINUTE }
 } satisfies Record<string, RateRule>;
 
 export type RateLimitName = keyof typeof RULES;
