@@ -18,9 +18,9 @@ const write = process.stderr.write.bind(process.stderr);
 
 beforeAll(async () => {
 	// Everything the server logs while these tests run is kept, to look for tokens in it at the end.
-	vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: never[]) => {
+	vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
 		logged += String(chunk);
-		return write(chunk, ...rest);
+		return write(chunk);
 	});
 	app = await startTestApp({ LOG_LEVEL: 'debug' });
 	member = await signInAs(app, 'member1@demo.test');

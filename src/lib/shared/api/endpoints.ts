@@ -16,7 +16,7 @@ const flag = z.enum(['true', 'false']).optional();
 
 /** `cursor` and `limit`, on every list. */
 export const pageParams = {
-	cursor: z.string().max(200).optional().describe('The `next` of the previous page'),
+	cursor: z.string().max(200).optional().describe('The value of next from the previous page'),
 	limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(DEFAULT_PAGE).describe(`Items per page (1–${MAX_PAGE})`)
 };
 const lang = { lang: z.enum(LOCALES).optional().describe('Language of network texts (names, descriptions): sq, en or el; default the member’s own, or the network’s') };

@@ -4,7 +4,7 @@ type Json = Record<string, unknown>;
 const SAMPLE_TIME = '2026-12-07T17:00:00.000Z';
 
 export function exampleOf(schema: Json, components: Record<string, Json>, depth = 0): unknown {
-	if (depth > 8) return null;
+	if (depth > 24) return null;
 	const ref = schema.$ref;
 	if (typeof ref === 'string') return exampleOf(components[ref.split('/').at(-1)!] ?? {}, components, depth + 1);
 	if (Array.isArray(schema.anyOf)) {

@@ -278,4 +278,4 @@ export const Problem = named(
 
 /** A page of a list: the items and the opaque cursor of the next page (null on the last). */
 export const pageOf = <T extends z.ZodType>(item: T, id: string) =>
-	named(z.object({ data: z.array(item), next: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page') }), id, `A page of ${id.replace(/Page$/, '')} items.`);
+	named(z.object({ data: z.array(item), next: z.string().nullable().describe('Pass as the cursor parameter for the next page; null on the last page') }), id, `A page of ${id.replace(/Page$/, '')} items.`);
