@@ -139,20 +139,28 @@ export function apiRouter(ctx: AppContext): express.Router {
 		next();
 	});
 
+	/**
+	 * Counts one request against a limit in one atomic step (requests arrive in parallel; a check then a count would
+	 * let a burst through); when refused, asks the limit how long to wait, for Retry-After.
+	 */
+	async function count(name: 'apiPerAddress' | 'apiPerToken', key: string): Promise<void> {
+		if (await limits.allow(name, key)) return;
+		const wait = await limits.check([name, key]).then(
+			() => '1',
+			(error) => (isDomainError(error) ? (error.fields.retryAfter ?? '60') : '60')
+		);
+		throw new ApiProblem('rate_limited', { retryAfter: wait });
+	}
+
 	/** Who asks (a token's member, or a visitor), counted against the limits; throws an ApiProblem. */
 	async function admit(req: Request): Promise<Authenticated | null> {
-		const address = ctx.clientAddress(req);
 		const token = bearerOf(req);
 		// Counted before the token is looked up: guessing tokens spends the address's allowance too.
-		await limits.take(['apiPerAddress', address]).catch((error) => {
-			throw problemOf(error);
-		});
+		await count('apiPerAddress', ctx.clientAddress(req));
 		if (token === undefined) return null;
 		const auth = token === null ? null : await services.apiTokens.authenticate(token);
 		if (!auth) throw new ApiProblem('bad_token');
-		await limits.take(['apiPerToken', auth.sessionId]).catch((error) => {
-			throw problemOf(error);
-		});
+		await count('apiPerToken', auth.sessionId);
 		return auth;
 	}
 
