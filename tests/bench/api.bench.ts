@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import { VOTE_DEFAULTS } from '../../server/domain/votes.js';
-import { actAs, httpLoad, note, serveCompiled, startBenchApp, type LoadResult, type Row } from './lib.js';
+import { actAs, httpLoad, note, processCpuMs, serveCompiled, startBenchApp, type LoadResult, type Row } from './lib.js';
 
 const LOAD_SECONDS = 4;
 /** Decisions in the register besides the demo's: more than one page of the default size (25). */
@@ -56,13 +56,21 @@ export async function run(): Promise<Row[]> {
 			const baseUrl = `http://127.0.0.1:${(baseline.address() as { port: number }).port}/`;
 			try {
 				note(`GET /api/v1/decisions as a ${who}, 50 clients, ${LOAD_SECONDS} s each for Kuvend and the baseline...`);
+				// CPU per answer (the server's from /proc, the baseline's this process's): what a busy machine does not
+				// distort the way it distorts latency. The load's warm-up (0.5 s) is served too, hence the share.
+				const cpu0 = processCpuMs(server.pid);
 				const k: LoadResult = await httpLoad(url, 50, LOAD_SECONDS, headers);
+				const cpu = processCpuMs(server.pid) - cpu0;
+				const self0 = processCpuMs('self');
 				const b: LoadResult = await httpLoad(baseUrl, 50, LOAD_SECONDS, headers);
+				const selfCpu = processCpuMs('self') - self0;
+				const served = (r: LoadResult) => (r.requests * (LOAD_SECONDS + 0.5)) / LOAD_SECONDS;
 				const name = `GET /api/v1/decisions, ${who}, 50 clients`;
 				rows.push(
 					{ figure: `${name}: p50`, unit: 'ms', measured: k.p50, baseline: b.p50 },
 					{ figure: `${name}: p99`, unit: 'ms', measured: k.p99, baseline: b.p99, budget: { max: 10 } },
 					{ figure: `${name}: throughput`, unit: 'req/s', measured: k.rps, baseline: b.rps },
+					{ figure: `${name}: server CPU per answer (≈)`, unit: 'ms', measured: cpu / served(k), baseline: selfCpu / served(b) },
 					{ figure: `${name}: failed requests`, unit: 'requests', measured: k.errors, baseline: b.errors, budget: { max: 0 } }
 				);
 			} finally {
