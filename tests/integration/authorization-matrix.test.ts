@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VoteInput } from '../../server/domain/votes.js';
 import { getPage, postForm, sessionCookieOf, signIn, startTestApp, type TestApp } from './helpers/app.js';
+import { meetingInput } from './helpers/meetings.js';
 import { voteInput } from './helpers/votes.js';
 
 /**
@@ -56,20 +57,7 @@ beforeAll(async () => {
 	votes.group = await create({ eligibility: 'group', groupId: group.id });
 	votes.public = await create({ visibility: 'public' });
 	draftId = await app.ctx.services.drafts.create(coordinator, { title: 'Matrica e shkrimit', summary: '', group: '', field: 'music', visibility: 'members' });
-	const hour = 3_600_000;
-	meetingId = await app.ctx.services.meetings.create(coordinator, {
-		title: 'Matrica',
-		description: '',
-		startsAt: Date.now() + hour,
-		endsAt: Date.now() + 2 * hour,
-		place: 'Tiranë',
-		onlineUrl: '',
-		groupId: null,
-		visibility: 'members',
-		quorum: { kind: 'none' },
-		agenda: ['Një'],
-		chairIds: []
-	});
+	meetingId = await app.ctx.services.meetings.create(coordinator, meetingInput({ title: 'Matrica' }));
 });
 afterAll(async () => app?.dispose());
 
