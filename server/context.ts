@@ -57,6 +57,7 @@ import { SetupService } from './services/setup.service.js';
 import { clientAddressResolver, type ClientAddressOf } from './http/client-address.js';
 import { Metrics } from './services/metrics.js';
 import { InstanceService } from './services/instance.service.js';
+import { ApiTokensService } from './services/api-tokens.service.js';
 import { ROOT } from './paths.js';
 
 /** The application version, read once from package.json. */
@@ -96,6 +97,8 @@ export interface Services {
 	setup: SetupService;
 	/** The coordinators' instance panel: version, uptime, storage, backups, mail and the test mail. */
 	instance: InstanceService;
+	/** Members' personal tokens for the read API (server/http/api). */
+	apiTokens: ApiTokensService;
 }
 
 /** Everything one Kuvend process shares: created once, handed to SvelteKit through the bridge. */
@@ -237,7 +240,8 @@ export async function createContext(config: Config, logger: Logger = createLogge
 				backupEveryMs: config.backupEveryMs,
 				startedAt,
 				publicOrigin
-			})
+			}),
+			apiTokens: new ApiTokensService(db, Date.now, storage.bestEffort)
 		};
 		// Only the canonical spelling of an id: "draft:01" or "draft:1e0" would be other documents for the same draft.
 		services.documentAccess.register('draft', async (auth, id) => (isRecordId(id) ? services.drafts.documentAccess(auth, Number(id)) : null), 'editor');

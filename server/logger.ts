@@ -19,6 +19,13 @@ function describeError(error: Error): Record<string, unknown> {
 	return { message: error.message, code, ...(CAUSES[code] ? { cause: CAUSES[code] } : {}), stack: error.stack };
 }
 
+/**
+ * Secrets that must never reach a log, wherever they sit in an entry (a message, an error's text or stack, a header
+ * copied into data): personal API tokens by their prefix, and any bearer credential.
+ */
+const SECRETS = /\bkuvend_[A-Za-z0-9_-]{40,}|(\bBearer\s+)[^\s"\\]+/gi;
+export const redactSecrets = (line: string) => line.replace(SECRETS, (_all, bearer: string | undefined) => (bearer ? `${bearer}[redacted]` : 'kuvend_[redacted]'));
+
 /** One JSON line per entry on stderr (stdout stays for the start-up banner). */
 export function createLogger(level: Config['logLevel']): Logger {
 	const min = LEVELS[level];
@@ -29,7 +36,7 @@ export function createLogger(level: Config['logLevel']): Logger {
 					Object.entries(data).map(([k, v]) => [k, v instanceof Error ? describeError(v) : v])
 				)
 			: {};
-		process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...extra }) + '\n');
+		process.stderr.write(redactSecrets(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...extra })) + '\n');
 	};
 	return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }

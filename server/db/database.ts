@@ -518,6 +518,16 @@ export interface NetworkSetupTable {
 	finished_by: number | null;
 }
 
+export interface ApiTokensTable {
+	id: Generated<number>;
+	user_id: number;
+	/** SHA-256 (hex) of the token; the token itself is never stored. */
+	token_hash: string;
+	name: string;
+	created_at: number;
+	last_used_at: number | null;
+}
+
 export interface Database {
 	users: UsersTable;
 	sessions: SessionsTable;
@@ -564,12 +574,14 @@ export interface Database {
 	network_profile: NetworkProfileTable;
 	setup_links: SetupLinksTable;
 	network_setup: NetworkSetupTable;
+	api_tokens: ApiTokensTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;
 export type UserUpdate = Updateable<UsersTable>;
 export type SessionRow = Selectable<SessionsTable>;
+export type ApiTokenRow = Selectable<ApiTokensTable>;
 export type NewSession = Insertable<SessionsTable>;
 export type GroupRow = Selectable<GroupsTable>;
 export type FieldOfActionRow = Selectable<FieldsOfActionTable>;

@@ -7,6 +7,7 @@ import { networkLogo } from './network-logo.js';
 import { LOGO_PATH } from '../../src/lib/shared/network.js';
 import { ADDRESS_HEADER } from './client-address.js';
 import { metricsEndpoint } from './metrics-endpoint.js';
+import { apiRouter } from './api/router.js';
 
 /** Headers through which the SvelteKit handler learns the public origin (see sveltekitHandlerEnv). */
 export const PROTO_HEADER = 'x-kuvend-proto';
@@ -68,6 +69,9 @@ export function createExpressApp(ctx: AppContext, sveltekit: RequestHandler | nu
 	app.get(LOGO_PATH, networkLogo(ctx.services.profile));
 	// Prometheus text format, from this machine or with METRICS_TOKEN (metrics-endpoint.ts).
 	app.get('/metrics', metricsEndpoint(ctx));
+
+	// The read API answers every method itself (only GET is served), so it is mounted before the cross-site guard.
+	app.use('/api/v1', apiRouter(ctx));
 
 	app.use((req, res, next) => {
 		if (SAFE_METHODS.has(req.method) || isSameOrigin(ctx.config, req)) return next();

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { SlidingWindow, type RateRule } from '../domain/rate-limit.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
+import { API_REQUESTS_PER_MINUTE } from '../../src/lib/shared/api/limits.js';
 
 const MINUTE = 60_000;
 
@@ -32,7 +33,12 @@ const RULES = {
 	/** Data exports (each reads everything a member wrote): a few downloads in each format, not a loop. */
 	exportsPerMember: { limit: 10, windowMs: 10 * MINUTE },
 	/** @mention suggestions while typing (one per pause of 150 ms): plenty for writing, too few to walk the directory. */
-	suggestionsPerMember: { limit: 120, windowMs: MINUTE }
+	suggestionsPerMember: { limit: 120, windowMs: MINUTE },
+	/** Read API requests (server/http/api) from one address, with a token or without: a site refreshing its list of
+	 * decisions every few seconds stays far below; a loop walking every page does not. */
+	apiPerAddress: { limit: API_REQUESTS_PER_MINUTE, windowMs: MINUTE },
+	/** Read API requests with one personal token, from wherever they come. */
+	apiPerToken: { limit: API_REQUESTS_PER_MINUTE, windowMs: MINUTE }
 } satisfies Record<string, RateRule>;
 
 export type RateLimitName = keyof typeof RULES;

@@ -9,7 +9,7 @@ import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../logger.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import { ballotSchema } from '../../src/lib/shared/vote-schemas.js';
-import { choosesAmongOptions, type CastOutcome, type CastRequest, type Outcome, type PublishedBallot, type VoteResult, type VoteSummary, type VoteTally, type VoteView } from '../../src/lib/shared/votes.js';
+import { choosesAmongOptions, type CastOutcome, type CastRequest, type DecisionView, type Outcome, type PublishedBallot, type VoteResult, type VoteSummary, type VoteTally, type VoteView } from '../../src/lib/shared/votes.js';
 import { optionLabels, voteInputIssues, type SubjectInput } from '../../src/lib/shared/vote-input.js';
 import type { Abilities } from './abilities.service.js';
 import type { Authenticated } from './auth.service.js';
@@ -109,6 +109,11 @@ export class VotesService {
 	/** The register of decisions, filtered. */
 	decisions(auth: Authenticated | null, filter: DecisionFilter = {}): Promise<DecisionsPage> {
 		return this.#register.list(auth, filter);
+	}
+
+	/** Entries of the register alone (one, or a page after a cursor), as far as the reader may see them. */
+	decisionEntries(auth: Authenticated | null, filter: DecisionFilter = {}): Promise<DecisionView[]> {
+		return this.#register.entries(auth, filter);
 	}
 
 	// ——— creating, opening, closing ———

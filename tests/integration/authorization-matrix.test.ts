@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VoteInput } from '../../server/domain/votes.js';
 import { getPage, postForm, sessionCookieOf, signIn, startTestApp, type TestApp } from './helpers/app.js';
+import { meetingInput } from './helpers/meetings.js';
 import { voteInput } from './helpers/votes.js';
 
 /**
@@ -56,20 +57,7 @@ beforeAll(async () => {
 	votes.group = await create({ eligibility: 'group', groupId: group.id });
 	votes.public = await create({ visibility: 'public' });
 	draftId = await app.ctx.services.drafts.create(coordinator, { title: 'Matrica e shkrimit', summary: '', group: '', field: 'music', visibility: 'members' });
-	const hour = 3_600_000;
-	meetingId = await app.ctx.services.meetings.create(coordinator, {
-		title: 'Matrica',
-		description: '',
-		startsAt: Date.now() + hour,
-		endsAt: Date.now() + 2 * hour,
-		place: 'Tiranë',
-		onlineUrl: '',
-		groupId: null,
-		visibility: 'members',
-		quorum: { kind: 'none' },
-		agenda: ['Një'],
-		chairIds: []
-	});
+	meetingId = await app.ctx.services.meetings.create(coordinator, meetingInput({ title: 'Matrica' }));
 });
 afterAll(async () => app?.dispose());
 
@@ -126,6 +114,9 @@ const cells = (): Cell[] => [
 	['settings: notifications', page('/settings/notifications'), MEMBERS_PAGE],
 	['settings: security', page('/settings/security'), MEMBERS_PAGE],
 	['settings: data', page('/settings/data'), MEMBERS_PAGE],
+	['settings: API tokens', page('/settings/api'), MEMBERS_PAGE],
+	['create an API token', post('/settings/api?/create', { name: '' }), ['401', '403', '400', '400', '400', '401']],
+	['revoke an API token', post('/settings/api?/revoke', { id: '999999' }), ['401', '403', '404', '404', '404', '401']],
 	['export', page('/settings/data/export'), ['login', 'ok', 'ok', 'ok', 'ok', 'login']],
 	['review queue', page('/coordination'), COORDINATORS_PAGE],
 	['outbox', page('/coordination/outbox'), COORDINATORS_PAGE],

@@ -23,6 +23,8 @@ const COUNTS = new Set([
 const NO_NOUN: Record<string, string> = {
 	setup_members_pending: 'a label and its number ("Applications waiting: 3"): nothing agrees with it',
 	setup_step_of: 'ordinal position ("Step 2 of 4"): no noun counted',
+	api_docs_paging: 'a bound in brackets ("limit up to 100"): the number stands alone',
+	api_doc_param_limit: 'a range in brackets ("1–100"): the number stands alone',
 	meetings_projector_item: 'ordinal position ("Item 2 of 5")',
 	live_agenda_progress: '"2 of 5 done": the participle does not inflect for number in the three languages',
 	vote_reason_majority_of_cast: '"yes" and "no" are the answers, not nouns that take a plural',

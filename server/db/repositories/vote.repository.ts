@@ -211,7 +211,10 @@ export function decisionOfVote(db: Conn, voteId: number) {
 }
 
 /** The register, newest first, with what each decision links to (the vote's result and options read). */
-export async function listDecisions(db: Conn, opts: { member: boolean; groupId?: number; meetingId?: number; from?: number; to?: number; limit: number }) {
+export async function listDecisions(
+	db: Conn,
+	opts: { member: boolean; groupId?: number; meetingId?: number; from?: number; to?: number; id?: number; before?: { decidedAt: number; id: number }; limit: number }
+) {
 	const rows = await db
 		.selectFrom('decisions as dc')
 		.innerJoin('votes as v', 'v.id', 'dc.vote_id')
@@ -245,6 +248,11 @@ export async function listDecisions(db: Conn, opts: { member: boolean; groupId?:
 		.$if(opts.meetingId !== undefined, (q) => q.where('dc.meeting_id', '=', opts.meetingId!))
 		.$if(opts.from !== undefined, (q) => q.where('dc.decided_at', '>=', opts.from!))
 		.$if(opts.to !== undefined, (q) => q.where('dc.decided_at', '<', opts.to!))
+		.$if(opts.id !== undefined, (q) => q.where('dc.id', '=', opts.id!))
+		// Keyset paging in the register's own order (newest first, then by id).
+		.$if(opts.before !== undefined, (q) =>
+			q.where((eb) => eb.or([eb('dc.decided_at', '<', opts.before!.decidedAt), eb.and([eb('dc.decided_at', '=', opts.before!.decidedAt), eb('dc.id', '<', opts.before!.id)])]))
+		)
 		.orderBy('dc.decided_at', 'desc')
 		.orderBy('dc.id', 'desc')
 		.limit(opts.limit)
