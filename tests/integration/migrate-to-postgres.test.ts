@@ -181,7 +181,7 @@ describe.runIf(PG)('migrate-to-postgres', () => {
 		expect(run.code).toBe(1);
 		expect(run.stderr.trim().split('\n')).toHaveLength(1);
 		expect(run.stderr).toMatch(/^PostgreSQL at 127\.0\.0\.1:5432\/kuvend_t_[0-9a-f]+ is not empty \(it has tables: .*\); migrate-to-postgres fills an empty database only: create a new one/);
-	});
+	}, 120_000);
 
 	it('refuses while a server holds the SQLite file, when PostgreSQL cannot be reached, and when the schemas differ, changing nothing', async () => {
 		const empty = newTarget('refusals');
@@ -224,5 +224,5 @@ describe.runIf(PG)('migrate-to-postgres', () => {
 		expect(usage).toMatchObject({ code: 1, stderr: 'Unknown argument "--form" for migrate-to-postgres; see "npm run kuvend -- migrate-to-postgres --help".\n' });
 		const help = await runKuvend(['migrate-to-postgres', '--help'], {});
 		expect(help.stdout).toMatch(/^Usage: npm run kuvend -- migrate-to-postgres \[--from <file>\] \[--to <postgres:\/\/…>\]/);
-	}, 60_000);
+	}, 300_000);
 });

@@ -54,7 +54,7 @@ describe.runIf(PG)('a PostgreSQL too old', () => {
 		url.searchParams.set('options', '-c search_path=kuvend_fake,pg_catalog,public');
 		const line = await startupLine(url.toString());
 		expect(line).toBe('Kuvend could not start: DATABASE_URL: PostgreSQL 13.4 at 127.0.0.1:5432 is too old; Kuvend needs PostgreSQL 14 or newer.');
-	}, 60_000);
+	}, 150_000);
 });
 
 describe.runIf(BINARIES)('PostgreSQL going away for a while', () => {
@@ -76,7 +76,7 @@ describe.runIf(BINARIES)('PostgreSQL going away for a while', () => {
 		const line = await startupLine(pg.url('kuvend', 'not-the-password'));
 		expect(line).toMatch(/^Kuvend could not start: DATABASE_URL: PostgreSQL at 127\.0\.0\.1:\d+ refused user "postgres" \(password authentication failed for user "postgres"\); fix the user name and password in DATABASE_URL\.$/);
 		expect(line).not.toContain('not-the-password');
-	}, 60_000);
+	}, 150_000);
 
 	// What is checked: while PostgreSQL is stopped (an immediate stop, as a crash), a member's page is a 503 in their
 	// language, a socket's request is refused with a code the client words, a form keeps nothing it did not save;
