@@ -154,7 +154,9 @@ export async function createContext(config: Config, logger: Logger = createLogge
 	try {
 		opened = await openConfiguredDatabase(config, {
 			onError: (error) => storage?.failed(error),
-			onPoolError: (error) => logger.warn('an idle PostgreSQL connection failed; the next query opens another', { error: String(error) })
+			onPoolError: (error) => logger.warn('an idle PostgreSQL connection failed; the next query opens another', { error: String(error) }),
+			onAway: (error) => logger.error('PostgreSQL is unreachable: pages and writes are refused (503) until it answers again', { error: String(error) }),
+			onBack: () => logger.info('PostgreSQL is reachable again')
 		});
 	} catch (error) {
 		await shared?.close();

@@ -11,6 +11,7 @@ import { withReaderZone, zoneOf } from '$lib/server/reader-zone';
 import { LOCALE_COOKIE, SESSION_COOKIE } from '$lib/shared/session';
 import { TIME_ZONE_COOKIE } from '$lib/shared/time';
 import { ROUTE_HEADER } from '$lib/shared/route-header';
+import { databaseAway, markDatabaseAway } from '$lib/server/database-away';
 
 /** A signed-in member's stored language wins over the cookie and the browser's Accept-Language. */
 const memberLocale = new WeakMap<Request, Locale>();
@@ -73,9 +74,11 @@ const routeLabel: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(routeLabel, readableBody, authenticate, localise);
+export const handle = sequence(routeLabel, databaseAway, readableBody, authenticate, localise);
 
-export const handleError: HandleServerError = ({ error, status }) => {
+export const handleError: HandleServerError = ({ error, event, status }) => {
+	// PostgreSQL unreachable: a 503 in the reader's language (databaseAway), logged once by the pool, not per page.
+	if (markDatabaseAway(event, error)) return { message: m.pgmove_database_away_page() };
 	if (status >= 500) {
 		try {
 			appContext().logger.error('request failed', { error });

@@ -36,10 +36,17 @@ export async function knownMigrations(): Promise<string[]> {
  * when a database that already had a schema has migrations pending (the backup taken before an upgrade); if it
  * throws, nothing is migrated.
  */
-export async function migrateToLatest(db: Kysely<any>, options: { beforeMigrating?: (pending: string[]) => Promise<void> } = {}): Promise<MigrationOutcome> {
+export async function migrateToLatest(
+	db: Kysely<any>,
+	options: {
+		beforeMigrating?: (pending: string[]) => Promise<void>;
+		/** `db` is one connection inside a transaction of the caller's (migrate-to-postgres): the migrations run in it. */
+		inTransaction?: boolean;
+	} = {}
+): Promise<MigrationOutcome> {
 	// The migrations name SQLite's column types; on PostgreSQL the plugin maps them (integer → bigint, …).
 	const migrating = dialectOf(db) === 'postgres' ? db.withPlugin(new PostgresSchemaPlugin()) : db;
-	const migrator = new Migrator({ db: migrating, provider: new MigrationFolder() });
+	const migrator = new Migrator({ db: migrating, provider: new MigrationFolder(), disableTransactions: options.inTransaction });
 	const before = await migrator.getMigrations();
 	const created = before.every((m) => !m.executedAt);
 	const pending = before.filter((m) => !m.executedAt).map((m) => m.name);

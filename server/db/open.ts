@@ -15,10 +15,13 @@ export interface OpenedDatabase {
  * The configured database: PostgreSQL when DATABASE_URL is set (checked before anything else: one line naming what to
  * fix when it cannot be used), otherwise the SQLite file.
  */
-export async function openConfiguredDatabase(config: Config, hooks: DriverHooks & { onPoolError?: (error: unknown) => void } = {}): Promise<OpenedDatabase> {
+export async function openConfiguredDatabase(
+	config: Config,
+	hooks: DriverHooks & { onPoolError?: (error: unknown) => void; onAway?: (error: unknown) => void; onBack?: () => void } = {}
+): Promise<OpenedDatabase> {
 	if (config.databaseUrl) {
 		const { openPostgres } = await import('./dialect/postgres.js');
-		const { db } = await openPostgres(config.databaseUrl, { poolSize: config.databasePoolSize, onError: hooks.onPoolError });
+		const { db } = await openPostgres(config.databaseUrl, { poolSize: config.databasePoolSize, onError: hooks.onPoolError, onAway: hooks.onAway, onBack: hooks.onBack });
 		return { db, dialect: 'postgres', raw: sqliteOnlyHandle() };
 	}
 	return { ...openDatabase(config.databaseFile, hooks), dialect: 'sqlite' };

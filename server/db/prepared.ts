@@ -1,5 +1,6 @@
 import type { CompiledQuery, Kysely, QueryResult, Transaction } from 'kysely';
 import type { Database } from './database.js';
+import { dialectOf, type DialectName } from './dialect/index.js';
 
 type Conn = Kysely<Database> | Transaction<Database>;
 
@@ -18,16 +19,20 @@ class Placeholder {
  * same on every run, so the statement is also prepared only once (statementCache in client.ts).
  */
 export function prepared<P extends Record<string, unknown>, O>(build: (db: Kysely<Database>, p: P) => CompiledQuery<O>): (db: Conn, values: P) => Promise<QueryResult<O>> {
-	let compiled: CompiledQuery<O> | undefined;
-	// Per compiled parameter: the name of the value it takes, or the constant the query was built with.
-	let slots: ({ name: string } | { value: unknown })[] = [];
+	// Per dialect: SQLite's text (`?`) is not PostgreSQL's (`$1`), and one process may hold both (migrate-to-postgres's
+	// test serves a network on SQLite, then on PostgreSQL).
+	const compiledFor = new Map<DialectName, { compiled: CompiledQuery<O>; slots: ({ name: string } | { value: unknown })[] }>();
 	return (db, values) => {
-		if (!compiled) {
+		const dialect = dialectOf(db);
+		let entry = compiledFor.get(dialect);
+		if (!entry) {
 			const p = new Proxy({}, { get: (_, name) => new Placeholder(String(name)) }) as P;
-			compiled = build(db, p);
-			slots = compiled.parameters.map((v) => (v instanceof Placeholder ? { name: v.name } : { value: v }));
+			const compiled = build(db, p);
+			// Per compiled parameter: the name of the value it takes, or the constant the query was built with.
+			entry = { compiled, slots: compiled.parameters.map((v) => (v instanceof Placeholder ? { name: v.name } : { value: v })) };
+			compiledFor.set(dialect, entry);
 		}
-		const parameters = slots.map((s) => ('name' in s ? values[s.name] : s.value));
-		return db.executeQuery<O>({ ...compiled, parameters });
+		const parameters = entry.slots.map((s) => ('name' in s ? values[s.name] : s.value));
+		return db.executeQuery<O>({ ...entry.compiled, parameters });
 	};
 }

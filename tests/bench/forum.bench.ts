@@ -218,6 +218,19 @@ export async function fillSearchCorpus(app: RunningApp, gen: TextGenerator): Pro
 	raw.exec("insert into search_index (search_index) values ('optimize')"); // as after any bulk load
 }
 
+/**
+ * The search figures' queries, as people type them (some with diacritics and capitals, some without), by kind, with
+ * SQLite's budgets (issue #4). Also what the search on PostgreSQL is timed with (pgsearch.bench.ts).
+ */
+export function searchKinds(): [string, string[], { p50?: number; p99: number }][] {
+	const cycle = (terms: string[]) => Array.from({ length: QUERIES }, (_, i) => terms[i % terms.length]);
+	return [
+		['rare term', cycle(RARE.flatMap((w) => [w, w.normalize('NFD').replace(/\p{M}/gu, ''), w.toUpperCase()])), { p50: 2, p99: 20 }],
+		['ordinary term', cycle(ORDINARY.filter((_, i) => i % 7 === 0)), { p50: 2, p99: 20 }],
+		['very common term', cycle([...COMMON, 'Dhe', 'eshte', 'per']), { p99: 50 }]
+	];
+}
+
 /** Figure 2: SearchService.search as a visitor, beside the bare FTS5 query on the raw handle. */
 async function search(app: RunningApp, gen: TextGenerator): Promise<Row[]> {
 	const t0 = performance.now();
@@ -226,15 +239,8 @@ async function search(app: RunningApp, gen: TextGenerator): Promise<Row[]> {
 
 	const bare = app.ctx.sqlite.prepare('select rowid, bm25(search_index, 4.0, 1.0) as rank from search_index where search_index match ? order by rank limit 21');
 	const hits = (q: string) => app.ctx.sqlite.prepare('select count(*) as n from search_index where search_index match ?').get(ftsQuery(queryTerms(q))) as { n: number };
-	const cycle = (terms: string[]) => Array.from({ length: QUERIES }, (_, i) => terms[i % terms.length]);
-	// Queries as people type them: some with diacritics and capitals, some without.
-	const kinds: [string, string[], { p50?: number; p99: number }][] = [
-		['rare term', cycle(RARE.flatMap((w) => [w, w.normalize('NFD').replace(/\p{M}/gu, ''), w.toUpperCase()])), { p50: 2, p99: 20 }],
-		['ordinary term', cycle(ORDINARY.filter((_, i) => i % 7 === 0)), { p50: 2, p99: 20 }],
-		['very common term', cycle([...COMMON, 'Dhe', 'eshte', 'per']), { p99: 50 }]
-	];
 	const rows: Row[] = [];
-	for (const [kind, queries, budget] of kinds) {
+	for (const [kind, queries, budget] of searchKinds()) {
 		const matches = queries.slice(0, 30).map((q) => hits(q).n);
 		note(`${kind}: ${Math.min(...matches)}–${Math.max(...matches)} matching posts`);
 		// Warm-up: every distinct query once, for both, so that neither is timed on pages the other brought in.

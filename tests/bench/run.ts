@@ -16,11 +16,12 @@ const SUITES: Record<string, () => Promise<{ run(): Promise<Row[]> }>> = {
 	backup: () => import('./backup.bench.js'),
 	start: () => import('./start.bench.js'),
 	phones: () => import('./phones.bench.js'),
-	api: () => import('./api.bench.js')
+	api: () => import('./api.bench.js'),
+	pgsearch: () => import('./pgsearch.bench.js')
 };
 
 /** Suites that load no page of the web app: they run without building it. */
-const WITHOUT_PAGES = new Set(['votes', 'backup']);
+const WITHOUT_PAGES = new Set(['votes', 'backup', 'pgsearch']);
 
 async function main(): Promise<number> {
 	const asked = process.argv.slice(2);

@@ -3,6 +3,8 @@ import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { Database } from '../database.js';
 import { DatabaseUnavailable } from './index.js';
+import { DomainError, isDomainError } from '../../../src/lib/shared/errors.js';
+import { DATABASE_AWAY, isDatabaseAwayRefusal } from '../../../src/lib/shared/database-away.js';
 
 /** The oldest PostgreSQL Kuvend runs on (14: `generated … stored` columns, multirange types, current tooling). */
 export const MIN_POSTGRES_VERSION = 140000;
@@ -71,6 +73,75 @@ export interface PostgresOptions {
 	connectTimeoutMs?: number;
 	/** An idle connection the server dropped (PostgreSQL restarted): the next query reconnects. */
 	onError?: (error: unknown) => void;
+	/** PostgreSQL stopped answering (the first failed connection or query of an outage), and answers again. */
+	onAway?: (error: unknown) => void;
+	onBack?: () => void;
+}
+
+
+/** Errors that say PostgreSQL cannot be reached or has gone away, rather than that a statement was wrong. */
+const AWAY_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+export function isDatabaseAway(error: unknown): boolean {
+	if (isDomainError(error)) return isDatabaseAwayRefusal(error);
+	const e = error as { code?: string; message?: string } | null;
+	if (e?.code && AWAY_CODES.has(e.code)) return true;
+	return /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Connection terminated unexpectedly)/.test(e?.message ?? '');
+}
+
+/**
+ * The pool Kysely sees: pg's, with every connection and query error that means "PostgreSQL is away" (stopped,
+ * restarting, unreachable) turned into the refusal 'unavailable' (DATABASE_AWAY): the pages answer 503 in the
+ * reader's language, socket acknowledgements carry it, forms keep their input. Nothing was committed by the
+ * statement that failed so, and what committed before is PostgreSQL's to keep. pg's pool drops a broken connection
+ * and opens a new one on the next query, so Kuvend reconnects by itself once PostgreSQL answers again.
+ */
+function refusingPool(pool: pg.Pool, options: PostgresOptions): pg.Pool {
+	let away = false;
+	const failed = (error: unknown): unknown => {
+		if (!isDatabaseAway(error)) return error;
+		if (!away) {
+			away = true;
+			options.onAway?.(error);
+		}
+		return isDomainError(error) ? error : Object.assign(new DomainError('unavailable', DATABASE_AWAY), { cause: error });
+	};
+	const answered = () => {
+		if (!away) return;
+		away = false;
+		options.onBack?.();
+	};
+	// An idle connection the server dropped is an error event on the pool (without a listener it would stop the
+	// process). When PostgreSQL stops, every idle connection says so at once: that is the outage, said once.
+	pool.on('error', (error) => (isDatabaseAway(error) ? failed(error) : options.onError?.(error)));
+	const guarded = new WeakSet<pg.PoolClient>();
+	return new Proxy(pool, {
+		get(target, property, receiver) {
+			if (property !== 'connect') return Reflect.get(target, property, receiver);
+			return async () => {
+				let client: pg.PoolClient;
+				try {
+					client = await target.connect();
+				} catch (error) {
+					throw failed(error);
+				}
+				if (!guarded.has(client)) {
+					guarded.add(client);
+					const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+					(client as { query: unknown }).query = (...args: unknown[]) => {
+						const result = query(...args);
+						if (!(result instanceof Promise)) return result;
+						return result.then(
+							(value) => (answered(), value),
+							(error) => {
+								throw failed(error);
+							}
+						);
+					};
+				}
+				return client;
+			};
+		}
+	});
 }
 
 /**
@@ -86,9 +157,7 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
 		types,
 		application_name: 'kuvend'
 	});
-	// An idle connection the server drops (a restart) is an error event on the pool: logged by whoever uses the
-	// query that next fails; without a listener it would stop the process.
-	pool.on('error', (error) => options.onError?.(error));
+	const refusing = refusingPool(pool, options);
 	let version: number;
 	try {
 		const result = await pool.query<{ v: string; text: string }>("select current_setting('server_version_num') as v, current_setting('server_version') as text");
@@ -106,6 +175,6 @@ export async function openPostgres(url: string, options: PostgresOptions): Promi
 		const line = explainConnectionError(error, url);
 		throw line ? new DatabaseUnavailable(line) : error;
 	}
-	const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+	const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: refusing }) });
 	return { db, pool };
 }

@@ -13,6 +13,26 @@ type Trx = Transaction<Database>;
 const UNSEAL_CHUNK = 1000;
 
 /**
+ * A secret ballot of an open vote as PostgreSQL stores it: receipt, choice and the cast id's hash sealed together, the
+ * columns it is found by holding keyed hashes, no unit. Also how migrate-to-postgres writes the open secret votes'
+ * ballots it moves from SQLite (server/db/move-to-postgres.ts).
+ */
+export function sealedBallotRow(
+	seal: BallotSeal,
+	voteId: number,
+	b: { receipt: string; choice: string; castHash: string | null; changeHash: string | null }
+): { vote_id: number; receipt: string; choice: string; unit: null; cast_hash: string | null; change_hash: string | null } {
+	return {
+		vote_id: voteId,
+		receipt: seal.lookup(voteId, 'receipt', b.receipt),
+		choice: seal.seal(voteId, { receipt: b.receipt, choice: b.choice, castHash: b.castHash }),
+		unit: null,
+		cast_hash: b.castHash && seal.lookup(voteId, 'cast', b.castHash),
+		change_hash: b.changeHash && seal.lookup(voteId, 'change', b.changeHash)
+	};
+}
+
+/**
  * The ballot box on PostgreSQL: the same promises as on SQLite (SqliteBallotBox), in one transaction per batch on
  * one pooled connection.
  * - One ballot per unit when casts race, from this node or another: the participation flag is set with
@@ -101,14 +121,7 @@ export class PostgresBallotBox implements BallotBox {
 			.insertInto('vote_ballots')
 			.values(
 				secret
-					? {
-							vote_id: c.voteId,
-							receipt: this.seal.lookup(c.voteId, 'receipt', c.receipt),
-							choice: this.seal.seal(c.voteId, { receipt: c.receipt, choice, castHash: c.castHash }),
-							unit: null,
-							cast_hash: c.castHash && this.seal.lookup(c.voteId, 'cast', c.castHash),
-							change_hash: c.changeHash && this.seal.lookup(c.voteId, 'change', c.changeHash)
-						}
+					? sealedBallotRow(this.seal, c.voteId, { receipt: c.receipt, choice, castHash: c.castHash, changeHash: c.changeHash })
 					: { vote_id: c.voteId, receipt: c.receipt, choice, unit: c.unit, cast_hash: c.castHash, change_hash: null }
 			)
 			.execute();

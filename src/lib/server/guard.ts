@@ -2,6 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { isDomainError } from '$lib/shared/errors';
 import { failureText } from '$lib/i18n/problems';
+import { isDatabaseAwayRefusal } from '$lib/shared/database-away';
 
 /**
  * Sends a visitor to sign in first and come back to `path` afterwards; the sign-in page says the page was for members
@@ -25,6 +26,7 @@ export async function guarded<T>(work: Promise<T>, url?: URL): Promise<T> {
 		if (e.code === 'not_found') error(404, m.error_not_found());
 		if (e.code === 'gone') error(410, m.error_link_not_valid());
 		if (e.code === 'rate_limited') error(429, failureText(e.code, e.fields.retryAfter));
+		if (isDatabaseAwayRefusal(e)) error(503, m.pgmove_database_away_page());
 		if (e.code === 'restarting' || e.code === 'unavailable') error(503, failureText(e.code));
 		error(400, m.error_unexpected());
 	}
