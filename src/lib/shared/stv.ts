@@ -244,3 +244,7 @@ export function scottishStv(candidates: number[], rankings: number[][], seats: n
 	}
 	return { method: 'scottish_stv', seats, valid, quota: quotaVotes, stages, elected, lot: { seed, order: lot } };
 }
+
+/** Each candidate's first preferences, in whole votes. */
+export const firstPreferences = (count: StvCount): Record<number, number> =>
+	Object.fromEntries(Object.entries(count.stages[0]?.votes ?? {}).map(([c, v]) => [c, v / UNIT]));
