@@ -74,7 +74,7 @@ export class ElectionsService {
 	async withdraw(auth: Authenticated | null, voteId: number): Promise<void> {
 		if (!auth) throw new DomainError('unauthenticated');
 		const vote = await this.#election(auth, voteId);
-		if (!this.#candidacyOpen(vote)) throw new DomainError('conflict', 'candidacy_closed');
-		if (!(await elections.deleteCandidate(this.db, voteId, auth.actor.id))) throw new DomainError('conflict', 'not_standing');
+		if (!this.#candidacyOpen(vote)) throw new DomainError('conflict', 'candidacy_closed', { statement: 'candidacy_closed' });
+		if (!(await elections.deleteCandidate(this.db, voteId, auth.actor.id))) throw new DomainError('conflict', 'not_standing', { statement: 'not_standing' });
 	}
 }
