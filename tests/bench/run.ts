@@ -15,11 +15,12 @@ const SUITES: Record<string, () => Promise<{ run(): Promise<Row[]> }>> = {
 	exports: () => import('./exports.bench.js'),
 	backup: () => import('./backup.bench.js'),
 	start: () => import('./start.bench.js'),
-	phones: () => import('./phones.bench.js')
+	phones: () => import('./phones.bench.js'),
+	stv: () => import('./stv.bench.js')
 };
 
 /** Suites that load no page of the web app: they run without building it. */
-const WITHOUT_PAGES = new Set(['votes', 'backup']);
+const WITHOUT_PAGES = new Set(['votes', 'backup', 'stv']);
 
 async function main(): Promise<number> {
 	const asked = process.argv.slice(2);
