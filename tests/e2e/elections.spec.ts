@@ -46,7 +46,8 @@ async function visitor(browser: Browser, locale: 'en' | 'el', viewport: { width:
 }
 
 test('an election: candidacies with statements, ranked ballots on phones, the STV count stage by stage, checked in the browser', async ({ browser }) => {
-	test.setTimeout(90_000);
+	// Seven browsers, one election, the result read in three languages: about a minute on a quiet machine.
+	test.setTimeout(240_000);
 	const elira = await member(browser, 'coordinator@demo.test', DESKTOP);
 	await elira.goto('/votes');
 	await elira.getByRole('link', { name: sq.newVote }).click();
