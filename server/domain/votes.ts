@@ -143,7 +143,9 @@ export function tally(rules: VoteRules, ballots: Ballot[], eligible: number, bas
 			const rankings = ballots.flatMap((b) => (b.method === 'ranked' ? [b.ranking] : []));
 			if (rules.seats) {
 				const stv = scottishStv(rules.options, rankings, rules.seats, rules.lotSeed ?? '');
-				return result(stv.elected.length ? 'elected' : 'no_votes', stv.elected.length ? 'stv_elected' : 'no_votes', firstPreferences(stv), stv.elected, { stv });
+				// Without a valid ballot nobody is elected (rule 52 alone would seat candidates nobody voted for).
+				const elected = stv.valid > 0 ? stv.elected : [];
+				return result(elected.length ? 'elected' : 'no_votes', elected.length ? 'stv_elected' : 'no_votes', firstPreferences(stv), elected, { stv });
 			}
 			const { rounds, winner } = instantRunoff(rules.options, rankings);
 			const last = rounds[rounds.length - 1];

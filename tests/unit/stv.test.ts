@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import { droopQuota, lotOrder, scottishStv, unitsText, UNIT, type StvCount } from '../../src/lib/shared/stv.js';
-import { instantRunoff } from '../../server/domain/votes.js';
+import { instantRunoff, tally } from '../../server/domain/votes.js';
 
 /** A ballot file in the BLT format (OpenSTV, droop): "candidates seats", weighted ballots ending in 0, names. */
 function readBlt(file: string): { candidates: number[]; seats: number; rankings: number[][]; names: string[] } {
@@ -222,5 +222,14 @@ describe('Scottish STV: invariants over 300 generated elections', () => {
 		for (const { candidates, seats, rankings } of cases) {
 			for (const s of scottishStv(candidates, rankings, seats, 'p').stages) if (s.transferValue !== null) expect(s.transferValue).toBeLessThanOrEqual(UNIT);
 		}
+	});
+});
+
+describe('an election in the vote tally', () => {
+	it('elects nobody without a valid ballot', () => {
+		const r = tally({ method: 'ranked', options: [1, 2, 3], quorum: { kind: 'none' }, threshold: 'simple', seats: 2, lotSeed: 's' }, [], 10);
+		expect(r).toMatchObject({ outcome: 'no_votes', winners: [] });
+		const some = tally({ method: 'ranked', options: [1, 2, 3], quorum: { kind: 'none' }, threshold: 'simple', seats: 2, lotSeed: 's' }, [{ method: 'ranked', ranking: [2] }], 10);
+		expect(some).toMatchObject({ outcome: 'elected', reason: 'stv_elected', counts: { 1: 0, 2: 1, 3: 0 } });
 	});
 });

@@ -22,8 +22,8 @@ export function stageNotes(count: StvCount, index: number, options: VoteOption[]
 	const name = s.from !== null ? optionLabel(options, s.from) : '';
 	const notes: string[] = [];
 	if (s.kind === 'first') notes.push(m.elect_note_first());
-	if (s.kind === 'surplus') notes.push(m.elect_note_surplus({ stage, name, surplus: formatVotes(-(s.transfers[s.from!] ?? 0), true), value: formatVotes(s.transferValue ?? 0, true) }));
-	if (s.kind === 'exclusion') notes.push(m.elect_note_exclusion({ stage, name, held: formatVotes(-(s.transfers[s.from!] ?? 0)) }));
+	if (s.kind === 'surplus') notes.push(m.elect_note_surplus({ stage, name, surplus: formatVotes(Math.abs(s.transfers[s.from!] ?? 0), true), value: formatVotes(s.transferValue ?? 0, true) }));
+	if (s.kind === 'exclusion') notes.push(m.elect_note_exclusion({ stage, name, held: formatVotes(Math.abs(s.transfers[s.from!] ?? 0)) }));
 	if (s.tie?.by === 'earlier_stage') notes.push(m.elect_tie_earlier());
 	if (s.tie?.by === 'lot') notes.push(m.elect_tie_lot({ seed: `${count.lot.seed.slice(0, 12)}…`, order: names(count.lot.order, options) }));
 	for (const e of s.elected) notes.push(m.elect_note_elected({ name: optionLabel(options, e), held: formatVotes(s.votes[e]) }));
