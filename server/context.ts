@@ -50,6 +50,7 @@ import { NotificationsService } from './services/notifications.service.js';
 import { SearchService } from './services/search.service.js';
 import { ModerationService } from './services/moderation.service.js';
 import { VotesService } from './services/votes.service.js';
+import { ElectionsService } from './services/elections.service.js';
 import { MeetingsService } from './services/meetings.service.js';
 import { LocalRoomPresence, RedisRoomPresence } from './services/room-presence.js';
 import { localNodeEvents, redisNodeEvents, RedisLease, SharedState, soleNode, type Leadership, type NodeEvents } from './shared-state.js';
@@ -92,6 +93,7 @@ export interface Services {
 	search: SearchService;
 	moderation: ModerationService;
 	votes: VotesService;
+	elections: ElectionsService;
 	meetings: MeetingsService;
 	/** The first coordinator from the setup link, and the day-one setup. */
 	setup: SetupService;
@@ -233,6 +235,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			search: new SearchService(db),
 			moderation: new ModerationService(db, bus),
 			votes,
+			elections: new ElectionsService(db),
 			meetings: new MeetingsService(db, bus, abilities, presence, votes, drafts, forum, documents),
 			setup: new SetupService(db, auth, limits, config.smtpUrl !== null),
 			instance: new InstanceService(db, mail, mailer, limits, {

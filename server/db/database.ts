@@ -377,6 +377,17 @@ export interface VotesTable {
 	created_at: number;
 	meeting_id: number | null;
 	agenda_item_id: number | null;
+	/** Elections (ranked votes counted by STV): the seats to fill, and the seed of the lot for ties. */
+	seats: number | null;
+	lot_seed: string | null;
+}
+
+export interface VoteCandidatesTable {
+	vote_id: number;
+	user_id: number;
+	statement: string;
+	created_at: number;
+	option_id: number | null;
 }
 
 export interface MeetingsTable {
@@ -562,6 +573,7 @@ export interface Database {
 	draft_comments: DraftCommentsTable;
 	amendments: AmendmentsTable;
 	votes: VotesTable;
+	vote_candidates: VoteCandidatesTable;
 	meetings: MeetingsTable;
 	meeting_chairs: MeetingChairsTable;
 	agenda_items: AgendaItemsTable;

@@ -7,6 +7,7 @@
 import { isActiveMember, type Actor } from './permissions.js';
 import type { Ballot, BallotRules, Eligibility, Method, ResultsVisibility, Round, Threshold, VoteOption, VoteResult, VoteStatus, Outcome } from '../../src/lib/shared/votes.js';
 import type { Quorum } from '../../src/lib/shared/vote-input.js';
+import { firstPreferences, scottishStv } from '../../src/lib/shared/stv.js';
 
 export type { Ballot, Method } from '../../src/lib/shared/votes.js';
 export { ballotProblem } from '../../src/lib/shared/votes.js';
@@ -18,6 +19,9 @@ export interface VoteRules extends BallotRules {
 	quorum: Quorum;
 	/** For yes/no (and consent, where it does not apply: any block stops it). */
 	threshold: Threshold;
+	/** Elections: a ranked vote with seats is counted by STV (src/lib/shared/stv.ts), its ties by this seed's lot. */
+	seats?: number;
+	lotSeed?: string;
 }
 
 /** A vote as the services work with it (server/db/repositories/vote.repository.ts `voteRowToVote`). */
@@ -51,6 +55,9 @@ export interface Vote {
 	participants: number;
 	/** The result it closed with. */
 	result: VoteResult | null;
+	/** Elections: the seats to fill (null for every other vote) and the seed of the lot, kept until the count. */
+	seats: number | null;
+	lotSeed: string | null;
 }
 
 /** The rules a vote's ballots are checked against and counted by. */
@@ -61,7 +68,8 @@ export function rulesOf(v: Vote): VoteRules {
 		minApprovals: v.minApprovals ?? undefined,
 		maxApprovals: v.maxApprovals ?? undefined,
 		quorum: v.quorum,
-		threshold: v.threshold
+		threshold: v.threshold,
+		...(v.seats !== null ? { seats: v.seats, lotSeed: v.lotSeed ?? '' } : {})
 	};
 }
 
@@ -133,6 +141,12 @@ export function tally(rules: VoteRules, ballots: Ballot[], eligible: number, bas
 		}
 		case 'ranked': {
 			const rankings = ballots.flatMap((b) => (b.method === 'ranked' ? [b.ranking] : []));
+			if (rules.seats) {
+				const stv = scottishStv(rules.options, rankings, rules.seats, rules.lotSeed ?? '');
+				// Without a valid ballot nobody is elected (rule 52 alone would seat candidates nobody voted for).
+				const elected = stv.valid > 0 ? stv.elected : [];
+				return result(elected.length ? 'elected' : 'no_votes', elected.length ? 'stv_elected' : 'no_votes', firstPreferences(stv), elected, { stv });
+			}
 			const { rounds, winner } = instantRunoff(rules.options, rankings);
 			const last = rounds[rounds.length - 1];
 			return result(winner === null ? 'no_votes' : 'elected', winner === null ? 'no_votes' : 'runoff_majority', last ? last.counts : {}, winner === null ? [] : [winner], { rounds });

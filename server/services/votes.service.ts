@@ -9,8 +9,10 @@ import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../logger.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import { ballotSchema } from '../../src/lib/shared/vote-schemas.js';
-import { choosesAmongOptions, type CastOutcome, type CastRequest, type DecisionView, type Outcome, type PublishedBallot, type VoteResult, type VoteSummary, type VoteTally, type VoteView } from '../../src/lib/shared/votes.js';
+import { choosesAmongOptions, newDeviceToken, type CastOutcome, type CastRequest, type DecisionView, type Outcome, type PublishedBallot, type VoteResult, type VoteSummary, type VoteTally, type VoteView } from '../../src/lib/shared/votes.js';
 import { optionLabels, voteInputIssues, type SubjectInput } from '../../src/lib/shared/vote-input.js';
+import { electionProblems } from '../../src/lib/shared/elections.js';
+import { candidatesToOptions } from '../db/repositories/election.repository.js';
 import type { Abilities } from './abilities.service.js';
 import type { Authenticated } from './auth.service.js';
 import type { DraftsService } from './drafts.service.js';
@@ -21,6 +23,11 @@ import { VoteReceipts } from './vote-receipts.service.js';
 import { DecisionsRegister, type DecisionFilter, type DecisionsPage } from './decisions.service.js';
 
 export type { CastRequest } from '../../src/lib/shared/votes.js';
+
+/** An election: a ranked vote for `seats`, counted by STV, with a candidacy period until it opens. */
+export interface Election {
+	seats: number;
+}
 export type { SubjectInput } from '../../src/lib/shared/vote-input.js';
 
 const REFUSALS: Record<CastRefusal, [code: 'conflict' | 'forbidden' | 'not_found', message: string]> = {
@@ -131,15 +138,17 @@ export class VotesService {
 	 * Creates a vote (scheduled, or opened at once) on a thread, a draft version or an amendment. `unread` are the
 	 * fields a form could not even read (told together with the vote's own problems, once the person is authorised).
 	 */
-	async create(auth: Authenticated | null, input: VoteInput, subject: SubjectInput = {}, openNow = false, unread: Record<string, string> = {}): Promise<number> {
+	async create(auth: Authenticated | null, input: VoteInput, subject: SubjectInput = {}, openNow = false, unread: Record<string, string> = {}, election: Election | null = null): Promise<number> {
 		if (!auth || !isActiveMember(auth.actor)) throw new DomainError(auth ? 'forbidden' : 'unauthenticated');
 		if (!(await this.abilities.mayCall(auth, input.groupId))) throw new DomainError('forbidden');
 		await this.abilities.refuseArchivedGroup(input.groupId);
 		const now = this.clock();
-		this.#check(input, now, unread);
+		this.#check(input, now, election ? { ...unread, ...electionProblems({ ...election, eligibility: input.eligibility, opensAt: input.opensAt }, now) } : unread, !!election);
+		if (election && openNow) throw new DomainError('invalid_input', 'an election opens after its candidacy period', { opensAt: 'candidacy_deadline_required' });
 		const links = await this.#links(auth, subject);
 		const id = await repo.insertVote(this.db, {
 			...this.#row(input),
+			...(election ? { method: 'ranked' as const, options: '[]', seats: election.seats, lot_seed: newDeviceToken() } : {}),
 			...links,
 			opens_at: openNow ? null : input.opensAt,
 			created_by: auth.actor.id,
@@ -150,8 +159,11 @@ export class VotesService {
 	}
 
 	/** Refuses a vote's input with every problem by field: its own (voteInputSchema) and what a form could not read. */
-	#check(input: VoteInput, now: number, unread: Record<string, string>): void {
-		const problems = { ...voteInputIssues(input, now), ...unread };
+	#check(input: VoteInput, now: number, unread: Record<string, string>, election = false): void {
+		const own = voteInputIssues(input, now);
+		// An election's options are its candidates, known when its candidacy period ends.
+		if (election) delete own.options;
+		const problems = { ...own, ...unread };
 		if (Object.keys(problems).length) throw new DomainError('invalid_input', 'vote has problems', problems);
 	}
 
@@ -244,6 +256,8 @@ export class VotesService {
 		const opened = await this.db.transaction().execute(async (trx) => {
 			const v = await repo.findVote(trx, id);
 			if (!v || v.status !== 'scheduled') return false;
+			// An election's candidacy period ends here: its candidates become the ballot's options.
+			if (v.seats !== null) await candidatesToOptions(trx, id);
 			const units = await repo.currentElectorate(trx, v.eligibility, v.groupId, v.meetingId);
 			if (!(await repo.openVote(trx, id, units, this.clock()))) return false;
 			await insertAudit(trx, { actor_id: actorId, action: 'vote.opened', subject_type: 'vote', subject_id: String(id), data: { eligible: units.length }, created_at: this.clock() });
@@ -291,7 +305,8 @@ export class VotesService {
 			const v = await repo.findVote(this.db, id);
 			if (!v) return null;
 			r = { rules: rulesOf(v), secret: v.secret, eligibility: v.eligibility, results: v.results };
-			this.#rules.set(id, r);
+			// An election's options are its candidates, fixed only when it opens: keep its rules from then on.
+			if (v.status !== 'scheduled') this.#rules.set(id, r);
 		}
 		return r;
 	}

@@ -17,11 +17,12 @@ const SUITES: Record<string, () => Promise<{ run(): Promise<Row[]> }>> = {
 	start: () => import('./start.bench.js'),
 	phones: () => import('./phones.bench.js'),
 	api: () => import('./api.bench.js'),
-	pgsearch: () => import('./pgsearch.bench.js')
+	pgsearch: () => import('./pgsearch.bench.js'),
+	stv: () => import('./stv.bench.js')
 };
 
 /** Suites that load no page of the web app: they run without building it. */
-const WITHOUT_PAGES = new Set(['votes', 'backup', 'pgsearch']);
+const WITHOUT_PAGES = new Set(['votes', 'backup', 'pgsearch', 'stv']);
 
 async function main(): Promise<number> {
 	const asked = process.argv.slice(2);

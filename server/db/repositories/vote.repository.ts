@@ -40,7 +40,9 @@ export function voteRowToVote(r: VoteRow): Vote {
 		closedAt: r.closed_at,
 		eligible: r.eligible_count,
 		participants: r.participants,
-		result: parseResult(r.result)
+		result: parseResult(r.result),
+		seats: r.seats,
+		lotSeed: r.lot_seed
 	};
 }
 

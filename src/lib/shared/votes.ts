@@ -3,6 +3,8 @@
  * who may see what are in server/domain/votes.ts.
  */
 
+import type { StvCount } from './stv.js';
+
 export const METHODS = ['yes_no', 'single', 'approval', 'ranked', 'score', 'consent'] as const;
 export type Method = (typeof METHODS)[number];
 const CHOICE_METHODS: readonly Method[] = ['single', 'approval', 'ranked', 'score'];
@@ -47,6 +49,8 @@ export interface VoteResult {
 	counts: Record<string, number>;
 	rounds?: Round[];
 	averages?: Record<number, number>;
+	/** Elections: every stage of the STV count (`counts` are then the first preferences). */
+	stv?: StvCount;
 }
 
 export interface VoteOption {

@@ -29,7 +29,8 @@ export const VOTE_FORM_FIELDS = [
 	'draft',
 	'version',
 	'amendment',
-	'again'
+	'again',
+	'seats'
 ] as const;
 export type VoteFormValues = Record<(typeof VOTE_FORM_FIELDS)[number], string>;
 

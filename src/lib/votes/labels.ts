@@ -1,6 +1,7 @@
 import { m } from '$lib/paraglide/messages';
 import { formatNumber } from '$lib/i18n/format';
 import { problemText } from '$lib/i18n/problems';
+import { stvReason } from './stv-words';
 import type { Ballot, ConsentChoice, Eligibility, Method, Outcome, ResultsVisibility, Threshold, VoteOption, VoteResult, VoteStatus, VoteView, YesNo } from '$lib/shared/votes';
 
 const STATUS: Record<VoteStatus, () => string> = {
@@ -152,6 +153,8 @@ export function reasonText(r: VoteResult, options: VoteOption[]): string {
 			const active = last ? Object.values(last.counts).reduce((a, b) => a + b, 0) : 0;
 			return m.vote_reason_runoff_majority({ option: label, round: rounds.length, votes: formatNumber(last?.counts[winner] ?? 0), active: formatNumber(active) });
 		}
+		case 'stv_elected':
+			return r.stv ? stvReason(r.stv, options) : r.reason;
 		case 'no_votes':
 			return r.method === 'ranked' ? m.vote_reason_no_votes() : m.vote_outcome_no_votes();
 		default:
@@ -196,7 +199,10 @@ const INPUT_PROBLEMS: Record<string, () => string> = {
 	closes_before_opens: m.vote_problem_closes_before_opens,
 	in_the_past: m.vote_problem_in_the_past,
 	invalid_date: m.vote_problem_invalid_date,
-	not_found: m.vote_problem_subject
+	not_found: m.vote_problem_subject,
+	invalid_seats: m.elect_problem_invalid_seats,
+	not_for_elections: m.elect_problem_not_for_elections,
+	candidacy_deadline_required: m.elect_problem_deadline_required
 };
 /** A new vote's field problem (server/domain/votes.ts voteInputProblems codes, then the common ones). */
 export const inputProblemText = (code: string | null | undefined): string | null => (code && INPUT_PROBLEMS[code] ? INPUT_PROBLEMS[code]() : problemText(code));

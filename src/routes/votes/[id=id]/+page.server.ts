@@ -5,11 +5,11 @@ import { ballotFromForm } from '$lib/shared/votes';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
-	const { votes } = appContext().services;
+	const { votes, elections } = appContext().services;
 	const id = Number(params.id);
 	const vote = await guarded(votes.get(locals.auth, id), url);
 	const published = vote.status === 'closed' ? await votes.published(locals.auth, id) : [];
-	return { vote, published };
+	return { vote, published, election: await elections.view(locals.auth, id) };
 };
 
 /**
@@ -34,5 +34,11 @@ export const actions: Actions = {
 	},
 	open: async ({ locals, params }) => attempt(async () => ({ opened: (await appContext().services.votes.open(locals.auth, Number(params.id)), true) })),
 	close: async ({ locals, params }) => attempt(async () => ({ closed: (await appContext().services.votes.close(locals.auth, Number(params.id))).outcome })),
-	cancel: async ({ locals, params }) => attempt(async () => ({ cancelled: (await appContext().services.votes.cancel(locals.auth, Number(params.id)), true) }))
+	cancel: async ({ locals, params }) => attempt(async () => ({ cancelled: (await appContext().services.votes.cancel(locals.auth, Number(params.id)), true) })),
+	// Elections: stand with a statement, or withdraw, during the candidacy period.
+	stand: async ({ request, locals, params }) => {
+		const v = formValues(await request.formData(), ['statement']);
+		return attempt(async () => ({ standing: (await appContext().services.elections.stand(locals.auth, Number(params.id), v.statement), true) }), v, 'stand');
+	},
+	withdraw: async ({ locals, params }) => attempt(async () => ({ withdrawn: (await appContext().services.elections.withdraw(locals.auth, Number(params.id)), true) }), {}, 'withdraw')
 };

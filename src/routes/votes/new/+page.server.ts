@@ -20,10 +20,12 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 export const actions: Actions = {
 	default: async ({ request, locals }) => {
 		const values = formValues(await request.formData(), VOTE_FORM_FIELDS);
-		const { input, subject, openNow, problems } = parseVoteForm((k) => values[k as keyof typeof values] ?? '');
+		// An election is a ranked vote for `seats`, its candidacy period running until it opens (ElectionsService).
+		const election = values.method === 'election' ? { seats: /^\d{1,2}$/.test(values.seats.trim()) ? Number(values.seats) : 0 } : null;
+		const { input, subject, openNow, problems } = parseVoteForm((k) => (k === 'method' && election ? 'ranked' : (values[k as keyof typeof values] ?? '')));
 		let id: number;
 		try {
-			id = await appContext().services.votes.create(locals.auth, input, subject, openNow, problems);
+			id = await appContext().services.votes.create(locals.auth, input, subject, election ? false : openNow, problems, election);
 		} catch (error) {
 			return failFrom(error, values);
 		}
