@@ -15,7 +15,8 @@ const SUITES: Record<string, () => Promise<{ run(): Promise<Row[]> }>> = {
 	exports: () => import('./exports.bench.js'),
 	backup: () => import('./backup.bench.js'),
 	start: () => import('./start.bench.js'),
-	phones: () => import('./phones.bench.js')
+	phones: () => import('./phones.bench.js'),
+	cluster: () => import('./cluster.bench.js')
 };
 
 /** Suites that load no page of the web app: they run without building it. */

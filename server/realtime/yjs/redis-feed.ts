@@ -105,6 +105,9 @@ export class RedisDocumentFeed implements DocumentFeed, AwarenessFeed {
 	}
 
 	tell(name: string, seq: number, update: Uint8Array): void {
+		// Not queued while Redis is away (updates of any size would pile up in this process): the other nodes read
+		// what they missed from the log once it is back (onGap), which they must do anyway for what was in flight.
+		if (this.shared.redis.status !== 'ready') return;
 		const key = this.#stream(name);
 		this.shared.redis
 			.pipeline()
@@ -210,6 +213,7 @@ export class RedisDocumentFeed implements DocumentFeed, AwarenessFeed {
 	}
 
 	#publish(name: string, kind: number, payload: Uint8Array): void {
+		if (this.shared.redis.status !== 'ready') return;
 		const message = Buffer.concat([Buffer.from([kind]), this.#node, payload]);
 		// Presence renews itself every 15 s in each editor, so a lost message costs a moment, not a state.
 		this.shared.redis.publish(this.#channel(name), message).catch(() => undefined);
