@@ -42,6 +42,7 @@ import { MemoryRateLimits, RedisRateLimits, type RateLimits } from './services/r
 import { Mailer } from './mail/mailer.js';
 import { DocumentStore } from './db/repositories/document.repository.js';
 import { DocumentsService } from './services/documents.service.js';
+import { RedisDocumentFeed } from './realtime/yjs/redis-feed.js';
 import { DraftsService } from './services/drafts.service.js';
 import { PageCache } from './http/page-cache.js';
 import { ForumService } from './services/forum.service.js';
@@ -168,6 +169,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 	if (shared && dialect === 'sqlite') logger.warn('REDIS_URL is set but the database is a SQLite file: run one node only (several nodes need DATABASE_URL on PostgreSQL)');
 	let nodeEvents: NodeEvents | undefined;
 	let leadership: Leadership | undefined;
+	let documentFeed: RedisDocumentFeed | undefined;
 	storage = new StorageHealth(db, logger);
 	try {
 		const { created, applied } = await migrateToLatest(db, {
@@ -201,7 +203,9 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const abilities = new Abilities(db);
 		// The language a network text (a group's description, a field's name) falls back to when the reader's is empty.
 		const primaryLocale = (): Locale => profile.primaryLocale;
-		const documents = new DocumentsService(dialect === 'postgres' ? new PostgresDocumentStore(db) : new DocumentStore(raw), logger, { idleMs: config.docIdleMs, onWriteError: (error) => storage?.failed(error) });
+		// Several nodes on one PostgreSQL: each stored update is told to the others through Redis (README "Run several nodes").
+		const feed = shared && dialect === 'postgres' ? (documentFeed = await RedisDocumentFeed.open(shared, logger)) : null;
+		const documents = new DocumentsService(dialect === 'postgres' ? new PostgresDocumentStore(db) : new DocumentStore(raw), logger, { idleMs: config.docIdleMs, onWriteError: (error) => storage?.failed(error), feed });
 		const notifications = new NotificationsService(db, bus, mail, publicOrigin);
 		const forum = new ForumService(db);
 		const forumWriting = new ForumWritingService(db, bus, notifications, limits, Date.now, storage.bestEffort);
@@ -347,6 +351,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 				await lease.close();
 				await everyNode.close();
 				await documents.close();
+				await documentFeed?.close();
 				await mailer.close();
 				storage.close();
 				// Fold the WAL into the main file so a copied database is complete on its own. On a full disk this can
@@ -363,6 +368,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 	} catch (error) {
 		await leadership?.close();
 		await nodeEvents?.close();
+		await documentFeed?.close();
 		await db.destroy();
 		await shared?.close();
 		throw error;

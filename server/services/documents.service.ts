@@ -2,9 +2,14 @@ import * as Y from 'yjs';
 import { isDiskFull } from '../db/storage-health.js';
 import type { DocumentLog } from '../db/repositories/document.repository.js';
 import type { Logger } from '../logger.js';
+import type { DocumentFeed } from './document-feed.js';
 
 /** Where an update came from; `SERVER` marks changes the server makes itself (an adopted amendment, minutes). */
 export const SERVER_ORIGIN = Symbol('server');
+/** An update another node stored and told of (DocumentFeed), or one read back from the log to catch up. */
+export const OTHER_NODE_ORIGIN = Symbol('other node');
+/** How long an update told out of order waits for the ones before it before the log is read for them. */
+const GAP_MS = 300;
 
 /** Something that wants each persisted update of a document (the websocket endpoint relays it). */
 export type Relay = (update: Uint8Array, origin: unknown) => void;
@@ -35,8 +40,17 @@ export class NotStored extends Error {
 interface Live extends LiveDocument {
 	holders: number;
 	relays: Set<Relay>;
-	/** The last sequence number in the log (or merged into the state). */
+	/** The sequence number up to which every update of the log is in memory (or merged into the state). */
 	lastSeq: number;
+	/** Numbers beyond lastSeq in memory already (this node's own, stored while another node's came in between). */
+	ahead: Set<number>;
+	/** Other nodes' updates told before one they follow (several nodes only), applied once it comes. */
+	waiting: Map<number, Uint8Array>;
+	/** Reads the log for the updates `waiting` lacks, unless they come first. */
+	gap: NodeJS.Timeout | null;
+	/** A catch-up from the log under way, and whether another was asked for meanwhile. */
+	catchingUp: Promise<void> | null;
+	again: boolean;
 	sinceCompaction: number;
 	idle: NodeJS.Timeout | null;
 	/** Settles when the writes still under way on an asynchronous log are done (never rejects); null when none are. */
@@ -52,9 +66,11 @@ export interface DocumentsOptions {
 	compactEvery: number;
 	/** Told of every failed write (the storage health, which names a full disk and frees the log's space). */
 	onWriteError: (error: unknown) => void;
+	/** Where several nodes hold the same documents: their stored updates pass between them (null: one process). */
+	feed: DocumentFeed | null;
 }
 
-const DEFAULTS: DocumentsOptions = { idleMs: 30_000, compactEvery: 500, onWriteError: () => undefined };
+const DEFAULTS: DocumentsOptions = { idleMs: 30_000, compactEvery: 500, onWriteError: () => undefined, feed: null };
 
 /**
  * Collaborative documents in memory, backed by their update logs. Every change to a loaded document — from a
@@ -76,6 +92,15 @@ export class DocumentsService {
 		private readonly clock: () => number = Date.now
 	) {
 		this.#options = { ...DEFAULTS, ...options };
+		// Redis came back (or the feed lost its place): every held document reads what it missed from the log.
+		this.#options.feed?.onGap(() => {
+			for (const live of this.#live.values()) this.#catchUp(live);
+		});
+	}
+
+	/** The feed between nodes (null in a single process). */
+	get feed(): DocumentFeed | null {
+		return this.#options.feed;
 	}
 
 	/** Documents held in memory now. */
@@ -186,8 +211,9 @@ export class DocumentsService {
 			if (live.idle) clearTimeout(live.idle);
 			await live.pending;
 			await live.compacting;
+			await live.catchingUp;
 			await this.#compact(live);
-			live.doc.destroy();
+			this.#forget(live);
 		}
 	}
 
@@ -212,6 +238,19 @@ export class DocumentsService {
 	}
 
 	async #load(name: string): Promise<Live> {
+		const feed = this.#options.feed;
+		// Where the feed stands before the log is read: anything stored after the read is told after this mark.
+		let from = '0-0';
+		let unsure = false;
+		if (feed) {
+			try {
+				from = await feed.mark(name);
+			} catch (error) {
+				// From the start of what the feed keeps, and the log read again once loaded.
+				unsure = true;
+				this.logger.warn('could not tell where a document\'s feed stands; reading it whole', { doc: name, error: String(error) });
+			}
+		}
 		const built = await this.#build(name);
 		const live: Live = {
 			name,
@@ -221,6 +260,11 @@ export class DocumentsService {
 			sealed: 0,
 			bytes: built.bytes,
 			lastSeq: built.lastSeq,
+			ahead: new Set(),
+			waiting: new Map(),
+			gap: null,
+			catchingUp: null,
+			again: false,
 			sinceCompaction: built.count,
 			idle: null,
 			pending: null,
@@ -230,6 +274,10 @@ export class DocumentsService {
 		// Only stored updates are applied (see #write), so each one the document takes is relayed at once.
 		live.doc.on('update', (update: Uint8Array, origin: unknown) => this.#relay(live, update, origin));
 		this.#live.set(name, live);
+		if (feed) {
+			feed.follow(name, from, (seq, update) => this.#heard(live, seq, update));
+			if (unsure) this.#catchUp(live);
+		}
 		return live;
 	}
 
@@ -241,16 +289,16 @@ export class DocumentsService {
 	}
 
 	#writeNow(live: Live, update: Uint8Array, origin: unknown): void | Promise<void> {
-		let stored: void | Promise<void>;
+		let stored: number | Promise<number>;
 		try {
 			if (this.#closed) throw new Error('documents are closed');
 			stored = this.store.append(live.name, live.lastSeq + 1, update);
 		} catch (error) {
 			throw this.#notStored(live, error);
 		}
-		if (!(stored instanceof Promise)) return this.#apply(live, update, origin);
+		if (!(stored instanceof Promise)) return this.#apply(live, stored, update, origin);
 		return stored.then(
-			() => this.#apply(live, update, origin),
+			(seq) => this.#apply(live, seq, update, origin),
 			(error: unknown) => {
 				throw this.#notStored(live, error);
 			}
@@ -277,11 +325,101 @@ export class DocumentsService {
 		return new NotStored(error);
 	}
 
-	#apply(live: Live, update: Uint8Array, origin: unknown): void {
-		live.lastSeq++;
+	/** Applies an update this node stored as number `seq`, then tells the other nodes of it. */
+	#apply(live: Live, seq: number, update: Uint8Array, origin: unknown): void {
+		// Read back from the log by a catch-up before its own append answered: it is in memory already.
+		if (this.#take(live, seq, update)) Y.applyUpdate(live.doc, update, origin);
+		this.#options.feed?.tell(live.name, seq, update);
+		this.#mergeWhenLong(live);
+	}
+
+	/**
+	 * Counts number `seq` as in memory (false when it already was): lastSeq moves on over every number now held
+	 * without a gap, and what waited for it is applied.
+	 */
+	#take(live: Live, seq: number, update: Uint8Array): boolean {
+		if (seq <= live.lastSeq || live.ahead.has(seq)) return false;
 		live.bytes += update.length;
-		Y.applyUpdate(live.doc, update, origin);
-		if (++live.sinceCompaction >= this.#options.compactEvery) void this.#compact(live);
+		live.sinceCompaction++;
+		if (seq !== live.lastSeq + 1) {
+			live.ahead.add(seq);
+			return true;
+		}
+		live.lastSeq = seq;
+		while (live.ahead.delete(live.lastSeq + 1)) live.lastSeq++;
+		return true;
+	}
+
+	/** Another node's stored update: applied in the log's order (a later one waits for those before it). */
+	#heard(live: Live, seq: number, update: Uint8Array): void {
+		if (seq <= live.lastSeq || live.ahead.has(seq)) return;
+		if (seq !== live.lastSeq + 1) {
+			live.waiting.set(seq, update);
+			live.gap ??= setTimeout(() => {
+				live.gap = null;
+				if (live.waiting.size) this.#catchUp(live);
+			}, GAP_MS);
+			return;
+		}
+		this.#applyOther(live, seq, update);
+		for (let next = live.waiting.get(live.lastSeq + 1); next; next = live.waiting.get(live.lastSeq + 1)) this.#applyOther(live, live.lastSeq + 1, next);
+		for (const waited of live.waiting.keys()) if (waited <= live.lastSeq) live.waiting.delete(waited);
+	}
+
+	#applyOther(live: Live, seq: number, update: Uint8Array): void {
+		live.waiting.delete(seq);
+		if (!this.#take(live, seq, update)) return;
+		try {
+			Y.applyUpdate(live.doc, update, OTHER_NODE_ORIGIN);
+		} catch (error) {
+			// Stored by another node, so the log has it: quarantined by the next load, never fatal here.
+			this.logger.error('could not apply an update from another node', { doc: live.name, seq, error: String(error) });
+		}
+		this.#mergeWhenLong(live);
+	}
+
+	#mergeWhenLong(live: Live): void {
+		if (live.sinceCompaction >= this.#options.compactEvery) void this.#compact(live);
+	}
+
+	/**
+	 * Reads from the log what this node lacks (beyond lastSeq: the merged state if it goes further, then each
+	 * update) and applies it: after a gap in the feed, or when Redis comes back. Numbers are given only once every
+	 * lower one has committed (PostgresDocumentStore.append), so after the read every number up to the last one read
+	 * is in memory: one missing from the log was quarantined, not still on its way.
+	 */
+	#catchUp(live: Live): void {
+		if (live.catchingUp) {
+			live.again = true;
+			return;
+		}
+		const run = async () => {
+			do {
+				live.again = false;
+				const stored = await this.store.since(live.name, live.lastSeq);
+				if (this.#live.get(live.name) !== live) return;
+				if (stored.state && stored.stateSeq > live.lastSeq) {
+					Y.applyUpdate(live.doc, stored.state, OTHER_NODE_ORIGIN);
+					live.bytes = Math.max(live.bytes, stored.state.length);
+					live.lastSeq = stored.stateSeq;
+					for (const seq of live.ahead) if (seq <= live.lastSeq) live.ahead.delete(seq);
+					while (live.ahead.delete(live.lastSeq + 1)) live.lastSeq++;
+				}
+				for (const entry of stored.updates) this.#applyOther(live, entry.seq, entry.update);
+				const last = stored.updates.at(-1)?.seq ?? 0;
+				if (last > live.lastSeq) {
+					live.lastSeq = last;
+					for (const seq of live.ahead) if (seq <= last) live.ahead.delete(seq);
+				}
+				for (const seq of live.waiting.keys()) if (seq <= live.lastSeq) live.waiting.delete(seq);
+			} while (live.again);
+		};
+		live.catchingUp = run()
+			.catch((error: unknown) => {
+				// Tried again at the next gap or reconnection; meanwhile this node's clients miss the other node's edits.
+				this.logger.error('could not catch up a document from its log', { doc: live.name, error: String(error) });
+			})
+			.finally(() => (live.catchingUp = null));
 	}
 
 	#relay(live: Live, update: Uint8Array, origin: unknown): void {
@@ -307,6 +445,7 @@ export class DocumentsService {
 		const done = () => {
 			live.sinceCompaction -= merged;
 			live.bytes = state.length + live.bytes - bytesBefore;
+			this.#options.feed?.merged(live.name);
 		};
 		// The log is still whole when merging fails: merging is only an optimisation, tried again later.
 		const failed = (error: unknown) => this.logger.error('could not merge a document log', { doc: live.name, error });
@@ -330,6 +469,12 @@ export class DocumentsService {
 		}
 		void this.#compact(live);
 		this.#live.delete(live.name);
+		this.#forget(live);
+	}
+
+	#forget(live: Live): void {
+		if (live.gap) clearTimeout(live.gap);
+		this.#options.feed?.unfollow(live.name);
 		live.doc.destroy();
 	}
 }

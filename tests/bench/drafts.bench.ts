@@ -18,6 +18,8 @@ import type { DocSpec, FromClient, ToClient } from './yjs-editor.js';
 
 const EDITORS = 50;
 const PROCESSES = 5;
+const DEFAULT_EDITORS = EDITORS;
+const DEFAULT_PROCESSES = PROCESSES;
 /** Edits per second across all editors: the rate of the reference figure in /work/shared/STACK.md. */
 const EDITS_PER_SECOND = 100;
 const TYPING_SECONDS = 10;
@@ -53,7 +55,7 @@ async function settledRss(pid: number): Promise<number> {
 }
 
 /** A server in a child process; what it logs on stderr is shown as progress notes, so that its errors are seen. */
-interface Server {
+export interface Server {
 	name: string;
 	pid: number;
 	/** http://host:port */
@@ -67,7 +69,7 @@ interface Server {
 const running = { servers: new Set<Server>(), clients: new Set<Client>() };
 
 /** Starts `node <args>`; ready when a line of its stdout matches `ready`, whose match gives the URL. */
-function startServer(name: string, args: string[], env: Record<string, string>, ready: RegExp, urlOf: (m: RegExpExecArray) => string): Promise<Server> {
+export function startServer(name: string, args: string[], env: Record<string, string>, ready: RegExp, urlOf: (m: RegExpExecArray) => string): Promise<Server> {
 	// Only what the server needs from the environment: an ORIGIN or PORT set for the benchmark must not leak in.
 	const clean = { PATH: process.env.PATH ?? '', HOME: os.homedir() };
 	const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -122,9 +124,9 @@ function startServer(name: string, args: string[], env: Record<string, string>, 
 }
 
 /** Kuvend as `npm start` runs it (the compiled build/server.js), on a free port (with PORT=0 the request's own host is its origin). */
-async function startKuvend(dataDir: string): Promise<Server> {
-	const env = { NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'error', RATE_LIMITS: 'relaxed', SEED: 'demo' };
-	const server = await startServer('kuvend', [SERVER_BUNDLE], env, /^Listening on (http:\/\/\S+)/, (m) => m[1]);
+export async function startKuvend(dataDir: string, more: Record<string, string> = {}, name = 'kuvend'): Promise<Server> {
+	const env = { NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'error', RATE_LIMITS: 'relaxed', SEED: 'demo', ...more };
+	const server = await startServer(name, [SERVER_BUNDLE], env, /^Listening on (http:\/\/\S+)/, (m) => m[1]);
 	return { ...server, wsBase: `${server.wsBase}/yjs` };
 }
 
@@ -146,7 +148,7 @@ async function startReference(): Promise<Server> {
 }
 
 /** Signs in through the /login form as a browser would; the session cookie ("name=value"). */
-async function signIn(base: string, email: string): Promise<string> {
+export async function signIn(base: string, email: string): Promise<string> {
 	const res = await fetch(`${base}/login`, {
 		method: 'POST',
 		redirect: 'manual',
@@ -159,7 +161,7 @@ async function signIn(base: string, email: string): Promise<string> {
 }
 
 /** A draft made through the /drafts/new form; its document name. */
-async function createDraft(base: string, cookie: string, title: string): Promise<string> {
+export async function createDraft(base: string, cookie: string, title: string): Promise<string> {
 	const res = await fetch(`${base}/drafts/new`, {
 		method: 'POST',
 		redirect: 'manual',
@@ -172,7 +174,7 @@ async function createDraft(base: string, cookie: string, title: string): Promise
 }
 
 /** One client process: send it jobs, wait for its answers by kind. */
-class Client extends ChildMailbox<ToClient, FromClient> {
+export class Client extends ChildMailbox<ToClient, FromClient> {
 	constructor() {
 		super(CLIENT, [], 'client');
 		running.clients.add(this);
@@ -184,7 +186,7 @@ class Client extends ChildMailbox<ToClient, FromClient> {
 	}
 }
 
-interface Typing {
+export interface Typing {
 	latencies: number[];
 	cpu: number;
 	peakRss: number;
@@ -196,14 +198,23 @@ interface Typing {
  * edits/s in all). Latency is from the moment an editor makes an edit to the moment each other editor's document
  * has it, by the edit's Yjs id; the server's CPU and peak RSS are read over the same measured window.
  */
-async function typing(server: Server, doc: string, headersOf: (editor: number) => Record<string, string>): Promise<Typing> {
+export async function typing(
+	server: Server,
+	doc: string,
+	headersOf: (editor: number) => Record<string, string>,
+	/** Other sizes, and several servers (cluster.bench.ts): process p connects to `servers[p % n]`, CPU and RSS summed. */
+	{ editors: EDITORS = DEFAULT_EDITORS, processes: PROCESSES = DEFAULT_PROCESSES, servers = [server] }: { editors?: number; processes?: number; servers?: Server[] } = {}
+): Promise<Typing> {
 	const perProcess = EDITORS / PROCESSES;
 	const clients = Array.from({ length: PROCESSES }, () => new Client());
+	const pids = servers.map((s) => s.pid);
+	const serverCpu = () => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+	const serverRss = () => pids.reduce((sum, pid) => sum + rssBytes(pid), 0);
 	try {
 		clients.forEach((c, p) =>
 			c.send({
 				kind: 'type',
-				wsBase: server.wsBase,
+				wsBase: servers[p % servers.length].wsBase,
 				doc,
 				headers: Array.from({ length: perProcess }, (_, i) => headersOf(p * perProcess + i)),
 				firstEditor: p * perProcess,
@@ -221,18 +232,18 @@ async function typing(server: Server, doc: string, headersOf: (editor: number) =
 		const from = at + WARMUP_MS;
 		const to = from + TYPING_SECONDS * 1000;
 		await sleep(from - now());
-		const cpu0 = cpuSeconds(server.pid);
+		const cpu0 = serverCpu();
 		const clientCpu0 = clients.map((c) => cpuSeconds(c.pid));
-		let peakRss = rssBytes(server.pid);
+		let peakRss = serverRss();
 		const sampler = setInterval(() => {
 			try {
-				peakRss = Math.max(peakRss, rssBytes(server.pid));
+				peakRss = Math.max(peakRss, serverRss());
 			} catch {
 				// The server is gone: convergence below fails and says so.
 			}
 		}, 100);
 		await sleep(to - now());
-		const cpu1 = cpuSeconds(server.pid);
+		const cpu1 = serverCpu();
 		// Busy clients would delay what they measure; and the machine may be shared.
 		const clientCpu = clients.map((c, i) => ((cpuSeconds(c.pid) - clientCpu0[i]) / TYPING_SECONDS) * 100);
 		const range = `${Math.min(...clientCpu).toFixed(0)}–${Math.max(...clientCpu).toFixed(0)} %`;

@@ -18,7 +18,8 @@ const SUITES: Record<string, () => Promise<{ run(): Promise<Row[]> }>> = {
 	phones: () => import('./phones.bench.js'),
 	api: () => import('./api.bench.js'),
 	pgsearch: () => import('./pgsearch.bench.js'),
-	stv: () => import('./stv.bench.js')
+	stv: () => import('./stv.bench.js'),
+	cluster: () => import('./cluster.bench.js')
 };
 
 /** Suites that load no page of the web app: they run without building it. */

@@ -22,8 +22,16 @@ export interface StoredDocument {
 export interface DocumentLog {
 	/** The merged state and the updates logged after it, in order. */
 	load(name: string): StoredDocument | Promise<StoredDocument>;
-	/** Appends one update as number `seq` of the document's log. Fails if the write fails. */
-	append(name: string, seq: number, update: Uint8Array): void | Promise<void>;
+	/**
+	 * Appends one update to the document's log and answers the number it took: `seq` where one process writes
+	 * (SQLite), the next free number where several nodes write the same log (PostgreSQL). Fails if the write fails.
+	 */
+	append(name: string, seq: number, update: Uint8Array): number | Promise<number>;
+	/**
+	 * What the log holds beyond `afterSeq`: the merged state when it goes further, and the updates after both (a node
+	 * that missed other nodes' updates catches up with it).
+	 */
+	since(name: string, afterSeq: number): StoredDocument | Promise<StoredDocument>;
 	/** Replaces the log up to `throughSeq` by one merged state, in one transaction. */
 	compact(name: string, state: Uint8Array, throughSeq: number, now: number): void | Promise<void>;
 	/** Moves a stored update that cannot be applied out of the log. */
@@ -65,8 +73,16 @@ export class DocumentStore implements DocumentLog {
 	}
 
 	/** Appends one update as number `seq` of the document's log. Throws if the write fails. */
-	append(name: string, seq: number, update: Uint8Array): void {
+	append(name: string, seq: number, update: Uint8Array): number {
 		this.#append.run(name, seq, update);
+		return seq;
+	}
+
+	/** One process writes a SQLite log, so nothing is ever missed; here for the interface (and tests). */
+	since(name: string, afterSeq: number): StoredDocument {
+		const all = this.load(name) as StoredDocument;
+		const state = all.stateSeq > afterSeq ? all.state : null;
+		return { state, stateSeq: state ? all.stateSeq : 0, updates: all.updates.filter((u) => u.seq > afterSeq) };
 	}
 
 	/** Replaces the log up to `throughSeq` by one merged state, in one transaction. */

@@ -7,7 +7,8 @@ import type { WebSocket } from 'ws';
 import { addsTo, updateProblem, type DocumentContent, type UpdateProblem, type WriteBudget } from '../../domain/document-rules.js';
 import { presenceOf, type Presence } from '../../domain/presence.js';
 import type { DocumentAccess } from '../../services/document-access.service.js';
-import { NotStored, type LiveDocument, type Relay } from '../../services/documents.service.js';
+import { NotStored, OTHER_NODE_ORIGIN, type LiveDocument, type Relay } from '../../services/documents.service.js';
+import type { AwarenessFeed } from '../../services/document-feed.js';
 import type { Lifecycle } from '../../lifecycle.js';
 
 export const MESSAGE_SYNC = 0;
@@ -62,6 +63,8 @@ export class DocRoom {
 	 * against the text once the updates before it are in, as on SQLite, where nothing waits. Settles, never rejects.
 	 */
 	#queue: Promise<void> | null = null;
+	/** The people of this document on other nodes (several nodes only). */
+	#across: ReturnType<AwarenessFeed['join']> | null = null;
 
 	constructor(
 		readonly live: LiveDocument,
@@ -81,11 +84,30 @@ export class DocRoom {
 				for (const id of added) conn.clientIds.add(id);
 				for (const id of removed) conn.clientIds.delete(id);
 			}
+			const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
 			const encoder = encoding.createEncoder();
 			encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
-			encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+			encoding.writeVarUint8Array(encoder, update);
 			this.broadcast(encoding.toUint8Array(encoder));
+			// This node's people (checked above, as they joined) go to the other nodes; theirs came from there.
+			if (origin !== OTHER_NODE_ORIGIN) this.#across?.say(update);
 		});
+	}
+
+	/**
+	 * Shows this document's people on the other nodes that hold it and theirs here. What another node says is
+	 * applied as it came: it checked its own people (see #checkedAwareness) and is trusted as the nodes trust each
+	 * other's stored updates.
+	 */
+	joinAcross(feed: AwarenessFeed): void {
+		this.#across = feed.join(
+			this.live.name,
+			(update) => awarenessProtocol.applyAwarenessUpdate(this.awareness, update, OTHER_NODE_ORIGIN),
+			() => {
+				const here = [...this.conns.values()].flatMap((c) => [...c.clientIds]).filter((id) => this.awareness.getStates().has(id));
+				return here.length ? awarenessProtocol.encodeAwarenessUpdate(this.awareness, here) : null;
+			}
+		);
 	}
 
 	get doc(): Y.Doc {
@@ -246,6 +268,7 @@ export class DocRoom {
 	}
 
 	destroy(): void {
+		this.#across?.leave();
 		this.awareness.destroy();
 	}
 }

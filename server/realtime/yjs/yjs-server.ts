@@ -149,10 +149,11 @@ export class YjsServer {
 		if (!opening) {
 			opening = (async () => {
 				const room = new DocRoom(await this.ctx.services.documents.acquire(name), this.#writes, this.ctx.services.documentAccess.contentOf(name), this.ctx.lifecycle);
-				// Where several nodes would meet (README "Run several nodes"): a relay added beside this one would pass
-				// each stored update to a Redis stream per document, and updates read from other nodes' streams would be
-				// applied to the held document without being stored again. Not built until the update log runs on PostgreSQL.
+				// Stored updates, this node's and those another node told of (DocumentFeed), reach this room's clients.
 				this.ctx.services.documents.addRelay(name, room.relay);
+				// Several nodes: who is in the document, across them.
+				const across = this.ctx.services.documents.feed?.presence;
+				if (across) room.joinAcross(across);
 				this.#rooms.set(name, room);
 				return room;
 			})().finally(() => this.#opening.delete(name));
