@@ -377,6 +377,8 @@ export interface VotesTable {
 	created_at: number;
 	meeting_id: number | null;
 	agenda_item_id: number | null;
+	/** Two chambers: the organisations' chamber's rules as JSON; null for one chamber (see its migration). */
+	chambers: string | null;
 }
 
 export interface MeetingsTable {
@@ -453,6 +455,8 @@ export interface VoteBallotsTable {
 	change_hash: string | null;
 	/** SHA-256 (hex) of the client-made cast id, to answer a retried cast (also after closing); unique per vote. */
 	cast_hash: string | null;
+	/** The chamber the ballot counts in, on a vote of two chambers; null otherwise. */
+	chamber: 'organisations' | 'members' | null;
 }
 
 export interface DecisionsTable {

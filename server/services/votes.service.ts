@@ -3,7 +3,9 @@ import * as repo from '../db/repositories/vote.repository.js';
 import type { BallotBox, CastEntry, CastRefusal } from '../db/repositories/ballot-box.repository.js';
 import { insertAudit } from '../db/repositories/membership.repository.js';
 import { groupsFacilitatedBy } from '../db/repositories/group.repository.js';
-import { ballotProblem, quorumValue, rulesOf, tally, type Vote, type VoteInput, type VoteRules } from '../domain/votes.js';
+import { ballotProblem, quorumValue, rulesOf, type Vote, type VoteInput, type VoteRules } from '../domain/votes.js';
+import { countVote } from '../domain/chambers.js';
+import { chamberOfUnit } from '../../src/lib/shared/chambers.js';
 import { isActiveMember } from '../domain/permissions.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../logger.js';
@@ -33,7 +35,7 @@ const REFUSALS: Record<CastRefusal, [code: 'conflict' | 'forbidden' | 'not_found
 };
 
 /** What casting needs of a vote, fixed once it exists: read once, then kept. */
-type CastingRules = { rules: VoteRules } & Pick<Vote, 'secret' | 'eligibility' | 'results'>;
+type CastingRules = { rules: VoteRules } & Pick<Vote, 'secret' | 'eligibility' | 'results' | 'chambers'>;
 
 /**
  * Votes: creating, opening (electorate frozen), casting, closing with the decision — and, through its parts, reading
@@ -169,7 +171,8 @@ export class VotesService {
 			quorum_value: quorumValue(input.quorum),
 			threshold: input.threshold,
 			opens_at: input.opensAt,
-			closes_at: input.closesAt
+			closes_at: input.closesAt,
+			chambers: input.chambers ? JSON.stringify({ organisations: input.chambers.organisations }) : null
 		};
 	}
 
@@ -239,7 +242,7 @@ export class VotesService {
 		const opened = await this.db.transaction().execute(async (trx) => {
 			const v = await repo.findVote(trx, id);
 			if (!v || v.status !== 'scheduled') return false;
-			const units = await repo.currentElectorate(trx, v.eligibility, v.groupId, v.meetingId);
+			const units = await repo.currentElectorate(trx, v.eligibility, v.groupId, v.meetingId, !!v.chambers);
 			if (!(await repo.openVote(trx, id, units, this.clock()))) return false;
 			await insertAudit(trx, { actor_id: actorId, action: 'vote.opened', subject_type: 'vote', subject_id: String(id), data: { eligible: units.length }, created_at: this.clock() });
 			return true;
@@ -264,7 +267,7 @@ export class VotesService {
 	async #close(id: number, actorId: number | null): Promise<VoteResult> {
 		const r = await this.#castingRules(id);
 		if (!r) throw new DomainError('not_found');
-		const closed = await this.#writer.close({ voteId: id, actorId, now: this.clock(), count: (ballots, eligible) => tally(r.rules, ballots, eligible) }, r.secret);
+		const closed = await this.#writer.close({ voteId: id, actorId, now: this.clock(), count: (ballots, eligible) => countVote(r.rules, r.chambers, ballots, eligible) }, r.secret);
 		if (closed === 'not_found') throw new DomainError('not_found');
 		if (closed === 'not_open') throw new DomainError('conflict', 'vote_not_open');
 		const { result } = closed;
@@ -285,7 +288,7 @@ export class VotesService {
 		if (!r) {
 			const v = await repo.findVote(this.db, id);
 			if (!v) return null;
-			r = { rules: rulesOf(v), secret: v.secret, eligibility: v.eligibility, results: v.results };
+			r = { rules: rulesOf(v), secret: v.secret, eligibility: v.eligibility, results: v.results, chambers: v.chambers };
 			this.#rules.set(id, r);
 		}
 		return r;
@@ -315,7 +318,8 @@ export class VotesService {
 		const unit = await this.#views.unitOf(auth, r, req.organisationId);
 		if (!unit) throw new DomainError('forbidden', 'not_eligible', { ballot: 'not_eligible' });
 		const replace = !!req.replace;
-		const entry: CastEntry = { voteId: id, userId: auth.actor.id, unit: unit.unit, ballot, replace, ...this.#receipts.keysFor(r.secret, req) };
+		const chamber = r.chambers ? chamberOfUnit(unit.unit) : null;
+		const entry: CastEntry = { voteId: id, userId: auth.actor.id, unit: unit.unit, chamber, ballot, replace, ...this.#receipts.keysFor(r.secret, req) };
 		const counted = await this.#writer.cast(entry, r.secret);
 		if (typeof counted === 'string') throw new DomainError(REFUSALS[counted][0], REFUSALS[counted][1], { ballot: REFUSALS[counted][1] });
 		// A changed open ballot keeps its first receipt; the voter sees it on the page.

@@ -3,6 +3,8 @@
  * who may see what are in server/domain/votes.ts.
  */
 
+import type { Chamber, ChambersSetting } from './chambers.js';
+
 export const METHODS = ['yes_no', 'single', 'approval', 'ranked', 'score', 'consent'] as const;
 export type Method = (typeof METHODS)[number];
 const CHOICE_METHODS: readonly Method[] = ['single', 'approval', 'ranked', 'score'];
@@ -47,6 +49,8 @@ export interface VoteResult {
 	counts: Record<string, number>;
 	rounds?: Round[];
 	averages?: Record<number, number>;
+	/** Two chambers: each chamber's own result; the fields above are then the combined result (server/domain/chambers.ts). */
+	chambers?: Record<Chamber, VoteResult>;
 }
 
 export interface VoteOption {
@@ -83,6 +87,20 @@ export interface VoteTally {
 	participants: number;
 	eligible: number;
 	result: VoteResult | null;
+	/** Two chambers: participation in each (counts only, also on secret votes); null for one chamber. */
+	chambers: Record<Chamber, { participants: number; eligible: number }> | null;
+}
+
+/** A person's part in a vote as one voter (as themselves, or for an organisation they represent). */
+export interface VoterSeat {
+	eligible: boolean;
+	voted: boolean;
+	/** Open votes: the ballot as cast, to change it. Secret votes: never (the server cannot know it). */
+	ballot: Ballot | null;
+	/** Open votes: the receipt of the ballot as cast (kept when it is changed). Secret votes: never. */
+	receipt: string | null;
+	/** Organisation votes and the organisations' chamber: the organisation this seat casts for. */
+	organisation: { id: number; name: string } | null;
 }
 
 export interface VoteView extends VoteSummary {
@@ -101,16 +119,12 @@ export interface VoteView extends VoteSummary {
 	closedAt: number | null;
 	tally: VoteTally;
 	/** The viewer's part: may they vote, have they (their organisation) voted, their own ballot on open votes. */
-	me: {
-		eligible: boolean;
-		voted: boolean;
-		/** Open votes: the ballot as cast, to change it. Secret votes: never (the server cannot know it). */
-		ballot: Ballot | null;
-		/** Open votes: the receipt of the ballot as cast (kept when it is changed). Secret votes: never. */
-		receipt: string | null;
-		/** Organisation votes: the organisation the viewer casts for. */
-		organisation: { id: number; name: string } | null;
-	};
+	me: VoterSeat;
+	/**
+	 * Two chambers: the organisations' chamber's rules (the members' chamber has the vote's own), and the viewer's
+	 * seats there, one per organisation they represent (each cast apart from `me`, their own ballot as a member).
+	 */
+	chambers: (ChambersSetting & { seats: VoterSeat[] }) | null;
 	can: { manage: boolean };
 	decisionId: number | null;
 }
@@ -126,6 +140,8 @@ export interface PublishedBallot {
 	receipt: string;
 	ballot: Ballot;
 	voter: string | null;
+	/** Two chambers: the chamber the ballot counted in. */
+	chamber: Chamber | null;
 }
 
 export interface DecisionView {
