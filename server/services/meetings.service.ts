@@ -113,12 +113,13 @@ export class MeetingsService {
 	}
 
 	async #state(m: Meeting): Promise<LiveState> {
-		const [attending, members, speakers, votes, online] = await Promise.all([
+		const [attending, members, speakers, votes, online, organisations] = await Promise.all([
 			repo.attendance(this.db, m.id, m.groupId),
 			repo.memberCount(this.db, m.groupId),
 			repo.speakersOf(this.db, m.id),
 			repo.votesOfMeeting(this.db, m.id),
-			this.presence.list(m.id)
+			this.presence.list(m.id),
+			repo.organisationsPresent(this.db, m.id, m.groupId)
 		]);
 		const here = new Set(online);
 		const checkedIn = new Set(attending.map((a) => a.id));
@@ -134,6 +135,7 @@ export class MeetingsService {
 			currentItemId: m.currentItemId,
 			people,
 			quorum: quorumMeter(m.quorum, present, members),
+			organisations,
 			speakers: speakers.map(speakerRowToSpeaker).map(({ id, userId, name, status, startedAt }) => ({ id, userId, name, status, startedAt })),
 			votes: votes.map(voteRowToRef),
 			at: this.clock()

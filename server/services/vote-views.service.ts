@@ -100,7 +100,8 @@ export class VoteViews {
 		if (!v.chambers) return null;
 		const orgs = auth && isActiveMember(auth.actor) ? await repo.representedBy(this.db, auth.actor.id) : [];
 		const seats = await Promise.all(orgs.map((o) => this.#seat(v, { unit: organisationUnit(o.id), organisation: o })));
-		return { ...v.chambers, seats };
+		const { quorum, threshold } = v.chambers.organisations;
+		return { organisations: { quorum: { kind: quorum.kind, value: quorumValue(quorum) }, threshold }, seats };
 	}
 
 	async get(auth: Authenticated | null, id: number): Promise<VoteView> {

@@ -121,6 +121,62 @@ describe('a vote of two chambers', () => {
 	});
 });
 
+describe('a vote of two chambers in a meeting', () => {
+	it('counts those checked in per chamber: an organisation is present when one of its representatives is', async () => {
+		const { votes, meetings } = app.ctx.services;
+		// 5 members of the body; organisations A (represented by people 0 and 1) and B (person 2).
+		const floor = await chamberFloor(app, 5, 0);
+		const now = Date.now();
+		const [a, b] = await Promise.all(
+			['Teatri A', 'Kinema B'].map((name, i) =>
+				app.ctx.db.insertInto('organisations').values({ slug: `mtg-${i}-${now}`, name, city: 'Vlorë', website: null, created_at: now }).returning('id').executeTakeFirstOrThrow()
+			)
+		);
+		await app.ctx.db
+			.insertInto('organisation_representatives')
+			.values([
+				{ organisation_id: a.id, user_id: floor.people[0].id, created_at: now },
+				{ organisation_id: a.id, user_id: floor.people[1].id, created_at: now },
+				{ organisation_id: b.id, user_id: floor.people[2].id, created_at: now }
+			])
+			.execute();
+		const id = await meetings.create(coordinator.auth, {
+			title: 'Asambleja',
+			description: '',
+			startsAt: now + 3_600_000,
+			endsAt: now + 7_200_000,
+			place: 'Vlorë',
+			onlineUrl: '',
+			groupId: floor.groupId,
+			visibility: 'members',
+			quorum: { kind: 'none' },
+			agenda: ['Statuti'],
+			chairIds: []
+		});
+		const chair = await socketOf(coordinator);
+		const act = (s: Socket, action: object) => new Promise<{ ok: boolean }>((r) => s.emit('meeting:act', { meetingId: id, action }, r));
+		expect(await act(chair, { type: 'start' })).toMatchObject({ ok: true });
+		// Person 1 (of A) and person 3 (no organisation) check in: A is present, B is not.
+		for (const p of [floor.people[1], floor.people[3]]) expect(await act(await socketOf(p), { type: 'check_in' })).toMatchObject({ ok: true });
+		const state = await meetings.state(coordinator.auth, id);
+		expect(state.organisations).toEqual({ present: 1, total: 2 });
+		expect(state.quorum.present).toBe(2);
+
+		const item = (await meetings.get(coordinator.auth, id)).agenda[0].id;
+		const voteId = await meetings.openVote(coordinator.auth, id, item, voteInput({ title: 'Statuti', chambers: chambers() }));
+		const view = await votes.get(floor.people[1].auth, voteId);
+		expect(view.tally.chambers).toEqual({ organisations: { participants: 0, eligible: 1 }, members: { participants: 0, eligible: 2 } });
+		// B has no representative checked in: it is not in the organisations' chamber of this vote.
+		expect(await castBySocket(await socketOf(floor.people[2]), { voteId, ballot: yes, organisationId: b.id })).toMatchObject({ ok: false, code: 'forbidden' });
+		const s1 = await socketOf(floor.people[1]);
+		expect(await castBySocket(s1, { voteId, ballot: yes })).toMatchObject({ ok: true });
+		expect(await castBySocket(s1, { voteId, ballot: yes, organisationId: a.id })).toMatchObject({ ok: true });
+		expect(await castBySocket(await socketOf(floor.people[3]), { voteId, ballot: no })).toMatchObject({ ok: true });
+		const result = await votes.close(coordinator.auth, voteId);
+		expect(result).toMatchObject({ chambers: { organisations: { outcome: 'passed', participants: 1 }, members: { outcome: 'failed', reason: 'tie_is_rejection' } } });
+	});
+});
+
 // What the SQLite file keeps (PostgreSQL seals open ballots; its chamber is sealed with the choice, see below).
 describe.skipIf(!!process.env.KUVEND_TEST_POSTGRES)('a secret vote of two chambers', () => {
 	it('keeps in each ballot its chamber and nothing that leads to its voter or organisation', async () => {

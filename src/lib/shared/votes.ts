@@ -3,7 +3,7 @@
  * who may see what are in server/domain/votes.ts.
  */
 
-import type { Chamber, ChambersSetting } from './chambers.js';
+import type { Chamber } from './chambers.js';
 
 export const METHODS = ['yes_no', 'single', 'approval', 'ranked', 'score', 'consent'] as const;
 export type Method = (typeof METHODS)[number];
@@ -124,7 +124,7 @@ export interface VoteView extends VoteSummary {
 	 * Two chambers: the organisations' chamber's rules (the members' chamber has the vote's own), and the viewer's
 	 * seats there, one per organisation they represent (each cast apart from `me`, their own ballot as a member).
 	 */
-	chambers: (ChambersSetting & { seats: VoterSeat[] }) | null;
+	chambers: { organisations: { quorum: VoteView['quorum']; threshold: Threshold }; seats: VoterSeat[] } | null;
 	can: { manage: boolean };
 	decisionId: number | null;
 }
