@@ -459,6 +459,25 @@ export interface VoteBallotsTable {
 	chamber: 'organisations' | 'members' | null;
 }
 
+/** Proxies given for a meeting or a vote (see migrations/2026-12-08T0700_2_proxies.ts). */
+export interface ProxiesTable {
+	id: Generated<number>;
+	giver_id: number;
+	holder_id: number;
+	meeting_id: number | null;
+	vote_id: number | null;
+	created_at: number;
+}
+
+/** The proxies a vote took, frozen at opening; `used` set in place when the holder casts. */
+export interface VoteProxiesTable {
+	vote_id: number;
+	giver_unit: string;
+	holder_id: number;
+	used: Generated<number>;
+	told: Generated<number>;
+}
+
 export interface DecisionsTable {
 	id: Generated<number>;
 	vote_id: number;
@@ -500,6 +519,8 @@ export interface NetworkProfileTable {
 	logo_etag: string | null;
 	updated_at: number;
 	updated_by: number | null;
+	/** How many proxies one member may hold at once in a meeting or a vote. */
+	proxy_cap: Generated<number>;
 }
 
 /** A one-time link printed at start while no coordinator exists (server/services/setup.service.ts). */
@@ -563,6 +584,8 @@ export interface Database {
 	meeting_speakers: MeetingSpeakersTable;
 	vote_eligible: VoteEligibleTable;
 	vote_ballots: VoteBallotsTable;
+	proxies: ProxiesTable;
+	vote_proxies: VoteProxiesTable;
 	decisions: DecisionsTable;
 	health_probe: HealthProbeTable;
 	network_profile: NetworkProfileTable;

@@ -5,13 +5,15 @@ import { insertAudit } from '../db/repositories/membership.repository.js';
 import { groupsFacilitatedBy } from '../db/repositories/group.repository.js';
 import { ballotProblem, quorumValue, rulesOf, type Vote, type VoteInput, type VoteRules } from '../domain/votes.js';
 import { countVote } from '../domain/chambers.js';
+import { proxiesAtOpening } from '../domain/proxies.js';
+import * as proxyRepo from '../db/repositories/proxy.repository.js';
 import { chamberOfUnit } from '../../src/lib/shared/chambers.js';
 import { isActiveMember } from '../domain/permissions.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../logger.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import { ballotSchema } from '../../src/lib/shared/vote-schemas.js';
-import { choosesAmongOptions, type CastOutcome, type CastRequest, type Outcome, type PublishedBallot, type VoteResult, type VoteSummary, type VoteTally, type VoteView } from '../../src/lib/shared/votes.js';
+import { choosesAmongOptions, userUnit, type CastOutcome, type CastRequest, type Outcome, type PublishedBallot, type VoteResult, type VoteSummary, type VoteTally, type VoteView } from '../../src/lib/shared/votes.js';
 import { optionLabels, voteInputIssues, type SubjectInput } from '../../src/lib/shared/vote-input.js';
 import type { Abilities } from './abilities.service.js';
 import type { Authenticated } from './auth.service.js';
@@ -242,9 +244,20 @@ export class VotesService {
 		const opened = await this.db.transaction().execute(async (trx) => {
 			const v = await repo.findVote(trx, id);
 			if (!v || v.status !== 'scheduled') return false;
-			const units = await repo.currentElectorate(trx, v.eligibility, v.groupId, v.meetingId, !!v.chambers);
+			const present = await repo.currentElectorate(trx, v.eligibility, v.groupId, v.meetingId, !!v.chambers);
+			// Proxies are frozen now (server/domain/proxies.ts): in a meeting, an absent giver whose holder is present
+			// joins the electorate, cast by the holder. Organisations' votes take none.
+			const given = v.eligibility === 'organisations' ? [] : await proxyRepo.proxiesForOpening(trx, id, v.meetingId);
+			const proxies = proxiesAtOpening(
+				new Set(present),
+				given.map((g) => ({ giverId: g.giver_id, holderId: g.holder_id, giverEligible: g.status === 'active' })),
+				v.meetingId !== null
+			);
+			const units = [...present, ...proxies.add];
 			if (!(await repo.openVote(trx, id, units, this.clock()))) return false;
-			await insertAudit(trx, { actor_id: actorId, action: 'vote.opened', subject_type: 'vote', subject_id: String(id), data: { eligible: units.length }, created_at: this.clock() });
+			await proxyRepo.freezeProxies(trx, id, proxies.frozen);
+			const data = { eligible: units.length, ...(proxies.frozen.length ? { proxies: proxies.frozen.length } : {}) };
+			await insertAudit(trx, { actor_id: actorId, action: 'vote.opened', subject_type: 'vote', subject_id: String(id), data, created_at: this.clock() });
 			return true;
 		});
 		if (opened) this.bus.emit('vote.opened', { voteId: id });
@@ -315,15 +328,24 @@ export class VotesService {
 		const ballot = parsed.data;
 		const problem = ballotProblem(r.rules, ballot);
 		if (problem) throw new DomainError('invalid_input', 'ballot', { ballot: problem });
-		const unit = await this.#views.unitOf(auth, r, req.organisationId);
+		const unit = req.proxyFor === undefined ? await this.#views.unitOf(auth, r, req.organisationId) : await this.#proxyUnit(auth, id, req.proxyFor);
 		if (!unit) throw new DomainError('forbidden', 'not_eligible', { ballot: 'not_eligible' });
 		const replace = !!req.replace;
 		const chamber = r.chambers ? chamberOfUnit(unit.unit) : null;
-		const entry: CastEntry = { voteId: id, userId: auth.actor.id, unit: unit.unit, chamber, ballot, replace, ...this.#receipts.keysFor(r.secret, req) };
+		const proxy = req.proxyFor !== undefined;
+		const entry: CastEntry = { voteId: id, userId: auth.actor.id, unit: unit.unit, chamber, proxy, ballot, replace, ...this.#receipts.keysFor(r.secret, req) };
 		const counted = await this.#writer.cast(entry, r.secret);
 		if (typeof counted === 'string') throw new DomainError(REFUSALS[counted][0], REFUSALS[counted][1], { ballot: REFUSALS[counted][1] });
 		// A changed open ballot keeps its first receipt; the voter sees it on the page.
 		return { receipt: replace && !r.secret ? '' : counted.receipt, changed: replace };
+	}
+
+	/** The giver's unit when this member holds their proxy in the vote (frozen at opening); refused otherwise. */
+	async #proxyUnit(auth: Authenticated, voteId: number, giverId: number): Promise<{ unit: string; organisation: null }> {
+		if (!isActiveMember(auth.actor)) throw new DomainError('forbidden', 'not_eligible', { ballot: 'not_eligible' });
+		const unit = userUnit(giverId);
+		if ((await proxyRepo.holderOf(this.db, voteId, unit)) !== auth.actor.id) throw new DomainError('forbidden', 'proxy_not_held', { ballot: 'proxy_not_held' });
+		return { unit, organisation: null };
 	}
 
 	/** After each written batch: live tallies follow the casts; each vote closed is announced, and its amendment decided. */

@@ -126,6 +126,8 @@ export class PostgresBallotBox implements BallotBox {
 			.set((eb) => ({ participants: eb('participants', '+', 1) }))
 			.where('id', '=', c.voteId)
 			.execute();
+		if (c.proxy)
+			await trx.updateTable('vote_proxies').set({ used: 1 }).where('vote_id', '=', c.voteId).where('giver_unit', '=', c.unit).where('holder_id', '=', c.userId).where('used', '=', 0).execute();
 		return { receipt: c.receipt };
 	}
 

@@ -12,6 +12,8 @@ export interface CastEntry {
 	ballot: Ballot;
 	/** Two chambers: the chamber the unit votes in (written with a first ballot, never changed); null for one chamber. */
 	chamber: Chamber | null;
+	/** Cast by the holder of the unit's proxy: its frozen proxy is marked used, in place, with the ballot. */
+	proxy?: boolean;
 	/** A fresh receipt for a first ballot; for a secret vote's change, the receipt the voter holds. */
 	receipt: string;
 	/** Change a ballot already cast (by unit for open votes, by receipt and change key for secret ones). */
@@ -100,6 +102,7 @@ export class SqliteBallotBox implements BallotBox {
 	readonly #updateByUnit: SQLite.Statement<[string, number, string]>;
 	readonly #updateByReceipt: SQLite.Statement<[string, number, string, string]>;
 	readonly #count: SQLite.Statement<[number]>;
+	readonly #proxyUsed: SQLite.Statement<[number, string, number]>;
 	readonly #closing: SQLite.Statement<[number], ClosingRow>;
 	readonly #choices: SQLite.Statement<[number], { choice: string; chamber: Chamber | null }>;
 	readonly #organisations: SQLite.Statement<[number], { n: number }>;
@@ -128,6 +131,7 @@ export class SqliteBallotBox implements BallotBox {
 		// no key, change_hash null, never does).
 		this.#updateByReceipt = raw.prepare('update vote_ballots set choice = ? where vote_id = ? and receipt = ? and change_hash = ? and unit is null');
 		this.#count = raw.prepare('update votes set participants = participants + 1 where id = ?');
+		this.#proxyUsed = raw.prepare('update vote_proxies set used = 1 where vote_id = ? and giver_unit = ? and holder_id = ? and used = 0');
 		this.#closing = raw.prepare(
 			'select id, title, status, group_id, visibility, thread_id, draft_version_id, amendment_id, meeting_id, eligible_count, result from votes where id = ?'
 		);
@@ -237,6 +241,7 @@ export class SqliteBallotBox implements BallotBox {
 		if (this.#participate.run(c.voteId, c.unit).changes === 0) return 'already_voted';
 		this.#insertBallot.run(c.voteId, c.receipt, JSON.stringify(c.ballot), vote.secret ? null : c.unit, c.castHash, vote.secret ? c.changeHash : null, c.chamber);
 		this.#count.run(c.voteId);
+		if (c.proxy) this.#proxyUsed.run(c.voteId, c.unit, c.userId);
 		return { receipt: c.receipt };
 	}
 
