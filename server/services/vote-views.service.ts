@@ -3,9 +3,10 @@ import * as repo from '../db/repositories/vote.repository.js';
 import type { BallotBox } from '../db/repositories/ballot-box.repository.js';
 import { canSeeVote, quorumValue, resultsShown, rulesOf, type Vote } from '../domain/votes.js';
 import { countVote } from '../domain/chambers.js';
+import { heldIn } from '../db/repositories/proxy.repository.js';
 import { isActiveMember } from '../domain/permissions.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
-import { organisationUnit, userUnit, type VoterSeat, type VoteSubject, type VoteSummary, type VoteTally, type VoteView } from '../../src/lib/shared/votes.js';
+import { organisationUnit, unitParts, userUnit, type VoterSeat, type VoteSubject, type VoteSummary, type VoteTally, type VoteView } from '../../src/lib/shared/votes.js';
 import type { SubjectInput } from '../../src/lib/shared/vote-input.js';
 import type { Abilities } from './abilities.service.js';
 import type { Authenticated } from './auth.service.js';
@@ -95,6 +96,16 @@ export class VoteViews {
 		return { eligible, voted: standing.voted, ballot: own?.ballot ?? null, receipt: own?.receipt ?? null, organisation: unit?.organisation ?? null };
 	}
 
+	/** The seats of the members whose proxy this person holds in the vote. */
+	async #proxySeats(auth: Authenticated | null, v: Vote): Promise<VoterSeat[]> {
+		if (!auth || !isActiveMember(auth.actor) || v.status === 'scheduled') return [];
+		const held = await heldIn(this.db, v.id, auth.actor.id);
+		const names = await repo.unitNames(this.db, held.map((h) => h.giver_unit));
+		return Promise.all(
+			held.map(async (h) => ({ ...(await this.#seat(v, { unit: h.giver_unit, organisation: null })), giver: { id: unitParts(h.giver_unit)!.id, name: names.get(h.giver_unit) ?? '' } }))
+		);
+	}
+
 	/** Two chambers: the rules of the organisations' chamber and this person's seats there, one per organisation they represent. */
 	async #chambers(auth: Authenticated | null, v: Vote): Promise<VoteView['chambers']> {
 		if (!v.chambers) return null;
@@ -126,6 +137,7 @@ export class VoteViews {
 			tally: await this.#tallyFor(v, me.voted),
 			me,
 			chambers: await this.#chambers(auth, v),
+			proxySeats: await this.#proxySeats(auth, v),
 			can: { manage: await this.abilities.mayCall(auth, v.groupId) },
 			decisionId: decision?.id ?? null
 		};

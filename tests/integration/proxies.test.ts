@@ -75,6 +75,9 @@ describe('proxies', () => {
 		await expect(proxies.give(floor.people[3].auth, { voteId }, c.id)).rejects.toMatchObject({ message: 'proxy_closed' });
 		// Only the proxy left at opening counts: c casts for a, b cannot.
 		expect(await castBySocket(await socketOf(b), { voteId, ballot: yes, proxyFor: a.id })).toMatchObject({ ok: false, code: 'forbidden', reason: 'proxy_not_held' });
+		// The holder's page has a ballot for the giver beside their own.
+		expect((await votes.get(c.auth, voteId)).proxySeats).toEqual([{ eligible: true, voted: false, ballot: null, receipt: null, organisation: null, giver: { id: a.id, name: expect.any(String) } }]);
+		expect((await votes.get(b.auth, voteId)).proxySeats).toEqual([]);
 		const sc = await socketOf(c);
 		const own = await castBySocket(sc, { voteId, ballot: no });
 		const forA = await castBySocket(sc, { voteId, ballot: yes, proxyFor: a.id });

@@ -101,6 +101,8 @@ export interface VoterSeat {
 	receipt: string | null;
 	/** Organisation votes and the organisations' chamber: the organisation this seat casts for. */
 	organisation: { id: number; name: string } | null;
+	/** A proxy the viewer holds: the member this seat casts for. */
+	giver?: { id: number; name: string };
 }
 
 export interface VoteView extends VoteSummary {
@@ -125,6 +127,8 @@ export interface VoteView extends VoteSummary {
 	 * seats there, one per organisation they represent (each cast apart from `me`, their own ballot as a member).
 	 */
 	chambers: { organisations: { quorum: VoteView['quorum']; threshold: Threshold }; seats: VoterSeat[] } | null;
+	/** The members whose proxy the viewer holds in this vote (frozen at opening), one seat each. */
+	proxySeats: VoterSeat[];
 	can: { manage: boolean };
 	decisionId: number | null;
 }

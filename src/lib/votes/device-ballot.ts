@@ -12,6 +12,7 @@ export interface DeviceCast {
 	changeKey?: string;
 	receipt?: string;
 	organisationId?: number;
+	proxyFor?: number;
 }
 
 /**
@@ -24,8 +25,8 @@ const key = (what: 'receipt' | 'change-key' | 'cast', slot: number | string) => 
 export class DeviceBallot {
 	private readonly slot: number | string;
 
-	constructor(voteId: number, organisationId?: number) {
-		this.slot = organisationId ? `${voteId}:o${organisationId}` : voteId;
+	constructor(voteId: number, organisationId?: number, proxyFor?: number) {
+		this.slot = organisationId ? `${voteId}:o${organisationId}` : proxyFor ? `${voteId}:u${proxyFor}` : voteId;
 	}
 
 	get receipt(): string {
@@ -55,10 +56,10 @@ export class DeviceBallot {
 	 * has no answer is sent under the earlier cast id (and change key): that one may have been counted, and its voter
 	 * then gets its receipt rather than "already voted".
 	 */
-	prepare(ballot: Ballot, replace: boolean, secret: boolean, organisationId?: number): DeviceCast {
+	prepare(ballot: Ballot, replace: boolean, secret: boolean, organisationId?: number, proxyFor?: number): DeviceCast {
 		const earlier = this.pending;
 		const again = earlier && !earlier.replace && !replace ? earlier : null;
-		const cast: DeviceCast = { ballot, replace, castId: again?.castId ?? newDeviceToken(), organisationId };
+		const cast: DeviceCast = { ballot, replace, castId: again?.castId ?? newDeviceToken(), organisationId, ...(proxyFor ? { proxyFor } : {}) };
 		if (secret && replace) Object.assign(cast, { receipt: this.receipt, changeKey: this.changeKey });
 		else if (secret) cast.changeKey = again?.changeKey ?? newDeviceToken();
 		localStorage.setItem(key('cast', this.slot), JSON.stringify(cast));
