@@ -38,6 +38,7 @@ import { FieldsService } from './services/fields.service.js';
 import { GroupAdminService } from './services/group-admin.service.js';
 import { OrganisationsService } from './services/organisations.service.js';
 import { MailService } from './services/mail.service.js';
+import { ProxiesService } from './services/proxies.service.js';
 import { MemoryRateLimits, RedisRateLimits, type RateLimits } from './services/rate-limits.js';
 import { Mailer } from './mail/mailer.js';
 import { DocumentStore } from './db/repositories/document.repository.js';
@@ -96,6 +97,8 @@ export interface Services {
 	votes: VotesService;
 	elections: ElectionsService;
 	meetings: MeetingsService;
+	/** Proxies for a meeting or a vote, and the cap on how many one member holds. */
+	proxies: ProxiesService;
 	/** The first coordinator from the setup link, and the day-one setup. */
 	setup: SetupService;
 	/** The coordinators' instance panel: version, uptime, storage, backups, mail and the test mail. */
@@ -241,6 +244,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			votes,
 			elections: new ElectionsService(db),
 			meetings: new MeetingsService(db, bus, abilities, presence, votes, drafts, forum, documents),
+			proxies: new ProxiesService(db, bus, mail, logger, publicOrigin),
 			setup: new SetupService(db, auth, limits, config.smtpUrl !== null),
 			instance: new InstanceService(db, mail, mailer, limits, {
 				version: APP_VERSION,

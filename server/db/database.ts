@@ -377,6 +377,8 @@ export interface VotesTable {
 	created_at: number;
 	meeting_id: number | null;
 	agenda_item_id: number | null;
+	/** Two chambers: the organisations' chamber's rules as JSON; null for one chamber (see its migration). */
+	chambers: string | null;
 	/** Elections (ranked votes counted by STV): the seats to fill, and the seed of the lot for ties. */
 	seats: number | null;
 	lot_seed: string | null;
@@ -464,6 +466,27 @@ export interface VoteBallotsTable {
 	change_hash: string | null;
 	/** SHA-256 (hex) of the client-made cast id, to answer a retried cast (also after closing); unique per vote. */
 	cast_hash: string | null;
+	/** The chamber the ballot counts in, on a vote of two chambers; null otherwise. */
+	chamber: 'organisations' | 'members' | null;
+}
+
+/** Proxies given for a meeting or a vote (see migrations/2026-12-08T0700_2_proxies.ts). */
+export interface ProxiesTable {
+	id: Generated<number>;
+	giver_id: number;
+	holder_id: number;
+	meeting_id: number | null;
+	vote_id: number | null;
+	created_at: number;
+}
+
+/** The proxies a vote took, frozen at opening; `used` set in place when the holder casts. */
+export interface VoteProxiesTable {
+	vote_id: number;
+	giver_unit: string;
+	holder_id: number;
+	used: Generated<number>;
+	told: Generated<number>;
 }
 
 export interface DecisionsTable {
@@ -507,6 +530,8 @@ export interface NetworkProfileTable {
 	logo_etag: string | null;
 	updated_at: number;
 	updated_by: number | null;
+	/** How many proxies one member may hold at once in a meeting or a vote. */
+	proxy_cap: Generated<number>;
 }
 
 /** A one-time link printed at start while no coordinator exists (server/services/setup.service.ts). */
@@ -581,6 +606,8 @@ export interface Database {
 	meeting_speakers: MeetingSpeakersTable;
 	vote_eligible: VoteEligibleTable;
 	vote_ballots: VoteBallotsTable;
+	proxies: ProxiesTable;
+	vote_proxies: VoteProxiesTable;
 	decisions: DecisionsTable;
 	health_probe: HealthProbeTable;
 	network_profile: NetworkProfileTable;

@@ -7,6 +7,7 @@ import { lockDataFolder } from './data-folder-lock.js';
 import { openPostgres } from './dialect/postgres.js';
 import { knownMigrations, migrateToLatest, schemaState } from './migrate.js';
 import { sealedBallotRow } from './repositories/ballot-box-postgres.repository.js';
+import type { Chamber } from '../../src/lib/shared/chambers.js';
 
 /**
  * `npm run kuvend -- migrate-to-postgres`: an existing SQLite database moved into an empty PostgreSQL database, for a
@@ -305,7 +306,8 @@ function* sourceRows(raw: SQLite.Database, table: SourceTable, columns: string[]
 				receipt: row.receipt as string,
 				choice: row.choice as string,
 				castHash: row.cast_hash as string | null,
-				changeHash: row.change_hash as string | null
+				changeHash: row.change_hash as string | null,
+				chamber: (row.chamber as Chamber | null) ?? null
 			});
 		} else yield row;
 	}

@@ -8,6 +8,7 @@ import { isActiveMember, type Actor } from './permissions.js';
 import type { Ballot, BallotRules, Eligibility, Method, ResultsVisibility, Round, Threshold, VoteOption, VoteResult, VoteStatus, Outcome } from '../../src/lib/shared/votes.js';
 import type { Quorum } from '../../src/lib/shared/vote-input.js';
 import { firstPreferences, scottishStv } from '../../src/lib/shared/stv.js';
+import type { ChambersSetting } from '../../src/lib/shared/chambers.js';
 
 export type { Ballot, Method } from '../../src/lib/shared/votes.js';
 export { ballotProblem } from '../../src/lib/shared/votes.js';
@@ -58,6 +59,8 @@ export interface Vote {
 	/** Elections: the seats to fill (null for every other vote) and the seed of the lot, kept until the count. */
 	seats: number | null;
 	lotSeed: string | null;
+	/** Two chambers: the organisations' chamber's rules (the members' are the vote's own); null for one chamber. */
+	chambers: ChambersSetting | null;
 }
 
 /** The rules a vote's ballots are checked against and counted by. */

@@ -10,7 +10,8 @@ export type MailMessage =
 	| { kind: 'password_changed'; name: string }
 	| { kind: 'mention' | 'reply'; name: string; actor: string; title: string; url: string }
 	| { kind: 'digest'; name: string; items: { kind: 'mention' | 'reply'; actor: string | null; title: string }[]; url: string }
-	| { kind: 'test'; name: string; url: string };
+	| { kind: 'test'; name: string; url: string }
+	| { kind: 'proxy_used'; name: string; holder: string; title: string; url: string };
 
 export interface RenderedMail {
 	subject: string;
@@ -53,6 +54,11 @@ export function renderMail(message: MailMessage, locale: Locale, signature: stri
 			};
 		case 'test':
 			return { subject: m.mail_test_subject({}, o), body: m.mail_test_body({ name: message.name, url: message.url }, o) + sign };
+		case 'proxy_used':
+			return {
+				subject: m.proxy_mail_used_subject({ title: message.title }, o),
+				body: m.proxy_mail_used_body({ name: message.name, holder: message.holder, title: message.title, url: message.url }, o) + sign
+			};
 		case 'digest': {
 			const lines = message.items.map((i) => {
 				const actor = i.actor ?? m.former_member({}, o);

@@ -2,6 +2,7 @@ import type { Db } from '../db/client.js';
 import * as repo from '../db/repositories/meeting.repository.js';
 import { facilitatorsOf } from '../db/repositories/group.repository.js';
 import { insertAudit } from '../db/repositories/membership.repository.js';
+import { representedIn } from '../db/repositories/proxy.repository.js';
 import { canChair, canSeeMeeting, canTakePart, quorumMeter, roomForVisitors, type Meeting, type MeetingFacts } from '../domain/meetings.js';
 import { isActiveMember } from '../domain/permissions.js';
 import { quorumValue, type VoteInput } from '../domain/votes.js';
@@ -113,12 +114,14 @@ export class MeetingsService {
 	}
 
 	async #state(m: Meeting): Promise<LiveState> {
-		const [attending, members, speakers, votes, online] = await Promise.all([
+		const [attending, members, speakers, votes, online, organisations, represented] = await Promise.all([
 			repo.attendance(this.db, m.id, m.groupId),
 			repo.memberCount(this.db, m.groupId),
 			repo.speakersOf(this.db, m.id),
 			repo.votesOfMeeting(this.db, m.id),
-			this.presence.list(m.id)
+			this.presence.list(m.id),
+			repo.organisationsPresent(this.db, m.id, m.groupId),
+			representedIn(this.db, m.id)
 		]);
 		const here = new Set(online);
 		const checkedIn = new Set(attending.map((a) => a.id));
@@ -133,7 +136,9 @@ export class MeetingsService {
 			status: m.status,
 			currentItemId: m.currentItemId,
 			people,
-			quorum: quorumMeter(m.quorum, present, members),
+			// Present and represented by a present proxy holder count together; each is shown apart.
+			quorum: { ...quorumMeter(m.quorum, present + represented, members), present, represented },
+			organisations,
 			speakers: speakers.map(speakerRowToSpeaker).map(({ id, userId, name, status, startedAt }) => ({ id, userId, name, status, startedAt })),
 			votes: votes.map(voteRowToRef),
 			at: this.clock()

@@ -47,7 +47,7 @@ export class VoteReceipts {
 		const ballots = await repo.ballotsOf(this.db, v.id);
 		const named = !v.secret && isActiveMember(auth?.actor ?? null);
 		const names = named ? await repo.unitNames(this.db, ballots.flatMap((b) => (b.unit ? [b.unit] : []))) : new Map<string, string>();
-		return ballots.map((b) => ({ receipt: b.receipt, ballot: b.ballot, voter: named && b.unit ? (names.get(b.unit) ?? null) : null }));
+		return ballots.map((b) => ({ receipt: b.receipt, ballot: b.ballot, voter: named && b.unit ? (names.get(b.unit) ?? null) : null, chamber: b.chamber }));
 	}
 }
 

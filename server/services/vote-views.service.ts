@@ -1,10 +1,12 @@
 import type { Db } from '../db/client.js';
 import * as repo from '../db/repositories/vote.repository.js';
 import type { BallotBox } from '../db/repositories/ballot-box.repository.js';
-import { canSeeVote, quorumValue, resultsShown, rulesOf, tally, type Vote } from '../domain/votes.js';
+import { canSeeVote, quorumValue, resultsShown, rulesOf, type Vote } from '../domain/votes.js';
+import { countVote } from '../domain/chambers.js';
+import { heldIn } from '../db/repositories/proxy.repository.js';
 import { isActiveMember } from '../domain/permissions.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
-import { organisationUnit, userUnit, type VoteSubject, type VoteSummary, type VoteTally, type VoteView } from '../../src/lib/shared/votes.js';
+import { organisationUnit, unitParts, userUnit, type VoterSeat, type VoteSubject, type VoteSummary, type VoteTally, type VoteView } from '../../src/lib/shared/votes.js';
 import type { SubjectInput } from '../../src/lib/shared/vote-input.js';
 import type { Abilities } from './abilities.service.js';
 import type { Authenticated } from './auth.service.js';
@@ -39,10 +41,13 @@ export class VoteViews {
 		return vote;
 	}
 
-	/** The unit this person votes as, or null when they are not an active member (or represent no organisation). */
-	async unitOf(auth: Authenticated | null, v: Pick<Vote, 'eligibility'>, organisationId?: number): Promise<VoterUnit | null> {
+	/**
+	 * The unit this person votes as, or null when they are not an active member (or represent no organisation). On a
+	 * vote of two chambers: as themselves (members' chamber), or, naming an organisation they represent, for it.
+	 */
+	async unitOf(auth: Authenticated | null, v: Pick<Vote, 'eligibility' | 'chambers'>, organisationId?: number): Promise<VoterUnit | null> {
 		if (!auth || !isActiveMember(auth.actor)) return null;
-		if (v.eligibility !== 'organisations') return { unit: userUnit(auth.actor.id), organisation: null };
+		if (v.eligibility !== 'organisations' && !(v.chambers && organisationId)) return { unit: userUnit(auth.actor.id), organisation: null };
 		const orgs = await repo.representedBy(this.db, auth.actor.id);
 		const org = organisationId ? orgs.find((o) => o.id === organisationId) : orgs[0];
 		return org ? { unit: organisationUnit(org.id), organisation: org } : null;
@@ -75,17 +80,44 @@ export class VoteViews {
 		const closed = v.status === 'closed';
 		const shown = resultsShown({ visibility: v.results, secret: v.secret, closed }, voted);
 		let result = closed ? v.result : null;
-		if (shown === 'full' && v.status === 'open') result = tally(rulesOf(v), await this.box.ballots(v.id), v.eligible);
-		return { voteId: v.id, status: v.status, participants: v.participants, eligible: v.eligible, result };
+		const chambers = v.chambers ? await repo.chamberFigures(this.db, v.id) : null;
+		if (shown === 'full' && v.status === 'open') {
+			const eligible = { total: v.eligible, organisations: chambers?.organisations.eligible ?? 0, members: chambers?.members.eligible ?? v.eligible };
+			result = countVote(rulesOf(v), v.chambers, await this.box.ballots(v.id), eligible);
+		}
+		return { voteId: v.id, status: v.status, participants: v.participants, eligible: v.eligible, result, chambers };
+	}
+
+	/** This person's part as one voter (a unit of the vote). */
+	async #seat(v: Vote, unit: VoterUnit | null): Promise<VoterSeat> {
+		const standing = unit ? await repo.electorStanding(this.db, v.id, unit.unit) : { eligible: false, voted: false };
+		const eligible = !!unit && (v.status === 'open' ? standing.eligible : v.status === 'scheduled');
+		const own = unit && standing.voted && !v.secret ? await repo.ballotOfUnit(this.db, v.id, unit.unit) : undefined;
+		return { eligible, voted: standing.voted, ballot: own?.ballot ?? null, receipt: own?.receipt ?? null, organisation: unit?.organisation ?? null };
+	}
+
+	/** The seats of the members whose proxy this person holds in the vote. */
+	async #proxySeats(auth: Authenticated | null, v: Vote): Promise<VoterSeat[]> {
+		if (!auth || !isActiveMember(auth.actor) || v.status === 'scheduled') return [];
+		const held = await heldIn(this.db, v.id, auth.actor.id);
+		const names = await repo.unitNames(this.db, held.map((h) => h.giver_unit));
+		return Promise.all(
+			held.map(async (h) => ({ ...(await this.#seat(v, { unit: h.giver_unit, organisation: null })), giver: { id: unitParts(h.giver_unit)!.id, name: names.get(h.giver_unit) ?? '' } }))
+		);
+	}
+
+	/** Two chambers: the rules of the organisations' chamber and this person's seats there, one per organisation they represent. */
+	async #chambers(auth: Authenticated | null, v: Vote): Promise<VoteView['chambers']> {
+		if (!v.chambers) return null;
+		const orgs = auth && isActiveMember(auth.actor) ? await repo.representedBy(this.db, auth.actor.id) : [];
+		const seats = await Promise.all(orgs.map((o) => this.#seat(v, { unit: organisationUnit(o.id), organisation: o })));
+		const { quorum, threshold } = v.chambers.organisations;
+		return { organisations: { quorum: { kind: quorum.kind, value: quorumValue(quorum) }, threshold }, seats };
 	}
 
 	async get(auth: Authenticated | null, id: number): Promise<VoteView> {
 		const v = await this.readable(auth, id);
-		const unit = await this.unitOf(auth, v);
-		const standing = unit ? await repo.electorStanding(this.db, v.id, unit.unit) : { eligible: false, voted: false };
-		const eligible = !!unit && (v.status === 'open' ? standing.eligible : v.status === 'scheduled');
-		const voted = standing.voted;
-		const own = unit && voted && !v.secret ? await repo.ballotOfUnit(this.db, v.id, unit.unit) : undefined;
+		const me = await this.#seat(v, await this.unitOf(auth, v));
 		const decision = v.status === 'closed' ? await repo.decisionOfVote(this.db, v.id) : undefined;
 		const { subject, versionHtml } = await this.#subject(auth, v);
 		return {
@@ -102,8 +134,10 @@ export class VoteViews {
 			versionHtml,
 			openedAt: v.openedAt,
 			closedAt: v.closedAt,
-			tally: await this.#tallyFor(v, voted),
-			me: { eligible, voted, ballot: own?.ballot ?? null, receipt: own?.receipt ?? null, organisation: unit?.organisation ?? null },
+			tally: await this.#tallyFor(v, me.voted),
+			me,
+			chambers: await this.#chambers(auth, v),
+			proxySeats: await this.#proxySeats(auth, v),
 			can: { manage: await this.abilities.mayCall(auth, v.groupId) },
 			decisionId: decision?.id ?? null
 		};
@@ -154,7 +188,8 @@ export class VoteViews {
 	async liveTallies(id: number): Promise<{ participation: VoteTally; full: VoteTally | null } | null> {
 		const v = await repo.findVote(this.db, id);
 		if (!v) return null;
-		const participation: VoteTally = { voteId: v.id, status: v.status, participants: v.participants, eligible: v.eligible, result: null };
+		const chambers = v.chambers ? await repo.chamberFigures(this.db, v.id) : null;
+		const participation: VoteTally = { voteId: v.id, status: v.status, participants: v.participants, eligible: v.eligible, result: null, chambers };
 		if (v.status === 'closed') {
 			const t = await this.#tallyFor(v, true);
 			return { participation: t, full: t };

@@ -3,13 +3,17 @@ import * as repo from '../db/repositories/vote.repository.js';
 import type { BallotBox, CastEntry, CastRefusal } from '../db/repositories/ballot-box.repository.js';
 import { insertAudit } from '../db/repositories/membership.repository.js';
 import { groupsFacilitatedBy } from '../db/repositories/group.repository.js';
-import { ballotProblem, quorumValue, rulesOf, tally, type Vote, type VoteInput, type VoteRules } from '../domain/votes.js';
+import { ballotProblem, quorumValue, rulesOf, type Vote, type VoteInput, type VoteRules } from '../domain/votes.js';
+import { countVote } from '../domain/chambers.js';
+import { proxiesAtOpening } from '../domain/proxies.js';
+import * as proxyRepo from '../db/repositories/proxy.repository.js';
+import { chamberOfUnit } from '../../src/lib/shared/chambers.js';
 import { isActiveMember } from '../domain/permissions.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../logger.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import { ballotSchema } from '../../src/lib/shared/vote-schemas.js';
-import { choosesAmongOptions, newDeviceToken, type CastOutcome, type CastRequest, type DecisionView, type Outcome, type PublishedBallot, type VoteResult, type VoteSummary, type VoteTally, type VoteView } from '../../src/lib/shared/votes.js';
+import { choosesAmongOptions, newDeviceToken, userUnit, type CastOutcome, type CastRequest, type DecisionView, type Outcome, type PublishedBallot, type VoteResult, type VoteSummary, type VoteTally, type VoteView } from '../../src/lib/shared/votes.js';
 import { optionLabels, voteInputIssues, type SubjectInput } from '../../src/lib/shared/vote-input.js';
 import { electionProblems } from '../../src/lib/shared/elections.js';
 import { candidatesToOptions } from '../db/repositories/election.repository.js';
@@ -40,7 +44,7 @@ const REFUSALS: Record<CastRefusal, [code: 'conflict' | 'forbidden' | 'not_found
 };
 
 /** What casting needs of a vote, fixed once it exists: read once, then kept. */
-type CastingRules = { rules: VoteRules } & Pick<Vote, 'secret' | 'eligibility' | 'results'>;
+type CastingRules = { rules: VoteRules } & Pick<Vote, 'secret' | 'eligibility' | 'results' | 'chambers'>;
 
 /**
  * Votes: creating, opening (electorate frozen), casting, closing with the decision — and, through its parts, reading
@@ -186,7 +190,8 @@ export class VotesService {
 			quorum_value: quorumValue(input.quorum),
 			threshold: input.threshold,
 			opens_at: input.opensAt,
-			closes_at: input.closesAt
+			closes_at: input.closesAt,
+			chambers: input.chambers ? JSON.stringify({ organisations: input.chambers.organisations }) : null
 		};
 	}
 
@@ -258,9 +263,20 @@ export class VotesService {
 			if (!v || v.status !== 'scheduled') return false;
 			// An election's candidacy period ends here: its candidates become the ballot's options.
 			if (v.seats !== null) await candidatesToOptions(trx, id);
-			const units = await repo.currentElectorate(trx, v.eligibility, v.groupId, v.meetingId);
+			const present = await repo.currentElectorate(trx, v.eligibility, v.groupId, v.meetingId, !!v.chambers);
+			// Proxies are frozen now (server/domain/proxies.ts): in a meeting, an absent giver whose holder is present
+			// joins the electorate, cast by the holder. Organisations' votes take none.
+			const given = v.eligibility === 'organisations' ? [] : await proxyRepo.proxiesForOpening(trx, id, v.meetingId);
+			const proxies = proxiesAtOpening(
+				new Set(present),
+				given.map((g) => ({ giverId: g.giver_id, holderId: g.holder_id, giverEligible: g.status === 'active' })),
+				v.meetingId !== null
+			);
+			const units = [...present, ...proxies.add];
 			if (!(await repo.openVote(trx, id, units, this.clock()))) return false;
-			await insertAudit(trx, { actor_id: actorId, action: 'vote.opened', subject_type: 'vote', subject_id: String(id), data: { eligible: units.length }, created_at: this.clock() });
+			await proxyRepo.freezeProxies(trx, id, proxies.frozen);
+			const data = { eligible: units.length, ...(proxies.frozen.length ? { proxies: proxies.frozen.length } : {}) };
+			await insertAudit(trx, { actor_id: actorId, action: 'vote.opened', subject_type: 'vote', subject_id: String(id), data, created_at: this.clock() });
 			return true;
 		});
 		if (opened) this.bus.emit('vote.opened', { voteId: id });
@@ -283,7 +299,7 @@ export class VotesService {
 	async #close(id: number, actorId: number | null): Promise<VoteResult> {
 		const r = await this.#castingRules(id);
 		if (!r) throw new DomainError('not_found');
-		const closed = await this.#writer.close({ voteId: id, actorId, now: this.clock(), count: (ballots, eligible) => tally(r.rules, ballots, eligible) }, r.secret);
+		const closed = await this.#writer.close({ voteId: id, actorId, now: this.clock(), count: (ballots, eligible) => countVote(r.rules, r.chambers, ballots, eligible) }, r.secret);
 		if (closed === 'not_found') throw new DomainError('not_found');
 		if (closed === 'not_open') throw new DomainError('conflict', 'vote_not_open');
 		const { result } = closed;
@@ -304,7 +320,7 @@ export class VotesService {
 		if (!r) {
 			const v = await repo.findVote(this.db, id);
 			if (!v) return null;
-			r = { rules: rulesOf(v), secret: v.secret, eligibility: v.eligibility, results: v.results };
+			r = { rules: rulesOf(v), secret: v.secret, eligibility: v.eligibility, results: v.results, chambers: v.chambers };
 			// An election's options are its candidates, fixed only when it opens: keep its rules from then on.
 			if (v.status !== 'scheduled') this.#rules.set(id, r);
 		}
@@ -332,14 +348,24 @@ export class VotesService {
 		const ballot = parsed.data;
 		const problem = ballotProblem(r.rules, ballot);
 		if (problem) throw new DomainError('invalid_input', 'ballot', { ballot: problem });
-		const unit = await this.#views.unitOf(auth, r, req.organisationId);
+		const unit = req.proxyFor === undefined ? await this.#views.unitOf(auth, r, req.organisationId) : await this.#proxyUnit(auth, id, req.proxyFor);
 		if (!unit) throw new DomainError('forbidden', 'not_eligible', { ballot: 'not_eligible' });
 		const replace = !!req.replace;
-		const entry: CastEntry = { voteId: id, userId: auth.actor.id, unit: unit.unit, ballot, replace, ...this.#receipts.keysFor(r.secret, req) };
+		const chamber = r.chambers ? chamberOfUnit(unit.unit) : null;
+		const proxy = req.proxyFor !== undefined;
+		const entry: CastEntry = { voteId: id, userId: auth.actor.id, unit: unit.unit, chamber, proxy, ballot, replace, ...this.#receipts.keysFor(r.secret, req) };
 		const counted = await this.#writer.cast(entry, r.secret);
 		if (typeof counted === 'string') throw new DomainError(REFUSALS[counted][0], REFUSALS[counted][1], { ballot: REFUSALS[counted][1] });
 		// A changed open ballot keeps its first receipt; the voter sees it on the page.
 		return { receipt: replace && !r.secret ? '' : counted.receipt, changed: replace };
+	}
+
+	/** The giver's unit when this member holds their proxy in the vote (frozen at opening); refused otherwise. */
+	async #proxyUnit(auth: Authenticated, voteId: number, giverId: number): Promise<{ unit: string; organisation: null }> {
+		if (!isActiveMember(auth.actor)) throw new DomainError('forbidden', 'not_eligible', { ballot: 'not_eligible' });
+		const unit = userUnit(giverId);
+		if ((await proxyRepo.holderOf(this.db, voteId, unit)) !== auth.actor.id) throw new DomainError('forbidden', 'proxy_not_held', { ballot: 'proxy_not_held' });
+		return { unit, organisation: null };
 	}
 
 	/** After each written batch: live tallies follow the casts; each vote closed is announced, and its amendment decided. */

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Chamber } from '../../../src/lib/shared/chambers.js';
 
 /** What a sealed secret ballot holds while its vote is open: only the key opens it. */
 export interface SealedBallot {
@@ -8,6 +9,8 @@ export interface SealedBallot {
 	/** The ballot as cast (JSON). */
 	choice: string;
 	castHash: string | null;
+	/** Two chambers: the chamber it counts in (null for one chamber, and in ballots sealed before chambers existed). */
+	chamber: Chamber | null;
 }
 
 const PREFIX = 'sealed:';
@@ -45,7 +48,7 @@ export class BallotSeal {
 	seal(voteId: number, ballot: SealedBallot): string {
 		const iv = randomBytes(12);
 		const cipher = createCipheriv('aes-256-gcm', this.#key(voteId), iv);
-		const body = Buffer.concat([cipher.update(JSON.stringify([ballot.receipt, ballot.choice, ballot.castHash]), 'utf8'), cipher.final()]);
+		const body = Buffer.concat([cipher.update(JSON.stringify([ballot.receipt, ballot.choice, ballot.castHash, ballot.chamber]), 'utf8'), cipher.final()]);
 		return PREFIX + Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
 	}
 
@@ -55,8 +58,13 @@ export class BallotSeal {
 		const bytes = Buffer.from(sealed.slice(PREFIX.length), 'base64');
 		const decipher = createDecipheriv('aes-256-gcm', this.#key(voteId), bytes.subarray(0, 12));
 		decipher.setAuthTag(bytes.subarray(12, 28));
-		const [receipt, choice, castHash] = JSON.parse(Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8')) as [string, string, string | null];
-		return { receipt, choice, castHash };
+		const [receipt, choice, castHash, chamber] = JSON.parse(Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8')) as [
+			string,
+			string,
+			string | null,
+			Chamber | null | undefined
+		];
+		return { receipt, choice, castHash, chamber: chamber ?? null };
 	}
 }
 

@@ -4,7 +4,8 @@ import type { Database } from '../database.js';
 import type { Db } from '../client.js';
 import type { BallotSeal } from '../ballots/ballot-seal.js';
 import { insertAudit } from './membership.repository.js';
-import { parseResult } from './vote.repository.js';
+import { electorateCount, parseResult } from './vote.repository.js';
+import type { Chamber, CountedBallot } from '../../../src/lib/shared/chambers.js';
 import type { BallotBox, BallotJob, BallotOutcome, CastEntry, CastRefusal, CloseEntry, CloseRefusal } from './ballot-box.repository.js';
 
 type Trx = Transaction<Database>;
@@ -20,13 +21,14 @@ const UNSEAL_CHUNK = 1000;
 export function sealedBallotRow(
 	seal: BallotSeal,
 	voteId: number,
-	b: { receipt: string; choice: string; castHash: string | null; changeHash: string | null }
-): { vote_id: number; receipt: string; choice: string; unit: null; cast_hash: string | null; change_hash: string | null } {
+	b: { receipt: string; choice: string; castHash: string | null; changeHash: string | null; chamber: Chamber | null }
+): { vote_id: number; receipt: string; choice: string; unit: null; chamber: null; cast_hash: string | null; change_hash: string | null } {
 	return {
 		vote_id: voteId,
 		receipt: seal.lookup(voteId, 'receipt', b.receipt),
-		choice: seal.seal(voteId, { receipt: b.receipt, choice: b.choice, castHash: b.castHash }),
+		choice: seal.seal(voteId, { receipt: b.receipt, choice: b.choice, castHash: b.castHash, chamber: b.chamber }),
 		unit: null,
+		chamber: null,
 		cast_hash: b.castHash && seal.lookup(voteId, 'cast', b.castHash),
 		change_hash: b.changeHash && seal.lookup(voteId, 'change', b.changeHash)
 	};
@@ -58,9 +60,16 @@ export class PostgresBallotBox implements BallotBox {
 		});
 	}
 
-	async ballots(voteId: number): Promise<Ballot[]> {
-		const rows = await this.db.selectFrom('vote_ballots').select('choice').where('vote_id', '=', voteId).execute();
-		return rows.map((r) => JSON.parse(this.seal.isSealed(r.choice) ? this.seal.open(voteId, r.choice).choice : r.choice) as Ballot);
+	async ballots(voteId: number): Promise<CountedBallot[]> {
+		const rows = await this.db.selectFrom('vote_ballots').select(['choice', 'chamber']).where('vote_id', '=', voteId).execute();
+		return rows.map((r) => this.#counted(voteId, r));
+	}
+
+	/** A stored ballot as counted: opened when sealed (its chamber is sealed with it while the vote is open). */
+	#counted(voteId: number, r: { choice: string; chamber: CountedBallot['chamber'] }): CountedBallot {
+		if (!this.seal.isSealed(r.choice)) return { ballot: JSON.parse(r.choice) as Ballot, chamber: r.chamber };
+		const opened = this.seal.open(voteId, r.choice);
+		return { ballot: JSON.parse(opened.choice) as Ballot, chamber: opened.chamber };
 	}
 
 	stop(): void {}
@@ -121,8 +130,8 @@ export class PostgresBallotBox implements BallotBox {
 			.insertInto('vote_ballots')
 			.values(
 				secret
-					? sealedBallotRow(this.seal, c.voteId, { receipt: c.receipt, choice, castHash: c.castHash, changeHash: c.changeHash })
-					: { vote_id: c.voteId, receipt: c.receipt, choice, unit: c.unit, cast_hash: c.castHash, change_hash: null }
+					? sealedBallotRow(this.seal, c.voteId, { receipt: c.receipt, choice, castHash: c.castHash, changeHash: c.changeHash, chamber: c.chamber })
+					: { vote_id: c.voteId, receipt: c.receipt, choice, unit: c.unit, cast_hash: c.castHash, change_hash: null, chamber: c.chamber }
 			)
 			.execute();
 		await trx
@@ -130,6 +139,8 @@ export class PostgresBallotBox implements BallotBox {
 			.set((eb) => ({ participants: eb('participants', '+', 1) }))
 			.where('id', '=', c.voteId)
 			.execute();
+		if (c.proxy)
+			await trx.updateTable('vote_proxies').set({ used: 1 }).where('vote_id', '=', c.voteId).where('giver_unit', '=', c.unit).where('holder_id', '=', c.userId).where('used', '=', 0).execute();
 		return { receipt: c.receipt };
 	}
 
@@ -157,24 +168,23 @@ export class PostgresBallotBox implements BallotBox {
 		const earlier = parseResult(v.result);
 		if (v.status === 'closed' && earlier) return { result: earlier, newly: false };
 		if (v.status !== 'open') return 'not_open';
-		const rows = await trx.selectFrom('vote_ballots').select('choice').where('vote_id', '=', v.id).execute();
-		let choices = rows.map((r) => r.choice);
-		if (v.secret === 1) {
+		const rows = await trx.selectFrom('vote_ballots').select(['choice', 'chamber']).where('vote_id', '=', v.id).execute();
+		let counted: CountedBallot[] = [];
+		if (v.secret !== 1) counted = rows.map((r) => ({ ballot: JSON.parse(r.choice) as Ballot, chamber: r.chamber }));
+		else {
 			const opened = rows.map((r) => this.seal.open(v.id, r.choice)).sort((a, b) => (a.receipt < b.receipt ? -1 : a.receipt > b.receipt ? 1 : 0));
 			await trx.deleteFrom('vote_ballots').where('vote_id', '=', v.id).execute();
 			for (let i = 0; i < opened.length; i += UNSEAL_CHUNK) {
 				const chunk = opened.slice(i, i + UNSEAL_CHUNK);
 				await trx
 					.insertInto('vote_ballots')
-					.values(chunk.map((o) => ({ vote_id: v.id, receipt: o.receipt, choice: o.choice, unit: null, cast_hash: o.castHash, change_hash: null })))
+					.values(chunk.map((o) => ({ vote_id: v.id, receipt: o.receipt, choice: o.choice, unit: null, cast_hash: o.castHash, change_hash: null, chamber: o.chamber })))
 					.execute();
 			}
-			choices = opened.map((o) => o.choice);
+			counted = opened.map((o) => ({ ballot: JSON.parse(o.choice) as Ballot, chamber: o.chamber }));
 		}
-		const result = c.count(
-			choices.map((choice) => JSON.parse(choice) as Ballot),
-			v.eligible_count
-		);
+		const { organisations } = await electorateCount(trx, v.id);
+		const result = c.count(counted, { total: v.eligible_count, organisations, members: v.eligible_count - organisations });
 		await trx
 			.updateTable('votes')
 			.set({ status: 'closed', result: JSON.stringify(result), participants: result.participants, closed_at: c.now })

@@ -1,5 +1,6 @@
 import type SQLite from 'better-sqlite3';
 import type { Ballot, VoteResult, VoteStatus } from '../../../src/lib/shared/votes.js';
+import type { Chamber, CountedBallot, ElectorateCount } from '../../../src/lib/shared/chambers.js';
 import type { Db } from '../client.js';
 import { parseResult } from './vote.repository.js';
 
@@ -9,6 +10,10 @@ export interface CastEntry {
 	userId: number;
 	unit: string;
 	ballot: Ballot;
+	/** Two chambers: the chamber the unit votes in (written with a first ballot, never changed); null for one chamber. */
+	chamber: Chamber | null;
+	/** Cast by the holder of the unit's proxy: its frozen proxy is marked used, in place, with the ballot. */
+	proxy?: boolean;
 	/** A fresh receipt for a first ballot; for a secret vote's change, the receipt the voter holds. */
 	receipt: string;
 	/** Change a ballot already cast (by unit for open votes, by receipt and change key for secret ones). */
@@ -26,7 +31,7 @@ export interface CloseEntry {
 	voteId: number;
 	actorId: number | null;
 	now: number;
-	count: (ballots: Ballot[], eligible: number) => VoteResult;
+	count: (ballots: CountedBallot[], eligible: ElectorateCount) => VoteResult;
 }
 
 export type CloseRefusal = 'not_found' | 'not_open';
@@ -48,8 +53,8 @@ export type BallotOutcome =
 export interface BallotBox {
 	/** Writes the jobs in one transaction, in order: one outcome per job. Rejects when the transaction failed. */
 	write(jobs: BallotJob[]): Promise<BallotOutcome[]>;
-	/** The ballots of a vote as cast, for a live tally. */
-	ballots(voteId: number): Promise<Ballot[]>;
+	/** The ballots of a vote as cast (with their chamber), for a live tally. */
+	ballots(voteId: number): Promise<CountedBallot[]>;
 	/** No more background work: the app is stopping (its database closes). */
 	stop(): void;
 }
@@ -92,13 +97,15 @@ export class SqliteBallotBox implements BallotBox {
 	readonly #eligible: SQLite.Statement<[number, string], { unit: string }>;
 	readonly #participate: SQLite.Statement<[number, string]>;
 	readonly #participated: SQLite.Statement<[number, string], { unit: string }>;
-	readonly #insertBallot: SQLite.Statement<[number, string, string, string | null, string | null, string | null]>;
+	readonly #insertBallot: SQLite.Statement<[number, string, string, string | null, string | null, string | null, Chamber | null]>;
 	readonly #byCast: SQLite.Statement<[number, string], { receipt: string; unit: string | null }>;
 	readonly #updateByUnit: SQLite.Statement<[string, number, string]>;
 	readonly #updateByReceipt: SQLite.Statement<[string, number, string, string]>;
 	readonly #count: SQLite.Statement<[number]>;
+	readonly #proxyUsed: SQLite.Statement<[number, string, number]>;
 	readonly #closing: SQLite.Statement<[number], ClosingRow>;
-	readonly #choices: SQLite.Statement<[number], { choice: string }>;
+	readonly #choices: SQLite.Statement<[number], { choice: string; chamber: Chamber | null }>;
+	readonly #organisations: SQLite.Statement<[number], { n: number }>;
 	readonly #close: SQLite.Statement<[string, number, number, number]>;
 	readonly #decide: SQLite.Statement<[number, string, string, number | null, string, number | null, number | null, number | null, number | null, number]>;
 	readonly #audit: SQLite.Statement<[number | null, string, string, string, number]>;
@@ -117,17 +124,19 @@ export class SqliteBallotBox implements BallotBox {
 		// members voted (see migrations/2026-12-06T2330_participation_in_place.ts).
 		this.#participate = raw.prepare('update vote_eligible set voted = 1 where vote_id = ? and unit = ? and voted = 0');
 		this.#participated = raw.prepare('select unit from vote_eligible where vote_id = ? and unit = ? and voted = 1');
-		this.#insertBallot = raw.prepare('insert into vote_ballots (vote_id, receipt, choice, unit, cast_hash, change_hash) values (?, ?, ?, ?, ?, ?)');
+		this.#insertBallot = raw.prepare('insert into vote_ballots (vote_id, receipt, choice, unit, cast_hash, change_hash, chamber) values (?, ?, ?, ?, ?, ?, ?)');
 		this.#byCast = raw.prepare('select receipt, unit from vote_ballots where vote_id = ? and cast_hash = ?');
 		this.#updateByUnit = raw.prepare('update vote_ballots set choice = ? where vote_id = ? and unit = ?');
 		// A secret ballot changes only when its receipt and the hash of its change key both match (a ballot cast with
 		// no key, change_hash null, never does).
 		this.#updateByReceipt = raw.prepare('update vote_ballots set choice = ? where vote_id = ? and receipt = ? and change_hash = ? and unit is null');
 		this.#count = raw.prepare('update votes set participants = participants + 1 where id = ?');
+		this.#proxyUsed = raw.prepare('update vote_proxies set used = 1 where vote_id = ? and giver_unit = ? and holder_id = ? and used = 0');
 		this.#closing = raw.prepare(
 			'select id, title, status, group_id, visibility, thread_id, draft_version_id, amendment_id, meeting_id, eligible_count, result from votes where id = ?'
 		);
-		this.#choices = raw.prepare('select choice from vote_ballots where vote_id = ?');
+		this.#choices = raw.prepare('select choice, chamber from vote_ballots where vote_id = ?');
+		this.#organisations = raw.prepare("select count(*) as n from vote_eligible where vote_id = ? and unit like 'o:%'");
 		this.#close = raw.prepare("update votes set status = 'closed', result = ?, participants = ?, closed_at = ? where id = ? and status = 'open'");
 		this.#decide = raw.prepare(
 			'insert into decisions (vote_id, title, outcome, group_id, visibility, thread_id, draft_version_id, amendment_id, meeting_id, decided_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
@@ -158,7 +167,7 @@ export class SqliteBallotBox implements BallotBox {
 		return outcomes;
 	}
 
-	async ballots(voteId: number): Promise<Ballot[]> {
+	async ballots(voteId: number): Promise<CountedBallot[]> {
 		return this.#ballots(voteId);
 	}
 
@@ -167,7 +176,8 @@ export class SqliteBallotBox implements BallotBox {
 		if (!v) return 'not_found';
 		if (v.status === 'closed' && v.result) return { result: v.result, newly: false };
 		if (v.status !== 'open') return 'not_open';
-		const result = c.count(this.#ballots(c.voteId), v.eligible_count);
+		const organisations = this.#organisations.get(c.voteId)?.n ?? 0;
+		const result = c.count(this.#ballots(c.voteId), { total: v.eligible_count, organisations, members: v.eligible_count - organisations });
 		this.close(v, result, c.actorId, c.now);
 		return { result, newly: true };
 	}
@@ -229,8 +239,9 @@ export class SqliteBallotBox implements BallotBox {
 			return this.#updateByUnit.run(choice, c.voteId, c.unit).changes === 1 ? { receipt: c.receipt } : 'not_voted';
 		}
 		if (this.#participate.run(c.voteId, c.unit).changes === 0) return 'already_voted';
-		this.#insertBallot.run(c.voteId, c.receipt, JSON.stringify(c.ballot), vote.secret ? null : c.unit, c.castHash, vote.secret ? c.changeHash : null);
+		this.#insertBallot.run(c.voteId, c.receipt, JSON.stringify(c.ballot), vote.secret ? null : c.unit, c.castHash, vote.secret ? c.changeHash : null, c.chamber);
 		this.#count.run(c.voteId);
+		if (c.proxy) this.#proxyUsed.run(c.voteId, c.unit, c.userId);
 		return { receipt: c.receipt };
 	}
 
@@ -239,8 +250,8 @@ export class SqliteBallotBox implements BallotBox {
 		return row && { ...row, result: parseResult(row.result) };
 	}
 
-	#ballots(voteId: number): Ballot[] {
-		return this.#choices.all(voteId).map((r) => JSON.parse(r.choice) as Ballot);
+	#ballots(voteId: number): CountedBallot[] {
+		return this.#choices.all(voteId).map((r) => ({ ballot: JSON.parse(r.choice) as Ballot, chamber: r.chamber }));
 	}
 
 	/** Closes an open vote with its result and writes the decision; false when it was not open any more. */

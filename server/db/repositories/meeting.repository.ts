@@ -104,6 +104,26 @@ export async function isMemberOfBody(db: Conn, groupId: number | null, userId: n
 	return !!(await db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).where('user_id', '=', userId).executeTakeFirst());
 }
 
+/**
+ * The organisations of a meeting's body (those with an active representative who is a member of it), and how many
+ * of them are present: one of their representatives has checked in.
+ */
+export async function organisationsPresent(db: Conn, meetingId: number, groupId: number | null): Promise<{ present: number; total: number }> {
+	const reps = db
+		.selectFrom('organisation_representatives as r')
+		.innerJoin('users as u', 'u.id', 'r.user_id')
+		.where('u.status', '=', 'active')
+		.$if(groupId !== null, (q) => q.where('r.user_id', 'in', (s) => s.selectFrom('group_members').select('user_id').where('group_id', '=', groupId!)));
+	const [total, present] = await Promise.all([
+		reps.select((eb) => eb.fn.count<number>('r.organisation_id').distinct().as('n')).executeTakeFirstOrThrow(),
+		reps
+			.where('r.user_id', 'in', (s) => s.selectFrom('meeting_attendance').select('user_id').where('meeting_id', '=', meetingId))
+			.select((eb) => eb.fn.count<number>('r.organisation_id').distinct().as('n'))
+			.executeTakeFirstOrThrow()
+	]);
+	return { present: Number(present.n), total: Number(total.n) };
+}
+
 /** Checked-in people with whether they count for quorum (active, and in the meeting's group if it has one). */
 export function attendance(db: Conn, meetingId: number, groupId: number | null) {
 	return db

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Database, NewVote, VotesTable } from '../database.js';
 import { quorumFrom, type Vote } from '../../domain/votes.js';
+import { chamberOfUnit, type Chamber, type ChambersSetting, type ElectorateCount } from '../../../src/lib/shared/chambers.js';
 import { shownName } from '../../domain/people.js';
 import { organisationUnit, unitParts, userUnit, type Ballot, type VoteOption, type VoteResult, type VoteStatus } from '../../../src/lib/shared/votes.js';
 
@@ -42,7 +43,8 @@ export function voteRowToVote(r: VoteRow): Vote {
 		participants: r.participants,
 		result: parseResult(r.result),
 		seats: r.seats,
-		lotSeed: r.lot_seed
+		lotSeed: r.lot_seed,
+		chambers: r.chambers ? (JSON.parse(r.chambers) as ChambersSetting) : null
 	};
 }
 
@@ -81,9 +83,18 @@ export async function dueVotes(db: Conn, now: number): Promise<{ toOpen: number[
 	return { toOpen: open.map((r) => r.id), toClose: close.map((r) => r.id) };
 }
 
-/** The units that may vote now, for freezing at opening: active members, a group's active members, or organisations
- * with at least one active representative. */
-export async function currentElectorate(db: Conn, eligibility: 'members' | 'group' | 'organisations', groupId: number | null, meetingId: number | null = null): Promise<string[]> {
+/**
+ * The units that may vote now, for freezing at opening: active members, a group's active members, or organisations
+ * with at least one active representative. In a meeting, only those checked in. With two chambers: the members as
+ * said, and the organisations with a representative among them (checked in, in a meeting).
+ */
+export async function currentElectorate(
+	db: Conn,
+	eligibility: 'members' | 'group' | 'organisations',
+	groupId: number | null,
+	meetingId: number | null = null,
+	chambers = false
+): Promise<string[]> {
 	if (eligibility === 'organisations') {
 		const rows = await db
 			.selectFrom('organisation_representatives as r')
@@ -94,15 +105,36 @@ export async function currentElectorate(db: Conn, eligibility: 'members' | 'grou
 			.execute();
 		return rows.map((r) => organisationUnit(r.organisation_id));
 	}
-	const rows = await db
+	const members = db
 		.selectFrom('users as u')
 		.select('u.id')
 		.where('u.status', '=', 'active')
 		.$if(eligibility === 'group', (q) => q.where('u.id', 'in', (s) => s.selectFrom('group_members').select('user_id').where('group_id', '=', groupId ?? -1)))
 		// In a meeting, those checked in.
-		.$if(meetingId !== null, (q) => q.where('u.id', 'in', (s) => s.selectFrom('meeting_attendance').select('user_id').where('meeting_id', '=', meetingId!)))
-		.execute();
-	return rows.map((r) => userUnit(r.id));
+		.$if(meetingId !== null, (q) => q.where('u.id', 'in', (s) => s.selectFrom('meeting_attendance').select('user_id').where('meeting_id', '=', meetingId!)));
+	const rows = await members.execute();
+	const units = rows.map((r) => userUnit(r.id));
+	if (!chambers) return units;
+	const orgs = await db.selectFrom('organisation_representatives').select('organisation_id').distinct().where('user_id', 'in', members).execute();
+	return [...units, ...orgs.map((r) => organisationUnit(r.organisation_id))];
+}
+
+/** A vote's frozen electorate per chamber: how many may vote in each, and how many have. */
+export async function chamberFigures(db: Conn, voteId: number): Promise<Record<Chamber, { participants: number; eligible: number }>> {
+	const rows = await db.selectFrom('vote_eligible').select(['unit', 'voted']).where('vote_id', '=', voteId).execute();
+	const figures = { organisations: { participants: 0, eligible: 0 }, members: { participants: 0, eligible: 0 } };
+	for (const r of rows) {
+		const f = figures[chamberOfUnit(r.unit)];
+		f.eligible++;
+		if (r.voted === 1) f.participants++;
+	}
+	return figures;
+}
+
+/** A vote's frozen electorate, counted in all and per chamber. */
+export async function electorateCount(db: Conn, voteId: number): Promise<ElectorateCount> {
+	const f = await chamberFigures(db, voteId);
+	return { total: f.organisations.eligible + f.members.eligible, organisations: f.organisations.eligible, members: f.members.eligible };
 }
 
 /** Opens a scheduled vote with its electorate frozen; false when it was no longer scheduled. */
@@ -144,9 +176,9 @@ export async function ballotOfUnit(db: Conn, voteId: number, unit: string): Prom
 }
 
 /** Every ballot of a vote, in receipt order (which is random). */
-export async function ballotsOf(db: Conn, voteId: number): Promise<{ receipt: string; ballot: Ballot; unit: string | null }[]> {
-	const rows = await db.selectFrom('vote_ballots').select(['receipt', 'choice', 'unit']).where('vote_id', '=', voteId).orderBy('receipt').execute();
-	return rows.map((r) => ({ receipt: r.receipt, ballot: JSON.parse(r.choice) as Ballot, unit: r.unit }));
+export async function ballotsOf(db: Conn, voteId: number): Promise<{ receipt: string; ballot: Ballot; unit: string | null; chamber: Chamber | null }[]> {
+	const rows = await db.selectFrom('vote_ballots').select(['receipt', 'choice', 'unit', 'chamber']).where('vote_id', '=', voteId).orderBy('receipt').execute();
+	return rows.map((r) => ({ receipt: r.receipt, ballot: JSON.parse(r.choice) as Ballot, unit: r.unit, chamber: r.chamber }));
 }
 
 /** Organisations this person represents. */

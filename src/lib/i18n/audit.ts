@@ -44,7 +44,9 @@ const WHAT: Record<AuditAction, (e: AuditEntryView) => string> = {
 	'meeting.created': (e) => m.audit_meeting_created({ items: formatNumber(e.count ?? 0) }),
 	'meeting.started': () => m.audit_meeting_started(),
 	'meeting.ended': () => m.audit_meeting_ended(),
-	'draft.restored': (e) => m.audit_draft_restored({ version: formatNumber(e.count ?? 0) })
+	'draft.restored': (e) => m.audit_draft_restored({ version: formatNumber(e.count ?? 0) }),
+	'proxy.given': () => m.proxy_audit_given(),
+	'proxy.revoked': () => m.proxy_audit_revoked()
 };
 
 function value(v: AuditValue): string {

@@ -63,7 +63,13 @@ export interface LiveState {
 	currentItemId: number | null;
 	/** Connected now, or checked in (or both). */
 	people: { id: number; name: string; online: boolean; checkedIn: boolean; eligible: boolean }[];
-	quorum: { present: number; members: number; needed: number; reached: boolean };
+	/** `present`: the eligible checked in; `represented`: absent members whose proxy holder is checked in. */
+	quorum: { present: number; represented: number; members: number; needed: number; reached: boolean };
+	/**
+	 * The organisations' chamber in the room: the body's organisations, and those present (one of their
+	 * representatives checked in), for votes of two chambers.
+	 */
+	organisations: { present: number; total: number };
 	speakers: SpeakerView[];
 	/** Votes of the meeting (the room shows the current item's; each is watched over 'vote:watch'). */
 	votes: (MeetingVoteRef & { itemId: number | null })[];

@@ -3,6 +3,7 @@
  * shape, and the rules across fields as message codes by field.
  */
 import { z } from 'zod';
+import { CHAMBER_METHODS, type ChambersSetting } from './chambers.js';
 import { choosesAmongOptions, ELIGIBILITIES, METHODS, RESULTS_VISIBILITIES, THRESHOLDS, type Eligibility, type Method, type ResultsVisibility, type Threshold } from './votes.js';
 
 /** What a new vote hangs on: a thread, a draft's version, or an amendment. */
@@ -33,6 +34,11 @@ export interface VoteInput {
 	threshold: Threshold;
 	opensAt: number | null;
 	closesAt: number | null;
+	/**
+	 * Two chambers: the organisations' chamber's quorum and threshold (the members' chamber has the vote's own); the
+	 * organisations voting are those with a representative among the vote's electorate. Absent or null: one chamber.
+	 */
+	chambers?: ChambersSetting | null;
 }
 
 /** What a vote is unless said otherwise: all members, open ballot, live results, no quorum, simple majority, by hand. */
@@ -77,11 +83,21 @@ export function voteInputProblems(v: VoteInput, now: number): Record<string, str
 		}
 	}
 	if (v.eligibility === 'group' && v.groupId === null) p.group = 'required';
-	if (v.quorum.kind === 'count' && !(Number.isInteger(v.quorum.count) && v.quorum.count >= 1 && v.quorum.count <= 100000)) p.quorum = 'invalid_quorum';
-	if (v.quorum.kind === 'share' && !(v.quorum.share > 0 && v.quorum.share <= 1)) p.quorum = 'invalid_quorum';
+	if (!quorumValid(v.quorum)) p.quorum = 'invalid_quorum';
+	if (v.chambers) {
+		if (v.eligibility === 'organisations') p.chambers = 'chamber_needs_members';
+		else if (!CHAMBER_METHODS.includes(v.method)) p.chambers = 'chamber_method';
+		else if (!quorumValid(v.chambers.organisations.quorum)) p.chambers = 'invalid_quorum';
+	}
 	if (v.opensAt !== null && v.closesAt !== null && v.closesAt <= v.opensAt) p.closesAt = 'closes_before_opens';
 	else if (v.closesAt !== null && v.closesAt <= now) p.closesAt = 'in_the_past';
 	return p;
+}
+
+function quorumValid(q: Quorum): boolean {
+	if (q.kind === 'count') return Number.isInteger(q.count) && q.count >= 1 && q.count <= 100000;
+	if (q.kind === 'share') return q.share > 0 && q.share <= 1;
+	return true;
 }
 
 const quorumSchema = z.discriminatedUnion('kind', [
@@ -110,7 +126,8 @@ export const voteInputSchema = (now: number) =>
 			quorum: quorumSchema,
 			threshold: z.enum(THRESHOLDS),
 			opensAt: time,
-			closesAt: time
+			closesAt: time,
+			chambers: z.object({ organisations: z.object({ quorum: quorumSchema, threshold: z.enum(THRESHOLDS) }) }).nullable().optional()
 		})
 		.superRefine((input, ctx) => {
 			for (const [field, code] of Object.entries(voteInputProblems(input, now))) ctx.addIssue({ code: 'custom', path: [field], message: code });

@@ -31,7 +31,9 @@ export const castRequestSchema = z.object({
 	castId: z.string().regex(DEVICE_TOKEN_PATTERN).optional(),
 	/** Secret votes: the change key the device keeps, set with the first ballot and needed to change it. */
 	changeKey: z.string().regex(DEVICE_TOKEN_PATTERN).optional(),
-	/** Organisation votes, for someone who represents several. */
-	organisationId: z.number().int().positive().optional()
+	/** Organisation votes, for someone who represents several; two chambers: cast for this organisation. */
+	organisationId: z.number().int().positive().optional(),
+	/** Cast the ballot of this member, whose proxy the caster holds in this vote. */
+	proxyFor: z.number().int().positive().optional()
 });
 export type CastRequest = z.infer<typeof castRequestSchema>;

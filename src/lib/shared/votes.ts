@@ -4,6 +4,7 @@
  */
 
 import type { StvCount } from './stv.js';
+import type { Chamber } from './chambers.js';
 
 export const METHODS = ['yes_no', 'single', 'approval', 'ranked', 'score', 'consent'] as const;
 export type Method = (typeof METHODS)[number];
@@ -51,6 +52,8 @@ export interface VoteResult {
 	averages?: Record<number, number>;
 	/** Elections: every stage of the STV count (`counts` are then the first preferences). */
 	stv?: StvCount;
+	/** Two chambers: each chamber's own result; the fields above are then the combined result (server/domain/chambers.ts). */
+	chambers?: Record<Chamber, VoteResult>;
 }
 
 export interface VoteOption {
@@ -87,6 +90,22 @@ export interface VoteTally {
 	participants: number;
 	eligible: number;
 	result: VoteResult | null;
+	/** Two chambers: participation in each (counts only, also on secret votes); null for one chamber. */
+	chambers: Record<Chamber, { participants: number; eligible: number }> | null;
+}
+
+/** A person's part in a vote as one voter (as themselves, or for an organisation they represent). */
+export interface VoterSeat {
+	eligible: boolean;
+	voted: boolean;
+	/** Open votes: the ballot as cast, to change it. Secret votes: never (the server cannot know it). */
+	ballot: Ballot | null;
+	/** Open votes: the receipt of the ballot as cast (kept when it is changed). Secret votes: never. */
+	receipt: string | null;
+	/** Organisation votes and the organisations' chamber: the organisation this seat casts for. */
+	organisation: { id: number; name: string } | null;
+	/** A proxy the viewer holds: the member this seat casts for. */
+	giver?: { id: number; name: string };
 }
 
 export interface VoteView extends VoteSummary {
@@ -105,16 +124,14 @@ export interface VoteView extends VoteSummary {
 	closedAt: number | null;
 	tally: VoteTally;
 	/** The viewer's part: may they vote, have they (their organisation) voted, their own ballot on open votes. */
-	me: {
-		eligible: boolean;
-		voted: boolean;
-		/** Open votes: the ballot as cast, to change it. Secret votes: never (the server cannot know it). */
-		ballot: Ballot | null;
-		/** Open votes: the receipt of the ballot as cast (kept when it is changed). Secret votes: never. */
-		receipt: string | null;
-		/** Organisation votes: the organisation the viewer casts for. */
-		organisation: { id: number; name: string } | null;
-	};
+	me: VoterSeat;
+	/**
+	 * Two chambers: the organisations' chamber's rules (the members' chamber has the vote's own), and the viewer's
+	 * seats there, one per organisation they represent (each cast apart from `me`, their own ballot as a member).
+	 */
+	chambers: { organisations: { quorum: VoteView['quorum']; threshold: Threshold }; seats: VoterSeat[] } | null;
+	/** The members whose proxy the viewer holds in this vote (frozen at opening), one seat each. */
+	proxySeats: VoterSeat[];
 	can: { manage: boolean };
 	decisionId: number | null;
 }
@@ -130,6 +147,8 @@ export interface PublishedBallot {
 	receipt: string;
 	ballot: Ballot;
 	voter: string | null;
+	/** Two chambers: the chamber the ballot counted in. */
+	chamber: Chamber | null;
 }
 
 export interface DecisionView {

@@ -45,7 +45,9 @@ export class BallotState {
 	) {}
 
 	get #device(): DeviceBallot {
-		return new DeviceBallot(this.vote().id);
+		const vote = this.vote();
+		// On a vote of two chambers a representative has a ballot as themselves and one per organisation: kept apart.
+		return new DeviceBallot(vote.id, vote.chambers ? vote.me.organisation?.id : undefined, vote.me.giver?.id);
 	}
 
 	/** Whether the ballot can be changed from here: a secret one only on the device that cast it. */
@@ -98,7 +100,7 @@ export class BallotState {
 			return;
 		}
 		this.#retried = true;
-		const cast = this.#device.prepare(ballot, replace, vote.secret, vote.me.organisation?.id);
+		const cast = this.#device.prepare(ballot, replace, vote.secret, vote.me.organisation?.id, vote.me.giver?.id);
 		if (sharedSocket().connected) {
 			cancel();
 			void this.#send(cast);

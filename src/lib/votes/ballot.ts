@@ -28,3 +28,9 @@ export interface CastProblem {
 	fields?: Record<string, string>;
 	values?: Record<string, string>;
 }
+
+/** A vote of two chambers as each of the viewer's organisations votes in it: the vote with `me` as that seat. */
+export const seatViews = (vote: VoteView): VoteView[] => (vote.chambers?.seats ?? []).map((seat) => ({ ...vote, me: seat }));
+
+/** The vote as the viewer casts it for each member whose proxy they hold. */
+export const proxyViews = (vote: VoteView): VoteView[] => (vote.proxySeats ?? []).map((seat) => ({ ...vote, me: seat }));

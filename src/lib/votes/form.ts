@@ -30,7 +30,11 @@ export const VOTE_FORM_FIELDS = [
 	'version',
 	'amendment',
 	'again',
-	'seats'
+	'seats',
+	'chambers',
+	'orgQuorumKind',
+	'orgQuorumValue',
+	'orgThreshold'
 ] as const;
 export type VoteFormValues = Record<(typeof VOTE_FORM_FIELDS)[number], string>;
 
@@ -86,6 +90,13 @@ export function parseVoteForm(get: (name: string) => string): ParsedVoteForm {
 	const eligibility = oneOf<Eligibility>(get('eligibility'), ELIGIBILITIES, 'members');
 	const { quorum, problem } = quorumOf(get('quorumKind'), get('quorumValue'));
 	if (problem) problems.quorum = problem;
+	// Two chambers: the organisations' chamber's own quorum and threshold.
+	let chambers: VoteInput['chambers'] = null;
+	if (get('chambers') === '1') {
+		const org = quorumOf(get('orgQuorumKind'), get('orgQuorumValue'));
+		if (org.problem) problems.chambers = org.problem;
+		chambers = { organisations: { quorum: org.quorum, threshold: oneOf<Threshold>(get('orgThreshold'), THRESHOLDS, 'simple') } };
+	}
 	const opensAt = localDateTime(get('opensAt'));
 	const closesAt = localDateTime(get('closesAt'));
 	if (Number.isNaN(opensAt)) problems.opensAt = 'invalid_date';
@@ -114,7 +125,8 @@ export function parseVoteForm(get: (name: string) => string): ParsedVoteForm {
 		quorum,
 		threshold: oneOf<Threshold>(get('threshold'), THRESHOLDS, 'simple'),
 		opensAt: Number.isNaN(opensAt) ? null : opensAt,
-		closesAt: Number.isNaN(closesAt) ? null : closesAt
+		closesAt: Number.isNaN(closesAt) ? null : closesAt,
+		chambers
 	};
 	const subject: SubjectInput = {};
 	const amendment = positiveInt(get('amendment'));

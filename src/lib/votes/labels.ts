@@ -2,6 +2,7 @@ import { m } from '$lib/paraglide/messages';
 import { formatNumber } from '$lib/i18n/format';
 import { problemText } from '$lib/i18n/problems';
 import { stvReason } from './stv-words';
+import type { Chamber } from '$lib/shared/chambers';
 import type { Ballot, ConsentChoice, Eligibility, Method, Outcome, ResultsVisibility, Threshold, VoteOption, VoteResult, VoteStatus, VoteView, YesNo } from '$lib/shared/votes';
 
 const STATUS: Record<VoteStatus, () => string> = {
@@ -23,10 +24,16 @@ const METHOD: Record<Method, [name: () => string, help: () => string]> = {
 export const methodName = (method: Method) => METHOD[method][0]();
 export const methodHelp = (method: Method) => METHOD[method][1]();
 
-export function eligibilityName(e: Eligibility, group: { name: string } | null): string {
-	if (e === 'group') return group ? m.vote_eligibility_group({ group: group.name }) : m.vote_eligibility_group_any();
-	return e === 'organisations' ? m.vote_eligibility_organisations() : m.vote_eligibility_members();
+/** Who votes, in words; `chambers`: a vote of two chambers (its organisations counted apart). */
+export function eligibilityName(e: Eligibility, group: { name: string } | null, chambers = false): string {
+	const who =
+		e === 'group' ? (group ? m.vote_eligibility_group({ group: group.name }) : m.vote_eligibility_group_any()) : e === 'organisations' ? m.vote_eligibility_organisations() : m.vote_eligibility_members();
+	return chambers ? m.chamber_eligibility({ who }) : who;
 }
+
+const CHAMBER: Record<Chamber, () => string> = { organisations: m.chamber_name_organisations, members: m.chamber_name_members };
+/** A chamber's name ("Organisations' chamber"). */
+export const chamberName = (c: Chamber) => CHAMBER[c]();
 
 const THRESHOLD: Record<Threshold, () => string> = {
 	simple: m.vote_threshold_simple,
@@ -157,6 +164,14 @@ export function reasonText(r: VoteResult, options: VoteOption[]): string {
 			return r.stv ? stvReason(r.stv, options) : r.reason;
 		case 'no_votes':
 			return r.method === 'ranked' ? m.vote_reason_no_votes() : m.vote_outcome_no_votes();
+		case 'chambers_both':
+			return m.chamber_reason_both();
+		case 'chamber_organisations_not':
+			return m.chamber_reason_organisations_not();
+		case 'chamber_members_not':
+			return m.chamber_reason_members_not();
+		case 'chambers_neither':
+			return m.chamber_reason_neither();
 		default:
 			return r.reason;
 	}
@@ -172,6 +187,12 @@ export function quorumText(r: VoteResult): string {
 /** The whole result in one sentence: "Passed: 12 yes against 5 no, …; quorum 10 of 20 reached (…)". */
 export function resultSentence(r: VoteResult, options: VoteOption[]): string {
 	return `${outcomeName(r.outcome, r.winners, options)}: ${reasonText(r, options)} ${quorumText(r)}`;
+}
+
+/** Each chamber's result in one sentence, "Organisations' chamber — Passed: …" (none for a vote of one chamber). */
+export function chamberSentences(r: VoteResult, options: VoteOption[]): { chamber: Chamber; text: string }[] {
+	if (!r.chambers) return [];
+	return (['organisations', 'members'] as const).map((c) => ({ chamber: c, text: `${chamberName(c)} — ${resultSentence(r.chambers![c], options)}` }));
 }
 
 const BALLOT_PROBLEMS: Record<string, () => string> = {
@@ -202,7 +223,9 @@ const INPUT_PROBLEMS: Record<string, () => string> = {
 	not_found: m.vote_problem_subject,
 	invalid_seats: m.elect_problem_invalid_seats,
 	not_for_elections: m.elect_problem_not_for_elections,
-	candidacy_deadline_required: m.elect_problem_deadline_required
+	candidacy_deadline_required: m.elect_problem_deadline_required,
+	chamber_method: m.chamber_problem_method,
+	chamber_needs_members: m.chamber_problem_needs_members
 };
 /** A new vote's field problem (server/domain/votes.ts voteInputProblems codes, then the common ones). */
 export const inputProblemText = (code: string | null | undefined): string | null => (code && INPUT_PROBLEMS[code] ? INPUT_PROBLEMS[code]() : problemText(code));

@@ -78,7 +78,7 @@ export async function memberSocket(url: string, cookie: string): Promise<Socket>
 
 export function castBySocket(
 	socket: Socket,
-	payload: { voteId: number; ballot: unknown; replace?: boolean; receipt?: string; organisationId?: number; castId?: unknown; changeKey?: unknown }
+	payload: { voteId: number; ballot: unknown; replace?: boolean; receipt?: string; organisationId?: number; proxyFor?: number; castId?: unknown; changeKey?: unknown }
 ): Promise<Answer> {
 	return new Promise((resolve) =>
 		socket.emit('vote:cast', payload, (res: { ok: boolean; code?: string; message?: string; receipt?: string; changed?: boolean }) =>

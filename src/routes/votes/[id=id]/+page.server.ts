@@ -22,14 +22,14 @@ export const actions: Actions = {
 	cast: async ({ request, locals, params }) => {
 		const { votes } = appContext().services;
 		const data = await request.formData();
-		const v = formValues(data, ['method', 'choice', 'reason', 'option', 'replace', 'receipt', 'organisation']);
+		const v = formValues(data, ['method', 'choice', 'reason', 'option', 'replace', 'receipt', 'organisation', 'proxyFor']);
 		const { castId, changeKey } = formValues(data, ['castId', 'changeKey']);
 		const id = Number(params.id);
 		return attempt(async () => {
 			const view = await votes.get(locals.auth, id);
 			const ballot = ballotFromForm(view.method, (k) => formValues(data, [k])[k], (k) => formList(data, k));
 			const receipt = v.receipt.trim().toUpperCase() || undefined;
-			return votes.cast(locals.auth, id, { ballot, replace: v.replace === '1', receipt, organisationId: Number(v.organisation) || undefined, castId: castId || undefined, changeKey: changeKey || undefined });
+			return votes.cast(locals.auth, id, { ballot, replace: v.replace === '1', receipt, organisationId: Number(v.organisation) || undefined, proxyFor: Number(v.proxyFor) || undefined, castId: castId || undefined, changeKey: changeKey || undefined });
 		}, v, 'cast');
 	},
 	open: async ({ locals, params }) => attempt(async () => ({ opened: (await appContext().services.votes.open(locals.auth, Number(params.id)), true) })),
