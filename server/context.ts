@@ -51,6 +51,8 @@ import { SearchService } from './services/search.service.js';
 import { ModerationService } from './services/moderation.service.js';
 import { VotesService } from './services/votes.service.js';
 import { MeetingsService } from './services/meetings.service.js';
+import { CalendarLinksService } from './services/calendar-links.service.js';
+import { FeedsService } from './services/feeds.service.js';
 import { LocalRoomPresence, RedisRoomPresence } from './services/room-presence.js';
 import { localNodeEvents, redisNodeEvents, RedisLease, SharedState, soleNode, type Leadership, type NodeEvents } from './shared-state.js';
 import { SetupService } from './services/setup.service.js';
@@ -92,6 +94,10 @@ export interface Services {
 	moderation: ModerationService;
 	votes: VotesService;
 	meetings: MeetingsService;
+	/** Each member's secret calendar link (issue #20). */
+	calendarLinks: CalendarLinksService;
+	/** What the Atom feeds and the embeddable lists show: what a visitor may read. */
+	feeds: FeedsService;
 	/** The first coordinator from the setup link, and the day-one setup. */
 	setup: SetupService;
 	/** The coordinators' instance panel: version, uptime, storage, backups, mail and the test mail. */
@@ -205,6 +211,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const auth = new AuthService(db, bus, policy, limits, Date.now, storage.bestEffort);
 		const presence = shared ? new RedisRoomPresence(shared.redis, shared.prefix, shared.nodeId) : new LocalRoomPresence();
 		const account = new AccountService(db, bus, mail, limits, publicOrigin, { mailDelivers: config.smtpUrl !== null, logger });
+		const meetings = new MeetingsService(db, bus, abilities, presence, votes, drafts, forum, documents);
 		const services: Services = {
 			auth,
 			abilities,
@@ -228,7 +235,9 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			search: new SearchService(db),
 			moderation: new ModerationService(db, bus),
 			votes,
-			meetings: new MeetingsService(db, bus, abilities, presence, votes, drafts, forum, documents),
+			meetings,
+			calendarLinks: new CalendarLinksService(db, meetings, limits, storage.bestEffort),
+			feeds: new FeedsService(db, votes, meetings, forum, drafts),
 			setup: new SetupService(db, auth, limits, config.smtpUrl !== null),
 			instance: new InstanceService(db, mail, mailer, limits, {
 				version: APP_VERSION,

@@ -518,6 +518,15 @@ export interface NetworkSetupTable {
 	finished_by: number | null;
 }
 
+/** A member's secret calendar link (server/services/calendar-links.service.ts): one per member. */
+export interface CalendarLinksTable {
+	user_id: number;
+	/** SHA-256 (hex) of the token in the URL. */
+	token_hash: string;
+	created_at: number;
+	last_used_at: number | null;
+}
+
 export interface Database {
 	users: UsersTable;
 	sessions: SessionsTable;
@@ -553,6 +562,7 @@ export interface Database {
 	amendments: AmendmentsTable;
 	votes: VotesTable;
 	meetings: MeetingsTable;
+	calendar_links: CalendarLinksTable;
 	meeting_chairs: MeetingChairsTable;
 	agenda_items: AgendaItemsTable;
 	meeting_attendance: MeetingAttendanceTable;

@@ -32,7 +32,10 @@ const RULES = {
 	/** Data exports (each reads everything a member wrote): a few downloads in each format, not a loop. */
 	exportsPerMember: { limit: 10, windowMs: 10 * MINUTE },
 	/** @mention suggestions while typing (one per pause of 150 ms): plenty for writing, too few to walk the directory. */
-	suggestionsPerMember: { limit: 120, windowMs: MINUTE }
+	suggestionsPerMember: { limit: 120, windowMs: MINUTE },
+	/** Fetches of one member's calendar link (calendar-links.service.ts): calendar apps poll every 15 minutes to a day,
+	 * a phone and a laptop both; a link shared far and wide, or a loop, is cut off. */
+	calendarFetchesPerLink: { limit: 30, windowMs: 60 * MINUTE }
 } satisfies Record<string, RateRule>;
 
 export type RateLimitName = keyof typeof RULES;
