@@ -2,7 +2,7 @@ import { parse } from 'devalue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getPage, startTestApp, type TestApp } from './helpers/app.js';
 import { makePeople, personByEmail, type Person } from './helpers/votes.js';
-import type { MeetingInput } from '../../src/lib/shared/meetings.js';
+import { meetingInput } from './helpers/meeting-input.js';
 
 let app: TestApp;
 let base: string;
@@ -11,22 +11,7 @@ let member: Person;
 let publicMeeting: number;
 let membersMeeting: number;
 let groupMeeting: number;
-const HOUR = 3_600_000;
 
-const meetingInput = (over: Partial<MeetingInput>): MeetingInput => ({
-	title: 'Takim',
-	description: '',
-	startsAt: Date.now() + 24 * HOUR,
-	endsAt: Date.now() + 26 * HOUR,
-	place: 'Vlorë, Qendra',
-	onlineUrl: '',
-	groupId: null,
-	visibility: 'public',
-	quorum: { kind: 'none' },
-	agenda: [],
-	chairIds: [],
-	...over
-});
 
 /** The calendar at a link: its status and the meeting ids it lists (UID meeting-<id>@host). */
 async function calendarAt(address: string): Promise<{ status: number; ids: number[]; text: string }> {

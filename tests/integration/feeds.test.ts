@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getPage, startTestApp, type TestApp } from './helpers/app.js';
 import { personByEmail, voteInput, type Person } from './helpers/votes.js';
 import { parseAtom, type AtomParsed } from './helpers/atom.js';
-import type { MeetingInput } from '../../src/lib/shared/meetings.js';
+import { meetingInput } from './helpers/meeting-input.js';
 
 /** Titles with markup and script from the XSS corpus (those a title may hold), each must come back as text. */
 const corpus = (JSON.parse(fs.readFileSync(new URL('../fixtures/xss-corpus.json', import.meta.url), 'utf8')) as string[]).filter((t) => t.trim() && t.length <= 200);
@@ -14,22 +14,7 @@ let app: TestApp;
 let base: string;
 let coordinator: Person;
 let member: Person;
-const HOUR = 3_600_000;
 
-const meetingInput = (over: Partial<MeetingInput>): MeetingInput => ({
-	title: 'Takim',
-	description: '',
-	startsAt: Date.now() + 24 * HOUR,
-	endsAt: Date.now() + 26 * HOUR,
-	place: 'Korçë, Teatri',
-	onlineUrl: '',
-	groupId: null,
-	visibility: 'public',
-	quorum: { kind: 'none' },
-	agenda: [],
-	chairIds: [],
-	...over
-});
 
 async function feed(path: string, headers: Record<string, string> = {}): Promise<{ res: Response; atom: AtomParsed }> {
 	const res = await fetch(base + path, { headers });
