@@ -104,7 +104,7 @@ describe('embeds', () => {
 
 	it('speak the language of ?lang=, else the browser’s', async () => {
 		expect((await embed('/embed/meetings?lang=en')).html).toContain('<html lang="en">');
-		expect((await embed('/embed/meetings?lang=el')).html).toMatch(/<html lang="el">[\s\S]*Επερχόμενες συναντήσεις/);
+		expect((await embed('/embed/meetings?lang=el')).html).toMatch(/<html lang="el">[\s\S]*Επερχόμενες συνελεύσεις/);
 		expect((await embed('/embed/decisions?lang=sq', { 'accept-language': 'en' })).html).toMatch(/<html lang="sq">[\s\S]*Vendimet e /);
 		expect((await embed('/embed/decisions', { 'accept-language': 'en' })).html).toMatch(/<html lang="en">[\s\S]*Decisions of /);
 		expect((await embed('/embed/decisions?lang=xx')).html).toContain('<html lang="sq">');

@@ -60,8 +60,8 @@ describe('Atom feeds', () => {
 		expect(res.headers.get('last-modified')).toBe(new Date(Math.floor(register[0].decidedAt / 1000) * 1000).toUTCString());
 		// The outcome is in words, in the reader's language.
 		expect(atom.lang).toBe('sq');
-		// No ballot was cast: rejected, for the whole network.
-		expect(atom.entries[0].summary).toMatch(/^Nuk miratohet · Gjithë rrjeti/);
+		// No ballot was cast: said in words, for the whole network.
+		expect(atom.entries[0].summary).toMatch(/^Pa vota të vlefshme · Gjithë rrjeti · /);
 	});
 
 	it('is the same visitor feed for a signed-in member (their members-only decisions stay on the pages)', async () => {
@@ -76,7 +76,7 @@ describe('Atom feeds', () => {
 		expect([en.lang, el.lang]).toEqual(['en', 'el']);
 		expect(en.title).toMatch(/Decisions$/);
 		expect(el.title).toMatch(/Αποφάσεις$/);
-		expect(en.entries[0].summary).toMatch(/^Rejected · Whole network/);
+		expect(en.entries[0].summary).toMatch(/^No valid votes · Whole network · /);
 	});
 
 	it('lists public meetings, not members-only ones', async () => {

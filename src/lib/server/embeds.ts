@@ -29,6 +29,7 @@ function page(title: string, allHref: string, body: string): Response {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="strict-origin-when-cross-origin">
 <title>${x(title)}</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <style>
 :root{color-scheme:light dark;--text:#1f1d24;--muted:#5b5764;--line:#d9d4ca;--link:#23305e;--ok:#1f6b45;--no:#a8231c;--bg:#fff}
 @media (prefers-color-scheme:dark){:root{--text:#ecebf0;--muted:#a9a6b3;--line:#3a3e49;--link:#aab8f0;--ok:#7fd1a4;--no:#f2948e;--bg:#1b1e25}}
