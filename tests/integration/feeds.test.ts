@@ -5,8 +5,11 @@ import { personByEmail, voteInput, type Person } from './helpers/votes.js';
 import { parseAtom, type AtomParsed } from './helpers/atom.js';
 import { meetingInput } from './helpers/meeting-input.js';
 
-/** Titles with markup and script from the XSS corpus (those a title may hold), each must come back as text. */
-const corpus = (JSON.parse(fs.readFileSync(new URL('../fixtures/xss-corpus.json', import.meta.url), 'utf8')) as string[]).filter((t) => t.trim() && t.length <= 200);
+/**
+ * Titles with markup and script from the XSS corpus (those a title may hold), each must come back as text. Not those
+ * with a NUL character: PostgreSQL refuses to store one (a new thread titled so fails there, before any feed).
+ */
+const corpus = (JSON.parse(fs.readFileSync(new URL('../fixtures/xss-corpus.json', import.meta.url), 'utf8')) as string[]).filter((t) => t.trim() && t.length <= 200 && !t.includes('\u0000'));
 /** XML normalises line ends; a title is compared as a parser reads it. */
 const asRead = (s: string) => s.trim().replace(/\r\n?/g, '\n');
 
