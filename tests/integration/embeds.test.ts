@@ -64,6 +64,8 @@ describe('embeds', () => {
 		}
 	});
 
+	// Shown to fail without its guard: with embeds sent through the ordinary `authenticate` hook (asVisitor skipped in
+	// src/hooks.server.ts), a member's request got `Set-Cookie: PARAGLIDE_LOCALE=el` back and was rendered in Greek.
 	it('set and read no cookie: a member is shown what a visitor sees, and nothing is sent back', async () => {
 		for (const cookie of [member.cookie, 'kuvend_session=stale-token-that-would-be-cleared', `${member.cookie}; kuvend_locale=en`]) {
 			for (const path of ['/embed/decisions', '/embed/meetings']) {
