@@ -42,6 +42,9 @@ export function escapeMarkup(value: string): string {
 	return value.replace(NOT_XML, '').replace(/[&<>"']/g, (c) => ENTITIES[c]);
 }
 
+/** An attribute value: also tabs and line breaks as references, which a parser would otherwise read as spaces. */
+const attr = (value: string) => escapeMarkup(value).replace(/[\t\n\r]/g, (c) => `&#${c.charCodeAt(0)};`);
+
 const time = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** The feed's `updated`: its newest entry's. */
@@ -51,13 +54,13 @@ export function atomXml(feed: AtomFeed): string {
 	const x = escapeMarkup;
 	const out = [
 		'<?xml version="1.0" encoding="utf-8"?>',
-		`<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${x(feed.lang)}">`,
+		`<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${attr(feed.lang)}">`,
 		`<id>${x(feed.self)}</id>`,
 		`<title type="text">${x(feed.title)}</title>`,
 		...(feed.subtitle ? [`<subtitle type="text">${x(feed.subtitle)}</subtitle>`] : []),
 		`<updated>${time(feedUpdated(feed))}</updated>`,
-		`<link rel="self" type="application/atom+xml" href="${x(feed.self)}"/>`,
-		`<link rel="alternate" type="text/html" href="${x(feed.alternate)}"/>`,
+		`<link rel="self" type="application/atom+xml" href="${attr(feed.self)}"/>`,
+		`<link rel="alternate" type="text/html" href="${attr(feed.alternate)}"/>`,
 		`<author><name>${x(feed.author)}</name></author>`,
 		'<generator>Kuvend</generator>'
 	];
@@ -66,11 +69,11 @@ export function atomXml(feed: AtomFeed): string {
 			'<entry>',
 			`<id>${x(e.id)}</id>`,
 			`<title type="text">${x(e.title)}</title>`,
-			`<link rel="alternate" type="text/html" href="${x(e.link)}"/>`,
+			`<link rel="alternate" type="text/html" href="${attr(e.link)}"/>`,
 			`<updated>${time(e.updated)}</updated>`,
 			...(e.published !== undefined ? [`<published>${time(e.published)}</published>`] : []),
 			...(e.author ? [`<author><name>${x(e.author)}</name></author>`] : []),
-			...(e.categories ?? []).map((c) => `<category term="${x(c)}"/>`),
+			...(e.categories ?? []).map((c) => `<category term="${attr(c)}"/>`),
 			...(e.summary ? [`<summary type="text">${x(e.summary)}</summary>`] : []),
 			'</entry>'
 		);
