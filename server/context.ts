@@ -54,6 +54,8 @@ import { ModerationService } from './services/moderation.service.js';
 import { VotesService } from './services/votes.service.js';
 import { ElectionsService } from './services/elections.service.js';
 import { MeetingsService } from './services/meetings.service.js';
+import { CalendarLinksService } from './services/calendar-links.service.js';
+import { FeedsService } from './services/feeds.service.js';
 import { LocalRoomPresence, RedisRoomPresence } from './services/room-presence.js';
 import { localNodeEvents, redisNodeEvents, RedisLease, SharedState, soleNode, type Leadership, type NodeEvents } from './shared-state.js';
 import { SetupService } from './services/setup.service.js';
@@ -99,6 +101,10 @@ export interface Services {
 	meetings: MeetingsService;
 	/** Proxies for a meeting or a vote, and the cap on how many one member holds. */
 	proxies: ProxiesService;
+	/** Each member's secret calendar link (issue #20). */
+	calendarLinks: CalendarLinksService;
+	/** What the Atom feeds and the embeddable lists show: what a visitor may read. */
+	feeds: FeedsService;
 	/** The first coordinator from the setup link, and the day-one setup. */
 	setup: SetupService;
 	/** The coordinators' instance panel: version, uptime, storage, backups, mail and the test mail. */
@@ -219,6 +225,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const auth = new AuthService(db, bus, policy, limits, Date.now, storage.bestEffort);
 		const presence = shared ? new RedisRoomPresence(shared.redis, shared.prefix, shared.nodeId) : new LocalRoomPresence();
 		const account = new AccountService(db, bus, mail, limits, publicOrigin, { mailDelivers: config.smtpUrl !== null, logger });
+		const meetings = new MeetingsService(db, bus, abilities, presence, votes, drafts, forum, documents);
 		const services: Services = {
 			auth,
 			abilities,
@@ -243,8 +250,10 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			moderation: new ModerationService(db, bus),
 			votes,
 			elections: new ElectionsService(db),
-			meetings: new MeetingsService(db, bus, abilities, presence, votes, drafts, forum, documents),
+			meetings,
 			proxies: new ProxiesService(db, bus, mail, logger, publicOrigin),
+			calendarLinks: new CalendarLinksService(db, meetings, limits, storage.bestEffort),
+			feeds: new FeedsService(db, votes, meetings, forum, drafts),
 			setup: new SetupService(db, auth, limits, config.smtpUrl !== null),
 			instance: new InstanceService(db, mail, mailer, limits, {
 				version: APP_VERSION,

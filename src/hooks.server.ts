@@ -12,6 +12,9 @@ import { LOCALE_COOKIE, SESSION_COOKIE } from '$lib/shared/session';
 import { TIME_ZONE_COOKIE } from '$lib/shared/time';
 import { ROUTE_HEADER } from '$lib/shared/route-header';
 import { databaseAway, markDatabaseAway } from '$lib/server/database-away';
+import { isEmbedPath } from '$lib/shared/embed';
+import { isLocale } from '$lib/shared/types';
+import { NETWORK_TIME_ZONE } from '$lib/shared/time';
 
 /** A signed-in member's stored language wins over the cookie and the browser's Accept-Language. */
 const memberLocale = new WeakMap<Request, Locale>();
@@ -57,6 +60,23 @@ const authenticate: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
+/**
+ * Embeds are framed by other sites: rendered as for a visitor, in the network's zone, without reading or setting a
+ * cookie (the request goes on without its Cookie header), in the language of ?lang= or else the browser's.
+ */
+const asVisitor: Handle = ({ event, resolve }) => {
+	const headers = new Headers(event.request.headers);
+	headers.delete('cookie');
+	const lang = event.url.searchParams.get('lang');
+	if (isLocale(lang)) headers.set('accept-language', lang);
+	event.request = new Request(event.request.url, { method: event.request.method, headers });
+	event.locals.auth = null;
+	event.locals.timeZone = NETWORK_TIME_ZONE;
+	return withReaderZone(NETWORK_TIME_ZONE, () => resolve(event));
+};
+
+const authenticateUnlessEmbed: Handle = (input) => (isEmbedPath(input.event.url.pathname) ? asVisitor(input) : authenticate(input));
+
 const localise: Handle = ({ event, resolve }) =>
 	paraglideMiddleware(event.request, ({ request, locale }) => {
 		event.request = request;
@@ -74,7 +94,7 @@ const routeLabel: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(routeLabel, databaseAway, readableBody, authenticate, localise);
+export const handle = sequence(routeLabel, databaseAway, readableBody, authenticateUnlessEmbed, localise);
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	// PostgreSQL unreachable: a 503 in the reader's language (databaseAway), logged once by the pool, not per page.

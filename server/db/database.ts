@@ -564,6 +564,15 @@ export interface ApiTokensTable {
 	last_used_at: number | null;
 }
 
+/** A member's secret calendar link (server/services/calendar-links.service.ts): one per member. */
+export interface CalendarLinksTable {
+	user_id: number;
+	/** SHA-256 (hex) of the token in the URL. */
+	token_hash: string;
+	created_at: number;
+	last_used_at: number | null;
+}
+
 export interface Database {
 	users: UsersTable;
 	sessions: SessionsTable;
@@ -600,6 +609,7 @@ export interface Database {
 	votes: VotesTable;
 	vote_candidates: VoteCandidatesTable;
 	meetings: MeetingsTable;
+	calendar_links: CalendarLinksTable;
 	meeting_chairs: MeetingChairsTable;
 	agenda_items: AgendaItemsTable;
 	meeting_attendance: MeetingAttendanceTable;

@@ -8,6 +8,7 @@ import { LOGO_PATH } from '../../src/lib/shared/network.js';
 import { ADDRESS_HEADER } from './client-address.js';
 import { metricsEndpoint } from './metrics-endpoint.js';
 import { apiRouter } from './api/router.js';
+import { isEmbedPath } from '../../src/lib/shared/embed.js';
 
 /** Headers through which the SvelteKit handler learns the public origin (see sveltekitHandlerEnv). */
 export const PROTO_HEADER = 'x-kuvend-proto';
@@ -43,6 +44,8 @@ export function createExpressApp(ctx: AppContext, sveltekit: RequestHandler | nu
 	const withHeaders = securityHeaders(ctx.config);
 	app.use((req, res, next) => {
 		withHeaders(res);
+		// Embeds are for other sites to frame: their own CSP (frame-ancestors *) says so instead (src/lib/shared/embed.ts).
+		if (isEmbedPath(req.path)) res.removeHeader('X-Frame-Options');
 		// The public origin is ours to state: never trust a client's copy of these headers.
 		const origin = new URL(expectedOrigin(ctx.config, req));
 		req.headers[PROTO_HEADER] = origin.protocol.slice(0, -1);

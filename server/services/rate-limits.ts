@@ -38,7 +38,10 @@ const RULES = {
 	 * decisions every few seconds stays far below; a loop walking every page does not. */
 	apiPerAddress: { limit: API_REQUESTS_PER_MINUTE, windowMs: MINUTE },
 	/** Read API requests with one personal token, from wherever they come. */
-	apiPerToken: { limit: API_REQUESTS_PER_MINUTE, windowMs: MINUTE }
+	apiPerToken: { limit: API_REQUESTS_PER_MINUTE, windowMs: MINUTE },
+	/** Fetches of one member's calendar link (calendar-links.service.ts): calendar apps poll every 15 minutes to a day,
+	 * a phone and a laptop both; a link shared far and wide, or a loop, is cut off. */
+	calendarFetchesPerLink: { limit: 30, windowMs: 60 * MINUTE }
 } satisfies Record<string, RateRule>;
 
 export type RateLimitName = keyof typeof RULES;
