@@ -2,10 +2,10 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refusal } from './helpers/refusal.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { makePeople, personByEmail, voteInput, type Person } from './helpers/votes.js';
 import { checkTarget, post } from '../../server/services/webhook-sender.js';
-import { isDomainError } from '../../src/lib/shared/errors.js';
 import { WEBHOOK_EVENTS } from '../../src/lib/shared/webhooks.js';
 
 /** A real HTTP receiver on loopback: answers `status`, or never answers (`hang`). Keeps what it was sent. */
@@ -48,16 +48,6 @@ async function until(check: () => boolean | Promise<boolean>, what: () => string
 		if (Date.now() > end) throw new Error(`waited in vain for ${what()}`);
 		await new Promise((r) => setTimeout(r, 20));
 	}
-}
-
-async function refusal(work: Promise<unknown>): Promise<{ code: string; fields: Record<string, string> }> {
-	try {
-		await work;
-	} catch (e) {
-		if (isDomainError(e)) return { code: e.code, fields: e.fields };
-		throw e;
-	}
-	throw new Error('not refused');
 }
 
 let app: TestApp;
