@@ -44,7 +44,9 @@ const WHAT: Record<AuditAction, (e: AuditEntryView) => string> = {
 	'meeting.created': (e) => m.audit_meeting_created({ items: formatNumber(e.count ?? 0) }),
 	'meeting.started': () => m.audit_meeting_started(),
 	'meeting.ended': () => m.audit_meeting_ended(),
-	'draft.restored': (e) => m.audit_draft_restored({ version: formatNumber(e.count ?? 0) })
+	'draft.restored': (e) => m.audit_draft_restored({ version: formatNumber(e.count ?? 0) }),
+	'webhook.registered': (e) => m.hook_audit_registered({ url: e.change ? value(e.change.to) : '' }),
+	'webhook.removed': (e) => m.hook_audit_removed({ url: e.change ? value(e.change.to) : '' })
 };
 
 function value(v: AuditValue): string {

@@ -71,6 +71,8 @@ export const AUDIT_ACTIONS = [
 	'meeting.created',
 	'meeting.started',
 	'meeting.ended',
-	'draft.restored'
+	'draft.restored',
+	'webhook.registered',
+	'webhook.removed'
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
