@@ -237,6 +237,25 @@ describe('deliveries', () => {
 		await hooks().remove(coordinator.auth, id);
 	});
 
+	it('withdraws a waiting delivery whose subject stopped being public before it went out', async () => {
+		const { id } = await hooks().register(coordinator.auth, network, { url: failing.url, events: ['draft.frozen'] });
+		const { drafts } = app.ctx.services;
+		const draftId = await drafts.create(coordinator.auth, { title: 'Karta e rrjetit', summary: '', group: '', field: 'cultural-policy', visibility: 'public' });
+		const before = failing.got.length;
+		await drafts.setStatus(coordinator.auth, draftId, 'frozen');
+		await hooks().settled();
+		await app.ctx.webhookDeliverer.drained();
+		expect(failing.got.length).toBe(before + 1);
+		const waiting = () => app.ctx.db.selectFrom('webhook_deliveries').select('id').where('endpoint_id', '=', id).where('next_attempt_at', 'is not', null).execute();
+		expect(await waiting()).toHaveLength(1);
+		// Narrowed to members while the retry waits: the retry is not made.
+		await drafts.setVisibility(coordinator.auth, draftId, 'members');
+		await app.ctx.webhookDeliverer.drained(Date.now() + 10 * MIN);
+		expect(failing.got.length).toBe(before + 1);
+		expect(await waiting()).toHaveLength(0);
+		await hooks().remove(coordinator.auth, id);
+	});
+
 	it('keeps the delivery log bounded', async () => {
 		const { id } = await hooks().register(coordinator.auth, network, { url: ok.url, events: ['vote.opened'] });
 		for (let i = 0; i < 110; i++) await hooks().sendTest(coordinator.auth, id);
