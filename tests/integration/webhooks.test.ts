@@ -248,7 +248,8 @@ describe('deliveries', () => {
 		expect(failing.got.length).toBe(before + 1);
 		const waiting = () => app.ctx.db.selectFrom('webhook_deliveries').select('id').where('endpoint_id', '=', id).where('next_attempt_at', 'is not', null).execute();
 		expect(await waiting()).toHaveLength(1);
-		// Narrowed to members while the retry waits: the retry is not made.
+		// Narrowed to members while the retry waits: the retry is not made. Shown to fail without the guard (the
+		// deliverer's stillPublic check skipped: the retry went out with the draft's title).
 		await drafts.setVisibility(coordinator.auth, draftId, 'members');
 		await app.ctx.webhookDeliverer.drained(Date.now() + 10 * MIN);
 		expect(failing.got.length).toBe(before + 1);
