@@ -44,6 +44,6 @@ export default defineConfig({
 		timeout: 60_000,
 		stdout: 'ignore',
 		stderr: 'pipe',
-		env: { PORT: String(PORT), ORIGIN, DATA_DIR, LOG_LEVEL: 'warn', NODE_ENV: 'production', RATE_LIMITS: 'relaxed', SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}` }
+		env: { PORT: String(PORT), ORIGIN, DATA_DIR, LOG_LEVEL: 'warn', NODE_ENV: 'production', RATE_LIMITS: 'relaxed', WEBHOOKS_ALLOW_PRIVATE: '1', SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}` }
 	}
 });

@@ -70,6 +70,10 @@ export interface Config {
 	 * `ballot.key` in the data folder. Several nodes each have their own data folder, so they must be given one key.
 	 */
 	readonly ballotKey: Buffer | null;
+	/** WEBHOOKS_ALLOW_PRIVATE=1: webhook URLs may lead to loopback and private addresses (tests, closed networks). */
+	readonly webhooksAllowPrivate: boolean;
+	/** How long one webhook delivery may take before it counts as failed, in milliseconds. */
+	readonly webhookTimeoutMs: number;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -136,6 +140,8 @@ const schema = z
 			.string()
 			.regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1 to 64 letters, digits or _ . : -')
 			.default('kuvend:'),
+		WEBHOOKS_ALLOW_PRIVATE: z.enum(['0', '1']).default('0'),
+		WEBHOOKS_TIMEOUT_SECONDS: z.coerce.number().min(1).max(30).default(10),
 		BALLOT_KEY: z
 			.string()
 			.refine((k) => /^[A-Za-z0-9+/]{43}=$/.test(k.trim()) && Buffer.from(k.trim(), 'base64').length === 32, 'must be 32 random bytes in base64 (make one with: openssl rand -base64 32)')
@@ -214,6 +220,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
 		metricsToken: e.METRICS_TOKEN ?? null,
 		redisUrl: e.REDIS_URL ?? null,
 		redisPrefix: e.REDIS_PREFIX,
-		ballotKey: e.BALLOT_KEY ? Buffer.from(e.BALLOT_KEY.trim(), 'base64') : null
+		ballotKey: e.BALLOT_KEY ? Buffer.from(e.BALLOT_KEY.trim(), 'base64') : null,
+		webhooksAllowPrivate: e.WEBHOOKS_ALLOW_PRIVATE === '1',
+		webhookTimeoutMs: e.WEBHOOKS_TIMEOUT_SECONDS * 1000
 	});
 }

@@ -64,6 +64,8 @@ import { Metrics } from './services/metrics.js';
 import { InstanceService } from './services/instance.service.js';
 import { ApiTokensService } from './services/api-tokens.service.js';
 import { ROOT } from './paths.js';
+import { WebhooksService } from './services/webhooks.service.js';
+import { WebhookDeliverer } from './services/webhook-deliverer.js';
 
 /** The application version, read once from package.json. */
 const APP_VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -111,6 +113,8 @@ export interface Services {
 	instance: InstanceService;
 	/** Members' personal tokens for the read API (server/http/api). */
 	apiTokens: ApiTokensService;
+	/** Webhook endpoints (coordinators, representatives) and the events they are sent. */
+	webhooks: WebhooksService;
 }
 
 /** Everything one Kuvend process shares: created once, handed to SvelteKit through the bridge. */
@@ -142,6 +146,8 @@ export interface AppContext {
 	/** Whether this start created the database (and seeded it). */
 	created: boolean;
 	mailer: Mailer;
+	/** Sends the webhook queue (on the node holding the lease). */
+	webhookDeliverer: WebhookDeliverer;
 	/** Public pages as visitors see them (src/lib/server/visitor-cache.ts). */
 	pageCache: PageCache;
 	/** The Redis connections this node shares with the others (REDIS_URL); null in a single process. */
@@ -226,6 +232,8 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const presence = shared ? new RedisRoomPresence(shared.redis, shared.prefix, shared.nodeId) : new LocalRoomPresence();
 		const account = new AccountService(db, bus, mail, limits, publicOrigin, { mailDelivers: config.smtpUrl !== null, logger });
 		const meetings = new MeetingsService(db, bus, abilities, presence, votes, drafts, forum, documents);
+		const webhooks = new WebhooksService(db, bus, logger, mail, { votes, meetings, drafts, forum }, { allowPrivate: config.webhooksAllowPrivate, publicOrigin });
+		const webhookDeliverer = new WebhookDeliverer(db, webhooks, logger, { timeoutMs: config.webhookTimeoutMs, allowPrivate: config.webhooksAllowPrivate });
 		const services: Services = {
 			auth,
 			abilities,
@@ -263,7 +271,8 @@ export async function createContext(config: Config, logger: Logger = createLogge
 				startedAt,
 				publicOrigin
 			}),
-			apiTokens: new ApiTokensService(db, Date.now, storage.bestEffort)
+			apiTokens: new ApiTokensService(db, Date.now, storage.bestEffort),
+			webhooks
 		};
 		// Only the canonical spelling of an id: "draft:01" or "draft:1e0" would be other documents for the same draft.
 		services.documentAccess.register('draft', async (auth, id) => (isRecordId(id) ? services.drafts.documentAccess(auth, Number(id)) : null), 'editor');
@@ -283,6 +292,8 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			await limits.clear();
 			logger.info('seeded the InClust network', { people });
 		}
+		// After the seed: its events are demo data, and no endpoint exists yet.
+		const stopWebhooks = webhooks.follow();
 		await profile.load();
 		if (shared) {
 			// What this node keeps in memory and another node changed: read again.
@@ -302,8 +313,15 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			if (lease.held) void mailer.flush().catch((error) => logger.error('mail delivery failed', { error }));
 		};
 		everyNode.on('mail.queued', deliver);
+		// Webhooks: the same lease; due retries are looked for every quarter minute.
+		const sendHooks = () => {
+			if (lease.held) void webhookDeliverer.flush().catch((error) => logger.error('webhook delivery failed', { error }));
+		};
+		everyNode.on('webhooks.queued', sendHooks);
+		const hookRetries = setInterval(sendHooks, 15_000);
+		hookRetries.unref();
 		// Mail left from before a restart (or by a node that stopped) goes out when this node takes the work.
-		lease.onChange((held) => held && deliver());
+		lease.onChange((held) => held && (deliver(), sendHooks()));
 		if (lease instanceof RedisLease) await lease.start();
 		deliver();
 		// Daily digests: checked every quarter hour; each member gets at most one a day.
@@ -344,6 +362,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			startedAt,
 			created,
 			mailer,
+			webhookDeliverer,
 			pageCache,
 			shared,
 			nodeEvents: everyNode,
@@ -360,11 +379,15 @@ export async function createContext(config: Config, logger: Logger = createLogge
 				clearInterval(digests);
 				clearInterval(schedule);
 				clearInterval(sweep);
+				clearInterval(hookRetries);
+				stopWebhooks();
 				// Released at once: another node takes the scheduled work without waiting for the lease to run out.
 				await lease.close();
 				await everyNode.close();
 				await documents.close();
 				await documentFeed?.close();
+				await webhooks.settled();
+				await webhookDeliverer.close();
 				await mailer.close();
 				storage.close();
 				// Fold the WAL into the main file so a copied database is complete on its own. On a full disk this can

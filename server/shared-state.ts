@@ -168,6 +168,7 @@ export const EVERY_NODE_EVENTS = [
 	'vote.cast',
 	'vote.closed',
 	'mail.queued',
+	'webhooks.queued',
 	'document.access_changed',
 	'forum.post_created',
 	'forum.post_updated',

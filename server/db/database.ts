@@ -573,6 +573,54 @@ export interface CalendarLinksTable {
 	last_used_at: number | null;
 }
 
+/** An endpoint registered for webhooks (migrations/2026-12-08T0200_webhooks.ts). */
+export interface WebhookEndpointsTable {
+	id: Generated<number>;
+	/** Null: the whole network's events. */
+	organisation_id: number | null;
+	url: string;
+	secret: string;
+	/** JSON array of event types. */
+	events: string;
+	created_by: number | null;
+	created_at: number;
+	failing_since: number | null;
+	consecutive_failures: Generated<number>;
+	disabled_at: number | null;
+	disabled_reason: string | null;
+}
+
+/** One event for one endpoint, waiting, delivered or given up. */
+export interface WebhookDeliveriesTable {
+	id: Generated<number>;
+	endpoint_id: number;
+	event_id: string;
+	event_type: string;
+	subject: string;
+	body: string;
+	created_at: number;
+	next_attempt_at: number | null;
+	attempts: Generated<number>;
+	delivered_at: number | null;
+	gave_up_at: number | null;
+}
+
+export interface WebhookLogTable {
+	id: Generated<number>;
+	endpoint_id: number;
+	event_id: string;
+	event_type: string;
+	attempted_at: number;
+	status_code: number | null;
+	error: string | null;
+	duration_ms: number;
+}
+
+export interface WebhookSubjectsTable {
+	subject: string;
+	fingerprint: string;
+}
+
 export interface Database {
 	users: UsersTable;
 	sessions: SessionsTable;
@@ -624,6 +672,10 @@ export interface Database {
 	setup_links: SetupLinksTable;
 	network_setup: NetworkSetupTable;
 	api_tokens: ApiTokensTable;
+	webhook_endpoints: WebhookEndpointsTable;
+	webhook_deliveries: WebhookDeliveriesTable;
+	webhook_log: WebhookLogTable;
+	webhook_subjects: WebhookSubjectsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -654,3 +706,6 @@ export type MeetingRow = Selectable<MeetingsTable>;
 export type AgendaItemRow = Selectable<AgendaItemsTable>;
 export type SpeakerRow = Selectable<MeetingSpeakersTable>;
 export type NetworkProfileRow = Selectable<NetworkProfileTable>;
+export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
+export type WebhookLogRow = Selectable<WebhookLogTable>;

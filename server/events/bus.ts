@@ -21,8 +21,12 @@ export interface DomainEvents {
 	'access.changed': AccessChange;
 	/** Mail was written to the outbox; the mailer delivers it. */
 	'mail.queued': Record<string, never>;
+	/** Webhook deliveries were queued (or an endpoint turned back on); the node holding the lease sends them. */
+	'webhooks.queued': Record<string, never>;
 	/** Who may open a collaborative document changed (a draft moved in its lifecycle): connections are re-admitted. */
 	'document.access_changed': { name: string };
+	/** A draft moved in its lifecycle (also announced as draft.changed). */
+	'draft.status_changed': { draftId: number; to: string };
 	/** A draft's status, versions, comments or amendments changed: its open pages refresh. */
 	'draft.changed': { draftId: number };
 	/** A group was created, edited, archived or restored: the pages that show groups read differently. */
@@ -49,6 +53,8 @@ export interface DomainEvents {
 	'vote.ballots_written': { count: number };
 	/** A vote closed with its result and decision. */
 	'vote.closed': { voteId: number };
+	/** A meeting was called (also announced as meeting.changed). */
+	'meeting.called': { meetingId: number };
 	/** A meeting's live room changed (presence, check-in, item, speakers, votes): its state is sent again. */
 	'meeting.changed': { meetingId: number };
 	/** The app is stopping: timers that would touch the database later are cleared. */

@@ -11,7 +11,8 @@ export type MailMessage =
 	| { kind: 'mention' | 'reply'; name: string; actor: string; title: string; url: string }
 	| { kind: 'digest'; name: string; items: { kind: 'mention' | 'reply'; actor: string | null; title: string }[]; url: string }
 	| { kind: 'test'; name: string; url: string }
-	| { kind: 'proxy_used'; name: string; holder: string; title: string; url: string };
+	| { kind: 'proxy_used'; name: string; holder: string; title: string; url: string }
+	| { kind: 'webhook_disabled'; name: string; endpoint: string; url: string };
 
 export interface RenderedMail {
 	subject: string;
@@ -51,6 +52,11 @@ export function renderMail(message: MailMessage, locale: Locale, signature: stri
 			return {
 				subject: m.mail_reply_subject({ title: message.title }, o),
 				body: m.mail_reply_body({ name: message.name, actor: message.actor, title: message.title, url: message.url }, o) + sign
+			};
+		case 'webhook_disabled':
+			return {
+				subject: m.hook_mail_disabled_subject({}, o),
+				body: m.hook_mail_disabled_body({ name: message.name, endpoint: message.endpoint, url: message.url }, o) + sign
 			};
 		case 'test':
 			return { subject: m.mail_test_subject({}, o), body: m.mail_test_body({ name: message.name, url: message.url }, o) + sign };

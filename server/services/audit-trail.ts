@@ -113,6 +113,8 @@ export async function describeAuditTrail(db: Db, rows: AuditRow[], locale: Local
 			const name = (f: typeof from, slug: unknown): AuditValue => ({ kind: 'name', name: f ? fieldName(f) : (text(slug) ?? '?') });
 			return { from: name(from, d.from), to: name(into, d.into) };
 		}
+		// A webhook endpoint has no page of its own: its URL says which it was.
+		if ((action === 'webhook.registered' || action === 'webhook.removed') && text(d.url)) return { from: null, to: { kind: 'name', name: text(d.url)! } };
 		return null;
 	};
 

@@ -239,6 +239,7 @@ export class DraftsService {
 			});
 			// Watchers hear of it first (then leave the room to be re-authorised), then editors are re-admitted.
 			this.bus.emit('draft.changed', { draftId: draft.id });
+			this.bus.emit('draft.status_changed', { draftId: draft.id, to });
 			this.bus.emit('document.access_changed', { name: docNameOf(draft.id) });
 		};
 		try {

@@ -183,6 +183,7 @@ export class MeetingsService {
 			return id;
 		});
 		await this.#createMinutes(auth, id, locale);
+		this.bus.emit('meeting.called', { meetingId: id });
 		this.bus.emit('meeting.changed', { meetingId: id });
 		return id;
 	}

@@ -6,7 +6,7 @@ import { openDatabase } from '../../server/db/client.js';
 import { MigrationFolder, migrateToLatest } from '../../server/db/migrate.js';
 import { fieldIdsBySlug } from '../../server/db/repositories/user.repository.js';
 import type { Authenticated } from '../../server/services/auth.service.js';
-import { isDomainError } from '../../src/lib/shared/errors.js';
+import { refusal } from './helpers/refusal.js';
 import { LOCALE_COOKIE } from '../../src/lib/shared/session.js';
 import { getPage, postForm, signIn, startTestApp, tempDir, type TestApp } from './helpers/app.js';
 
@@ -35,16 +35,6 @@ const idOf = async (table: 'users' | 'organisations', key: string) =>
 const fieldId = async (slug: string) => (await db().selectFrom('fields_of_action').select('id').where('slug', '=', slug).executeTakeFirstOrThrow()).id;
 const space = (slug: string) => db().selectFrom('categories').selectAll().where('slug', '=', slug).executeTakeFirstOrThrow();
 const order = async () => (await fields().manage((await as('coordinator@demo.test')).auth)).map((f) => `${f.position}:${f.slug}`);
-/** The code and form problems of what a call threw. */
-async function refusal(work: Promise<unknown>): Promise<{ code: string; fields: Record<string, string> }> {
-	try {
-		await work;
-	} catch (e) {
-		if (isDomainError(e)) return { code: e.code, fields: e.fields };
-		throw e;
-	}
-	throw new Error('expected a refusal');
-}
 const visitorIn = (locale: string) => `${LOCALE_COOKIE}=${locale}`;
 /** A page as a member reads it in `locale` (their own setting, as the app reads it). */
 async function pageAs(email: string, locale: 'sq' | 'en' | 'el', path: string): Promise<string> {

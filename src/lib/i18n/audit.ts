@@ -46,7 +46,9 @@ const WHAT: Record<AuditAction, (e: AuditEntryView) => string> = {
 	'meeting.ended': () => m.audit_meeting_ended(),
 	'draft.restored': (e) => m.audit_draft_restored({ version: formatNumber(e.count ?? 0) }),
 	'proxy.given': () => m.proxy_audit_given(),
-	'proxy.revoked': () => m.proxy_audit_revoked()
+	'proxy.revoked': () => m.proxy_audit_revoked(),
+	'webhook.registered': (e) => m.hook_audit_registered({ url: e.change ? value(e.change.to) : '' }),
+	'webhook.removed': (e) => m.hook_audit_removed({ url: e.change ? value(e.change.to) : '' })
 };
 
 function value(v: AuditValue): string {

@@ -73,6 +73,8 @@ export const AUDIT_ACTIONS = [
 	'meeting.ended',
 	'draft.restored',
 	'proxy.given',
-	'proxy.revoked'
+	'proxy.revoked',
+	'webhook.registered',
+	'webhook.removed'
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -1,0 +1,100 @@
+import type { Db } from '../db/client.js';
+import * as repo from '../db/repositories/webhook.repository.js';
+import type { Logger } from '../logger.js';
+import { LOG_KEEP, mustDisable, nextAttemptAt, RETRY_FOR_MS, signatureHeader } from '../domain/webhooks.js';
+import { checkTarget, post, TargetRefused, type SendOutcome } from './webhook-sender.js';
+import type { WebhooksService } from './webhooks.service.js';
+
+/** Deliveries tried in one run; more wait for the next. */
+const BATCH = 50;
+/** At most so many requests in flight at once (a slow endpoint cannot hold the others up for long). */
+const PARALLEL = 8;
+
+/**
+ * Sends the webhook queue, like the Mailer sends the mail outbox, from the node that holds the lease (context.ts).
+ * Every attempt checks the URL's addresses again and connects to the address it checked, signs the body, waits at
+ * most `timeoutMs`, follows no redirect and reads little of the answer; only a 2xx counts as delivered. A failure is
+ * tried again later (nextAttemptAt: backoff for 24 hours); an endpoint failing for too long is turned off and whoever
+ * registered it is told.
+ */
+export class WebhookDeliverer {
+	#running: Promise<void> | null = null;
+	#again = false;
+
+	constructor(
+		private readonly db: Db,
+		private readonly hooks: WebhooksService,
+		private readonly logger: Logger,
+		private readonly options: { timeoutMs: number; allowPrivate: boolean; resolve?: (host: string) => Promise<{ address: string; family: number }[]> },
+		private readonly clock: () => number = Date.now
+	) {}
+
+	/** Sends what is due at `now` (the clock by default); calls during a run fold into one more run. */
+	flush(now?: number): Promise<void> {
+		if (this.#running) {
+			this.#again = true;
+			return this.#running;
+		}
+		this.#running = this.#run(now).finally(() => {
+			this.#running = null;
+			if (this.#again) {
+				this.#again = false;
+				void this.flush().catch((error: unknown) => this.logger.error('webhook delivery failed', { error }));
+			}
+		});
+		return this.#running;
+	}
+
+	/** Resolves once what is due at `now` has been tried (runs started meanwhile included). */
+	async drained(now?: number): Promise<void> {
+		while (this.#running) await this.#running;
+		await this.flush(now);
+		while (this.#running) await this.#running;
+	}
+
+	async #run(at?: number): Promise<void> {
+		const now = at ?? this.clock();
+		await repo.pruneDeliveries(this.db, now - 7 * RETRY_FOR_MS);
+		for (;;) {
+			const due = await repo.dueDeliveries(this.db, now, BATCH);
+			if (due.length === 0) return;
+			for (let i = 0; i < due.length; i += PARALLEL) await Promise.all(due.slice(i, i + PARALLEL).map((d) => this.#attempt(d, now)));
+			if (due.length < BATCH) return;
+		}
+	}
+
+	async #attempt(d: Awaited<ReturnType<typeof repo.dueDeliveries>>[number], now: number): Promise<void> {
+		if (!(await this.hooks.stillPublic(d.subject))) {
+			await repo.deleteDelivery(this.db, d.id);
+			return;
+		}
+		const started = performance.now();
+		let outcome: SendOutcome;
+		try {
+			const target = await checkTarget(d.url, this.options.allowPrivate, this.options.resolve);
+			const signature = signatureHeader(d.secret, d.body, Math.floor(now / 1000));
+			outcome = await post(target, d.body, { 'kuvend-signature': signature, 'kuvend-event': d.event_type, 'kuvend-event-id': d.event_id }, this.options.timeoutMs);
+		} catch (error) {
+			if (!(error instanceof TargetRefused)) throw error;
+			outcome = { status: null, error: error.code };
+		}
+		const durationMs = Math.round(performance.now() - started);
+		const ok = outcome.status !== null && outcome.status >= 200 && outcome.status < 300;
+		await repo.logAttempt(this.db, { endpoint_id: d.endpoint_id, event_id: d.event_id, event_type: d.event_type, attempted_at: now, status_code: outcome.status, error: outcome.error, duration_ms: durationMs }, LOG_KEEP);
+		if (ok) {
+			await repo.markDelivered(this.db, d.id, now);
+			await repo.recordSuccess(this.db, d.endpoint_id);
+			return;
+		}
+		await repo.markAttemptFailed(this.db, d.id, nextAttemptAt(d.created_at, d.attempts + 1, now), now);
+		const streak = await repo.recordFailure(this.db, d.endpoint_id, now);
+		if (streak && mustDisable(streak.failing_since, streak.consecutive_failures, now) && (await repo.disableForFailures(this.db, d.endpoint_id, now))) {
+			this.logger.warn('a webhook endpoint was turned off after failing too long', { endpoint: d.endpoint_id });
+			await this.hooks.noticeDisabled(d.endpoint_id);
+		}
+	}
+
+	async close(): Promise<void> {
+		while (this.#running) await this.#running.catch(() => {});
+	}
+}
