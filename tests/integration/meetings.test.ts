@@ -5,6 +5,7 @@ import { docNameOf } from '../../server/services/drafts.service.js';
 import type { LiveState, MeetingAction, MeetingInput } from '../../src/lib/shared/meetings.js';
 import { m } from '../../src/lib/paraglide/messages.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
+import { stateWhere } from './helpers/meetings.js';
 import { castBySocket, makePeople, memberSocket, personByEmail, voteInput, type Person } from './helpers/votes.js';
 
 let app: TestApp;
@@ -45,19 +46,6 @@ const socketOf = async (p: Person) => {
 };
 const join = (s: Socket, meetingId: number) => new Promise<{ ok: boolean; state: LiveState; code?: string }>((r) => s.emit('meeting:join', { meetingId }, r));
 const act = (s: Socket, meetingId: number, action: MeetingAction) => new Promise<{ ok: boolean; code?: string; message?: string }>((r) => s.emit('meeting:act', { meetingId, action }, r));
-/** The next state the socket receives that satisfies `check`. */
-const stateWhere = (s: Socket, check: (st: LiveState) => boolean, ms = 2000) =>
-	new Promise<LiveState>((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error('no such state in time')), ms);
-		const on = (st: LiveState) => {
-			if (!check(st)) return;
-			clearTimeout(timer);
-			s.off('meeting:state', on);
-			resolve(st);
-		};
-		s.on('meeting:state', on);
-	});
-
 async function minutesText(draftId: number): Promise<string> {
 	const doc = new Y.Doc();
 	Y.applyUpdate(doc, await app.ctx.services.documents.state(docNameOf(draftId)));

@@ -1,4 +1,5 @@
-import type { MeetingInput } from '../../../src/lib/shared/meetings.js';
+import type { Socket } from 'socket.io-client';
+import type { LiveState, MeetingInput } from '../../../src/lib/shared/meetings.js';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -17,3 +18,16 @@ export const meetingInput = (over: Partial<MeetingInput> = {}): MeetingInput => 
 	chairIds: [],
 	...over
 });
+
+/** The next room state `s` receives that satisfies `check`; refused after `ms`. */
+export const stateWhere = (s: Socket, check: (st: LiveState) => boolean, ms = 5000) =>
+	new Promise<LiveState>((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error('no such state in time')), ms);
+		const on = (st: LiveState) => {
+			if (!check(st)) return;
+			clearTimeout(timer);
+			s.off('meeting:state', on);
+			resolve(st);
+		};
+		s.on('meeting:state', on);
+	});
