@@ -37,11 +37,11 @@ export async function up(db: Kysely<any>): Promise<void> {
 		primary key (vote_id, giver_unit)
 	) without rowid`
 	).execute(db);
-	await sql`alter table network_profile add column proxy_cap integer not null default 2`.execute(db);
+	await db.schema.alterTable('network_profile').addColumn('proxy_cap', 'integer', (c) => c.notNull().defaultTo(2)).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-	await sql`alter table network_profile drop column proxy_cap`.execute(db);
+	await db.schema.alterTable('network_profile').dropColumn('proxy_cap').execute();
 	await db.schema.dropTable('vote_proxies').execute();
 	await db.schema.dropTable('proxies').execute();
 }

@@ -52,8 +52,10 @@ async function snapshot(app: App, member: Person, ids: { threadId: number; openV
 	const page = async (p: string) => {
 		const res = await getPage(app.url, p, member.cookie);
 		const html = await res.text();
-		// The page as a reader reads it: its text, without markup, scripts and per-request tokens.
-		return { status: res.status, text: html.replace(/<script[\s\S]*?<\/script>/g, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim() };
+		// The page as a reader reads it: its text, without markup, scripts, per-request tokens and the server's own
+		// address (each server listens on a port of its own; the embed snippet names it).
+		const text = html.replace(/<script[\s\S]*?<\/script>/g, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').replace(/http:\/\/127\.0\.0\.1:\d+/g, 'ORIGIN');
+		return { status: res.status, text: text.trim() };
 	};
 	return {
 		searches: { kultur: await search('kultur'), teatri: await search('teatri'), migrimi: await search('migrimi i të dhënave') },
