@@ -28,7 +28,21 @@ async function shot(page: Page, name: string): Promise<void> {
 	await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
 }
 
-/** A signed-in member in a context of their own, reading Albanian (as every demo member here is stored). */
+/** The languages the demo seed stores for the members this spec switches to Albanian; put back after it. */
+const SEEDED_LANGUAGE: Record<string, 'sq' | 'en' | 'el'> = { 'member2@demo.test': 'el', 'member4@demo.test': 'el', 'member5@demo.test': 'en' };
+
+// Switching a signed-in member's language stores it: the specs after this one read those members in their own.
+test.afterAll(async ({ browser }) => {
+	for (const [email, locale] of Object.entries(SEEDED_LANGUAGE)) {
+		const context = await browser.newContext();
+		const headers = { origin: String(test.info().project.use.baseURL) };
+		await context.request.post('/login', { form: { email, password: 'demo-kuvend' }, headers });
+		await context.request.post('/language', { form: { locale, redirectTo: '/votes' }, headers });
+		await context.close();
+	}
+});
+
+/** A signed-in member in a context of their own, switched to Albanian (stored: put back by the afterAll above). */
 async function member(browser: Browser, email: string, viewport = PHONE): Promise<Page> {
 	const context = await browser.newContext({ viewport, locale: 'sq-AL' });
 	const headers = { origin: String(test.info().project.use.baseURL) };

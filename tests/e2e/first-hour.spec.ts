@@ -94,7 +94,7 @@ test('settings on a phone: every tab is in sight and reachable, no sideways scro
 	await page.goto('/settings');
 	const tabs = page.getByRole('navigation', { name: 'Cilësimet' }).getByRole('link');
 	const count = await tabs.count();
-	expect(count).toBe(4);
+	expect(count).toBe(6);
 	for (let i = 0; i < count; i++) {
 		const box = (await tabs.nth(i).boundingBox())!;
 		expect(box.x).toBeGreaterThanOrEqual(0);
@@ -103,7 +103,7 @@ test('settings on a phone: every tab is in sight and reachable, no sideways scro
 	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
 	await screenshot(page, 'first-hour-settings-tabs-sq-375');
 	await tabs.nth(count - 1).click();
-	await page.waitForURL('**/settings/data');
+	await page.waitForURL('**/settings/api');
 	await expect(tabs.nth(count - 1)).toHaveAttribute('aria-current', 'page');
 	await page.context().close();
 });

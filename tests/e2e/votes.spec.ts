@@ -197,7 +197,8 @@ test('every ballot and result, on a phone and a desktop', async ({ browser, cons
 		await p.getByRole('radio', { name: /^Pëlqim/ }).check();
 		await p.getByLabel('Përshkrimi', { exact: true }).fill('Statuti i ri u diskutua në tri mbledhje.\nNjë bllokim e ndalon.');
 		await p.getByRole('radio', { name: /Përqindje/ }).check();
-		await p.getByLabel('Numri ose përqindja (%)').fill('10');
+		// The vote's own quorum (the organisations' chamber has a field of the same name).
+		await p.locator('#quorumValue').fill('10');
 	});
 	await elira.goto('/votes/new');
 	await shot(elira, 'new-vote-desktop');
