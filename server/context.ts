@@ -7,8 +7,6 @@ import path from 'node:path';
 import type SQLite from 'better-sqlite3';
 import type { Config } from './config.js';
 import type { Locale } from '../src/lib/shared/types.js';
-import type { Db } from './db/client.js';
-import type { DialectName } from './db/dialect/index.js';
 import { describeDatabase, openConfiguredDatabase } from './db/open.js';
 import { migrateToLatest } from './db/migrate.js';
 import { backupBeforeMigrating } from './db/backup.js';
@@ -59,7 +57,7 @@ import { FeedsService } from './services/feeds.service.js';
 import { LocalRoomPresence, RedisRoomPresence } from './services/room-presence.js';
 import { localNodeEvents, redisNodeEvents, RedisLease, SharedState, soleNode, type Leadership, type NodeEvents } from './shared-state.js';
 import { SetupService } from './services/setup.service.js';
-import { clientAddressResolver, type ClientAddressOf } from './http/client-address.js';
+import { clientAddressResolver } from './http/client-address.js';
 import { Metrics } from './services/metrics.js';
 import { InstanceService } from './services/instance.service.js';
 import { ApiTokensService } from './services/api-tokens.service.js';
@@ -70,97 +68,8 @@ import { WebhookDeliverer } from './services/webhook-deliverer.js';
 /** The application version, read once from package.json. */
 const APP_VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
-export interface Services {
-	auth: AuthService;
-	/** Who may do what across features (group roles, calling votes and meetings). */
-	abilities: Abilities;
-	preferences: PreferencesService;
-	network: NetworkService;
-	/** The network's own profile (name, texts, logo): read by every page, changed by coordinators. */
-	profile: NetworkProfileService;
-	documentAccess: DocumentAccessService;
-	/** Collaborative documents in memory and their update logs. */
-	documents: DocumentsService;
-	drafts: DraftsService;
-	membership: MembershipService;
-	account: AccountService;
-	memberExport: MemberExportService;
-	coordination: CoordinationService;
-	groups: GroupsService;
-	groupAdmin: GroupAdminService;
-	organisations: OrganisationsService;
-	/** The network's fields of action: names for every page, and the coordinators' changes. */
-	fields: FieldsService;
-	/** Reading the forum (and who may read a thread). */
-	forum: ForumService;
-	/** Writing in the forum: threads, replies, edits, reactions, follows, read marks. */
-	forumWriting: ForumWritingService;
-	notifications: NotificationsService;
-	search: SearchService;
-	moderation: ModerationService;
-	votes: VotesService;
-	elections: ElectionsService;
-	meetings: MeetingsService;
-	/** Proxies for a meeting or a vote, and the cap on how many one member holds. */
-	proxies: ProxiesService;
-	/** Each member's secret calendar link (issue #20). */
-	calendarLinks: CalendarLinksService;
-	/** What the Atom feeds and the embeddable lists show: what a visitor may read. */
-	feeds: FeedsService;
-	/** The first coordinator from the setup link, and the day-one setup. */
-	setup: SetupService;
-	/** The coordinators' instance panel: version, uptime, storage, backups, mail and the test mail. */
-	instance: InstanceService;
-	/** Members' personal tokens for the read API (server/http/api). */
-	apiTokens: ApiTokensService;
-	/** Webhook endpoints (coordinators, representatives) and the events they are sent. */
-	webhooks: WebhooksService;
-}
-
-/** Everything one Kuvend process shares: created once, handed to SvelteKit through the bridge. */
-export interface AppContext {
-	config: Config;
-	db: Db;
-	/** SQLite, or PostgreSQL when DATABASE_URL is set (in progress: README, "PostgreSQL (in progress)"). */
-	dialect: DialectName;
-	/**
-	 * The underlying better-sqlite3 handle, for pragmas and checkpoints only. On PostgreSQL a handle that refuses
-	 * every statement with a SqliteOnly error (server/db/dialect/sqlite-only.ts).
-	 */
-	sqlite: SQLite.Database;
-	/** Whether the database takes writes (a full disk), and writes nobody waits for (read marks, last seen). */
-	storage: StorageHealth;
-	/** Set when the process is stopping: new casts, edits and form writes are refused as "the server is restarting". */
-	readonly lifecycle: Lifecycle;
-	bus: EventBus;
-	logger: Logger;
-	services: Services;
-	/** The client address of a request, socket handshake or upgrade: the only reader of X-Forwarded-For (TRUST_PROXY). */
-	clientAddress: ClientAddressOf;
-	/** Limits the transports apply themselves (connections per address); services hold the same instance. */
-	limits: RateLimits;
-	/** Prometheus metrics of this process (GET /metrics), in a registry of its own. */
-	metrics: Metrics;
-	/** When this process started serving, for the instance panel's uptime. */
-	startedAt: number;
-	/** Whether this start created the database (and seeded it). */
-	created: boolean;
-	mailer: Mailer;
-	/** Sends the webhook queue (on the node holding the lease). */
-	webhookDeliverer: WebhookDeliverer;
-	/** Public pages as visitors see them (src/lib/server/visitor-cache.ts). */
-	pageCache: PageCache;
-	/** The Redis connections this node shares with the others (REDIS_URL); null in a single process. */
-	shared: SharedState | null;
-	/** Events heard on every node, wherever they happened (the bus itself in a single process). */
-	nodeEvents: NodeEvents;
-	/** Whether this node runs the scheduled work now (always, in a single process). */
-	leadership: Leadership;
-	/** The origin for links in mail: ORIGIN, or where the server listens when ORIGIN is unset (tests). */
-	publicOrigin(): string;
-	setListeningUrl(url: string): void;
-	close(): Promise<void>;
-}
+export type { AppContext, Services } from './context-types.js';
+import type { AppContext, Services } from './context-types.js';
 
 /** Opens the database, migrates it, seeds a new one when asked, and wires the services. */
 export async function createContext(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<AppContext> {

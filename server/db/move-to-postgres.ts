@@ -211,7 +211,8 @@ export async function moveToPostgres(options: MoveOptions): Promise<MoveReport> 
 				await sql`commit`.execute(conn);
 				return moved;
 			} catch (error) {
-				await sql`rollback`.execute(conn).catch(() => {});
+				// The move's own error is the one to report; a rollback that fails too (the connection is gone) is said beside it.
+				await sql`rollback`.execute(conn).catch((rollbackError: unknown) => process.stderr.write(`migrate-to-postgres: the rollback failed too: ${String(rollbackError)}\n`));
 				throw error;
 			}
 		});

@@ -144,7 +144,7 @@ export class RedisDocumentFeed implements DocumentFeed, AwarenessFeed {
 		const read = this.#reads;
 		const unblock = () => {
 			if (this.#readerId === null || this.#closed || this.#reads !== read) return;
-			void this.shared.redis.call('CLIENT', 'UNBLOCK', String(this.#readerId)).catch(() => undefined);
+			void this.shared.bestEffort('cut the document reader short', this.shared.redis.call('CLIENT', 'UNBLOCK', String(this.#readerId)), 'debug');
 		};
 		unblock();
 		// The unblock goes on another connection and may reach Redis before the read it is meant to cut short.
@@ -207,7 +207,7 @@ export class RedisDocumentFeed implements DocumentFeed, AwarenessFeed {
 			say: (update) => this.#publish(name, AWARENESS_UPDATE, update),
 			leave: () => {
 				this.#joined.delete(name);
-				void this.subscriber.unsubscribe(channel).catch(() => undefined);
+				void this.shared.bestEffort('stop following presence in a document', this.subscriber.unsubscribe(channel), 'debug');
 			}
 		};
 	}
@@ -216,7 +216,7 @@ export class RedisDocumentFeed implements DocumentFeed, AwarenessFeed {
 		if (this.shared.redis.status !== 'ready') return;
 		const message = Buffer.concat([Buffer.from([kind]), this.#node, payload]);
 		// Presence renews itself every 15 s in each editor, so a lost message costs a moment, not a state.
-		this.shared.redis.publish(this.#channel(name), message).catch(() => undefined);
+		void this.shared.bestEffort('send presence in a document', this.shared.redis.publish(this.#channel(name), message), 'debug');
 	}
 
 	#hearPresence(channel: Buffer, message: Buffer): void {
