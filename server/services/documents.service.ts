@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { LogOrder } from '../domain/log-order.js';
 import { isDiskFull } from '../db/storage-health.js';
 import type { DocumentLog } from '../db/repositories/document.repository.js';
 import type { Logger } from '../logger.js';
@@ -40,13 +41,9 @@ export class NotStored extends Error {
 interface Live extends LiveDocument {
 	holders: number;
 	relays: Set<Relay>;
-	/** The sequence number up to which every update of the log is in memory (or merged into the state). */
-	lastSeq: number;
-	/** Numbers beyond lastSeq in memory already (this node's own, stored while another node's came in between). */
-	ahead: Set<number>;
-	/** Other nodes' updates told before one they follow (several nodes only), applied once it comes. */
-	waiting: Map<number, Uint8Array>;
-	/** Reads the log for the updates `waiting` lacks, unless they come first. */
+	/** Where this node stands in the document's log (server/domain/log-order.ts). */
+	order: LogOrder<Uint8Array>;
+	/** Reads the log for the updates waiting ones lack, unless they come first. */
 	gap: NodeJS.Timeout | null;
 	/** A catch-up from the log under way, and whether another was asked for meanwhile. */
 	catchingUp: Promise<void> | null;
@@ -259,9 +256,7 @@ export class DocumentsService {
 			relays: new Set(),
 			sealed: 0,
 			bytes: built.bytes,
-			lastSeq: built.lastSeq,
-			ahead: new Set(),
-			waiting: new Map(),
+			order: new LogOrder(built.lastSeq),
 			gap: null,
 			catchingUp: null,
 			again: false,
@@ -292,7 +287,7 @@ export class DocumentsService {
 		let stored: number | Promise<number>;
 		try {
 			if (this.#closed) throw new Error('documents are closed');
-			stored = this.store.append(live.name, live.lastSeq + 1, update);
+			stored = this.store.append(live.name, live.order.last + 1, update);
 		} catch (error) {
 			throw this.#notStored(live, error);
 		}
@@ -333,41 +328,30 @@ export class DocumentsService {
 		this.#mergeWhenLong(live);
 	}
 
-	/**
-	 * Counts number `seq` as in memory (false when it already was): lastSeq moves on over every number now held
-	 * without a gap, and what waited for it is applied.
-	 */
+	/** Counts number `seq` as in memory (false when it already was). */
 	#take(live: Live, seq: number, update: Uint8Array): boolean {
-		if (seq <= live.lastSeq || live.ahead.has(seq)) return false;
+		if (!live.order.take(seq)) return false;
 		live.bytes += update.length;
 		live.sinceCompaction++;
-		if (seq !== live.lastSeq + 1) {
-			live.ahead.add(seq);
-			return true;
-		}
-		live.lastSeq = seq;
-		while (live.ahead.delete(live.lastSeq + 1)) live.lastSeq++;
 		return true;
 	}
 
 	/** Another node's stored update: applied in the log's order (a later one waits for those before it). */
 	#heard(live: Live, seq: number, update: Uint8Array): void {
-		if (seq <= live.lastSeq || live.ahead.has(seq)) return;
-		if (seq !== live.lastSeq + 1) {
-			live.waiting.set(seq, update);
+		if (live.order.holds(seq)) return;
+		if (seq !== live.order.last + 1) {
+			live.order.wait(seq, update);
 			live.gap ??= setTimeout(() => {
 				live.gap = null;
-				if (live.waiting.size) this.#catchUp(live);
+				if (live.order.waiting) this.#catchUp(live);
 			}, GAP_MS);
 			return;
 		}
 		this.#applyOther(live, seq, update);
-		for (let next = live.waiting.get(live.lastSeq + 1); next; next = live.waiting.get(live.lastSeq + 1)) this.#applyOther(live, live.lastSeq + 1, next);
-		for (const waited of live.waiting.keys()) if (waited <= live.lastSeq) live.waiting.delete(waited);
+		for (let next = live.order.next(); next; next = live.order.next()) this.#applyOther(live, live.order.last + 1, next);
 	}
 
 	#applyOther(live: Live, seq: number, update: Uint8Array): void {
-		live.waiting.delete(seq);
 		if (!this.#take(live, seq, update)) return;
 		try {
 			Y.applyUpdate(live.doc, update, OTHER_NODE_ORIGIN);
@@ -383,7 +367,7 @@ export class DocumentsService {
 	}
 
 	/**
-	 * Reads from the log what this node lacks (beyond lastSeq: the merged state if it goes further, then each
+	 * Reads from the log what this node lacks (beyond order.last: the merged state if it goes further, then each
 	 * update) and applies it: after a gap in the feed, or when Redis comes back. Numbers are given only once every
 	 * lower one has committed (PostgresDocumentStore.append), so after the read every number up to the last one read
 	 * is in memory: one missing from the log was quarantined, not still on its way.
@@ -396,22 +380,15 @@ export class DocumentsService {
 		const run = async () => {
 			do {
 				live.again = false;
-				const stored = await this.store.since(live.name, live.lastSeq);
+				const stored = await this.store.since(live.name, live.order.last);
 				if (this.#live.get(live.name) !== live) return;
-				if (stored.state && stored.stateSeq > live.lastSeq) {
+				if (stored.state && stored.stateSeq > live.order.last) {
 					Y.applyUpdate(live.doc, stored.state, OTHER_NODE_ORIGIN);
 					live.bytes = Math.max(live.bytes, stored.state.length);
-					live.lastSeq = stored.stateSeq;
-					for (const seq of live.ahead) if (seq <= live.lastSeq) live.ahead.delete(seq);
-					while (live.ahead.delete(live.lastSeq + 1)) live.lastSeq++;
+					live.order.reach(stored.stateSeq);
 				}
 				for (const entry of stored.updates) this.#applyOther(live, entry.seq, entry.update);
-				const last = stored.updates.at(-1)?.seq ?? 0;
-				if (last > live.lastSeq) {
-					live.lastSeq = last;
-					for (const seq of live.ahead) if (seq <= last) live.ahead.delete(seq);
-				}
-				for (const seq of live.waiting.keys()) if (seq <= live.lastSeq) live.waiting.delete(seq);
+				live.order.reach(stored.updates.at(-1)?.seq ?? 0);
 			} while (live.again);
 		};
 		live.catchingUp = run()
@@ -451,7 +428,7 @@ export class DocumentsService {
 		const failed = (error: unknown) => this.logger.error('could not merge a document log', { doc: live.name, error });
 		let stored: void | Promise<void>;
 		try {
-			stored = this.store.compact(live.name, state, live.lastSeq, this.clock());
+			stored = this.store.compact(live.name, state, live.order.last, this.clock());
 		} catch (error) {
 			return failed(error);
 		}
