@@ -33,7 +33,10 @@ export default defineConfig({
 	use: {
 		baseURL: ORIGIN,
 		launchOptions: chromium,
-		trace: 'retain-on-failure'
+		trace: 'retain-on-failure',
+		// A page that never finishes loading fails its step, named, instead of the whole test's time running out
+		// (CI once spent a dark-mode test's 180 s on one navigation and said only that the time was up).
+		navigationTimeout: 45_000
 	},
 	// An Albanian-speaking visitor in Albania by default; tests that need another language or zone say so.
 	projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], locale: 'sq-AL', timezoneId: 'Europe/Tirane', launchOptions: chromium } }],
