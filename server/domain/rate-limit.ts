@@ -21,6 +21,13 @@ export class SlidingWindow {
 		this.#hits.set(key, recent);
 	}
 
+	/** Takes back one hit made at `at` (a reservation released): the count is as if it had never been made. */
+	unhit(key: string, at: number): void {
+		const hits = this.#hits.get(key);
+		const i = hits?.lastIndexOf(at) ?? -1;
+		if (i >= 0) hits!.splice(i, 1);
+	}
+
 	reset(key: string): void {
 		this.#hits.delete(key);
 	}

@@ -81,7 +81,18 @@ export class MembershipService {
 			['joinPerIp', meta.ip],
 			['joinPerEmail', normaliseEmail(input.email).slice(0, 320)]
 		];
-		await this.limits.check(...counted);
+		// The application holds its count from the start (two sent together cannot both pass a check made before
+		// either counted); a form sent back for its fields gives it back, an email already taken keeps it.
+		const application = await this.limits.reserve(...counted);
+		try {
+			return await this.#apply(input);
+		} catch (error) {
+			if (!(error instanceof DomainError && error.fields?.email === 'email_taken')) await application.release();
+			throw error;
+		}
+	}
+
+	async #apply(input: JoinInput): Promise<{ requestId: number; userId: number }> {
 		const kind = input.kind === 'organisation' ? 'organisation' : input.kind === 'individual' ? 'individual' : null;
 		const known = new Set((await listFieldSlugs(this.db)).map((f) => f.slug));
 		const fields = [...new Set(input.fields)].filter((f) => known.has(f));
@@ -96,10 +107,7 @@ export class MembershipService {
 			organisationName: kind === 'organisation' ? checkText(input.organisationName, { max: 160 }) : null,
 			organisationWebsite: kind === 'organisation' ? checkUrl(input.organisationWebsite) : null
 		});
-		if (!problems.email && (await emailTaken(this.db, input.email))) {
-			problems.email = 'email_taken';
-			await this.limits.hit(...counted);
-		}
+		if (!problems.email && (await emailTaken(this.db, input.email))) problems.email = 'email_taken';
 		if (Object.keys(problems).length) throw new DomainError('invalid_input', 'the application has problems', problems);
 
 		const locale: Locale = isLocale(input.locale) ? input.locale : 'sq';
@@ -134,7 +142,6 @@ export class MembershipService {
 			await this.mail.queue(trx, { email: normaliseEmail(input.email), locale }, { kind: 'join_received', name: input.name.trim() });
 			return { requestId, userId };
 		});
-		await this.limits.hit(...counted);
 		this.bus.emit('mail.queued', {});
 		this.bus.emit('join.requested', { requestId: result.requestId });
 		return result;

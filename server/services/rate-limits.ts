@@ -64,12 +64,23 @@ export interface RateLimits {
 	hit(...hits: [RateLimitName, string][]): Promise<void>;
 	/** Checks and counts in one step. */
 	take(...checks: [RateLimitName, string][]): Promise<void>;
+	/**
+	 * Counts one on every key at once, or refuses (rate_limited) counting nothing when any is used up: two requests
+	 * arriving together cannot both pass a check made before either counted. `release()` takes the count back, for
+	 * what turned out not to count (a sign-in that succeeded, a post refused for its fields).
+	 */
+	reserve(...checks: [RateLimitName, string][]): Promise<Reservation>;
 	/** Counts one and answers whether it was within the limit, for transports that refuse without a message. */
 	allow(name: RateLimitName, key: string): Promise<boolean>;
 	reset(name: RateLimitName, key: string): Promise<void>;
 	/** Forgets every count: what the demo seed posted on its members' behalf does not count against them. */
 	clear(): Promise<void>;
 	close(): void;
+}
+
+/** A count made by `reserve`, until it is released. */
+export interface Reservation {
+	release(): Promise<void>;
 }
 
 /** Limits in this process: sliding windows (one Node process serves Kuvend). */
@@ -100,8 +111,23 @@ export class MemoryRateLimits implements RateLimits {
 	}
 
 	async take(...checks: [RateLimitName, string][]): Promise<void> {
-		await this.check(...checks);
-		await this.hit(...checks);
+		await this.reserve(...checks);
+	}
+
+	// Check and count with no await between them: nothing else runs in this process in the meantime.
+	async reserve(...checks: [RateLimitName, string][]): Promise<Reservation> {
+		const now = this.clock();
+		const wait = Math.max(0, ...checks.map(([name, key]) => this.#windows[name].waitFor(key, now)));
+		if (wait > 0) throw refusal(wait);
+		for (const [name, key] of checks) this.#windows[name].hit(key, now);
+		let held = true;
+		return {
+			release: async () => {
+				if (!held) return;
+				held = false;
+				for (const [name, key] of checks) this.#windows[name].unhit(key, now);
+			}
+		};
 	}
 
 	async allow(name: RateLimitName, key: string): Promise<boolean> {
@@ -156,8 +182,31 @@ export class RedisRateLimits implements RateLimits {
 	}
 
 	async take(...checks: [RateLimitName, string][]): Promise<void> {
-		await this.check(...checks);
-		await this.hit(...checks);
+		await this.reserve(...checks);
+	}
+
+	/**
+	 * Each key counted by one atomic increment (rate-limiter-flexible's consume); when any went past its limit, every
+	 * key is given its point back and the request refused: the counts stay what the admitted requests made.
+	 */
+	async reserve(...checks: [RateLimitName, string][]): Promise<Reservation> {
+		const answers = await Promise.allSettled(checks.map(([name, key]) => this.#limiters[name].consume(key, 1)));
+		const refused = answers.filter((a): a is PromiseRejectedResult => a.status === 'rejected');
+		const giveBack = () => Promise.all(checks.map(([name, key]) => this.#limiters[name].reward(key, 1))).then(() => undefined);
+		if (refused.length) {
+			const other = refused.find((a) => !(a.reason instanceof RateLimiterRes));
+			await giveBack();
+			if (other) throw other.reason;
+			throw refusal(Math.max(...refused.map((a) => (a.reason as RateLimiterRes).msBeforeNext)));
+		}
+		let held = true;
+		return {
+			release: async () => {
+				if (!held) return;
+				held = false;
+				await giveBack();
+			}
+		};
 	}
 
 	async allow(name: RateLimitName, key: string): Promise<boolean> {

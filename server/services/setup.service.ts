@@ -173,13 +173,15 @@ export class SetupService {
 	}
 
 	async #usable(token: string, ip: string): Promise<void> {
-		await this.limits.check(['setupLinkFailuresPerIp', ip]);
-		if (await hasActiveCoordinator(this.db)) throw new DomainError('not_found', 'the network has a coordinator');
-		const link = token.length <= MAX_TOKEN ? await findSetupLink(this.db, sessionIdOf(token)) : undefined;
-		if (!link || link.used_at !== null || link.expires_at <= this.clock()) {
-			await this.limits.hit(['setupLinkFailuresPerIp', ip]);
-			throw new DomainError('gone', 'setup link not valid');
+		// A try holds a failure until the link proves valid: guesses sent together meet the limit too.
+		const failure = await this.limits.reserve(['setupLinkFailuresPerIp', ip]);
+		if (await hasActiveCoordinator(this.db)) {
+			await failure.release();
+			throw new DomainError('not_found', 'the network has a coordinator');
 		}
+		const link = token.length <= MAX_TOKEN ? await findSetupLink(this.db, sessionIdOf(token)) : undefined;
+		if (!link || link.used_at !== null || link.expires_at <= this.clock()) throw new DomainError('gone', 'setup link not valid');
+		await failure.release();
 	}
 
 	#coordinator(auth: Authenticated | null): Actor {

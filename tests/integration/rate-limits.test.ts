@@ -77,6 +77,16 @@ describe('rate limits', () => {
 		expect(await drafts()).toBe(before);
 	});
 
+	it('lets no more replies through when they are sent all at once', async () => {
+		// Shown to fail without the reservation: with the limit checked before the write and counted after it, the 25
+		// replies sent together below all landed (answered 200).
+		const cookie = await signIn(base, 'member3@demo.test');
+		const answers = await Promise.all(Array.from({ length: 25 }, (_, i) => postForm(base, '/forum/t/1?/reply', { body: `Njëkohësisht ${i + 1}` }, cookie)));
+		const statuses = answers.map((a) => a.status);
+		expect(statuses.filter((s) => s === 200)).toHaveLength(10);
+		expect(statuses.filter((s) => s === 429)).toHaveLength(15);
+	});
+
 	it('limits password reset requests per email', async () => {
 		for (let i = 0; i < 3; i++) expect((await postForm(base, '/forgot', { email: 'member2@demo.test' })).status).toBe(200);
 		const res = await postForm(base, '/forgot', { email: 'member2@demo.test' });

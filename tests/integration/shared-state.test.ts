@@ -110,6 +110,24 @@ async function limitCases(here: RateLimits, there: RateLimits, key: string): Pro
 	expect(answers).toEqual([...Array(10).fill(true), false, false]);
 	await here.clear();
 	expect(await there.allow('postsPerMember', key)).toBe(true);
+	// reserve(): twenty at once on both sides, six admitted (the limit), the refused ones counting nothing; a released
+	// one gives its count back. Shown to fail without the atomic count: reserve as check-then-hit admitted all 20.
+	await here.clear();
+	const at = `${key}-r`;
+	const tries = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => (i % 2 ? here : there).reserve(['signInFailuresPerAccountAddress', at])));
+	const held = tries.filter((t) => t.status === 'fulfilled').map((t) => t.value);
+	expect(held).toHaveLength(6);
+	expect(tries.filter((t) => t.status === 'rejected').every((t) => t.reason.code === 'rate_limited')).toBe(true);
+	await held[0].release();
+	await held[0].release();
+	const again = await there.reserve(['signInFailuresPerAccountAddress', at]);
+	await expect(here.reserve(['signInFailuresPerAccountAddress', at])).rejects.toMatchObject({ code: 'rate_limited' });
+	// A refusal on one key counts nothing on the others.
+	await again.release();
+	const other = `${key}-o`;
+	await expect(here.reserve(['signInFailuresPerAccountAddress', at], ['signInFailuresPerAccountAddress', `${at}-x`])).resolves.toBeDefined();
+	await expect(there.reserve(['signInFailuresPerAccountAddress', at], ['postsPerMember', other])).rejects.toMatchObject({ code: 'rate_limited' });
+	for (let i = 0; i < 10; i++) expect(await here.allow('postsPerMember', other)).toBe(true);
 }
 
 describe('rate limits', () => {

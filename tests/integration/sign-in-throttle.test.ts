@@ -47,4 +47,15 @@ describe('sign-in throttling', () => {
 		// Other accounts are not touched.
 		expect((await login('member3@demo.test', DEMO_PASSWORD, '127.0.2.2')).status).toBe(303);
 	});
+
+	it('tries no more guesses sent all at once than sent one after another', async () => {
+		// Shown to fail without the reservation: with the limit checked before the password hash and counted after it
+		// (limits.check, then limits.hit), the 30 guesses below were all tried and all answered 400.
+		const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => login('member4@demo.test', `together-${i}`, '127.0.3.1')));
+		const statuses = answers.map((a) => a.status);
+		expect(statuses.filter((s) => s === 400)).toHaveLength(6);
+		expect(statuses.filter((s) => s === 429)).toHaveLength(24);
+		// The right password from another address still signs in: the refused guesses counted nothing more.
+		expect((await login('member4@demo.test', DEMO_PASSWORD, '127.0.3.2')).status).toBe(303);
+	});
 });
