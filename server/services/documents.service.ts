@@ -1,16 +1,15 @@
 import * as Y from 'yjs';
+import { OrderedWrites } from './ordered-writes.js';
 import { LogOrder } from '../domain/log-order.js';
 import { isDiskFull } from '../db/storage-health.js';
 import type { DocumentLog } from '../db/repositories/document.repository.js';
 import type { Logger } from '../logger.js';
 import type { DocumentFeed } from './document-feed.js';
+import { OTHER_NODE_ORIGIN, OtherNodesUpdates, type HeldDocument } from './other-nodes-updates.js';
 
 /** Where an update came from; `SERVER` marks changes the server makes itself (an adopted amendment, minutes). */
 export const SERVER_ORIGIN = Symbol('server');
-/** An update another node stored and told of (DocumentFeed), or one read back from the log to catch up. */
-export const OTHER_NODE_ORIGIN = Symbol('other node');
-/** How long an update told out of order waits for the ones before it before the log is read for them. */
-const GAP_MS = 300;
+export { OTHER_NODE_ORIGIN };
 
 /** Something that wants each persisted update of a document (the websocket endpoint relays it). */
 export type Relay = (update: Uint8Array, origin: unknown) => void;
@@ -38,20 +37,18 @@ export class NotStored extends Error {
 	}
 }
 
-interface Live extends LiveDocument {
+interface Queued {
+	update: Uint8Array;
+	origin: unknown;
+}
+
+interface Live extends LiveDocument, HeldDocument {
 	holders: number;
 	relays: Set<Relay>;
-	/** Where this node stands in the document's log (server/domain/log-order.ts). */
-	order: LogOrder<Uint8Array>;
-	/** Reads the log for the updates waiting ones lack, unless they come first. */
-	gap: NodeJS.Timeout | null;
-	/** A catch-up from the log under way, and whether another was asked for meanwhile. */
-	catchingUp: Promise<void> | null;
-	again: boolean;
 	sinceCompaction: number;
 	idle: NodeJS.Timeout | null;
-	/** Settles when the writes still under way on an asynchronous log are done (never rejects); null when none are. */
-	pending: Promise<void> | null;
+	/** Its writes, in order; on an asynchronous log those that wait are stored together (group commit). */
+	writes: OrderedWrites<Queued>;
 	/** A merge of the log under way on an asynchronous log: the next waits for it. */
 	compacting: Promise<void> | null;
 }
@@ -81,6 +78,7 @@ export class DocumentsService {
 	readonly #loading = new Map<string, Promise<Live>>();
 	readonly #options: DocumentsOptions;
 	#closed = false;
+	readonly #others: OtherNodesUpdates<Live>;
 
 	constructor(
 		private readonly store: DocumentLog,
@@ -89,9 +87,16 @@ export class DocumentsService {
 		private readonly clock: () => number = Date.now
 	) {
 		this.#options = { ...DEFAULTS, ...options };
+		this.#others = new OtherNodesUpdates<Live>({
+			store,
+			logger,
+			take: (live, seq, update) => this.#take(live, seq, update),
+			applied: (live) => this.#mergeWhenLong(live),
+			held: (live) => this.#live.get(live.name) === live
+		});
 		// Redis came back (or the feed lost its place): every held document reads what it missed from the log.
 		this.#options.feed?.onGap(() => {
-			for (const live of this.#live.values()) this.#catchUp(live);
+			for (const live of this.#live.values()) this.#others.catchUp(live);
 		});
 	}
 
@@ -206,7 +211,7 @@ export class DocumentsService {
 		this.#live.clear();
 		for (const live of lives) {
 			if (live.idle) clearTimeout(live.idle);
-			await live.pending;
+			await live.writes.pending;
 			await live.compacting;
 			await live.catchingUp;
 			await this.#compact(live);
@@ -262,25 +267,41 @@ export class DocumentsService {
 			again: false,
 			sinceCompaction: built.count,
 			idle: null,
-			pending: null,
+			writes: new OrderedWrites((group) => this.#writeGroup(live, group)),
 			compacting: null,
-			write: (update, origin) => this.#write(live, update, origin)
+			write: (update, origin) => live.writes.write({ update, origin })
 		};
 		// Only stored updates are applied (see #write), so each one the document takes is relayed at once.
 		live.doc.on('update', (update: Uint8Array, origin: unknown) => this.#relay(live, update, origin));
 		this.#live.set(name, live);
 		if (feed) {
-			feed.follow(name, from, (seq, update) => this.#heard(live, seq, update));
-			if (unsure) this.#catchUp(live);
+			feed.follow(name, from, (seq, update) => this.#others.heard(live, seq, update));
+			if (unsure) this.#others.catchUp(live);
 		}
 		return live;
 	}
 
-	/** Stores then applies an update: at once on a synchronous log, else after the document's writes under way. */
-	#write(live: Live, update: Uint8Array, origin: unknown): void | Promise<void> {
-		if (live.pending) return this.#track(live, live.pending.then(() => this.#writeNow(live, update, origin)));
-		const written = this.#writeNow(live, update, origin);
-		return written instanceof Promise ? this.#track(live, written) : undefined;
+	/**
+	 * Stores then applies updates: one at once on a synchronous log; on an asynchronous one, each group in one
+	 * statement (all stored or none), then each applied in order with the number it took.
+	 */
+	#writeGroup(live: Live, group: Queued[]): void | Promise<void> {
+		if (group.length === 1 || !this.store.appendMany) {
+			return group.reduce<void | Promise<void>>((before, { update, origin }) => (before ? before.then(() => this.#writeNow(live, update, origin)) : this.#writeNow(live, update, origin)), undefined);
+		}
+		let stored: Promise<number[]>;
+		try {
+			if (this.#closed) throw new Error('documents are closed');
+			stored = this.store.appendMany(live.name, group.map((q) => q.update));
+		} catch (error) {
+			throw this.#notStored(live, error);
+		}
+		return stored.then(
+			(seqs) => group.forEach(({ update, origin }, i) => this.#apply(live, seqs[i], update, origin)),
+			(error: unknown) => {
+				throw this.#notStored(live, error);
+			}
+		);
 	}
 
 	#writeNow(live: Live, update: Uint8Array, origin: unknown): void | Promise<void> {
@@ -298,19 +319,6 @@ export class DocumentsService {
 				throw this.#notStored(live, error);
 			}
 		);
-	}
-
-	/** Keeps `write` as the document's last write under way, until it settles. */
-	#track(live: Live, write: Promise<void>): Promise<void> {
-		const settled = write.then(
-			() => undefined,
-			() => undefined
-		);
-		live.pending = settled;
-		void settled.then(() => {
-			if (live.pending === settled) live.pending = null;
-		});
-		return write;
 	}
 
 	#notStored(live: Live, error: unknown): NotStored {
@@ -336,67 +344,8 @@ export class DocumentsService {
 		return true;
 	}
 
-	/** Another node's stored update: applied in the log's order (a later one waits for those before it). */
-	#heard(live: Live, seq: number, update: Uint8Array): void {
-		if (live.order.holds(seq)) return;
-		if (seq !== live.order.last + 1) {
-			live.order.wait(seq, update);
-			live.gap ??= setTimeout(() => {
-				live.gap = null;
-				if (live.order.waiting) this.#catchUp(live);
-			}, GAP_MS);
-			return;
-		}
-		this.#applyOther(live, seq, update);
-		for (let next = live.order.next(); next; next = live.order.next()) this.#applyOther(live, live.order.last + 1, next);
-	}
-
-	#applyOther(live: Live, seq: number, update: Uint8Array): void {
-		if (!this.#take(live, seq, update)) return;
-		try {
-			Y.applyUpdate(live.doc, update, OTHER_NODE_ORIGIN);
-		} catch (error) {
-			// Stored by another node, so the log has it: quarantined by the next load, never fatal here.
-			this.logger.error('could not apply an update from another node', { doc: live.name, seq, error: String(error) });
-		}
-		this.#mergeWhenLong(live);
-	}
-
 	#mergeWhenLong(live: Live): void {
 		if (live.sinceCompaction >= this.#options.compactEvery) void this.#compact(live);
-	}
-
-	/**
-	 * Reads from the log what this node lacks (beyond order.last: the merged state if it goes further, then each
-	 * update) and applies it: after a gap in the feed, or when Redis comes back. Numbers are given only once every
-	 * lower one has committed (PostgresDocumentStore.append), so after the read every number up to the last one read
-	 * is in memory: one missing from the log was quarantined, not still on its way.
-	 */
-	#catchUp(live: Live): void {
-		if (live.catchingUp) {
-			live.again = true;
-			return;
-		}
-		const run = async () => {
-			do {
-				live.again = false;
-				const stored = await this.store.since(live.name, live.order.last);
-				if (this.#live.get(live.name) !== live) return;
-				if (stored.state && stored.stateSeq > live.order.last) {
-					Y.applyUpdate(live.doc, stored.state, OTHER_NODE_ORIGIN);
-					live.bytes = Math.max(live.bytes, stored.state.length);
-					live.order.reach(stored.stateSeq);
-				}
-				for (const entry of stored.updates) this.#applyOther(live, entry.seq, entry.update);
-				live.order.reach(stored.updates.at(-1)?.seq ?? 0);
-			} while (live.again);
-		};
-		live.catchingUp = run()
-			.catch((error: unknown) => {
-				// Tried again at the next gap or reconnection; meanwhile this node's clients miss the other node's edits.
-				this.logger.error('could not catch up a document from its log', { doc: live.name, error: String(error) });
-			})
-			.finally(() => (live.catchingUp = null));
 	}
 
 	#relay(live: Live, update: Uint8Array, origin: unknown): void {
@@ -440,8 +389,8 @@ export class DocumentsService {
 	#unload(live: Live): void {
 		live.idle = null;
 		if (live.holders > 0 || this.#live.get(live.name) !== live) return;
-		if (live.pending) {
-			void live.pending.then(() => this.#unload(live));
+		if (live.writes.pending) {
+			void live.writes.pending.then(() => this.#unload(live));
 			return;
 		}
 		void this.#compact(live);

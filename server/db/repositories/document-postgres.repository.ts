@@ -66,6 +66,28 @@ export class PostgresDocumentStore implements DocumentLog {
 	}
 
 	/**
+	 * Appends updates as the next numbers of the log in one statement, numbered one after another from the next free
+	 * one (taken again, all of them, when another node's insert took one first, as in `append`).
+	 */
+	async appendMany(name: string, updates: Uint8Array[]): Promise<number[]> {
+		for (let attempt = 1; ; attempt++) {
+			try {
+				const { rows } = await sql<{ seq: number }>`
+					insert into doc_updates (name, seq, "update")
+					select ${name}, next.base + u.n, u.data
+					from (select greatest(
+						coalesce((select max(seq) from doc_updates where name = ${name}), 0),
+						coalesce((select seq from doc_states where name = ${name}), 0)) as base) next,
+						unnest(${updates.map(bytes)}::bytea[]) with ordinality as u(data, n)
+					returning seq`.execute(this.db);
+				return rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
+			} catch (error) {
+				if ((error as { code?: string }).code !== UNIQUE_VIOLATION || attempt >= MAX_ATTEMPTS) throw error;
+			}
+		}
+	}
+
+	/**
 	 * The merged state written and the log up to it dropped in one statement (so one transaction, one round trip).
 	 * A merge that goes less far than the stored one (another node's, which had read further) leaves it in place.
 	 */

@@ -28,6 +28,11 @@ export interface DocumentLog {
 	 */
 	append(name: string, seq: number, update: Uint8Array): number | Promise<number>;
 	/**
+	 * Appends several updates as the next numbers of the log in one statement (all or none) and answers the numbers
+	 * they took, in order: where writes answer later, those that waited go out together (DocumentsService).
+	 */
+	appendMany?(name: string, updates: Uint8Array[]): Promise<number[]>;
+	/**
 	 * What the log holds beyond `afterSeq`: the merged state when it goes further, and the updates after both (a node
 	 * that missed other nodes' updates catches up with it).
 	 */
