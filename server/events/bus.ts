@@ -79,6 +79,7 @@ export type Listener<K extends EventName> = (payload: DomainEvents[K]) => void;
  */
 export class EventBus {
 	readonly #emitter = new EventEmitter({ captureRejections: false });
+	readonly #any = new Set<(event: EventName) => void>();
 	constructor(private readonly onListenerError: (event: string, error: unknown) => void) {
 		this.#emitter.setMaxListeners(100);
 	}
@@ -91,6 +92,19 @@ export class EventBus {
 				this.onListenerError(event, error);
 			}
 		}
+		for (const listener of this.#any) {
+			try {
+				listener(event);
+			} catch (error) {
+				this.onListenerError(event, error);
+			}
+		}
+	}
+
+	/** Hears every event, after its own listeners (a cache emptied by any change, whatever new events come). */
+	onAny(listener: (event: EventName) => void): () => void {
+		this.#any.add(listener);
+		return () => this.#any.delete(listener);
 	}
 
 	on<K extends EventName>(event: K, listener: Listener<K>): () => void {

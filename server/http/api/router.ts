@@ -8,6 +8,7 @@ import { API_BASE, openApiDocument } from '../../../src/lib/shared/api/openapi.j
 import { ERROR_CODES, isDomainError, type ErrorCode } from '../../../src/lib/shared/errors.js';
 import { isLocale, LOCALES, type Locale } from '../../../src/lib/shared/types.js';
 import type { Authenticated } from '../../services/auth.service.js';
+import { AnswerCache, type CachedAnswer } from './answer-cache.js';
 import { HANDLERS } from './handlers.js';
 
 /** The problems the API answers with (RFC 9457), each a `type` under the docs page. */
@@ -164,9 +165,20 @@ export function apiRouter(ctx: AppContext): express.Router {
 		return auth;
 	}
 
-	function serve(res: Response, req: Request, payload: unknown, auth: Authenticated | null): void {
+	// Visitors' answers, kept until anything changes (answer-cache.ts); still counted against the limits above.
+	const cache = new AnswerCache();
+	cache.follow(ctx.bus, ctx.nodeEvents);
+
+	function answerOf(payload: unknown): CachedAnswer {
 		const body = JSON.stringify(payload);
-		const etag = etagOf(body);
+		return { body, etag: etagOf(body) };
+	}
+
+	function serve(res: Response, req: Request, payload: unknown, auth: Authenticated | null): void {
+		send(res, req, answerOf(payload), auth);
+	}
+
+	function send(res: Response, req: Request, { body, etag }: CachedAnswer, auth: Authenticated | null): void {
 		res.setHeader('ETag', etag);
 		// Each reader may see something else: caches must ask again (and may keep it per token only).
 		res.setHeader('Cache-Control', auth ? 'private, no-cache' : 'no-cache');
@@ -188,8 +200,14 @@ export function apiRouter(ctx: AppContext): express.Router {
 				if (!query.success) throw new ApiProblem('bad_request', { name: issueNames(query.error) });
 				const lang = (query.data as { lang?: Locale }).lang;
 				const locale = lang ?? auth?.viewer.locale ?? services.profile.primaryLocale;
+				const key = auth ? null : `${req.originalUrl}\n${locale}`;
+				const kept = key === null ? undefined : cache.get(key);
+				if (kept) return send(res, req, kept, null);
+				const version = cache.version;
 				const data = await handler(services, { auth, params: params.data, query: query.data, locale });
-				serve(res, req, endpoint.response.parse(data), auth);
+				const answer = answerOf(endpoint.response.parse(data));
+				if (key !== null) cache.set(key, version, answer);
+				send(res, req, answer, auth);
 			})().catch((error) => sendProblem(req, res, problemOf(error), auth));
 		});
 	}
