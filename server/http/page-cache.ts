@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseCookies } from 'cookie';
-import { LRUCache } from 'lru-cache';
 import type { EveryNodeEvent, NodeEvents } from '../shared-state.js';
+import { VersionedCache } from './versioned-cache.js';
 import { LOCALE_COOKIE, SESSION_COOKIE } from '../../src/lib/shared/session.js';
 import { TIME_ZONE_COOKIE } from '../../src/lib/shared/time.js';
 
@@ -37,49 +37,15 @@ export const CONTENT_EVENTS: EveryNodeEvent[] = [
  * This is what lets a public thread shared widely be served at the speed of the network rather than of rendering
  * (tests/bench/forum.bench.ts); each node keeps its own, emptied by a change on any node (NodeEvents).
  */
-export class PageCache {
-	#version = 0;
-	readonly #entries: LRUCache<string, CachedPage>;
-
+export class PageCache extends VersionedCache<CachedPage> {
 	constructor(maxBytes = 32 * 1024 * 1024, ttlMs = 60_000, clock: () => number = Date.now) {
-		this.#entries = new LRUCache<string, CachedPage>({
-			maxSize: maxBytes,
-			// One page may take an eighth of the room at most: a huge page does not push out every other.
-			maxEntrySize: maxBytes / 8,
-			sizeCalculation: (page) => Math.max(1, page.body.byteLength),
-			ttl: ttlMs,
-			// Ages read the clock each time (no cached "now"), so an injected clock is the only clock.
-			ttlResolution: 0,
-			perf: { now: clock }
-		});
+		super({ maxBytes, ttlMs, sizeOf: (page) => page.body.byteLength, clock });
 	}
 
 	/** Empties the cache when content changes, on whichever node it changed. Returns the unsubscriber. */
 	follow(events: Pick<NodeEvents, 'on'>): () => void {
 		const offs = CONTENT_EVENTS.map((event) => events.on(event, () => this.invalidate()));
 		return () => offs.forEach((off) => off());
-	}
-
-	get version(): number {
-		return this.#version;
-	}
-
-	invalidate(): void {
-		this.#version++;
-		this.#entries.clear();
-	}
-
-	get(key: string): CachedPage | undefined {
-		return this.#entries.get(key);
-	}
-
-	/** Keeps a page rendered from the content as it was at `version` (read before rendering). */
-	set(key: string, version: number, page: CachedPage): void {
-		if (version === this.#version) this.#entries.set(key, page);
-	}
-
-	get size(): number {
-		return this.#entries.size;
 	}
 
 	/** visitorKey, for the SvelteKit side (which reaches server code through the context only). */

@@ -1,6 +1,6 @@
-import { LRUCache } from 'lru-cache';
 import type { EventBus } from '../../events/bus.js';
 import { EVERY_NODE_EVENTS, type NodeEvents } from '../../shared-state.js';
+import { VersionedCache } from '../versioned-cache.js';
 
 export interface CachedAnswer {
 	body: string;
@@ -17,40 +17,14 @@ export interface CachedAnswer {
  * A visitor's answer costs ~8 ms of the one thread (queries, the zod schema, JSON, the ETag's hash); a kept one
  * costs what Express does (tests/bench/api.bench.ts).
  */
-export class AnswerCache {
-	#version = 0;
-	readonly #entries: LRUCache<string, CachedAnswer>;
-
+export class AnswerCache extends VersionedCache<CachedAnswer> {
 	constructor(maxBytes = 16 * 1024 * 1024, ttlMs = 10_000) {
-		this.#entries = new LRUCache<string, CachedAnswer>({
-			maxSize: maxBytes,
-			maxEntrySize: maxBytes / 8,
-			sizeCalculation: (a) => Math.max(1, a.body.length),
-			ttl: ttlMs
-		});
+		super({ maxBytes, ttlMs, sizeOf: (a) => a.body.length });
 	}
 
 	/** Empties the cache on any change, here or on another node. Returns the unsubscriber. */
 	follow(bus: EventBus, nodes: Pick<NodeEvents, 'on'>): () => void {
 		const offs = [bus.onAny(() => this.invalidate()), ...EVERY_NODE_EVENTS.map((event) => nodes.on(event, () => this.invalidate()))];
 		return () => offs.forEach((off) => off());
-	}
-
-	get version(): number {
-		return this.#version;
-	}
-
-	invalidate(): void {
-		this.#version++;
-		this.#entries.clear();
-	}
-
-	get(key: string): CachedAnswer | undefined {
-		return this.#entries.get(key);
-	}
-
-	/** Keeps an answer computed from the data as it was at `version` (read before computing). */
-	set(key: string, version: number, answer: CachedAnswer): void {
-		if (version === this.#version) this.#entries.set(key, answer);
 	}
 }
