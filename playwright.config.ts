@@ -24,6 +24,8 @@ const chromium = {
 
 export default defineConfig({
 	testDir: 'tests/e2e',
+	// CI runs two shards side by side, each with its own server, database and results (E2E_PORT, E2E_OUTPUT_DIR).
+	outputDir: process.env.E2E_OUTPUT_DIR ?? 'test-results',
 	globalSetup: './tests/e2e/global-setup.ts',
 	fullyParallel: false,
 	workers: 1,
