@@ -25,6 +25,8 @@ interface Queued {
 export class BallotWriter {
 	readonly #queue: Queued[] = [];
 	#flushing = false;
+	/** Waiting for the writer to be idle (settled()). */
+	#settled: (() => void)[] = [];
 
 	constructor(
 		private readonly box: BallotBox,
@@ -39,6 +41,16 @@ export class BallotWriter {
 	/** Queues a close: the result, and whether this close is the one that closed the vote (`newly`); or why not. */
 	close(entry: CloseEntry, secret: boolean): Promise<{ result: VoteResult; newly: boolean } | CloseRefusal> {
 		return this.#enqueue({ kind: 'close', entry, secret });
+	}
+
+	/**
+	 * Resolves once nothing is queued or being written, on a later turn of the event loop than the last answer, so
+	 * the acknowledgements of every job queued so far have been sent (at once when the writer is idle). Work that
+	 * must never hold a voter's acknowledgement back (the live tallies' fan-out) waits for this between its slices.
+	 */
+	settled(): Promise<void> {
+		if (!this.#flushing) return Promise.resolve();
+		return new Promise((resolve) => this.#settled.push(resolve));
 	}
 
 	/** No more background work: the app is stopping (its database closes). */
@@ -82,5 +94,8 @@ export class BallotWriter {
 			await this.written({ cast: [...cast].filter((id) => !closed.has(id)), closed: [...closed], ballots });
 		}
 		this.#flushing = false;
+		const waiting = this.#settled.splice(0);
+		// After the answers' own continuations (the acks are written in microtasks that follow each resolve).
+		if (waiting.length) setImmediate(() => waiting.forEach((resolve) => resolve()));
 	}
 }
