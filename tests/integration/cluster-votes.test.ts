@@ -63,7 +63,8 @@ describe.runIf(PG && REDIS)('votes and meetings on two nodes', () => {
 	});
 
 	// Shown to fail without the mechanism: with `if (ctx.leadership.held)` taken out of attachVoteBroadcaster (each
-	// node coalescing the casts it hears of), the watcher on B got 33 tallies where 19 windows allow 20. With the
+	// node coalescing the casts it hears of), the watcher on B got 33 tallies where 19 windows of 100 ms allow 20, and 16
+	// where 13 windows of 500 ms (TALLY_EVERY_MS) allow 14. With the
 	// Redis adapter not attached (server/app.ts), the 100 voters on A never got vote:closed from B (the test waited
 	// until it timed out).
 	it('takes 200 voters split over both nodes as 200 ballots, one tally stream, and one final tally everywhere', async () => {

@@ -206,8 +206,8 @@ describe('live figures and the life of a vote', () => {
 	const watch = (s: Socket, voteId: number) => new Promise<{ ok: boolean; tally?: { result: VoteResult | null } }>((r) => s.emit('vote:watch', { voteId }, r));
 
 	// Coalescing is the broadcaster's timer (attachVoteBroadcaster): without it each batch of casts sent its own
-	// tally, and this test saw them about 10 ms apart (one per cast). Without the fan-out that follows one whose
-	// figures were renewed while it was written, a watcher's last tally could count fewer than every ballot.
+	// tally, and this test saw them about 10 ms apart (one per cast). The last tally each watcher holds counts every
+	// ballot (a fan-out whose figures were renewed while it was written is followed by one more).
 	it(`sends tallies at most once per ${TALLY_EVERY_MS} ms while casts pour in, the last with every ballot, and the final result to every watcher on closing`, async () => {
 		const voteId = await app.ctx.services.votes.create(coordinator.auth, voteInput({ title: 'Live', results: 'live' }), {}, true);
 		const watchers = await Promise.all(voters.slice(0, 5).map(socketOf));
