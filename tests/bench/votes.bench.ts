@@ -16,10 +16,7 @@
  * halls; without it, 2,000 voters. VOTES_SECRET=1 casts secret ballots (WAL truncation after each batch included).
  */
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
-import inspector from 'node:inspector/promises';
-import path from 'node:path';
 import os from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +26,7 @@ import { VOTE_DEFAULTS, type VoteInput } from '../../server/domain/votes.js';
 import { TALLY_EVERY_MS } from '../../server/realtime/handlers/vote.handlers.js';
 import { SESSION_COOKIE } from '../../src/lib/shared/session.js';
 import type { VoteTally, YesNo } from '../../src/lib/shared/votes.js';
-import { actAs, ChildMailbox, failure, note, now, othersMeter, percentile, pool, quieter, rng, sleep, startBenchApp, type BenchApp, type Quiet, type Row } from './lib.js';
+import { actAs, ChildMailbox, cpuProfile, failure, note, now, othersMeter, percentile, pool, quieter, rng, sleep, startBenchApp, type BenchApp, type Quiet, type Row } from './lib.js';
 
 /** Sizes run without VOTES_BENCH: one hall of 2,000, a few minutes on the 2-core machine. */
 const DEFAULT_SIZES = [2_000];
@@ -276,7 +273,8 @@ async function kuvendRound(voters: Voters[], quiet: Quiet, n: number, offsets: n
 			voteId,
 			event: 'vote:cast',
 			participants: n,
-			casting: folder ? castProfile(folder, `votes-${n}${VOTE.secret ? '-secret' : ''}`) : undefined,
+			// BENCH_PROFILE=<folder>: Kuvend's server (this process) over the cast window alone.
+			casting: folder ? cpuProfile(folder, `votes-${n}${VOTE.secret ? '-secret' : ''}`) : undefined,
 			async afterCasts() {
 				// Every ack came after its batch was committed; read what the database holds now.
 				const vote = await app.ctx.db.selectFrom('votes').select('participants').where('id', '=', voteId).executeTakeFirstOrThrow();
@@ -294,29 +292,6 @@ async function kuvendRound(voters: Voters[], quiet: Quiet, n: number, offsets: n
 	} finally {
 		await app.dispose();
 	}
-}
-
-/**
- * BENCH_PROFILE=<folder>: a CPU profile of this process (Kuvend's server) over the cast window alone, written there
- * as <name>.cpuprofile (summarise it with tests/bench/profile-summary.ts).
- */
-function castProfile(folder: string, name: string): { start(): Promise<void>; stop(): Promise<void> } {
-	const session = new inspector.Session();
-	return {
-		async start() {
-			session.connect();
-			await session.post('Profiler.enable');
-			await session.post('Profiler.start');
-		},
-		async stop() {
-			const { profile } = await session.post('Profiler.stop');
-			session.disconnect();
-			fs.mkdirSync(folder, { recursive: true });
-			const file = path.join(folder, `${name}.cpuprofile`);
-			fs.writeFileSync(file, JSON.stringify(profile));
-			note(`CPU profile of the cast window in ${file}`);
-		}
-	};
 }
 
 // ——— the plain Socket.IO baseline ———
