@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+// Loaded only when REDIS_URL is set (#open): a start without Redis does not load ioredis.
+import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import type { DomainEvents, EventBus, EventName, Listener } from './events/bus.js';
 import type { Logger } from './logger.js';
@@ -93,6 +94,7 @@ export class SharedState {
 	}
 
 	static async #open(url: string, role: string, commandTimeout?: number): Promise<Redis> {
+		const { Redis } = await import('ioredis');
 		const redis = new Redis(url, { lazyConnect: true, connectTimeout: CONNECT_TIMEOUT_MS, connectionName: `kuvend-${role}`, commandTimeout });
 		let last: unknown;
 		const remember = (error: unknown) => void (last = error);

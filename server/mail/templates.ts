@@ -1,4 +1,4 @@
-import { m } from '../../src/lib/paraglide/messages.js';
+import * as m from '../../src/lib/paraglide/messages.js';
 import type { Locale } from '../../src/lib/shared/types.js';
 
 /** Every mail Kuvend sends, with what it needs. Texts come from the recipient's language catalogue. */

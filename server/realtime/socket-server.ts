@@ -1,6 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { rooms } from './rooms.js';
 import { attachForumBroadcaster, registerForumHandlers } from './handlers/forum.handlers.js';
 import { attachDraftBroadcaster, registerDraftHandlers } from './handlers/draft.handlers.js';
@@ -93,6 +92,8 @@ export function attachSocketServer(httpServer: HttpServer, ctx: AppContext): Kuv
  * it was when Redis comes back, so broadcasts made during an outage still arrive; it reads on a connection of its own.
  */
 export async function attachRedisAdapter(io: KuvendIo, shared: SharedState): Promise<void> {
+	// Loaded only with several nodes: a single process starts without it.
+	const { createAdapter } = await import('@socket.io/redis-streams-adapter');
 	const reader = await shared.connection('socket.io');
 	io.adapter(createAdapter(reader, { streamName: shared.key('socket.io'), channelPrefix: shared.key('socket.io'), sessionKeyPrefix: shared.key('sio:session:') }));
 }

@@ -2,7 +2,7 @@
  * What the server writes into a meeting's minutes, in the language of whoever acts: the heading and the agenda
  * when the meeting is called, and each item's votes and results as the item concludes.
  */
-import { m } from '../../src/lib/paraglide/messages.js';
+import * as m from '../../src/lib/paraglide/messages.js';
 import type { Locale } from '../../src/lib/shared/types.js';
 import type { VoteOption, VoteResult, VoteView } from '../../src/lib/shared/votes.js';
 import { NETWORK_TIME_ZONE } from '../../src/lib/shared/time.js';

@@ -25,6 +25,11 @@ interface Queued {
 export class BallotWriter {
 	readonly #queue: Queued[] = [];
 	#flushing = false;
+	/** Jobs taken and jobs answered (or failed) so far, counted for settled(). */
+	#taken = 0;
+	#answered = 0;
+	/** Waiting for the jobs taken up to some count to be answered (settled()). */
+	#settled: { upTo: number; resolve: () => void }[] = [];
 
 	constructor(
 		private readonly box: BallotBox,
@@ -41,6 +46,18 @@ export class BallotWriter {
 		return this.#enqueue({ kind: 'close', entry, secret });
 	}
 
+	/**
+	 * Resolves once every job queued so far is answered, on a later turn of the event loop than its answer, so their
+	 * acknowledgements have been sent (at once when none is waiting). Jobs queued after the call are not waited for:
+	 * while casts keep coming (a batch on PostgreSQL takes a round trip, and more queue meanwhile) this still
+	 * resolves. Work that must never hold a voter's acknowledgement back (the live tallies' fan-out) waits for this
+	 * between its slices.
+	 */
+	settled(): Promise<void> {
+		if (this.#answered === this.#taken) return Promise.resolve();
+		return new Promise((resolve) => this.#settled.push({ upTo: this.#taken, resolve }));
+	}
+
 	/** No more background work: the app is stopping (its database closes). */
 	stop(): void {
 		this.box.stop();
@@ -49,6 +66,7 @@ export class BallotWriter {
 	#enqueue<T>(job: BallotJob): Promise<T> {
 		return new Promise<T>((resolve, reject) => {
 			this.#queue.push({ job, resolve: resolve as (v: unknown) => void, reject });
+			this.#taken++;
 			if (!this.#flushing) {
 				this.#flushing = true;
 				setImmediate(() => void this.#flush());
@@ -65,6 +83,7 @@ export class BallotWriter {
 				outcomes = await this.box.write(queued.map((q) => q.job));
 			} catch (error) {
 				for (const q of queued) q.reject(error);
+				this.#release(queued.length);
 				continue;
 			}
 			const cast = new Set<number>();
@@ -79,8 +98,19 @@ export class BallotWriter {
 				} else if (job.kind === 'close' && typeof o.value !== 'string' && 'newly' in o.value && o.value.newly) closed.add(job.entry.voteId);
 				resolve(o.value);
 			});
+			this.#release(queued.length);
 			await this.written({ cast: [...cast].filter((id) => !closed.has(id)), closed: [...closed], ballots });
 		}
 		this.#flushing = false;
+	}
+
+	/** `count` more jobs are answered: those waiting for them go on, after the answers' own continuations. */
+	#release(count: number): void {
+		this.#answered += count;
+		const ready = this.#settled.filter((w) => w.upTo <= this.#answered);
+		if (!ready.length) return;
+		this.#settled = this.#settled.filter((w) => w.upTo > this.#answered);
+		// The acks are written in microtasks that follow each resolve: a later turn of the event loop comes after them.
+		setImmediate(() => ready.forEach((w) => w.resolve()));
 	}
 }

@@ -327,6 +327,11 @@ export class VotesService {
 		return r;
 	}
 
+	/** Resolves once every ballot queued so far is written and answered (BallotWriter.settled). */
+	ballotsSettled(): Promise<void> {
+		return this.#writer.settled();
+	}
+
 	/** Whether casting a ballot lets the voter see the live results (results shown "after voting", not secret). */
 	revealsOnVoting(id: number): boolean {
 		const r = this.#rules.get(id);

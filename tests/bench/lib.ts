@@ -4,6 +4,7 @@
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import inspector from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -124,6 +125,30 @@ export function quieter({ percent, waitMs, totalMs }: { percent: number; waitMs:
 }
 
 // ——— Kuvend for a run ———
+
+/**
+ * A CPU profile of this process over a window of a bench (start() before it, stop() after), written into `folder`
+ * as <name>.cpuprofile; summarise it with tests/bench/profile-summary.ts. Starting the profiler holds the thread
+ * for a while: start it before the bench's own quiet wait.
+ */
+export function cpuProfile(folder: string, name: string): { start(): Promise<void>; stop(): Promise<void> } {
+	const session = new inspector.Session();
+	return {
+		async start() {
+			session.connect();
+			await session.post('Profiler.enable');
+			await session.post('Profiler.start');
+		},
+		async stop() {
+			const { profile } = await session.post('Profiler.stop');
+			session.disconnect();
+			fs.mkdirSync(folder, { recursive: true });
+			const file = path.join(folder, `${name}.cpuprofile`);
+			fs.writeFileSync(file, JSON.stringify(profile));
+			note(`CPU profile in ${file}`);
+		}
+	};
+}
 
 /** A fresh data folder for one run; `remove` deletes it with everything in it. */
 export function dataDir(): { path: string; remove(): void } {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
-import { m } from '../../../src/lib/paraglide/messages.js';
+import * as m from '../../../src/lib/paraglide/messages.js';
 import { ENDPOINTS, type Endpoint, type EndpointId } from '../../../src/lib/shared/api/endpoints.js';
 import { API_BASE, openApiDocument } from '../../../src/lib/shared/api/openapi.js';
 import { ERROR_CODES, isDomainError, type ErrorCode } from '../../../src/lib/shared/errors.js';
