@@ -4,7 +4,7 @@ import type { BallotBox, CastEntry, CastRefusal } from '../db/repositories/ballo
 import { insertAudit } from '../db/repositories/membership.repository.js';
 import { groupsFacilitatedBy } from '../db/repositories/group.repository.js';
 import { ballotProblem, quorumValue, rulesOf, type Vote, type VoteInput, type VoteRules } from '../domain/votes.js';
-import { countVote } from '../domain/chambers.js';
+import { countVote } from '../../src/lib/shared/count.js';
 import { proxiesAtOpening } from '../domain/proxies.js';
 import * as proxyRepo from '../db/repositories/proxy.repository.js';
 import { chamberOfUnit } from '../../src/lib/shared/chambers.js';
