@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { countVote } from '../../src/lib/shared/count.js';
 import { checkResult, rulesFrom, type PublishedRules } from '../../src/lib/shared/result-check.js';
-import type { Ballot, Chamber, PublishedBallot, VoteResult } from '../../src/lib/shared/votes.js';
+import type { Chamber } from '../../src/lib/shared/chambers.js';
+import type { Ballot, PublishedBallot, VoteResult } from '../../src/lib/shared/votes.js';
 
 // "Check this result" recounts the published ballots with the server's own count (count.ts). Each method: an honest
 // result matches step by step; one changed ballot, or one changed published figure, is found, at the step it changes.

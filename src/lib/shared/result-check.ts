@@ -23,7 +23,7 @@ export interface PublishedRules {
 }
 
 /** One step of the recount: the counts, a round (1-based) of instant-runoff, a stage of STV, or a chamber. */
-export type CheckStep = { kind: 'counts' | 'outcome' } | { kind: 'round' | 'stage'; n: number } | { kind: 'chamber'; chamber: Chamber };
+export type CheckStep = { kind: 'counts' } | { kind: 'outcome' } | { kind: 'round'; n: number } | { kind: 'stage'; n: number } | { kind: 'chamber'; chamber: Chamber };
 
 export interface ResultCheck {
 	matches: boolean;
