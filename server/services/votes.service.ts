@@ -26,7 +26,7 @@ import { VoteViews } from './vote-views.service.js';
 import { VoteReceipts } from './vote-receipts.service.js';
 import { DecisionsRegister, type DecisionFilter, type DecisionsPage } from './decisions.service.js';
 import { AmendmentVotes, type AmendmentLink } from './amendment-votes.service.js';
-import type { AmendmentProposal } from '../../src/lib/shared/drafts.js';
+import { DecisionChains } from './decision-chain.service.js';
 import { insertVoteAmendments } from '../db/repositories/amendment-vote.repository.js';
 
 export type { CastRequest } from '../../src/lib/shared/votes.js';
@@ -64,6 +64,7 @@ export class VotesService {
 	readonly #receipts: VoteReceipts;
 	readonly #register: DecisionsRegister;
 	readonly #amendments: AmendmentVotes;
+	readonly #chains: DecisionChains;
 	readonly #rules = new Map<number, CastingRules>();
 
 	constructor(
@@ -82,6 +83,7 @@ export class VotesService {
 		this.#receipts = new VoteReceipts(db, this.#views);
 		this.#register = new DecisionsRegister(db, drafts);
 		this.#amendments = new AmendmentVotes(db, drafts);
+		this.#chains = new DecisionChains(this.#register, this.#views, this.#receipts, drafts);
 	}
 
 	// ——— reading ———
@@ -100,9 +102,7 @@ export class VotesService {
 	}
 
 	/** What "put to a vote" fills the new-vote form with for an amendment (and the alternatives to it). */
-	amendmentProposal(auth: Authenticated | null, amendmentId: number): Promise<AmendmentProposal> {
-		return this.#amendments.proposal(auth, amendmentId);
-	}
+	amendmentProposal: AmendmentVotes['proposal'] = (auth, amendmentId) => this.#amendments.proposal(auth, amendmentId);
 
 	/** The outcome of the decision already taken on a draft version the reader may read, or null. */
 	async subjectDecision(auth: Authenticated | null, s: SubjectInput): Promise<Outcome | null> {
@@ -136,6 +136,9 @@ export class VotesService {
 	decisionEntries(auth: Authenticated | null, filter: DecisionFilter = {}): Promise<DecisionView[]> {
 		return this.#register.entries(auth, filter);
 	}
+
+	/** A decision's whole chain: debate, draft version, amendments, rules, ballots, result, the change applied. */
+	decisionChain: DecisionChains['get'] = (auth, id) => this.#chains.get(auth, id);
 
 	// ——— creating, opening, closing ———
 
