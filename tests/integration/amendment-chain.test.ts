@@ -109,6 +109,16 @@ describe('from amendment to adopted text', () => {
 			const draft = await drafts.get(author.auth, id);
 			expect(moves).toEqual([draft.status]);
 			expect(draft.decidedBy).toEqual(draft.status === 'adopted' ? { voteId: yes, title: 'Miratimi i rregullores' } : { voteId: no, title: 'Miratimi, sërish' });
+			// The decision's chain: the draft's debate, the version's hash, the ballots, and the change it applied.
+			const decider = draft.decidedBy!.voteId;
+			const decisionId = (await votes.get(author.auth, decider)).decisionId!;
+			const chain = await votes.decisionChain(author.auth, decisionId);
+			const [version] = await drafts.versions(author.auth, id);
+			expect(chain).toMatchObject({ threadId: draft.threadId, decision: { draft: { id, number: 1, hash: version.hash } }, applied: { kind: 'draft', status: draft.status } });
+			expect(chain.ballots.map((b) => b.ballot)).toEqual([{ method: 'yes_no', choice: draft.status === 'adopted' ? 'yes' : 'no' }]);
+			const other = (await votes.get(author.auth, decider === yes ? no : yes)).decisionId!;
+			expect((await votes.decisionChain(author.auth, other)).applied).toBeNull();
+			await expect(votes.decisionChain(null, decisionId)).rejects.toMatchObject({ code: 'unauthenticated' });
 		} finally {
 			stop();
 		}
