@@ -299,6 +299,8 @@ export interface DraftsTable {
 	created_by: number;
 	created_at: number;
 	updated_at: number;
+	/** The vote whose outcome adopted or rejected the draft (migrations/2026-12-09T0400_amendment_votes.ts). */
+	decided_by_vote_id: number | null;
 }
 
 export interface DraftVersionsTable {
@@ -344,6 +346,13 @@ export interface AmendmentsTable {
 	status: Generated<AmendmentStatus>;
 	created_at: number;
 	decided_at: number | null;
+}
+
+/** The amendments one vote decides between, each with the ballot option that stands for it. */
+export interface VoteAmendmentsTable {
+	vote_id: number;
+	amendment_id: number;
+	option_id: number;
 }
 
 export interface VotesTable {
@@ -655,6 +664,7 @@ export interface Database {
 	draft_comments: DraftCommentsTable;
 	amendments: AmendmentsTable;
 	votes: VotesTable;
+	vote_amendments: VoteAmendmentsTable;
 	vote_candidates: VoteCandidatesTable;
 	meetings: MeetingsTable;
 	calendar_links: CalendarLinksTable;

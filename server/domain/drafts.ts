@@ -7,6 +7,8 @@ export interface Draft extends DraftSummary {
 	threadId: number | null;
 	createdBy: number;
 	createdAt: number;
+	/** The vote whose outcome adopted or rejected it. */
+	decidedBy: { voteId: number; title: string } | null;
 }
 
 /** The lifecycle: which status may follow which. A frozen draft goes back to review only to be reworked. */
@@ -56,9 +58,9 @@ export function canCommentDraft(actor: Actor | null, d: DraftFacts): boolean {
 	return isActiveMember(actor) && canReadDraft(actor, d) && d.status !== 'archived';
 }
 
-/** Amendments are proposed on a frozen text by those who could have edited it. */
+/** Amendments are proposed on a text in review or frozen for vote, by those who could have edited it. */
 export function canAmendDraft(actor: Actor | null, d: DraftFacts): boolean {
-	return d.status === 'frozen' && isActiveMember(actor) && (d.groupId === null || d.inGroup || hasRole(actor, 'coordinator'));
+	return (d.status === 'review' || d.status === 'frozen') && isActiveMember(actor) && (d.groupId === null || d.inGroup || hasRole(actor, 'coordinator'));
 }
 
 /** Null when allowed; otherwise why not ('forbidden', or 'conflict' for a step the lifecycle does not have). */

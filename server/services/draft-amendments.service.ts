@@ -7,11 +7,12 @@ import type { AmendmentView } from '../../src/lib/shared/drafts.js';
 import type { Authenticated } from './auth.service.js';
 import type { DraftVersions } from './draft-versions.service.js';
 import { docNameOf, type DraftParts } from './drafts.service.js';
-import { passageOf, replacePassage } from './yjs-passages.js';
+import { overlapping, passageOf, passagesNow, replacePassage } from './yjs-passages.js';
 
-/** The one mapper from an amendment's row (with its author and version) to what pages show. */
-export function amendmentRowToView(row: repo.AmendmentWithAuthor): AmendmentView {
+/** The one mapper from an amendment's row (with its author and version) to what pages show, with its place now. */
+export function amendmentRowToView(row: repo.AmendmentWithAuthor, now: { outdated: boolean; overlaps: number[]; voteId: number | null }): AmendmentView {
 	return {
+		...now,
 		id: row.id,
 		versionNumber: row.version_number,
 		versionHash: row.version_hash,
@@ -26,7 +27,11 @@ export function amendmentRowToView(row: repo.AmendmentWithAuthor): AmendmentView
 	};
 }
 
-/** Amendments: a passage of the frozen text with the words proposed instead; votable, and applied when adopted. */
+/**
+ * Amendments: a passage of the text (in review, or frozen) with the words proposed instead, anchored to the live text
+ * by Yjs relative positions as comments are; votable, and applied when adopted. An amendment whose passage was edited
+ * since is outdated; proposed amendments changing the same words overlap and are put to one vote between them.
+ */
 export class DraftAmendments {
 	constructor(
 		private readonly p: DraftParts,
@@ -35,12 +40,34 @@ export class DraftAmendments {
 
 	async list(auth: Authenticated | null, id: number): Promise<AmendmentView[]> {
 		const { draft } = await this.p.readable(auth, id);
-		return (await repo.listAmendments(this.p.db, draft.id)).map(amendmentRowToView);
+		const [rows, votes, state] = await Promise.all([repo.listAmendments(this.p.db, draft.id), repo.amendmentVotes(this.p.db, draft.id), this.p.documents.state(docNameOf(draft.id))]);
+		const places = passagesNow(state, rows.map((r) => ({ start: r.anchor_start, end: r.anchor_end })));
+		const open = (i: number) => rows[i].status === 'proposed' && places[i] !== null && places[i]!.text === rows[i].original;
+		return rows.map((row, i) => {
+			const place = places[i];
+			const overlaps = open(i) ? rows.flatMap((other, j) => (j !== i && open(j) && overlapping(place!, places[j]!) ? [other.id] : [])) : [];
+			return amendmentRowToView(row, { outdated: row.status === 'proposed' && !open(i), overlaps, voteId: votes.get(row.id) ?? null });
+		});
 	}
 
 	/**
-	 * Proposes replacing a passage of the frozen text. The passage must lie within one block of the text as it is
-	 * (checked against the document); the amendment records the version it was made on and the passage's anchors.
+	 * What a vote on an amendment decides between (for "put to a vote"): the amendment and every other proposed one
+	 * changing words of the same passage, oldest first. Refused when it is not proposed, or outdated (the text it would
+	 * replace is no longer there: its author proposes it again on the text as it is).
+	 */
+	async alternatives(auth: Authenticated | null, draftId: number, amendmentId: number): Promise<AmendmentView[]> {
+		const all = await this.list(auth, draftId);
+		const a = all.find((x) => x.id === amendmentId);
+		if (!a) throw new DomainError('not_found');
+		if (a.status !== 'proposed') throw new DomainError('conflict', 'amendment already decided');
+		if (a.outdated) throw new DomainError('invalid_input', 'amendment outdated', { subject: 'amendment_outdated' });
+		return all.filter((x) => x.id === a.id || a.overlaps.includes(x.id));
+	}
+
+	/**
+	 * Proposes replacing a passage of the text (in review or frozen). The passage must lie within one block of the text
+	 * as it is now (checked against the live document); the amendment records the passage's anchors and the version it
+	 * was made on: the latest, when it holds the text as it is, or else one saved now (auto: the text proposed on).
 	 */
 	async propose(
 		auth: Authenticated | null,
@@ -51,20 +78,27 @@ export class DraftAmendments {
 		if (!canAmendDraft(auth?.actor ?? null, facts)) throw new DomainError('forbidden');
 		const problems = collect({ replacement: checkText(input.replacement, { required: false, max: 5000 }), reason: checkText(input.reason, { min: 3, max: 2000 }) });
 		if (Object.keys(problems).length) throw new DomainError('invalid_input', 'amendment has problems', problems);
-		const version = await repo.latestVersion(this.p.db, draft.id);
-		if (!version) throw new DomainError('conflict', 'no frozen version');
-		const original = passageOf(version.state, input.anchorStart, input.anchorEnd);
+		const snapshot = await this.versions.snapshot(draft.id);
+		const original = passageOf(snapshot.state, input.anchorStart, input.anchorEnd);
 		if (original === null) throw new DomainError('invalid_input', 'passage', { passage: 'required' });
-		const amendmentId = await repo.insertAmendment(this.p.db, {
-			draft_id: draft.id,
-			version_id: version.id,
-			author_id: auth!.actor.id,
-			anchor_start: input.anchorStart,
-			anchor_end: input.anchorEnd,
-			original,
-			replacement: input.replacement.trim(),
-			reason: input.reason.trim(),
-			created_at: this.p.clock()
+		const now = this.p.clock();
+		const amendmentId = await this.p.db.transaction().execute(async (trx) => {
+			let version = await repo.latestVersion(trx, draft.id);
+			if (version?.hash !== snapshot.hash) {
+				await repo.insertVersion(trx, { draft_id: draft.id, name: '', auto: 2, created_by: auth!.actor.id, created_at: now, ...snapshot });
+				version = await repo.latestVersion(trx, draft.id);
+			}
+			return repo.insertAmendment(trx, {
+				draft_id: draft.id,
+				version_id: version!.id,
+				author_id: auth!.actor.id,
+				anchor_start: input.anchorStart,
+				anchor_end: input.anchorEnd,
+				original,
+				replacement: input.replacement.trim(),
+				reason: input.reason.trim(),
+				created_at: now
+			});
 		});
 		this.p.bus.emit('draft.changed', { draftId: draft.id });
 		return amendmentId;
@@ -77,7 +111,7 @@ export class DraftAmendments {
 		if (!amendment || amendment.draft_id !== draft.id) throw new DomainError('not_found');
 		if (amendment.author_id !== auth?.actor.id) throw new DomainError('forbidden');
 		if (amendment.status !== 'proposed') throw new DomainError('conflict', 'already decided');
-		await repo.setAmendmentStatus(this.p.db, amendment.id, 'withdrawn', this.p.clock());
+		if (!(await repo.decideAmendment(this.p.db, amendment.id, 'withdrawn', this.p.clock()))) throw new DomainError('conflict', 'already decided');
 		this.p.bus.emit('draft.changed', { draftId: draft.id });
 	}
 
@@ -87,8 +121,8 @@ export class DraftAmendments {
 	 */
 	async decide(amendmentId: number, adopted: boolean): Promise<void> {
 		const a = await repo.findAmendment(this.p.db, amendmentId);
-		if (!a || a.status !== 'proposed') return;
-		await repo.setAmendmentStatus(this.p.db, a.id, adopted ? 'adopted' : 'rejected', this.p.clock());
+		// Once: of two closes deciding it at once, only the one that moves it from "proposed" applies it.
+		if (!a || !(await repo.decideAmendment(this.p.db, a.id, adopted ? 'adopted' : 'rejected', this.p.clock()))) return;
 		if (adopted) {
 			let applied = false;
 			await this.p.documents.change(docNameOf(a.draft_id), (doc) => {
@@ -98,7 +132,7 @@ export class DraftAmendments {
 				const snapshot = await this.versions.snapshot(a.draft_id);
 				await this.p.db
 					.transaction()
-					.execute((trx) => repo.insertVersion(trx, { draft_id: a.draft_id, name: '', auto: 1, created_by: null, created_at: this.p.clock(), ...snapshot }));
+					.execute((trx) => repo.insertVersion(trx, { draft_id: a.draft_id, name: '', auto: 3, created_by: null, created_at: this.p.clock(), ...snapshot }));
 			}
 		}
 		this.p.bus.emit('draft.changed', { draftId: a.draft_id });

@@ -10,7 +10,7 @@ import { toPlainText } from '../render/plain-text.renderer.js';
 import { jsonOf, type PmNode } from '../render/prosemirror-json.js';
 import { restoreText } from './yjs-passages.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
-import type { DiffView, VersionView } from '../../src/lib/shared/drafts.js';
+import { VERSION_AUTO, type DiffView, type VersionView } from '../../src/lib/shared/drafts.js';
 import type { Authenticated } from './auth.service.js';
 import { docNameOf, type DraftParts } from './drafts.service.js';
 
@@ -27,7 +27,7 @@ export function versionRowToView(row: repo.VersionWithAuthor): VersionView {
 	return {
 		number: row.number,
 		name: row.name,
-		auto: row.auto === 1 ? 'frozen' : null,
+		auto: VERSION_AUTO[row.auto as keyof typeof VERSION_AUTO] ?? null,
 		hash: row.hash,
 		createdAt: row.created_at,
 		author: row.created_by ? authorView(row.created_by, row.author_name, row.author_status) : null

@@ -20,6 +20,7 @@ import { checkText, collect } from '../domain/validation.js';
 import type { EventBus } from '../events/bus.js';
 import { DomainError, isDomainError } from '../../src/lib/shared/errors.js';
 import type { DraftStatus, DraftSummary, DraftView } from '../../src/lib/shared/drafts.js';
+import type { Outcome } from '../../src/lib/shared/votes.js';
 import type { Abilities } from './abilities.service.js';
 import type { Authenticated } from './auth.service.js';
 import type { DocumentAccess } from './document-access.service.js';
@@ -62,7 +63,8 @@ export function draftRowToDraft(row: repo.DraftWithOwner): Draft {
 		groupId: row.group_id,
 		threadId: row.thread_id,
 		createdBy: row.created_by,
-		createdAt: row.created_at
+		createdAt: row.created_at,
+		decidedBy: row.decided_by_vote_id !== null ? { voteId: row.decided_by_vote_id, title: row.decided_by_vote_title ?? '' } : null
 	};
 }
 
@@ -155,6 +157,7 @@ export class DraftsService {
 			...summaryOf(draft),
 			threadId: draft.threadId,
 			createdAt: draft.createdAt,
+			decidedBy: draft.decidedBy,
 			docName: docNameOf(draft.id),
 			can: {
 				edit: canEditDraft(actor, facts),
@@ -253,6 +256,23 @@ export class DraftsService {
 	}
 
 	/**
+	 * The outcome of a vote on a whole version (called by VotesService as the vote closes): passed adopts the draft,
+	 * failed or blocked rejects it; without quorum or votes it stays frozen. Only a frozen draft, only by a vote on its
+	 * latest version (an amendment adopted since made a newer text), and once: of two votes closing at once, the
+	 * first moves it (repo.decideDraft). Returns the status it moved to, or null.
+	 */
+	async decideByVote(voteId: number, versionId: number, outcome: Outcome): Promise<'adopted' | 'rejected' | null> {
+		const to = outcome === 'passed' ? 'adopted' : outcome === 'failed' || outcome === 'blocked' ? 'rejected' : null;
+		const version = await repo.versionById(this.db, versionId);
+		if (!to || !version || (await repo.latestVersion(this.db, version.draft_id))?.id !== version.id) return null;
+		if (!(await repo.decideDraft(this.db, version.draft_id, voteId, to, this.clock()))) return null;
+		this.bus.emit('draft.changed', { draftId: version.draft_id });
+		this.bus.emit('draft.status_changed', { draftId: version.draft_id, to });
+		this.bus.emit('document.access_changed', { name: docNameOf(version.draft_id) });
+		return to;
+	}
+
+	/**
 	 * Sets who may see the draft (its stewards). Narrowed to members, visitors and applicants reading it lose it at
 	 * once, on every open page and document connection (access.changed).
 	 */
@@ -277,6 +297,7 @@ export class DraftsService {
 	comment: DraftComments['add'] = (auth, id, input) => this.#comments.add(auth, id, input);
 	resolveComment: DraftComments['resolve'] = (auth, id, commentId, resolved) => this.#comments.resolve(auth, id, commentId, resolved);
 	amendments: DraftAmendments['list'] = (auth, id) => this.#amendments.list(auth, id);
+	amendmentAlternatives: DraftAmendments['alternatives'] = (auth, id, amendmentId) => this.#amendments.alternatives(auth, id, amendmentId);
 	propose: DraftAmendments['propose'] = (auth, id, input) => this.#amendments.propose(auth, id, input);
 	withdraw: DraftAmendments['withdraw'] = (auth, id, amendmentId) => this.#amendments.withdraw(auth, id, amendmentId);
 	decideAmendment: DraftAmendments['decide'] = (amendmentId, adopted) => this.#amendments.decide(amendmentId, adopted);

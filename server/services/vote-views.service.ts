@@ -2,7 +2,7 @@ import type { Db } from '../db/client.js';
 import * as repo from '../db/repositories/vote.repository.js';
 import type { BallotBox } from '../db/repositories/ballot-box.repository.js';
 import { canSeeVote, quorumValue, resultsShown, rulesOf, type Vote } from '../domain/votes.js';
-import { countVote } from '../domain/chambers.js';
+import { countVote } from '../../src/lib/shared/count.js';
 import { heldIn } from '../db/repositories/proxy.repository.js';
 import { isActiveMember } from '../domain/permissions.js';
 import { DomainError } from '../../src/lib/shared/errors.js';

@@ -4,7 +4,7 @@ import type { BallotBox, CastEntry, CastRefusal } from '../db/repositories/ballo
 import { insertAudit } from '../db/repositories/membership.repository.js';
 import { groupsFacilitatedBy } from '../db/repositories/group.repository.js';
 import { ballotProblem, quorumValue, rulesOf, type Vote, type VoteInput, type VoteRules } from '../domain/votes.js';
-import { countVote } from '../domain/chambers.js';
+import { countVote } from '../../src/lib/shared/count.js';
 import { proxiesAtOpening } from '../domain/proxies.js';
 import * as proxyRepo from '../db/repositories/proxy.repository.js';
 import { chamberOfUnit } from '../../src/lib/shared/chambers.js';
@@ -25,6 +25,9 @@ import { BallotWriter, type WrittenBatch } from './vote-ballot-writer.js';
 import { VoteViews } from './vote-views.service.js';
 import { VoteReceipts } from './vote-receipts.service.js';
 import { DecisionsRegister, type DecisionFilter, type DecisionsPage } from './decisions.service.js';
+import { AmendmentVotes, type AmendmentLink } from './amendment-votes.service.js';
+import { DecisionChains } from './decision-chain.service.js';
+import { insertVoteAmendments } from '../db/repositories/amendment-vote.repository.js';
 
 export type { CastRequest } from '../../src/lib/shared/votes.js';
 
@@ -60,6 +63,8 @@ export class VotesService {
 	readonly #views: VoteViews;
 	readonly #receipts: VoteReceipts;
 	readonly #register: DecisionsRegister;
+	readonly #amendments: AmendmentVotes;
+	readonly #chains: DecisionChains;
 	readonly #rules = new Map<number, CastingRules>();
 
 	constructor(
@@ -77,6 +82,8 @@ export class VotesService {
 		this.#views = new VoteViews(db, box, abilities, forum, drafts);
 		this.#receipts = new VoteReceipts(db, this.#views);
 		this.#register = new DecisionsRegister(db, drafts);
+		this.#amendments = new AmendmentVotes(db, drafts);
+		this.#chains = new DecisionChains(this.#register, this.#views, this.#receipts, drafts);
 	}
 
 	// ——— reading ———
@@ -93,6 +100,9 @@ export class VotesService {
 	subjectTitle(auth: Authenticated | null, s: SubjectInput): Promise<string> {
 		return this.#views.subjectTitle(auth, s);
 	}
+
+	/** What "put to a vote" fills the new-vote form with for an amendment (and the alternatives to it). */
+	amendmentProposal: AmendmentVotes['proposal'] = (auth, amendmentId) => this.#amendments.proposal(auth, amendmentId);
 
 	/** The outcome of the decision already taken on a draft version the reader may read, or null. */
 	async subjectDecision(auth: Authenticated | null, s: SubjectInput): Promise<Outcome | null> {
@@ -127,6 +137,9 @@ export class VotesService {
 		return this.#register.entries(auth, filter);
 	}
 
+	/** A decision's whole chain: debate, draft version, amendments, rules, ballots, result, the change applied. */
+	decisionChain: DecisionChains['get'] = (auth, id) => this.#chains.get(auth, id);
+
 	// ——— creating, opening, closing ———
 
 	/** Groups this person may run votes for (all, for coordinators), and whether they may run network-wide votes. */
@@ -149,14 +162,18 @@ export class VotesService {
 		const now = this.clock();
 		this.#check(input, now, election ? { ...unread, ...electionProblems({ ...election, eligibility: input.eligibility, opensAt: input.opensAt }, now) } : unread, !!election);
 		if (election && openNow) throw new DomainError('invalid_input', 'an election opens after its candidacy period', { opensAt: 'candidacy_deadline_required' });
-		const links = await this.#links(auth, subject);
-		const id = await repo.insertVote(this.db, {
-			...this.#row(input),
-			...(election ? { method: 'ranked' as const, options: '[]', seats: election.seats, lot_seed: newDeviceToken() } : {}),
-			...links,
-			opens_at: openNow ? null : input.opensAt,
-			created_by: auth.actor.id,
-			created_at: now
+		const { alternatives, ...links } = await this.#links(auth, subject, input);
+		const id = await this.db.transaction().execute(async (trx) => {
+			const voteId = await repo.insertVote(trx, {
+				...this.#row(input),
+				...(election ? { method: 'ranked' as const, options: '[]', seats: election.seats, lot_seed: newDeviceToken() } : {}),
+				...links,
+				opens_at: openNow ? null : input.opensAt,
+				created_by: auth.actor.id,
+				created_at: now
+			});
+			await insertVoteAmendments(trx, voteId, alternatives);
+			return voteId;
 		});
 		if (openNow || (input.opensAt !== null && input.opensAt <= now)) await this.#open(id, auth.actor.id);
 		return id;
@@ -208,8 +225,12 @@ export class VotesService {
 	): Promise<number> {
 		const body = { ...input, eligibility: meeting.groupId === null ? ('members' as const) : ('group' as const), groupId: meeting.groupId, visibility: meeting.visibility, opensAt: null, closesAt: null };
 		this.#check(body, this.clock(), unread);
-		const links = await this.#links(auth, subject);
-		const id = await repo.insertVote(this.db, { ...this.#row(body), ...links, created_by: auth.actor.id, created_at: this.clock(), meeting_id: meeting.id, agenda_item_id: meeting.itemId });
+		const { alternatives, ...links } = await this.#links(auth, subject, body);
+		const id = await this.db.transaction().execute(async (trx) => {
+			const voteId = await repo.insertVote(trx, { ...this.#row(body), ...links, created_by: auth.actor.id, created_at: this.clock(), meeting_id: meeting.id, agenda_item_id: meeting.itemId });
+			await insertVoteAmendments(trx, voteId, alternatives);
+			return voteId;
+		});
 		await this.#open(id, auth.actor.id);
 		return id;
 	}
@@ -219,15 +240,9 @@ export class VotesService {
 		return this.#close(voteId, actorId);
 	}
 
-	async #links(auth: Authenticated, s: SubjectInput): Promise<{ thread_id: number | null; draft_version_id: number | null; amendment_id: number | null }> {
-		const none = { thread_id: null, draft_version_id: null, amendment_id: null };
-		if (s.amendmentId) {
-			const a = await repo.amendmentFor(this.db, s.amendmentId);
-			if (!a) throw new DomainError('invalid_input', 'amendment', { subject: 'not_found' });
-			await this.drafts.get(auth, a.draft_id);
-			if (a.status !== 'proposed') throw new DomainError('conflict', 'amendment already decided');
-			return { ...none, amendment_id: a.id };
-		}
+	async #links(auth: Authenticated, s: SubjectInput, input: VoteInput): Promise<{ thread_id: number | null; draft_version_id: number | null; amendment_id: number | null } & Pick<AmendmentLink, 'alternatives'>> {
+		const none = { thread_id: null, draft_version_id: null, amendment_id: null, alternatives: [] };
+		if (s.amendmentId) return { ...none, ...(await this.#amendments.link(auth, s.amendmentId, input)) };
 		if (s.draftId) {
 			const ver = await repo.versionFor(this.db, { draftId: s.draftId, number: s.versionNumber ?? 0 });
 			if (!ver) throw new DomainError('invalid_input', 'version', { subject: 'not_found' });
@@ -373,19 +388,13 @@ export class VotesService {
 		return { unit, organisation: null };
 	}
 
-	/** After each written batch: live tallies follow the casts; each vote closed is announced, and its amendment decided. */
+	/** After each written batch: live tallies follow the casts; each vote closed is announced, and what it decided applied. */
 	async #written({ cast, closed, ballots }: WrittenBatch): Promise<void> {
 		if (ballots) this.bus.emit('vote.ballots_written', { count: ballots });
 		for (const voteId of cast) this.bus.emit('vote.cast', { voteId });
 		for (const voteId of closed) {
 			this.bus.emit('vote.closed', { voteId });
-			await this.#decideAmendment(voteId).catch((error: unknown) => this.logger.error('deciding the amendment of a closed vote failed', { voteId, error }));
+			await this.#amendments.decide(voteId).catch((error: unknown) => this.logger.error('applying the outcome of a closed vote failed', { voteId, error }));
 		}
-	}
-
-	/** A vote on an amendment adopts or rejects it as it closes. */
-	async #decideAmendment(voteId: number): Promise<void> {
-		const v = await repo.findVote(this.db, voteId);
-		if (v && v.amendmentId !== null && v.result) await this.drafts.decideAmendment(v.amendmentId, v.result.outcome === 'passed');
 	}
 }

@@ -43,6 +43,40 @@ export function passageOf(state: Uint8Array, startB64: string, endB64: string): 
 	}
 }
 
+/** Where a passage lies in the text now: its block (the Y.XmlText's id), its span there, and its words. */
+export interface PassageNow {
+	block: string;
+	from: number;
+	to: number;
+	text: string;
+}
+
+/**
+ * Where each passage (a pair of anchors) lies in a document state now, decoded once for all of them; null for one whose
+ * anchors no longer make a passage within one block (its words deleted, or split between blocks).
+ */
+export function passagesNow(state: Uint8Array, passages: { start: string; end: string }[]): (PassageNow | null)[] {
+	const doc = new Y.Doc();
+	try {
+		Y.applyUpdate(doc, state);
+		return passages.map(({ start, end }) => {
+			try {
+				const span = spanIn(doc, start, end);
+				const id = span?.text._item?.id;
+				if (!span || !id) return null;
+				return { block: `${id.client}:${id.clock}`, from: span.from, to: span.to, text: plainOf(span.text).slice(span.from, span.to) };
+			} catch {
+				return null;
+			}
+		});
+	} finally {
+		doc.destroy();
+	}
+}
+
+/** Whether two passages share any of their words. */
+export const overlapping = (a: PassageNow, b: PassageNow) => a.block === b.block && a.from < b.to && b.from < a.to;
+
 /** Replaces the text between two anchors (in one block) by `replacement`, in the caller's transaction. */
 export function replacePassage(doc: Y.Doc, startB64: string, endB64: string, replacement: string): boolean {
 	const span = spanIn(doc, startB64, endB64);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { combineChambers, countVote } from '../../server/domain/chambers.js';
+import { combineChambers, countVote } from '../../src/lib/shared/count.js';
 import { tally, voteInputProblems, VOTE_DEFAULTS, type VoteInput, type VoteRules } from '../../server/domain/votes.js';
 import type { Chamber, ChambersSetting, CountedBallot } from '../../src/lib/shared/chambers.js';
 import type { ConsentChoice, YesNo } from '../../src/lib/shared/votes.js';

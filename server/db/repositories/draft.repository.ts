@@ -8,8 +8,9 @@ const draftsWithOwner = (db: Conn) =>
 		.selectFrom('drafts as d')
 		.leftJoin('groups as g', 'g.id', 'd.group_id')
 		.innerJoin('users as u', 'u.id', 'd.created_by')
+		.leftJoin('votes as dv', 'dv.id', 'd.decided_by_vote_id')
 		.selectAll('d')
-		.select(['g.slug as group_slug', 'g.name as group_name', 'u.display_name as author_name', 'u.status as author_status']);
+		.select(['g.slug as group_slug', 'g.name as group_name', 'u.display_name as author_name', 'u.status as author_status', 'dv.title as decided_by_vote_title']);
 
 /** A draft's row with its group's slug and name and its author's name and status. */
 export type DraftWithOwner = NonNullable<Awaited<ReturnType<typeof findDraft>>>;
@@ -52,6 +53,20 @@ export async function setDraftVisibility(db: Conn, id: number, visibility: 'publ
 export async function moveDraftStatus(db: Conn, id: number, from: DraftStatus, to: DraftStatus, now: number): Promise<boolean> {
 	const r = await db.updateTable('drafts').set({ status: to, updated_at: now }).where('id', '=', id).where('status', '=', from).executeTakeFirst();
 	return Number(r.numUpdatedRows) === 1;
+}
+
+/**
+ * Adopts or rejects a frozen draft by a vote's outcome, once: only from "frozen", so of two votes closing at once
+ * only the first moves it (and records itself as the vote that did).
+ */
+export async function decideDraft(db: Conn, id: number, voteId: number, to: 'adopted' | 'rejected', now: number): Promise<boolean> {
+	const r = await db.updateTable('drafts').set({ status: to, decided_by_vote_id: voteId, updated_at: now }).where('id', '=', id).where('status', '=', 'frozen').executeTakeFirst();
+	return Number(r.numUpdatedRows) === 1;
+}
+
+/** A version by its id, with nothing but what names it. */
+export function versionById(db: Conn, id: number) {
+	return db.selectFrom('draft_versions').select(['id', 'draft_id', 'number', 'hash']).where('id', '=', id).executeTakeFirst();
 }
 
 export async function insertVersion(db: Conn, row: Omit<NewDraftVersion, 'number'>): Promise<number> {
@@ -136,12 +151,30 @@ export function listAmendments(db: Conn, draftId: number) {
 		.execute();
 }
 
+/** The votes (not cancelled) that decide a draft's amendments, alone or between alternatives: amendment → latest vote. */
+export async function amendmentVotes(db: Conn, draftId: number): Promise<Map<number, number>> {
+	const alone = db.selectFrom('votes as v').innerJoin('amendments as a', 'a.id', 'v.amendment_id').select(['a.id as amendment_id', 'v.id as vote_id']).where('a.draft_id', '=', draftId).where('v.status', '<>', 'cancelled');
+	const between = db
+		.selectFrom('vote_amendments as va')
+		.innerJoin('votes as v', 'v.id', 'va.vote_id')
+		.innerJoin('amendments as a', 'a.id', 'va.amendment_id')
+		.select(['a.id as amendment_id', 'v.id as vote_id'])
+		.where('a.draft_id', '=', draftId)
+		.where('v.status', '<>', 'cancelled');
+	const rows = await alone.union(between).execute();
+	const map = new Map<number, number>();
+	for (const r of rows) map.set(r.amendment_id, Math.max(map.get(r.amendment_id) ?? 0, r.vote_id));
+	return map;
+}
+
 export function findAmendment(db: Conn, id: number) {
 	return db.selectFrom('amendments').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function setAmendmentStatus(db: Conn, id: number, status: AmendmentStatus, now: number): Promise<void> {
-	await db.updateTable('amendments').set({ status, decided_at: now }).where('id', '=', id).execute();
+/** Decides a proposed amendment (adopted, rejected, withdrawn), once: false when it was no longer proposed. */
+export async function decideAmendment(db: Conn, id: number, status: Exclude<AmendmentStatus, 'proposed'>, now: number): Promise<boolean> {
+	const r = await db.updateTable('amendments').set({ status, decided_at: now }).where('id', '=', id).where('status', '=', 'proposed').executeTakeFirst();
+	return Number(r.numUpdatedRows) === 1;
 }
 
 /** The groups a person belongs to (all groups for coordinators), for choosing where a draft lives; archived ones are

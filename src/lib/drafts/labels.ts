@@ -22,4 +22,5 @@ const MOVE: Record<DraftStatus, () => string> = {
 };
 export const moveName = (s: DraftStatus) => MOVE[s]();
 
-export const versionName = (v: Pick<VersionView, 'name' | 'auto' | 'number'>) => (v.auto === 'frozen' ? m.draft_version_frozen() : v.name) || `v${v.number}`;
+const AUTO_NAME = { frozen: m.draft_version_frozen, proposed_on: m.chn_version_proposed_on, amended: m.chn_version_amended };
+export const versionName = (v: Pick<VersionView, 'name' | 'auto' | 'number'>) => (v.auto ? AUTO_NAME[v.auto]() : v.name) || `v${v.number}`;

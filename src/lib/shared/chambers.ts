@@ -2,7 +2,7 @@
  * Two chambers (double majority), the shapes both sides use: a vote counted among organisations (one ballot per
  * member organisation, cast by one of its representatives) and among individual members at once. Each chamber has
  * its own electorate (frozen at opening), quorum and threshold; the motion passes only when it passes in both. The
- * counting is server/domain/chambers.ts, around the vote's ordinary tally.
+ * counting is count.ts, around the vote's ordinary tally.
  */
 import type { Quorum } from './vote-input.js';
 import type { Ballot, Method, Threshold } from './votes.js';

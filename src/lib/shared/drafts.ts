@@ -18,6 +18,8 @@ export interface DraftSummary {
 export interface DraftView extends DraftSummary {
 	threadId: number | null;
 	createdAt: number;
+	/** The vote whose outcome adopted or rejected the draft (null while no vote has). */
+	decidedBy: { voteId: number; title: string } | null;
 	/** The Yjs document's name at /yjs/<docName>. */
 	docName: string;
 	/** `callVote`: may open the new-vote page (put a version or an amendment to a vote). */
@@ -26,11 +28,18 @@ export interface DraftView extends DraftSummary {
 	transitions: DraftStatus[];
 }
 
+/**
+ * Why a version was saved by itself: the draft was frozen; an amendment was proposed on a text no version held yet
+ * (the text it was made on); an adopted amendment was applied. Stored as 1, 2, 3 in `draft_versions.auto`.
+ */
+export const VERSION_AUTO = { 1: 'frozen', 2: 'proposed_on', 3: 'amended' } as const;
+export type VersionAuto = (typeof VERSION_AUTO)[keyof typeof VERSION_AUTO];
+
 export interface VersionView {
 	number: number;
 	/** Empty for automatic versions (auto says why). */
 	name: string;
-	auto: 'frozen' | null;
+	auto: VersionAuto | null;
 	hash: string;
 	createdAt: number;
 	author: AuthorView | null;
@@ -61,6 +70,22 @@ export interface AmendmentView {
 	reason: string;
 	status: AmendmentStatus;
 	createdAt: number;
+	/** A proposed amendment whose passage was edited since it was made (or is gone): its "original" is not the text now. */
+	outdated: boolean;
+	/** Other proposed amendments changing words of the same passage: put to one vote between the alternatives. */
+	overlaps: number[];
+	/** The vote that decides (or decided) it, if one was called. */
+	voteId: number | null;
+}
+
+/** What "put to a vote" fills the new-vote form with: the draft, and the amendment with its alternatives. */
+export interface AmendmentProposal {
+	draftId: number;
+	draftTitle: string;
+	groupId: number | null;
+	visibility: 'public' | 'members';
+	/** The amendment and every other proposed one changing the same words, oldest first. */
+	alternatives: AmendmentView[];
 }
 
 export interface DiffView {

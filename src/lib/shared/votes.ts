@@ -1,6 +1,6 @@
 /**
- * Vote DTOs and the rules the browser and the server both apply: ballot checks, receipts, voter units. The tally and
- * who may see what are in server/domain/votes.ts.
+ * Vote DTOs and the rules the browser and the server both apply: ballot checks, receipts, voter units. The count is
+ * in tally.ts and count.ts (both sides too); who may see what is in server/domain/votes.ts.
  */
 
 import type { StvCount } from './stv.js';
@@ -52,7 +52,7 @@ export interface VoteResult {
 	averages?: Record<number, number>;
 	/** Elections: every stage of the STV count (`counts` are then the first preferences). */
 	stv?: StvCount;
-	/** Two chambers: each chamber's own result; the fields above are then the combined result (server/domain/chambers.ts). */
+	/** Two chambers: each chamber's own result; the fields above are then the combined result (count.ts). */
 	chambers?: Record<Chamber, VoteResult>;
 }
 

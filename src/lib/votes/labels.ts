@@ -225,7 +225,9 @@ const INPUT_PROBLEMS: Record<string, () => string> = {
 	not_for_elections: m.elect_problem_not_for_elections,
 	candidacy_deadline_required: m.elect_problem_deadline_required,
 	chamber_method: m.chamber_problem_method,
-	chamber_needs_members: m.chamber_problem_needs_members
+	chamber_needs_members: m.chamber_problem_needs_members,
+	amendment_outdated: m.chn_problem_outdated,
+	amendment_alternatives: m.chn_problem_alternatives
 };
 /** A new vote's field problem (server/domain/votes.ts voteInputProblems codes, then the common ones). */
 export const inputProblemText = (code: string | null | undefined): string | null => (code && INPUT_PROBLEMS[code] ? INPUT_PROBLEMS[code]() : problemText(code));

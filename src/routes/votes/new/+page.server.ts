@@ -3,6 +3,8 @@ import { appContext } from '$lib/server/context';
 import { failFrom, formValues } from '$lib/server/forms';
 import { guarded } from '$lib/server/guard';
 import { parseVoteForm, VOTE_FORM_FIELDS } from '$lib/votes/form';
+import { isDomainError } from '$lib/shared/errors';
+import type { AmendmentProposal } from '$lib/shared/drafts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -14,7 +16,18 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const id = (v: string) => (/^\d{1,9}$/.test(v) ? Number(v) : 0);
 	const title = subject.amendment ? '' : await votes.subjectTitle(locals.auth, { draftId: id(subject.draft), threadId: id(subject.thread) });
 	const decided = await votes.subjectDecision(locals.auth, { draftId: id(subject.draft), versionNumber: id(subject.version) });
-	return { ...options, subject, subjectTitle: title, decided };
+	// "Put to a vote" from an amendment: the form comes filled in (or says why it cannot be put).
+	let proposal: AmendmentProposal | null = null;
+	let proposalProblem: string | null = null;
+	if (subject.amendment) {
+		try {
+			proposal = await votes.amendmentProposal(locals.auth, id(subject.amendment));
+		} catch (error) {
+			if (!isDomainError(error)) throw error;
+			proposalProblem = error.fields.subject ?? error.code;
+		}
+	}
+	return { ...options, subject, subjectTitle: proposal?.draftTitle ?? title, decided, proposal, proposalProblem };
 };
 
 export const actions: Actions = {

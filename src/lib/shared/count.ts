@@ -1,6 +1,7 @@
 /**
- * Double majority, pure: a vote of two chambers is tallied in each chamber on its own (the ordinary tally of
- * server/domain/votes.ts, with the chamber's electorate, quorum and threshold), and the two results are combined:
+ * Counting a vote as a whole, pure and isomorphic (the server at closing, the browser's "check this result"). One
+ * chamber: its ordinary tally (tally.ts). Double majority: a vote of two chambers is tallied in each chamber on its
+ * own (the ordinary tally, with the chamber's electorate, quorum and threshold), and the two results are combined:
  * - passed only when it passed in both chambers;
  * - otherwise blocked when a block stopped it in either chamber (consent);
  * - otherwise "no quorum" when every chamber that did not pass it missed its quorum, "no votes" when every such
@@ -10,9 +11,9 @@
  * The combined figures are the sums over both chambers; a person who represents an organisation has a ballot in
  * each chamber, so `participants` counts ballots, not people.
  */
-import { tally, type VoteRules } from './votes.js';
-import { CHAMBERS, type Chamber, type ChambersSetting, type CountedBallot, type ElectorateCount } from '../../src/lib/shared/chambers.js';
-import type { Outcome, VoteResult } from '../../src/lib/shared/votes.js';
+import { tally, type VoteRules } from './tally.js';
+import { CHAMBERS, type Chamber, type ChambersSetting, type CountedBallot, type ElectorateCount } from './chambers.js';
+import type { Outcome, VoteResult } from './votes.js';
 
 /** The rules of one chamber: the vote's own for the members, the setting's for the organisations. */
 export function chamberRules(rules: VoteRules, setting: ChambersSetting, chamber: Chamber): VoteRules {
