@@ -23,6 +23,13 @@ const COUNTS = new Set([
 const NO_NOUN: Record<string, string> = {
 	setup_members_pending: 'a label and its number ("Applications waiting: 3"): nothing agrees with it',
 	setup_step_of: 'ordinal position ("Step 2 of 4"): no noun counted',
+	chn_step_round: 'ordinal position ("Round 2")',
+	chn_step_stage: 'ordinal position ("Stage 3")',
+	chn_electorate: 'a label and its number ("Eligible: 12")',
+	chn_electorate_chambers: '{organisations} and {members} are the chambers\' names, each followed by its number as a label',
+	chn_ballots_secret: 'a label and its number ("Published ballots: 12")',
+	chn_ballots_open: 'a label and its number ("Published ballots: 12")',
+	chn_ballots_receipts: 'a label and its number ("Published ballots: 12")',
 	api_docs_paging: 'a bound in brackets ("limit up to 100"): the number stands alone',
 	api_doc_param_limit: 'a range in brackets ("1–100"): the number stands alone',
 	meetings_projector_item: 'ordinal position ("Item 2 of 5")',
