@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
-import { sql } from 'kysely';
-import { connectSocket, connection, getPage, startTestApp, type TestApp } from './helpers/app.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Migrator, sql } from 'kysely';
+import { openDatabase } from '../../server/db/client.js';
+import { MigrationFolder } from '../../server/db/migrate.js';
+import { connectSocket, connection, getPage, startTestApp, tempDir, type TestApp } from './helpers/app.js';
 import { personByEmail, type Person } from './helpers/votes.js';
 
 // A draft's debate thread is never more visible than the draft. A members-only draft (and a meeting's minutes) opens
@@ -11,8 +15,7 @@ import { personByEmail, type Person } from './helpers/votes.js';
 //
 // Shown to fail without each guard, one at a time, then put back:
 // - readableThread's floor check (forum-access.ts): the thread page, permalink, API thread and posts answered a
-//   visitor 200 with the title and the reply; the webhook queued thread.created (WebhooksService reads as a visitor);
-//   the narrowed thread's visitor socket was never told.
+//   visitor 200 with the title and the reply, and the visitor's socket could still watch the narrowed thread.
 // - the lists' floor (seesMembersOnlyThreads in forum.service.ts listedFor): the space page, its Atom feed, the API's
 //   thread list and the tag page listed the title to visitors.
 // - the search scope's floor (search.repository.ts visibleAmong): the visitor's search found the title and the reply.
@@ -141,5 +144,32 @@ describe('a draft whose visibility changes', () => {
 		await app.ctx.services.moderation.setSpaceVisibility(coordinator.auth, 'cultural-policy', 'members');
 		await app.ctx.services.moderation.setSpaceVisibility(coordinator.auth, 'cultural-policy', 'public');
 		expect(await visitorSees(t)).toEqual(nowhere);
+	});
+});
+
+describe('the migration', () => {
+	// Shown to fail with the backfill removed from migrations/2026-12-09T0100_thread_floor.ts (both threads 0).
+	it('gives the threads of existing members-only drafts their floor, and no other thread', async () => {
+		const dir = tempDir();
+		const { db } = openDatabase(path.join(dir, 'kuvend.db'));
+		try {
+			const migrator = new Migrator({ db, provider: new MigrationFolder() });
+			expect((await migrator.migrateTo('2026-12-08T0700_2_proxies')).error).toBeUndefined();
+			const now = Date.now();
+			const { id: userId } = await db.insertInto('users').values({ email: 'a@test.example', password_hash: null, display_name: 'Anëtarja', role: 'member', status: 'active', locale: 'sq', city: null, bio: null, created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow();
+			const { id: fieldId } = await db.insertInto('fields_of_action').values({ slug: 'theatre', position: 1, archived_at: null, merged_into: null }).returning('id').executeTakeFirstOrThrow();
+			const { id: categoryId } = await db.insertInto('categories').values({ slug: 'theatre', field_id: fieldId, visibility: 'public', position: 1 }).returning('id').executeTakeFirstOrThrow();
+			const thread = async (title: string) => (await db.insertInto('threads').values({ category_id: categoryId, author_id: userId, title, created_at: now, last_post_at: now }).returning('id').executeTakeFirstOrThrow()).id;
+			const [secret, open] = [await thread('Sekret'), await thread('Hapur')];
+			for (const [threadId, visibility] of [[secret, 'members'], [open, 'public']] as const) {
+				await db.insertInto('drafts').values({ title: 'D', group_id: null, visibility, thread_id: threadId, created_by: userId, created_at: now, updated_at: now }).execute();
+			}
+			expect((await migrator.migrateToLatest()).error).toBeUndefined();
+			const rows = await db.selectFrom('threads').select(['id', 'members_only']).orderBy('id').execute();
+			expect(rows).toEqual([{ id: secret, members_only: 1 }, { id: open, members_only: 0 }]);
+		} finally {
+			await db.destroy();
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
 	});
 });
