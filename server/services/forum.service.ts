@@ -37,6 +37,8 @@ export interface ThreadPage {
 	subscribed: boolean;
 	canReply: boolean;
 	canModerate: boolean;
+	/** The thread's own floor: members only, whoever may read its space (a members-only draft's debate). */
+	membersOnly: boolean;
 }
 
 /** A category as pages show it; shared with search results. */
@@ -227,7 +229,8 @@ export class ForumService {
 			lastPostId: thread.last_post_id ?? opening.id,
 			subscribed,
 			canReply: canPost(reader.actor, accessOf(category), reader.groups, { locked: !!thread.locked, archived: !!thread.archived, hidden: !!thread.hidden, ...floorOf(thread) }),
-			canModerate: isModerator(reader.actor)
+			canModerate: isModerator(reader.actor),
+			membersOnly: floorOf(thread).membersOnly
 		};
 	}
 
