@@ -305,6 +305,7 @@ test('a deep thread, the category list and search results on a phone and a deskt
 });
 
 test('a members-only draft’s thread in a public space: members read it with a note, visitors do not find it', async ({ browser }) => {
+	test.setTimeout(60_000);
 	// The seed's members-only "Karta e etikës së rrjetit" opens its thread in the public cultural-policy space.
 	const title = 'Karta e etikës së rrjetit';
 	const visitor = await (await browser.newContext({ viewport: PHONE, locale: 'sq-AL' })).newPage();
