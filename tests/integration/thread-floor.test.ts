@@ -118,6 +118,20 @@ describe('a members-only draft in a public space', () => {
 	});
 });
 
+describe('a public meeting whose agenda carries a members-only draft and its thread', () => {
+	// Shown to fail without #shownItem in MeetingsService.get: the visitor read both titles in the agenda.
+	it('names them to members only', async () => {
+		const t = await draftWithReply('members', 'Agjendë');
+		const hour = 60 * 60_000;
+		const input = { description: '', startsAt: Date.now() + hour, endsAt: Date.now() + 2 * hour, place: 'Vlorë', onlineUrl: '', groupId: null, quorum: { kind: 'none' as const }, agenda: [], chairIds: [] };
+		const meetingId = await app.ctx.services.meetings.create(coordinator.auth, { ...input, title: 'Asambleja e hapur', visibility: 'public' });
+		await app.ctx.services.meetings.addItem(coordinator.auth, meetingId, { title: 'Pika e draftit', threadId: t.threadId, draftId: t.draftId });
+		const item = async (bearer?: string) => ((await (await api(`/meetings/${meetingId}`, bearer)).json()) as { agenda: { title: string; thread: unknown; draft: unknown }[] }).agenda.find((a) => a.title === 'Pika e draftit')!;
+		expect(await item()).toMatchObject({ thread: null, draft: null });
+		expect(await item(token)).toMatchObject({ thread: { id: t.threadId, title: t.title }, draft: { id: t.draftId, title: t.title } });
+	});
+});
+
 describe('a draft whose visibility changes', () => {
 	it('hides its thread at once when narrowed (open sockets too) and shows it again when widened', async () => {
 		const t = await draftWithReply('public', 'Vwqëzim');
