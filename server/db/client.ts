@@ -4,6 +4,13 @@ import SQLite from 'better-sqlite3';
 import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection } from 'kysely';
 import type { Database } from './database.js';
 import { diskFullRefusal, isDiskFull } from './storage-health.js';
+import { storableParameters } from './storable.js';
+
+/** The statement with its parameters as they may be stored (storable.ts). */
+const storableQuery = <R>(query: CompiledQuery<R>): CompiledQuery<R> => {
+	const parameters = storableParameters(query.parameters);
+	return parameters === query.parameters ? query : { ...query, parameters };
+};
 
 /** What the driver tells of failed statements (a full disk is reported to StorageHealth). */
 export interface DriverHooks {
@@ -23,7 +30,8 @@ class ImmediateSqliteDriver extends SqliteDriver {
 	}
 
 	/**
-	 * The one connection, with every failed statement reported to `hooks.onError`. A full disk is thrown on as the
+	 * The one connection, with every statement's text parameters made storable (storable.ts) and every failed
+	 * statement reported to `hooks.onError`. A full disk is thrown on as the
 	 * refusal 'unavailable' (every transport words it: the form keeps its input, the socket ack says why).
 	 */
 	override async acquireConnection(): Promise<DatabaseConnection> {
@@ -32,13 +40,13 @@ class ImmediateSqliteDriver extends SqliteDriver {
 		this.#watched ??= {
 			executeQuery: async (query) => {
 				try {
-					return await connection.executeQuery(query);
+					return await connection.executeQuery(storableQuery(query));
 				} catch (error) {
 					onError?.(error);
 					throw isDiskFull(error) ? diskFullRefusal(error) : error;
 				}
 			},
-			streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize)
+			streamQuery: (query, chunkSize) => connection.streamQuery(storableQuery(query), chunkSize)
 		};
 		return this.#watched;
 	}

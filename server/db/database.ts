@@ -174,6 +174,8 @@ export interface ThreadsTable {
 	locked: Generated<number>;
 	archived: Generated<number>;
 	hidden: Generated<number>;
+	/** 1: readable by active members only, whoever may read its space (a members-only draft's debate). */
+	members_only: Generated<number>;
 	post_count: Generated<number>;
 	created_at: number;
 	last_post_at: number;

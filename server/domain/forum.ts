@@ -27,6 +27,30 @@ export function canRead(actor: Actor | null, category: CategoryAccess, groupIds:
 	return hasRole(actor, 'moderator') || (category.groupId !== null && groupIds.has(category.groupId));
 }
 
+/**
+ * A thread's own floor of visibility, above its space's: a members-only draft's debate thread stays among members
+ * even in a public space (or one made public later).
+ */
+export interface ThreadFloor {
+	membersOnly: boolean;
+}
+
+/** Whether the reader stands on the thread's floor: anyone for an ordinary thread, active members for a members-only one. */
+export function meetsFloor(actor: Actor | null, thread: ThreadFloor): boolean {
+	return !thread.membersOnly || isActiveMember(actor);
+}
+
+/**
+ * Who may read a thread: whoever may read its space AND stands on the thread's floor. The one rule behind every page,
+ * list, search, feed, API answer, webhook and notification that shows a thread or its posts.
+ */
+export function canReadThread(actor: Actor | null, category: CategoryAccess, groupIds: ReadonlySet<number>, thread: ThreadFloor): boolean {
+	return canRead(actor, category, groupIds) && meetsFloor(actor, thread);
+}
+
+/** What lists filter on (the floor as a query sees it): whether members-only threads may be listed for this reader. */
+export const seesMembersOnlyThreads = (actor: Actor | null): boolean => isActiveMember(actor);
+
 /** Who may change who reads a space: coordinators, who run the network. */
 export const maySetSpaceVisibility = (actor: Actor | null) => hasRole(actor, 'coordinator');
 
@@ -35,7 +59,7 @@ export function spaceVisibilityAllowed(category: CategoryAccess, to: string): to
 	return to === 'public' || to === 'members' || (to === 'group' && category.groupId !== null);
 }
 
-export interface ThreadState {
+export interface ThreadState extends Partial<ThreadFloor> {
 	locked: boolean;
 	archived: boolean;
 	hidden: boolean;
@@ -46,7 +70,7 @@ export function canPost(actor: Actor | null, category: CategoryAccess, groupIds:
 	if (!actor || !isActiveMember(actor) || !canRead(actor, category, groupIds)) return false;
 	if (category.archived) return false;
 	if (!thread) return true;
-	if (thread.hidden || thread.archived) return false;
+	if (thread.hidden || thread.archived || !meetsFloor(actor, { membersOnly: !!thread.membersOnly })) return false;
 	return !thread.locked || hasRole(actor, 'moderator');
 }
 

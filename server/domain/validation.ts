@@ -66,8 +66,19 @@ export function checkPassword(password: string, email = ''): Problem | null {
 	return null;
 }
 
+/**
+ * Text as it may be stored: without NUL characters. PostgreSQL's text cannot hold U+0000 (the statement fails), and no
+ * title, body, name or query means anything by one; SQLite would keep it, so both databases keep the same text. The
+ * database drivers apply this to every string they are given (server/db/storable.ts): nothing typed anywhere reaches
+ * either database with a NUL, whichever form, socket, API or document sent it.
+ */
+export function withoutNul(value: string): string {
+	return value.includes('\0') ? value.replaceAll('\0', '') : value;
+}
+
 export function checkText(value: string, { required = true, min = 0, max = 200 } = {}): Problem | null {
-	const v = value.trim();
+	// Measured as it will be stored: a title of NULs is empty.
+	const v = withoutNul(value).trim();
 	if (!v) return required ? 'required' : null;
 	if (v.length < min) return 'too_short';
 	if (v.length > max) return 'too_long';

@@ -33,9 +33,10 @@ export interface DomainEvents {
 	'group.changed': { groupId: number };
 	/** Someone applied to join the network. */
 	'join.requested': { requestId: number };
-	'forum.post_created': { threadId: number; postId: number; categoryId: number };
+	/** `membersOnly`: the thread's own floor (server/domain/forum.ts): only members may hear of it. */
+	'forum.post_created': { threadId: number; postId: number; categoryId: number; membersOnly: boolean };
 	/** A new thread (its opening post is announced as forum.post_created too). */
-	'forum.thread_created': { threadId: number; categoryId: number };
+	'forum.thread_created': { threadId: number; categoryId: number; membersOnly: boolean };
 	'forum.post_updated': { threadId: number; postId: number };
 	'forum.post_deleted': { threadId: number; postId: number };
 	'forum.reactions_changed': { threadId: number; postId: number };
@@ -69,7 +70,8 @@ export interface DomainEvents {
  * What an access change concerns: some people's standing (joined, left or removed from a group, facilitator rights
  * given or taken), or who may see one thing (a draft's or a forum space's visibility).
  */
-export type AccessChange = { userIds: number[] } | { draftId: number } | { categoryId: number };
+/** Whose access changed: some people's, or who may read a draft, a space, or one thread (its own floor). */
+export type AccessChange = { userIds: number[] } | { draftId: number } | { categoryId: number } | { threadId: number };
 
 export type EventName = keyof DomainEvents;
 export type Listener<K extends EventName> = (payload: DomainEvents[K]) => void;

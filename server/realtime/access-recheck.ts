@@ -34,7 +34,7 @@ function roomChecks({ services: { forum, drafts, votes, meetings } }: AppContext
 
 /**
  * Access follows the person on every open connection. On `access.changed` (a group joined, left or removed from, a
- * facilitator named or unnamed, a draft's or a space's visibility) and `user.access_changed` (a role), every open
+ * facilitator named or unnamed, a draft's, a space's or a thread's visibility) and `user.access_changed` (a role), every open
  * socket concerned checks each room it is in again, with the checks that let it in, and leaves those it may no
  * longer read; every open Yjs connection concerned is authorised again: it gains write, or loses it (closed and
  * re-admitted as a reader), or is refused when it may no longer read. Sockets of people whose standing changed, and
@@ -100,7 +100,7 @@ export function attachAccessRecheck(ctx: AppContext, io: KuvendIo, yjs: YjsServe
 
 	const recheckSockets = (change: AccessChange) => {
 		if ('userIds' in change) return change.userIds.flatMap((id) => socketsIn(rooms.user(id))).map((s) => queue(s, true, true));
-		const concerned = 'draftId' in change ? rooms.draft(change.draftId) : rooms.category(change.categoryId);
+		const concerned = 'draftId' in change ? rooms.draft(change.draftId) : 'threadId' in change ? rooms.thread(change.threadId) : rooms.category(change.categoryId);
 		const affected = new Map(socketsIn(concerned).map((s) => [s.id, s]));
 		// A space's threads: every socket in a thread room checks again (which thread is in which space is the forum's).
 		if ('categoryId' in change) {
@@ -113,7 +113,7 @@ export function attachAccessRecheck(ctx: AppContext, io: KuvendIo, yjs: YjsServe
 
 	/** As for rooms, connections admitted while this runs (on a decision taken just before the change) are checked too. */
 	const recheckDocuments = async (change: AccessChange) => {
-		if ('categoryId' in change) return;
+		if ('categoryId' in change || 'threadId' in change) return;
 		const concerned = 'userIds' in change ? (c: YjsConnection) => c.userId !== null && change.userIds.includes(c.userId) : (c: YjsConnection) => c.name === docNameOf(change.draftId);
 		const seen = new Set<object>();
 		for (;;) {

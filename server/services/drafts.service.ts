@@ -1,6 +1,7 @@
 import type { Db } from '../db/client.js';
 import * as repo from '../db/repositories/draft.repository.js';
 import { findGroupBySlug } from '../db/repositories/group.repository.js';
+import { setThreadFloor } from '../db/repositories/forum.repository.js';
 import { listFieldSlugs } from '../db/repositories/network.repository.js';
 import {
 	canAmendDraft,
@@ -208,15 +209,22 @@ export class DraftsService {
 		const title = input.title.trim();
 		const summary = input.summary.trim();
 		const id = await repo.insertDraft(this.db, { title, summary, group_id: groupId, visibility: input.visibility as 'public' | 'members', created_by: auth.actor.id, created_at: now });
-		// The debate thread, in the group's space or the field's; the draft stands even if this fails.
+		// The debate thread, in the group's space or the field's; the draft stands even if this fails. The space may be
+		// public (or be made so later): a members-only draft's thread carries the draft's floor from its first moment.
 		try {
 			const threadId = await this.forum.createThread(auth, {
 				category: input.group ? `group-${input.group}` : input.field,
 				title,
 				body: `${summary ? `${summary}\n\n` : ''}→ /drafts/${id}`,
-				tags: 'draft'
+				tags: 'draft',
+				membersOnly: input.visibility === 'members'
 			});
-			await repo.setDraftThread(this.db, id, threadId);
+			await this.db.transaction().execute(async (trx) => {
+				await repo.setDraftThread(trx, id, threadId);
+				// As the draft stands now: its stewards may have changed who sees it while the thread was being opened.
+				const row = await repo.findDraft(trx, id);
+				if (row && row.visibility !== input.visibility) await setThreadFloor(trx, threadId, row.visibility === 'members');
+			});
 		} catch (error) {
 			if (!isDomainError(error)) throw error;
 		}
@@ -273,16 +281,25 @@ export class DraftsService {
 	}
 
 	/**
-	 * Sets who may see the draft (its stewards). Narrowed to members, visitors and applicants reading it lose it at
-	 * once, on every open page and document connection (access.changed).
+	 * Sets who may see the draft (its stewards), and its debate thread's floor with it, in one transaction. Narrowed
+	 * to members, visitors and applicants reading the draft or its thread lose them at once, on every open page,
+	 * socket room and document connection (access.changed).
 	 */
 	async setVisibility(auth: Authenticated | null, id: number, visibility: string): Promise<void> {
 		const { draft, facts } = await this.#readable(auth, id);
 		if (!canManageDraft(auth?.actor ?? null, facts)) throw new DomainError('forbidden');
 		if (visibility !== 'public' && visibility !== 'members') throw new DomainError('invalid_input', 'no such visibility', { visibility: 'required' });
-		if (!(await repo.setDraftVisibility(this.db, draft.id, visibility, this.clock()))) return;
+		const threadId = await this.db.transaction().execute(async (trx) => {
+			if (!(await repo.setDraftVisibility(trx, draft.id, visibility, this.clock()))) return undefined;
+			// The thread as linked now, in this transaction (create links it after opening it).
+			const linked = (await repo.findDraft(trx, draft.id))?.thread_id ?? null;
+			if (linked !== null) await setThreadFloor(trx, linked, visibility === 'members');
+			return linked;
+		});
+		if (threadId === undefined) return;
 		this.bus.emit('draft.changed', { draftId: draft.id });
 		this.bus.emit('access.changed', { draftId: draft.id });
+		if (threadId !== null) this.bus.emit('access.changed', { threadId });
 	}
 
 	// The parts, under the names routes, handlers and other services have always called.

@@ -2,7 +2,7 @@ import type { Db } from '../db/client.js';
 import type { CategoryWithOwner } from '../db/repositories/forum.repository.js';
 import * as repo from '../db/repositories/forum.repository.js';
 import type { ThreadRow } from '../db/database.js';
-import { canRead, isModerator } from '../domain/forum.js';
+import { canRead, isModerator, meetsFloor, type ThreadFloor } from '../domain/forum.js';
 import type { Actor } from '../domain/permissions.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import type { Authenticated } from './auth.service.js';
@@ -38,10 +38,17 @@ export async function readableCategory(db: Db, reader: Reader, slugOrId: string 
 	return c;
 }
 
-/** Loads a thread the person may read (hidden ones only for moderators) with its category. */
+/** The thread's own floor of visibility, as the domain's rules read it. */
+export const floorOf = (t: Pick<ThreadRow, 'members_only'>): ThreadFloor => ({ membersOnly: t.members_only === 1 });
+
+/**
+ * Loads a thread the person may read (hidden ones only for moderators) with its category: its space readable and its
+ * own floor met (canReadThread). A visitor is told to sign in to a members-only thread, as to a members-only space.
+ */
 export async function readableThread(db: Db, reader: Reader, threadId: number): Promise<{ thread: ThreadRow; category: CategoryWithOwner }> {
 	const thread = await repo.findThread(db, threadId);
 	if (!thread || (thread.hidden && !isModerator(reader.actor))) throw new DomainError('not_found');
 	const category = await readableCategory(db, reader, thread.category_id);
+	if (!meetsFloor(reader.actor, floorOf(thread))) throw new DomainError(reader.actor ? 'not_found' : 'unauthenticated');
 	return { thread, category };
 }

@@ -7,7 +7,7 @@ import type { EventBus } from '../events/bus.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import { REACTIONS } from '../../src/lib/shared/forum.js';
 import type { Authenticated } from './auth.service.js';
-import { accessOf, readableCategory, readableThread, readerFor, refuseIfArchived } from './forum-access.js';
+import { accessOf, floorOf, readableCategory, readableThread, readerFor, refuseIfArchived } from './forum-access.js';
 import { excerpt, renderMarkdown, renderPost } from './markdown.js';
 import type { NotificationsService } from './notifications.service.js';
 import type { RateLimits } from './rate-limits.js';
@@ -53,12 +53,16 @@ export class ForumWritingService {
 		}
 	}
 
-	async createThread(auth: Authenticated | null, input: { category: string; title: string; body: string; tags: string }): Promise<number> {
+	/**
+	 * Opens a thread. `membersOnly` gives it its own floor of visibility (a members-only draft's debate): set in the
+	 * transaction that writes it, so no page, list, event or webhook ever sees it without.
+	 */
+	async createThread(auth: Authenticated | null, input: { category: string; title: string; body: string; tags: string; membersOnly?: boolean }): Promise<number> {
 		if (!auth) throw new DomainError('unauthenticated');
 		return this.#counted(auth, () => this.#createThread(auth, input));
 	}
 
-	async #createThread(auth: Authenticated, input: { category: string; title: string; body: string; tags: string }): Promise<number> {
+	async #createThread(auth: Authenticated, input: { category: string; title: string; body: string; tags: string; membersOnly?: boolean }): Promise<number> {
 		const reader = await readerFor(this.db, auth);
 		const category = await readableCategory(this.db, reader, input.category);
 		if (!canPost(reader.actor, accessOf(category), reader.groups)) throw new DomainError('forbidden');
@@ -69,19 +73,20 @@ export class ForumWritingService {
 		const title = input.title.trim();
 		const body = input.body.trim();
 		const { html, text, mentions } = renderPost(body, MAX_BODY);
+		const membersOnly = !!input.membersOnly;
 		const { threadId, postId, notified } = await this.db.transaction().execute(async (trx) => {
 			const tags = parseTags(input.tags);
-			const threadId = await repo.insertThread(trx, { category_id: category.id, author_id: auth.actor.id, title, tags: JSON.stringify(tags), created_at: now });
+			const threadId = await repo.insertThread(trx, { category_id: category.id, author_id: auth.actor.id, title, tags: JSON.stringify(tags), created_at: now, members_only: membersOnly ? 1 : 0 });
 			const postId = await repo.insertPost(trx, { thread_id: threadId, parent_id: null, root_id: null, depth: 0, author_id: auth.actor.id, body, html, created_at: now });
 			await repo.countNewPost(trx, threadId, category.id, postId, now, true);
 			await repo.indexPost(trx, postId, indexedTitle(title, tags), fold(text));
 			await repo.subscribe(trx, threadId, auth.actor.id, true);
 			await repo.markRead(trx, threadId, auth.actor.id, postId, now);
-			const notified = await this.notifications.forPost(trx, { threadId, postId, authorId: auth.actor.id, parentAuthorId: null, mentions, access: accessOf(category), title });
+			const notified = await this.notifications.forPost(trx, { threadId, postId, authorId: auth.actor.id, parentAuthorId: null, mentions, access: accessOf(category), floor: { membersOnly }, title });
 			return { threadId, postId, notified };
 		});
-		this.bus.emit('forum.post_created', { threadId, postId, categoryId: category.id });
-		this.bus.emit('forum.thread_created', { threadId, categoryId: category.id });
+		this.bus.emit('forum.post_created', { threadId, postId, categoryId: category.id, membersOnly });
+		this.bus.emit('forum.thread_created', { threadId, categoryId: category.id, membersOnly });
 		this.notifications.announce(notified);
 		return threadId;
 	}
@@ -96,10 +101,10 @@ export class ForumWritingService {
 		// The checks read in the transaction that writes: a thread locked meanwhile gets no reply, and a read outside
 		// a transaction takes a snapshot of its own, about two thirds of its cost (tests/bench/forum.bench.ts). A
 		// refused reply writes nothing.
-		const { postId, categoryId, notified } = await this.db.transaction().execute(async (trx) => {
+		const { postId, categoryId, membersOnly, notified } = await this.db.transaction().execute(async (trx) => {
 			const reader = await readerFor(trx, auth);
 			const { thread, category } = await readableThread(trx, reader, threadId);
-			if (!canPost(reader.actor, accessOf(category), reader.groups, { locked: !!thread.locked, archived: !!thread.archived, hidden: !!thread.hidden })) {
+			if (!canPost(reader.actor, accessOf(category), reader.groups, { locked: !!thread.locked, archived: !!thread.archived, hidden: !!thread.hidden, ...floorOf(thread) })) {
 				throw new DomainError('forbidden', thread.locked ? 'thread locked' : 'may not post');
 			}
 			const problem = this.#checkBody(body);
@@ -130,11 +135,12 @@ export class ForumWritingService {
 				parentAuthorId: parent.author_id,
 				mentions,
 				access: accessOf(category),
+				floor: floorOf(thread),
 				title: thread.title
 			});
-			return { postId: id, categoryId: category.id, notified };
+			return { postId: id, categoryId: category.id, membersOnly: floorOf(thread).membersOnly, notified };
 		});
-		this.bus.emit('forum.post_created', { threadId, postId, categoryId });
+		this.bus.emit('forum.post_created', { threadId, postId, categoryId, membersOnly });
 		this.notifications.announce(notified);
 		return postId;
 	}
@@ -192,7 +198,7 @@ export class ForumWritingService {
 		const post = await repo.findPost(this.db, postId);
 		if (!post || post.deleted_at || post.hidden_at) throw new DomainError('not_found');
 		const { thread, category } = await readableThread(this.db, reader, post.thread_id);
-		if (!canPost(reader.actor, accessOf(category), reader.groups, { locked: !!thread.locked, archived: !!thread.archived, hidden: false })) throw new DomainError('forbidden');
+		if (!canPost(reader.actor, accessOf(category), reader.groups, { locked: !!thread.locked, archived: !!thread.archived, hidden: false, ...floorOf(thread) })) throw new DomainError('forbidden');
 		await this.db.transaction().execute((trx) => repo.setReaction(trx, post.id, auth.actor.id, emoji, on, this.clock()));
 		this.bus.emit('forum.reactions_changed', { threadId: thread.id, postId: post.id });
 	}

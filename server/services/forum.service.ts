@@ -2,14 +2,18 @@ import type { Db } from '../db/client.js';
 import type { CategoryWithOwner, PostWithAuthor } from '../db/repositories/forum.repository.js';
 import * as repo from '../db/repositories/forum.repository.js';
 import type { ThreadRow } from '../db/database.js';
-import { buildTree, trimTree, REPLIES_PER_ROOT, canPost, canRead, isModerator, PAGE_SIZE, tagParam, tagsOf } from '../domain/forum.js';
+import { buildTree, trimTree, REPLIES_PER_ROOT, canPost, canRead, isModerator, PAGE_SIZE, seesMembersOnlyThreads, tagParam, tagsOf } from '../domain/forum.js';
+import type { Actor } from '../domain/permissions.js';
 import { authorView, shownName } from '../domain/people.js';
 import { DomainError, isDomainError } from '../../src/lib/shared/errors.js';
 import { MAX_DEPTH, REACTIONS, type CategoryView, type PostNode, type PostView, type ThreadSummary } from '../../src/lib/shared/forum.js';
 import type { Authenticated } from './auth.service.js';
-import { accessOf, readableCategory, readableThread, readerFor, type Reader } from './forum-access.js';
+import { accessOf, floorOf, readableCategory, readableThread, readerFor, type Reader } from './forum-access.js';
 
 const THREADS_PER_PAGE = 30;
+
+/** Which threads a list shows this reader: hidden ones to moderators, members-only ones (the floor) to active members. */
+const listedFor = (actor: Actor | null): repo.ListedThreads => ({ hidden: isModerator(actor), membersOnly: seesMembersOnlyThreads(actor) });
 
 export interface TaggedThreads {
 	/** The tag as checked; null when the link's tag could not be one. */
@@ -33,6 +37,8 @@ export interface ThreadPage {
 	subscribed: boolean;
 	canReply: boolean;
 	canModerate: boolean;
+	/** The thread's own floor: members only, whoever may read its space (a members-only draft's debate). */
+	membersOnly: boolean;
 }
 
 /** A category as pages show it; shared with search results. */
@@ -69,7 +75,7 @@ export class ForumService {
 		const reader = await this.#reader(auth);
 		const [all, unread] = await Promise.all([
 			repo.listCategories(this.db),
-			auth ? repo.unreadByCategory(this.db, auth.actor.id) : Promise.resolve(new Map<number, number>())
+			auth ? repo.unreadByCategory(this.db, auth.actor.id, seesMembersOnlyThreads(auth.actor)) : Promise.resolve(new Map<number, number>())
 		]);
 		return all.filter((c) => canRead(reader.actor, accessOf(c), reader.groups)).map((c) => categoryView(c, unread.get(c.id) ?? 0));
 	}
@@ -78,7 +84,7 @@ export class ForumService {
 		const reader = await this.#reader(auth);
 		const c = await readableCategory(this.db, reader, slug);
 		const p = Math.max(1, Math.floor(page) || 1);
-		const rows = await repo.listThreads(this.db, c.id, auth?.actor.id ?? null, THREADS_PER_PAGE, (p - 1) * THREADS_PER_PAGE, isModerator(reader.actor));
+		const rows = await repo.listThreads(this.db, c.id, auth?.actor.id ?? null, THREADS_PER_PAGE, (p - 1) * THREADS_PER_PAGE, listedFor(reader.actor));
 		return {
 			category: categoryView(c),
 			threads: rows.map((t) => this.#threadSummary(t, t.author_name ?? '', t.author_status, !!auth && (t.last_post_id ?? 0) > (t.last_read_post_id ?? 0))),
@@ -105,10 +111,10 @@ export class ForumService {
 		const readable = (await repo.listCategories(this.db)).filter((c) => canRead(reader.actor, accessOf(c), reader.groups));
 		const byId = new Map(readable.map((c) => [c.id, c]));
 		const ids = [...byId.keys()];
-		const hidden = isModerator(reader.actor);
-		const pages = Math.max(1, Math.ceil((await repo.countTaggedThreads(this.db, tag, ids, hidden)) / THREADS_PER_PAGE));
+		const shown = listedFor(reader.actor);
+		const pages = Math.max(1, Math.ceil((await repo.countTaggedThreads(this.db, tag, ids, shown)) / THREADS_PER_PAGE));
 		const p = Math.min(pages, wanted);
-		const rows = await repo.listTaggedThreads(this.db, tag, ids, auth?.actor.id ?? null, THREADS_PER_PAGE, (p - 1) * THREADS_PER_PAGE, hidden);
+		const rows = await repo.listTaggedThreads(this.db, tag, ids, auth?.actor.id ?? null, THREADS_PER_PAGE, (p - 1) * THREADS_PER_PAGE, shown);
 		return {
 			tag,
 			threads: rows.map((t) => ({
@@ -120,12 +126,15 @@ export class ForumService {
 		};
 	}
 
-	/** A new thread as anyone who may read its space sees it (for broadcasts to the space's room). */
-	async threadForRoom(threadId: number): Promise<{ categoryId: number; thread: ThreadSummary } | null> {
+	/**
+	 * A new thread as anyone who may read its space sees it (for broadcasts to the space's room), with its floor:
+	 * a members-only thread goes only to the members in that room.
+	 */
+	async threadForRoom(threadId: number): Promise<{ categoryId: number; thread: ThreadSummary; membersOnly: boolean } | null> {
 		const thread = await repo.findThread(this.db, threadId);
 		const opening = thread && !thread.hidden ? await repo.openingPost(this.db, thread.id) : undefined;
 		if (!thread || !opening) return null;
-		return { categoryId: thread.category_id, thread: this.#threadSummary(thread, opening.author_name, opening.author_status, true) };
+		return { categoryId: thread.category_id, thread: this.#threadSummary(thread, opening.author_name, opening.author_status, true), membersOnly: floorOf(thread).membersOnly };
 	}
 
 	#threadSummary(t: ThreadRow, authorName: string, authorStatus: string, unread: boolean): ThreadSummary {
@@ -219,8 +228,9 @@ export class ForumService {
 			lastReadPostId,
 			lastPostId: thread.last_post_id ?? opening.id,
 			subscribed,
-			canReply: canPost(reader.actor, accessOf(category), reader.groups, { locked: !!thread.locked, archived: !!thread.archived, hidden: !!thread.hidden }),
-			canModerate: isModerator(reader.actor)
+			canReply: canPost(reader.actor, accessOf(category), reader.groups, { locked: !!thread.locked, archived: !!thread.archived, hidden: !!thread.hidden, ...floorOf(thread) }),
+			canModerate: isModerator(reader.actor),
+			membersOnly: floorOf(thread).membersOnly
 		};
 	}
 

@@ -88,11 +88,23 @@ export class MeetingsService {
 			description: m.description,
 			quorum: { kind: m.quorum.kind, value: quorumValue(m.quorum) },
 			chairs,
-			agenda: agenda.map((row) => ({ ...agendaRowToItem(row), votes: refs.filter((v) => v.itemId === row.id) })),
+			agenda: await Promise.all(agenda.map(async (row) => ({ ...(await this.#shownItem(auth, agendaRowToItem(row))), votes: refs.filter((v) => v.itemId === row.id) }))),
 			minutesDraftId: m.minutesDraftId,
 			currentItemId: m.currentItemId,
 			can: { chair: canChair(auth?.actor ?? null, facts) }
 		};
+	}
+
+	/**
+	 * An agenda item as this reader may see it: the thread or draft it carries is named only to those who may read it
+	 * (a public meeting's agenda may carry a members-only draft or its thread).
+	 */
+	async #shownItem<I extends { thread: { id: number } | null; draft: { id: number } | null }>(auth: Authenticated | null, item: I): Promise<I> {
+		const [thread, draft] = await Promise.all([
+			item.thread ? this.forum.mayRead(auth, item.thread.id) : false,
+			item.draft ? this.drafts.mayRead(auth, item.draft.id) : false
+		]);
+		return { ...item, thread: thread ? item.thread : null, draft: draft ? item.draft : null };
 	}
 
 	/** The live room as everyone in it sees it. */

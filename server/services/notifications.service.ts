@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import type { Db } from '../db/client.js';
 import type { Database } from '../db/database.js';
 import * as repo from '../db/repositories/notification.repository.js';
-import { canRead, type CategoryAccess } from '../domain/forum.js';
+import { canReadThread, type CategoryAccess, type ThreadFloor } from '../domain/forum.js';
 import { authorView, shownName } from '../domain/people.js';
 import type { EventBus } from '../events/bus.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
@@ -35,6 +35,8 @@ export interface NewPost {
 	mentions: number[];
 	title: string;
 	access: CategoryAccess;
+	/** The thread's own floor: a members-only thread notifies members only. */
+	floor: ThreadFloor;
 }
 
 /** Mentions and replies become notifications: the bell, mail at once, or a daily digest, as each member chose. */
@@ -67,7 +69,7 @@ export class NotificationsService {
 		for (const person of people) {
 			const actor = { id: person.id, role: person.role, status: person.status };
 			const groups = new Set(person.in_group && groupId !== null ? [groupId] : []);
-			if (!canRead(actor, post.access, groups)) continue;
+			if (!canReadThread(actor, post.access, groups, post.floor)) continue;
 			if (!person.notify_in_app && person.notify_email === 'off') continue;
 			const kind = mentioned.has(person.id) ? 'mention' : 'reply';
 			const mailNow = person.notify_email === 'now';

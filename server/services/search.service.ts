@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.js';
 import { categoriesByIds, userGroupIds } from '../db/repositories/forum.repository.js';
 import { bodiesOf, countMatches, rankedIds, visibleAmong, type SearchRow, type SearchScope } from '../db/repositories/search.repository.js';
-import { ftsQuery, highlighter, isModerator, queryTerms, tagsOf } from '../domain/forum.js';
+import { ftsQuery, highlighter, isModerator, queryTerms, seesMembersOnlyThreads, tagsOf } from '../domain/forum.js';
 import { authorView } from '../domain/people.js';
 import { isActiveMember } from '../domain/permissions.js';
 import type { SearchHit } from '../../src/lib/shared/forum.js';
@@ -64,7 +64,7 @@ export class SearchService {
 		const actor = auth?.actor ?? null;
 		const member = isActiveMember(actor);
 		const groupIds = auth && member ? [...(await userGroupIds(this.db, auth.actor.id))] : [];
-		const scope = { member, allGroups: isModerator(actor), groupIds, category: input.category || undefined, authorId: input.author, from: input.from, to: input.to };
+		const scope = { member, membersOnlyThreads: seesMembersOnlyThreads(actor), allGroups: isModerator(actor), groupIds, category: input.category || undefined, authorId: input.author, from: input.from, to: input.to };
 		const rows = await this.#ranked(ftsQuery(terms), scope, (page - 1) * SEARCH_PAGE);
 		const page_ = rows.slice(0, SEARCH_PAGE);
 		const [all, bodies] = await Promise.all([categoriesByIds(this.db, [...new Set(page_.map((r) => r.category_id))]), bodiesOf(this.db, page_.map((r) => r.post_id))]);

@@ -55,7 +55,8 @@ const MAX_LOG_SHOWN = 25;
  * WebhookDeliverer sends them from the node that holds the lease.
  *
  * Only what a visitor may read is ever announced, read through the same services as the pages with no one signed in:
- * a members-only or group meeting, vote, decision, draft or a thread in a members' or group space is never sent, and a
+ * a members-only or group meeting, vote, decision, draft, a thread in a members' or group space or a members-only
+ * draft's thread (its floor, server/domain/forum.ts) is never sent, and a
  * delivery whose subject stops being public before it went out is withdrawn.
  */
 export class WebhooksService {

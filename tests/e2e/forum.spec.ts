@@ -303,3 +303,39 @@ test('a deep thread, the category list and search results on a phone and a deskt
 	await expect.soft(postWith(page, 'Niveli 7:').getByRole('button', { name: sq.reply, exact: true }), 'APP BUG: posts behind "continue this thread" cannot be answered (the page passes canReply={false})').toBeVisible();
 	await page.context().close();
 });
+
+test('a members-only draft’s thread in a public space: members read it with a note, visitors do not find it', async ({ browser }) => {
+	test.setTimeout(60_000);
+	// The seed's members-only "Karta e etikës së rrjetit" opens its thread in the public cultural-policy space.
+	const title = 'Karta e etikës së rrjetit';
+	const visitor = await (await browser.newContext({ viewport: PHONE, locale: 'sq-AL' })).newPage();
+	await visitor.goto('/forum/cultural-policy');
+	await expect(visitor.getByRole('heading', { level: 1 })).toBeVisible();
+	await expect(visitor.getByRole('link', { name: title })).toHaveCount(0);
+	const notes = {
+		sq: 'Kjo bisedë i përket një drafti vetëm për anëtarët: vizitorët nuk e shohin, edhe pse hapësira është publike.',
+		en: 'This discussion belongs to a members-only draft: visitors do not see it, even though the space is public.',
+		el: 'Αυτή η συζήτηση ανήκει σε σχέδιο μόνο για μέλη: οι επισκέπτες δεν τη βλέπουν, αν και ο χώρος είναι δημόσιος.'
+	};
+	let path = '';
+	// Each member in their own stored language (nothing shared is changed).
+	for (const [email, locale, viewport, name] of [
+		['member1@demo.test', 'sq', PHONE, 'phone'],
+		['member5@demo.test', 'en', DESKTOP, 'desktop'],
+		['member2@demo.test', 'el', PHONE, 'phone']
+	] as const) {
+		const page = await member(browser, email, locale, viewport);
+		await page.goto('/forum/cultural-policy');
+		await page.getByRole('link', { name: title }).click();
+		await page.waitForURL(/\/forum\/t\/\d+$/);
+		path = new URL(page.url()).pathname;
+		await expect(page.getByText(notes[locale])).toBeVisible();
+		await screenshot(page, `forum-members-only-thread-${locale}-${name}`);
+		expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+		await page.context().close();
+	}
+	// The thread's own address sends a visitor to sign in.
+	await visitor.goto(path);
+	await visitor.waitForURL(/\/login\?/);
+	await visitor.context().close();
+});

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import type { Socket } from 'socket.io-client';
 import { sql } from 'kysely';
+import { parse } from 'devalue';
 import { loadConfig, type Config } from '../../server/config.js';
 import { startApp, type RunningApp } from '../../server/app.js';
 import { connectSocket, connection, getPage, postForm, spawnServer, tempDir } from './helpers/app.js';
@@ -25,6 +26,19 @@ const dirs: string[] = [];
 afterAll(() => {
 	for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
+
+/** Sends a form as an enhanced page does (use:enhance): the action's answer, as the page reads it. */
+async function enhancedForm(base: string, path: string, body: Record<string, string>, cookie?: string): Promise<{ status: number; code: string; values: Record<string, string> }> {
+	const res = await fetch(base + path, {
+		method: 'POST',
+		headers: { accept: 'application/json', 'x-sveltekit-action': 'true', origin: base, 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
+		body: new URLSearchParams(body)
+	});
+	const result = (await res.json()) as { type: string; status: number; data: string };
+	expect(result.type).toBe('failure');
+	const data = parse(result.data) as { code: string; values: Record<string, string> };
+	return { status: result.status, code: data.code, values: data.values };
+}
 
 /** Starts the real entry point on `url`: it must stop, with exactly one line, which is returned. */
 async function startupLine(url: string): Promise<string> {
@@ -120,6 +134,20 @@ describe.runIf(BINARIES)('PostgreSQL going away for a while', () => {
 		expect(ack).toEqual({ ok: false, code: 'unavailable', message: 'database_away' });
 		const form = await postForm(app.url, `/forum/t/${threadId}?/reply`, { body: 'E shkruar kur baza mungonte' }, member.cookie);
 		expect(form.status).toBe(503);
+		// A form sent by an enhanced page says the database is away (the code the pages word so, not the full disk's
+		// 'unavailable') and keeps what was typed: refused before its action ran (the session's look-up), and by the
+		// action itself (a visitor's sign-in). Shown to fail without awayAction in src/lib/server/database-away.ts (an
+		// HTML page the form could not read) and without failFrom's DATABASE_AWAY (code 'unavailable').
+		expect(await enhancedForm(app.url, `/forum/t/${threadId}?/reply`, { body: 'E shkruar kur baza mungonte' }, member.cookie)).toEqual({
+			status: 503,
+			code: 'database_away',
+			values: expect.objectContaining({ body: 'E shkruar kur baza mungonte' })
+		});
+		expect(await enhancedForm(app.url, '/login', { email: 'member1@demo.test', password: 'demo-kuvend' })).toEqual({
+			status: 503,
+			code: 'database_away',
+			values: expect.objectContaining({ email: 'member1@demo.test' })
+		});
 		// One line for the outage, however many requests met it.
 		expect(logged.filter((l) => l.startsWith('PostgreSQL is unreachable'))).toHaveLength(1);
 		expect(logged.filter((l) => l.includes('idle PostgreSQL connection'))).toEqual([]);

@@ -11,7 +11,7 @@ describe('the visitors page cache', () => {
 		cache.follow(bus);
 		cache.set('sq /forum/t/1', cache.version, page('a'));
 		expect(cache.get('sq /forum/t/1')?.body).toEqual(page('a').body);
-		bus.emit('forum.post_created', { threadId: 1, postId: 2, categoryId: 1 });
+		bus.emit('forum.post_created', { threadId: 1, postId: 2, categoryId: 1, membersOnly: false });
 		expect(cache.get('sq /forum/t/1')).toBeUndefined();
 		cache.set('sq /forum/t/1', cache.version, page('b'));
 		bus.emit('user.profile_changed', { userId: 3 });

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { Database } from '../database.js';
 import { DatabaseUnavailable } from './index.js';
+import { storableParameters } from '../storable.js';
 import { DomainError, isDomainError } from '../../../src/lib/shared/errors.js';
 import { DATABASE_AWAY, isDatabaseAwayRefusal } from '../../../src/lib/shared/database-away.js';
 
@@ -128,6 +129,8 @@ function refusingPool(pool: pg.Pool, options: PostgresOptions): pg.Pool {
 					guarded.add(client);
 					const query = client.query.bind(client) as (...args: unknown[]) => unknown;
 					(client as { query: unknown }).query = (...args: unknown[]) => {
+						// Kysely's statements come as (text, parameters): their strings made storable (../storable.ts).
+						if (Array.isArray(args[1])) args[1] = storableParameters(args[1]);
 						const result = query(...args);
 						if (!(result instanceof Promise)) return result;
 						return result.then(

@@ -76,13 +76,14 @@ export async function userGroupIds(db: Conn, userId: number): Promise<Set<number
 	return new Set((await groupsOfUser(db, { userId })).rows.map((r) => r.group_id));
 }
 
-/** Per category, how many visible threads have posts the member has not read. */
-export async function unreadByCategory(db: Conn, userId: number): Promise<Map<number, number>> {
+/** Per category, how many visible threads have posts the member has not read (members-only ones if `membersOnly`). */
+export async function unreadByCategory(db: Conn, userId: number, membersOnly: boolean): Promise<Map<number, number>> {
 	const rows = await db
 		.selectFrom('threads as t')
 		.leftJoin('thread_reads as r', (j) => j.onRef('r.thread_id', '=', 't.id').on('r.user_id', '=', userId))
 		.select((eb) => ['t.category_id', eb.fn.countAll<number>().as('n')])
 		.where('t.hidden', '=', 0)
+		.$if(!membersOnly, (q) => q.where('t.members_only', '=', 0))
 		.where((eb) => eb(eb.ref('t.last_post_id'), '>', eb.fn.coalesce('r.last_read_post_id', eb.lit(0))))
 		.groupBy('t.category_id')
 		.execute();
@@ -95,7 +96,13 @@ export interface ThreadListRow extends ThreadRow {
 	last_read_post_id: number | null;
 }
 
-export function listThreads(db: Conn, categoryId: number, userId: number | null, limit: number, offset: number, includeHidden: boolean): Promise<ThreadListRow[]> {
+/** What a list of threads shows a reader: hidden threads (moderators), members-only threads (active members). */
+export interface ListedThreads {
+	hidden: boolean;
+	membersOnly: boolean;
+}
+
+export function listThreads(db: Conn, categoryId: number, userId: number | null, limit: number, offset: number, shown: ListedThreads): Promise<ThreadListRow[]> {
 	let q = db
 		.selectFrom('threads as t')
 		.innerJoin('users as u', 'u.id', 't.author_id')
@@ -103,23 +110,25 @@ export function listThreads(db: Conn, categoryId: number, userId: number | null,
 		.selectAll('t')
 		.select(['u.display_name as author_name', 'u.status as author_status', 'r.last_read_post_id'])
 		.where('t.category_id', '=', categoryId);
-	if (!includeHidden) q = q.where('t.hidden', '=', 0);
+	if (!shown.hidden) q = q.where('t.hidden', '=', 0);
+	if (!shown.membersOnly) q = q.where('t.members_only', '=', 0);
 	return q.orderBy('t.pinned', 'desc').orderBy('t.last_post_at', 'desc').limit(limit).offset(offset).execute();
 }
 
 // A checked tag (letters, digits and dashes only, see tagParam) is found in the stored JSON array as `"tag"`, and
 // holds no LIKE wildcard.
-const taggedIn = (db: Conn, tag: string, categoryIds: number[], includeHidden: boolean) =>
+const taggedIn = (db: Conn, tag: string, categoryIds: number[], shown: ListedThreads) =>
 	db
 		.selectFrom('threads as t')
 		.where('t.category_id', 'in', categoryIds)
 		.where('t.tags', 'like', `%${JSON.stringify(tag)}%`)
-		.$if(!includeHidden, (q) => q.where('t.hidden', '=', 0));
+		.$if(!shown.hidden, (q) => q.where('t.hidden', '=', 0))
+		.$if(!shown.membersOnly, (q) => q.where('t.members_only', '=', 0));
 
 /** Threads with a tag in the given categories, newest activity first. */
-export function listTaggedThreads(db: Conn, tag: string, categoryIds: number[], userId: number | null, limit: number, offset: number, includeHidden: boolean): Promise<ThreadListRow[]> {
+export function listTaggedThreads(db: Conn, tag: string, categoryIds: number[], userId: number | null, limit: number, offset: number, shown: ListedThreads): Promise<ThreadListRow[]> {
 	if (!categoryIds.length) return Promise.resolve([]);
-	return taggedIn(db, tag, categoryIds, includeHidden)
+	return taggedIn(db, tag, categoryIds, shown)
 		.innerJoin('users as u', 'u.id', 't.author_id')
 		.leftJoin('thread_reads as r', (j) => j.onRef('r.thread_id', '=', 't.id').on('r.user_id', '=', userId ?? -1))
 		.selectAll('t')
@@ -131,9 +140,9 @@ export function listTaggedThreads(db: Conn, tag: string, categoryIds: number[], 
 		.execute();
 }
 
-export async function countTaggedThreads(db: Conn, tag: string, categoryIds: number[], includeHidden: boolean): Promise<number> {
+export async function countTaggedThreads(db: Conn, tag: string, categoryIds: number[], shown: ListedThreads): Promise<number> {
 	if (!categoryIds.length) return 0;
-	const row = await taggedIn(db, tag, categoryIds, includeHidden).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+	const row = await taggedIn(db, tag, categoryIds, shown).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
 	return Number(row.n);
 }
 
@@ -259,7 +268,7 @@ export function reactionsFor(db: Conn, postIds: number[], userId: number | null)
 		.execute();
 }
 
-export async function insertThread(db: Conn, row: { category_id: number; author_id: number; title: string; tags: string; created_at: number }): Promise<number> {
+export async function insertThread(db: Conn, row: { category_id: number; author_id: number; title: string; tags: string; created_at: number; members_only: number }): Promise<number> {
 	return (await db.insertInto('threads').values({ ...row, last_post_at: row.created_at }).returning('id').executeTakeFirstOrThrow()).id;
 }
 
@@ -343,6 +352,11 @@ export async function setReaction(db: Conn, postId: number, userId: number, emoj
 
 export async function updateThread(db: Conn, id: number, patch: Partial<Pick<ThreadRow, 'pinned' | 'locked' | 'archived' | 'hidden' | 'category_id' | 'title'>>): Promise<void> {
 	await db.updateTable('threads').set(patch).where('id', '=', id).execute();
+}
+
+/** Sets a thread's own floor of visibility (members only, or as its space). */
+export async function setThreadFloor(db: Conn, id: number, membersOnly: boolean): Promise<void> {
+	await db.updateTable('threads').set({ members_only: membersOnly ? 1 : 0 }).where('id', '=', id).execute();
 }
 
 /** Sets who reads a space; false when it already had that visibility. */

@@ -8,6 +8,8 @@ type Conn = Kysely<Database> | Transaction<Database>;
 export interface SearchScope {
 	/** Active member: sees members-only categories. */
 	member: boolean;
+	/** Sees members-only threads (a thread's own floor, server/domain/forum.ts) wherever they are. */
+	membersOnlyThreads: boolean;
 	/** Moderator or coordinator: sees every group space. */
 	allGroups: boolean;
 	groupIds: number[];
@@ -112,6 +114,7 @@ export function visibleAmong(db: Conn, ids: number[], scope: SearchScope): Promi
 		.where('p.deleted_at', 'is', null)
 		.where('p.hidden_at', 'is', null)
 		.where('t.hidden', '=', 0)
+		.$if(!scope.membersOnlyThreads, (q) => q.where('t.members_only', '=', 0))
 		.where((eb) =>
 			eb.or([
 				eb('c.visibility', '=', 'public'),

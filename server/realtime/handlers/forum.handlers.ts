@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.js';
 import type { KuvendIo, KuvendSocket } from '../socket-server.js';
 import { rooms } from '../rooms.js';
 import { respond } from '../respond.js';
+import { seesMembersOnlyThreads } from '../../domain/forum.js';
 
 const watchSchema = z.object({ threadId: z.number().int().positive(), afterId: z.number().int().min(0).optional() });
 const unwatchSchema = z.object({ threadId: z.number().int().positive() });
@@ -54,9 +55,20 @@ export function attachForumBroadcaster(io: KuvendIo, ctx: AppContext): void {
 	// Nothing is read or encoded for a room nobody is in (most threads, most of the time). With several nodes this
 	// node sees only its own sockets, and the room may be full on another: the post is read and sent through the adapter.
 	const watched = (room: string) => ctx.shared !== null || (io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0;
+	/**
+	 * A space's room holds everyone who may read the space, visitors of a public one too: what happens in a
+	 * members-only thread (its floor, server/domain/forum.ts) goes to the members among them only (on every node).
+	 */
+	const toSpace = (room: string, membersOnly: boolean, send: (to: { emit: KuvendIo['emit'] }) => void) => {
+		if (!membersOnly) return send(io.to(room));
+		io.in(room)
+			.fetchSockets()
+			.then((sockets) => sockets.filter((s) => seesMembersOnlyThreads(s.data.auth?.actor ?? null)).forEach((s) => send(s as unknown as { emit: KuvendIo['emit'] })))
+			.catch(fail);
+	};
 
-	ctx.bus.on('forum.post_created', ({ threadId, postId, categoryId }) => {
-		if (watched(rooms.category(categoryId))) io.to(rooms.category(categoryId)).emit('category:activity', { categoryId, threadId, postId });
+	ctx.bus.on('forum.post_created', ({ threadId, postId, categoryId, membersOnly }) => {
+		if (watched(rooms.category(categoryId))) toSpace(rooms.category(categoryId), membersOnly, (to) => to.emit('category:activity', { categoryId, threadId, postId }));
 		if (!watched(rooms.thread(threadId))) return;
 		forum
 			.postForRoom(postId)
@@ -68,7 +80,7 @@ export function attachForumBroadcaster(io: KuvendIo, ctx: AppContext): void {
 		if (!watched(rooms.category(categoryId))) return;
 		forum
 			.threadForRoom(threadId)
-			.then((created) => created && io.to(rooms.category(categoryId)).emit('thread:created', created))
+			.then((created) => created && toSpace(rooms.category(categoryId), created.membersOnly, (to) => to.emit('thread:created', { categoryId: created.categoryId, thread: created.thread })))
 			.catch(fail);
 	});
 	const updated = ({ threadId, postId }: { threadId: number; postId: number }) => {

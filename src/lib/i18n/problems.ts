@@ -48,6 +48,9 @@ export function failureText(code: string | undefined, retryAfter?: string): stri
 			return m.error_restarting();
 		case 'unavailable':
 			return m.error_unavailable();
+		// PostgreSQL out of reach (src/lib/shared/database-away.ts): not the full disk 'unavailable' alone says.
+		case 'database_away':
+			return m.pgmove_database_away();
 		default:
 			return m.error_unexpected();
 	}

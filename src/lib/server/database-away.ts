@@ -1,7 +1,9 @@
 import type { Handle, RequestEvent } from '@sveltejs/kit';
+import { json } from '@sveltejs/kit';
+import { stringify } from 'devalue';
 import { m } from '$lib/paraglide/messages';
 import { baseLocale, extractLocaleFromRequestWithStrategies, getLocale, type Locale } from '$lib/paraglide/runtime';
-import { isDatabaseAwayRefusal } from '$lib/shared/database-away';
+import { DATABASE_AWAY, isDatabaseAwayRefusal } from '$lib/shared/database-away';
 import { appContext } from './context';
 
 /**
@@ -38,16 +40,34 @@ function awayPage(locale: Locale): Response {
 	return new Response(body, { status: 503, headers: { 'content-type': 'text/html; charset=utf-8', 'retry-after': '5', 'cache-control': 'no-store' } });
 }
 
+/** A form sent by an enhanced page (use:enhance): it reads the action's answer as JSON, not a page. */
+const isEnhancedAction = (request: Request) => request.method === 'POST' && request.headers.get('x-sveltekit-action') === 'true';
+
+/**
+ * An enhanced form's answer while PostgreSQL is away, as a refused action says it (FormProblem, src/lib/server/forms.ts):
+ * the code the pages word as "cannot reach the database" in the reader's language, and the form's own fields as typed,
+ * so nothing is lost. Needed where the refusal came before the action could answer (the session's look-up).
+ */
+async function awayAction(form: Promise<FormData | null>): Promise<Response> {
+	const data = await form;
+	const values = data ? Object.fromEntries([...data.entries()].filter((e): e is [string, string] => typeof e[1] === 'string')) : {};
+	return json({ type: 'failure', status: 503, data: stringify({ code: DATABASE_AWAY, fields: {}, values }) }, { headers: { 'retry-after': '5', 'cache-control': 'no-store' } });
+}
+
 export const databaseAway: Handle = async ({ event, resolve }) => {
+	// A copy of an enhanced form's fields, read only if PostgreSQL turns out to be away (bodies are small and capped).
+	const form = isEnhancedAction(event.request) ? event.request.clone() : null;
+	const fields = () => (form ? form.formData().catch(() => null) : Promise.resolve(null));
 	let response: Response;
 	try {
 		response = await resolve(event);
 	} catch (error) {
 		if (!isDatabaseAwayRefusal(error)) throw error;
-		return awayPage(localeOf(event.request));
+		return form ? awayAction(fields()) : awayPage(localeOf(event.request));
 	}
 	const locale = failedAway.get(event.locals);
 	if (locale === undefined || response.status < 500) return response;
+	if (form) return awayAction(fields());
 	// A client-side navigation's data request keeps SvelteKit's shape (its error page shows the same words).
 	if (event.isDataRequest) return new Response(response.body, { status: 503, headers: response.headers });
 	return awayPage(locale);

@@ -1,11 +1,15 @@
 import { fail } from '@sveltejs/kit';
 import { ERROR_CODES, isDomainError, type ErrorCode } from '$lib/shared/errors';
+import { DATABASE_AWAY, isDatabaseAwayRefusal } from '$lib/shared/database-away';
 import { decodeMentioned, toStored } from '$lib/shared/mentions';
 import { appContext } from './context';
 
-/** What a failed form action returns: a code the page turns into a message, and what the user typed. */
+/**
+ * What a failed form action returns: a code the page turns into a message (failureText), and what the user typed.
+ * PostgreSQL out of reach is the refusal 'unavailable' like a full disk, told apart by its own code (DATABASE_AWAY).
+ */
 export interface FormProblem<V extends object = Record<string, string>> {
-	code: ErrorCode;
+	code: ErrorCode | typeof DATABASE_AWAY;
 	fields: Record<string, string>;
 	values: V;
 	/** Which form on the page failed, when a page has several. */
@@ -15,7 +19,8 @@ export interface FormProblem<V extends object = Record<string, string>> {
 /** Maps a service's DomainError to `fail(status, ...)`, keeping the user's input; rethrows anything else. */
 export function failFrom<V extends object>(error: unknown, values: V, form?: string) {
 	if (!isDomainError(error)) throw error;
-	return fail(ERROR_CODES[error.code], { code: error.code, fields: error.fields, values, form } satisfies FormProblem<V>);
+	const code = isDatabaseAwayRefusal(error) ? DATABASE_AWAY : error.code;
+	return fail(ERROR_CODES[error.code], { code, fields: error.fields, values, form } satisfies FormProblem<V>);
 }
 
 /**
