@@ -12,7 +12,8 @@ const PROXY_PROBLEMS: Record<string, () => string> = {
 	proxy_chain_holder_gave: m.proxy_chain_holder_gave,
 	proxy_already_given: m.proxy_already_given,
 	proxy_cap_reached: m.proxy_cap_reached,
-	proxy_cap_invalid: m.proxy_cap_invalid
+	proxy_cap_invalid: m.proxy_cap_invalid,
+	prx_holder_required: m.prx_holder_required
 };
 
 /** The message for a proxy refusal's field code, or the form's own (choose_one...), or null. */

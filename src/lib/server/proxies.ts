@@ -13,7 +13,7 @@ export function proxyActions(scopeOf: (params: { id: string }) => ProxyScope) {
 			const values = formValues(await request.formData(), ['holder']);
 			const holderId = Number(values.holder);
 			if (!values.holder || !Number.isSafeInteger(holderId) || holderId <= 0) {
-				return fail(400, { code: 'invalid_input', fields: { holder: 'choose_one' }, values, form: 'give' } satisfies FormProblem);
+				return fail(400, { code: 'invalid_input', fields: { holder: 'prx_holder_required' }, values, form: 'give' } satisfies FormProblem);
 			}
 			return attempt(async () => ({ given: (await appContext().services.proxies.give(locals.auth, scopeOf(params), holderId), true) }), values, 'give');
 		},
