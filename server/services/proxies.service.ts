@@ -3,6 +3,7 @@ import * as repo from '../db/repositories/proxy.repository.js';
 import { findVote } from '../db/repositories/vote.repository.js';
 import { findMeeting } from '../db/repositories/meeting.repository.js';
 import { insertAudit } from '../db/repositories/membership.repository.js';
+import { insertProxyUsed } from '../db/repositories/notification.repository.js';
 import { proxyProblem, validProxyCap } from '../domain/proxies.js';
 import { hasRole, isActiveMember } from '../domain/permissions.js';
 import type { EventBus } from '../events/bus.js';
@@ -143,7 +144,7 @@ export class ProxiesService {
 		if (!(await repo.setProxyCap(this.db, cap))) throw new DomainError('conflict', 'proxy_cap_no_profile');
 	}
 
-	/** After closing: each giver whose proxy was used is told so by mail (never what was chosen), once. */
+	/** After closing: each giver whose proxy was used is told so by mail and on the bell (never what was chosen), once. */
 	async #tellGivers(voteId: number): Promise<void> {
 		const used = await repo.usedProxies(this.db, voteId);
 		if (!used.length) return;
@@ -152,6 +153,7 @@ export class ProxiesService {
 		const givers = used.map((u) => unitParts(u.giver_unit)?.id ?? -1);
 		const people = new Map((await repo.mailPeople(this.db, [...givers, ...used.map((u) => u.holder_id)])).map((p) => [p.id, p]));
 		let queued = 0;
+		const told: number[] = [];
 		for (const u of used) {
 			const giver = people.get(unitParts(u.giver_unit)?.id ?? -1);
 			const holder = people.get(u.holder_id);
@@ -160,8 +162,12 @@ export class ProxiesService {
 				if (!(await repo.claimTelling(trx, voteId, u.giver_unit))) return;
 				await this.mail.queue(trx, { email: giver.email, locale: giver.locale as Locale }, { kind: 'proxy_used', name: giver.display_name, holder: holder.display_name, title: vote.title, url: `${this.origin()}/votes/${voteId}` });
 				queued++;
+				if (!giver.notify_in_app) return;
+				await insertProxyUsed(trx, { user_id: giver.id, actor_id: holder.id, vote_id: voteId, created_at: this.clock() });
+				told.push(giver.id);
 			});
 		}
 		if (queued) this.bus.emit('mail.queued', {});
+		for (const userId of told) this.bus.emit('notification.created', { userId });
 	}
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startVoting, voteInput, makePeople, type Person } from './helpers/votes.js';
+import { startVoting, voteInput, makePeople, castBySocket, type Person } from './helpers/votes.js';
+import type { Socket } from 'socket.io-client';
 import { chamberFloor } from './helpers/chambers.js';
 import { meetingInput } from './helpers/meetings.js';
 import { getPage, postForm, type TestApp } from './helpers/app.js';
@@ -8,9 +9,10 @@ import { m } from '../../src/lib/paraglide/messages.js';
 let app: TestApp;
 let coordinator: Person;
 let dispose: () => Promise<void>;
+let socketOf: (p: Person) => Promise<Socket>;
 
 beforeAll(async () => {
-	({ app, coordinator, dispose } = await startVoting(1));
+	({ app, coordinator, dispose, socketOf } = await startVoting(1));
 });
 afterAll(async () => dispose());
 
@@ -74,7 +76,7 @@ describe('proxy pages', () => {
 		expect(changed).toHaveLength(2);
 	});
 
-	it('a vote’s proxy closes when it opens, and is said to be closed', async () => {
+	it('a vote’s proxy closes when it opens, and its giver is told on the bell when it was used', async () => {
 		const floor = await chamberFloor(app, 3, 0);
 		const [giver, holder] = floor.people;
 		const voteId = await app.ctx.services.votes.create(coordinator.auth, voteInput({ title: 'Prokura e votimit', eligibility: 'group', groupId: floor.groupId }));
@@ -86,6 +88,22 @@ describe('proxy pages', () => {
 		const late = await postForm(app.url, `${path}?/revoke`, { proxy: String(proxyId) }, giver.cookie);
 		expect(late.status).toBe(409);
 		expect(await late.text()).toContain(html(m.proxy_closed({}, sq)));
+
+		// Used and closed: the giver is told on the bell who voted for them, and where; never the choice.
+		expect(await castBySocket(await socketOf(holder), { voteId, ballot: { method: 'yes_no', choice: 'no' }, proxyFor: giver.id })).toMatchObject({ ok: true });
+		await app.ctx.services.votes.close(coordinator.auth, voteId);
+		await expect.poll(async () => (await app.ctx.services.notifications.list(giver.auth)).map((n) => [n.kind, n.voteId, n.read]), { timeout: 5000 }).toEqual([['proxy_used', voteId, false]]);
+		const bell = await (await getPage(app.url, '/notifications', giver.cookie)).text();
+		const holderName = (await app.ctx.db.selectFrom('users').select('display_name').where('id', '=', holder.id).executeTakeFirstOrThrow()).display_name;
+		expect(bell).toContain(`href="/votes/${voteId}"`);
+		expect(bell).toContain(html(m.prx_notification_used({ name: holderName, title: 'Prokura e votimit' }, sq)));
+		// Mailed already when the vote closed: never again in a digest.
+		await app.ctx.db.updateTable('users').set({ notify_email: 'digest' }).where('id', '=', giver.id).execute();
+		const email = (await app.ctx.db.selectFrom('users').select('email').where('id', '=', giver.id).executeTakeFirstOrThrow()).email;
+		const mailsTo = async () => (await app.ctx.db.selectFrom('outbox').select('subject').where('to_address', '=', email).execute()).map((r) => r.subject);
+		expect(await mailsTo()).toEqual([m.proxy_mail_used_subject({ title: 'Prokura e votimit' }, sq)]);
+		await app.ctx.services.notifications.sendDigests();
+		expect(await mailsTo()).toHaveLength(1);
 	});
 
 	it('only coordinators set the cap, and a wrong number is said in words and kept', async () => {

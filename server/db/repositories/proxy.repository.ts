@@ -116,7 +116,7 @@ export async function claimTelling(db: Conn, voteId: number, giverUnit: string):
 
 /** Name, mail and language of the people a mail goes to. */
 export function mailPeople(db: Conn, ids: number[]) {
-	return db.selectFrom('users').select(['id', 'email', 'display_name', 'locale', 'status']).where('id', 'in', ids.length ? ids : [-1]).execute();
+	return db.selectFrom('users').select(['id', 'email', 'display_name', 'locale', 'status', 'notify_in_app']).where('id', 'in', ids.length ? ids : [-1]).execute();
 }
 
 /** How many of a meeting's absent givers are represented by a holder who is checked in (the meter's "represented"). */
