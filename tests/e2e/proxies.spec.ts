@@ -103,6 +103,10 @@ test('a proxy given, held and used in a meeting, with a two-chamber vote, on pho
 		// Blerina is told on the bell that her proxy was used, and by whom; never how.
 		await giver.goto('/notifications');
 		await expect(giver.getByRole('link', { name: `Gentian Dervishi votoi për ju me prokurë te “${MOTION}”.` })).toBeVisible();
+		// Where coordinators set the cap (left at 2).
+		await chair.goto('/coordination/votes');
+		await expect(chair.getByLabel('Sa prokura mund të mbajë një anëtar')).toHaveValue('2');
+		await screenshot(chair, 'proxy-cap-sq-desktop');
 		// The meeting ends, so that no other test finds it live in the shared demo.
 		await chair.goto(`/meetings/${id}/live`);
 		chair.once('dialog', (d) => void d.accept());
