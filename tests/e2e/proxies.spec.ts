@@ -121,7 +121,7 @@ test('a proxy given, held and used in a meeting, with a two-chamber vote, on pho
 		await chair.getByRole('button', { name: 'Mbyll mbledhjen' }).click();
 		await giver.setViewportSize(PHONE);
 		await giver.goto('/notifications');
-		await expect(giver.getByRole('link', { name: `Gentian Dervishi votoi për ju me prokurë te “${MOTION}”.` })).toBeVisible();
+		await expect(giver.getByRole('link', { name: `Gentian Dervishi votoi për ju me prokurë te “${MOTION}”` })).toBeVisible();
 		await screenshot(giver, 'proxy-used-bell-sq-phone');
 		await expect(chair.getByTestId('live-room')).toHaveAttribute('data-status', 'ended');
 	} finally {
