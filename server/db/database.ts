@@ -250,10 +250,12 @@ export interface ModerationLogTable {
 export interface NotificationsTable {
 	id: Generated<number>;
 	user_id: number;
-	kind: 'mention' | 'reply';
+	kind: 'mention' | 'reply' | 'proxy_used';
 	actor_id: number | null;
 	thread_id: number | null;
 	post_id: number | null;
+	/** `proxy_used`: the vote the holder (the actor) cast the member's ballot in. */
+	vote_id: number | null;
 	created_at: number;
 	read_at: number | null;
 	emailed_at: number | null;

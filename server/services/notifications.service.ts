@@ -21,6 +21,8 @@ export function notificationRowToView(r: repo.NotificationRow): NotificationView
 		threadId: r.thread_id,
 		threadTitle: r.thread_title,
 		postId: r.post_id,
+		voteId: r.vote_id,
+		voteTitle: r.vote_title,
 		createdAt: r.created_at,
 		read: r.read_at !== null
 	};

@@ -3,6 +3,7 @@ import * as repo from '../db/repositories/proxy.repository.js';
 import { findVote } from '../db/repositories/vote.repository.js';
 import { findMeeting } from '../db/repositories/meeting.repository.js';
 import { insertAudit } from '../db/repositories/membership.repository.js';
+import { insertProxyUsed } from '../db/repositories/notification.repository.js';
 import { proxyProblem, validProxyCap } from '../domain/proxies.js';
 import { hasRole, isActiveMember } from '../domain/permissions.js';
 import type { EventBus } from '../events/bus.js';
@@ -12,17 +13,12 @@ import { unitParts } from '../../src/lib/shared/votes.js';
 import type { Authenticated } from './auth.service.js';
 import type { MailService } from './mail.service.js';
 import type { Locale } from '../../src/lib/shared/types.js';
+import type { ProxiesView } from '../../src/lib/shared/proxies.js';
 
-export type { ProxyScope } from '../db/repositories/proxy.repository.js';
+export type { ProxyScope, ProxiesView } from '../../src/lib/shared/proxies.js';
 
-/** The proxies of a meeting or a vote as one member sees them: the one they gave, those they hold, the cap. */
-export interface ProxiesView {
-	given: { id: number; holder: string } | null;
-	held: { id: number; giver: string }[];
-	cap: number;
-	/** Still open to giving and revoking (before the vote opens, before the meeting ends). */
-	open: boolean;
-}
+/** The most members offered as holders on one page (a body larger than this is picked from its first by name). */
+export const MAX_PROXY_CANDIDATES = 2000;
 
 /**
  * Proxies (server/domain/proxies.ts has the rules): giving and revoking them, the cap coordinators set, and telling a
@@ -57,9 +53,24 @@ export class ProxiesService {
 
 	async view(auth: Authenticated | null, scope: repo.ProxyScope): Promise<ProxiesView> {
 		if (!auth || !isActiveMember(auth.actor)) throw new DomainError(auth ? 'forbidden' : 'unauthenticated');
-		const [{ open }, all, cap] = await Promise.all([this.#scope(scope), repo.proxiesIn(this.db, scope), repo.proxyCap(this.db)]);
-		const mine = all.find((p) => p.giverId === auth.actor.id);
-		return { given: mine ? { id: mine.id, holder: mine.holder } : null, held: all.filter((p) => p.holderId === auth.actor.id).map((p) => ({ id: p.id, giver: p.giver })), cap, open };
+		const me = auth.actor.id;
+		const body = await this.#scope(scope);
+		const [all, cap, eligible, members] = await Promise.all([
+			repo.proxiesIn(this.db, scope),
+			repo.proxyCap(this.db),
+			repo.inBody(this.db, body.groupId, me),
+			repo.bodyMembers(this.db, body.groupId, MAX_PROXY_CANDIDATES + 1)
+		]);
+		const mine = all.find((p) => p.giverId === me);
+		return {
+			given: mine ? { id: mine.id, holder: mine.holder } : null,
+			held: all.filter((p) => p.holderId === me).map((p) => ({ id: p.id, giver: p.giver })),
+			cap,
+			open: body.open,
+			eligible,
+			organisations: body.organisations,
+			candidates: members.filter((p) => p.id !== me).slice(0, MAX_PROXY_CANDIDATES)
+		};
 	}
 
 	/** Gives the actor's proxy to `holderId` for a meeting or a vote; refused with the rule it breaks (ProxyProblem). */
@@ -70,7 +81,7 @@ export class ProxiesService {
 		const now = this.clock();
 		// In one transaction with the checks, so two proxies given to one holder at once cannot pass the cap together
 		// (SQLite's writes are serialised; on PostgreSQL the unique indexes and the cap's re-count after insert guard it).
-		return this.db.transaction().execute(async (trx) => {
+		const id = await this.db.transaction().execute(async (trx) => {
 			const all = await repo.proxiesIn(trx, scope);
 			const facts = {
 				giverId,
@@ -87,12 +98,14 @@ export class ProxiesService {
 			};
 			const problem = proxyProblem(facts);
 			if (problem) throw new DomainError(problem === 'proxy_closed' ? 'conflict' : 'invalid_input', problem, { holder: problem });
-			const id = await repo.insertProxy(trx, { giver_id: giverId, holder_id: holderId, meeting_id: 'meetingId' in scope ? scope.meetingId : null, vote_id: 'voteId' in scope ? scope.voteId : null, created_at: now });
+			const proxyId = await repo.insertProxy(trx, { giver_id: giverId, holder_id: holderId, meeting_id: 'meetingId' in scope ? scope.meetingId : null, vote_id: 'voteId' in scope ? scope.voteId : null, created_at: now });
 			const held = (await repo.proxiesIn(trx, scope)).filter((p) => p.holderId === holderId).length;
 			if (held > facts.cap) throw new DomainError('invalid_input', 'proxy_cap_reached', { holder: 'proxy_cap_reached' });
 			await insertAudit(trx, { actor_id: giverId, action: 'proxy.given', ...this.#subject(scope), data: { userId: holderId }, created_at: now });
-			return id;
+			return proxyId;
 		});
+		this.#changed(scope);
+		return id;
 	}
 
 	/** Revokes a proxy the actor gave, while its vote has not opened (its meeting has not ended). */
@@ -106,13 +119,21 @@ export class ProxiesService {
 			if (!(await repo.deleteProxy(trx, id))) throw new DomainError('not_found');
 			await insertAudit(trx, { actor_id: auth.actor.id, action: 'proxy.revoked', ...this.#subject(scope), data: { userId: p.holder_id }, created_at: this.clock() });
 		});
+		this.#changed(scope);
+	}
+
+	/** A meeting's proxies count on its live room's meter ("represented"): the room is sent again. */
+	#changed(scope: repo.ProxyScope) {
+		if ('meetingId' in scope) this.bus.emit('meeting.changed', { meetingId: scope.meetingId });
 	}
 
 	#subject(scope: repo.ProxyScope) {
 		return 'voteId' in scope ? { subject_type: 'vote', subject_id: String(scope.voteId) } : { subject_type: 'meeting', subject_id: String(scope.meetingId) };
 	}
 
-	cap(): Promise<number> {
+	/** The cap, as coordinators read it to change it. */
+	async cap(auth: Authenticated | null): Promise<number> {
+		if (!auth || !hasRole(auth.actor, 'coordinator')) throw new DomainError(auth ? 'forbidden' : 'unauthenticated');
 		return repo.proxyCap(this.db);
 	}
 
@@ -123,7 +144,7 @@ export class ProxiesService {
 		if (!(await repo.setProxyCap(this.db, cap))) throw new DomainError('conflict', 'proxy_cap_no_profile');
 	}
 
-	/** After closing: each giver whose proxy was used is told so by mail (never what was chosen), once. */
+	/** After closing: each giver whose proxy was used is told so by mail and on the bell (never what was chosen), once. */
 	async #tellGivers(voteId: number): Promise<void> {
 		const used = await repo.usedProxies(this.db, voteId);
 		if (!used.length) return;
@@ -132,6 +153,7 @@ export class ProxiesService {
 		const givers = used.map((u) => unitParts(u.giver_unit)?.id ?? -1);
 		const people = new Map((await repo.mailPeople(this.db, [...givers, ...used.map((u) => u.holder_id)])).map((p) => [p.id, p]));
 		let queued = 0;
+		const told: number[] = [];
 		for (const u of used) {
 			const giver = people.get(unitParts(u.giver_unit)?.id ?? -1);
 			const holder = people.get(u.holder_id);
@@ -140,8 +162,12 @@ export class ProxiesService {
 				if (!(await repo.claimTelling(trx, voteId, u.giver_unit))) return;
 				await this.mail.queue(trx, { email: giver.email, locale: giver.locale as Locale }, { kind: 'proxy_used', name: giver.display_name, holder: holder.display_name, title: vote.title, url: `${this.origin()}/votes/${voteId}` });
 				queued++;
+				if (!giver.notify_in_app) return;
+				await insertProxyUsed(trx, { user_id: giver.id, actor_id: holder.id, vote_id: voteId, created_at: this.clock() });
+				told.push(giver.id);
 			});
 		}
 		if (queued) this.bus.emit('mail.queued', {});
+		for (const userId of told) this.bus.emit('notification.created', { userId });
 	}
 }

@@ -62,6 +62,11 @@ export async function insertNotification(db: Conn, row: NewNotification): Promis
 	await insertNotificationRow(db, row);
 }
 
+/** Tells a giver on the bell that their proxy was used in a vote (mailed apart: never in a digest). */
+export async function insertProxyUsed(db: Conn, row: { user_id: number; actor_id: number; vote_id: number; created_at: number }): Promise<void> {
+	await db.insertInto('notifications').values({ ...row, kind: 'proxy_used', emailed_at: row.created_at }).execute();
+}
+
 export type NotificationRow = Awaited<ReturnType<typeof listNotifications>>[number];
 
 export function listNotifications(db: Conn, userId: number, limit = 50) {
@@ -69,7 +74,8 @@ export function listNotifications(db: Conn, userId: number, limit = 50) {
 		.selectFrom('notifications as n')
 		.leftJoin('users as a', 'a.id', 'n.actor_id')
 		.leftJoin('threads as t', 't.id', 'n.thread_id')
-		.select(['n.id', 'n.kind', 'n.thread_id', 'n.post_id', 'n.created_at', 'n.read_at', 'a.id as actor_id', 'a.display_name as actor_name', 'a.status as actor_status', 't.title as thread_title'])
+		.leftJoin('votes as v', 'v.id', 'n.vote_id')
+		.select(['n.id', 'n.kind', 'n.thread_id', 'n.post_id', 'n.vote_id', 'n.created_at', 'n.read_at', 'a.id as actor_id', 'a.display_name as actor_name', 'a.status as actor_status', 't.title as thread_title', 'v.title as vote_title'])
 		.where('n.user_id', '=', userId)
 		.orderBy('n.id', 'desc')
 		.limit(limit)
@@ -112,6 +118,9 @@ export function unmailedFor(db: Conn, userId: number) {
 		.leftJoin('threads as t', 't.id', 'n.thread_id')
 		.select(['n.id', 'n.kind', 'n.thread_id', 'a.display_name as actor_name', 'a.status as actor_status', 't.title as thread_title'])
 		.where('n.user_id', '=', userId)
+		// A used proxy is mailed on its own, when its vote closes (written as mailed): never in a digest.
+		.where('n.kind', '<>', 'proxy_used')
+		.$narrowType<{ kind: 'mention' | 'reply' }>()
 		.where('n.emailed_at', 'is', null)
 		.where('n.read_at', 'is', null)
 		.orderBy('n.id')

@@ -2,12 +2,11 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../database.js';
 import { shownName } from '../../domain/people.js';
 import { DEFAULT_PROXY_CAP } from '../../domain/proxies.js';
+import type { ProxyScope } from '../../../src/lib/shared/proxies.js';
+
+export type { ProxyScope };
 
 type Conn = Kysely<Database> | Transaction<Database>;
-
-/** What a proxy is given for: a meeting or a vote. */
-export type ProxyScope = { meetingId: number } | { voteId: number };
-
 
 /** How many proxies one member may hold (the network's setting; the default while no profile is saved). */
 export async function proxyCap(db: Conn): Promise<number> {
@@ -57,6 +56,19 @@ export async function inBody(db: Conn, groupId: number | null, userId: number): 
 	return !!(await db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).where('user_id', '=', userId).executeTakeFirst());
 }
 
+/** The active members of a body (a group, or the whole network when `groupId` is null) by name, up to `limit`. */
+export async function bodyMembers(db: Conn, groupId: number | null, limit: number) {
+	return db
+		.selectFrom('users as u')
+		.select(['u.id', 'u.display_name as name'])
+		.where('u.status', '=', 'active')
+		.$if(groupId !== null, (q) => q.where('u.id', 'in', (s) => s.selectFrom('group_members').select('user_id').where('group_id', '=', groupId!)))
+		.orderBy('u.display_name')
+		.orderBy('u.id')
+		.limit(limit)
+		.execute();
+}
+
 /** The proxies given for a vote or for its meeting, as the opening freezes them. */
 export async function proxiesForOpening(db: Conn, voteId: number, meetingId: number | null) {
 	return db
@@ -104,7 +116,7 @@ export async function claimTelling(db: Conn, voteId: number, giverUnit: string):
 
 /** Name, mail and language of the people a mail goes to. */
 export function mailPeople(db: Conn, ids: number[]) {
-	return db.selectFrom('users').select(['id', 'email', 'display_name', 'locale', 'status']).where('id', 'in', ids.length ? ids : [-1]).execute();
+	return db.selectFrom('users').select(['id', 'email', 'display_name', 'locale', 'status', 'notify_in_app']).where('id', 'in', ids.length ? ids : [-1]).execute();
 }
 
 /** How many of a meeting's absent givers are represented by a holder who is checked in (the meter's "represented"). */

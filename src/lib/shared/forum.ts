@@ -87,11 +87,14 @@ export interface SearchHit {
 
 export interface NotificationView {
 	id: number;
-	kind: 'mention' | 'reply';
+	kind: 'mention' | 'reply' | 'proxy_used';
 	actor: AuthorView | null;
 	threadId: number | null;
 	threadTitle: string | null;
 	postId: number | null;
+	/** `proxy_used`: the vote the actor cast the member's ballot in, by proxy. */
+	voteId: number | null;
+	voteTitle: string | null;
 	createdAt: number;
 	read: boolean;
 }
