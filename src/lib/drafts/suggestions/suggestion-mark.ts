@@ -100,7 +100,12 @@ export function suggested(state: EditorState, tr: Transaction, me: { id: number;
 	for (const [a, b] of toDelete.reverse()) out.delete(a, b);
 
 	// What was typed or pasted goes after the deleted words, as plain text in the formatting there, marked.
-	const words = slice.content.textBetween(0, slice.content.size, ' ', ' ');
+	// Paragraphs pasted become one run of words (a new paragraph, as Enter makes, is no suggestion: nothing).
+	const words = slice.content
+		.textBetween(0, slice.content.size, '\n', ' ')
+		.split('\n')
+		.filter(Boolean)
+		.join(' ');
 	const at = out.mapping.map(to);
 	if (words) {
 		const before = suggestionOf(out.doc.resolve(at).nodeBefore, type);
