@@ -126,16 +126,16 @@ export function suggested(state: EditorState, tr: Transaction, me: { id: number;
 
 const labelsKey = new PluginKey<DecorationSet>('kuvend-suggestion-labels');
 
-/** The suggester's name before each suggestion's first words (the mark itself is colour only). */
+/** The suggester's name before their suggestions (once before a replacement: its deletion and insertion side by side). */
 function nameLabels(): Plugin {
 	const build = (doc: PmNode): DecorationSet => {
 		const decorations: Decoration[] = [];
-		let last: string | null = null;
+		let last: number | null = null;
 		doc.descendants((node, pos) => {
 			if (node.isBlock) last = null;
 			if (!node.isText) return;
 			const s = suggestionAttrs(node.marks.find((m) => m.type.name === SUGGESTION)?.attrs);
-			if (s && s.id !== last) {
+			if (s && s.author !== last) {
 				decorations.push(
 					Decoration.widget(
 						pos,
@@ -151,7 +151,7 @@ function nameLabels(): Plugin {
 					)
 				);
 			}
-			last = s?.id ?? null;
+			last = s?.author ?? null;
 		});
 		return DecorationSet.create(doc, decorations);
 	};
