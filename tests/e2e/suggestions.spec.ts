@@ -1,5 +1,5 @@
 import type { Browser, Page } from '@playwright/test';
-import { DESKTOP, PHONE, screenshot, signIn, expect, test } from './helpers.js';
+import { DESKTOP, PHONE, screenshot, selectWord, signIn, expect, test } from './helpers.js';
 
 // Issue #19 point 5. Each member reads in their own seeded language (src/lib/i18n/messages/{sq,en,el}.json):
 // Arben (member1, Albanian) facilitates the Vlora cluster and writes its draft; Gentian (member5, English) and
@@ -35,23 +35,6 @@ const words = (page: Page, label: string) => () =>
 			return copy.textContent ?? '';
 		});
 
-/** Selects a word in the editor (as a double-click would). */
-async function selectWord(page: Page, label: string, word: string): Promise<void> {
-	await editor(page, label).evaluate((node, w) => {
-		const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
-		for (let t = walker.nextNode(); t; t = walker.nextNode()) {
-			const at = (t.textContent ?? '').indexOf(w);
-			if (at < 0) continue;
-			const range = document.createRange();
-			range.setStart(t, at);
-			range.setEnd(t, at + w.length);
-			window.getSelection()!.removeAllRanges();
-			window.getSelection()!.addRange(range);
-			return;
-		}
-	}, word);
-}
-
 async function shots(page: Page, name: string): Promise<void> {
 	await page.setViewportSize(DESKTOP);
 	await screenshot(page, `${name}-desktop`);
@@ -79,7 +62,7 @@ test('a member outside the group suggests; the steward sees it, accepts all of i
 	await expect(panel(gentian)).toContainText(en.hint);
 	await expect.poll(words(gentian, en.text)).toBe('Festivali hapet në qershor në kalanë e Kaninës.');
 	// Replacing a word while suggesting: the old word is marked for removal, the new one for insertion.
-	await selectWord(gentian, en.text, 'qershor');
+	await selectWord(editor(gentian, en.text), 'qershor');
 	await gentian.keyboard.type('korrik');
 	await expect(gentian.locator('del.suggestion-delete')).toHaveText('qershor');
 	await expect(gentian.locator('ins.suggestion-insert')).toHaveText('korrik');

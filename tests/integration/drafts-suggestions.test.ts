@@ -6,7 +6,7 @@ import { passageOf } from '../../server/services/yjs-passages.js';
 import { listSuggestions, resolveSuggestions, SUGGESTION, type SuggestionAttrs } from '../../src/lib/shared/suggestions.js';
 import { postForm, startTestApp, type TestApp } from './helpers/app.js';
 import { makePeople, personByEmail, type Person } from './helpers/votes.js';
-import { provider, synced, writeParagraphs } from './helpers/yjs.js';
+import { openDocument, writeParagraphs } from './helpers/yjs.js';
 
 // Issue #19 point 5: suggestions (track changes) in a co-edited draft, with real y-websocket clients.
 
@@ -26,13 +26,7 @@ afterAll(async () => {
 	await app?.dispose();
 });
 
-async function openDoc(name: string, cookie: string): Promise<{ doc: Y.Doc; p: WebsocketProvider }> {
-	const doc = new Y.Doc();
-	const p = provider(base, doc, name, cookie);
-	providers.push(p);
-	await synced(p);
-	return { doc, p };
-}
+const openDoc = (name: string, cookie: string) => openDocument(base, name, cookie, providers);
 
 /** A draft of the Arta cluster with one paragraph, open in its steward's editor. */
 async function artaDraft(text: string) {
