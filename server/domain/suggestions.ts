@@ -20,13 +20,15 @@ export function canAmendFromSuggestion(actor: Actor | null, d: DraftFacts): bool
 
 type DeltaOp = { insert?: unknown; attributes?: Record<string, unknown> };
 
+type Shape = { base: string; suggestions: Map<string, { attrs: SuggestionAttrs | null; words: string }> };
+
 /**
- * What a suggester may not change, read from a document: `base`, the text as it stands without any suggestion (the
- * words proposed for insertion left out, every other word with its formatting, every node with its attributes); and
- * each suggestion's attrs and words, by id.
+ * What a suggester may not change, read from blocks of text: `base`, their words as they stand without any
+ * suggestion (the words proposed for insertion left out, every other word with its formatting); and each suggestion's
+ * attrs and words in them, by id.
  */
-function shapeOf(doc: Y.Doc): { base: string; suggestions: Map<string, { attrs: SuggestionAttrs | null; words: string }> } {
-	const suggestions = new Map<string, { attrs: SuggestionAttrs | null; words: string }>();
+function shapeOf(texts: Y.XmlText[]): Shape {
+	const suggestions: Shape['suggestions'] = new Map();
 	const textBase = (text: Y.XmlText): unknown[] => {
 		const ops: { insert: unknown; attributes: string }[] = [];
 		for (const op of text.toDelta() as DeltaOp[]) {
@@ -47,42 +49,97 @@ function shapeOf(doc: Y.Doc): { base: string; suggestions: Map<string, { attrs: 
 		}
 		return ops;
 	};
-	const nodeBase = (node: Y.XmlElement | Y.XmlText | Y.XmlFragment): unknown => {
-		if (node instanceof Y.XmlText) return textBase(node);
-		const children = (node.toArray() as (Y.XmlElement | Y.XmlText)[]).map(nodeBase);
-		if (node instanceof Y.XmlFragment && !(node instanceof Y.XmlElement)) return children;
-		const attrs = Object.entries(node.getAttributes()).sort(([a], [b]) => a.localeCompare(b));
-		return [node.nodeName, attrs, children];
-	};
-	// Recursion is bounded: the document rules keep nodes at most DOCUMENT_LIMITS.depth deep, checked before this runs.
-	const base = JSON.stringify(nodeBase(doc.getXmlFragment('default')));
-	return { base, suggestions };
+	return { base: JSON.stringify(texts.map(textBase)), suggestions };
+}
+
+/** The text node of `doc` that `type` (of a copy of it) is, or null when `doc` has no such text node. */
+function sameTextIn(doc: Y.Doc, type: Y.XmlText): Y.XmlText | null {
+	if (!type._item) return null;
+	try {
+		const item = Y.getItem(doc.store, type._item.id);
+		return item instanceof Y.Item && !item.deleted && item.content instanceof Y.ContentType && item.content.type instanceof Y.XmlText ? item.content.type : null;
+	} catch {
+		return null; // an id `doc` has never seen: a text node the update made
+	}
 }
 
 /**
- * Whether an update only adds or removes suggestions of `me` (a member who may suggest but not edit): the text
- * without suggestions stays as it was, everyone else's suggestions stay as they were, and every suggestion that is
- * new or changed is theirs, under the name their session gives. Applied to a copy, never to `doc`.
+ * Checks suggesters' updates (see `check`) on a copy of the text kept from one check to the next and brought up to
+ * date with what was written since, so that a keystroke costs what it changes rather than a copy of the whole text.
  */
-export function onlySuggests(doc: Y.Doc, update: Uint8Array, me: { id: number; name: string }): boolean {
-	const before = shapeOf(doc);
-	const copy = new Y.Doc({ gc: false });
-	try {
-		Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
-		Y.applyUpdate(copy, update);
-		const after = shapeOf(copy);
-		if (after.base !== before.base) return false;
+export class SuggestionGuard {
+	#copy: Y.Doc | null = null;
+
+	/**
+	 * Whether an update only adds or removes suggestions of `me` (a member who may suggest but not edit): it changes
+	 * no node (none added, removed or given attributes), the words of the blocks it changes stay as they were without
+	 * suggestions, everyone else's suggestions stay as they were, and every suggestion that is new or changed is
+	 * theirs, under the name their session gives. Applied to the copy, never to `doc`.
+	 */
+	check(doc: Y.Doc, update: Uint8Array, me: { id: number; name: string }): boolean {
+		const copy = this.#upToDate(doc);
+		const changed: Y.Transaction['changed'] = new Map();
+		const see = (tr: Y.Transaction) => tr.changed.forEach((keys, type) => changed.set(type, new Set([...(changed.get(type) ?? []), ...keys])));
+		copy.on('afterTransaction', see);
+		try {
+			Y.applyUpdate(copy, update);
+		} finally {
+			copy.off('afterTransaction', see);
+		}
+		const pairs: [Y.XmlText, Y.XmlText][] = [];
+		for (const [type, keys] of changed) {
+			const copied: unknown = type;
+			const live = copied instanceof Y.XmlText ? sameTextIn(doc, copied) : null;
+			if (!live || [...keys].some((k) => k !== null)) return this.#refuse();
+			pairs.push([live, copied as Y.XmlText]);
+		}
+		const before = shapeOf(pairs.map(([live]) => live));
+		const after = shapeOf(pairs.map(([, copied]) => copied));
+		if (after.base !== before.base) return this.#refuse();
 		for (const id of new Set([...before.suggestions.keys(), ...after.suggestions.keys()])) {
 			const was = before.suggestions.get(id);
 			const is = after.suggestions.get(id);
 			if (was && is && JSON.stringify(was) === JSON.stringify(is)) continue;
 			// Changed, added or removed: only one's own, well-formed, in one's own name.
 			const mine = (s: typeof was) => !s || (s.attrs !== null && s.attrs.author === me.id && s.attrs.name === me.name);
-			if (!mine(was) || !mine(is)) return false;
+			if (!mine(was) || !mine(is)) return this.#refuse();
 		}
 		return true;
+	}
+
+	/** Lets the copy go (it may hold what the text does not: an update refused, or one that could not be stored). */
+	forget(): void {
+		this.#copy?.destroy();
+		this.#copy = null;
+	}
+
+	#refuse(): false {
+		this.forget();
+		return false;
+	}
+
+	#upToDate(doc: Y.Doc): Y.Doc {
+		if (this.#copy) {
+			const ahead = [...Y.decodeStateVector(Y.encodeStateVector(this.#copy))].some(([client, clock]) => clock > Y.getState(doc.store, client));
+			if (!ahead) {
+				Y.applyUpdate(this.#copy, Y.encodeStateAsUpdate(doc, Y.encodeStateVector(this.#copy)));
+				return this.#copy;
+			}
+			this.forget();
+		}
+		this.#copy = new Y.Doc({ gc: false });
+		Y.applyUpdate(this.#copy, Y.encodeStateAsUpdate(doc));
+		return this.#copy;
+	}
+}
+
+/** `SuggestionGuard.check` on a copy made for this one update. */
+export function onlySuggests(doc: Y.Doc, update: Uint8Array, me: { id: number; name: string }): boolean {
+	const guard = new SuggestionGuard();
+	try {
+		return guard.check(doc, update, me);
 	} finally {
-		copy.destroy();
+		guard.forget();
 	}
 }
 

@@ -57,7 +57,7 @@ const closeOf = (p: WebsocketProvider) =>
 	new Promise<{ code: number; reason: string }>((r) => p.ws?.addEventListener('close', (e) => r({ code: (e as CloseEvent).code, reason: (e as CloseEvent).reason })));
 
 describe('suggesting', () => {
-	// Shown to fail without the guard: with the `conn.access === 'suggest' && !onlySuggests(...)` check removed from
+	// Shown to fail without the guard: with the `conn.access === 'suggest' && !this.#suggestions.check(...)` test removed from
 	// DocRoom #take (shared-doc.ts), the plain text is taken (the close never comes and the stored text holds
 	// "NDËRHYRJE"); run, seen failing, restored.
 	it("a commenter's connection takes their suggestions and refuses plain text", async () => {

@@ -4,7 +4,7 @@ import { getSchema } from '@tiptap/core';
 import StarterKit from '@tiptap/starter-kit';
 import { EditorState, TextSelection } from '@tiptap/pm/state';
 import { listSuggestions, resolveSuggestions, SUGGESTION, type SuggestionAttrs } from '../../src/lib/shared/suggestions.js';
-import { onlySuggests, suggestedPassage } from '../../server/domain/suggestions.js';
+import { onlySuggests, suggestedPassage, SuggestionGuard } from '../../server/domain/suggestions.js';
 import { SuggestionMark, suggested } from '../../src/lib/drafts/suggestions/suggestion-mark.js';
 
 const ana = { id: 7, name: 'Ana Hoxha' };
@@ -102,6 +102,27 @@ describe('what a suggester may write (checked on the server)', () => {
 		];
 		expect(refused.map((u) => onlySuggests(doc, u, ana))).toEqual(refused.map(() => false));
 		expect(plain(doc)).toBe('The brown fox');
+	});
+});
+
+describe('the guard kept by a document for its suggesters', () => {
+	it('keeps its copy up to date with what others write, and starts afresh after a refusal', () => {
+		const { doc } = docOf('The fox');
+		const guard = new SuggestionGuard();
+		const take = (u: Uint8Array) => {
+			const ok = guard.check(doc, u, ana);
+			if (ok) Y.applyUpdate(doc, u);
+			return ok;
+		};
+		expect(take(update(doc, (d) => textIn(d).insert(4, 'quick ', { [SUGGESTION]: attrs('a', 'insert') })))).toBe(true);
+		// An editor writes meanwhile (straight into the text, as the server applies a writer's update).
+		textIn(doc).insert(0, 'Look: ', {});
+		expect(take(update(doc, (d) => textIn(d).format(6, 3, { [SUGGESTION]: attrs('d', 'delete') })))).toBe(true);
+		expect(take(update(doc, (d) => textIn(d).insert(0, 'NOT ')))).toBe(false);
+		expect(take(update(doc, (d) => textIn(d).insert(textIn(d).length, '!', { [SUGGESTION]: attrs('e', 'insert') })))).toBe(true);
+		expect(plain(doc)).toBe('Look: The quick fox!');
+		expect(listSuggestions(doc.getXmlFragment('default')).map((s) => s.id)).toEqual(['d', 'a', 'e']);
+		guard.forget();
 	});
 });
 

@@ -6,7 +6,7 @@ import * as decoding from 'lib0/decoding';
 import type { WebSocket } from 'ws';
 import { addsTo, updateProblem, type DocumentContent, type UpdateProblem, type WriteBudget } from '../../domain/document-rules.js';
 import { presenceOf, type Presence } from '../../domain/presence.js';
-import { onlySuggests } from '../../domain/suggestions.js';
+import { SuggestionGuard } from '../../domain/suggestions.js';
 import type { DocumentAccess } from '../../services/document-access.service.js';
 import { NotStored, OTHER_NODE_ORIGIN, type LiveDocument, type Relay } from '../../services/documents.service.js';
 import type { AwarenessFeed } from '../../services/document-feed.js';
@@ -64,6 +64,8 @@ export class DocRoom {
 	 * against the text once the updates before it are in, as on SQLite, where nothing waits. Settles, never rejects.
 	 */
 	#queue: Promise<void> | null = null;
+	/** Checks what suggesters write (only their own suggestions; see SuggestionGuard). */
+	readonly #suggestions = new SuggestionGuard();
 	/** The people of this document on other nodes (several nodes only). */
 	#across: ReturnType<AwarenessFeed['join']> | null = null;
 
@@ -242,12 +244,16 @@ export class DocRoom {
 		// not logged then. A typed update is new by nature and skips the check (it costs a third of applying one).
 		if (kind === syncProtocol.messageYjsSyncStep2 && !addsTo(this.doc, update)) return;
 		// A suggester's update may only add or take back their own suggestions (tested in drafts-suggestions.test.ts).
-		if (conn.access === 'suggest' && !onlySuggests(this.doc, update, { id: conn.memberId ?? 0, name: conn.user?.name ?? '' })) {
+		if (conn.access === 'suggest' && !this.#suggestions.check(this.doc, update, { id: conn.memberId ?? 0, name: conn.user?.name ?? '' })) {
 			throw new UpdateRefused('suggestions_only');
 		}
 		// A truncated or garbled update throws while it is read for the check above, and the connection is closed
 		// (tests/integration/drafts.test.ts sends 1,000 such messages). Stored first, then applied and relayed.
-		const refused = (error: unknown) => (error instanceof NotStored ? new UpdateRefused('not_saved') : error);
+		const refused = (error: unknown) => {
+			// The suggestion guard's copy may have taken this update; the text did not.
+			this.#suggestions.forget();
+			return error instanceof NotStored ? new UpdateRefused('not_saved') : error;
+		};
 		let written: void | Promise<void>;
 		try {
 			written = this.live.write(update, ws);
@@ -273,6 +279,7 @@ export class DocRoom {
 	}
 
 	destroy(): void {
+		this.#suggestions.forget();
 		this.#across?.leave();
 		this.awareness.destroy();
 	}
