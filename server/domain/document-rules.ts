@@ -27,7 +27,7 @@ export type UpdateProblem = 'update_too_large' | 'document_too_large' | 'unknown
 
 /** The nodes and marks of the editor's schema (StarterKit and tables), as y-tiptap stores them in the text. */
 const NODES = new Set(['paragraph', 'heading', 'blockquote', 'bulletList', 'orderedList', 'listItem', 'codeBlock', 'hardBreak', 'horizontalRule', 'table', 'tableRow', 'tableHeader', 'tableCell']);
-const MARKS = new Set(['bold', 'italic', 'strike', 'code', 'link', 'underline']);
+const MARKS = new Set(['bold', 'italic', 'strike', 'code', 'link', 'underline', 'suggestion']);
 /** y-tiptap names a mark that may overlap itself `<mark>--<8 characters of hash>`. */
 const HASHED_MARK = /^(.*)--[a-zA-Z0-9+/=]{8}$/;
 /** The ProseMirror document is the XmlFragment of this name; the text has no other root. */

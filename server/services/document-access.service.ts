@@ -2,8 +2,11 @@ import { DomainError } from '../../src/lib/shared/errors.js';
 import type { DocumentContent } from '../domain/document-rules.js';
 import type { Authenticated } from './auth.service.js';
 
-/** What a person may do with a shared (Yjs) document. */
-export type DocumentAccess = 'write' | 'read';
+/**
+ * What a person may do with a shared (Yjs) document. `suggest`: change the text only by suggestions of their own
+ * (a draft's commenters who may not edit it; checked on every update, see server/domain/suggestions.ts).
+ */
+export type DocumentAccess = 'write' | 'suggest' | 'read';
 
 /** Decides access to the documents of one kind (`draft`, `minutes`, ...); null means no access at all. */
 export type DocumentAuthorizer = (auth: Authenticated | null, id: string) => Promise<DocumentAccess | null>;

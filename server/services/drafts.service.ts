@@ -17,6 +17,7 @@ import {
 } from '../domain/drafts.js';
 import { authorView } from '../domain/people.js';
 import { facilitates, hasRole, isActiveMember } from '../domain/permissions.js';
+import { canAmendFromSuggestion, canReviewSuggestions, canSuggestDraft } from '../domain/suggestions.js';
 import { checkText, collect } from '../domain/validation.js';
 import type { EventBus } from '../events/bus.js';
 import { DomainError, isDomainError } from '../../src/lib/shared/errors.js';
@@ -29,6 +30,7 @@ import type { DocumentsService } from './documents.service.js';
 import { DraftAmendments } from './draft-amendments.service.js';
 import { DraftComments } from './draft-comments.service.js';
 import { DraftExports } from './draft-exports.service.js';
+import { DraftSuggestions } from './draft-suggestions.service.js';
 import { DraftVersions } from './draft-versions.service.js';
 import type { ForumWritingService } from './forum-writing.service.js';
 
@@ -90,6 +92,7 @@ export class DraftsService {
 	readonly #comments: DraftComments;
 	readonly #amendments: DraftAmendments;
 	readonly #exports: DraftExports;
+	readonly #suggestions: DraftSuggestions;
 
 	constructor(
 		private readonly db: Db,
@@ -104,6 +107,7 @@ export class DraftsService {
 		this.#comments = new DraftComments(parts);
 		this.#amendments = new DraftAmendments(parts, this.#versions);
 		this.#exports = new DraftExports(parts);
+		this.#suggestions = new DraftSuggestions(parts, this.#versions);
 	}
 
 	async #facts(auth: Authenticated | null, d: Draft): Promise<DraftFacts> {
@@ -133,11 +137,15 @@ export class DraftsService {
 		return (await this.#find(auth, id)) !== null;
 	}
 
-	/** Access to the draft's Yjs document: write for editors, read for other readers, null for everyone else. */
+	/**
+	 * Access to the draft's Yjs document: write for editors, suggest for others who may comment while the text is open
+	 * to change, read for other readers, null for everyone else.
+	 */
 	async documentAccess(auth: Authenticated | null, id: number): Promise<DocumentAccess | null> {
 		const found = await this.#find(auth, id);
 		if (!found) return null;
-		return canEditDraft(auth?.actor ?? null, found.facts) ? 'write' : 'read';
+		const actor = auth?.actor ?? null;
+		return canEditDraft(actor, found.facts) ? 'write' : canSuggestDraft(actor, found.facts) ? 'suggest' : 'read';
 	}
 
 	/** May this person start a draft (the "new" button)? */
@@ -168,7 +176,10 @@ export class DraftsService {
 				amend: canAmendDraft(actor, facts),
 				// "Put to a vote" leads to the new-vote page, which only those who may call votes can use (a steward who may
 				// not was shown the button and met a 403).
-				callVote: await this.abilities.mayCall(auth)
+				callVote: await this.abilities.mayCall(auth),
+				suggest: canSuggestDraft(actor, facts),
+				review: canReviewSuggestions(actor, facts),
+				amendFromSuggestion: canAmendFromSuggestion(actor, facts)
 			},
 			transitions: manage ? TRANSITIONS[draft.status] : []
 		};
@@ -318,5 +329,6 @@ export class DraftsService {
 	propose: DraftAmendments['propose'] = (auth, id, input) => this.#amendments.propose(auth, id, input);
 	withdraw: DraftAmendments['withdraw'] = (auth, id, amendmentId) => this.#amendments.withdraw(auth, id, amendmentId);
 	decideAmendment: DraftAmendments['decide'] = (amendmentId, adopted) => this.#amendments.decide(amendmentId, adopted);
+	suggestionToAmendment: DraftSuggestions['toAmendment'] = (auth, id, input) => this.#suggestions.toAmendment(auth, id, input);
 	export: DraftExports['file'] = (auth, id, format, versionNumber, lang, address) => this.#exports.file(auth, id, format, versionNumber, lang, address);
 }

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import type { Browser, Page } from '@playwright/test';
 import { colorFor } from '../../src/lib/shared/presence.js';
-import { DESKTOP, PHONE, expectAccessible, screenshot, signIn, expect, test } from './helpers.js';
+import { DESKTOP, PHONE, expectAccessible, screenshot, selectWord, signIn, expect, test } from './helpers.js';
 
 // Labels from src/lib/i18n/messages/{sq,el}.json: Arben (member1) writes in Albanian on a desktop, Maria
 // (member2) in Greek on a phone.
@@ -42,22 +42,7 @@ const textOf = (page: Page, label: string) => () =>
 	});
 
 /** Selects a word in the editor by its text (as a person would by double-clicking it). */
-async function selectWord(page: Page, label: string, word: string): Promise<void> {
-	await editor(page, label).getByText(word, { exact: false }).first().evaluate((node, w) => {
-		const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
-		for (let t = walker.nextNode(); t; t = walker.nextNode()) {
-			const at = (t.textContent ?? '').indexOf(w);
-			if (at < 0) continue;
-			const range = document.createRange();
-			range.setStart(t, at);
-			range.setEnd(t, at + w.length);
-			const selection = window.getSelection()!;
-			selection.removeAllRanges();
-			selection.addRange(range);
-			return;
-		}
-	}, word);
-}
+const selectWordIn = (page: Page, label: string, word: string) => selectWord(editor(page, label).getByText(word, { exact: false }).first(), word);
 
 /** Arben starts a draft through the form; Maria opens it; both are connected to its text. Returns its path. */
 async function startDraft(arben: Page, maria: Page, title: string): Promise<string> {
@@ -114,7 +99,7 @@ test('two editors co-write a draft live, comment a passage, freeze it, and read 
 	await expect(maria.locator('.collaboration-carets__label', { hasText: 'Arben' })).toBeVisible();
 
 	// Arben comments on "fonde"; Maria then writes around it, and the comment stays on its word.
-	await selectWord(arben, sq.text, 'fonde');
+	await selectWordIn(arben, sq.text, 'fonde');
 	await arben.getByRole('button', { name: sq.commentOnSelection }).click();
 	await arben.getByLabel(sq.comment).fill('Sa fonde, dhe nga kush?');
 	await arben.getByRole('button', { name: sq.send, exact: true }).click();
@@ -133,7 +118,7 @@ test('two editors co-write a draft live, comment a passage, freeze it, and read 
 	await arben.getByLabel(sq.versionName).fill('Para ndryshimit');
 	await arben.getByRole('button', { name: sq.saveVersion }).click();
 	await expect(arben.getByText('U ruajt si versioni 1.')).toBeVisible();
-	await selectWord(arben, sq.text, 'Menjëherë');
+	await selectWordIn(arben, sq.text, 'Menjëherë');
 	await arben.keyboard.type('Brenda vitit');
 	await expect.poll(textOf(maria, el.text)).toContain('Brenda vitit');
 	// Arben restores version 1 and Maria's open editor follows at once; he then makes the change again.
@@ -143,7 +128,7 @@ test('two editors co-write a draft live, comment a passage, freeze it, and read 
 	await expect.poll(textOf(maria, el.text)).not.toContain('Brenda vitit');
 	await arben.goto(path);
 	await expect(arben.locator('[data-synced="yes"]')).toBeVisible();
-	await selectWord(arben, sq.text, 'Menjëherë');
+	await selectWordIn(arben, sq.text, 'Menjëherë');
 	await arben.keyboard.type('Brenda vitit');
 	await expect.poll(textOf(maria, el.text)).toContain('Brenda vitit');
 	await arben.getByRole('button', { name: sq.freeze }).click();

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import { test as base, expect, type BrowserContext, type ConsoleMessage, type Page } from '@playwright/test';
+import { test as base, expect, type BrowserContext, type ConsoleMessage, type Locator, type Page } from '@playwright/test';
 
 /**
  * Console lines that are neither the app's nor a test's own doing and that no test can avoid (Chromium's or an
@@ -89,4 +89,21 @@ export async function signIn(page: Page, email: string, password = 'demo-kuvend'
 	await page.locator('input[name=password]').fill(password);
 	await page.locator('form button[type=submit]').click();
 	await page.waitForURL('**/forum');
+}
+
+/** Selects the first occurrence of a word in an editor's text (as a double-click on it would). */
+export async function selectWord(editor: Locator, word: string): Promise<void> {
+	await editor.evaluate((node, w) => {
+		const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+		for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+			const at = (t.textContent ?? '').indexOf(w);
+			if (at < 0) continue;
+			const range = document.createRange();
+			range.setStart(t, at);
+			range.setEnd(t, at + w.length);
+			window.getSelection()!.removeAllRanges();
+			window.getSelection()!.addRange(range);
+			return;
+		}
+	}, word);
 }

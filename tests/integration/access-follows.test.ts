@@ -4,7 +4,7 @@ import type { Socket } from 'socket.io-client';
 import type { WebsocketProvider } from 'y-websocket';
 import { docNameOf } from '../../server/services/drafts.service.js';
 import type { LiveState, MeetingInput } from '../../src/lib/shared/meetings.js';
-import { closeCode, provider, synced, writeParagraphs } from './helpers/yjs.js';
+import { closeCode, openDocument, synced, writeParagraphs } from './helpers/yjs.js';
 import { postForm, startTestApp, type TestApp } from './helpers/app.js';
 import { makePeople, memberSocket, personByEmail, type Person } from './helpers/votes.js';
 
@@ -69,13 +69,7 @@ async function hearsPost(watcher: Socket, control: Socket, threadId: number, aut
 }
 
 /** Opens a document as `cookie` (a visitor with ''), synced. */
-async function openDoc(name: string, cookie: string): Promise<{ doc: Y.Doc; p: WebsocketProvider }> {
-	const doc = new Y.Doc();
-	const p = provider(base, doc, name, cookie);
-	providers.push(p);
-	await synced(p);
-	return { doc, p };
-}
+const openDoc = (name: string, cookie: string) => openDocument(base, name, cookie, providers);
 const closedWith = (p: WebsocketProvider) => new Promise<number>((r) => p.ws?.addEventListener('close', (e) => r((e as unknown as { code: number }).code)));
 
 /** The text the server stores for a document. */

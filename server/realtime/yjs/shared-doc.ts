@@ -6,6 +6,7 @@ import * as decoding from 'lib0/decoding';
 import type { WebSocket } from 'ws';
 import { addsTo, updateProblem, type DocumentContent, type UpdateProblem, type WriteBudget } from '../../domain/document-rules.js';
 import { presenceOf, type Presence } from '../../domain/presence.js';
+import { SuggestionGuard } from '../../domain/suggestions.js';
 import type { DocumentAccess } from '../../services/document-access.service.js';
 import { NotStored, OTHER_NODE_ORIGIN, type LiveDocument, type Relay } from '../../services/documents.service.js';
 import type { AwarenessFeed } from '../../services/document-feed.js';
@@ -36,7 +37,7 @@ export class ProtocolError extends Error {}
  * could not be stored (a full disk); `restarting`: the server is stopping. Both are sent again on reconnect.
  */
 export class UpdateRefused extends Error {
-	constructor(readonly problem: UpdateProblem | 'rate_limited' | 'not_saved' | 'restarting') {
+	constructor(readonly problem: UpdateProblem | 'suggestions_only' | 'rate_limited' | 'not_saved' | 'restarting') {
 		super(problem);
 	}
 }
@@ -63,6 +64,8 @@ export class DocRoom {
 	 * against the text once the updates before it are in, as on SQLite, where nothing waits. Settles, never rejects.
 	 */
 	#queue: Promise<void> | null = null;
+	/** Checks what suggesters write (only their own suggestions; see SuggestionGuard). */
+	readonly #suggestions = new SuggestionGuard();
 	/** The people of this document on other nodes (several nodes only). */
 	#across: ReturnType<AwarenessFeed['join']> | null = null;
 
@@ -226,7 +229,7 @@ export class DocRoom {
 	/** Checks an update against the text and writes it: stored, then applied and relayed. */
 	#take(ws: WebSocket, conn: Connection, kind: number, update: Uint8Array): void | Promise<void> {
 		// A reader's changes (and anyone's while the document is sealed) are dropped here, before they touch it.
-		if (conn.access !== 'write' || this.live.sealed > 0) return;
+		if (conn.access === 'read' || this.live.sealed > 0) return;
 		if (this.lifecycle.draining) throw new UpdateRefused('restarting');
 		// Checked before it touches the text: once applied, nothing could take it back out of everyone's copy.
 		if (!this.writes.take(conn.memberId ?? 0, update.length, this.clock())) throw new UpdateRefused('rate_limited');
@@ -240,9 +243,17 @@ export class DocRoom {
 		// A reconnecting client's sync step 2 mostly repeats what the document holds (all its deletions, for one):
 		// not logged then. A typed update is new by nature and skips the check (it costs a third of applying one).
 		if (kind === syncProtocol.messageYjsSyncStep2 && !addsTo(this.doc, update)) return;
+		// A suggester's update may only add or take back their own suggestions (tested in drafts-suggestions.test.ts).
+		if (conn.access === 'suggest' && !this.#suggestions.check(this.doc, update, { id: conn.memberId ?? 0, name: conn.user?.name ?? '' })) {
+			throw new UpdateRefused('suggestions_only');
+		}
 		// A truncated or garbled update throws while it is read for the check above, and the connection is closed
 		// (tests/integration/drafts.test.ts sends 1,000 such messages). Stored first, then applied and relayed.
-		const refused = (error: unknown) => (error instanceof NotStored ? new UpdateRefused('not_saved') : error);
+		const refused = (error: unknown) => {
+			// The suggestion guard's copy may have taken this update; the text did not.
+			this.#suggestions.forget();
+			return error instanceof NotStored ? new UpdateRefused('not_saved') : error;
+		};
 		let written: void | Promise<void>;
 		try {
 			written = this.live.write(update, ws);
@@ -268,6 +279,7 @@ export class DocRoom {
 	}
 
 	destroy(): void {
+		this.#suggestions.forget();
 		this.#across?.leave();
 		this.awareness.destroy();
 	}

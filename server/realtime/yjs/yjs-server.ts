@@ -106,7 +106,7 @@ export class YjsServer {
 		} catch {
 			name = '';
 		}
-		let decision: { access: 'write' | 'read'; who: Who; generation: number } | { close: number; reason: string };
+		let decision: { access: DocumentAccess; who: Who; generation: number } | { close: number; reason: string };
 		try {
 			// Read first: a drop of this document's connections after this point sends the newcomer back to be
 			// admitted again (see #connect), so that a decision taken just before a freeze is not used after it.
@@ -207,7 +207,7 @@ export class YjsServer {
 		ws.close(REFUSED_CLOSE[refused.problem] ?? YJS_CLOSE.refused, refused.problem);
 	}
 
-	async #connect(ws: WebSocket, name: string, admitted: { access: 'write' | 'read'; who: Who; generation: number }): Promise<void> {
+	async #connect(ws: WebSocket, name: string, admitted: { access: DocumentAccess; who: Who; generation: number }): Promise<void> {
 		const { access } = admitted;
 		// Messages that arrive while the document loads wait for it, in order.
 		const early: Uint8Array[] = [];
@@ -266,12 +266,12 @@ export class YjsServer {
 				const who = this.#who.get(ws);
 				if (!who) continue;
 				const allow = (access: DocumentAccess | null) => {
-					if (access === 'write') return void (conn.access = 'write');
-					if (access === 'read' && conn.access === 'read') return;
+					if (access === conn.access) return;
+					if (access === 'write' || (access === 'suggest' && conn.access === 'read')) return void (conn.access = access);
 					// Frames still in flight from a former writer must not land while the socket closes. A former writer
-					// reconnects and is admitted as a reader; one who may no longer read is refused and stays away.
+					// reconnects and is admitted as a reader or suggester; one who may no longer read is refused and stays away.
 					room.downgrade(ws);
-					if (access === 'read') ws.close(YJS_CLOSE.access_changed, 'access changed');
+					if (access) ws.close(YJS_CLOSE.access_changed, 'access changed');
 					else ws.close(YJS_CLOSE.forbidden, 'forbidden');
 				};
 				yield { id: ws, name: room.live.name, userId: who.userId, access: conn.access, reauthenticate: who.reauthenticate, allow };

@@ -24,7 +24,7 @@ export function followRefusals(provider: WebsocketProvider, show: (text: string 
 			show(text());
 		} else if (event?.code === YJS_CLOSE.refused) {
 			passing = false;
-			show(event.reason.endsWith('too_large') ? m.drafts_refused_size() : m.drafts_refused_content());
+			show(event.reason === 'suggestions_only' ? m.sug_refused() : event.reason.endsWith('too_large') ? m.drafts_refused_size() : m.drafts_refused_content());
 		}
 	});
 	provider.on('sync', (isSynced: boolean) => {

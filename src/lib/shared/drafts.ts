@@ -22,8 +22,22 @@ export interface DraftView extends DraftSummary {
 	decidedBy: { voteId: number; title: string } | null;
 	/** The Yjs document's name at /yjs/<docName>. */
 	docName: string;
-	/** `callVote`: may open the new-vote page (put a version or an amendment to a vote). */
-	can: { edit: boolean; manage: boolean; restore: boolean; comment: boolean; amend: boolean; callVote: boolean };
+	/**
+	 * `callVote`: may open the new-vote page (put a version or an amendment to a vote). `suggest`: may propose
+	 * changes in the text as suggestions; `review`: may accept or reject them; `amendFromSuggestion`: may turn one into
+	 * an amendment (during review).
+	 */
+	can: {
+		edit: boolean;
+		manage: boolean;
+		restore: boolean;
+		comment: boolean;
+		amend: boolean;
+		callVote: boolean;
+		suggest: boolean;
+		review: boolean;
+		amendFromSuggestion: boolean;
+	};
 	/** The statuses this person may move the draft to now. */
 	transitions: DraftStatus[];
 }

@@ -22,6 +22,15 @@ export function provider(base: string, doc: Y.Doc, name: string, cookie: string,
 
 export const synced = (p: WebsocketProvider) => new Promise<void>((resolve) => (p.synced ? resolve() : p.once('sync', () => resolve())));
 
+/** A document opened as `cookie`'s browser would, once synced; its provider is kept in `kept` (destroyed after the tests). */
+export async function openDocument(base: string, name: string, cookie: string, kept: WebsocketProvider[]): Promise<{ doc: Y.Doc; p: WebsocketProvider }> {
+	const doc = new Y.Doc();
+	const p = provider(base, doc, name, cookie);
+	kept.push(p);
+	await synced(p);
+	return { doc, p };
+}
+
 /** Opens a raw websocket and returns the close code the server sends (or the HTTP status of a refused upgrade). */
 export function closeCode(base: string, path: string, headers: Record<string, string>): Promise<number> {
 	return new Promise((resolve) => {

@@ -50,6 +50,10 @@ export const actions: Actions = {
 		const v = formValues(await request.formData(), ['anchorStart', 'anchorEnd', 'replacement', 'reason']);
 		return attempt(async () => ({ proposed: await appContext().services.drafts.propose(locals.auth, Number(params.id), v) }), v, 'propose');
 	},
+	amendFromSuggestion: async ({ request, locals, params }) => {
+		const v = formValues(await request.formData(), ['suggestionId', 'reason']);
+		return attempt(async () => ({ proposed: await appContext().services.drafts.suggestionToAmendment(locals.auth, Number(params.id), v) }), v, 'suggestion');
+	},
 	withdraw: async ({ request, locals, params }) => {
 		const v = formValues(await request.formData(), ['amendmentId']);
 		return attempt(async () => ({ withdrawn: await appContext().services.drafts.withdraw(locals.auth, Number(params.id), num(v.amendmentId)) }));
