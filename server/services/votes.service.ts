@@ -196,21 +196,23 @@ export class VotesService {
 	}
 
 	/**
-	 * A vote held in a meeting on one of its agenda items, opened at once: those checked in (and eligible by the
-	 * meeting's body) are its electorate. The meetings service has authorised the chair.
+	 * A vote held in a meeting on one of its agenda items, opened at once (or, `openNow` false, when its chair opens
+	 * it there): those checked in (and eligible by the meeting's body) are its electorate. The meetings service has
+	 * authorised the chair.
 	 */
 	async createInMeeting(
 		auth: Authenticated,
 		input: VoteInput,
 		meeting: { id: number; itemId: number; groupId: number | null; visibility: 'public' | 'members' },
 		subject: SubjectInput = {},
-		unread: Record<string, string> = {}
+		unread: Record<string, string> = {},
+		openNow = true
 	): Promise<number> {
 		const body = { ...input, eligibility: meeting.groupId === null ? ('members' as const) : ('group' as const), groupId: meeting.groupId, visibility: meeting.visibility, opensAt: null, closesAt: null };
 		this.#check(body, this.clock(), unread);
 		const links = await this.#links(auth, subject);
 		const id = await repo.insertVote(this.db, { ...this.#row(body), ...links, created_by: auth.actor.id, created_at: this.clock(), meeting_id: meeting.id, agenda_item_id: meeting.itemId });
-		await this.#open(id, auth.actor.id);
+		if (openNow) await this.#open(id, auth.actor.id);
 		return id;
 	}
 
