@@ -93,7 +93,8 @@ export function closingBlocks(
 ): Block[] {
 	const o = { locale };
 	const t = (ms: number) => when(ms, locale, true);
-	const stays = (p: Presence) => p.stays.map((s) => (s.to === null ? m.rec_stay_from({ from: t(s.from) }, o) : `${t(s.from)}–${t(s.to)}`)).join(', ');
+	// Those still checked in at the close were there until it.
+	const stays = (p: Presence) => p.stays.map((s) => `${t(s.from)}–${t(s.to ?? at)}`).join(', ');
 	const named = visibility === 'members';
 	const blocks: Block[] = [{ p: m.rec_closed({ time: t(at) }, o) }, { h: 3, text: m.rec_attendance_heading({}, o) }];
 	if (!attendance.length) blocks.push({ p: m.rec_attendance_none({}, o) });
