@@ -58,8 +58,18 @@ export class AgendaProposals {
 	}
 
 	/** The proposals of a meeting, with their authors' names on open rounds. */
-	async list(meetingId: number): Promise<AgendaProposalView[]> {
-		const rows = await rec.proposalsOf(this.db, meetingId);
+	list(meetingId: number): Promise<AgendaProposalView[]> {
+		return rec.proposalsOf(this.db, meetingId).then((rows) => this.#views(rows));
+	}
+
+	/** What became of a round's objections: each with the meeting it went to (none while the body has none called). */
+	async ofVote(voteId: number): Promise<(AgendaProposalView & { meeting: { id: number; title: string } | null })[]> {
+		const rows = await rec.proposalsOfVote(this.db, voteId);
+		const views = await this.#views(rows);
+		return views.map((v, i) => ({ ...v, meeting: rows[i].meeting_id !== null && rows[i].meeting_title !== null ? { id: rows[i].meeting_id!, title: rows[i].meeting_title! } : null }));
+	}
+
+	async #views(rows: rec.ProposalRow[]): Promise<AgendaProposalView[]> {
 		const names = await unitNames(this.db, rows.flatMap((r) => (r.author_unit ? [r.author_unit] : [])));
 		return rows.map((r) => ({
 			id: r.id,
@@ -92,7 +102,7 @@ export class AgendaProposals {
 				itemId = await rec.appendItem(trx, meetingId, { title, notes: p.reason, thread_id: p.thread_id }, (await lastPosition(trx, meetingId)) + 1);
 			}
 			const decided = await rec.decideProposal(trx, p.id, { status: accept ? 'accepted' : 'dropped', agenda_item_id: itemId, decided_at: now, decided_by: auth.actor.id });
-			if (!decided) throw new DomainError('conflict', 'proposal_decided');
+			if (!decided) throw new DomainError('conflict', 'proposal_decided', { proposal: 'proposal_decided' });
 			if (!accept) await rec.setOutcome(trx, p.id, m.rec_outcome_dropped({}, { locale }));
 			await insertAudit(trx, { actor_id: auth.actor.id, action: accept ? 'meeting.proposal_accepted' : 'meeting.proposal_dropped', subject_type: 'meeting', subject_id: String(meetingId), data: { proposalId: p.id }, created_at: now });
 		});
@@ -103,7 +113,7 @@ export class AgendaProposals {
 		const p = await rec.findProposal(this.db, proposalId);
 		if (!p || p.meeting_id !== meetingId) throw new DomainError('not_found', 'no_proposal');
 		if (p.author_unit !== userUnit(auth.actor.id)) throw new DomainError('forbidden', 'not_author');
-		if (!(await rec.decideProposal(this.db, p.id, { status: 'withdrawn', decided_at: this.clock(), decided_by: auth.actor.id }))) throw new DomainError('conflict', 'proposal_decided');
+		if (!(await rec.decideProposal(this.db, p.id, { status: 'withdrawn', decided_at: this.clock(), decided_by: auth.actor.id }))) throw new DomainError('conflict', 'proposal_decided', { proposal: 'proposal_decided' });
 	}
 
 	/** The proposal an agenda item came from, if any. */

@@ -256,6 +256,16 @@ export class MeetingsService {
 		await this.#proposals.withdraw(auth, meeting.id, proposalId);
 	}
 
+	/**
+	 * What became of a consent round's objections (members, who may read the round): the meeting each went to, its
+	 * status, and the outcome the meeting posted back.
+	 */
+	async followUps(auth: Authenticated | null, voteId: number) {
+		if (!isActiveMember(auth?.actor ?? null)) return [];
+		await this.votes.get(auth, voteId);
+		return this.#proposals.ofVote(voteId);
+	}
+
 	/** Moves a closed consent round's objections to the body's next meeting (once; see AgendaProposals). */
 	moveObjections(voteId: number): Promise<number> {
 		return this.#proposals.moveObjections(voteId);

@@ -141,8 +141,9 @@ export function proposalsOf(db: Conn, meetingId: number) {
 	return proposals(db).where('p.meeting_id', '=', meetingId).orderBy('p.id').execute();
 }
 
+/** A round's proposals with the meeting each went to. */
 export function proposalsOfVote(db: Conn, voteId: number) {
-	return proposals(db).where('p.vote_id', '=', voteId).orderBy('p.id').execute();
+	return proposals(db).leftJoin('meetings as mt', 'mt.id', 'p.meeting_id').select('mt.title as meeting_title').where('p.vote_id', '=', voteId).orderBy('p.id').execute();
 }
 
 export type ProposalRow = Awaited<ReturnType<typeof proposalsOf>>[number];
