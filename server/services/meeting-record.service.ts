@@ -2,6 +2,7 @@ import type { Db } from '../db/client.js';
 import type { MeetingEventKind } from '../db/database.js';
 import * as rec from '../db/repositories/meeting-record.repository.js';
 import { listDecisions, parseResult } from '../db/repositories/vote.repository.js';
+import { findDraft } from '../db/repositories/draft.repository.js';
 import { proxiesIn } from '../db/repositories/proxy.repository.js';
 import { attendanceOf, itemStart, speakingTimes, type LogEvent } from '../domain/meeting-record.js';
 import type { Meeting } from '../domain/meetings.js';
@@ -41,8 +42,15 @@ export class MeetingRecord {
 		return (await rec.eventsOf(this.db, meetingId)).map((e) => ({ at: e.at, kind: e.kind, userId: e.user_id, itemId: e.item_id, name: e.name }));
 	}
 
+	/**
+	 * Adds to the minutes while they are open to change: once put to approval (frozen, then adopted) the text is the
+	 * one voted on, and what happens after stays in the log and the register.
+	 */
 	async #append(m: Meeting, blocks: Parameters<typeof appendBlocks>[1]): Promise<void> {
-		if (m.minutesDraftId !== null) await this.documents.change(docNameOf(m.minutesDraftId), (doc) => appendBlocks(doc, blocks));
+		if (m.minutesDraftId === null) return;
+		const draft = await findDraft(this.db, m.minutesDraftId);
+		if (draft?.status !== 'drafting' && draft?.status !== 'review') return;
+		await this.documents.change(docNameOf(m.minutesDraftId), (doc) => appendBlocks(doc, blocks));
 	}
 
 	opened(m: Meeting, at: number): Promise<void> {
@@ -67,10 +75,19 @@ export class MeetingRecord {
 	}
 
 	/** The meeting closed at `at`: attendance from the log, the proxies given for it, its decisions. */
-	async closed(m: Meeting, at: number): Promise<void> {
+	closed(m: Meeting, at: number): Promise<void> {
+		return this.#closing(m, at, true);
+	}
+
+	/** The minutes about to be put to approval in the live meeting: attendance, proxies and decisions so far. */
+	sofar(m: Meeting, at: number): Promise<void> {
+		return this.#closing(m, at, false);
+	}
+
+	async #closing(m: Meeting, at: number, closed: boolean): Promise<void> {
 		const locale = m.minutesLocale;
 		const [log, proxies, decisions] = await Promise.all([this.#log(m.id), proxiesIn(this.db, { meetingId: m.id }), listDecisions(this.db, { member: true, meetingId: m.id, limit: 200 })]);
 		const taken = [...decisions].reverse().map((d) => ({ title: d.title, outcome: d.result ? outcomeWords(d.result, d.options, locale) : d.outcome }));
-		await this.#append(m, closingBlocks(at, attendanceOf(log), proxies, taken, m.visibility, locale));
+		await this.#append(m, closingBlocks(closed ? at : null, at, attendanceOf(log), proxies, taken, m.visibility, locale));
 	}
 }

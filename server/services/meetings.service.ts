@@ -37,6 +37,7 @@ export class MeetingsService {
 	readonly #room: MeetingRoomService;
 	readonly #proposals: AgendaProposals;
 	readonly #approval: MinutesApproval;
+	readonly #record: MeetingRecord;
 
 	constructor(
 		private readonly db: Db,
@@ -52,8 +53,9 @@ export class MeetingsService {
 		private readonly clock: () => number = Date.now
 	) {
 		this.#proposals = new AgendaProposals(db, clock);
-		this.#room = new MeetingRoomService(db, votes, new MeetingRecord(db, documents, forumWriting, this.#proposals), clock);
-		this.#approval = new MinutesApproval(db, bus, votes, drafts, clock);
+		this.#record = new MeetingRecord(db, documents, forumWriting, this.#proposals);
+		this.#room = new MeetingRoomService(db, votes, this.#record, clock);
+		this.#approval = new MinutesApproval(db, bus, votes, drafts, this.#record, clock);
 		// A consent round closed on this node: its objections go to the body's next meeting; minutes approved are frozen.
 		bus.onAsync('vote.closed', async ({ voteId }) => {
 			await this.#proposals.moveObjections(voteId);

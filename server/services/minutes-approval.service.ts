@@ -12,6 +12,7 @@ import { m as msg } from '../../src/lib/paraglide/messages.js';
 import type { Authenticated } from './auth.service.js';
 import { docNameOf, type DraftsService } from './drafts.service.js';
 import type { VotesService } from './votes.service.js';
+import type { MeetingRecord } from './meeting-record.service.js';
 
 /**
  * "Put the minutes to approval", one action of a chair (authorised by the meetings service): the minutes are frozen
@@ -25,6 +26,7 @@ export class MinutesApproval {
 		private readonly bus: EventBus,
 		private readonly votes: VotesService,
 		private readonly drafts: DraftsService,
+		private readonly record: MeetingRecord,
 		private readonly clock: () => number
 	) {}
 
@@ -35,8 +37,13 @@ export class MinutesApproval {
 		const next = when === 'next' ? await rec.nextMeetingOf(this.db, m.groupId, this.clock(), m.id) : undefined;
 		if (when === 'next' && !next) throw new DomainError('conflict', 'no_next_meeting', { when: 'no_next_meeting' });
 		const draftId = m.minutesDraftId;
+		const draft = await this.drafts.get(auth, draftId);
+		// The minutes' stewards freeze them (who called the meeting, a facilitator of its group, a coordinator).
+		if (draft.status !== 'frozen' && !draft.transitions.includes('frozen')) throw new DomainError('forbidden', 'not_minutes_steward');
+		// In the live meeting, the minutes first say who is there and what was decided so far (the rest is in the log).
+		if (when === 'now') await this.record.sofar(m, this.clock());
 		// Freezing saves the version the vote is on (the text cannot change under the ballot); frozen already, the last one.
-		if ((await this.drafts.get(auth, draftId)).status !== 'frozen') await this.drafts.setStatus(auth, draftId, 'frozen');
+		if (draft.status !== 'frozen') await this.drafts.setStatus(auth, draftId, 'frozen');
 		const version = (await latestVersion(this.db, draftId))!;
 		const locale = m.minutesLocale;
 		const held = next ?? m;

@@ -80,10 +80,11 @@ export function conclusionBlocks(
 }
 
 /**
- * The meeting closed: when, who was there (names and times for members-only meetings, counts when public), the
- * proxies held, and the decisions taken.
+ * The meeting closed (`closedAt`; null: the minutes are put to approval before it closes): who was there until `at`
+ * (names and times for members-only meetings, counts when public), the proxies held, and the decisions taken.
  */
 export function closingBlocks(
+	closedAt: number | null,
 	at: number,
 	attendance: Presence[],
 	proxies: { giver: string; holder: string }[],
@@ -96,7 +97,7 @@ export function closingBlocks(
 	// Those still checked in at the close were there until it.
 	const stays = (p: Presence) => p.stays.map((s) => `${t(s.from)}–${t(s.to ?? at)}`).join(', ');
 	const named = visibility === 'members';
-	const blocks: Block[] = [{ p: m.rec_closed({ time: t(at) }, o) }, { h: 3, text: m.rec_attendance_heading({}, o) }];
+	const blocks: Block[] = [...(closedAt === null ? [] : [{ p: m.rec_closed({ time: t(closedAt) }, o) }]), { h: 3, text: m.rec_attendance_heading({}, o) }];
 	if (!attendance.length) blocks.push({ p: m.rec_attendance_none({}, o) });
 	else if (named) blocks.push({ p: m.rec_attendance_named({ count: attendance.length }, o) }, { ul: attendance.map((p) => `${p.name} (${stays(p)})`) });
 	else blocks.push({ p: m.rec_attendance_count({ count: attendance.length }, o) });

@@ -118,6 +118,11 @@ describe('minutes as the record', () => {
 		await castBySocket(sb, { voteId, ballot: { method: 'yes_no', choice: 'yes' } });
 		await act(s0, id, { type: 'close_vote', voteId });
 		await expect.poll(async () => (await app.ctx.services.drafts.get(chair.auth, view.minutesDraftId!)).status).toBe('adopted');
+		// The text voted on said who was there so far; once frozen, nothing more is written into it.
+		await act(s0, id, { type: 'end' });
+		const text = await minutesText(view.minutesDraftId!);
+		expect(text).toContain('U regjistruan 2 të pranishëm:');
+		expect(text).not.toContain('Mbledhja u mbyll');
 		const register = await votes.decisions(a.auth, { meeting: id });
 		expect(register.decisions.map((d) => [d.voteId, d.outcome, d.draft?.hash])).toEqual([[voteId, 'passed', version.hash]]);
 	});
