@@ -61,8 +61,8 @@ async function callMeeting(page: Page, title: string, item: string, inMs: number
 }
 
 test('minutes written from the meeting in sq, en and el on phone and desktop; a consent objection proposed to the next meeting', async ({ browser }) => {
-	// Three meetings and a consent round on two browsers: about 25 s here.
-	test.setTimeout(40_000);
+	// Three meetings and a consent round on two browsers: about 25 s on a quiet machine (measured 70 s at load 20).
+	test.setTimeout(120_000);
 	const chair = await person(browser, 'coordinator@demo.test', DESKTOP);
 	const arben = await person(browser, 'member1@demo.test', PHONE);
 	try {
@@ -85,11 +85,13 @@ test('minutes written from the meeting in sq, en and el on phone and desktop; a 
 			const [title, item] = TITLES[locale];
 			const id = await callMeeting(chair, title, item, 3600_000);
 			const live = `/meetings/${id}/live`;
-			await Promise.all([chair.goto(live), arben.goto(live)]);
+			await chair.goto(live);
 			await chair.getByRole('button', { name: t(locale, 'live_start') }).click();
 			await chair.getByRole('button', { name: t(locale, 'live_check_in'), exact: true }).click();
-			await arben.getByRole('button', { name: t(locale, 'live_check_in'), exact: true }).click();
+			// The member takes part from a phone in the first meeting; the others record the chair alone.
 			if (locale === 'sq') {
+				await arben.goto(live);
+				await arben.getByRole('button', { name: t(locale, 'live_check_in'), exact: true }).click();
 				await arben.getByRole('button', { name: t(locale, 'live_raise_hand') }).click();
 				await chair.getByRole('button', { name: t(locale, 'live_give_floor_next') }).click();
 				await chair.getByRole('button', { name: t(locale, 'live_end_speech') }).click();
@@ -121,7 +123,15 @@ test('minutes written from the meeting in sq, en and el on phone and desktop; a 
 			await screenshot(arben, `record-minutes-${locale}-phone`);
 		}
 	} finally {
-		await Promise.all([setLanguage(chair, 'sq'), setLanguage(arben, 'sq')]);
 		await Promise.all([chair.context().close(), arben.context().close()]);
+	}
+});
+
+// The demo's people read Albanian again, however the test ended (its own pages may be gone by then).
+test.afterEach(async ({ browser }) => {
+	for (const email of ['coordinator@demo.test', 'member1@demo.test']) {
+		const page = await person(browser, email, DESKTOP);
+		await setLanguage(page, 'sq');
+		await page.context().close();
 	}
 });
