@@ -140,7 +140,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const auth = new AuthService(db, bus, policy, limits, Date.now, storage.bestEffort);
 		const presence = shared ? new RedisRoomPresence(shared.redis, shared.prefix, shared.nodeId) : new LocalRoomPresence();
 		const account = new AccountService(db, bus, mail, limits, publicOrigin, { mailDelivers: config.smtpUrl !== null, logger });
-		const meetings = new MeetingsService(db, bus, abilities, presence, votes, drafts, forum, documents);
+		const meetings = new MeetingsService(db, bus, abilities, presence, votes, drafts, forum, documents, forumWriting);
 		const webhooks = new WebhooksService(db, bus, logger, mail, { votes, meetings, drafts, forum }, { allowPrivate: config.webhooksAllowPrivate, publicOrigin });
 		const webhookDeliverer = new WebhookDeliverer(db, webhooks, logger, { timeoutMs: config.webhookTimeoutMs, allowPrivate: config.webhooksAllowPrivate });
 		const services: Services = {
@@ -251,7 +251,10 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		sweep.unref();
 		// Votes open and close on their schedule: checked every few seconds.
 		const schedule = setInterval(() => {
-			if (lease.held) services.votes.tick().catch((error) => logger.error('vote schedule failed', { error }));
+			if (!lease.held) return;
+			services.votes.tick().catch((error) => logger.error('vote schedule failed', { error }));
+			// Consent rounds that closed while their node stopped before moving the objections to the next meeting.
+			services.meetings.sweepObjections().catch((error) => logger.error('moving consent objections failed', { error }));
 		}, config.voteTickMs);
 		schedule.unref();
 		let closed = false;

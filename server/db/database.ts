@@ -395,6 +395,8 @@ export interface VotesTable {
 	/** Elections (ranked votes counted by STV): the seats to fill, and the seed of the lot for ties. */
 	seats: number | null;
 	lot_seed: string | null;
+	/** A consent round: when its objections were moved to agenda proposals (the claim; see its migration). */
+	objections_moved_at: number | null;
 }
 
 export interface VoteCandidatesTable {
@@ -424,6 +426,37 @@ export interface MeetingsTable {
 	created_at: number;
 	started_at: number | null;
 	ended_at: number | null;
+	minutes_locale: Generated<Locale>;
+	/** The vote that approves a version of the minutes (2026-12-09T0300_meeting_record.ts). */
+	minutes_vote_id: number | null;
+}
+
+/** The meeting's log as it happens, from which the minutes are written. */
+export interface MeetingEventsTable {
+	id: Generated<number>;
+	meeting_id: number;
+	at: number;
+	kind: MeetingEventKind;
+	user_id: number | null;
+	item_id: number | null;
+}
+
+export type MeetingEventKind = 'opened' | 'closed' | 'checked_in' | 'checked_out' | 'item_started' | 'item_ended';
+
+/** An objection of a closed consent round, proposed as an item of the body's next meeting. */
+export interface AgendaProposalsTable {
+	id: Generated<number>;
+	vote_id: number;
+	meeting_id: number | null;
+	kind: 'object' | 'block';
+	reason: string;
+	author_unit: string | null;
+	status: Generated<'proposed' | 'accepted' | 'dropped' | 'withdrawn'>;
+	agenda_item_id: number | null;
+	outcome: string | null;
+	created_at: number;
+	decided_at: number | null;
+	decided_by: number | null;
 }
 
 export interface MeetingChairsTable {
@@ -676,6 +709,8 @@ export interface Database {
 	agenda_items: AgendaItemsTable;
 	meeting_attendance: MeetingAttendanceTable;
 	meeting_speakers: MeetingSpeakersTable;
+	meeting_events: MeetingEventsTable;
+	agenda_proposals: AgendaProposalsTable;
 	vote_eligible: VoteEligibleTable;
 	vote_ballots: VoteBallotsTable;
 	proxies: ProxiesTable;

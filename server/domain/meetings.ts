@@ -4,6 +4,7 @@
  * meeting needs is its schema in src/lib/shared/meetings.ts, shared with the form.
  */
 import type { LiveState, MeetingAction, MeetingStatus } from '../../src/lib/shared/meetings.js';
+import type { Locale } from '../../src/lib/shared/types.js';
 import { hasRole, isActiveMember, type Actor } from './permissions.js';
 import { quorumOf, type Quorum } from './votes.js';
 
@@ -23,6 +24,10 @@ export interface Meeting {
 	status: MeetingStatus;
 	currentItemId: number | null;
 	minutesDraftId: number | null;
+	/** The language the minutes are written in. */
+	minutesLocale: Locale;
+	/** The vote approving a version of the minutes, once they were put to approval. */
+	minutesVoteId: number | null;
 }
 
 export interface MeetingFacts {

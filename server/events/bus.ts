@@ -113,4 +113,9 @@ export class EventBus {
 		this.#emitter.on(event, listener);
 		return () => this.#emitter.off(event, listener);
 	}
+
+	/** A listener that works asynchronously: its failure is logged as a synchronous listener's is. */
+	onAsync<K extends EventName>(event: K, listener: (payload: DomainEvents[K]) => Promise<void>): () => void {
+		return this.on(event, (payload) => void listener(payload).catch((error: unknown) => this.onListenerError(event, error)));
+	}
 }

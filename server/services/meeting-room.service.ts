@@ -5,10 +5,8 @@ import { nextPosition, nextSpeaker, positionAt, raiseHandProblem, roomActionRefu
 import { DomainError } from '../../src/lib/shared/errors.js';
 import type { MeetingAction } from '../../src/lib/shared/meetings.js';
 import type { Authenticated } from './auth.service.js';
-import type { DocumentsService } from './documents.service.js';
-import { docNameOf } from './drafts.service.js';
 import { agendaRowToItem, speakerRowToSpeaker, voteRowToRef } from './meeting-rows.js';
-import { appendBlocks, conclusionBlocks } from './minutes.js';
+import type { MeetingRecord } from './meeting-record.service.js';
 import type { VotesService } from './votes.service.js';
 
 /** What one action's handler is given: who acts (a member, authorised by ROOM_ACTIONS), in which meeting, when. */
@@ -29,7 +27,8 @@ export class MeetingRoomService {
 	constructor(
 		private readonly db: Db,
 		private readonly votes: VotesService,
-		private readonly documents: DocumentsService,
+		/** The meeting's log and the minutes written from it. */
+		private readonly record: MeetingRecord,
 		private readonly clock: () => number
 	) {}
 
@@ -46,27 +45,37 @@ export class MeetingRoomService {
 			await this.db.transaction().execute(async (trx) => {
 				await repo.updateMeeting(trx, m.id, { status: 'live', started_at: now });
 				const [first] = await repo.agendaOf(trx, m.id);
+				await this.record.log(trx, m.id, 'opened', now);
 				if (first && m.currentItemId === null) {
 					await repo.updateMeeting(trx, m.id, { current_item_id: first.id });
 					await repo.setItemStatus(trx, m.id, first.id, 'current');
+					await this.record.log(trx, m.id, 'item_started', now, { itemId: first.id });
 				}
 				await insertAudit(trx, { actor_id: me, action: 'meeting.started', subject_type: 'meeting', subject_id: String(m.id), data: {}, created_at: now });
 			});
+			await this.record.opened(m, now);
 		},
 		end: async ({ me, m, now }) => {
 			await this.db.transaction().execute(async (trx) => {
 				await repo.endSpeech(trx, m.id, now);
 				await repo.updateMeeting(trx, m.id, { status: 'ended', ended_at: now });
+				await this.record.log(trx, m.id, 'closed', now);
 				await insertAudit(trx, { actor_id: me, action: 'meeting.ended', subject_type: 'meeting', subject_id: String(m.id), data: {}, created_at: now });
 			});
+			await this.record.closed(m, now);
 		},
 		check_in: async ({ me, m, now }, action) => {
 			const who = action.userId ?? me;
 			if (!(await repo.activeMembers(this.db, [who])).length) throw new DomainError('invalid_input', 'not_member', { userId: 'not_member' });
-			await repo.checkIn(this.db, m.id, who, me, now);
+			await this.db.transaction().execute(async (trx) => {
+				if (await repo.checkIn(trx, m.id, who, me, now)) await this.record.log(trx, m.id, 'checked_in', now, { userId: who });
+			});
 		},
-		check_out: async ({ me, m }, action) => {
-			await repo.checkOut(this.db, m.id, action.userId ?? me);
+		check_out: async ({ me, m, now }, action) => {
+			const who = action.userId ?? me;
+			await this.db.transaction().execute(async (trx) => {
+				if (await repo.checkOut(trx, m.id, who)) await this.record.log(trx, m.id, 'checked_out', now, { userId: who });
+			});
 		},
 		raise_hand: async ({ me, m, now }) => {
 			const queue = await this.#queue(m.id);
@@ -103,10 +112,12 @@ export class MeetingRoomService {
 		remove_speaker: async ({ m, now }, action) => {
 			if (!(await repo.setSpeaker(this.db, m.id, action.speakerId, { status: 'withdrawn', ended_at: now }))) throw new DomainError('not_found', 'no_speaker');
 		},
-		set_item: async ({ m }, action) => {
+		set_item: async ({ m, now }, action) => {
 			await this.db.transaction().execute(async (trx) => {
 				const agenda = await repo.agendaOf(trx, m.id);
-				if (!agenda.some((a) => a.id === action.itemId)) throw new DomainError('not_found', 'no_item');
+				const item = agenda.find((a) => a.id === action.itemId);
+				if (!item) throw new DomainError('not_found', 'no_item');
+				if (item.status !== 'current') await this.record.log(trx, m.id, 'item_started', now, { itemId: item.id });
 				for (const a of agenda) if (a.status === 'current' && a.id !== action.itemId) await repo.setItemStatus(trx, m.id, a.id, 'pending');
 				await repo.setItemStatus(trx, m.id, action.itemId, 'current');
 				await repo.updateMeeting(trx, m.id, { current_item_id: action.itemId });
@@ -140,14 +151,15 @@ export class MeetingRoomService {
 		const next = agenda.find((a) => a.position > item.position && a.status === 'pending');
 		await this.db.transaction().execute(async (trx) => {
 			await repo.setItemStatus(trx, m.id, itemId, 'done', now);
+			await this.record.log(trx, m.id, 'item_ended', now, { itemId });
 			if (m.currentItemId === itemId) {
 				await repo.updateMeeting(trx, m.id, { current_item_id: next?.id ?? null });
-				if (next) await repo.setItemStatus(trx, m.id, next.id, 'current');
+				if (next) {
+					await repo.setItemStatus(trx, m.id, next.id, 'current');
+					await this.record.log(trx, m.id, 'item_started', now, { itemId: next.id });
+				}
 			}
 		});
-		if (m.minutesDraftId !== null) {
-			const results = await Promise.all(onItem.map(async (v) => ({ title: v.title, view: await this.votes.get(auth, v.id) })));
-			await this.documents.change(docNameOf(m.minutesDraftId), (doc) => appendBlocks(doc, conclusionBlocks(item, results, now, auth.viewer.locale)));
-		}
+		await this.record.concluded(auth, m, item, now);
 	}
 }

@@ -23,7 +23,9 @@ export function meetingRowToMeeting(m: MeetingWithGroup): Meeting {
 		quorum: quorumFrom(m.quorum_kind, m.quorum_value),
 		status: m.status,
 		currentItemId: m.current_item_id,
-		minutesDraftId: m.minutes_draft_id
+		minutesDraftId: m.minutes_draft_id,
+		minutesLocale: m.minutes_locale,
+		minutesVoteId: m.minutes_vote_id
 	};
 }
 

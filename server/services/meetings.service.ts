@@ -11,10 +11,15 @@ import { DomainError } from '../../src/lib/shared/errors.js';
 import type { AgendaItemInput, LiveState, MeetingAction, MeetingInput, MeetingSummary, MeetingView } from '../../src/lib/shared/meetings.js';
 import { agendaItemSchema, fieldProblems, meetingInputProblems } from '../../src/lib/shared/meeting-schemas.js';
 import type { Locale } from '../../src/lib/shared/types.js';
+import { userUnit } from '../../src/lib/shared/votes.js';
 import type { Abilities } from './abilities.service.js';
 import type { Authenticated } from './auth.service.js';
 import type { DocumentsService } from './documents.service.js';
 import type { ForumService } from './forum.service.js';
+import type { ForumWritingService } from './forum-writing.service.js';
+import { AgendaProposals } from './agenda-proposals.service.js';
+import { MeetingRecord } from './meeting-record.service.js';
+import { MinutesApproval } from './minutes-approval.service.js';
 import { docNameOf, type DraftsService } from './drafts.service.js';
 import { MeetingRoomService } from './meeting-room.service.js';
 import { agendaRowToItem, meetingRowToMeeting, speakerRowToSpeaker, voteRowToRef } from './meeting-rows.js';
@@ -30,6 +35,9 @@ import type { VotesService } from './votes.service.js';
  */
 export class MeetingsService {
 	readonly #room: MeetingRoomService;
+	readonly #proposals: AgendaProposals;
+	readonly #approval: MinutesApproval;
+	readonly #record: MeetingRecord;
 
 	constructor(
 		private readonly db: Db,
@@ -41,9 +49,18 @@ export class MeetingsService {
 		private readonly drafts: DraftsService,
 		private readonly forum: ForumService,
 		private readonly documents: DocumentsService,
+		forumWriting: ForumWritingService,
 		private readonly clock: () => number = Date.now
 	) {
-		this.#room = new MeetingRoomService(db, votes, documents, clock);
+		this.#proposals = new AgendaProposals(db, clock);
+		this.#record = new MeetingRecord(db, documents, forumWriting, this.#proposals);
+		this.#room = new MeetingRoomService(db, votes, this.#record, clock);
+		this.#approval = new MinutesApproval(db, bus, votes, drafts, this.#record, clock);
+		// A consent round closed on this node: its objections go to the body's next meeting; minutes approved are frozen.
+		bus.onAsync('vote.closed', async ({ voteId }) => {
+			await this.#proposals.moveObjections(voteId);
+			await this.#approval.closed(voteId);
+		});
 	}
 
 	// ——— reading ———
@@ -81,8 +98,9 @@ export class MeetingsService {
 
 	async get(auth: Authenticated | null, id: number): Promise<MeetingView> {
 		const { meeting: m, facts } = await this.#readable(auth, id);
-		const [chairs, agenda, votes] = await Promise.all([repo.chairsOf(this.db, m.id), repo.agendaOf(this.db, m.id), repo.votesOfMeeting(this.db, m.id)]);
+		const [chairs, agenda, votes, proposals] = await Promise.all([repo.chairsOf(this.db, m.id), repo.agendaOf(this.db, m.id), repo.votesOfMeeting(this.db, m.id), this.#proposals.list(m.id)]);
 		const refs = votes.map(voteRowToRef);
+		const member = isActiveMember(auth?.actor ?? null);
 		return {
 			...this.#summary(m),
 			description: m.description,
@@ -90,7 +108,10 @@ export class MeetingsService {
 			chairs,
 			agenda: await Promise.all(agenda.map(async (row) => ({ ...(await this.#shownItem(auth, agendaRowToItem(row))), votes: refs.filter((v) => v.itemId === row.id) }))),
 			minutesDraftId: m.minutesDraftId,
+			minutesVoteId: m.minutesVoteId,
 			currentItemId: m.currentItemId,
+			// Objections are the network's internal debate: members read them (and who made them, on open rounds).
+			proposals: member ? proposals.map((p) => ({ ...p, mine: !!auth && p.authorUnit === userUnit(auth.actor.id) })) : [],
 			can: { chair: canChair(auth?.actor ?? null, facts) }
 		};
 	}
@@ -186,6 +207,7 @@ export class MeetingsService {
 				visibility: input.visibility,
 				quorum_kind: input.quorum.kind,
 				quorum_value: quorumValue(input.quorum),
+				minutes_locale: locale,
 				created_by: auth.actor.id,
 				created_at: now
 			});
@@ -195,6 +217,8 @@ export class MeetingsService {
 			return id;
 		});
 		await this.#createMinutes(auth, id, locale);
+		// Objections of consent rounds that closed while the body had no meeting called are proposed to this one.
+		await this.#proposals.attachWaiting(id, input.groupId);
 		this.bus.emit('meeting.called', { meetingId: id });
 		this.bus.emit('meeting.changed', { meetingId: id });
 		return id;
@@ -227,6 +251,54 @@ export class MeetingsService {
 		const position = (await repo.lastPosition(this.db, m.id)) + 1;
 		await repo.insertItems(this.db, m.id, [{ title: item.title.trim(), thread_id: item.threadId ?? null, draft_id: item.draftId ?? null }], position);
 		this.bus.emit('meeting.changed', { meetingId: m.id });
+	}
+
+	// ——— consent rounds' objections, the minutes' approval ———
+
+	/** The chair accepts a proposal onto the agenda (its last item) or drops it. */
+	async decideProposal(auth: Authenticated | null, id: number, proposalId: number, accept: boolean): Promise<void> {
+		const m = await this.#chaired(auth, id);
+		if (m.status === 'ended') throw new DomainError('conflict', 'meeting_ended');
+		await this.#proposals.decide(auth!, m.id, proposalId, accept, m.minutesLocale);
+		this.bus.emit('meeting.changed', { meetingId: m.id });
+	}
+
+	/** The author of an objection (on an open round) withdraws it before the chair decides. */
+	async withdrawProposal(auth: Authenticated | null, id: number, proposalId: number): Promise<void> {
+		const { meeting } = await this.#readable(auth, id);
+		if (!auth || !canTakePart(auth.actor)) throw new DomainError(auth ? 'forbidden' : 'unauthenticated');
+		await this.#proposals.withdraw(auth, meeting.id, proposalId);
+	}
+
+	/**
+	 * What became of a consent round's objections (members, who may read the round): the meeting each went to, its
+	 * status, and the outcome the meeting posted back.
+	 */
+	async followUps(auth: Authenticated | null, voteId: number) {
+		if (!isActiveMember(auth?.actor ?? null)) return [];
+		await this.votes.get(auth, voteId);
+		return this.#proposals.ofVote(voteId);
+	}
+
+	/** Moves a closed consent round's objections to the body's next meeting (once; see AgendaProposals). */
+	moveObjections(voteId: number): Promise<number> {
+		return this.#proposals.moveObjections(voteId);
+	}
+
+	/** Rounds closed whose objections no node moved yet (called by the schedule). */
+	sweepObjections(): Promise<void> {
+		return this.#proposals.sweep();
+	}
+
+	/**
+	 * Puts the minutes to approval in one action (a chair): a version with its hash goes to a yes/no vote of the
+	 * body, now (the meeting is live) or as the first item of its next meeting. Returns the vote.
+	 */
+	async putMinutes(auth: Authenticated | null, id: number, when: 'now' | 'next'): Promise<number> {
+		const m = await this.#chaired(auth, id);
+		const voteId = await this.#approval.put(auth!, m, when);
+		this.bus.emit('meeting.changed', { meetingId: m.id });
+		return voteId;
 	}
 
 	// ——— the live room ———

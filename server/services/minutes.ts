@@ -1,13 +1,16 @@
 /**
  * What the server writes into a meeting's minutes, in the language of whoever acts: the heading and the agenda
- * when the meeting is called, and each item's votes and results as the item concludes.
+ * when the meeting is called; then, from the meeting's log as it happens, its opening, each item as it concludes
+ * (times, speakers, votes in words) and its closing (attendance, proxies, decisions).
  */
 import * as m from '../../src/lib/paraglide/messages.js';
 import type { Locale } from '../../src/lib/shared/types.js';
-import type { VoteOption, VoteResult, VoteView } from '../../src/lib/shared/votes.js';
+import type { VoteOption, VoteResult } from '../../src/lib/shared/votes.js';
 import { NETWORK_TIME_ZONE } from '../../src/lib/shared/time.js';
 import type { Meeting } from '../domain/meetings.js';
+import type { Presence } from '../domain/meeting-record.js';
 import type { Block } from './doc-blocks.js';
+import { durationWords, resultWords, rulesWords, type VoteRulesRow } from './minutes-words.js';
 
 export { appendBlocks } from './doc-blocks.js';
 
@@ -37,43 +40,70 @@ export function agendaBlocks(meeting: Pick<Meeting, 'title' | 'startsAt' | 'plac
 	];
 }
 
-function outcomeWord(r: VoteResult, options: VoteOption[], locale: Locale): string {
-	const o = { locale };
-	const label = (id: number) => options.find((x) => x.id === id)?.label ?? `#${id}`;
-	switch (r.outcome) {
-		case 'passed':
-			return m.vote_outcome_passed({}, o);
-		case 'failed':
-			return m.vote_outcome_failed({}, o);
-		case 'no_quorum':
-			return m.vote_outcome_no_quorum({}, o);
-		case 'elected':
-			return r.winners.length ? m.vote_outcome_elected({ option: r.winners.map(label).join(', ') }, o) : m.vote_outcome_elected_short({}, o);
-		case 'tie':
-			return m.vote_outcome_tie({}, o);
-		case 'no_votes':
-			return m.vote_outcome_no_votes({}, o);
-		case 'blocked':
-			return m.vote_outcome_blocked({}, o);
-	}
+/** The meeting opened (as its chair started it). */
+export function openedBlocks(at: number, locale: Locale): Block[] {
+	return [{ h: 2, text: m.rec_record_heading({}, { locale }) }, { p: m.rec_opened({ time: when(at, locale, true) }, { locale }) }];
 }
 
-/** The counts as "yes 12, no 5" (the option labels for choices). */
-function countsText(r: VoteResult, options: VoteOption[]): string {
-	return Object.entries(r.counts)
-		.map(([k, n]) => `${options.find((x) => String(x.id) === k)?.label ?? k}: ${n}`)
-		.join(', ');
+/** A vote of an item as the minutes tell it: its rules, then its result in words (or that it is still open). */
+export interface MinutesVote {
+	title: string;
+	rules: VoteRulesRow;
+	options: VoteOption[];
+	result: VoteResult | null;
 }
 
-export function conclusionBlocks(item: { position: number; title: string }, votes: { title: string; view: VoteView }[], at: number, locale: Locale): Block[] {
+/**
+ * An item as it concluded: when it was taken up and concluded, who spoke and for how long, and every vote with
+ * its rules and its result in words.
+ */
+export function conclusionBlocks(
+	item: { position: number; title: string },
+	times: { from: number | null; to: number },
+	speakers: { name: string; ms: number }[],
+	votes: MinutesVote[],
+	locale: Locale
+): Block[] {
 	const o = { locale };
-	const lines = votes.map(({ title, view }) => {
-		const r = view.tally.result;
-		if (!r) return m.meeting_minutes_vote_open({ title }, o);
-		return m.meeting_minutes_vote({ title, outcome: outcomeWord(r, view.options, locale), counts: countsText(r, view.options), participants: r.participants, eligible: r.eligible }, o);
-	});
+	const span = times.from === null ? when(times.to, locale, true) : `${when(times.from, locale, true)}–${when(times.to, locale, true)}`;
+	const spoke = speakers.length
+		? m.rec_speakers({ list: speakers.map((s) => m.rec_speech({ name: s.name, duration: durationWords(s.ms, locale) }, o)).join(', ') }, o)
+		: m.rec_nobody_spoke({}, o);
+	const lines = votes.map((v) =>
+		v.result ? m.rec_vote_line({ title: v.title, rules: rulesWords(v.rules, locale), result: resultWords(v.result, v.options, locale) }, o) : m.meeting_minutes_vote_open({ title: v.title }, o)
+	);
 	return [
-		{ h: 3, text: m.meeting_minutes_item_done({ item: `${item.position}. ${item.title}`, time: when(at, locale, true) }, o) },
+		{ h: 3, text: m.rec_item_heading({ item: `${item.position}. ${item.title}`, span }, o) },
+		{ p: spoke },
 		...(lines.length ? [{ ul: lines }] : [{ p: m.meeting_minutes_no_vote({}, o) }])
 	];
+}
+
+/**
+ * The meeting closed (`closedAt`; null: the minutes are put to approval before it closes): who was there until `at`
+ * (names and times for members-only meetings, counts when public), the proxies held, and the decisions taken.
+ */
+export function closingBlocks(
+	closedAt: number | null,
+	at: number,
+	attendance: Presence[],
+	proxies: { giver: string; holder: string }[],
+	decisions: { title: string; outcome: string }[],
+	visibility: 'public' | 'members',
+	locale: Locale
+): Block[] {
+	const o = { locale };
+	const t = (ms: number) => when(ms, locale, true);
+	// Those still checked in at the close were there until it.
+	const stays = (p: Presence) => p.stays.map((s) => `${t(s.from)}–${t(s.to ?? at)}`).join(', ');
+	const named = visibility === 'members';
+	const blocks: Block[] = [...(closedAt === null ? [] : [{ p: m.rec_closed({ time: t(closedAt) }, o) }]), { h: 3, text: m.rec_attendance_heading({}, o) }];
+	if (!attendance.length) blocks.push({ p: m.rec_attendance_none({}, o) });
+	else if (named) blocks.push({ p: m.rec_attendance_named({ count: attendance.length }, o) }, { ul: attendance.map((p) => `${p.name} (${stays(p)})`) });
+	else blocks.push({ p: m.rec_attendance_count({ count: attendance.length }, o) });
+	if (proxies.length)
+		blocks.push(named ? { ul: proxies.map((x) => m.rec_proxy_named({ holder: x.holder, giver: x.giver }, o)) } : { p: m.rec_proxies_count({ count: proxies.length }, o) });
+	blocks.push({ h: 3, text: m.rec_decisions_heading({}, o) });
+	blocks.push(decisions.length ? { ul: decisions.map((d) => m.rec_decision({ title: d.title, outcome: d.outcome }, o)) } : { p: m.rec_no_decisions({}, o) });
+	return blocks;
 }

@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import * as repo from '../db/repositories/vote.repository.js';
 import { isActiveMember } from '../domain/permissions.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
-import { DEVICE_TOKEN_PATTERN, newReceipt, RECEIPT_PATTERN, type CastRequest, type PublishedBallot } from '../../src/lib/shared/votes.js';
+import { DEVICE_TOKEN_PATTERN, newReceipt, RECEIPT_PATTERN, type Ballot, type CastRequest, type PublishedBallot } from '../../src/lib/shared/votes.js';
 import type { Authenticated } from './auth.service.js';
 import type { VoteViews } from './vote-views.service.js';
 
@@ -47,7 +47,10 @@ export class VoteReceipts {
 		const ballots = await repo.ballotsOf(this.db, v.id);
 		const named = !v.secret && isActiveMember(auth?.actor ?? null);
 		const names = named ? await repo.unitNames(this.db, ballots.flatMap((b) => (b.unit ? [b.unit] : []))) : new Map<string, string>();
-		return ballots.map((b) => ({ receipt: b.receipt, ballot: b.ballot, voter: named && b.unit ? (names.get(b.unit) ?? null) : null, chamber: b.chamber }));
+		// A consent ballot is published as its choice alone: its reason (told to the meeting that takes the objection
+		// up, see AgendaProposals) beside a receipt could name a secret voter, and counts for nothing in the result.
+		const published = (ballot: Ballot): Ballot => (ballot.method === 'consent' ? { method: 'consent', choice: ballot.choice } : ballot);
+		return ballots.map((b) => ({ receipt: b.receipt, ballot: published(b.ballot), voter: named && b.unit ? (names.get(b.unit) ?? null) : null, chamber: b.chamber }));
 	}
 }
 

@@ -213,15 +213,17 @@ export class VotesService {
 	}
 
 	/**
-	 * A vote held in a meeting on one of its agenda items, opened at once: those checked in (and eligible by the
-	 * meeting's body) are its electorate. The meetings service has authorised the chair.
+	 * A vote held in a meeting on one of its agenda items, opened at once (or, `openNow` false, when its chair opens
+	 * it there): those checked in (and eligible by the meeting's body) are its electorate. The meetings service has
+	 * authorised the chair.
 	 */
 	async createInMeeting(
 		auth: Authenticated,
 		input: VoteInput,
 		meeting: { id: number; itemId: number; groupId: number | null; visibility: 'public' | 'members' },
 		subject: SubjectInput = {},
-		unread: Record<string, string> = {}
+		unread: Record<string, string> = {},
+		openNow = true
 	): Promise<number> {
 		const body = { ...input, eligibility: meeting.groupId === null ? ('members' as const) : ('group' as const), groupId: meeting.groupId, visibility: meeting.visibility, opensAt: null, closesAt: null };
 		this.#check(body, this.clock(), unread);
@@ -231,7 +233,7 @@ export class VotesService {
 			await insertVoteAmendments(trx, voteId, alternatives);
 			return voteId;
 		});
-		await this.#open(id, auth.actor.id);
+		if (openNow) await this.#open(id, auth.actor.id);
 		return id;
 	}
 

@@ -44,8 +44,30 @@ export interface MeetingView extends MeetingSummary {
 	chairs: { id: number; name: string }[];
 	agenda: AgendaItemView[];
 	minutesDraftId: number | null;
+	/** The vote approving a version of the minutes, once they were put to approval. */
+	minutesVoteId: number | null;
 	currentItemId: number | null;
+	/** Objections of closed consent rounds proposed as items (members only). */
+	proposals: (AgendaProposalView & { mine: boolean })[];
 	can: { chair: boolean };
+}
+
+/** An objection (or block) of a closed consent round, proposed as an item of the body's next meeting. */
+export interface AgendaProposalView {
+	id: number;
+	voteId: number;
+	voteTitle: string;
+	threadId: number | null;
+	kind: 'object' | 'block';
+	reason: string;
+	/** Who objected, on an open round (null on a secret one). */
+	author: string | null;
+	authorUnit: string | null;
+	status: 'proposed' | 'accepted' | 'dropped' | 'withdrawn';
+	/** The agenda item it became. */
+	itemId: number | null;
+	/** What the meeting concluded, in the minutes' language. */
+	outcome: string | null;
 }
 
 export interface SpeakerView {

@@ -5,11 +5,13 @@ import { ballotFromForm } from '$lib/shared/votes';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
-	const { votes, elections } = appContext().services;
+	const { votes, elections, meetings } = appContext().services;
 	const id = Number(params.id);
 	const vote = await guarded(votes.get(locals.auth, id), url);
 	const published = vote.status === 'closed' ? await votes.published(locals.auth, id) : [];
-	return { vote, published, election: await elections.view(locals.auth, id) };
+	// A consent round's objections, carried to the body's next meeting.
+	const followUps = vote.status === 'closed' && vote.method === 'consent' ? await meetings.followUps(locals.auth, id) : [];
+	return { vote, published, election: await elections.view(locals.auth, id), followUps };
 };
 
 /**

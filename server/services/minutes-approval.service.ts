@@ -1,0 +1,85 @@
+import type { Db } from '../db/client.js';
+import * as rec from '../db/repositories/meeting-record.repository.js';
+import { lastPosition } from '../db/repositories/meeting.repository.js';
+import { latestVersion, moveDraftStatus } from '../db/repositories/draft.repository.js';
+import { findVote, setVoteStatus } from '../db/repositories/vote.repository.js';
+import { insertAudit } from '../db/repositories/membership.repository.js';
+import type { Meeting } from '../domain/meetings.js';
+import { VOTE_DEFAULTS } from '../domain/votes.js';
+import type { EventBus } from '../events/bus.js';
+import { DomainError } from '../../src/lib/shared/errors.js';
+import { m as msg } from '../../src/lib/paraglide/messages.js';
+import type { Authenticated } from './auth.service.js';
+import { docNameOf, type DraftsService } from './drafts.service.js';
+import type { VotesService } from './votes.service.js';
+import type { MeetingRecord } from './meeting-record.service.js';
+
+/**
+ * "Put the minutes to approval", one action of a chair (authorised by the meetings service): the minutes are frozen
+ * as a version (its hash is what the ballot shows) and a yes/no vote of the body on that version is held now, in the
+ * live meeting, or as the first item of the body's next meeting. Passed, the minutes are adopted: frozen for good,
+ * their decision in the register with the version's hash.
+ */
+export class MinutesApproval {
+	constructor(
+		private readonly db: Db,
+		private readonly bus: EventBus,
+		private readonly votes: VotesService,
+		private readonly drafts: DraftsService,
+		private readonly record: MeetingRecord,
+		private readonly clock: () => number
+	) {}
+
+	async put(auth: Authenticated, m: Meeting, when: 'now' | 'next'): Promise<number> {
+		if (m.minutesDraftId === null) throw new DomainError('not_found', 'no_minutes');
+		if (m.minutesVoteId !== null) throw new DomainError('conflict', 'minutes_already_put', { when: 'minutes_already_put' });
+		if (when === 'now' && m.status !== 'live') throw new DomainError('conflict', 'meeting_not_live', { when: 'meeting_not_live' });
+		const next = when === 'next' ? await rec.nextMeetingOf(this.db, m.groupId, this.clock(), m.id) : undefined;
+		if (when === 'next' && !next) throw new DomainError('conflict', 'no_next_meeting', { when: 'no_next_meeting' });
+		const draftId = m.minutesDraftId;
+		const draft = await this.drafts.get(auth, draftId);
+		// The minutes' stewards freeze them (who called the meeting, a facilitator of its group, a coordinator).
+		if (draft.status !== 'frozen' && !draft.transitions.includes('frozen')) throw new DomainError('forbidden', 'not_minutes_steward');
+		// In the live meeting, the minutes first say who is there and what was decided so far (the rest is in the log).
+		if (when === 'now') await this.record.sofar(m, this.clock());
+		// Freezing saves the version the vote is on (the text cannot change under the ballot); frozen already, the last one.
+		if (draft.status !== 'frozen') await this.drafts.setStatus(auth, draftId, 'frozen');
+		const version = (await latestVersion(this.db, draftId))!;
+		const locale = m.minutesLocale;
+		const held = next ?? m;
+		const now = this.clock();
+		const itemId = await this.db.transaction().execute(async (trx) => {
+			const item = { title: msg.rec_minutes_item_title({ title: m.title }, { locale }).slice(0, 200), notes: '', thread_id: null, draft_id: draftId };
+			if (!next) return rec.appendItem(trx, m.id, item, (await lastPosition(trx, m.id)) + 1);
+			await rec.shiftItems(trx, next.id);
+			return rec.appendItem(trx, next.id, item, 1);
+		});
+		const input = {
+			...VOTE_DEFAULTS,
+			method: 'yes_no' as const,
+			title: msg.rec_minutes_vote_title({ title: m.title, number: version.number, hash: version.hash.slice(0, 12) }, { locale }).slice(0, 200),
+			description: msg.rec_minutes_vote_description({ hash: version.hash }, { locale })
+		};
+		const voteId = await this.votes.createInMeeting(auth, input, { id: held.id, itemId, groupId: m.groupId, visibility: m.visibility }, { draftId, versionNumber: version.number, again: true }, {}, when === 'now');
+		// Two chairs at once: the first vote stands, the second is cancelled (or, opened already, closed with nobody).
+		if (!(await rec.setMinutesVote(this.db, m.id, voteId))) {
+			if (!(await setVoteStatus(this.db, voteId, 'scheduled', 'cancelled', now))) await this.votes.closeInMeeting(voteId, auth.actor.id);
+			throw new DomainError('conflict', 'minutes_already_put', { when: 'minutes_already_put' });
+		}
+		await insertAudit(this.db, { actor_id: auth.actor.id, action: 'meeting.minutes_put', subject_type: 'meeting', subject_id: String(m.id), data: { voteId, version: version.number, when }, created_at: now });
+		if (next) this.bus.emit('meeting.changed', { meetingId: next.id });
+		return voteId;
+	}
+
+	/** A vote closed: if it approved minutes, they are adopted (once: from frozen only). */
+	async closed(voteId: number): Promise<void> {
+		const meeting = await rec.meetingOfMinutesVote(this.db, voteId);
+		if (!meeting?.minutes_draft_id) return;
+		const vote = await findVote(this.db, voteId);
+		if (vote?.result?.outcome !== 'passed') return;
+		if (!(await moveDraftStatus(this.db, meeting.minutes_draft_id, 'frozen', 'adopted', this.clock()))) return;
+		this.bus.emit('draft.changed', { draftId: meeting.minutes_draft_id });
+		this.bus.emit('draft.status_changed', { draftId: meeting.minutes_draft_id, to: 'adopted' });
+		this.bus.emit('document.access_changed', { name: docNameOf(meeting.minutes_draft_id) });
+	}
+}
