@@ -174,7 +174,7 @@ export class DraftTranslations {
 	async freezing(draftId: number, outdatedConfirmed: boolean): Promise<FrozenTranslation[]> {
 		const counts = await this.toUpdate(draftId);
 		if (freezeProblem(counts, outdatedConfirmed)) {
-			throw new DomainError('conflict', 'translations have paragraphs to update', { translations: 'outdated' });
+			throw new DomainError('invalid_input', 'translations have paragraphs to update', { translations: 'outdated' });
 		}
 		return Promise.all(counts.map(async ({ lang, count }) => ({ lang, outdated: count, snapshot: await this.snapshotOf(translationDocName(draftId, lang)) })));
 	}

@@ -89,7 +89,7 @@ describe('a draft in two languages, edited at once', () => {
 		expect(states(await rowsNow())).toEqual(['current', 'outdated', 'missing']);
 
 		// Freezing is refused while Greek has paragraphs to update; the steward may freeze anyway, which is recorded.
-		await expect(drafts().setStatus(author.auth, id, 'frozen')).rejects.toMatchObject({ code: 'conflict', fields: { translations: 'outdated' } });
+		await expect(drafts().setStatus(author.auth, id, 'frozen')).rejects.toMatchObject({ code: 'invalid_input', fields: { translations: 'outdated' } });
 		expect((await drafts().get(author.auth, id)).status).toBe('drafting');
 		await drafts().setStatus(author.auth, id, 'frozen', { outdatedConfirmed: true });
 		const version = (await findVersion(app.ctx.db, id, 1))!;

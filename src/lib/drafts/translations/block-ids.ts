@@ -1,0 +1,51 @@
+import { Extension } from '@tiptap/core';
+import { Plugin, PluginKey } from '@tiptap/pm/state';
+import { BLOCK_ID, blockIdFixes } from '$lib/shared/translations';
+
+/** The top-level blocks of the editor's schema: each carries a block id (src/lib/shared/translations.ts). */
+const TOP = ['paragraph', 'heading', 'blockquote', 'bulletList', 'orderedList', 'codeBlock', 'horizontalRule', 'table'];
+
+/**
+ * Block ids on the text's top-level blocks, so translations stay aligned to it paragraph by paragraph. A split
+ * leaves the id on the first half (the attribute is not kept on split); after every change, an editable editor
+ * gives a new id to each block without one and to every later copy of an id (blockIdFixes), in a step of its own
+ * that undo skips. Readers never write: the first editor to open a text gives its blocks their ids.
+ */
+export const BlockIds = Extension.create({
+	name: 'blockIds',
+	addGlobalAttributes() {
+		return [
+			{
+				types: TOP,
+				attributes: {
+					[BLOCK_ID]: {
+						default: null,
+						keepOnSplit: false,
+						parseHTML: (element) => element.getAttribute('data-bid'),
+						renderHTML: (attributes) => (attributes[BLOCK_ID] ? { 'data-bid': attributes[BLOCK_ID] } : {})
+					}
+				}
+			}
+		];
+	},
+	addProseMirrorPlugins() {
+		const editor = this.editor;
+		return [
+			new Plugin({
+				key: new PluginKey('blockIds'),
+				appendTransaction(transactions, _old, state) {
+					if (!editor.isEditable || !transactions.some((t) => t.docChanged)) return null;
+					const ids: unknown[] = [];
+					state.doc.forEach((node) => void ids.push(node.attrs[BLOCK_ID]));
+					const fixes = blockIdFixes(ids);
+					if (fixes.every((f) => f === null)) return null;
+					const tr = state.tr;
+					state.doc.forEach((node, offset, index) => {
+						if (fixes[index] && BLOCK_ID in (node.type.spec.attrs ?? {})) tr.setNodeAttribute(offset, BLOCK_ID, fixes[index]);
+					});
+					return tr.docChanged ? tr.setMeta('addToHistory', false) : null;
+				}
+			})
+		];
+	}
+});
