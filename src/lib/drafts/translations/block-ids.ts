@@ -1,15 +1,20 @@
 import { Extension } from '@tiptap/core';
-import { Plugin, PluginKey } from '@tiptap/pm/state';
+import { Plugin, PluginKey, type Transaction } from '@tiptap/pm/state';
+import { ySyncPluginKey } from '@tiptap/y-tiptap';
 import { BLOCK_ID, blockIdFixes } from '$lib/shared/translations';
 
 /** The top-level blocks of the editor's schema: each carries a block id (src/lib/shared/translations.ts). */
 const TOP = ['paragraph', 'heading', 'blockquote', 'bulletList', 'orderedList', 'codeBlock', 'horizontalRule', 'table'];
 
+/** A change this editor made (a peer's, or the text arriving, comes through the Yjs binding). */
+const ownChange = (t: Transaction) => t.docChanged && !(t.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined)?.isChangeOrigin;
+
 /**
  * Block ids on the text's top-level blocks, so translations stay aligned to it paragraph by paragraph. A split
  * leaves the id on the first half (the attribute is not kept on split); after every change, an editable editor
  * gives a new id to each block without one and to every later copy of an id (blockIdFixes), in a step of its own
- * that undo skips. Readers never write: the first editor to open a text gives its blocks their ids.
+ * that undo skips. Only after its own changes: opening a text writes nothing (the editor's empty first paragraph
+ * would otherwise reach the text before it arrives), and readers never write.
  */
 export const BlockIds = Extension.create({
 	name: 'blockIds',
@@ -34,7 +39,7 @@ export const BlockIds = Extension.create({
 			new Plugin({
 				key: new PluginKey('blockIds'),
 				appendTransaction(transactions, _old, state) {
-					if (!editor.isEditable || !transactions.some((t) => t.docChanged)) return null;
+					if (!editor.isEditable || !transactions.some(ownChange)) return null;
 					const ids: unknown[] = [];
 					state.doc.forEach((node) => void ids.push(node.attrs[BLOCK_ID]));
 					const fixes = blockIdFixes(ids);
