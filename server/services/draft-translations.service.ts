@@ -14,13 +14,16 @@ import {
 	translationDocName,
 	type AlignedRow,
 	type LanguagesView,
-	type TextBlock
+	type TextBlock,
+	type VersionLanguages
 } from '../../src/lib/shared/translations.js';
 import { isLocale, LOCALES, type Locale } from '../../src/lib/shared/types.js';
 import type { Authenticated } from './auth.service.js';
 import type { DocumentAccess } from './document-access.service.js';
 import { docNameOf, type DraftParts } from './drafts.service.js';
 import type { Snapshot } from './draft-versions.service.js';
+import { toHtmlFragment } from '../render/html.renderer.js';
+import type { PmNode } from '../render/prosemirror-json.js';
 
 /** A translation as the freeze takes it: its version and how many of its paragraphs were not up to date. */
 export interface FrozenTranslation {
@@ -177,6 +180,19 @@ export class DraftTranslations {
 			throw new DomainError('invalid_input', 'translations have paragraphs to update', { translations: 'outdated' });
 		}
 		return Promise.all(counts.map(async ({ lang, count }) => ({ lang, outdated: count, snapshot: await this.snapshotOf(translationDocName(draftId, lang)) })));
+	}
+
+	/**
+	 * A version's text in each language it was taken in (the caller has checked the reader may read the draft);
+	 * null when it was taken in the source language only.
+	 */
+	async versionLanguages(draftId: number, versionId: number): Promise<VersionLanguages | null> {
+		const rows = await repo.translationVersions(this.p.db, versionId);
+		if (!rows.length) return null;
+		return {
+			source: await this.#source(draftId),
+			translations: rows.filter((r) => isLocale(r.lang)).map((r) => ({ lang: r.lang as Locale, hash: r.hash, outdated: r.outdated, html: toHtmlFragment(JSON.parse(r.content) as PmNode) }))
+		};
 	}
 
 	/** Access to a translation's document: as to the draft's own, for a translation it has. */

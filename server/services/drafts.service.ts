@@ -309,6 +309,7 @@ export class DraftsService {
 	confirmTranslation: DraftTranslations['confirm'] = (auth, id, lang, blockId) => this.#translations.confirm(auth, id, lang, blockId);
 	translationRows: DraftTranslations['rows'] = (auth, id, lang) => this.#translations.rows(auth, id, lang);
 	translationConfirmations: DraftTranslations['confirmations'] = (auth, id, lang) => this.#translations.confirmations(auth, id, lang);
+	versionLanguages: DraftTranslations['versionLanguages'] = (draftId, versionId) => this.#translations.versionLanguages(draftId, versionId);
 	/** Access to a translation's document (`draft-lang:<draft>-<lang>`): as to the draft's own. */
 	translationAccess = (auth: Authenticated | null, id: string) => this.#translations.documentAccess(id, (draftId) => this.documentAccess(auth, draftId));
 	export: DraftExports['file'] = (auth, id, format, versionNumber, lang, address) => this.#exports.file(auth, id, format, versionNumber, lang, address);

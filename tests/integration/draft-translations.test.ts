@@ -5,6 +5,7 @@ import { translationVersionsOf } from '../../server/db/repositories/draft-transl
 import { findVersion } from '../../server/db/repositories/draft.repository.js';
 import { blocksOfDoc, type AlignedRow } from '../../src/lib/shared/translations.js';
 import { postForm, signIn, signInAs, startTestApp, type TestApp } from './helpers/app.js';
+import { voteInput } from './helpers/votes.js';
 import { closeCode, provider, synced, writeParagraphs } from './helpers/yjs.js';
 
 const apps: { stop(): Promise<void> }[] = [];
@@ -106,5 +107,16 @@ describe('a draft in two languages, edited at once', () => {
 		await synced(latep);
 		await expect(drafts().confirmTranslation(greek.auth, id, 'el', p1)).rejects.toMatchObject({ code: 'forbidden' });
 		latep.destroy();
+
+		// A vote on the version shows it in every language, naming the source; the decision keeps each language's hash.
+		const coordinator = await signInAs(app, 'coordinator@demo.test');
+		const { votes } = app.ctx.services;
+		const voteId = await votes.create(coordinator.auth, voteInput({ title: 'Miratimi në dy gjuhë' }), { draftId: id, versionNumber: 1 }, true);
+		const shown = await votes.get(greek.auth, voteId);
+		expect(shown.versionLanguages).toMatchObject({ source: 'sq', translations: [{ lang: 'el', hash: translated[0].hash, outdated: 2 }] });
+		expect(shown.versionLanguages!.translations[0].html).toContain('Το δίκτυο συναντιέται κάθε μήνα.');
+		await votes.close(coordinator.auth, voteId);
+		const decision = (await votes.decisions(author.auth)).decisions.find((d) => d.voteId === voteId);
+		expect(decision?.draft).toMatchObject({ hash: version.hash, translations: [{ lang: 'el', hash: translated[0].hash }] });
 	});
 });

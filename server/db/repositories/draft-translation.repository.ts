@@ -65,3 +65,15 @@ export function translationVersionsOf(db: Conn, draftId: number, number: number)
 		.orderBy('t.lang')
 		.execute();
 }
+
+/** The translations' hashes of every version of these drafts that has them (the register of decisions). */
+export function translationHashes(db: Conn, draftIds: number[]) {
+	if (!draftIds.length) return Promise.resolve([]);
+	return db
+		.selectFrom('draft_translation_versions as t')
+		.innerJoin('draft_versions as v', 'v.id', 't.version_id')
+		.select(['v.draft_id', 'v.number', 't.lang', 't.hash'])
+		.where('v.draft_id', 'in', draftIds)
+		.orderBy('t.lang')
+		.execute();
+}

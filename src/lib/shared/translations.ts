@@ -151,3 +151,10 @@ export interface LanguagesView {
 	/** Languages a steward may still add. */
 	addable: Locale[];
 }
+
+/** A version's text in every language it was taken in (a vote on it shows the reader's). */
+export interface VersionLanguages {
+	/** The authoritative language: the draft's source. */
+	source: Locale;
+	translations: { lang: Locale; hash: string; /** Paragraphs not up to date when it was taken. */ outdated: number; html: string }[];
+}
