@@ -312,5 +312,5 @@ export class DraftsService {
 	versionLanguages: DraftTranslations['versionLanguages'] = (draftId, versionId) => this.#translations.versionLanguages(draftId, versionId);
 	/** Access to a translation's document (`draft-lang:<draft>-<lang>`): as to the draft's own. */
 	translationAccess = (auth: Authenticated | null, id: string) => this.#translations.documentAccess(id, (draftId) => this.documentAccess(auth, draftId));
-	export: DraftExports['file'] = (auth, id, format, versionNumber, lang, address) => this.#exports.file(auth, id, format, versionNumber, lang, address);
+	export: DraftExports['file'] = (auth, id, format, versionNumber, lang, address, text) => this.#exports.file(auth, id, format, versionNumber, lang, address, text);
 }

@@ -108,6 +108,13 @@ describe('a draft in two languages, edited at once', () => {
 		await expect(drafts().confirmTranslation(greek.auth, id, 'el', p1)).rejects.toMatchObject({ code: 'forbidden' });
 		latep.destroy();
 
+		// Each language exports on its own, as it is now and as the version took it.
+		const exported = await drafts().export(author.auth, id, 'md', 1, 'sq', '127.0.0.1', 'el');
+		expect(exported.filename).toMatch(/-v1-el\.md$/);
+		expect(String(exported.body)).toContain('Το δίκτυο συναντιέται κάθε μήνα.');
+		expect(String((await drafts().export(author.auth, id, 'md', null, 'sq', '127.0.0.1', 'el')).body)).toContain('Ο πολιτισμός είναι κοινός.');
+		await expect(drafts().export(author.auth, id, 'md', null, 'sq', '127.0.0.1', 'en')).rejects.toMatchObject({ code: 'not_found' });
+
 		// A vote on the version shows it in every language, naming the source; the decision keeps each language's hash.
 		const coordinator = await signInAs(app, 'coordinator@demo.test');
 		const { votes } = app.ctx.services;
