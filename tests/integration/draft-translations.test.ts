@@ -37,7 +37,8 @@ describe('a draft in two languages, edited at once', () => {
 		const sqp = provider(app.url, sq, `draft:${id}`, author.cookie);
 		await synced(sqp);
 		writeParagraphs(sq, ['Kultura është e përbashkët.', 'Rrjeti takohet çdo muaj.']);
-		// A language of no translation is no document; only stewards add one.
+		// A language of no translation is no document (fails, the connection accepted, without the languages check in
+		// DraftTranslations.documentAccess); only stewards add one.
 		expect(await closeCode(app.url, `/yjs/draft-lang:${id}-el`, { origin: app.url, cookie: greek.cookie })).toBe(4403);
 		await expect(drafts().addTranslation(greek.auth, id, 'el')).rejects.toMatchObject({ code: 'forbidden' });
 		await expect(drafts().addTranslation(author.auth, id, 'sq')).rejects.toMatchObject({ code: 'invalid_input' });
@@ -89,7 +90,8 @@ describe('a draft in two languages, edited at once', () => {
 		apps.push({ stop: () => again.stop() });
 		expect(states(await rowsNow())).toEqual(['current', 'outdated', 'missing']);
 
-		// Freezing is refused while Greek has paragraphs to update; the steward may freeze anyway, which is recorded.
+		// Freezing is refused while Greek has paragraphs to update (fails, resolved instead of rejected, without
+		// freezeProblem in DraftTranslations.freezing); the steward may freeze anyway, which is recorded.
 		await expect(drafts().setStatus(author.auth, id, 'frozen')).rejects.toMatchObject({ code: 'invalid_input', fields: { translations: 'outdated' } });
 		expect((await drafts().get(author.auth, id)).status).toBe('drafting');
 		await drafts().setStatus(author.auth, id, 'frozen', { outdatedConfirmed: true });
