@@ -23,6 +23,8 @@ const paragraphText = (page: Page, column: '.lng-source-column' | '.lng-translat
 	});
 
 test('an Albanian and a Greek editor on one draft, side by side: live, stale paragraphs, freezing in both languages', async ({ browser }) => {
+	// About 25 s on a quiet machine; three people in three browsers take longer when the machine is busy.
+	test.setTimeout(60_000);
 	const arben = await member(browser, 'member1@demo.test');
 	const created = await arben.request.post('/drafts/new', {
 		form: { title: 'Thirrje e përbashkët për rezidenca', summary: '', group: '', field: 'theatre', visibility: 'members' },
