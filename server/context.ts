@@ -133,7 +133,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const notifications = new NotificationsService(db, bus, mail, publicOrigin);
 		const forum = new ForumService(db);
 		const forumWriting = new ForumWritingService(db, bus, notifications, limits, Date.now, storage.bestEffort);
-		const drafts = new DraftsService(db, bus, documents, forumWriting, abilities);
+		const drafts = new DraftsService(db, bus, documents, forumWriting, abilities, Date.now, () => profile.primaryLocale);
 		// Secret ballots are sealed on PostgreSQL until their vote closes, with a key kept beside the data, not in the database.
 		const ballotBox = dialect === 'postgres' ? new PostgresBallotBox(db, new BallotSeal(ballotKeyOf(config))) : new SqliteBallotBox(db, raw);
 		const votes = new VotesService(db, ballotBox, bus, abilities, forum, drafts, logger);
@@ -185,6 +185,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		};
 		// Only the canonical spelling of an id: "draft:01" or "draft:1e0" would be other documents for the same draft.
 		services.documentAccess.register('draft', async (auth, id) => (isRecordId(id) ? services.drafts.documentAccess(auth, Number(id)) : null), 'editor');
+		services.documentAccess.register('draft-lang', (auth, id) => services.drafts.translationAccess(auth, id), 'editor');
 		if (created && config.seed === 'demo') {
 			const { people } = await seedDemoNetwork(db);
 			await seedDemoForum(db, services.forumWriting);

@@ -305,6 +305,39 @@ export interface DraftsTable {
 	updated_at: number;
 	/** The vote whose outcome adopted or rejected the draft (migrations/2026-12-09T0400_amendment_votes.ts). */
 	decided_by_vote_id: number | null;
+	/** The language it is written in, fixed when a first translation is added (null: the network's primary). */
+	source_lang: Generated<string | null>;
+}
+
+/** A language a draft is translated into (migrations/2026-12-09T0500_draft_languages.ts). */
+export interface DraftTranslationsTable {
+	draft_id: number;
+	lang: string;
+	created_by: number | null;
+	created_at: number;
+}
+
+/** The source paragraph a translated block was last confirmed against. */
+export interface DraftTranslationMarksTable {
+	draft_id: number;
+	lang: string;
+	block_id: string;
+	source_hash: string;
+	source_text: string;
+	confirmed_by: number | null;
+	confirmed_at: number;
+}
+
+/** A translation's version taken beside a version of the source. */
+export interface DraftTranslationVersionsTable {
+	id: Generated<number>;
+	version_id: number;
+	lang: string;
+	state: Uint8Array;
+	content: string;
+	text: string;
+	hash: string;
+	outdated: Generated<number>;
 }
 
 export interface DraftVersionsTable {
@@ -698,6 +731,9 @@ export interface Database {
 	doc_quarantine: DocQuarantineTable;
 	drafts: DraftsTable;
 	draft_versions: DraftVersionsTable;
+	draft_translations: DraftTranslationsTable;
+	draft_translation_marks: DraftTranslationMarksTable;
+	draft_translation_versions: DraftTranslationVersionsTable;
 	draft_comments: DraftCommentsTable;
 	amendments: AmendmentsTable;
 	votes: VotesTable;

@@ -114,7 +114,7 @@ export function attachAccessRecheck(ctx: AppContext, io: KuvendIo, yjs: YjsServe
 	/** As for rooms, connections admitted while this runs (on a decision taken just before the change) are checked too. */
 	const recheckDocuments = async (change: AccessChange) => {
 		if ('categoryId' in change || 'threadId' in change) return;
-		const concerned = 'userIds' in change ? (c: YjsConnection) => c.userId !== null && change.userIds.includes(c.userId) : (c: YjsConnection) => c.name === docNameOf(change.draftId);
+		const concerned = 'userIds' in change ? (c: YjsConnection) => c.userId !== null && change.userIds.includes(c.userId) : (c: YjsConnection) => c.name === docNameOf(change.draftId) || c.name.startsWith(`draft-lang:${change.draftId}-`);
 		const seen = new Set<object>();
 		for (;;) {
 			const fresh = [...yjs.connections()].filter((c) => concerned(c) && !seen.has(c.id));

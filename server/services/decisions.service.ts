@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.js';
 import * as repo from '../db/repositories/vote.repository.js';
+import { translationHashes } from '../db/repositories/draft-translation.repository.js';
 import { isActiveMember } from '../domain/permissions.js';
 import type { DecisionView, VoteResult } from '../../src/lib/shared/votes.js';
 import type { Authenticated } from './auth.service.js';
@@ -51,6 +52,12 @@ export class DecisionsRegister {
 		// A decision may be public while the draft it was about is not: its title and hash only for those who may read it.
 		const draftIds = [...new Set(rows.flatMap((r) => (r.draft_id !== null ? [r.draft_id] : [])))];
 		const readable = new Set((await Promise.all(draftIds.map(async (id) => ((await this.drafts.mayRead(auth, id)) ? id : null)))).filter((id) => id !== null));
+		// Each translation's hash, taken with the version decided on (migrations/2026-12-09T0500_draft_languages.ts).
+		const hashes = new Map<string, { lang: string; hash: string }[]>();
+		for (const h of await translationHashes(this.db, [...readable])) {
+			const key = `${h.draft_id}:${h.number}`;
+			hashes.set(key, [...(hashes.get(key) ?? []), { lang: h.lang, hash: h.hash }]);
+		}
 		return rows.map((r) => ({
 			id: r.id,
 			voteId: r.vote_id,
@@ -61,7 +68,7 @@ export class DecisionsRegister {
 			group: r.group_slug && r.group_name ? { slug: r.group_slug, name: r.group_name } : null,
 			visibility: r.visibility,
 			threadId: r.thread_id,
-			draft: r.draft_id !== null && r.draft_title !== null && readable.has(r.draft_id) ? { id: r.draft_id, title: r.draft_title, number: r.version_number, hash: r.version_hash } : null,
+			draft: r.draft_id !== null && r.draft_title !== null && readable.has(r.draft_id) ? { id: r.draft_id, title: r.draft_title, number: r.version_number, hash: r.version_hash, translations: hashes.get(`${r.draft_id}:${r.version_number}`) ?? [] } : null,
 			amendmentId: r.amendment_id,
 			meeting: r.meeting_id !== null && r.meeting_title !== null ? { id: r.meeting_id, title: r.meeting_title } : null,
 			decidedAt: r.decided_at

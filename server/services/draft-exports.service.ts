@@ -9,6 +9,9 @@ import { jsonOf } from '../render/prosemirror-json.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import type { ExportFormat } from '../../src/lib/shared/drafts.js';
 import type { Authenticated } from './auth.service.js';
+import { listTranslations, translationVersions } from '../db/repositories/draft-translation.repository.js';
+import { translationDocName } from '../../src/lib/shared/translations.js';
+import { isLocale, type Locale } from '../../src/lib/shared/types.js';
 import { docNameOf, type DraftParts } from './drafts.service.js';
 
 export interface ExportFile {
@@ -40,18 +43,23 @@ export class DraftExports {
 
 	constructor(private readonly p: DraftParts) {}
 
-	async file(auth: Authenticated | null, id: number, format: ExportFormat, versionNumber: number | null, lang: string, address: string): Promise<ExportFile> {
+	/** `text`: a translation's language, to export it instead of the source (null: the source). */
+	async file(auth: Authenticated | null, id: number, format: ExportFormat, versionNumber: number | null, lang: string, address: string, text: string | null = null): Promise<ExportFile> {
 		const { draft } = await this.p.readable(auth, id);
+		if (text !== null && (!isLocale(text) || !(await listTranslations(this.p.db, draft.id)).includes(text))) throw new DomainError('not_found');
 		this.#limit(address);
 		let job: ExportJob;
 		let identity: string;
 		if (versionNumber) {
 			const row = await repo.findVersion(this.p.db, draft.id, versionNumber);
 			if (!row) throw new DomainError('not_found');
-			job = { format, content: row.content, title: draft.title, subtitle: `v${row.number} · ${row.hash.slice(0, 12)}`, lang };
-			identity = row.hash;
+			const translated = text ? (await translationVersions(this.p.db, row.id)).find((t) => t.lang === text) : null;
+			if (text && !translated) throw new DomainError('not_found');
+			const { content, hash } = translated ?? row;
+			job = { format, content, title: draft.title, subtitle: `v${row.number} · ${hash.slice(0, 12)}`, lang };
+			identity = hash;
 		} else {
-			const content = JSON.stringify(jsonOf(await this.p.documents.state(docNameOf(draft.id))));
+			const content = JSON.stringify(jsonOf(await this.p.documents.state(text ? translationDocName(draft.id, text as Locale) : docNameOf(draft.id))));
 			job = { format, content, title: draft.title, subtitle: new Date(this.p.clock()).toISOString().slice(0, 10), lang };
 			identity = createHash('sha256').update(content).digest('hex');
 		}
@@ -62,7 +70,7 @@ export class DraftExports {
 			body = await this.#pool.render(job);
 			this.#cache.set(key, body);
 		}
-		const base = `${slugify(draft.title) || 'draft'}${versionNumber ? `-v${versionNumber}` : ''}`;
+		const base = `${slugify(draft.title) || 'draft'}${versionNumber ? `-v${versionNumber}` : ''}${text ? `-${text}` : ''}`;
 		return { filename: `${base}.${format}`, contentType: CONTENT_TYPES[format], body };
 	}
 

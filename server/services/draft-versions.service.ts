@@ -40,7 +40,12 @@ export class DraftVersions {
 
 	/** The text as it is now, in the form a version stores it. */
 	async snapshot(draftId: number): Promise<Snapshot> {
-		const state = await this.p.documents.state(docNameOf(draftId));
+		return this.snapshotOf(docNameOf(draftId));
+	}
+
+	/** A text (the draft's, or one of its translations) as it is now, in the form a version stores it. */
+	async snapshotOf(name: string): Promise<Snapshot> {
+		const state = await this.p.documents.state(name);
 		const json = jsonOf(state);
 		return { state, content: JSON.stringify(json), text: toPlainText(json), hash: contentHash(json) };
 	}

@@ -31,7 +31,11 @@ import { DraftAmendments } from './draft-amendments.service.js';
 import { DraftComments } from './draft-comments.service.js';
 import { DraftExports } from './draft-exports.service.js';
 import { DraftSuggestions } from './draft-suggestions.service.js';
+import { DraftTranslations } from './draft-translations.service.js';
 import { DraftVersions } from './draft-versions.service.js';
+import { insertTranslationVersion } from '../db/repositories/draft-translation.repository.js';
+import { insertAudit } from '../db/repositories/membership.repository.js';
+import type { Locale } from '../../src/lib/shared/types.js';
 import type { ForumWritingService } from './forum-writing.service.js';
 
 export const docNameOf = (draftId: number) => `draft:${draftId}`;
@@ -93,6 +97,7 @@ export class DraftsService {
 	readonly #amendments: DraftAmendments;
 	readonly #exports: DraftExports;
 	readonly #suggestions: DraftSuggestions;
+	readonly #translations: DraftTranslations;
 
 	constructor(
 		private readonly db: Db,
@@ -100,7 +105,9 @@ export class DraftsService {
 		private readonly documents: DocumentsService,
 		private readonly forum: ForumWritingService,
 		private readonly abilities: Abilities,
-		private readonly clock: () => number = Date.now
+		private readonly clock: () => number = Date.now,
+		/** The network's primary language: a draft's source language until a translation fixes it. */
+		primary: () => Locale = () => 'sq'
 	) {
 		const parts: DraftParts = { db, bus, documents, clock, readable: (auth, id) => this.#readable(auth, id) };
 		this.#versions = new DraftVersions(parts);
@@ -108,6 +115,7 @@ export class DraftsService {
 		this.#amendments = new DraftAmendments(parts, this.#versions);
 		this.#exports = new DraftExports(parts);
 		this.#suggestions = new DraftSuggestions(parts, this.#versions);
+		this.#translations = new DraftTranslations(parts, primary, (name) => this.#versions.snapshotOf(name));
 	}
 
 	async #facts(auth: Authenticated | null, d: Draft): Promise<DraftFacts> {
@@ -243,33 +251,49 @@ export class DraftsService {
 		return id;
 	}
 
-	/** Moves the draft along its lifecycle. Freezing saves a version; every move re-admits open editors. */
-	async setStatus(auth: Authenticated | null, id: number, to: string): Promise<void> {
+	/**
+	 * Moves the draft along its lifecycle. Freezing saves a version of the text in every language (refused while a
+	 * translation has paragraphs to update, unless `outdatedConfirmed`, which is recorded); every move re-admits
+	 * open editors of every language.
+	 */
+	async setStatus(auth: Authenticated | null, id: number, to: string, opts: { outdatedConfirmed?: boolean } = {}): Promise<void> {
 		const { draft, facts } = await this.#readable(auth, id);
 		if (!(to in TRANSITIONS)) throw new DomainError('invalid_input', 'no such status');
 		const problem = transitionProblem(auth?.actor ?? null, facts, to as DraftStatus);
 		if (problem) throw new DomainError(problem, `cannot move from ${draft.status} to ${to}`);
 		const now = this.clock();
+		const names = await this.#translations.docNames(draft.id);
+		const readmit = () => names.forEach((name) => this.bus.emit('document.access_changed', { name }));
 		const move = async () => {
-			// Frozen: the version is the text exactly as it stays (the document is sealed while it is taken and the
+			// Frozen: the version is the text exactly as it stays (the documents are sealed while it is taken and the
 			// status changes; writers are then dropped and come back as readers).
 			const snapshot = to === 'frozen' ? await this.#versions.snapshot(draft.id) : null;
+			const translations = to === 'frozen' ? await this.#translations.freezing(draft.id, !!opts.outdatedConfirmed) : [];
 			await this.db.transaction().execute(async (trx) => {
 				// From the status this decision was made on: two stewards moving it at once cannot both succeed.
 				if (!(await repo.moveDraftStatus(trx, draft.id, draft.status, to as DraftStatus, now))) throw new DomainError('conflict', 'moved meanwhile');
-				if (snapshot) await repo.insertVersion(trx, { draft_id: draft.id, name: '', auto: 1, created_by: auth!.actor.id, created_at: now, ...snapshot });
+				if (!snapshot) return;
+				const number = await repo.insertVersion(trx, { draft_id: draft.id, name: '', auto: 1, created_by: auth!.actor.id, created_at: now, ...snapshot });
+				if (!translations.length) return;
+				const version = (await repo.findVersion(trx, draft.id, number))!;
+				for (const t of translations) await insertTranslationVersion(trx, { version_id: version.id, lang: t.lang, outdated: t.outdated, ...t.snapshot });
+				const outdated = Object.fromEntries(translations.filter((t) => t.outdated > 0).map((t) => [t.lang, t.outdated]));
+				if (Object.keys(outdated).length) {
+					await insertAudit(trx, { actor_id: auth!.actor.id, action: 'draft.frozen_outdated', subject_type: 'draft', subject_id: String(draft.id), data: { version: number, outdated }, created_at: now });
+				}
 			});
 			// Watchers hear of it first (then leave the room to be re-authorised), then editors are re-admitted.
 			this.bus.emit('draft.changed', { draftId: draft.id });
 			this.bus.emit('draft.status_changed', { draftId: draft.id, to });
-			this.bus.emit('document.access_changed', { name: docNameOf(draft.id) });
+			readmit();
 		};
+		const sealedAll = (rest: string[]): Promise<void> => (rest.length ? this.documents.sealed(rest[0], () => sealedAll(rest.slice(1))) : move());
 		try {
-			if (to === 'frozen') await this.documents.sealed(docNameOf(draft.id), move);
+			if (to === 'frozen') await sealedAll(names);
 			else await move();
 		} catch (error) {
 			// Writers whose changes the seal dropped reconnect and send them again.
-			if (to === 'frozen') this.bus.emit('document.access_changed', { name: docNameOf(draft.id) });
+			if (to === 'frozen') readmit();
 			throw error;
 		}
 	}
@@ -330,5 +354,13 @@ export class DraftsService {
 	withdraw: DraftAmendments['withdraw'] = (auth, id, amendmentId) => this.#amendments.withdraw(auth, id, amendmentId);
 	decideAmendment: DraftAmendments['decide'] = (amendmentId, adopted) => this.#amendments.decide(amendmentId, adopted);
 	suggestionToAmendment: DraftSuggestions['toAmendment'] = (auth, id, input) => this.#suggestions.toAmendment(auth, id, input);
-	export: DraftExports['file'] = (auth, id, format, versionNumber, lang, address) => this.#exports.file(auth, id, format, versionNumber, lang, address);
+	languages: DraftTranslations['view'] = (auth, id) => this.#translations.view(auth, id);
+	addTranslation: DraftTranslations['add'] = (auth, id, lang) => this.#translations.add(auth, id, lang);
+	confirmTranslation: DraftTranslations['confirm'] = (auth, id, lang, blockId) => this.#translations.confirm(auth, id, lang, blockId);
+	translationRows: DraftTranslations['rows'] = (auth, id, lang) => this.#translations.rows(auth, id, lang);
+	translationConfirmations: DraftTranslations['confirmations'] = (auth, id, lang) => this.#translations.confirmations(auth, id, lang);
+	versionLanguages: DraftTranslations['versionLanguages'] = (draftId, versionId) => this.#translations.versionLanguages(draftId, versionId);
+	/** Access to a translation's document (`draft-lang:<draft>-<lang>`): as to the draft's own. */
+	translationAccess = (auth: Authenticated | null, id: string) => this.#translations.documentAccess(id, (draftId) => this.documentAccess(auth, draftId));
+	export: DraftExports['file'] = (auth, id, format, versionNumber, lang, address, text) => this.#exports.file(auth, id, format, versionNumber, lang, address, text);
 }

@@ -8,6 +8,7 @@ import { isActiveMember } from '../domain/permissions.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import { organisationUnit, unitParts, userUnit, type VoterSeat, type VoteSubject, type VoteSummary, type VoteTally, type VoteView } from '../../src/lib/shared/votes.js';
 import type { SubjectInput } from '../../src/lib/shared/vote-input.js';
+import type { VersionLanguages } from '../../src/lib/shared/translations.js';
 import type { Abilities } from './abilities.service.js';
 import type { Authenticated } from './auth.service.js';
 import type { DraftsService } from './drafts.service.js';
@@ -119,7 +120,7 @@ export class VoteViews {
 		const v = await this.readable(auth, id);
 		const me = await this.#seat(v, await this.unitOf(auth, v));
 		const decision = v.status === 'closed' ? await repo.decisionOfVote(this.db, v.id) : undefined;
-		const { subject, versionHtml } = await this.#subject(auth, v);
+		const { subject, versionHtml, versionLanguages } = await this.#subject(auth, v);
 		return {
 			...this.summary(v),
 			description: v.description,
@@ -132,6 +133,7 @@ export class VoteViews {
 			threshold: v.threshold,
 			subject,
 			versionHtml,
+			versionLanguages: versionLanguages ?? null,
 			openedAt: v.openedAt,
 			closedAt: v.closedAt,
 			tally: await this.#tallyFor(v, me.voted),
@@ -144,7 +146,7 @@ export class VoteViews {
 	}
 
 	/** What the vote hangs on, shown only as far as this reader may read it. */
-	async #subject(auth: Authenticated | null, v: Vote): Promise<{ subject: VoteSubject; versionHtml: string | null }> {
+	async #subject(auth: Authenticated | null, v: Vote): Promise<{ subject: VoteSubject; versionHtml: string | null; versionLanguages?: VersionLanguages | null }> {
 		if (v.threadId !== null) {
 			const t = await repo.threadTitle(this.db, v.threadId);
 			if (t && (await this.forum.mayRead(auth, t.id))) return { subject: { kind: 'thread', threadId: t.id, title: t.title }, versionHtml: null };
@@ -159,7 +161,8 @@ export class VoteViews {
 			if (ver && (await this.drafts.mayRead(auth, ver.draft_id)))
 				return {
 					subject: { kind: 'version', draftId: ver.draft_id, draftTitle: ver.draft_title, number: ver.number, name: ver.name, hash: ver.hash },
-					versionHtml: toHtmlFragment(JSON.parse(ver.content) as PmNode)
+					versionHtml: toHtmlFragment(JSON.parse(ver.content) as PmNode),
+					versionLanguages: await this.drafts.versionLanguages(ver.draft_id, ver.id)
 				};
 		}
 		return { subject: null, versionHtml: null };

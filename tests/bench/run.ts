@@ -19,7 +19,8 @@ const SUITES: Record<string, () => Promise<{ run(): Promise<Row[]> }>> = {
 	api: () => import('./api.bench.js'),
 	pgsearch: () => import('./pgsearch.bench.js'),
 	stv: () => import('./stv.bench.js'),
-	cluster: () => import('./cluster.bench.js')
+	cluster: () => import('./cluster.bench.js'),
+	translations: () => import('./translations.bench.js')
 };
 
 /** Suites that load no page of the web app: they run without building it. */

@@ -3,6 +3,7 @@
  * in tally.ts and count.ts (both sides too); who may see what is in server/domain/votes.ts.
  */
 
+import type { VersionLanguages } from './translations.js';
 import type { StvCount } from './stv.js';
 import type { Chamber } from './chambers.js';
 
@@ -120,6 +121,8 @@ export interface VoteView extends VoteSummary {
 	subject: VoteSubject;
 	/** The draft version's text as the ballot shows it (votes on a version). */
 	versionHtml: string | null;
+	/** The version in its other languages, when it was taken in several (the source's text is versionHtml). */
+	versionLanguages: VersionLanguages | null;
 	openedAt: number | null;
 	closedAt: number | null;
 	tally: VoteTally;
@@ -161,7 +164,7 @@ export interface DecisionView {
 	group: { slug: string; name: string } | null;
 	visibility: 'public' | 'members';
 	threadId: number | null;
-	draft: { id: number; title: string; number: number | null; hash: string | null } | null;
+	draft: { id: number; title: string; number: number | null; hash: string | null; /** Each translation's hash, taken with the version. */ translations: { lang: string; hash: string }[] } | null;
 	amendmentId: number | null;
 	/** The meeting the vote was held in. */
 	meeting: { id: number; title: string } | null;
