@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql, type Transaction } from 'kysely';
 import { BallotSeal } from './ballots/ballot-seal.js';
 import { lockDataFolder } from './data-folder-lock.js';
+import { quote, sourceTables, type SourceTable } from './move-tables.js';
 import { openPostgres } from './dialect/postgres.js';
 import { knownMigrations, migrateToLatest, schemaState } from './migrate.js';
 import { sealedBallotRow } from './repositories/ballot-box-postgres.repository.js';
@@ -77,60 +78,6 @@ const CHECKSUMMED = ['users', 'posts', 'threads', 'votes', 'vote_eligible', 'vot
 /** Rows per insert statement: PostgreSQL takes at most 65,535 parameters in one. */
 const MAX_PARAMETERS = 30_000;
 const MAX_BATCH = 1000;
-
-interface SourceTable {
-	name: string;
-	columns: string[];
-	/** The columns rows are read in the order of: the primary key (rowid for a table without one). */
-	order: string[];
-	/** Columns referring to this same table's integer key (a reply's parent): written after their row when they point ahead. */
-	selfRefs: string[];
-	parents: string[];
-}
-
-function quote(name: string): string {
-	return `"${name.replace(/"/g, '""')}"`;
-}
-
-/** Reads the SQLite schema: the tables to copy, parents first, with their columns. */
-function sourceTables(raw: SQLite.Database): SourceTable[] {
-	const all = raw.prepare("select name, sql from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\'").all() as { name: string; sql: string }[];
-	const virtual = all.filter((t) => /^create virtual table/i.test(t.sql)).map((t) => t.name);
-	// An FTS5 table keeps its index in shadow tables named after it: SQLite's, not data.
-	const shadow = new Set(virtual.flatMap((v) => ['data', 'idx', 'content', 'docsize', 'config'].map((s) => `${v}_${s}`)));
-	const tables = all.filter((t) => !shadow.has(t.name) && !t.name.startsWith('kysely_'));
-	const described = tables.map((t): SourceTable => {
-		const isVirtual = virtual.includes(t.name);
-		const info = raw.prepare(`select name, pk from pragma_table_info(?) order by cid`).all(t.name) as { name: string; pk: number }[];
-		const fks = raw.prepare(`select "table", "from" from pragma_foreign_key_list(?)`).all(t.name) as { table: string; from: string }[];
-		const pk = info.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
-		return {
-			name: t.name,
-			// An FTS5 table's rows are keyed by rowid, which its content columns do not list.
-			columns: isVirtual ? ['rowid', ...info.map((c) => c.name)] : info.map((c) => c.name),
-			order: pk.length ? pk : ['rowid'],
-			selfRefs: fks.filter((f) => f.table === t.name).map((f) => f.from),
-			parents: [...new Set(fks.map((f) => f.table).filter((p) => p !== t.name))]
-		};
-	});
-	// Parents before children (a cycle between tables would be a schema this cannot copy in one pass: say so).
-	const byName = new Map(described.map((t) => [t.name, t]));
-	const ordered: SourceTable[] = [];
-	const state = new Map<string, 'visiting' | 'done'>();
-	const visit = (t: SourceTable, path: string[]) => {
-		if (state.get(t.name) === 'done') return;
-		if (state.get(t.name) === 'visiting') throw new Error(`the tables ${[...path, t.name].join(' → ')} refer to each other in a cycle; they cannot be copied parents first`);
-		state.set(t.name, 'visiting');
-		for (const p of t.parents) {
-			const parent = byName.get(p);
-			if (parent) visit(parent, [...path, t.name]);
-		}
-		state.set(t.name, 'done');
-		ordered.push(t);
-	};
-	for (const t of [...described].sort((a, b) => a.name.localeCompare(b.name))) visit(t, []);
-	return ordered;
-}
 
 /** A value as both databases hand it back, for the checksum: bytes as hex, numbers and text as they are. */
 function canonical(value: unknown): unknown {
@@ -261,15 +208,18 @@ async function copyAll(db: Kysely<any>, raw: SQLite.Database, tables: SourceTabl
 	for (const table of [...tables].reverse()) await sql`delete from ${sql.table(table.name)}`.execute(db);
 
 	const moved: TableMoved[] = [];
+	const afterwards: Later[] = [];
 	for (const table of tables) {
 		const writable = targetColumns.filter((c) => c.table_name === table.name && c.is_generated !== 'ALWAYS').map((c) => c.column_name);
 		const columns = table.columns.filter((c) => writable.includes(c));
 		const lost = table.columns.filter((c) => !writable.includes(c));
 		const unknown = writable.filter((c) => !table.columns.includes(c));
 		if (lost.length || unknown.length) throw new Error(`the columns of ${table.name} differ: only in SQLite ${lost.join(', ') || 'nothing'}; only in PostgreSQL ${unknown.join(', ') || 'nothing'}`);
-		const rows = await copyTable(db, raw, table, columns, ctx);
+		const rows = await copyTable(db, raw, table, columns, ctx, afterwards);
 		moved.push({ table: table.name, rows });
 	}
+	// The references that closed a cycle, now that what they point to is there.
+	for (const fix of afterwards) await db.updateTable(fix.table).set({ [fix.column]: fix.value }).where(fix.key, '=', fix.id).execute();
 
 	// Identity columns continue past the highest id, and past SQLite's AUTOINCREMENT high-water mark (an id deleted
 	// there is never handed out again there; nor is it here).
@@ -286,7 +236,8 @@ async function copyAll(db: Kysely<any>, raw: SQLite.Database, tables: SourceTabl
 		if (sourceCount !== rows || counted[0].n !== rows) throw new Error(`${table}: ${sourceCount} rows in SQLite, ${rows} copied, ${counted[0].n} in PostgreSQL`);
 	}
 	const checksummed: string[] = [];
-	for (const name of CHECKSUMMED) {
+	// The key tables, and every table with references set after the copy.
+	for (const name of new Set([...CHECKSUMMED, ...tables.filter((t) => t.deferred.length).map((t) => t.name)])) {
 		const table = tables.find((t) => t.name === name);
 		if (!table) continue;
 		const text = new Set(targetColumns.filter((c) => c.table_name === name && c.data_type === 'text').map((c) => c.column_name));
@@ -314,9 +265,19 @@ function* sourceRows(raw: SQLite.Database, table: SourceTable, columns: string[]
 	}
 }
 
-async function copyTable(db: Kysely<any>, raw: SQLite.Database, table: SourceTable, columns: string[], ctx: CopyContext): Promise<number> {
+/** A reference written after the copy: `column` of the row of `table` whose `key` is `id`. */
+interface Later {
+	table: string;
+	key: string;
+	id: unknown;
+	column: string;
+	value: unknown;
+}
+
+async function copyTable(db: Kysely<any>, raw: SQLite.Database, table: SourceTable, columns: string[], ctx: CopyContext, afterwards: Later[]): Promise<number> {
 	const size = Math.max(1, Math.min(MAX_BATCH, Math.floor(MAX_PARAMETERS / columns.length)));
 	const key = table.order.length === 1 ? table.order[0] : null;
+	if (table.deferred.length && !key) throw new Error(`${table.name} closes a cycle of references but has no single key to set them by after the copy`);
 	// A self-reference pointing at a row not yet written (a field merged into one made later) is set afterwards.
 	const later: { id: unknown; column: string; value: unknown }[] = [];
 	let batch: Record<string, unknown>[] = [];
@@ -327,6 +288,11 @@ async function copyTable(db: Kysely<any>, raw: SQLite.Database, table: SourceTab
 		batch = [];
 	};
 	for (const row of sourceRows(raw, table, columns, ctx)) {
+		for (const column of table.deferred) {
+			if (row[column] === null) continue;
+			afterwards.push({ table: table.name, key: key!, id: row[key!], column, value: row[column] });
+			row[column] = null;
+		}
 		for (const column of table.selfRefs) {
 			const value = row[column];
 			if (key && value !== null && (value as number) >= (row[key] as number)) {

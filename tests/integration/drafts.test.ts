@@ -69,13 +69,14 @@ describe('drafts', () => {
 		member.disconnect();
 	});
 
-	it('keeps a group draft to its group: others read it, their edits are dropped', async () => {
+	it('keeps a group draft to its group: others read it and may suggest, their plain edits are refused', async () => {
 		const insider = await as('ilir.gjoni@demo.test'); // in the Korçë cluster
 		const outsider = await as('member1@demo.test');
 		const group = await app.ctx.db.selectFrom('groups as g').innerJoin('group_members as gm', 'gm.group_id', 'g.id').innerJoin('users as u', 'u.id', 'gm.user_id').select('g.slug').where('u.email', '=', 'ilir.gjoni@demo.test').executeTakeFirstOrThrow();
 		const id = await app.ctx.services.drafts.create(insider.auth, { title: 'Plani i klasterit', summary: '', group: group.slug, field: '', visibility: 'members' });
 		expect(await app.ctx.services.drafts.documentAccess(insider.auth, id)).toBe('write');
-		expect(await app.ctx.services.drafts.documentAccess(outsider.auth, id)).toBe('read');
+		// An outsider may comment on it, so may suggest (server/domain/suggestions.ts): their plain writing is refused.
+		expect(await app.ctx.services.drafts.documentAccess(outsider.auth, id)).toBe('suggest');
 		await expect(app.ctx.services.drafts.create(outsider.auth, { title: 'Jo i imi', summary: '', group: group.slug, field: '', visibility: 'members' })).rejects.toMatchObject({ code: 'forbidden' });
 
 		const w = new Y.Doc();

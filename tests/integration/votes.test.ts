@@ -302,7 +302,7 @@ describe('announcing what happened', () => {
 		const failing = vi.spyOn(app.ctx.services.drafts, 'decideAmendment').mockRejectedValueOnce(new Error('document store down'));
 		const logged = vi.spyOn(app.ctx.logger, 'error').mockImplementation(() => undefined);
 		await app.ctx.services.votes.close(coordinator.auth, onAmendment.id);
-		await vi.waitFor(() => expect(logged).toHaveBeenCalledWith('deciding the amendment of a closed vote failed', expect.objectContaining({ voteId: onAmendment.id })));
+		await vi.waitFor(() => expect(logged).toHaveBeenCalledWith('applying the outcome of a closed vote failed', expect.objectContaining({ voteId: onAmendment.id })));
 		expect((await app.ctx.services.votes.get(coordinator.auth, onAmendment.id)).status).toBe('closed');
 		failing.mockRestore();
 		logged.mockRestore();

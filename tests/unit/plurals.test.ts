@@ -24,6 +24,7 @@ const NO_NOUN: Record<string, string> = {
 	setup_members_pending: 'a label and its number ("Applications waiting: 3"): nothing agrees with it',
 	setup_step_of: 'ordinal position ("Step 2 of 4"): no noun counted',
 	chn_step_round: 'ordinal position ("Round 2")',
+	rec_duration_min: 'unit abbreviations ("3 min 20 s") do not inflect',
 	chn_step_stage: 'ordinal position ("Stage 3")',
 	chn_electorate: 'a label and its number ("Eligible: 12")',
 	chn_electorate_chambers: '{organisations} and {members} are the chambers\' names, each followed by its number as a label',
