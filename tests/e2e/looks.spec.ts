@@ -111,6 +111,9 @@ for (const locale of ['sq', 'en', 'el'] as const) {
 		const speak = (language: string) => page.request.post('/language', { form: { locale: language, redirectTo: '/forum' }, headers: { origin } });
 		expect((await speak(locale)).ok()).toBe(true);
 		try {
+			// The open tab hears of the new language and reloads itself: a navigation started before that reload
+			// is interrupted by it (seen when the browser tests ran in two shards).
+			await expect(page.locator('html')).toHaveAttribute('lang', locale, { timeout: 15_000 });
 			await page.goto('/forum/cultural-policy');
 			const thread = await page.locator('a[href^="/forum/t/"]').first().getAttribute('href');
 			for (const viewport of [PHONE, DESKTOP]) {
