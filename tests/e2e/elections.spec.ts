@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Browser, Page } from '@playwright/test';
-import { DESKTOP, expectAccessible, expect, test } from './helpers.js';
+import { DESKTOP, expectAccessible, expect, restoreSeededLanguages, test } from './helpers.js';
 
 // Labels from src/lib/i18n/messages/sq.json: members read Albanian; visitors read the result in English and Greek.
 const sq = {
@@ -28,19 +28,8 @@ async function shot(page: Page, name: string): Promise<void> {
 	await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
 }
 
-/** The languages the demo seed stores for the members this spec switches to Albanian; put back after it. */
-const SEEDED_LANGUAGE: Record<string, 'sq' | 'en' | 'el'> = { 'member2@demo.test': 'el', 'member4@demo.test': 'el', 'member5@demo.test': 'en' };
-
-// Switching a signed-in member's language stores it: the specs after this one read those members in their own.
-test.afterAll(async ({ browser }) => {
-	for (const [email, locale] of Object.entries(SEEDED_LANGUAGE)) {
-		const context = await browser.newContext();
-		const headers = { origin: String(test.info().project.use.baseURL) };
-		await context.request.post('/login', { form: { email, password: 'demo-kuvend' }, headers });
-		await context.request.post('/language', { form: { locale, redirectTo: '/votes' }, headers });
-		await context.close();
-	}
-});
+// Members switched to Albanian here get their seeded languages back (the next spec expects them).
+test.afterAll(({ browser }) => restoreSeededLanguages(browser));
 
 /** A signed-in member in a context of their own, switched to Albanian (stored: put back by the afterAll above). */
 async function member(browser: Browser, email: string, viewport = PHONE): Promise<Page> {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import { test as base, expect, type BrowserContext, type ConsoleMessage, type Locator, type Page } from '@playwright/test';
+import { test as base, expect, type Browser, type BrowserContext, type ConsoleMessage, type Locator, type Page } from '@playwright/test';
 
 /**
  * Console lines that are neither the app's nor a test's own doing and that no test can avoid (Chromium's or an
@@ -106,4 +106,24 @@ export async function selectWord(editor: Locator, word: string): Promise<void> {
 			return;
 		}
 	}, word);
+}
+
+/** The demo members whose seeded language is not Albanian (server/db/seed): specs that store another put these back. */
+const SEEDED_LANGUAGE: Record<string, 'sq' | 'en' | 'el'> = { 'member2@demo.test': 'el', 'member4@demo.test': 'el', 'member5@demo.test': 'en' };
+
+/**
+ * Gives the demo members their seeded languages back, for a spec's afterAll: specs share one demo database, and the
+ * next spec (whichever shard runs it) expects each to read their own language.
+ */
+export async function restoreSeededLanguages(browser: Browser): Promise<void> {
+	const headers = { origin: String(test.info().project.use.baseURL) };
+	for (const [email, locale] of Object.entries(SEEDED_LANGUAGE)) {
+		const context = await browser.newContext();
+		try {
+			await context.request.post('/login', { form: { email, password: 'demo-kuvend' }, headers });
+			await context.request.post('/language', { form: { locale, redirectTo: '/forum' }, headers });
+		} finally {
+			await context.close();
+		}
+	}
 }

@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import type { Browser, Locator, Page } from '@playwright/test';
-import { DESKTOP, expectAccessible, signIn, expect, test } from './helpers.js';
+import { DESKTOP, expectAccessible, restoreSeededLanguages, signIn, expect, test } from './helpers.js';
+
+// Members switched to Albanian here get their seeded languages back (the next spec expects them).
+test.afterAll(({ browser }) => restoreSeededLanguages(browser));
 
 // Labels from src/lib/i18n/messages/sq.json: everyone here reads Albanian. Members take part from phones.
 const sq = {

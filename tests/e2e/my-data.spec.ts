@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import type { Browser, Page } from '@playwright/test';
-import { PHONE, expectAccessible, screenshot, signIn, expect, test } from './helpers.js';
+import { PHONE, expectAccessible, restoreSeededLanguages, screenshot, signIn, expect, test } from './helpers.js';
+
+// Members switched to Albanian here get their seeded languages back (the next spec expects them).
+test.afterAll(({ browser }) => restoreSeededLanguages(browser));
 
 // Issue #17, points 10 and 11, on a 375 px phone in the language where each was found (Albanian), then English and
 // Greek for the screenshots. Labels from src/lib/i18n/messages/{sq,en,el}.json.

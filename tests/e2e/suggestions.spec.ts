@@ -44,6 +44,8 @@ async function shots(page: Page, name: string): Promise<void> {
 }
 
 test('a member outside the group suggests; the steward sees it, accepts all of it, undoes, rejects', async ({ browser }) => {
+	// Two browsers and a dozen steps: about 22 s on a quiet machine, more beside the other shard.
+	test.setTimeout(60_000);
 	const arben = await member(browser, 'member1@demo.test');
 	const gentian = await member(browser, 'member5@demo.test', PHONE);
 

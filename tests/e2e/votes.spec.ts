@@ -127,8 +127,10 @@ test('members vote from phones, the coordinator watches live, closes, and receip
 	await shot(blerina, 'published-phone');
 	await expectAccessible(blerina);
 
-	// Both decisions are in the register.
+	// The vote's decision has its own page (the whole chain); both decisions are in the register.
 	await blerina.getByRole('link', { name: 'Lexo vendimin' }).click();
+	await expect(blerina).toHaveURL(/\/decisions\/\d+$/);
+	await blerina.goto('/decisions');
 	await expect(blerina.getByRole('heading', { name: 'Miratojmë buxhetin e rrjetit?' })).toBeVisible();
 	await expect(blerina.getByRole('heading', { name: 'Ku mbahet festivali i ardhshëm?' })).toBeVisible();
 	await shot(blerina, 'decisions-phone');
