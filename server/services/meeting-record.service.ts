@@ -1,3 +1,4 @@
+import { isDomainError } from '../../src/lib/shared/errors.js';
 import type { Db } from '../db/client.js';
 import type { MeetingEventKind } from '../db/database.js';
 import * as rec from '../db/repositories/meeting-record.repository.js';
@@ -71,7 +72,12 @@ export class MeetingRecord {
 		await this.proposals.setOutcome(proposal.id, outcome);
 		// Posted by the chair who concluded it, where the round was debated; a thread closed to replies keeps the
 		// outcome on the proposal (shown with the meeting and the round's decision).
-		if (proposal.thread_id !== null) await this.forumWriting.reply(auth, proposal.thread_id, null, outcome).catch(() => undefined);
+		// Only a refusal (the thread locked, archived or gone) is expected here; any other failure reaches the caller.
+		if (proposal.thread_id !== null) {
+			await this.forumWriting.reply(auth, proposal.thread_id, null, outcome).catch((error: unknown) => {
+				if (!isDomainError(error)) throw error;
+			});
+		}
 	}
 
 	/** The meeting closed at `at`: attendance from the log, the proxies given for it, its decisions. */
