@@ -108,20 +108,41 @@ export async function selectWord(editor: Locator, word: string): Promise<void> {
 	}, word);
 }
 
-/** The demo members whose seeded language is not Albanian (server/db/seed): specs that store another put these back. */
-const SEEDED_LANGUAGE: Record<string, 'sq' | 'en' | 'el'> = { 'member2@demo.test': 'el', 'member4@demo.test': 'el', 'member5@demo.test': 'en' };
+/**
+ * Signs in and stores the language the member reads in (the server keeps it with the account, so later pages and
+ * mails follow it): a spec that expects a language sets it, never trusting what an earlier spec left.
+ */
+export async function signInReading(page: Page, email: string, locale: 'sq' | 'en' | 'el'): Promise<void> {
+	await signIn(page, email);
+	const res = await page.request.post('/language', { form: { locale, redirectTo: '/forum' }, headers: { origin: new URL(page.url()).origin } });
+	expect(res.ok(), `${email} reads ${locale}`).toBe(true);
+	await page.reload();
+}
+
+/** The seeded language of each demo member a spec signs in as (server/db/seed/demo.ts). */
+export const SEEDED_LANGUAGE: Record<string, 'sq' | 'en' | 'el'> = {
+	'coordinator@demo.test': 'sq',
+	'moderator@demo.test': 'el',
+	'member1@demo.test': 'sq',
+	'member2@demo.test': 'el',
+	'member3@demo.test': 'sq',
+	'member4@demo.test': 'el',
+	'member5@demo.test': 'en'
+};
 
 /**
- * Gives the demo members their seeded languages back, for a spec's afterAll: specs share one demo database, and the
- * next spec (whichever shard runs it) expects each to read their own language.
+ * Gives the demo members their seeded languages back, for a spec's afterAll: specs share one demo database, and a
+ * spec reading the demo as it was seeded (the webhooks' coordinator, say) expects each to read their own language.
  */
 export async function restoreSeededLanguages(browser: Browser): Promise<void> {
-	const headers = { origin: String(test.info().project.use.baseURL) };
+	// As a browser's form would post (SvelteKit answers an action asked with Accept: */* in JSON, with 200).
+	const headers = { origin: String(test.info().project.use.baseURL), accept: 'text/html' };
 	for (const [email, locale] of Object.entries(SEEDED_LANGUAGE)) {
 		const context = await browser.newContext();
 		try {
-			await context.request.post('/login', { form: { email, password: 'demo-kuvend' }, headers });
-			await context.request.post('/language', { form: { locale, redirectTo: '/forum' }, headers });
+			const signedIn = await context.request.post('/login', { form: { email, password: 'demo-kuvend' }, headers, maxRedirects: 0 });
+			expect(signedIn.status(), `${email} signs in`).toBe(303);
+			expect((await context.request.post('/language', { form: { locale, redirectTo: '/forum' }, headers })).ok(), `${email} reads ${locale}`).toBe(true);
 		} finally {
 			await context.close();
 		}

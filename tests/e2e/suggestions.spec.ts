@@ -1,9 +1,10 @@
 import type { Browser, Page } from '@playwright/test';
-import { DESKTOP, PHONE, screenshot, selectWord, signIn, expect, test } from './helpers.js';
+import { DESKTOP, PHONE, SEEDED_LANGUAGE, screenshot, selectWord, signInReading, expect, test } from './helpers.js';
 
-// Issue #19 point 5. Each member reads in their own seeded language (src/lib/i18n/messages/{sq,en,el}.json):
-// Arben (member1, Albanian) facilitates the Vlora cluster and writes its draft; Gentian (member5, English) and
-// Dimitra (member4, Greek) are not in that cluster, so they may suggest but not edit.
+// Issue #19 point 5. Each member reads their seeded language (src/lib/i18n/messages/{sq,en,el}.json), set here
+// whatever an earlier spec left stored: Arben (member1, Albanian) facilitates the Vlora cluster and writes its
+// draft; Gentian (member5, English) and Dimitra (member4, Greek) are not in that cluster, so they may suggest but not
+// edit.
 const sq = {
 	title: 'Titulli',
 	belongsTo: 'Kush e shkruan',
@@ -19,7 +20,7 @@ const el = { text: 'Κείμενο του σχεδίου', adds: 'Gentian Dervis
 
 async function member(browser: Browser, email: string, viewport = DESKTOP): Promise<Page> {
 	const page = await (await browser.newContext({ viewport })).newPage();
-	await signIn(page, email);
+	await signInReading(page, email, SEEDED_LANGUAGE[email]);
 	return page;
 }
 const editor = (page: Page, label: string) => page.getByRole('textbox', { name: label });

@@ -66,16 +66,19 @@ describe('drafts survive the server dying', () => {
 		}
 		server.child.kill('SIGTERM');
 		await server.exit;
-	}, 60_000);
+		// Four servers started from the sources: 20 s on a quiet machine, over 60 s beside the PostgreSQL suite in CI.
+	}, 180_000);
 });
 
 describe('documents in memory', () => {
 	let app: TestApp;
 	afterAll(async () => app?.dispose());
 
-	// On PostgreSQL each of the 11,000 openings makes a few round trips (the session, the load, the append, the
-	// merge): about 10 s a round here instead of SQLite's few. This test is about memory, so it gets the time.
-	it('opens and closes 1,000 documents ten times: all unloaded, memory back within 10%', async () => {
+	// On PostgreSQL each of the 6,000 openings makes a few round trips (the session, the load, the append, the
+	// merge): about 10 s a round here instead of SQLite's few. This test is about memory, so it gets the time. Five
+	// rounds, not ten: a document kept after it closed (some kilobytes each) still grows the heap by tens of
+	// megabytes, and ten took 115 s of CI's time on SQLite and 208 s on PostgreSQL beside the other suite.
+	it('opens and closes 1,000 documents five times: all unloaded, memory back within 10%', async () => {
 		app = await startTestApp({ DOC_IDLE_SECONDS: '0' });
 		app.ctx.services.documentAccess.register('mem', async (auth) => (auth ? 'write' : null));
 		const cookie = await signIn(app.url, 'member1@demo.test');
@@ -107,7 +110,7 @@ describe('documents in memory', () => {
 		await round(); // warm-up: code paths compiled, statements prepared
 		gc();
 		const start = process.memoryUsage().heapUsed;
-		for (let r = 0; r < 10; r++) await round();
+		for (let r = 0; r < 5; r++) await round();
 		gc();
 		const end = process.memoryUsage().heapUsed;
 		expect(app.ctx.services.documents.loaded).toBe(0);
@@ -117,5 +120,5 @@ describe('documents in memory', () => {
 		const state = new Y.Doc();
 		Y.applyUpdate(state, await app.ctx.services.documents.state('mem:999'));
 		expect(state.getText('t').toString()).toContain('fjala 999');
-	}, process.env.KUVEND_TEST_POSTGRES ? 400_000 : 120_000);
+	}, process.env.KUVEND_TEST_POSTGRES ? 400_000 : 240_000);
 });
