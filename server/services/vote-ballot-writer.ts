@@ -1,5 +1,21 @@
 import type { BallotBox, BallotJob, CastEntry, CastRefusal, CloseEntry, CloseRefusal } from '../db/repositories/ballot-box.repository.js';
 import type { VoteResult } from '../../src/lib/shared/votes.js';
+import { DomainError } from '../../src/lib/shared/errors.js';
+
+const REFUSALS: Record<CastRefusal, [code: 'conflict' | 'forbidden', message: string]> = {
+	closed: ['conflict', 'vote_not_open'],
+	not_eligible: ['forbidden', 'not_eligible'],
+	already_voted: ['conflict', 'already_voted'],
+	not_voted: ['conflict', 'not_voted'],
+	not_this_device: ['forbidden', 'not_this_device'],
+	cast_id_used: ['conflict', 'cast_id_used']
+};
+
+/** The error a cast the ballot box refused is answered with, its reason told on the ballot. */
+export function castRefused(refusal: CastRefusal): DomainError {
+	const [code, message] = REFUSALS[refusal];
+	return new DomainError(code, message, { ballot: message });
+}
 
 /** What a written batch changed, told once per batch after its transaction. */
 export interface WrittenBatch {

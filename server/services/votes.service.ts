@@ -1,6 +1,6 @@
 import type { Db } from '../db/client.js';
 import * as repo from '../db/repositories/vote.repository.js';
-import type { BallotBox, CastEntry, CastRefusal } from '../db/repositories/ballot-box.repository.js';
+import type { BallotBox, CastEntry } from '../db/repositories/ballot-box.repository.js';
 import { insertAudit } from '../db/repositories/membership.repository.js';
 import { groupsFacilitatedBy } from '../db/repositories/group.repository.js';
 import { ballotProblem, quorumValue, rulesOf, type Vote, type VoteInput, type VoteRules } from '../domain/votes.js';
@@ -21,7 +21,7 @@ import type { Abilities } from './abilities.service.js';
 import type { Authenticated } from './auth.service.js';
 import type { DraftsService } from './drafts.service.js';
 import type { ForumService } from './forum.service.js';
-import { BallotWriter, type WrittenBatch } from './vote-ballot-writer.js';
+import { BallotWriter, castRefused, type WrittenBatch } from './vote-ballot-writer.js';
 import { VoteViews } from './vote-views.service.js';
 import { VoteReceipts } from './vote-receipts.service.js';
 import { DecisionsRegister, type DecisionFilter, type DecisionsPage } from './decisions.service.js';
@@ -36,15 +36,6 @@ export interface Election {
 	seats: number;
 }
 export type { SubjectInput } from '../../src/lib/shared/vote-input.js';
-
-const REFUSALS: Record<CastRefusal, [code: 'conflict' | 'forbidden' | 'not_found', message: string]> = {
-	closed: ['conflict', 'vote_not_open'],
-	not_eligible: ['forbidden', 'not_eligible'],
-	already_voted: ['conflict', 'already_voted'],
-	not_voted: ['conflict', 'not_voted'],
-	not_this_device: ['forbidden', 'not_this_device'],
-	cast_id_used: ['conflict', 'cast_id_used']
-};
 
 /** What casting needs of a vote, fixed once it exists: read once, then kept. */
 type CastingRules = { rules: VoteRules } & Pick<Vote, 'secret' | 'eligibility' | 'results' | 'chambers'>;
@@ -377,7 +368,7 @@ export class VotesService {
 		const proxy = req.proxyFor !== undefined;
 		const entry: CastEntry = { voteId: id, userId: auth.actor.id, unit: unit.unit, chamber, proxy, ballot, replace, ...this.#receipts.keysFor(r.secret, req) };
 		const counted = await this.#writer.cast(entry, r.secret);
-		if (typeof counted === 'string') throw new DomainError(REFUSALS[counted][0], REFUSALS[counted][1], { ballot: REFUSALS[counted][1] });
+		if (typeof counted === 'string') throw castRefused(counted);
 		// A changed open ballot keeps its first receipt; the voter sees it on the page.
 		return { receipt: replace && !r.secret ? '' : counted.receipt, changed: replace };
 	}
