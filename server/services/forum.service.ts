@@ -84,7 +84,7 @@ export class ForumService {
 		const reader = await this.#reader(auth);
 		const c = await readableCategory(this.db, reader, slug);
 		const p = Math.max(1, Math.floor(page) || 1);
-		const rows = await repo.listThreads(this.db, c.id, auth?.actor.id ?? null, THREADS_PER_PAGE, (p - 1) * THREADS_PER_PAGE, listedFor(reader.actor));
+		const rows = await repo.listThreads(this.db, c.id, auth?.actor.id ?? null, THREADS_PER_PAGE, { offset: (p - 1) * THREADS_PER_PAGE }, listedFor(reader.actor));
 		return {
 			category: categoryView(c),
 			threads: rows.map((t) => this.#threadSummary(t, t.author_name ?? '', t.author_status, !!auth && (t.last_post_id ?? 0) > (t.last_read_post_id ?? 0))),
@@ -92,6 +92,21 @@ export class ForumService {
 			pages: Math.max(1, Math.ceil(c.thread_count / THREADS_PER_PAGE)),
 			canPost: c.field_archived_at === null && canPost(reader.actor, accessOf(c), reader.groups)
 		};
+	}
+
+	/**
+	 * Up to `limit` threads of a space after a thread's key (from the first when null), in the space's order, for those
+	 * who page it by cursor (the API): each with the key the next page starts after.
+	 */
+	async threadsAfter(auth: Authenticated | null, slug: string, after: repo.ThreadKey | null, limit: number): Promise<{ thread: ThreadSummary; key: repo.ThreadKey }[]> {
+		const reader = await this.#reader(auth);
+		const c = await readableCategory(this.db, reader, slug);
+		const at = after ? { after } : { offset: 0 };
+		const rows = await repo.listThreads(this.db, c.id, auth?.actor.id ?? null, limit, at, listedFor(reader.actor));
+		return rows.map((t) => ({
+			thread: this.#threadSummary(t, t.author_name ?? '', t.author_status, !!auth && (t.last_post_id ?? 0) > (t.last_read_post_id ?? 0)),
+			key: { pinned: t.pinned, lastPostAt: t.last_post_at, id: t.id }
+		}));
 	}
 
 	/** Where an old link to a merged field's space leads now (the slug of the space it was merged into), if anywhere. */

@@ -186,6 +186,35 @@ describe('pagination', () => {
 		expect((posts.data as Json[]).length).toBe(1);
 	});
 
+	it('pages a space by where its last thread stands: a thread bumped between two pages repeats nothing and skips nothing', async () => {
+		// An offset cursor fails this: the bumped thread moves to the top, the rest one place down, and the second page
+		// starts with the first page's last thread again.
+		const space = ((await checked('/spaces')).data as Json[]).find((s) => (s.threadCount as number) >= 4)!;
+		const all = async () => {
+			const ids: unknown[] = [];
+			for (let next: string | null = null, pages = 0; pages === 0 || (next && pages < 100); pages++) {
+				const body = await checked(`/spaces/${space.slug}/threads?limit=2${next ? `&cursor=${next}` : ''}`);
+				ids.push(...(body.data as Json[]).map((t) => t.id));
+				next = body.next as string | null;
+			}
+			return ids;
+		};
+		const before = (await checked(`/spaces/${space.slug}/threads?limit=100`)).data as Json[];
+		expect(await all()).toEqual(before.map((t) => t.id));
+		const first = await checked(`/spaces/${space.slug}/threads?limit=2`);
+		const bumped = before.filter((t) => !t.pinned && !t.locked && !t.archived).at(-1)!;
+		await app.ctx.services.forumWriting.reply(coordinator, bumped.id as number, null, 'Një përgjigje që e sjell lart.');
+		const rest: unknown[] = [];
+		for (let next = first.next as string | null, pages = 0; next && pages < 100; pages++) {
+			const body = await checked(`/spaces/${space.slug}/threads?limit=2&cursor=${next}`);
+			rest.push(...(body.data as Json[]).map((t) => t.id));
+			next = body.next as string | null;
+		}
+		const seen = [...(first.data as Json[]).map((t) => t.id), ...rest];
+		expect(new Set(seen).size).toBe(seen.length);
+		expect(seen.filter((id) => id !== bumped.id)).toEqual(before.map((t) => t.id).filter((id) => id !== bumped.id));
+	});
+
 	it('bounds the page size and refuses a cursor that is not one of ours', async () => {
 		for (const query of ['limit=0', 'limit=101', 'limit=abc', 'cursor=not-ours', `cursor=${Buffer.from('{"x":1}').toString('base64url')}`, 'past=maybe']) {
 			const res = await asMember(`/${query.startsWith('past') ? 'meetings' : 'decisions'}?${query}`);

@@ -105,7 +105,18 @@ export interface ListedThreads {
 	membersOnly: boolean;
 }
 
-export function listThreads(db: Conn, categoryId: number, userId: number | null, limit: number, offset: number, shown: ListedThreads): Promise<ThreadListRow[]> {
+/** Where a thread stands in its space's order (pinned first, then latest activity, then newest): a page's end. */
+export interface ThreadKey {
+	pinned: number;
+	lastPostAt: number;
+	id: number;
+}
+
+/**
+ * A page of a space's threads in its order: by offset (the forum's numbered pages), or after a thread's key (the
+ * API's cursor), which neither repeats nor skips a thread when another is bumped or pinned between two pages.
+ */
+export function listThreads(db: Conn, categoryId: number, userId: number | null, limit: number, at: { offset: number } | { after: ThreadKey }, shown: ListedThreads): Promise<ThreadListRow[]> {
 	let q = db
 		.selectFrom('threads as t')
 		.innerJoin('users as u', 'u.id', 't.author_id')
@@ -115,7 +126,17 @@ export function listThreads(db: Conn, categoryId: number, userId: number | null,
 		.where('t.category_id', '=', categoryId);
 	if (!shown.hidden) q = q.where('t.hidden', '=', 0);
 	if (!shown.membersOnly) q = q.where('t.members_only', '=', 0);
-	return q.orderBy('t.pinned', 'desc').orderBy('t.last_post_at', 'desc').limit(limit).offset(offset).execute();
+	if ('after' in at) {
+		const { pinned, lastPostAt, id } = at.after;
+		q = q.where((eb) =>
+			eb.or([
+				eb('t.pinned', '<', pinned),
+				eb.and([eb('t.pinned', '=', pinned), eb.or([eb('t.last_post_at', '<', lastPostAt), eb.and([eb('t.last_post_at', '=', lastPostAt), eb('t.id', '<', id)])])])
+			])
+		);
+	}
+	q = q.orderBy('t.pinned', 'desc').orderBy('t.last_post_at', 'desc').orderBy('t.id', 'desc').limit(limit);
+	return ('offset' in at ? q.offset(at.offset) : q).execute();
 }
 
 // A checked tag (letters, digits and dashes only, see tagParam) is found in the stored JSON array as `"tag"`, and

@@ -86,18 +86,14 @@ export const HANDLERS: Record<EndpointId, Handler> = {
 		return inOrder(call, spaces, (c) => c.slug);
 	},
 	async listThreads(s, call) {
-		// The forum pages its spaces itself; the cursor is an offset into its order (pinned first, then latest activity).
+		// Keyed by where the page's last thread stands (pinned, latest activity, id): a thread bumped or pinned between
+		// two pages is neither repeated nor pushes another past the reader.
 		const limit = limitOf(call);
-		const offset = decodeCursor(cursorOf(call), (v): v is number => Number.isSafeInteger(v) && (v as number) >= 0) ?? 0;
-		const first = await s.forum.category(call.auth, str(call.params.slug), 1);
-		const perPage = Math.max(1, first.threads.length);
-		const threads = [];
-		for (let page = Math.floor(offset / perPage) + 1; page <= first.pages && threads.length < offset % perPage + limit + 1; page++) {
-			threads.push(...(page === 1 ? first : await s.forum.category(call.auth, str(call.params.slug), page)).threads);
-		}
-		const skip = offset % perPage;
-		const data = threads.slice(skip, skip + limit).map(threadSummary);
-		return { data, next: threads.length > skip + limit ? encodeCursor(offset + limit) : null };
+		const after = decodeCursor(cursorOf(call), (v): v is [number, number, number] => Array.isArray(v) && v.length === 3 && v.every(Number.isSafeInteger));
+		const rows = await s.forum.threadsAfter(call.auth, str(call.params.slug), after ? { pinned: after[0], lastPostAt: after[1], id: after[2] } : null, limit + 1);
+		const data = rows.slice(0, limit);
+		const last = data.at(-1)?.key;
+		return { data: data.map((r) => threadSummary(r.thread)), next: rows.length > limit && last ? encodeCursor([last.pinned, last.lastPostAt, last.id]) : null };
 	},
 	async getThread(s, call) {
 		const page = await s.forum.thread(call.auth, num(call.params.id), 1);
