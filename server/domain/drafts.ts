@@ -63,6 +63,14 @@ export function canAmendDraft(actor: Actor | null, d: DraftFacts): boolean {
 	return (d.status === 'review' || d.status === 'frozen') && isActiveMember(actor) && (d.groupId === null || d.inGroup || hasRole(actor, 'coordinator'));
 }
 
+/**
+ * Whether a vote of a body (a group, or the whole network: null) may decide a draft or its amendments: the draft's
+ * own group, or the network above every group. A group's vote never decides another group's or the network's text.
+ */
+export function bodyDecidesDraft(voteGroupId: number | null, draftGroupId: number | null): boolean {
+	return voteGroupId === null || voteGroupId === draftGroupId;
+}
+
 /** Null when allowed; otherwise why not ('forbidden', or 'conflict' for a step the lifecycle does not have). */
 export function transitionProblem(actor: Actor | null, d: DraftFacts, to: DraftStatus): 'forbidden' | 'conflict' | null {
 	if (!canManageDraft(actor, d)) return 'forbidden';

@@ -6,6 +6,7 @@ import type { AmendmentProposal } from '../../src/lib/shared/drafts.js';
 import { optionLabels, type VoteInput } from '../../src/lib/shared/vote-input.js';
 import type { Authenticated } from './auth.service.js';
 import type { DraftsService } from './drafts.service.js';
+import { bodyDecidesDraft } from '../domain/drafts.js';
 
 /** How a new vote hangs on an amendment: its link, and the options standing for each alternative (if several). */
 export interface AmendmentLink {
@@ -42,6 +43,7 @@ export class AmendmentVotes {
 		const a = await repo.amendmentFor(this.db, amendmentId);
 		if (!a) throw new DomainError('invalid_input', 'amendment', { subject: 'not_found' });
 		await this.drafts.get(auth, a.draft_id);
+		if (!bodyDecidesDraft(input.groupId, a.group_id)) throw new DomainError('invalid_input', 'a draft of another body', { subject: 'other_body' });
 		if (a.status !== 'proposed') throw new DomainError('conflict', 'amendment already decided');
 		const alternatives = await this.drafts.amendmentAlternatives(auth, a.draft_id, a.id);
 		if (alternatives.length === 1) return { amendment_id: a.id, alternatives: [] };

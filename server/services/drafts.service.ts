@@ -166,6 +166,11 @@ export class DraftsService {
 		return rows.map((row) => summaryOf(draftRowToDraft(row)));
 	}
 
+	/** The group a draft belongs to (null: the whole network's), for one who may read it: the body that decides it. */
+	async bodyOf(auth: Authenticated | null, id: number): Promise<number | null> {
+		return (await this.#readable(auth, id)).draft.groupId;
+	}
+
 	async get(auth: Authenticated | null, id: number): Promise<DraftView> {
 		const { draft, facts } = await this.#readable(auth, id);
 		const actor = auth?.actor ?? null;

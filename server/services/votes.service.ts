@@ -9,6 +9,7 @@ import { proxiesAtOpening } from '../domain/proxies.js';
 import * as proxyRepo from '../db/repositories/proxy.repository.js';
 import { chamberOfUnit } from '../../src/lib/shared/chambers.js';
 import { isActiveMember } from '../domain/permissions.js';
+import { bodyDecidesDraft } from '../domain/drafts.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../logger.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
@@ -239,7 +240,7 @@ export class VotesService {
 		if (s.draftId) {
 			const ver = await repo.versionFor(this.db, { draftId: s.draftId, number: s.versionNumber ?? 0 });
 			if (!ver) throw new DomainError('invalid_input', 'version', { subject: 'not_found' });
-			await this.drafts.get(auth, s.draftId);
+			if (!bodyDecidesDraft(input.groupId, await this.drafts.bodyOf(auth, s.draftId))) throw new DomainError('invalid_input', 'a draft of another body', { subject: 'other_body' });
 			// A version already decided is voted on again only when asked for explicitly (the form asks first).
 			if (!s.again && (await repo.decisionOfVersion(this.db, ver.id))) throw new DomainError('invalid_input', 'version already decided', { subject: 'already_decided' });
 			return { ...none, draft_version_id: ver.id };

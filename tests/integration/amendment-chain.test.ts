@@ -147,4 +147,27 @@ describe('from amendment to adopted text', () => {
 		expect((await drafts.get(author.auth, id)).status).toBe('adopted');
 		expect(await plainText(id)).toEqual(['Neni 2. Anëtarësia paguhet dy herë në vit.']);
 	});
+
+	// Fails without bodyDecidesDraft in VotesService#links and AmendmentVotes.link: a facilitator of one cluster
+	// adopted the network's draft (and rewrote its text through an amendment) with a vote of their own cluster.
+	it('lets only a vote of the draft’s own group, or of the whole network, decide it or its amendments', async () => {
+		const { drafts, votes } = app.ctx.services;
+		const id = async (email: string) => (await app.ctx.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
+		const blerina = await sessionOf(app, await id('member3@demo.test')); // facilitates klasteri-korce only
+		const korce = (await app.ctx.db.selectFrom('groups').select('id').where('slug', '=', 'klasteri-korce').executeTakeFirstOrThrow()).id;
+		const network = await draftWith(['Neni 3. Kuota vjetore është njëzet euro.'], 'Kuota e rrjetit');
+		await drafts.setStatus(author.auth, network, 'review');
+		const amendmentId = await drafts.propose(author.auth, network, { ...(await anchors(network, 0, 28, 35)), replacement: 'dhjetë', reason: 'Më e lehtë' });
+		await drafts.setStatus(author.auth, network, 'frozen');
+		const ofKorce = voteInput({ title: 'Korça vendos për rrjetin', eligibility: 'group', groupId: korce });
+		await expect(votes.create(blerina.auth, ofKorce, { draftId: network, versionNumber: 1 }, true)).rejects.toMatchObject({ code: 'invalid_input', fields: { subject: 'other_body' } });
+		await expect(votes.create(blerina.auth, ofKorce, { amendmentId }, true)).rejects.toMatchObject({ code: 'invalid_input', fields: { subject: 'other_body' } });
+		expect((await drafts.get(author.auth, network)).status).toBe('frozen');
+		// Korça's own draft is decided by Korça's vote, and by the network's.
+		const own = await app.ctx.services.drafts.create(blerina.auth, { title: 'Programi i Korçës', summary: '', group: 'klasteri-korce', field: 'music', visibility: 'members' });
+		await app.ctx.services.documents.change(docNameOf(own), (doc) => writeParagraphs(doc, ['Koncerte çdo të shtunë.']));
+		await drafts.setStatus(blerina.auth, own, 'frozen');
+		await expect(votes.create(blerina.auth, ofKorce, { draftId: own, versionNumber: 1 }, true)).resolves.toBeGreaterThan(0);
+		await expect(votes.create(steward.auth, voteInput({ title: 'Rrjeti vendos' }), { draftId: own, versionNumber: 1, again: true }, true)).resolves.toBeGreaterThan(0);
+	});
 });

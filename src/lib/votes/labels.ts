@@ -221,6 +221,7 @@ const INPUT_PROBLEMS: Record<string, () => string> = {
 	in_the_past: m.vote_problem_in_the_past,
 	invalid_date: m.vote_problem_invalid_date,
 	not_found: m.vote_problem_subject,
+	other_body: m.vote_problem_other_body,
 	invalid_seats: m.elect_problem_invalid_seats,
 	not_for_elections: m.elect_problem_not_for_elections,
 	candidacy_deadline_required: m.elect_problem_deadline_required,
