@@ -91,15 +91,19 @@ export class AgendaProposals {
 	 * the agenda's last item, titled in the minutes' language, its reason in the item's notes, carrying the round's
 	 * thread. Two chairs deciding at once: one decision, the other is told.
 	 */
-	async decide(auth: Authenticated, meetingId: number, proposalId: number, accept: boolean, locale: Locale): Promise<void> {
+	async decide(auth: Authenticated, meeting: { id: number; visibility: 'public' | 'members' }, proposalId: number, accept: boolean, locale: Locale): Promise<void> {
+		const meetingId = meeting.id;
 		const p = await rec.findProposal(this.db, proposalId);
 		if (!p || p.meeting_id !== meetingId) throw new DomainError('not_found', 'no_proposal');
 		const now = this.clock();
 		await this.db.transaction().execute(async (trx) => {
 			let itemId: number | null = null;
 			if (accept) {
-				const title = (p.kind === 'block' ? m.rec_item_title_block : m.rec_item_title_object)({ vote: p.vote_title }, { locale }).slice(0, 200);
-				itemId = await rec.appendItem(trx, meetingId, { title, notes: p.reason, thread_id: p.thread_id }, (await lastPosition(trx, meetingId)) + 1);
+				// A members-only round's title and objection stay with members: a public meeting's agenda names the item
+				// without them (members read both on the proposal).
+				const hidden = meeting.visibility === 'public' && p.vote_visibility === 'members';
+				const title = hidden ? m.rec_item_title_members_round({}, { locale }) : (p.kind === 'block' ? m.rec_item_title_block : m.rec_item_title_object)({ vote: p.vote_title }, { locale }).slice(0, 200);
+				itemId = await rec.appendItem(trx, meetingId, { title, notes: hidden ? '' : p.reason, thread_id: p.thread_id }, (await lastPosition(trx, meetingId)) + 1);
 			}
 			const decided = await rec.decideProposal(trx, p.id, { status: accept ? 'accepted' : 'dropped', agenda_item_id: itemId, decided_at: now, decided_by: auth.actor.id });
 			if (!decided) throw new DomainError('conflict', 'proposal_decided', { proposal: 'proposal_decided' });

@@ -73,7 +73,8 @@ export class MeetingRecord {
 		// Posted by the chair who concluded it, where the round was debated; a thread closed to replies keeps the
 		// outcome on the proposal (shown with the meeting and the round's decision).
 		// Only a refusal (the thread locked, archived or gone) is expected here; any other failure reaches the caller.
-		if (proposal.thread_id !== null) {
+		// A members-only meeting's title and results never go into a thread visitors read: they stay on the proposal.
+		if (proposal.thread_id !== null && (m.visibility === 'public' || !(await rec.threadIsPublic(this.db, proposal.thread_id)))) {
 			await this.forumWriting.reply(auth, proposal.thread_id, null, outcome).catch((error: unknown) => {
 				if (!isDomainError(error)) throw error;
 			});

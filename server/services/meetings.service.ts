@@ -259,7 +259,7 @@ export class MeetingsService {
 	async decideProposal(auth: Authenticated | null, id: number, proposalId: number, accept: boolean): Promise<void> {
 		const m = await this.#chaired(auth, id);
 		if (m.status === 'ended') throw new DomainError('conflict', 'meeting_ended');
-		await this.#proposals.decide(auth!, m.id, proposalId, accept, m.minutesLocale);
+		await this.#proposals.decide(auth!, m, proposalId, accept, m.minutesLocale);
 		this.bus.emit('meeting.changed', { meetingId: m.id });
 	}
 

@@ -132,9 +132,10 @@ describe('consent rounds feed the next meeting', () => {
 	it('turns standing objections into proposals of the body next meeting; the chair accepts or drops; the outcome goes back to the thread; ballots keep no reasons', async () => {
 		const { meetings, votes } = app.ctx.services;
 		const [a, b, c, d] = members;
-		const next = await meetings.create(chair.auth, meetingInput({ title: 'Mbledhja e ardhshme', startsAt: Date.now() + 10 * MIN, endsAt: Date.now() + 70 * MIN, agenda: ['Hapja'] }), 'en');
+		// A public meeting, so that its outcome may go into the round's public thread (members-only: the next test).
+		const next = await meetings.create(chair.auth, meetingInput({ title: 'Mbledhja e ardhshme', startsAt: Date.now() + 10 * MIN, endsAt: Date.now() + 70 * MIN, agenda: ['Hapja'], visibility: 'public' }), 'en');
 		const threadId = await aThread();
-		const voteId = await votes.create(chair.auth, voteInput({ title: 'The new statute', method: 'consent' }), { threadId }, true);
+		const voteId = await votes.create(chair.auth, voteInput({ title: 'The new statute', method: 'consent', visibility: 'public' }), { threadId }, true);
 		const receiptOf: Record<number, string> = {};
 		for (const [p, choice, reason] of [
 			[a, 'object', 'Article 4 must be rewritten.'],
@@ -207,6 +208,53 @@ describe('consent rounds feed the next meeting', () => {
 		const id = await meetings.create(chair.auth, meetingInput({ title: 'Korça', groupId: group.id }), 'sq');
 		expect((await proposalsOf(voteId))[0].meeting_id).toBe(id);
 		expect((await meetings.get(a.auth, id)).proposals).toMatchObject([{ author: null, mine: false, kind: 'object' }]);
+	});
+
+	// Fails without the two guards (agenda-proposals decide's `hidden`, meeting-record concluded's threadIsPublic):
+	// the members-only round's title and objection were on the public meeting's agenda, and the members-only
+	// meeting's title and results were posted into the public thread.
+	it('keeps a members-only round out of a public agenda, and a members-only meeting out of a public thread', async () => {
+		const { meetings, votes } = app.ctx.services;
+		const [a] = members;
+		const groupOf = async (slug: string) => {
+			const group = await app.ctx.db.selectFrom('groups').select(['id']).where('slug', '=', slug).executeTakeFirstOrThrow();
+			await app.ctx.db.insertInto('group_members').values({ group_id: group.id, user_id: a.id, role: 'member', joined_at: Date.now() }).onConflict((oc) => oc.doNothing()).execute();
+			return group.id;
+		};
+		const roundOn = async (groupId: number, visibility: 'public' | 'members', threadId?: number) => {
+			const voteId = await votes.create(chair.auth, voteInput({ title: 'The quiet budget', method: 'consent', visibility, eligibility: 'group', groupId }), threadId ? { threadId } : {}, true);
+			await votes.cast(a.auth, voteId, { ballot: { method: 'consent', choice: 'object', reason: 'Only the members know why.' } });
+			await votes.close(chair.auth, voteId);
+			await expect.poll(async () => (await proposalsOf(voteId)).length).toBe(1);
+			return voteId;
+		};
+
+		// A members-only round, a public meeting: the item is on its agenda without the round's title or the objection.
+		const vlora = await groupOf('klasteri-vlore');
+		const open = await meetings.create(chair.auth, meetingInput({ title: 'Vlora in the open', groupId: vlora, visibility: 'public' }), 'en');
+		const quiet = await roundOn(vlora, 'members');
+		const [proposal] = await proposalsOf(quiet);
+		await meetings.decideProposal(chair.auth, open, proposal.id, true);
+		const shown = await meetings.get(null, open);
+		expect(shown.agenda.at(-1)).toMatchObject({ title: 'Objection from a members-only consent round', notes: '' });
+		expect(JSON.stringify(shown)).not.toMatch(/quiet budget|Only the members/);
+
+		// A public round on a public thread, a members-only meeting: its outcome stays on the proposal.
+		const arta = await groupOf('klasteri-arta');
+		const closed = await meetings.create(chair.auth, meetingInput({ title: 'Arta behind doors', groupId: arta, visibility: 'members' }), 'en');
+		const threadId = (await app.ctx.db.selectFrom('threads as t').innerJoin('categories as c', 'c.id', 't.category_id').select('t.id').where('c.visibility', '=', 'public').where('t.members_only', '=', 0).where('t.hidden', '=', 0).where('t.locked', '=', 0).where('t.archived', '=', 0).orderBy('t.id').executeTakeFirstOrThrow()).id;
+		const round = await roundOn(arta, 'public', threadId);
+		const [taken] = await proposalsOf(round);
+		await meetings.decideProposal(chair.auth, closed, taken.id, true);
+		const item = (await meetings.get(chair.auth, closed)).agenda.at(-1)!;
+		const posts = async () => (await app.ctx.db.selectFrom('posts').select('id').where('thread_id', '=', threadId).execute()).length;
+		const before = await posts();
+		const s0 = await socketOf(chair);
+		await join(s0, closed);
+		await act(s0, closed, { type: 'start' });
+		await act(s0, closed, { type: 'conclude_item', itemId: item.id });
+		await expect.poll(async () => (await proposalsOf(round))[0].outcome).toContain('Arta behind doors');
+		expect(await posts()).toBe(before);
 	});
 
 	// Two nodes closing the same round at once (the closing node's listener, the schedule's sweep, several callers):

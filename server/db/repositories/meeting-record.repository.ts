@@ -135,7 +135,7 @@ const proposals = (db: Conn) =>
 	db
 		.selectFrom('agenda_proposals as p')
 		.innerJoin('votes as v', 'v.id', 'p.vote_id')
-		.select(['p.id', 'p.vote_id', 'p.meeting_id', 'p.kind', 'p.reason', 'p.author_unit', 'p.status', 'p.agenda_item_id', 'p.outcome', 'v.title as vote_title', 'v.thread_id', 'v.group_id']);
+		.select(['p.id', 'p.vote_id', 'p.meeting_id', 'p.kind', 'p.reason', 'p.author_unit', 'p.status', 'p.agenda_item_id', 'p.outcome', 'v.title as vote_title', 'v.visibility as vote_visibility', 'v.thread_id', 'v.group_id']);
 
 export function proposalsOf(db: Conn, meetingId: number) {
 	return proposals(db).where('p.meeting_id', '=', meetingId).orderBy('p.id').execute();
@@ -147,6 +147,20 @@ export function proposalsOfVote(db: Conn, voteId: number) {
 }
 
 export type ProposalRow = Awaited<ReturnType<typeof proposalsOf>>[number];
+
+/** Whether a visitor may read a thread: in a public space, not for members only, not hidden. */
+export async function threadIsPublic(db: Conn, threadId: number): Promise<boolean> {
+	const row = await db
+		.selectFrom('threads as t')
+		.innerJoin('categories as c', 'c.id', 't.category_id')
+		.select('t.id')
+		.where('t.id', '=', threadId)
+		.where('c.visibility', '=', 'public')
+		.where('t.members_only', '=', 0)
+		.where('t.hidden', '=', 0)
+		.executeTakeFirst();
+	return !!row;
+}
 
 export function findProposal(db: Conn, id: number) {
 	return proposals(db).where('p.id', '=', id).executeTakeFirst();
