@@ -1,7 +1,7 @@
 import net from 'node:net';
 import type { Browser, Page } from '@playwright/test';
 import { colorFor } from '../../src/lib/shared/presence.js';
-import { DESKTOP, PHONE, expectAccessible, screenshot, selectWord, signIn, expect, test } from './helpers.js';
+import { DESKTOP, PHONE, expectAccessible, screenshot, selectWord, expect, test, signInReading } from './helpers.js';
 
 // Labels from src/lib/i18n/messages/{sq,el}.json: Arben (member1) writes in Albanian on a desktop, Maria
 // (member2) in Greek on a phone.
@@ -24,9 +24,7 @@ const el = { text: 'Κείμενο του σχεδίου', readOnly: 'Διαβά
 async function member(browser: Browser, email: string, locale: 'sq' | 'el', viewport = DESKTOP): Promise<Page> {
 	const context = await browser.newContext({ viewport, locale: 'sq-AL' });
 	const page = await context.newPage();
-	await signIn(page, email);
-	const res = await page.request.post('/language', { form: { locale, redirectTo: '/drafts' }, headers: { origin: new URL(page.url()).origin } });
-	expect(res.ok()).toBe(true);
+	await signInReading(page, email, locale);
 	return page;
 }
 

@@ -1,5 +1,5 @@
 import type { Browser, Locator, Page } from '@playwright/test';
-import { DESKTOP, PHONE, expectAccessible, screenshot, signIn, expect, test } from './helpers.js';
+import { DESKTOP, PHONE, expectAccessible, screenshot, expect, test, signInReading } from './helpers.js';
 
 // Labels from src/lib/i18n/messages/{sq,el}.json. Arben (member1) uses Albanian, Maria (member2) and Nikos (the
 // moderator) Greek; each test states the language it expects so that another spec changing a stored language
@@ -42,11 +42,7 @@ const el = {
 async function member(browser: Browser, email: string, locale: 'sq' | 'el' | 'en', viewport = DESKTOP): Promise<Page> {
 	const context = await browser.newContext({ viewport, locale: 'sq-AL' });
 	const page = await context.newPage();
-	await signIn(page, email);
-	const res = await page.request.post('/language', { form: { locale, redirectTo: '/forum' }, headers: { origin: new URL(page.url()).origin } });
-	expect(res.ok()).toBe(true);
-	await page.reload();
-	await expect(page.locator('html')).toHaveAttribute('lang', locale);
+	await signInReading(page, email, locale);
 	return page;
 }
 

@@ -110,13 +110,19 @@ export async function selectWord(editor: Locator, word: string): Promise<void> {
 
 /**
  * Signs in and stores the language the member reads in (the server keeps it with the account, so later pages and
- * mails follow it): a spec that expects a language sets it, never trusting what an earlier spec left.
+ * mails follow it), then opens the forum in it: a spec that expects a language sets it, never trusting what an
+ * earlier spec left. Both go through the context's requests before the tab loads a signed-in page: an open tab hears
+ * of a new language on its socket and reloads itself, which interrupted whatever navigation the test had started.
  */
 export async function signInReading(page: Page, email: string, locale: 'sq' | 'en' | 'el'): Promise<void> {
-	await signIn(page, email);
-	const res = await page.request.post('/language', { form: { locale, redirectTo: '/forum' }, headers: { origin: new URL(page.url()).origin } });
-	expect(res.ok(), `${email} reads ${locale}`).toBe(true);
-	await page.reload();
+	// As a browser's form would post (SvelteKit answers an action asked with Accept: */* in JSON, with 200).
+	const headers = { origin: String(test.info().project.use.baseURL), accept: 'text/html' };
+	const { request } = page.context();
+	const signedIn = await request.post('/login', { form: { email, password: 'demo-kuvend' }, headers, maxRedirects: 0 });
+	expect(signedIn.status(), `${email} signs in`).toBe(303);
+	expect((await request.post('/language', { form: { locale, redirectTo: '/forum' }, headers })).ok(), `${email} reads ${locale}`).toBe(true);
+	await page.goto('/forum');
+	await expect(page.locator('html')).toHaveAttribute('lang', locale);
 }
 
 /** The seeded language of each demo member a spec signs in as (server/db/seed/demo.ts). */
@@ -135,14 +141,10 @@ export const SEEDED_LANGUAGE: Record<string, 'sq' | 'en' | 'el'> = {
  * spec reading the demo as it was seeded (the webhooks' coordinator, say) expects each to read their own language.
  */
 export async function restoreSeededLanguages(browser: Browser): Promise<void> {
-	// As a browser's form would post (SvelteKit answers an action asked with Accept: */* in JSON, with 200).
-	const headers = { origin: String(test.info().project.use.baseURL), accept: 'text/html' };
 	for (const [email, locale] of Object.entries(SEEDED_LANGUAGE)) {
 		const context = await browser.newContext();
 		try {
-			const signedIn = await context.request.post('/login', { form: { email, password: 'demo-kuvend' }, headers, maxRedirects: 0 });
-			expect(signedIn.status(), `${email} signs in`).toBe(303);
-			expect((await context.request.post('/language', { form: { locale, redirectTo: '/forum' }, headers })).ok(), `${email} reads ${locale}`).toBe(true);
+			await signInReading(await context.newPage(), email, locale);
 		} finally {
 			await context.close();
 		}

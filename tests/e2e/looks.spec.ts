@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { APIResponse, Page } from '@playwright/test';
 import { PRESENCE_COLORS } from '../../src/lib/shared/presence.js';
-import { DESKTOP, PHONE, expect, expectAccessible, screenshot, signIn, test } from './helpers.js';
+import { DESKTOP, PHONE, expect, expectAccessible, screenshot, signIn, test, signInReading } from './helpers.js';
 
 // Issue #17 point 11 (found on a 375 px phone): Kuvend installs as an app, and follows the system's dark mode with the
 // same contrast as the light one. Point 12: axe checks in dark mode too, on the main pages, in all three languages.
@@ -161,11 +161,9 @@ test('in dark mode a co-editor’s caret line stands out from the page in every 
 	const open = async (email: string, viewport: { width: number; height: number }, locale: 'sq' | 'el') => {
 		const context = await browser.newContext({ colorScheme: 'dark', locale: 'sq-AL', timezoneId: 'Europe/Tirane', viewport });
 		const page = await context.newPage();
-		await signIn(page, email);
 		// Each in their seeded language whatever another spec left stored (Arben's labels below are Albanian; the specs
 		// after this one find Maria in Greek, as the seed made her).
-		const res = await page.request.post('/language', { form: { locale, redirectTo: '/drafts' }, headers: { origin: new URL(page.url()).origin } });
-		expect(res.ok()).toBe(true);
+		await signInReading(page, email, locale);
 		return page;
 	};
 	const arben = await open('member1@demo.test', DESKTOP, 'sq');

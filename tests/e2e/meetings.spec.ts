@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Browser, Locator, Page } from '@playwright/test';
-import { DESKTOP, expectAccessible, restoreSeededLanguages, signIn, expect, test } from './helpers.js';
+import { DESKTOP, expectAccessible, restoreSeededLanguages, expect, test, signInReading } from './helpers.js';
 
 // Members switched to Albanian here get their seeded languages back (the next spec expects them).
 test.afterAll(({ browser }) => restoreSeededLanguages(browser));
@@ -41,9 +41,7 @@ async function shot(page: Page, name: string, at?: Locator): Promise<void> {
 async function member(browser: Browser, email: string, viewport = PHONE): Promise<Page> {
 	const context = await browser.newContext({ viewport, locale: 'sq-AL' });
 	const page = await context.newPage();
-	await signIn(page, email);
-	const res = await page.request.post('/language', { form: { locale: 'sq', redirectTo: '/forum' }, headers: { origin: new URL(page.url()).origin } });
-	expect(res.ok()).toBe(true);
+	await signInReading(page, email, 'sq');
 	return page;
 }
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, ConsoleMessage, Page } from '@playwright/test';
-import { signIn, expect, test } from './helpers.js';
+import { expect, test, signInReading } from './helpers.js';
 
 /**
  * The XSS canary: 333 known payloads go through every text a member controls (thread titles and bodies, display
@@ -131,11 +131,7 @@ async function inParallel<T, R>(items: T[], width: number, work: (item: T, index
 
 /** Signs in and fixes the member's language to Albanian (another spec may have changed the stored one). */
 async function signInAlbanian(page: Page, email: string): Promise<void> {
-	await signIn(page, email);
-	const res = await page.request.post('/language', { form: { locale: 'sq', redirectTo: '/forum' }, headers: { origin: `http://${ORIGIN_HOST}` } });
-	expect(res.ok()).toBe(true);
-	await page.reload();
-	await expect(page.locator('html')).toHaveAttribute('lang', 'sq');
+	await signInReading(page, email, 'sq');
 }
 
 /** Ids from the member directory. */
