@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 /**
  * Answers kept until what they were made from changes: `invalidate` empties the cache and moves its version on, and
  * an answer made while the version moved is not kept (`set` with the version read before making it). Bounded in
- * bytes (one entry an eighth of the room at most: a huge one does not push out every other), least recently used
+ * bytes, keys included (one entry an eighth of the room at most: a huge one does not push out every other), least recently used
  * out first, each entry at most `ttlMs` old.
  */
 export class VersionedCache<V extends object> {
@@ -14,7 +14,8 @@ export class VersionedCache<V extends object> {
 		this.#entries = new LRUCache<string, V>({
 			maxSize: options.maxBytes,
 			maxEntrySize: options.maxBytes / 8,
-			sizeCalculation: (value) => Math.max(1, options.sizeOf(value)),
+			// The key counts too: a visitor's address can be long (a page's URL), and could otherwise fill memory uncounted.
+			sizeCalculation: (value, key) => Math.max(1, options.sizeOf(value) + key.length),
 			ttl: options.ttlMs,
 			// Ages read the clock each time (no cached "now"), so an injected clock is the only clock.
 			ttlResolution: 0,

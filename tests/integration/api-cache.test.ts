@@ -49,6 +49,18 @@ describe("the read API's answers to visitors", () => {
 		register.mockRestore();
 	});
 
+	// Keyed by the address (req.originalUrl) this made 21 entries, each computed: anything appended to a query string
+	// filled the cache (and memory) with copies of one answer.
+	it('are one answer however the address is dressed up', async () => {
+		const register = vi.spyOn(app.ctx.services.votes, 'decisionEntries');
+		const etags = new Set<string | null>();
+		for (let i = 0; i < 20; i++) etags.add((await get(`/decisions?limit=20&junk=${'x'.repeat(i * 100)}&n=${i}`)).headers.get('etag'));
+		etags.add((await get('/decisions?limit=20')).headers.get('etag'));
+		expect(etags.size).toBe(1);
+		expect(register).toHaveBeenCalledTimes(1);
+		register.mockRestore();
+	});
+
 	it("are never kept for a member's token", async () => {
 		const register = vi.spyOn(app.ctx.services.votes, 'decisionEntries');
 		for (let i = 0; i < 3; i++) expect((await get('/decisions', { authorization: `Bearer ${token}` })).status).toBe(200);

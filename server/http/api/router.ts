@@ -200,7 +200,9 @@ export function apiRouter(ctx: AppContext): express.Router {
 				if (!query.success) throw new ApiProblem('bad_request', { name: issueNames(query.error) });
 				const lang = (query.data as { lang?: Locale }).lang;
 				const locale = lang ?? auth?.viewer.locale ?? services.profile.primaryLocale;
-				const key = auth ? null : `${req.originalUrl}\n${locale}`;
+				// Keyed by what the answer is made from (the parsed parameters, which drop what the endpoint does not read),
+				// not the address: any junk added to a query string would make an entry of its own.
+				const key = auth ? null : JSON.stringify([endpoint.id, params.data, query.data, locale]);
 				const kept = key === null ? undefined : cache.get(key);
 				if (kept) return send(res, req, kept, null);
 				const version = cache.version;
