@@ -37,7 +37,8 @@ describe('the visitors page cache', () => {
 
 	it('lets entries expire and stays within its size, least recently used out first', () => {
 		let now = 1_700_000_000_000;
-		const cache = new PageCache(80, 1000, () => now);
+		// Each entry counts its key too: 10 bytes of page and 1 or 2 of key, 12 at most (an eighth of 96).
+		const cache = new PageCache(96, 1000, () => now);
 		cache.set('a', 0, page('x'.repeat(10)));
 		cache.set('b', 0, page('x'.repeat(10)));
 		expect(cache.get('a')).toBeDefined(); // a is now the most recent
@@ -46,5 +47,8 @@ describe('the visitors page cache', () => {
 		expect(cache.get('a')).toBeDefined();
 		now += 2000;
 		expect(cache.get('a')).toBeUndefined();
+		// A key alone longer than an entry may be is not kept, whatever its page.
+		cache.set('k'.repeat(13), 0, page(''));
+		expect(cache.get('k'.repeat(13))).toBeUndefined();
 	});
 });
