@@ -4,7 +4,7 @@ import { startApp, type RunningApp } from '../../server/app.js';
 import { docNameOf } from '../../server/services/drafts.service.js';
 import { blocksOfDoc, translationDocName } from '../../src/lib/shared/translations.js';
 import type { Locale } from '../../src/lib/shared/types.js';
-import { startTestApp, type TestApp } from './helpers/app.js';
+import { getPage, startTestApp, type TestApp } from './helpers/app.js';
 import { makePeople, personByEmail, voteInput, type Person } from './helpers/votes.js';
 import { writeParagraphs } from './helpers/yjs.js';
 
@@ -105,6 +105,16 @@ describe('comments know their language', () => {
 			// A reply is in its thread's language, whatever the form said.
 			['el', '', editorComment]
 		]);
+		// Each page lists them all: those on a text it shows are marked there, the others say which text they are on
+		// (and lead to it), in the reader's language.
+		const shown = async (path: string) => (await (await getPage(running.url, path, outsider.cookie)).text()).replace(/<!--[^>]*-->/g, '');
+		const greekPage = await shown(`/drafts/${id}/languages/el`);
+		expect(greekPage.match(/<li [^>]*data-lang="(el|sq)"/g)?.map((li) => li.slice(-3, -1))).toEqual(['el', 'el', 'sq']);
+		expect(greekPage.match(/class="lang small[^>]*>[^<]*/g)?.map((p) => p.split('>')[1])).toEqual(['Për tekstin në shqip']);
+		const sourcePage = await shown(`/drafts/${id}`);
+		expect(sourcePage.match(/class="lang small[^>]*>[^<]*/g)?.map((p) => p.split('>')[1])).toEqual(['Për tekstin në greqisht', 'Për tekstin në greqisht']);
+		expect(sourcePage.match(/<a class="quote-link[^>]*href="[^"]*"/g)?.map((a) => a.split('href=')[1])).toEqual([`"/drafts/${id}/languages/el"`, `"/drafts/${id}/languages/el"`]);
+
 		const rows = await running.ctx.db.selectFrom('draft_comments').select(['id', 'lang']).where('draft_id', '=', id).orderBy('id').execute();
 		expect(rows.map((r) => r.lang)).toEqual(['el', 'el', null, 'el']);
 		expect(rows[2].id).toBe(onSource);
@@ -156,7 +166,7 @@ describe('amendments know their language, and an adopted one marks every transla
 		expect(await drafts().amendments(author.auth, id)).toMatchObject([{ id: amendmentId, lang: 'sq', original: 'pesë' }]);
 
 		// Voted and adopted: the server changes the source; the first paragraph is to update in Greek and in English.
-		const [voter] = await makePeople(running, 1);
+		const [voter] = await makePeople(app, 1);
 		const voteId = await running.ctx.services.votes.create(coordinator.auth, voteInput({ title: 'Juria' }), { amendmentId }, true);
 		await running.ctx.services.votes.cast(voter.auth, voteId, { ballot: { method: 'yes_no', choice: 'yes' } });
 		await running.ctx.services.votes.close(coordinator.auth, voteId);
