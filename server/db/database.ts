@@ -366,6 +366,8 @@ export interface DraftCommentsTable {
 	created_at: number;
 	resolved_at: number | null;
 	resolved_by: number | null;
+	/** The translation its passage is in; null: the source text (migrations/2026-12-09T0600_passage_languages.ts). */
+	lang: Generated<string | null>;
 }
 
 export type AmendmentStatus = 'proposed' | 'withdrawn' | 'adopted' | 'rejected';
@@ -383,6 +385,8 @@ export interface AmendmentsTable {
 	status: Generated<AmendmentStatus>;
 	created_at: number;
 	decided_at: number | null;
+	/** The translation its passage is in; null: the source text, the only one amended today. */
+	lang: Generated<string | null>;
 }
 
 /** The amendments one vote decides between, each with the ballot option that stands for it. */

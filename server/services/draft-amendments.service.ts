@@ -4,16 +4,22 @@ import { authorView } from '../domain/people.js';
 import { checkText, collect } from '../domain/validation.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import type { AmendmentView } from '../../src/lib/shared/drafts.js';
+import { isLocale, type Locale } from '../../src/lib/shared/types.js';
 import type { Authenticated } from './auth.service.js';
+import type { DraftTranslations } from './draft-translations.service.js';
 import type { DraftVersions } from './draft-versions.service.js';
 import { docNameOf, type DraftParts } from './drafts.service.js';
 import { overlapping, passageOf, passagesNow, replacePassage } from './yjs-passages.js';
 
-/** The one mapper from an amendment's row (with its author and version) to what pages show, with its place now. */
-export function amendmentRowToView(row: repo.AmendmentWithAuthor, now: { outdated: boolean; overlaps: number[]; voteId: number | null }): AmendmentView {
+/**
+ * The one mapper from an amendment's row (with its author and version) to what pages show, with its place now;
+ * `source`: the draft's source language.
+ */
+export function amendmentRowToView(row: repo.AmendmentWithAuthor, source: Locale, now: { outdated: boolean; overlaps: number[]; voteId: number | null }): AmendmentView {
 	return {
 		...now,
 		id: row.id,
+		lang: isLocale(row.lang) ? row.lang : source,
 		versionNumber: row.version_number,
 		versionHash: row.version_hash,
 		author: authorView(row.author_id, row.author_name, row.author_status),
@@ -31,22 +37,30 @@ export function amendmentRowToView(row: repo.AmendmentWithAuthor, now: { outdate
  * Amendments: a passage of the text (in review, or frozen) with the words proposed instead, anchored to the live text
  * by Yjs relative positions as comments are; votable, and applied when adopted. An amendment whose passage was edited
  * since is outdated; proposed amendments changing the same words overlap and are put to one vote between them.
+ * Amendments are made on the source text only: it is the authoritative one, and its translations follow an adopted
+ * amendment through their paragraphs shown as outdated (DraftTranslations' alignment), until a translator confirms.
  */
 export class DraftAmendments {
 	constructor(
 		private readonly p: DraftParts,
-		private readonly versions: DraftVersions
+		private readonly versions: DraftVersions,
+		private readonly translations: DraftTranslations
 	) {}
 
 	async list(auth: Authenticated | null, id: number): Promise<AmendmentView[]> {
 		const { draft } = await this.p.readable(auth, id);
-		const [rows, votes, state] = await Promise.all([repo.listAmendments(this.p.db, draft.id), repo.amendmentVotes(this.p.db, draft.id), this.p.documents.state(docNameOf(draft.id))]);
+		const [rows, votes, state, source] = await Promise.all([
+			repo.listAmendments(this.p.db, draft.id),
+			repo.amendmentVotes(this.p.db, draft.id),
+			this.p.documents.state(docNameOf(draft.id)),
+			this.translations.source(draft.id)
+		]);
 		const places = passagesNow(state, rows.map((r) => ({ start: r.anchor_start, end: r.anchor_end })));
 		const open = (i: number) => rows[i].status === 'proposed' && places[i] !== null && places[i]!.text === rows[i].original;
 		return rows.map((row, i) => {
 			const place = places[i];
 			const overlaps = open(i) ? rows.flatMap((other, j) => (j !== i && open(j) && overlapping(place!, places[j]!) ? [other.id] : [])) : [];
-			return amendmentRowToView(row, { outdated: row.status === 'proposed' && !open(i), overlaps, voteId: votes.get(row.id) ?? null });
+			return amendmentRowToView(row, source, { outdated: row.status === 'proposed' && !open(i), overlaps, voteId: votes.get(row.id) ?? null });
 		});
 	}
 
@@ -68,14 +82,18 @@ export class DraftAmendments {
 	 * Proposes replacing a passage of the text (in review or frozen). The passage must lie within one block of the text
 	 * as it is now (checked against the live document); the amendment records the passage's anchors and the version it
 	 * was made on: the latest, when it holds the text as it is, or else one saved now (auto: the text proposed on).
+	 * A passage of a translation (`lang` naming one) is refused: amendments change the source text.
 	 */
 	async propose(
 		auth: Authenticated | null,
 		id: number,
-		input: { anchorStart: string; anchorEnd: string; replacement: string; reason: string }
+		input: { anchorStart: string; anchorEnd: string; replacement: string; reason: string; lang?: string | null }
 	): Promise<number> {
 		const { draft, facts } = await this.p.readable(auth, id);
 		if (!canAmendDraft(auth?.actor ?? null, facts)) throw new DomainError('forbidden');
+		if ((await this.translations.text(draft.id, input.lang)).translation) {
+			throw new DomainError('invalid_input', 'amendments are made on the source text', { passage: 'source_only' });
+		}
 		const problems = collect({ replacement: checkText(input.replacement, { required: false, max: 5000 }), reason: checkText(input.reason, { min: 3, max: 2000 }) });
 		if (Object.keys(problems).length) throw new DomainError('invalid_input', 'amendment has problems', problems);
 		const snapshot = await this.versions.snapshot(draft.id);

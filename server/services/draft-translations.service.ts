@@ -32,6 +32,14 @@ export interface FrozenTranslation {
 	outdated: number;
 }
 
+/** One of a draft's texts: the source or a translation. */
+export interface DraftText {
+	lang: Locale;
+	docName: string;
+	/** The translation's language; null for the source text (what comments and amendments store, see the migration). */
+	translation: Locale | null;
+}
+
 /** Gives every top-level block of a text a unique block id (the alignment rules in src/lib/shared/translations.ts). */
 export function fixBlockIds(doc: Y.Doc): void {
 	const blocks = doc.getXmlFragment('default').toArray();
@@ -63,9 +71,21 @@ export class DraftTranslations {
 		private readonly snapshotOf: (name: string) => Promise<Snapshot>
 	) {}
 
-	async #source(draftId: number): Promise<Locale> {
+	/** The language a draft is written in: the network's primary language until a first translation fixes it. */
+	async source(draftId: number): Promise<Locale> {
 		const lang = (await repo.sourceLang(this.p.db, draftId))?.source_lang;
 		return isLocale(lang) ? lang : this.primary();
+	}
+
+	/**
+	 * Which of a draft's texts a passage named with `lang` is in: the source when it names none or the source's own
+	 * language, else a translation the draft has (not_found for any other language).
+	 */
+	async text(draftId: number, lang: string | null | undefined): Promise<DraftText> {
+		const source = await this.source(draftId);
+		if (!lang || lang === source) return { lang: source, docName: docNameOf(draftId), translation: null };
+		if (!isLocale(lang) || !(await this.languages(draftId)).includes(lang)) throw new DomainError('not_found', 'no such translation');
+		return { lang, docName: translationDocName(draftId, lang), translation: lang };
 	}
 
 	/** The languages a draft is translated into. */
@@ -95,7 +115,7 @@ export class DraftTranslations {
 	/** What the draft's page shows of its languages. */
 	async view(auth: Authenticated | null, id: number): Promise<LanguagesView> {
 		const { draft, facts } = await this.p.readable(auth, id);
-		const [source, counts] = await Promise.all([this.#source(draft.id), this.toUpdate(draft.id)]);
+		const [source, counts] = await Promise.all([this.source(draft.id), this.toUpdate(draft.id)]);
 		const manage = canRestoreDraft(auth?.actor ?? null, facts);
 		return {
 			source,
@@ -190,7 +210,7 @@ export class DraftTranslations {
 		const rows = await repo.translationVersions(this.p.db, versionId);
 		if (!rows.length) return null;
 		return {
-			source: await this.#source(draftId),
+			source: await this.source(draftId),
 			translations: rows.filter((r) => isLocale(r.lang)).map((r) => ({ lang: r.lang as Locale, hash: r.hash, outdated: r.outdated, html: toHtmlFragment(JSON.parse(r.content) as PmNode) }))
 		};
 	}

@@ -111,11 +111,11 @@ export class DraftsService {
 	) {
 		const parts: DraftParts = { db, bus, documents, clock, readable: (auth, id) => this.#readable(auth, id) };
 		this.#versions = new DraftVersions(parts);
-		this.#comments = new DraftComments(parts);
-		this.#amendments = new DraftAmendments(parts, this.#versions);
+		this.#translations = new DraftTranslations(parts, primary, (name) => this.#versions.snapshotOf(name));
+		this.#comments = new DraftComments(parts, this.#translations);
+		this.#amendments = new DraftAmendments(parts, this.#versions, this.#translations);
 		this.#exports = new DraftExports(parts);
 		this.#suggestions = new DraftSuggestions(parts, this.#versions);
-		this.#translations = new DraftTranslations(parts, primary, (name) => this.#versions.snapshotOf(name));
 	}
 
 	async #facts(auth: Authenticated | null, d: Draft): Promise<DraftFacts> {

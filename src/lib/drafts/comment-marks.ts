@@ -2,6 +2,8 @@ import { Extension, type Editor } from '@tiptap/core';
 import { Plugin, PluginKey } from '@tiptap/pm/state';
 import { Decoration, DecorationSet } from '@tiptap/pm/view';
 import type * as Y from 'yjs';
+import type { CommentView } from '$lib/shared/drafts';
+import type { Locale } from '$lib/shared/types';
 import { rangeOf } from './collab';
 
 /** A passage to mark in the text (a comment's anchors). */
@@ -10,6 +12,13 @@ export interface Mark {
 	start: string;
 	end: string;
 	active?: boolean;
+}
+
+/** The passages to mark in the text in `lang`: its open comments' (each text of a draft is its own document). */
+export function marksOf(comments: CommentView[], lang: Locale, active: number | null): Mark[] {
+	return comments
+		.filter((c) => c.lang === lang && c.parentId === null && !c.resolved && c.anchorStart && c.anchorEnd)
+		.map((c) => ({ id: c.id, start: c.anchorStart!, end: c.anchorEnd!, active: c.id === active }));
 }
 
 const key = new PluginKey<DecorationSet>('kuvend-comment-marks');

@@ -1,5 +1,6 @@
 /** What the drafts pages and realtime events carry; shared by the server and the browser. */
 import type { AuthorView } from './forum';
+import type { Locale } from './types';
 
 export type DraftStatus = 'drafting' | 'review' | 'frozen' | 'adopted' | 'rejected' | 'archived';
 export type AmendmentStatus = 'proposed' | 'withdrawn' | 'adopted' | 'rejected';
@@ -62,6 +63,8 @@ export interface VersionView {
 export interface CommentView {
 	id: number;
 	parentId: number | null;
+	/** The language of the text its passage is in (the source's, or a translation's); a reply's is its thread's. */
+	lang: Locale;
 	author: AuthorView;
 	/** Yjs relative positions (base64) of the passage, null for a reply. */
 	anchorStart: string | null;
@@ -74,6 +77,8 @@ export interface CommentView {
 
 export interface AmendmentView {
 	id: number;
+	/** The language of the text it amends: always the source's (the authoritative text). */
+	lang: Locale;
 	versionNumber: number;
 	versionHash: string;
 	author: AuthorView;

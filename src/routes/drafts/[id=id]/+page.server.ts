@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { appContext } from '$lib/server/context';
+import { draftPassageActions } from '$lib/server/draft-passage-actions';
 import { attempt, formValues } from '$lib/server/forms';
 import { guarded } from '$lib/server/guard';
 import { ShownHtml } from '$lib/shared/shown-html';
@@ -42,22 +43,7 @@ export const actions: Actions = {
 		const v = formValues(await request.formData(), ['name']);
 		return attempt(async () => ({ saved: await appContext().services.drafts.saveVersion(locals.auth, Number(params.id), v.name) }), v, 'version');
 	},
-	comment: async ({ request, locals, params }) => {
-		const v = formValues(await request.formData(), ['body', 'parentId', 'anchorStart', 'anchorEnd', 'quote']);
-		return attempt(
-			async () => ({ commented: await appContext().services.drafts.comment(locals.auth, Number(params.id), { ...v, parentId: v.parentId ? num(v.parentId) : null }) }),
-			v,
-			'comment'
-		);
-	},
-	resolve: async ({ request, locals, params }) => {
-		const v = formValues(await request.formData(), ['commentId', 'on']);
-		return attempt(async () => ({ resolved: await appContext().services.drafts.resolveComment(locals.auth, Number(params.id), num(v.commentId), v.on === '1') }));
-	},
-	propose: async ({ request, locals, params }) => {
-		const v = formValues(await request.formData(), ['anchorStart', 'anchorEnd', 'replacement', 'reason']);
-		return attempt(async () => ({ proposed: await appContext().services.drafts.propose(locals.auth, Number(params.id), v) }), v, 'propose');
-	},
+	...draftPassageActions,
 	amendFromSuggestion: async ({ request, locals, params }) => {
 		const v = formValues(await request.formData(), ['suggestionId', 'reason']);
 		return attempt(async () => ({ proposed: await appContext().services.drafts.suggestionToAmendment(locals.auth, Number(params.id), v) }), v, 'suggestion');

@@ -7,7 +7,9 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const { drafts } = appContext().services;
 	const id = Number(params.id);
 	const draft = await guarded(drafts.get(locals.auth, id), url);
-	return { draft, amendments: await drafts.amendments(locals.auth, id) };
+	const [amendments, languages] = await Promise.all([drafts.amendments(locals.auth, id), drafts.languages(locals.auth, id)]);
+	// In a draft with translations, each amendment names the text it changes (the source's language).
+	return { draft, amendments, translated: languages.translations.length > 0 };
 };
 
 export const actions: Actions = {
