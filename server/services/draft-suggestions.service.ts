@@ -1,9 +1,11 @@
 import * as Y from 'yjs';
 import * as repo from '../db/repositories/draft.repository.js';
 import { canAmendFromSuggestion, suggestedPassage, type SuggestedPassage } from '../domain/suggestions.js';
+import { canCommentDraft, type DraftFacts } from '../domain/drafts.js';
+import { findUserById } from '../db/repositories/user.repository.js';
 import { checkText } from '../domain/validation.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
-import { resolveSuggestions } from '../../src/lib/shared/suggestions.js';
+import { resolveSuggestions, runsOf } from '../../src/lib/shared/suggestions.js';
 import type { Authenticated } from './auth.service.js';
 import type { DraftVersions } from './draft-versions.service.js';
 import { docNameOf, type DraftParts } from './drafts.service.js';
@@ -31,13 +33,19 @@ export class DraftSuggestions {
 		const reasonProblem = checkText(input.reason, { min: 3, max: 2000 });
 		if (reasonProblem) throw new DomainError('invalid_input', 'amendment has problems', { reason: reasonProblem });
 		if (typeof input.suggestionId !== 'string' || input.suggestionId.length > 40) throw new DomainError('not_found', 'no such suggestion');
+		// The mark names its suggester (as the editor that wrote it said): the amendment is filed under that name only
+		// if they could have proposed it, checked before the suggestion leaves the text.
+		const suggester = await this.#suggesterOf(draft.id, input.suggestionId);
+		if (suggester !== null && !(await this.#mayPropose(suggester, facts))) throw new DomainError('invalid_input', 'suggester', { suggestion: 'suggester_gone' });
 		const result: { found: (SuggestedPassage & { author: number; start: string; end: string }) | string } = { found: 'not_found' };
 		await this.p.documents.change(docNameOf(draft.id), (doc) => {
 			const fragment = doc.getXmlFragment('default');
 			const passage = suggestedPassage(fragment, input.suggestionId);
 			if (typeof passage === 'string') return void (result.found = passage);
 			let author = 0;
-			resolveSuggestions(doc, (s) => s.id === input.suggestionId && ((author = s.author), true), false);
+			// Only the suggestion whose suggester was checked (a change in between leaves the text as it is).
+			resolveSuggestions(doc, (s) => s.id === input.suggestionId && s.author === suggester && ((author = s.author), true), false);
+			if (author === 0) return;
 			const end = Y.createRelativePositionFromTypeIndex(passage.text, passage.to, -1);
 			result.found = { ...passage, author, start: toB64(Y.createRelativePositionFromTypeIndex(passage.text, passage.from)), end: toB64(end) };
 		});
@@ -65,5 +73,19 @@ export class DraftSuggestions {
 		});
 		this.p.bus.emit('draft.changed', { draftId: draft.id });
 		return amendmentId;
+	}
+
+	/** The suggester a suggestion's mark names, read from the text as it is now (null: no such suggestion). */
+	async #suggesterOf(draftId: number, suggestionId: string): Promise<number | null> {
+		const doc = new Y.Doc();
+		Y.applyUpdate(doc, await this.p.documents.state(docNameOf(draftId)));
+		const run = runsOf(doc.getXmlFragment('default')).find((r) => r.attrs.id === suggestionId);
+		doc.destroy();
+		return run ? run.attrs.author : null;
+	}
+
+	async #mayPropose(userId: number, facts: DraftFacts): Promise<boolean> {
+		const user = await findUserById(this.p.db, userId);
+		return !!user && canCommentDraft({ id: user.id, role: user.role, status: user.status }, facts);
 	}
 }

@@ -167,4 +167,23 @@ describe('a suggestion becomes an amendment during review', () => {
 		expect(await storedText(name)).toBe('Bursat jepen dy herë në çdo vit.');
 		expect(listSuggestions((await storedDoc(name)).getXmlFragment('default'))).toEqual([]);
 	});
+
+	// Without the check (#mayPropose) the amendment was filed under whoever the mark named, and a mark naming no
+	// member lost the suggestion from the text before the amendment's insert failed.
+	it('files an amendment only under a suggester who may still propose, and leaves the suggestion otherwise', async () => {
+		const { id, name, own } = await artaDraft('Festivali zgjat tri ditë.');
+		const { guest } = await outsider(name, 'Festivali zgjat tri ditë.');
+		await app.ctx.services.drafts.setStatus(steward.auth, id, 'review');
+		// An editor writes marks as they like: one names a member since suspended, one nobody at all.
+		block(own.doc).insert(16, 'katër e ', suggestionOf(guest, 's1', 'insert'));
+		block(own.doc).insert(0, 'Sivjet ', suggestionOf({ ...guest, id: 987654, name: 'Askush' }, 's2', 'insert'));
+		await expect.poll(async () => listSuggestions((await storedDoc(name)).getXmlFragment('default')).length).toBe(2);
+		await app.ctx.db.updateTable('users').set({ status: 'suspended' }).where('id', '=', guest.id).execute();
+		for (const suggestionId of ['s1', 's2']) {
+			await expect(app.ctx.services.drafts.suggestionToAmendment(steward.auth, id, { suggestionId, reason: 'Për asamblenë' })).rejects.toMatchObject({ fields: { suggestion: 'suggester_gone' } });
+		}
+		expect(listSuggestions((await storedDoc(name)).getXmlFragment('default')).map((x) => x.id).sort()).toEqual(['s1', 's2']);
+		expect(await app.ctx.services.drafts.amendments(steward.auth, id)).toEqual([]);
+	});
 });
+
