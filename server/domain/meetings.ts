@@ -44,10 +44,11 @@ export function canSeeMeeting(actor: Actor | null, m: Pick<MeetingFacts, 'visibi
 
 /**
  * The room as a visitor follows it (a public meeting's projector): the agenda, the floor and the figures that the
- * wall shows anyone in the hall, but not the list of who is connected or checked in, which is for members.
+ * wall shows anyone in the hall, but not the list of who is connected or checked in, nor who holds whose proxy: those
+ * are for members.
  */
 export function roomForVisitors(state: LiveState): LiveState {
-	return { ...state, people: [] };
+	return { ...state, people: [], proxies: [] };
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Db } from '../db/client.js';
 import * as repo from '../db/repositories/meeting.repository.js';
 import { facilitatorsOf } from '../db/repositories/group.repository.js';
 import { insertAudit } from '../db/repositories/membership.repository.js';
-import { representedIn } from '../db/repositories/proxy.repository.js';
+import { proxiesIn, representedIn } from '../db/repositories/proxy.repository.js';
 import { canChair, canSeeMeeting, canTakePart, quorumMeter, roomForVisitors, type Meeting, type MeetingFacts } from '../domain/meetings.js';
 import { isActiveMember } from '../domain/permissions.js';
 import { quorumValue, type VoteInput } from '../domain/votes.js';
@@ -147,14 +147,15 @@ export class MeetingsService {
 	}
 
 	async #state(m: Meeting): Promise<LiveState> {
-		const [attending, members, speakers, votes, online, organisations, represented] = await Promise.all([
+		const [attending, members, speakers, votes, online, organisations, represented, proxies] = await Promise.all([
 			repo.attendance(this.db, m.id, m.groupId),
 			repo.memberCount(this.db, m.groupId),
 			repo.speakersOf(this.db, m.id),
 			repo.votesOfMeeting(this.db, m.id),
 			this.presence.list(m.id),
 			repo.organisationsPresent(this.db, m.id, m.groupId),
-			representedIn(this.db, m.id)
+			representedIn(this.db, m.id),
+			proxiesIn(this.db, { meetingId: m.id })
 		]);
 		const here = new Set(online);
 		const checkedIn = new Set(attending.map((a) => a.id));
@@ -172,6 +173,7 @@ export class MeetingsService {
 			// Present and represented by a present proxy holder count together; each is shown apart.
 			quorum: { ...quorumMeter(m.quorum, present + represented, members), present, represented },
 			organisations,
+			proxies,
 			speakers: speakers.map(speakerRowToSpeaker).map(({ id, userId, name, status, startedAt }) => ({ id, userId, name, status, startedAt })),
 			votes: votes.map(voteRowToRef),
 			at: this.clock()
