@@ -91,6 +91,7 @@ export const ROOM_ACTIONS: Record<MeetingAction['type'], { who: 'chair' | 'self'
 	remove_speaker: { who: 'chair' },
 	set_item: { who: 'chair', needs: 'live' },
 	conclude_item: { who: 'chair', needs: 'live' },
+	open_vote: { who: 'chair', needs: 'live' },
 	close_vote: { who: 'chair' }
 };
 

@@ -26,7 +26,7 @@ import { agendaRowToItem, meetingRowToMeeting, speakerRowToSpeaker, voteRowToRef
 import { agendaBlocks, appendBlocks, minutesTitle } from './minutes.js';
 import { meetingsCalendar, type CalendarOrganiser } from './calendar.js';
 import type { RoomPresence } from './room-presence.js';
-import type { VotesService } from './votes.service.js';
+import type { Election, VotesService } from './votes.service.js';
 
 /**
  * Meetings: calling one with its agenda and minutes, the live room (presence, check-in, quorum, current item,
@@ -347,12 +347,12 @@ export class MeetingsService {
 	}
 
 	/** Opens a vote on an agenda item of a live meeting (a chair); those checked in are its electorate. */
-	async openVote(auth: Authenticated | null, id: number, itemId: number, input: VoteInput, unread: Record<string, string> = {}): Promise<number> {
+	async openVote(auth: Authenticated | null, id: number, itemId: number, input: VoteInput, unread: Record<string, string> = {}, election: Election | null = null): Promise<number> {
 		const m = await this.#chaired(auth, id);
 		if (m.status !== 'live') throw new DomainError('conflict', 'meeting_not_live');
 		const item = (await repo.agendaOf(this.db, m.id)).map(agendaRowToItem).find((a) => a.id === itemId);
 		if (!item || item.status === 'done') throw new DomainError('not_found', 'no_item');
-		const voteId = await this.votes.createInMeeting(auth!, input, { id: m.id, itemId, groupId: m.groupId, visibility: m.visibility }, item.thread ? { threadId: item.thread.id } : {}, unread);
+		const voteId = await this.votes.createInMeeting(auth!, input, { id: m.id, itemId, groupId: m.groupId, visibility: m.visibility }, item.thread ? { threadId: item.thread.id } : {}, unread, true, election);
 		this.bus.emit('meeting.changed', { meetingId: m.id });
 		return voteId;
 	}

@@ -3,7 +3,7 @@ import { attempt, formValues } from '$lib/server/forms';
 import { guarded, signInFirst } from '$lib/server/guard';
 import { proxyActions } from '$lib/server/proxies';
 import { OPEN_VOTE_FIELDS } from '$lib/meetings/live/open-vote';
-import { parseVoteForm } from '$lib/votes/form';
+import { electionOfForm, parseVoteForm } from '$lib/votes/form';
 import type { Actions, PageServerLoad } from './$types';
 
 /**
@@ -23,11 +23,17 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 };
 
 export const actions: Actions = {
-	/** A chair opens a vote on an agenda item; the room hears of it over the socket. */
+	/** A chair opens a vote (or calls an election) on an agenda item; the room hears of it over the socket. */
 	openVote: async ({ request, locals, params }) => {
 		const values = formValues(await request.formData(), OPEN_VOTE_FIELDS);
-		const { input, problems } = parseVoteForm((k) => (values as Record<string, string>)[k] ?? '');
-		return attempt(async () => ({ opened: await appContext().services.meetings.openVote(locals.auth, Number(params.id), Number(values.itemId) || 0, input, problems) }), values, 'openVote');
+		// An election waits for its candidates: a ranked vote for `seats`, opened from the room by its chair.
+		const election = electionOfForm(values.method, values.seats);
+		const { input, problems } = parseVoteForm((k) => (k === 'method' && election ? 'ranked' : ((values as Record<string, string>)[k] ?? '')));
+		return attempt(
+			async () => ({ opened: await appContext().services.meetings.openVote(locals.auth, Number(params.id), Number(values.itemId) || 0, input, problems, election) }),
+			values,
+			'openVote'
+		);
 	},
 	/** A member revokes the proxy they gave for the meeting, from the room (giving it is on the proxy page). */
 	revoke: proxyActions((params) => ({ meetingId: Number(params.id) })).revoke
