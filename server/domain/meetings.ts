@@ -44,10 +44,11 @@ export function canSeeMeeting(actor: Actor | null, m: Pick<MeetingFacts, 'visibi
 
 /**
  * The room as a visitor follows it (a public meeting's projector): the agenda, the floor and the figures that the
- * wall shows anyone in the hall, but not the list of who is connected or checked in, which is for members.
+ * wall shows anyone in the hall, but not the list of who is connected or checked in, nor who holds whose proxy: those
+ * are for members.
  */
 export function roomForVisitors(state: LiveState): LiveState {
-	return { ...state, people: [] };
+	return { ...state, people: [], proxies: [] };
 }
 
 /**
@@ -90,6 +91,7 @@ export const ROOM_ACTIONS: Record<MeetingAction['type'], { who: 'chair' | 'self'
 	remove_speaker: { who: 'chair' },
 	set_item: { who: 'chair', needs: 'live' },
 	conclude_item: { who: 'chair', needs: 'live' },
+	open_vote: { who: 'chair', needs: 'live' },
 	close_vote: { who: 'chair' }
 };
 

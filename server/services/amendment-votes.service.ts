@@ -65,10 +65,10 @@ export class AmendmentVotes {
 		if (v.draftVersionId !== null) await this.drafts.decideByVote(v.id, v.draftVersionId, v.result.outcome);
 		if (v.amendmentId === null) return;
 		const between = await voteAmendments(this.db, v.id);
-		if (!between.length) return this.drafts.decideAmendment(v.amendmentId, v.result.outcome === 'passed');
+		if (!between.length) return this.drafts.decideAmendment(v.amendmentId, v.result.outcome === 'passed', v.id);
 		const winner = v.result.outcome === 'elected' && v.result.winners.length === 1 ? v.result.winners[0] : null;
-		for (const b of between) if (b.option_id !== winner) await this.drafts.decideAmendment(b.amendment_id, false);
+		for (const b of between) if (b.option_id !== winner) await this.drafts.decideAmendment(b.amendment_id, false, v.id);
 		const chosen = between.find((b) => b.option_id === winner);
-		if (chosen) await this.drafts.decideAmendment(chosen.amendment_id, true);
+		if (chosen) await this.drafts.decideAmendment(chosen.amendment_id, true, v.id);
 	}
 }

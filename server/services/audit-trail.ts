@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.js';
 import { auditSubjectNames, type AuditSubjectKeys } from '../db/repositories/audit.repository.js';
 import type { listAudit } from '../db/repositories/membership.repository.js';
-import { AUDIT_ACTIONS, type AuditEntryView, type AuditLink, type AuditValue } from '../../src/lib/shared/audit.js';
+import { AUDIT_ACTIONS, OUTCOME_ACTIONS, type AuditEntryView, type AuditLink, type AuditValue } from '../../src/lib/shared/audit.js';
 import { localized, parseLocalized } from '../../src/lib/shared/localized.js';
 import { ROLES, type Locale, type Role } from '../../src/lib/shared/types.js';
 
@@ -9,6 +9,7 @@ type AuditRow = Awaited<ReturnType<typeof listAudit>>[number];
 type Data = Record<string, unknown>;
 
 const KNOWN = new Set<string>(AUDIT_ACTIONS);
+const BY_OUTCOME = new Set<string>(OUTCOME_ACTIONS);
 
 const parseData = (stored: string): Data => {
 	try {
@@ -46,6 +47,7 @@ export async function describeAuditTrail(db: Db, rows: AuditRow[], locale: Local
 			add('fieldSlugs', text(d.into));
 		}
 		if (r.subject_type === 'vote') add('votes', int(r.subject_id));
+		if (BY_OUTCOME.has(r.action)) add('votes', int(d.voteId));
 		if (r.subject_type === 'meeting') add('meetings', int(r.subject_id));
 		if (r.subject_type === 'draft') add('drafts', int(r.subject_id));
 	}
@@ -130,6 +132,9 @@ export async function describeAuditTrail(db: Db, rows: AuditRow[], locale: Local
 				return { count: int(d.items), of: null };
 			case 'draft.restored':
 				return { count: int(d.version), of: null };
+			case 'amendment.adopted':
+			case 'amendment.rejected':
+				return { count: int(d.amendmentId), of: null };
 			default:
 				return { count: null, of: null };
 		}
@@ -139,10 +144,12 @@ export async function describeAuditTrail(db: Db, rows: AuditRow[], locale: Local
 		const d = data.get(r.id)!;
 		const actor: AuditEntryView['actor'] =
 			r.actor_id === null
-				? // No actor: the server's command line (server/services/operator.service.ts), or a vote closed on its schedule.
-					r.subject_type === 'vote'
-					? { kind: 'schedule' }
-					: { kind: 'command_line' }
+				? // No actor: a vote's outcome, a vote closed on its schedule, or the server's command line (operator.service.ts).
+					BY_OUTCOME.has(r.action)
+					? { kind: 'outcome' }
+					: r.subject_type === 'vote'
+						? { kind: 'schedule' }
+						: { kind: 'command_line' }
 				: person(r.actor_id)
 					? { kind: 'member', person: person(r.actor_id)! }
 					: { kind: 'former' };
@@ -156,6 +163,7 @@ export async function describeAuditTrail(db: Db, rows: AuditRow[], locale: Local
 			subjectType: r.subject_type,
 			subject: subjectOf(r),
 			person: r.subject_type === 'user' ? null : person(int(d.userId)),
+			vote: BY_OUTCOME.has(r.action) ? titled(votes, int(d.voteId), 'votes') : null,
 			change: known ? changeOf(r.action, d) : null,
 			...(known ? countOf(r.action, d) : { count: null, of: null }),
 			reason: r.action === 'account.suspended' ? text(d.reason) : null

@@ -1,4 +1,5 @@
 import * as repo from '../db/repositories/draft.repository.js';
+import { insertAudit } from '../db/repositories/membership.repository.js';
 import { canAmendDraft } from '../domain/drafts.js';
 import { authorView } from '../domain/people.js';
 import { checkText, collect } from '../domain/validation.js';
@@ -134,13 +135,22 @@ export class DraftAmendments {
 	}
 
 	/**
-	 * The outcome of a vote on an amendment (called by VotesService when the vote closes). An adopted amendment
-	 * replaces its passage in the text as one change, and the text after it is saved as a version.
+	 * The outcome of vote `voteId` on an amendment (called by VotesService when the vote closes), in the audit trail
+	 * with the vote that decided it. An adopted amendment replaces its passage in the text as one change, and the text
+	 * after it is saved as a version.
 	 */
-	async decide(amendmentId: number, adopted: boolean): Promise<void> {
+	async decide(amendmentId: number, adopted: boolean, voteId: number): Promise<void> {
 		const a = await repo.findAmendment(this.p.db, amendmentId);
+		if (!a) return;
+		const now = this.p.clock();
 		// Once: of two closes deciding it at once, only the one that moves it from "proposed" applies it.
-		if (!a || !(await repo.decideAmendment(this.p.db, a.id, adopted ? 'adopted' : 'rejected', this.p.clock()))) return;
+		const moved = await this.p.db.transaction().execute(async (trx) => {
+			if (!(await repo.decideAmendment(trx, a.id, adopted ? 'adopted' : 'rejected', now))) return false;
+			const data = { voteId, amendmentId: a.id };
+			await insertAudit(trx, { actor_id: null, action: adopted ? 'amendment.adopted' : 'amendment.rejected', subject_type: 'draft', subject_id: String(a.draft_id), data, created_at: now });
+			return true;
+		});
+		if (!moved) return;
 		if (adopted) {
 			let applied = false;
 			await this.p.documents.change(docNameOf(a.draft_id), (doc) => {

@@ -307,13 +307,20 @@ export class DraftsService {
 	 * The outcome of a vote on a whole version (called by VotesService as the vote closes): passed adopts the draft,
 	 * failed or blocked rejects it; without quorum or votes it stays frozen. Only a frozen draft, only by a vote on its
 	 * latest version (an amendment adopted since made a newer text), and once: of two votes closing at once, the
-	 * first moves it (repo.decideDraft). Returns the status it moved to, or null.
+	 * first moves it (repo.decideDraft), and the audit trail says which vote did. Returns the status it moved to, or null.
 	 */
 	async decideByVote(voteId: number, versionId: number, outcome: Outcome): Promise<'adopted' | 'rejected' | null> {
 		const to = outcome === 'passed' ? 'adopted' : outcome === 'failed' || outcome === 'blocked' ? 'rejected' : null;
 		const version = await repo.versionById(this.db, versionId);
 		if (!to || !version || (await repo.latestVersion(this.db, version.draft_id))?.id !== version.id) return null;
-		if (!(await repo.decideDraft(this.db, version.draft_id, voteId, to, this.clock()))) return null;
+		const now = this.clock();
+		const moved = await this.db.transaction().execute(async (trx) => {
+			if (!(await repo.decideDraft(trx, version.draft_id, voteId, to, now))) return false;
+			// Nobody did it but the vote: no actor, the vote named, never a ballot or a count of choices.
+			await insertAudit(trx, { actor_id: null, action: to === 'adopted' ? 'draft.adopted' : 'draft.rejected', subject_type: 'draft', subject_id: String(version.draft_id), data: { voteId }, created_at: now });
+			return true;
+		});
+		if (!moved) return null;
 		this.bus.emit('draft.changed', { draftId: version.draft_id });
 		this.bus.emit('draft.status_changed', { draftId: version.draft_id, to });
 		this.bus.emit('document.access_changed', { name: docNameOf(version.draft_id) });
@@ -357,7 +364,7 @@ export class DraftsService {
 	amendmentAlternatives: DraftAmendments['alternatives'] = (auth, id, amendmentId) => this.#amendments.alternatives(auth, id, amendmentId);
 	propose: DraftAmendments['propose'] = (auth, id, input) => this.#amendments.propose(auth, id, input);
 	withdraw: DraftAmendments['withdraw'] = (auth, id, amendmentId) => this.#amendments.withdraw(auth, id, amendmentId);
-	decideAmendment: DraftAmendments['decide'] = (amendmentId, adopted) => this.#amendments.decide(amendmentId, adopted);
+	decideAmendment: DraftAmendments['decide'] = (amendmentId, adopted, voteId) => this.#amendments.decide(amendmentId, adopted, voteId);
 	suggestionToAmendment: DraftSuggestions['toAmendment'] = (auth, id, input) => this.#suggestions.toAmendment(auth, id, input);
 	languages: DraftTranslations['view'] = (auth, id) => this.#translations.view(auth, id);
 	addTranslation: DraftTranslations['add'] = (auth, id, lang) => this.#translations.add(auth, id, lang);

@@ -124,12 +124,21 @@ export class MeetingRoomService {
 			});
 		},
 		conclude_item: (acting, action) => this.#conclude(acting, action.itemId),
+		// A vote put on the agenda to open later: an election whose candidates have stood, minutes put to the next meeting.
+		open_vote: async ({ me, m }, action) => {
+			await this.votes.openInMeeting(await this.#voteOf(m.id, action.voteId), me);
+		},
 		close_vote: async ({ me, m }, action) => {
-			const vote = (await repo.votesOfMeeting(this.db, m.id)).find((v) => v.id === action.voteId);
-			if (!vote) throw new DomainError('not_found', 'no_vote');
-			await this.votes.closeInMeeting(vote.id, me);
+			await this.votes.closeInMeeting(await this.#voteOf(m.id, action.voteId), me);
 		}
 	};
+
+	/** A vote of this meeting (not found otherwise: a chair acts on their own meeting's votes only). */
+	async #voteOf(meetingId: number, voteId: number): Promise<number> {
+		const vote = (await repo.votesOfMeeting(this.db, meetingId)).find((v) => v.id === voteId);
+		if (!vote) throw new DomainError('not_found', 'no_vote');
+		return vote.id;
+	}
 
 	async #queue(meetingId: number): Promise<Speaker[]> {
 		return (await repo.speakersOf(this.db, meetingId)).map(speakerRowToSpeaker);

@@ -2,7 +2,7 @@ import type { Db } from '../db/client.js';
 import * as repo from '../db/repositories/meeting.repository.js';
 import { facilitatorsOf } from '../db/repositories/group.repository.js';
 import { insertAudit } from '../db/repositories/membership.repository.js';
-import { representedIn } from '../db/repositories/proxy.repository.js';
+import { proxiesIn, representedIn } from '../db/repositories/proxy.repository.js';
 import { canChair, canSeeMeeting, canTakePart, quorumMeter, roomForVisitors, type Meeting, type MeetingFacts } from '../domain/meetings.js';
 import { isActiveMember } from '../domain/permissions.js';
 import { quorumValue, type VoteInput } from '../domain/votes.js';
@@ -26,7 +26,7 @@ import { agendaRowToItem, meetingRowToMeeting, speakerRowToSpeaker, voteRowToRef
 import { agendaBlocks, appendBlocks, minutesTitle } from './minutes.js';
 import { meetingsCalendar, type CalendarOrganiser } from './calendar.js';
 import type { RoomPresence } from './room-presence.js';
-import type { VotesService } from './votes.service.js';
+import type { Election, VotesService } from './votes.service.js';
 
 /**
  * Meetings: calling one with its agenda and minutes, the live room (presence, check-in, quorum, current item,
@@ -147,14 +147,15 @@ export class MeetingsService {
 	}
 
 	async #state(m: Meeting): Promise<LiveState> {
-		const [attending, members, speakers, votes, online, organisations, represented] = await Promise.all([
+		const [attending, members, speakers, votes, online, organisations, represented, proxies] = await Promise.all([
 			repo.attendance(this.db, m.id, m.groupId),
 			repo.memberCount(this.db, m.groupId),
 			repo.speakersOf(this.db, m.id),
 			repo.votesOfMeeting(this.db, m.id),
 			this.presence.list(m.id),
 			repo.organisationsPresent(this.db, m.id, m.groupId),
-			representedIn(this.db, m.id)
+			representedIn(this.db, m.id),
+			proxiesIn(this.db, { meetingId: m.id })
 		]);
 		const here = new Set(online);
 		const checkedIn = new Set(attending.map((a) => a.id));
@@ -172,6 +173,7 @@ export class MeetingsService {
 			// Present and represented by a present proxy holder count together; each is shown apart.
 			quorum: { ...quorumMeter(m.quorum, present + represented, members), present, represented },
 			organisations,
+			proxies,
 			speakers: speakers.map(speakerRowToSpeaker).map(({ id, userId, name, status, startedAt }) => ({ id, userId, name, status, startedAt })),
 			votes: votes.map(voteRowToRef),
 			at: this.clock()
@@ -345,12 +347,12 @@ export class MeetingsService {
 	}
 
 	/** Opens a vote on an agenda item of a live meeting (a chair); those checked in are its electorate. */
-	async openVote(auth: Authenticated | null, id: number, itemId: number, input: VoteInput, unread: Record<string, string> = {}): Promise<number> {
+	async openVote(auth: Authenticated | null, id: number, itemId: number, input: VoteInput, unread: Record<string, string> = {}, election: Election | null = null): Promise<number> {
 		const m = await this.#chaired(auth, id);
 		if (m.status !== 'live') throw new DomainError('conflict', 'meeting_not_live');
 		const item = (await repo.agendaOf(this.db, m.id)).map(agendaRowToItem).find((a) => a.id === itemId);
 		if (!item || item.status === 'done') throw new DomainError('not_found', 'no_item');
-		const voteId = await this.votes.createInMeeting(auth!, input, { id: m.id, itemId, groupId: m.groupId, visibility: m.visibility }, item.thread ? { threadId: item.thread.id } : {}, unread);
+		const voteId = await this.votes.createInMeeting(auth!, input, { id: m.id, itemId, groupId: m.groupId, visibility: m.visibility }, item.thread ? { threadId: item.thread.id } : {}, unread, true, election);
 		this.bus.emit('meeting.changed', { meetingId: m.id });
 		return voteId;
 	}

@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.js';
 import * as rec from '../db/repositories/meeting-record.repository.js';
 import { lastPosition } from '../db/repositories/meeting.repository.js';
-import { latestVersion, moveDraftStatus } from '../db/repositories/draft.repository.js';
+import { latestVersion } from '../db/repositories/draft.repository.js';
 import { findVote, setVoteStatus } from '../db/repositories/vote.repository.js';
 import { insertAudit } from '../db/repositories/membership.repository.js';
 import type { Meeting } from '../domain/meetings.js';
@@ -10,7 +10,7 @@ import type { EventBus } from '../events/bus.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import { m as msg } from '../../src/lib/paraglide/messages.js';
 import type { Authenticated } from './auth.service.js';
-import { docNameOf, type DraftsService } from './drafts.service.js';
+import type { DraftsService } from './drafts.service.js';
 import type { VotesService } from './votes.service.js';
 import type { MeetingRecord } from './meeting-record.service.js';
 
@@ -76,10 +76,8 @@ export class MinutesApproval {
 		const meeting = await rec.meetingOfMinutesVote(this.db, voteId);
 		if (!meeting?.minutes_draft_id) return;
 		const vote = await findVote(this.db, voteId);
-		if (vote?.result?.outcome !== 'passed') return;
-		if (!(await moveDraftStatus(this.db, meeting.minutes_draft_id, 'frozen', 'adopted', this.clock()))) return;
-		this.bus.emit('draft.changed', { draftId: meeting.minutes_draft_id });
-		this.bus.emit('draft.status_changed', { draftId: meeting.minutes_draft_id, to: 'adopted' });
-		this.bus.emit('document.access_changed', { name: docNameOf(meeting.minutes_draft_id) });
+		if (vote?.result?.outcome !== 'passed' || vote.draftVersionId === null) return;
+		// As any vote on a whole version adopts its draft: recorded as the vote that did, in the audit trail too.
+		await this.drafts.decideByVote(voteId, vote.draftVersionId, 'passed');
 	}
 }

@@ -73,6 +73,16 @@ export class ProxiesService {
 		};
 	}
 
+	/**
+	 * Whether the actor votes in a meeting or a vote, and so has a proxy to give there (the live room offers it to
+	 * those not checked in; the room's state says who gave and who holds).
+	 */
+	async mayGive(auth: Authenticated | null, scope: repo.ProxyScope): Promise<boolean> {
+		if (!auth || !isActiveMember(auth.actor)) return false;
+		const body = await this.#scope(scope);
+		return body.open && !body.organisations && (await repo.inBody(this.db, body.groupId, auth.actor.id));
+	}
+
 	/** Gives the actor's proxy to `holderId` for a meeting or a vote; refused with the rule it breaks (ProxyProblem). */
 	async give(auth: Authenticated | null, scope: repo.ProxyScope, holderId: number): Promise<number> {
 		if (!auth || !isActiveMember(auth.actor)) throw new DomainError(auth ? 'forbidden' : 'unauthenticated');

@@ -140,6 +140,7 @@ export class VoteViews {
 			me,
 			chambers: await this.#chambers(auth, v),
 			proxySeats: await this.#proxySeats(auth, v),
+			seats: v.seats,
 			can: { manage: await this.abilities.mayCall(auth, v.groupId) },
 			decisionId: decision?.id ?? null
 		};

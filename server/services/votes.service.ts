@@ -157,8 +157,7 @@ export class VotesService {
 		const { alternatives, ...links } = await this.#links(auth, subject, input);
 		const id = await this.db.transaction().execute(async (trx) => {
 			const voteId = await repo.insertVote(trx, {
-				...this.#row(input),
-				...(election ? { method: 'ranked' as const, options: '[]', seats: election.seats, lot_seed: newDeviceToken() } : {}),
+				...this.#row(input, election),
 				...links,
 				opens_at: openNow ? null : input.opensAt,
 				created_by: auth.actor.id,
@@ -180,10 +179,10 @@ export class VotesService {
 		if (Object.keys(problems).length) throw new DomainError('invalid_input', 'vote has problems', problems);
 	}
 
-	/** The columns of a vote from its input. */
-	#row(input: VoteInput) {
+	/** The columns of a vote from its input; an election's are a ranked vote's, without options until it opens. */
+	#row(input: VoteInput, election: Election | null = null) {
 		const options = choosesAmongOptions(input.method) ? optionLabels(input.options).map((label, i) => ({ id: i + 1, label })) : [];
-		return {
+		const counted = {
 			title: input.title.trim(),
 			description: input.description.trim(),
 			method: input.method,
@@ -202,12 +201,13 @@ export class VotesService {
 			closes_at: input.closesAt,
 			chambers: input.chambers ? JSON.stringify({ organisations: input.chambers.organisations }) : null
 		};
+		return election ? { ...counted, method: 'ranked' as const, options: '[]', seats: election.seats, lot_seed: newDeviceToken() } : counted;
 	}
 
 	/**
 	 * A vote held in a meeting on one of its agenda items, opened at once (or, `openNow` false, when its chair opens
-	 * it there): those checked in (and eligible by the meeting's body) are its electorate. The meetings service has
-	 * authorised the chair.
+	 * it there): those checked in (and eligible by the meeting's body) are its electorate. An election waits for its
+	 * candidates: its chair opens it from the room. The meetings service has authorised the chair.
 	 */
 	async createInMeeting(
 		auth: Authenticated,
@@ -215,18 +215,25 @@ export class VotesService {
 		meeting: { id: number; itemId: number; groupId: number | null; visibility: 'public' | 'members' },
 		subject: SubjectInput = {},
 		unread: Record<string, string> = {},
-		openNow = true
+		openNow = true,
+		election: Election | null = null
 	): Promise<number> {
 		const body = { ...input, eligibility: meeting.groupId === null ? ('members' as const) : ('group' as const), groupId: meeting.groupId, visibility: meeting.visibility, opensAt: null, closesAt: null };
-		this.#check(body, this.clock(), unread);
+		const now = this.clock();
+		this.#check(body, now, election ? { ...unread, ...electionProblems({ ...election, eligibility: body.eligibility, opensAt: null }, now, true) } : unread, !!election);
 		const { alternatives, ...links } = await this.#links(auth, subject, body);
 		const id = await this.db.transaction().execute(async (trx) => {
-			const voteId = await repo.insertVote(trx, { ...this.#row(body), ...links, created_by: auth.actor.id, created_at: this.clock(), meeting_id: meeting.id, agenda_item_id: meeting.itemId });
+			const voteId = await repo.insertVote(trx, { ...this.#row(body, election), ...links, created_by: auth.actor.id, created_at: this.clock(), meeting_id: meeting.id, agenda_item_id: meeting.itemId });
 			await insertVoteAmendments(trx, voteId, alternatives);
 			return voteId;
 		});
-		if (openNow) await this.#open(id, auth.actor.id);
+		if (openNow && !election) await this.#open(id, auth.actor.id);
 		return id;
+	}
+
+	/** Opens a meeting's scheduled vote for its chair (authorised by the meetings service); an election's candidacy ends. */
+	async openInMeeting(voteId: number, actorId: number): Promise<void> {
+		if (!(await this.#open(voteId, actorId))) throw new DomainError('conflict', 'vote_not_scheduled');
 	}
 
 	/** Closes a meeting's vote for its chair (authorised by the meetings service). */

@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { docNameOf } from '../../server/services/drafts.service.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { makePeople, sessionOf, voteInput, type Person } from './helpers/votes.js';
-import { writeParagraphs } from './helpers/yjs.js';
+import { anchorsIn, draftWith as draftIn } from './helpers/amendments.js';
 
 // From amendment to adopted text in one path (issue #18, point 6): amendments on a text in review, anchored to the
 // live text; outdated when their passage is edited; overlapping ones put to one vote between the alternatives; a
@@ -23,21 +23,8 @@ beforeAll(async () => {
 });
 afterAll(async () => app?.dispose());
 
-const b64 = (rel: Y.RelativePosition) => Buffer.from(Y.encodeRelativePosition(rel)).toString('base64');
-
-/** Anchors for characters [from, to) of paragraph `i` of the draft's text as the server holds it. */
-async function anchors(draftId: number, i: number, from: number, to: number) {
-	const doc = new Y.Doc();
-	Y.applyUpdate(doc, await app.ctx.services.documents.state(docNameOf(draftId)));
-	const text = (doc.getXmlFragment('default').get(i) as Y.XmlElement).get(0) as Y.XmlText;
-	return { anchorStart: b64(Y.createRelativePositionFromTypeIndex(text, from)), anchorEnd: b64(Y.createRelativePositionFromTypeIndex(text, to, -1)) };
-}
-
-async function draftWith(texts: string[], title = 'Rregullorja e festivalit'): Promise<number> {
-	const id = await app.ctx.services.drafts.create(author.auth, { title, summary: '', group: '', field: 'music', visibility: 'members' });
-	await app.ctx.services.documents.change(docNameOf(id), (doc) => writeParagraphs(doc, texts));
-	return id;
-}
+const anchors = (draftId: number, i: number, from: number, to: number) => anchorsIn(app, draftId, i, from, to);
+const draftWith = (texts: string[], title?: string) => draftIn(app, author, texts, title);
 
 const plainText = async (draftId: number) => {
 	const doc = new Y.Doc();

@@ -5,7 +5,7 @@ import { docNameOf } from '../../server/services/drafts.service.js';
 import { passageOf } from '../../server/services/yjs-passages.js';
 import { listSuggestions, resolveSuggestions, SUGGESTION, type SuggestionAttrs } from '../../src/lib/shared/suggestions.js';
 import { postForm, startTestApp, type TestApp } from './helpers/app.js';
-import { makePeople, personByEmail, type Person } from './helpers/votes.js';
+import { makePeople, personByEmail, voteInput, type Person } from './helpers/votes.js';
 import { openDocument, writeParagraphs } from './helpers/yjs.js';
 
 // Issue #19 point 5: suggestions (track changes) in a co-edited draft, with real y-websocket clients.
@@ -163,7 +163,10 @@ describe('a suggestion becomes an amendment during review', () => {
 		const version = await app.ctx.db.selectFrom('draft_versions').select('state').where('draft_id', '=', id).orderBy('number', 'desc').executeTakeFirstOrThrow();
 		expect(passageOf(version.state, amendment.anchorStart, amendment.anchorEnd)).toBe('çdo');
 
-		await app.ctx.services.drafts.decideAmendment(amendmentId, true);
+		// Adopted as the close of a vote on it adopts it (AmendmentVotes.decide), named in the audit trail.
+		const coordinator = await personByEmail(app, 'coordinator@demo.test');
+		const voteId = await app.ctx.services.votes.create(coordinator.auth, voteInput({ title: 'Bursat dy herë' }), { amendmentId }, true);
+		await app.ctx.services.drafts.decideAmendment(amendmentId, true, voteId);
 		expect(await storedText(name)).toBe('Bursat jepen dy herë në çdo vit.');
 		expect(listSuggestions((await storedDoc(name)).getXmlFragment('default'))).toEqual([]);
 	});

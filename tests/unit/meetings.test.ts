@@ -49,7 +49,7 @@ describe('who does what in a meeting', () => {
 		expect(roomActionRefusal({ type: 'raise_hand' }, asMember, 'scheduled')).toEqual({ code: 'conflict', reason: 'meeting_not_live' });
 		expect(roomActionRefusal({ type: 'withdraw' }, asMember, 'ended')).toBeNull();
 		const chairOnly = Object.entries(ROOM_ACTIONS).filter(([, rule]) => rule.who === 'chair').map(([type]) => type);
-		expect(chairOnly.sort()).toEqual(['close_vote', 'conclude_item', 'end', 'end_speech', 'give_floor', 'move_speaker', 'remove_speaker', 'set_item', 'start']);
+		expect(chairOnly.sort()).toEqual(['close_vote', 'conclude_item', 'end', 'end_speech', 'give_floor', 'move_speaker', 'open_vote', 'remove_speaker', 'set_item', 'start']);
 	});
 });
 

@@ -40,6 +40,8 @@ const WHAT: Record<AuditAction, (e: AuditEntryView) => string> = {
 	'setup.finished': () => m.audit_setup_finished(),
 	'network.profile_saved': () => m.audit_network_profile_saved(),
 	'vote.objections_moved': () => m.audit_vote_objections_moved(),
+	'meeting.proposal_accepted': () => m.audit_meeting_proposal_accepted(),
+	'meeting.proposal_dropped': () => m.audit_meeting_proposal_dropped(),
 	'draft.frozen_outdated': () => m.audit_draft_frozen_outdated(),
 	'meeting.minutes_put': () => m.audit_meeting_minutes_put(),
 	'vote.opened': (e) => m.audit_vote_opened({ count: formatNumber(e.count ?? 0) }),
@@ -48,6 +50,10 @@ const WHAT: Record<AuditAction, (e: AuditEntryView) => string> = {
 	'meeting.started': () => m.audit_meeting_started(),
 	'meeting.ended': () => m.audit_meeting_ended(),
 	'draft.restored': (e) => m.audit_draft_restored({ version: formatNumber(e.count ?? 0) }),
+	'draft.adopted': () => m.audit_draft_adopted(),
+	'draft.rejected': () => m.audit_draft_rejected(),
+	'amendment.adopted': (e) => m.audit_amendment_adopted({ id: String(e.count ?? '') }),
+	'amendment.rejected': (e) => m.audit_amendment_rejected({ id: String(e.count ?? '') }),
 	'proxy.given': () => m.proxy_audit_given(),
 	'proxy.revoked': () => m.proxy_audit_revoked(),
 	'webhook.registered': (e) => m.hook_audit_registered({ url: e.change ? value(e.change.to) : '' }),
@@ -63,9 +69,15 @@ function value(v: AuditValue): string {
 /** What an entry did, in words; an action this version has no words for still reads as a line, with its code. */
 export const auditWhat = (e: AuditEntryView): string => (e.known ? WHAT[e.action as AuditAction](e) : m.audit_unknown({ action: e.action }));
 
-/** Who did it: a member's name, the command line, Kuvend on its schedule, or a former member. */
-export const auditWho = (actor: AuditEntryView['actor']): string =>
-	actor.kind === 'member' ? actor.person.name : actor.kind === 'command_line' ? m.audit_by_command_line() : actor.kind === 'schedule' ? m.audit_by_schedule() : m.former_member();
+const WHO: Record<Exclude<AuditEntryView['actor']['kind'], 'member'>, () => string> = {
+	command_line: m.audit_by_command_line,
+	schedule: m.audit_by_schedule,
+	outcome: m.audit_by_vote_outcome,
+	former: m.former_member
+};
+
+/** Who did it: a member's name, the command line, Kuvend on its schedule, a vote's outcome, or a former member. */
+export const auditWho = (actor: AuditEntryView['actor']): string => (actor.kind === 'member' ? actor.person.name : WHO[actor.kind]());
 
 /** The subject when it has no page to link to: the network, a deleted account, or something removed since. */
 export const auditSubjectMissing = (e: AuditEntryView): string =>

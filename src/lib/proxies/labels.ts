@@ -1,5 +1,5 @@
 import { m } from '$lib/paraglide/messages';
-import { problemText } from '$lib/i18n/problems';
+import { failureText, problemText } from '$lib/i18n/problems';
 
 /** Each rule a proxy can break (server/domain/proxies.ts), in the reader's words. */
 const PROXY_PROBLEMS: Record<string, () => string> = {
@@ -18,3 +18,7 @@ const PROXY_PROBLEMS: Record<string, () => string> = {
 
 /** The message for a proxy refusal's field code, or the form's own (choose_one...), or null. */
 export const proxyProblemText = (code: string | undefined | null): string | null => (code ? (PROXY_PROBLEMS[code]?.() ?? problemText(code)) : null);
+
+/** Why revoking failed, in words: the rule it met (a meeting ended, a vote opened), else the failure's own. */
+export const revokeProblemText = (problem: { code?: string; fields?: Record<string, string> }): string =>
+	proxyProblemText(problem.fields?.holder) ?? proxyProblemText(problem.code === 'conflict' ? 'proxy_closed' : null) ?? failureText(problem.code);

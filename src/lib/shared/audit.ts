@@ -17,8 +17,11 @@ export type AuditValue = { kind: 'role'; role: Role } | { kind: 'group_role'; ro
 export interface AuditEntryView {
 	id: number;
 	createdAt: number;
-	/** A member (by name, linked); the server's command line; Kuvend itself on a schedule; or an account since deleted. */
-	actor: { kind: 'member'; person: AuditLink } | { kind: 'command_line' } | { kind: 'schedule' } | { kind: 'former' };
+	/**
+	 * A member (by name, linked); the server's command line; Kuvend itself on a schedule; a vote's outcome (a draft or
+	 * an amendment it adopted or rejected); or an account since deleted.
+	 */
+	actor: { kind: 'member'; person: AuditLink } | { kind: 'command_line' } | { kind: 'schedule' } | { kind: 'outcome' } | { kind: 'former' };
 	action: string;
 	known: boolean;
 	/** What kind of thing the action concerns: user, group, organisation, field, vote, meeting, draft, network. */
@@ -28,7 +31,9 @@ export interface AuditEntryView {
 	/** A second person the action names: a group's member, an organisation's representative. */
 	person: AuditLink | null;
 	change: { from: AuditValue | null; to: AuditValue } | null;
-	/** A number the action carries: eligible voters, voters who took part, threads moved, agenda items, a version. */
+	/** The vote whose outcome did it (a draft or an amendment adopted or rejected). */
+	vote: AuditLink | null;
+	/** A number the action carries: eligible voters, voters who took part, threads moved, agenda items, a version, an amendment. */
 	count: number | null;
 	/** Of a vote's closing: those eligible, beside `count` who took part. */
 	of: number | null;
@@ -67,6 +72,8 @@ export const AUDIT_ACTIONS = [
 	'setup.finished',
 	'network.profile_saved',
 	'vote.objections_moved',
+	'meeting.proposal_accepted',
+	'meeting.proposal_dropped',
 	'draft.frozen_outdated',
 	'meeting.minutes_put',
 	'vote.opened',
@@ -75,9 +82,16 @@ export const AUDIT_ACTIONS = [
 	'meeting.started',
 	'meeting.ended',
 	'draft.restored',
+	'draft.adopted',
+	'draft.rejected',
+	'amendment.adopted',
+	'amendment.rejected',
 	'proxy.given',
 	'proxy.revoked',
 	'webhook.registered',
 	'webhook.removed'
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** What a vote's outcome does by itself (no member acts): its entries name the vote, never a ballot. */
+export const OUTCOME_ACTIONS: readonly AuditAction[] = ['draft.adopted', 'draft.rejected', 'amendment.adopted', 'amendment.rejected'];

@@ -25,11 +25,13 @@ export interface ElectionView {
 }
 
 /** Problems of an election's own fields (message codes by field), beside the vote's. */
-export function electionProblems(e: { seats: number; eligibility: Eligibility; opensAt: number | null }, now: number): Record<string, string> {
+export function electionProblems(e: { seats: number; eligibility: Eligibility; opensAt: number | null }, now: number, inMeeting = false): Record<string, string> {
 	const p: Record<string, string> = {};
 	if (!Number.isInteger(e.seats) || e.seats < 1 || e.seats > MAX_SEATS) p.seats = 'invalid_seats';
 	if (e.eligibility === 'organisations') p.eligibility = 'not_for_elections';
-	// The candidacy period ends when the vote opens: an election needs that moment, in the future.
+	// The candidacy period ends when the vote opens: an election needs that moment, in the future; in a meeting, the
+	// chair opens it from the room when the candidates have stood.
+	if (inMeeting) return p;
 	if (e.opensAt === null) p.opensAt = 'candidacy_deadline_required';
 	else if (e.opensAt <= now) p.opensAt = 'in_the_past';
 	return p;

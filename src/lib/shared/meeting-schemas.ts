@@ -86,6 +86,7 @@ export const meetingActionSchema = z.discriminatedUnion('type', [
 	z.object({ type: z.literal('remove_speaker'), speakerId: id }),
 	z.object({ type: z.literal('set_item'), itemId: id }),
 	z.object({ type: z.literal('conclude_item'), itemId: id }),
+	z.object({ type: z.literal('open_vote'), voteId: id }),
 	z.object({ type: z.literal('close_vote'), voteId: id })
 ]);
 

@@ -92,6 +92,11 @@ export interface LiveState {
 	 * representatives checked in), for votes of two chambers.
 	 */
 	organisations: { present: number; total: number };
+	/**
+	 * The proxies given for the whole meeting, giver and holder by name (members only, as the minutes name them): each
+	 * member finds the one they gave, and those they hold. Revocable by the giver until the meeting ends.
+	 */
+	proxies: { id: number; giverId: number; giver: string; holderId: number; holder: string }[];
 	speakers: SpeakerView[];
 	/** Votes of the meeting (the room shows the current item's; each is watched over 'vote:watch'). */
 	votes: (MeetingVoteRef & { itemId: number | null })[];

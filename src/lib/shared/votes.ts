@@ -135,6 +135,8 @@ export interface VoteView extends VoteSummary {
 	chambers: { organisations: { quorum: VoteView['quorum']; threshold: Threshold }; seats: VoterSeat[] } | null;
 	/** The members whose proxy the viewer holds in this vote (frozen at opening), one seat each. */
 	proxySeats: VoterSeat[];
+	/** An election: the seats to fill (its candidates become its options when it opens); null for any other vote. */
+	seats: number | null;
 	can: { manage: boolean };
 	decisionId: number | null;
 }

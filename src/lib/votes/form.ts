@@ -83,6 +83,11 @@ function quorumOf(kind: string, raw: string): { quorum: Quorum; problem?: string
 	return { quorum: { kind: 'none' } };
 }
 
+/** An election's part of a vote form (its method "election"): the seats asked for (0 when unreadable), or null. */
+export function electionOfForm(method: string, seats: string): { seats: number } | null {
+	return method === 'election' ? { seats: /^\d{1,2}$/.test(seats.trim()) ? Number(seats) : 0 } : null;
+}
+
 /** Reads the submitted form (`get` returns '' for a missing field). */
 export function parseVoteForm(get: (name: string) => string): ParsedVoteForm {
 	const problems: Record<string, string> = {};

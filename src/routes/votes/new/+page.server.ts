@@ -2,7 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { appContext } from '$lib/server/context';
 import { failFrom, formValues } from '$lib/server/forms';
 import { guarded } from '$lib/server/guard';
-import { parseVoteForm, VOTE_FORM_FIELDS } from '$lib/votes/form';
+import { electionOfForm, parseVoteForm, VOTE_FORM_FIELDS } from '$lib/votes/form';
 import { isDomainError } from '$lib/shared/errors';
 import type { AmendmentProposal } from '$lib/shared/drafts';
 import type { Actions, PageServerLoad } from './$types';
@@ -34,7 +34,7 @@ export const actions: Actions = {
 	default: async ({ request, locals }) => {
 		const values = formValues(await request.formData(), VOTE_FORM_FIELDS);
 		// An election is a ranked vote for `seats`, its candidacy period running until it opens (ElectionsService).
-		const election = values.method === 'election' ? { seats: /^\d{1,2}$/.test(values.seats.trim()) ? Number(values.seats) : 0 } : null;
+		const election = electionOfForm(values.method, values.seats);
 		const { input, subject, openNow, problems } = parseVoteForm((k) => (k === 'method' && election ? 'ranked' : (values[k as keyof typeof values] ?? '')));
 		let id: number;
 		try {

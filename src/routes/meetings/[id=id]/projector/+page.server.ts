@@ -17,8 +17,10 @@ export const load: PageServerLoad = async ({ locals, params, url, depends }) => 
 	const state = await guarded(meetings.state(locals.auth, id), url);
 	const options: Record<number, VoteOption[]> = {};
 	const tallies: VoteTally[] = [];
+	// A vote waiting to open is not on the wall, and an election's options (its candidates) are fixed only at opening:
+	// the wall reads them once the vote has opened.
 	await Promise.all(
-		state.votes.map(async (v) => {
+		state.votes.filter((v) => v.status !== 'scheduled').map(async (v) => {
 			options[v.id] = (await votes.get(locals.auth, v.id)).options;
 			tallies.push((await votes.watch(locals.auth, v.id)).tally);
 		})
