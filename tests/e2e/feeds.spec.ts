@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from '@playwright/test';
-import { DESKTOP, PHONE, screenshot, signIn, expect, test } from './helpers.js';
+import { DESKTOP, PHONE, screenshot, expect, test, SEEDED_LANGUAGE, signInReading } from './helpers.js';
 
 // Issue #20, points 5 and 6: the embeds framed by another site, and a member's calendar link in the settings.
 
@@ -56,7 +56,7 @@ async function calendarSettings(browser: Browser, email: string, viewport: { wid
 	const context = await browser.newContext({ viewport, locale: 'sq-AL' });
 	await context.grantPermissions(['clipboard-read', 'clipboard-write']);
 	const page = await context.newPage();
-	await signIn(page, email);
+	await signInReading(page, email, SEEDED_LANGUAGE[email]);
 	await page.goto('/settings/calendar');
 	return page;
 }

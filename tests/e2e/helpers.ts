@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import { test as base, expect, type Browser, type BrowserContext, type ConsoleMessage, type Locator, type Page } from '@playwright/test';
+import { test as base, expect, type APIRequestContext, type Browser, type BrowserContext, type ConsoleMessage, type Locator, type Page } from '@playwright/test';
 
 /**
  * Console lines that are neither the app's nor a test's own doing and that no test can avoid (Chromium's or an
@@ -115,14 +115,18 @@ export async function selectWord(editor: Locator, word: string): Promise<void> {
  * of a new language on its socket and reloads itself, which interrupted whatever navigation the test had started.
  */
 export async function signInReading(page: Page, email: string, locale: 'sq' | 'en' | 'el'): Promise<void> {
-	// As a browser's form would post (SvelteKit answers an action asked with Accept: */* in JSON, with 200).
-	const headers = { origin: String(test.info().project.use.baseURL), accept: 'text/html' };
-	const { request } = page.context();
-	const signedIn = await request.post('/login', { form: { email, password: 'demo-kuvend' }, headers, maxRedirects: 0 });
-	expect(signedIn.status(), `${email} signs in`).toBe(303);
-	expect((await request.post('/language', { form: { locale, redirectTo: '/forum' }, headers })).ok(), `${email} reads ${locale}`).toBe(true);
+	await storeLanguage(page.context().request, email, locale);
 	await page.goto('/forum');
 	await expect(page.locator('html')).toHaveAttribute('lang', locale);
+}
+
+/** Signs in through `request` (a context's: the context keeps the session) and stores the member's language. */
+async function storeLanguage(request: APIRequestContext, email: string, locale: 'sq' | 'en' | 'el'): Promise<void> {
+	// As a browser's form would post (SvelteKit answers an action asked with Accept: */* in JSON, with 200).
+	const headers = { origin: String(test.info().project.use.baseURL), accept: 'text/html' };
+	const signedIn = await request.post('/login', { form: { email, password: 'demo-kuvend' }, headers, maxRedirects: 0 });
+	expect(signedIn.status(), `${email} signs in`).toBe(303);
+	expect((await request.post('/language', { form: { locale, redirectTo: '/forum' }, headers, maxRedirects: 0 })).status(), `${email} reads ${locale}`).toBe(303);
 }
 
 /** The seeded language of each demo member a spec signs in as (server/db/seed/demo.ts). */
@@ -141,10 +145,12 @@ export const SEEDED_LANGUAGE: Record<string, 'sq' | 'en' | 'el'> = {
  * spec reading the demo as it was seeded (the webhooks' coordinator, say) expects each to read their own language.
  */
 export async function restoreSeededLanguages(browser: Browser): Promise<void> {
+	// Seven sign-ins on a busy machine: more than a hook's default 30 s once, beside the other half of the suite.
+	test.setTimeout(90_000);
 	for (const [email, locale] of Object.entries(SEEDED_LANGUAGE)) {
 		const context = await browser.newContext();
 		try {
-			await signInReading(await context.newPage(), email, locale);
+			await storeLanguage(context.request, email, locale);
 		} finally {
 			await context.close();
 		}

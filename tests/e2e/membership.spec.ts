@@ -5,6 +5,8 @@ test('a visitor applies for an organisation, a coordinator approves, the email a
 	browser,
 	consoleGuard
 }) => {
+	// A visitor's phone, a coordinator's desktop and a mail through the SMTP server: over 30 s beside the other half.
+	test.setTimeout(60_000);
 	consoleGuard.expect(refusedForm('/join'), 'the first application has a short password: answered 400 with the form again');
 	const visitorContext = await browser.newContext({ viewport: PHONE, locale: 'sq-AL' });
 	const visitor = await visitorContext.newPage();

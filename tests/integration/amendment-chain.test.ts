@@ -4,6 +4,7 @@ import { docNameOf } from '../../server/services/drafts.service.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { makePeople, sessionOf, voteInput, type Person } from './helpers/votes.js';
 import { anchorsIn, draftWith as draftIn } from './helpers/amendments.js';
+import { writeParagraphs } from './helpers/yjs.js';
 
 // From amendment to adopted text in one path (issue #18, point 6): amendments on a text in review, anchored to the
 // live text; outdated when their passage is edited; overlapping ones put to one vote between the alternatives; a
