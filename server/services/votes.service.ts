@@ -30,13 +30,12 @@ import { AmendmentVotes, type AmendmentLink } from './amendment-votes.service.js
 import { DecisionChains } from './decision-chain.service.js';
 import { insertVoteAmendments } from '../db/repositories/amendment-vote.repository.js';
 
-export type { CastRequest } from '../../src/lib/shared/votes.js';
 
 /** An election: a ranked vote for `seats`, counted by STV, with a candidacy period until it opens. */
 export interface Election {
 	seats: number;
 }
-export type { SubjectInput } from '../../src/lib/shared/vote-input.js';
+export type { CastRequest, SubjectInput };
 
 /** What casting needs of a vote, fixed once it exists: read once, then kept. */
 type CastingRules = { rules: VoteRules } & Pick<Vote, 'secret' | 'eligibility' | 'results' | 'chambers'>;
