@@ -89,9 +89,11 @@ export class ProxiesService {
 		const giverId = auth.actor.id;
 		const body = await this.#scope(scope);
 		const now = this.clock();
-		// In one transaction with the checks, so two proxies given to one holder at once cannot pass the cap together
-		// (SQLite's writes are serialised; on PostgreSQL the unique indexes and the cap's re-count after insert guard it).
+		// In one transaction with the checks, the scope held (repo.lockScope): two proxies given at once, to one holder
+		// or in a chain, are checked one after the other. Under PostgreSQL's READ COMMITTED the re-count after insert
+		// alone let two gives to one holder both pass the cap, each seeing only its own insert.
 		const id = await this.db.transaction().execute(async (trx) => {
+			await repo.lockScope(trx, scope);
 			const all = await repo.proxiesIn(trx, scope);
 			const facts = {
 				giverId,

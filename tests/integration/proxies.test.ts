@@ -61,6 +61,24 @@ describe('proxies', () => {
 		]);
 	});
 
+	// On PostgreSQL, without repo.lockScope in ProxiesService.give, gives sent at once each saw only their own insert:
+	// more than the cap passed, and chains formed (A to B while B gave to C).
+	it('lets gives sent at once pass the cap only up to it, and form no chain', async () => {
+		const { proxies } = app.ctx.services;
+		const { floor, voteId } = await scheduledVote('Prokurat njëherësh', 10);
+		const [holder, ...givers] = floor.people;
+		const cap = await app.ctx.services.proxies.view(coordinator.auth, { voteId }).then((v) => v.cap);
+		const given = await Promise.allSettled(givers.slice(0, 6).map((g) => proxies.give(g.auth, { voteId }, holder.id)));
+		expect(given.filter((r) => r.status === 'fulfilled')).toHaveLength(cap);
+		// Two members giving to each other at once, and a three-link chain: never both links.
+		const [p, q, r] = givers.slice(6, 9);
+		await Promise.allSettled([proxies.give(p.auth, { voteId }, q.id), proxies.give(q.auth, { voteId }, r.id), proxies.give(r.auth, { voteId }, p.id)]);
+		const rows = await app.ctx.db.selectFrom('proxies').select(['giver_id', 'holder_id']).where('vote_id', '=', voteId).execute();
+		const givers3 = new Set(rows.map((x) => x.giver_id));
+		for (const row of rows) expect(givers3.has(row.holder_id), `${row.giver_id} → ${row.holder_id} is a link of a chain`).toBe(false);
+		expect(rows.filter((x) => x.holder_id === holder.id)).toHaveLength(cap);
+	});
+
 	it('is revocable until the vote opens, and only by its giver', async () => {
 		const { proxies, votes } = app.ctx.services;
 		const { floor, voteId } = await scheduledVote('Revokimi');

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../database.js';
+import { dialectOf } from '../dialect/index.js';
 import { shownName } from '../../domain/people.js';
 import { DEFAULT_PROXY_CAP } from '../../domain/proxies.js';
 import type { ProxyScope } from '../../../src/lib/shared/proxies.js';
@@ -7,6 +8,17 @@ import type { ProxyScope } from '../../../src/lib/shared/proxies.js';
 export type { ProxyScope };
 
 type Conn = Kysely<Database> | Transaction<Database>;
+
+/**
+ * Holds the proxies of one meeting or vote for this transaction: on PostgreSQL a lock on the scope's row, so two
+ * proxies given at once (to one holder past the cap, or A to B and B to C, a chain) are checked one after the other;
+ * SQLite's write transactions already run one at a time.
+ */
+export async function lockScope(trx: Transaction<Database>, scope: ProxyScope): Promise<void> {
+	if (dialectOf(trx) !== 'postgres') return;
+	if ('meetingId' in scope) await trx.selectFrom('meetings').select('id').where('id', '=', scope.meetingId).forUpdate().execute();
+	else await trx.selectFrom('votes').select('id').where('id', '=', scope.voteId).forUpdate().execute();
+}
 
 /** How many proxies one member may hold (the network's setting; the default while no profile is saved). */
 export async function proxyCap(db: Conn): Promise<number> {
