@@ -133,7 +133,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const notifications = new NotificationsService(db, bus, mail, publicOrigin);
 		const forum = new ForumService(db);
 		const forumWriting = new ForumWritingService(db, bus, notifications, limits, Date.now, storage.bestEffort);
-		const drafts = new DraftsService(db, bus, documents, forumWriting, abilities, Date.now, () => profile.primaryLocale);
+		const drafts = new DraftsService(db, bus, documents, forumWriting, abilities, Date.now, () => profile.primaryLocale, limits);
 		// Secret ballots are sealed on PostgreSQL until their vote closes, with a key kept beside the data, not in the database.
 		const ballotBox = dialect === 'postgres' ? new PostgresBallotBox(db, new BallotSeal(ballotKeyOf(config))) : new SqliteBallotBox(db, raw);
 		const votes = new VotesService(db, ballotBox, bus, abilities, forum, drafts, logger);

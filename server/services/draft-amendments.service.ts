@@ -11,6 +11,7 @@ import type { DraftTranslations } from './draft-translations.service.js';
 import type { DraftVersions } from './draft-versions.service.js';
 import { docNameOf, type DraftParts } from './drafts.service.js';
 import { overlapping, passageOf, passagesNow, replacePassage } from './yjs-passages.js';
+import type { RateLimits } from './rate-limits.js';
 
 /**
  * The one mapper from an amendment's row (with its author and version) to what pages show, with its place now;
@@ -45,7 +46,8 @@ export class DraftAmendments {
 	constructor(
 		private readonly p: DraftParts,
 		private readonly versions: DraftVersions,
-		private readonly translations: DraftTranslations
+		private readonly translations: DraftTranslations,
+		private readonly limits: RateLimits | null = null
 	) {}
 
 	async list(auth: Authenticated | null, id: number): Promise<AmendmentView[]> {
@@ -97,6 +99,8 @@ export class DraftAmendments {
 		}
 		const problems = collect({ replacement: checkText(input.replacement, { required: false, max: 5000 }), reason: checkText(input.reason, { min: 3, max: 2000 }) });
 		if (Object.keys(problems).length) throw new DomainError('invalid_input', 'amendment has problems', problems);
+		// Counted as a post: a proposal may store a whole version of the text, so proposals in a loop would fill the disk.
+		await this.limits?.take(['postsPerMember', String(auth!.actor.id)]);
 		const snapshot = await this.versions.snapshot(draft.id);
 		const original = passageOf(snapshot.state, input.anchorStart, input.anchorEnd);
 		if (original === null) throw new DomainError('invalid_input', 'passage', { passage: 'required' });

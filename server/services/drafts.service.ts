@@ -37,6 +37,7 @@ import { insertTranslationVersion } from '../db/repositories/draft-translation.r
 import { insertAudit } from '../db/repositories/membership.repository.js';
 import type { Locale } from '../../src/lib/shared/types.js';
 import type { ForumWritingService } from './forum-writing.service.js';
+import type { RateLimits } from './rate-limits.js';
 
 export const docNameOf = (draftId: number) => `draft:${draftId}`;
 
@@ -107,13 +108,15 @@ export class DraftsService {
 		private readonly abilities: Abilities,
 		private readonly clock: () => number = Date.now,
 		/** The network's primary language: a draft's source language until a translation fixes it. */
-		primary: () => Locale = () => 'sq'
+		primary: () => Locale = () => 'sq',
+		/** What a member may write in a while (an amendment counts as a post: each may store a version of the text). */
+		limits: RateLimits | null = null
 	) {
 		const parts: DraftParts = { db, bus, documents, clock, readable: (auth, id) => this.#readable(auth, id) };
 		this.#versions = new DraftVersions(parts);
 		this.#translations = new DraftTranslations(parts, primary, (name) => this.#versions.snapshotOf(name));
 		this.#comments = new DraftComments(parts, this.#translations);
-		this.#amendments = new DraftAmendments(parts, this.#versions, this.#translations);
+		this.#amendments = new DraftAmendments(parts, this.#versions, this.#translations, limits);
 		this.#exports = new DraftExports(parts);
 		this.#suggestions = new DraftSuggestions(parts, this.#versions);
 	}

@@ -159,3 +159,27 @@ describe('from amendment to adopted text', () => {
 		await expect(votes.create(steward.auth, voteInput({ title: 'Rrjeti vendos' }), { draftId: own, versionNumber: 1, again: true }, true)).resolves.toBeGreaterThan(0);
 	});
 });
+
+// Each proposal may store a whole version of the text (when it changed since the last): without the count
+// (DraftAmendments.propose taking postsPerMember) a member could propose in a loop and fill the disk.
+describe('proposing amendments', () => {
+	let limited: TestApp;
+	afterAll(async () => limited?.dispose());
+
+	it('counts as posting: past the posts a member may make in a minute, a proposal is refused and stores nothing', async () => {
+		limited = await startTestApp({ RATE_LIMITS: 'standard' });
+		const id = async (email: string) => (await limited.ctx.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
+		const arben = await sessionOf(limited, await id('member1@demo.test'));
+		const draft = await draftIn(limited, arben, ['Neni 4. Takimet janë të hapura.']);
+		await limited.ctx.services.drafts.setStatus(arben.auth, draft, 'review');
+		const passage = await anchorsIn(limited, draft, 0, 22, 30);
+		const propose = (n: number) => limited.ctx.services.drafts.propose(arben.auth, draft, { ...passage, replacement: `mbyllura ${n}`, reason: 'Një arsye' });
+		// Ten posts a minute (rate-limits.ts), the draft's own debate thread among them.
+		let taken = 0;
+		let refusal: unknown = null;
+		while (taken <= 10 && refusal === null) await propose(taken).then(() => taken++, (error: unknown) => (refusal = error));
+		expect(refusal).toMatchObject({ code: 'rate_limited' });
+		expect(taken).toBeGreaterThanOrEqual(8);
+		expect(await limited.ctx.services.drafts.amendments(arben.auth, draft)).toHaveLength(taken);
+	});
+});
