@@ -10,6 +10,8 @@ const resolve = { alias: { $lib: path.resolve('src/lib') } };
  * The PostgreSQL run of the suite leaves them out rather than run them twice (about six minutes of CI's time).
  */
 const WRITTEN_FOR_POSTGRES = ['tests/integration/*postgres*.test.ts', 'tests/integration/cluster*.test.ts', 'tests/integration/document-group-commit.test.ts'];
+/** Files about the process and its data folder, the same whichever database: run once, by `npm test`. */
+const WHATEVER_THE_DATABASE = ['tests/integration/data-folder-lock.test.ts'];
 
 export default defineConfig({
 	test: {
@@ -28,7 +30,7 @@ export default defineConfig({
 				test: {
 					name: 'integration',
 					include: ['tests/integration/**/*.test.ts'],
-					exclude: process.env.KUVEND_TEST_POSTGRES ? WRITTEN_FOR_POSTGRES : [],
+					exclude: process.env.KUVEND_TEST_POSTGRES ? [...WRITTEN_FOR_POSTGRES, ...WHATEVER_THE_DATABASE] : [],
 					environment: 'node',
 					pool: 'forks',
 					// `npm run test:pg`: the same tests on PostgreSQL, a database per data folder (tests/integration/helpers/postgres.ts).

@@ -74,11 +74,11 @@ describe('documents in memory', () => {
 	let app: TestApp;
 	afterAll(async () => app?.dispose());
 
-	// On PostgreSQL each of the 6,000 openings makes a few round trips (the session, the load, the append, the
-	// merge): about 10 s a round here instead of SQLite's few. This test is about memory, so it gets the time. Five
-	// rounds, not ten: a document kept after it closed (some kilobytes each) still grows the heap by tens of
-	// megabytes, and ten took 115 s of CI's time on SQLite and 208 s on PostgreSQL beside the other suite.
-	it('opens and closes 1,000 documents five times: all unloaded, memory back within 10%', async () => {
+	// Memory is the documents service's own (the same code on either database): on PostgreSQL each opening adds round
+	// trips (the session, the load, the append, the merge), 100 s and more of CI's time for nothing this test looks
+	// at, so it runs on SQLite only. Three rounds after the warm-up: a document kept after it closed (kilobytes each)
+	// still grows the heap by tens of megabytes over 3,000 openings.
+	it.skipIf(!!process.env.KUVEND_TEST_POSTGRES)('opens and closes 1,000 documents three times: all unloaded, memory back within 10%', async () => {
 		app = await startTestApp({ DOC_IDLE_SECONDS: '0' });
 		app.ctx.services.documentAccess.register('mem', async (auth) => (auth ? 'write' : null));
 		const cookie = await signIn(app.url, 'member1@demo.test');
@@ -110,7 +110,7 @@ describe('documents in memory', () => {
 		await round(); // warm-up: code paths compiled, statements prepared
 		gc();
 		const start = process.memoryUsage().heapUsed;
-		for (let r = 0; r < 5; r++) await round();
+		for (let r = 0; r < 3; r++) await round();
 		gc();
 		const end = process.memoryUsage().heapUsed;
 		expect(app.ctx.services.documents.loaded).toBe(0);
@@ -120,5 +120,5 @@ describe('documents in memory', () => {
 		const state = new Y.Doc();
 		Y.applyUpdate(state, await app.ctx.services.documents.state('mem:999'));
 		expect(state.getText('t').toString()).toContain('fjala 999');
-	}, process.env.KUVEND_TEST_POSTGRES ? 400_000 : 240_000);
+	}, 240_000);
 });
