@@ -17,6 +17,9 @@ import { lockDataFolder } from './db/data-folder-lock.js';
 import { BackupSchedule } from './services/backup-schedule.js';
 import { DRAIN_GRACE_MS } from './lifecycle.js';
 
+/** How long an idle kept-alive connection stays open: longer than the proxies' and load balancers' usual 60 s. */
+const KEEP_ALIVE_MS = 65_000;
+
 export interface RunningApp {
 	ctx: AppContext;
 	httpServer: http.Server;
@@ -73,6 +76,11 @@ export async function startApp(config: Config, options: { sveltekit?: RequestHan
 		if (serveCachedPage(ctx.pageCache, req, res, withHeaders)) labelResponse(res, '(visitor page cache)');
 		else app(req, res);
 	});
+	// A client or proxy keeping a connection for its next request (nginx's upstream keepalive, a load balancer's 60 s)
+	// must not send it just as the server closes it: Node's 5 s default lost such a request with a reset connection
+	// (seen in the browser tests: ECONNRESET on a form post). Idle connections still close at once on stop.
+	httpServer.keepAliveTimeout = KEEP_ALIVE_MS;
+	httpServer.headersTimeout = KEEP_ALIVE_MS + 1000;
 	const io = attachSocketServer(httpServer, ctx);
 	if (ctx.shared) {
 		try {
