@@ -135,8 +135,10 @@ export async function startApp(config: Config, options: { sveltekit?: RequestHan
 			// What clients sent before the notice reached them is answered too: taken if it came first, else refused.
 			await ctx.lifecycle.settled(DRAIN_GRACE_MS);
 			ctx.bus.emit('app.stopping', {});
-			await io.close();
+			// Now, before Socket.IO's close, which waits for the HTTP server's: a connection busy at the first call went
+			// idle since, and kept alive (65 s, below) it would hold the stop that long.
 			httpServer.closeAllConnections();
+			await io.close();
 			await closed;
 			await backups.stop();
 			await ctx.close();

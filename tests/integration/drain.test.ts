@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import * as Y from 'yjs';
 import type { Socket } from 'socket.io-client';
 import { connectSocket, connection, postForm, signIn, spawnServer, startTestApp, tempDir, type TestApp } from './helpers/app.js';
@@ -173,4 +174,27 @@ describe('while the server drains', () => {
 		expect(new TextDecoder().decode(await app.ctx.services.documents.state(`draft:${draftId}`))).not.toContain('rinisjes');
 		editor.destroy();
 	});
+});
+
+describe('a stop', () => {
+	// Seen to fail without closing every connection once the drain's grace is over, before Socket.IO's close, which
+	// waits for the HTTP server's (server/app.ts): this connection, busy through the sweeps of idle ones, was answered
+	// after them, then kept alive for its 65 s, and held the stop ('held'; two suite runs timed out so in a dispose).
+	it('ends when a request was still arriving as the grace ran out', async () => {
+		const app = await startTestApp();
+		const { hostname, port } = new URL(app.url);
+		const client = net.connect(Number(port), hostname);
+		await new Promise((resolve) => client.once('connect', resolve));
+		client.on('error', () => undefined);
+		// A request begun and not ended: the connection is busy.
+		client.write(`GET /healthz HTTP/1.1\r\nHost: ${app.url.slice('http://'.length)}\r\nConnection: keep-alive\r\n`);
+		await sleep(200);
+		const stopping = app.stop().then(() => 'stopped');
+		await sleep(1500);
+		// Its end comes after the grace: answered (without the guard) and idle, or cut.
+		if (!client.destroyed) client.write('\r\n');
+		expect(await Promise.race([stopping, sleep(20_000).then(() => 'held')])).toBe('stopped');
+		client.destroy();
+		await app.dispose();
+	}, 40_000);
 });
