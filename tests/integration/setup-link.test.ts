@@ -160,7 +160,11 @@ describe('the first coordinator, from the setup link', () => {
 		const [link] = printedLinks(server.output());
 		const setupPath = new URL(link).pathname;
 		const answers = await Promise.all([postForm(server.url, setupPath, person('first@example.org')), postForm(server.url, setupPath, person('second@example.org'))]);
-		expect(answers.map((r) => r.status).sort()).toEqual([303, 410]);
+		// The other is refused: 410 when both read the link before either used it, 404 when the machine was busy enough
+		// that the first had made its coordinator (the way closed) before the second was read.
+		const [made, refused] = answers.map((r) => r.status).sort();
+		expect(made).toBe(303);
+		expect([404, 410]).toContain(refused);
 		expect(await countUsers(dir)).toBe(1);
 		expect(await countCoordinators(dir)).toBe(1);
 		await stop(server);
