@@ -3,17 +3,15 @@ import type { CategoryWithOwner, PostWithAuthor } from '../db/repositories/forum
 import * as repo from '../db/repositories/forum.repository.js';
 import type { ThreadRow } from '../db/database.js';
 import { buildTree, trimTree, REPLIES_PER_ROOT, canPost, canRead, isModerator, PAGE_SIZE, seesMembersOnlyThreads, tagParam, tagsOf } from '../domain/forum.js';
-import type { Actor } from '../domain/permissions.js';
 import { authorView, shownName } from '../domain/people.js';
 import { DomainError, isDomainError } from '../../src/lib/shared/errors.js';
 import { MAX_DEPTH, REACTIONS, type CategoryView, type PostNode, type PostView, type ThreadSummary } from '../../src/lib/shared/forum.js';
 import type { Authenticated } from './auth.service.js';
 import { accessOf, floorOf, readableCategory, readableThread, readerFor, type Reader } from './forum-access.js';
+import { listedFor, spaceViews } from './space-views.js';
 
 const THREADS_PER_PAGE = 30;
 
-/** Which threads a list shows this reader: hidden ones to moderators, members-only ones (the floor) to active members. */
-const listedFor = (actor: Actor | null): repo.ListedThreads => ({ hidden: isModerator(actor), membersOnly: seesMembersOnlyThreads(actor) });
 
 export interface TaggedThreads {
 	/** The tag as checked; null when the link's tag could not be one. */
@@ -41,24 +39,6 @@ export interface ThreadPage {
 	membersOnly: boolean;
 }
 
-/** A category as pages show it; shared with search results. */
-export function categoryView(c: CategoryWithOwner, unread = 0): CategoryView {
-	return {
-		id: c.id,
-		slug: c.slug,
-		kind: c.field_id !== null ? 'field' : 'group',
-		fieldSlug: c.field_slug,
-		groupSlug: c.group_slug,
-		groupName: c.group_name,
-		archived: c.field_archived_at !== null || c.group_archived_at !== null,
-		visibility: c.visibility,
-		threadCount: c.thread_count,
-		postCount: c.post_count,
-		lastPostAt: c.last_post_at,
-		unread
-	};
-}
-
 /**
  * Reading the forum: categories, thread pages, subthreads, post views, edit history, and whether a person may read or
  * watch a thread; visibility enforced through forum-access. Writing is ForumWritingService's.
@@ -77,19 +57,27 @@ export class ForumService {
 			repo.listCategories(this.db),
 			auth ? repo.unreadByCategory(this.db, auth.actor.id, seesMembersOnlyThreads(auth.actor)) : Promise.resolve(new Map<number, number>())
 		]);
-		return all.filter((c) => canRead(reader.actor, accessOf(c), reader.groups)).map((c) => categoryView(c, unread.get(c.id) ?? 0));
+		return spaceViews(
+			this.db,
+			all.filter((c) => canRead(reader.actor, accessOf(c), reader.groups)),
+			reader.actor,
+			unread
+		);
 	}
 
 	async category(auth: Authenticated | null, slug: string, page = 1) {
 		const reader = await this.#reader(auth);
 		const c = await readableCategory(this.db, reader, slug);
 		const p = Math.max(1, Math.floor(page) || 1);
-		const rows = await repo.listThreads(this.db, c.id, auth?.actor.id ?? null, THREADS_PER_PAGE, { offset: (p - 1) * THREADS_PER_PAGE }, listedFor(reader.actor));
+		const [rows, [category]] = await Promise.all([
+			repo.listThreads(this.db, c.id, auth?.actor.id ?? null, THREADS_PER_PAGE, { offset: (p - 1) * THREADS_PER_PAGE }, listedFor(reader.actor)),
+			spaceViews(this.db, [c], reader.actor)
+		]);
 		return {
-			category: categoryView(c),
+			category,
 			threads: rows.map((t) => this.#threadSummary(t, t.author_name ?? '', t.author_status, !!auth && (t.last_post_id ?? 0) > (t.last_read_post_id ?? 0))),
 			page: p,
-			pages: Math.max(1, Math.ceil(c.thread_count / THREADS_PER_PAGE)),
+			pages: Math.max(1, Math.ceil(category.threadCount / THREADS_PER_PAGE)),
 			canPost: c.field_archived_at === null && canPost(reader.actor, accessOf(c), reader.groups)
 		};
 	}
@@ -130,11 +118,17 @@ export class ForumService {
 		const pages = Math.max(1, Math.ceil((await repo.countTaggedThreads(this.db, tag, ids, shown)) / THREADS_PER_PAGE));
 		const p = Math.min(pages, wanted);
 		const rows = await repo.listTaggedThreads(this.db, tag, ids, auth?.actor.id ?? null, THREADS_PER_PAGE, (p - 1) * THREADS_PER_PAGE, shown);
+		const spaces = await spaceViews(
+			this.db,
+			[...new Set(rows.map((t) => t.category_id))].map((id) => byId.get(id)!),
+			reader.actor
+		);
+		const spaceOf = new Map(spaces.map((c) => [c.id, c]));
 		return {
 			tag,
 			threads: rows.map((t) => ({
 				...this.#threadSummary(t, t.author_name ?? '', t.author_status, !!auth && (t.last_post_id ?? 0) > (t.last_read_post_id ?? 0)),
-				category: categoryView(byId.get(t.category_id)!)
+				category: spaceOf.get(t.category_id)!
 			})),
 			page: p,
 			pages
@@ -217,11 +211,12 @@ export class ForumService {
 				walk(n.replies);
 			});
 		walk(shape);
-		const [opening, replies, lastReadPostId, subscribed] = await Promise.all([
+		const [opening, replies, lastReadPostId, subscribed, [space]] = await Promise.all([
 			repo.openingPost(this.db, thread.id),
 			repo.postsByIds(this.db, shown),
 			auth ? repo.lastRead(this.db, thread.id, auth.actor.id) : Promise.resolve(0),
-			auth ? repo.isSubscribed(this.db, thread.id, auth.actor.id) : Promise.resolve(false)
+			auth ? repo.isSubscribed(this.db, thread.id, auth.actor.id) : Promise.resolve(false),
+			spaceViews(this.db, [category], reader.actor)
 		]);
 		if (!opening) throw new DomainError('not_found');
 		const views = await this.#postViews([opening, ...replies], reader);
@@ -235,7 +230,7 @@ export class ForumService {
 		const unread = !!auth && (thread.last_post_id ?? 0) > lastReadPostId;
 		return {
 			thread: { ...this.#threadSummary(thread, opening.author_name, opening.author_status, unread), categorySlug: category.slug },
-			category: categoryView(category),
+			category: space,
 			opening: views[0],
 			replies: tree,
 			page: p,

@@ -8,7 +8,7 @@ import type { EventBus } from '../events/bus.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import type { CategoryView } from '../../src/lib/shared/forum.js';
 import type { Authenticated } from './auth.service.js';
-import { categoryView } from './forum.service.js';
+import { categoryView } from './space-views.js';
 import { refuseIfArchived } from './forum-access.js';
 import { excerpt } from './markdown.js';
 

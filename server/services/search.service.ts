@@ -5,7 +5,7 @@ import { ftsQuery, highlighter, isModerator, queryTerms, seesMembersOnlyThreads,
 import { authorView } from '../domain/people.js';
 import { isActiveMember } from '../domain/permissions.js';
 import type { SearchHit } from '../../src/lib/shared/forum.js';
-import { categoryView } from './forum.service.js';
+import { spaceViews } from './space-views.js';
 import type { Authenticated } from './auth.service.js';
 import { excerpt } from './markdown.js';
 
@@ -68,11 +68,10 @@ export class SearchService {
 		const rows = await this.#ranked(ftsQuery(terms), scope, (page - 1) * SEARCH_PAGE);
 		const page_ = rows.slice(0, SEARCH_PAGE);
 		const [all, bodies] = await Promise.all([categoriesByIds(this.db, [...new Set(page_.map((r) => r.category_id))]), bodiesOf(this.db, page_.map((r) => r.post_id))]);
-		const categories = new Map(all.map((c) => [c.id, c]));
+		const categories = new Map((await spaceViews(this.db, all, actor)).map((c) => [c.id, c]));
 		const marked = highlighter(terms);
 		const hits = page_.map((r): SearchHit => {
-			const c = categories.get(r.category_id)!;
-			const category = categoryView(c);
+			const category = categories.get(r.category_id)!;
 			return {
 				postId: r.post_id,
 				threadId: r.thread_id,
