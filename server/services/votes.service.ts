@@ -12,11 +12,11 @@ import { isActiveMember } from '../domain/permissions.js';
 import { bodyDecidesDraft } from '../domain/drafts.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../logger.js';
-import { DomainError } from '../../src/lib/shared/errors.js';
+import { DomainError, isDomainError } from '../../src/lib/shared/errors.js';
 import { ballotSchema } from '../../src/lib/shared/vote-schemas.js';
 import { userUnit, type CastOutcome, type CastRequest, type DecisionView, type Outcome, type PublishedBallot, type VoteResult, type VoteSummary, type VoteTally, type VoteView } from '../../src/lib/shared/votes.js';
 import { voteInputIssues, type SubjectInput } from '../../src/lib/shared/vote-input.js';
-import { electionProblems } from '../../src/lib/shared/elections.js';
+import { electionProblems, openingProblem } from '../../src/lib/shared/elections.js';
 import { candidatesToOptions } from '../db/repositories/election.repository.js';
 import type { Abilities } from './abilities.service.js';
 import type { Authenticated } from './auth.service.js';
@@ -250,8 +250,9 @@ export class VotesService {
 		const opened = await this.db.transaction().execute(async (trx) => {
 			const v = await repo.findVote(trx, id);
 			if (!v || v.status !== 'scheduled') return false;
-			// An election's candidacy period ends here: its candidates become the ballot's options.
-			if (v.seats !== null) await candidatesToOptions(trx, id);
+			// An election's candidacy period ends here: its candidates become the ballot's options (none: it stays shut).
+			const problem = v.seats === null ? null : openingProblem((await candidatesToOptions(trx, id)).length);
+			if (problem) throw new DomainError('conflict', problem, { election: problem });
 			const present = await repo.currentElectorate(trx, v.eligibility, v.groupId, v.meetingId, !!v.chambers);
 			// Proxies are frozen now (server/domain/proxies.ts): in a meeting, an absent giver whose holder is present
 			// joins the electorate, cast by the holder. Organisations' votes take none.
@@ -275,8 +276,13 @@ export class VotesService {
 	/** Cancels a vote that has not opened yet. */
 	async cancel(auth: Authenticated | null, id: number): Promise<void> {
 		const vote = await this.#manageable(auth, id);
-		if (!(await repo.setVoteStatus(this.db, vote.id, 'scheduled', 'cancelled', this.clock()))) throw new DomainError('conflict', 'vote_not_scheduled');
-		this.bus.emit('vote.cancelled', { voteId: id });
+		if (!(await this.#cancel(vote.id))) throw new DomainError('conflict', 'vote_not_scheduled');
+	}
+
+	async #cancel(id: number): Promise<boolean> {
+		const cancelled = await repo.setVoteStatus(this.db, id, 'scheduled', 'cancelled', this.clock());
+		if (cancelled) this.bus.emit('vote.cancelled', { voteId: id });
+		return cancelled;
 	}
 
 	/** Closes an open vote by hand and returns its result; closing a closed vote returns the result it closed with. */
@@ -295,10 +301,17 @@ export class VotesService {
 		return result;
 	}
 
-	/** Opens and closes what the schedule says is due (called by a timer); one that fails is logged, the rest go on. */
+	/**
+	 * Opens and closes what the schedule says is due (called by a timer); one that fails is logged, the rest go on.
+	 * An election nobody stood in is cancelled at its opening: its candidacy is over, so nobody ever will.
+	 */
 	async tick(): Promise<void> {
 		const { toOpen, toClose } = await repo.dueVotes(this.db, this.clock());
-		for (const voteId of toOpen) await this.#open(voteId, null).catch((error: unknown) => this.logger.error('scheduled vote opening failed', { voteId, error }));
+		for (const voteId of toOpen) {
+			await this.#open(voteId, null)
+				.catch((error: unknown) => (isDomainError(error) && error.message === 'no_candidates' ? this.#cancel(voteId) : Promise.reject(error)))
+				.catch((error: unknown) => this.logger.error('scheduled vote opening failed', { voteId, error }));
+		}
 		for (const voteId of toClose) await this.#close(voteId, null).catch((error: unknown) => this.logger.error('scheduled vote closing failed', { voteId, error }));
 	}
 
