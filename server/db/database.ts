@@ -466,6 +466,8 @@ export interface MeetingsTable {
 	minutes_locale: Generated<Locale>;
 	/** The vote that approves a version of the minutes (2026-12-09T0300_meeting_record.ts). */
 	minutes_vote_id: number | null;
+	/** When a chair began putting the minutes to approval: the claim of that put (2026-12-09T0700_minutes_claim.ts). */
+	minutes_claimed_at: number | null;
 }
 
 /** The meeting's log as it happens, from which the minutes are written. */

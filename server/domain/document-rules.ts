@@ -30,6 +30,9 @@ const NODES = new Set(['paragraph', 'heading', 'blockquote', 'bulletList', 'orde
 const MARKS = new Set(['bold', 'italic', 'strike', 'code', 'link', 'underline', 'suggestion']);
 /** y-tiptap names a mark that may overlap itself `<mark>--<8 characters of hash>`. */
 const HASHED_MARK = /^(.*)--[a-zA-Z0-9+/=]{8}$/;
+
+/** The mark a formatting attribute's key is read as in the browser (y-tiptap drops a hash from the name). */
+export const markNameOf = (key: string): string => HASHED_MARK.exec(key)?.[1] ?? key;
 /** The ProseMirror document is the XmlFragment of this name; the text has no other root. */
 const ROOT = 'default';
 
@@ -66,7 +69,7 @@ function knownContent(item: Y.Item): boolean {
 	if (content instanceof Y.ContentString || content instanceof Y.ContentDeleted) return true;
 	// Node attributes (a heading's level, a link's target) are values under a name.
 	if (content instanceof Y.ContentAny) return item.parentSub !== null;
-	if (content instanceof Y.ContentFormat) return MARKS.has(HASHED_MARK.exec(content.key)?.[1] ?? content.key);
+	if (content instanceof Y.ContentFormat) return MARKS.has(markNameOf(content.key));
 	if (content instanceof Y.ContentType && item.parentSub === null) {
 		const type = content.type;
 		return type instanceof Y.XmlText || (type instanceof Y.XmlElement && NODES.has(type.nodeName));

@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { runsOf, SUGGESTION, suggestionAttrs, type SuggestionAttrs } from '../../src/lib/shared/suggestions.js';
+import { markNameOf } from './document-rules.js';
 import { canCommentDraft, canEditDraft, canManageDraft, type DraftFacts } from './drafts.js';
 import type { Actor } from './permissions.js';
 
@@ -52,6 +53,54 @@ function shapeOf(texts: Y.XmlText[]): Shape {
 	return { base: JSON.stringify(texts.map(textBase)), suggestions };
 }
 
+/** A suggestion mark as the guard keeps it: by its id, or (not a well-formed mark under the mark's own key) by its key. */
+type Mark = { key: string; value: string; attrs: SuggestionAttrs | null };
+
+const json = (value: unknown): string => {
+	try {
+		return JSON.stringify(value) ?? String(value);
+	} catch {
+		return String(value); // a BigInt, which JSON has no way to write
+	}
+};
+
+/**
+ * The suggestion mark a formatting item starts, if any. A null value ends a mark (words typed beside it, a suggestion
+ * decided). A mark under a hashed key is read as a suggestion by the browser (see markNameOf), never by
+ * listSuggestions: counted, as nobody's.
+ */
+function markOf(content: Y.ContentFormat): Mark | null {
+	const { key, value } = content as { key: string; value: unknown };
+	if (value === null || markNameOf(key) !== SUGGESTION) return null;
+	const attrs = key === SUGGESTION ? suggestionAttrs(value) : null;
+	return attrs ? { key: attrs.id, value: json(attrs), attrs } : { key: `?${key}`, value: json(value), attrs: null };
+}
+
+type Decoded = ReturnType<typeof Y.decodeUpdate>;
+
+/** The suggestion marks an update's items write. */
+function marksWritten(structs: Decoded['structs']): Mark[] {
+	return structs.flatMap((s) => (s instanceof Y.Item && s.content instanceof Y.ContentFormat ? (markOf(s.content) ?? []) : []));
+}
+
+/** The suggestion marks of `doc` an update's deletions take off (read from the items deleted, as addsTo reads them). */
+function marksTaken(doc: Y.Doc, ds: Decoded['ds']): Mark[] {
+	const out: Mark[] = [];
+	for (const [client, ranges] of ds.clients) {
+		const structs = doc.store.clients.get(client) ?? [];
+		const state = Y.getState(doc.store, client);
+		for (const { clock, len } of ranges) {
+			if (clock >= state) continue;
+			for (let i = Y.findIndexSS(structs, clock); i < structs.length && structs[i].id.clock < clock + len; i++) {
+				const struct = structs[i];
+				const mark = struct instanceof Y.Item && !struct.deleted && struct.content instanceof Y.ContentFormat ? markOf(struct.content) : null;
+				if (mark) out.push(mark);
+			}
+		}
+	}
+	return out;
+}
+
 /** The text node of `doc` that `type` (of a copy of it) is, or null when `doc` has no such text node. */
 function sameTextIn(doc: Y.Doc, type: Y.XmlText): Y.XmlText | null {
 	if (!type._item) return null;
@@ -64,11 +113,18 @@ function sameTextIn(doc: Y.Doc, type: Y.XmlText): Y.XmlText | null {
 }
 
 /**
- * Checks suggesters' updates (see `check`) on a copy of the text kept from one check to the next and brought up to
- * date with what was written since, so that a keystroke costs what it changes rather than a copy of the whole text.
+ * Checks suggesters' updates (see `check`) and editors' (see `checkEdit`) on a copy of the text kept from one check
+ * to the next and brought up to date with what was written since, so that a keystroke costs what it changes rather
+ * than a copy of the whole text.
  */
 export class SuggestionGuard {
 	#copy: Y.Doc | null = null;
+	/**
+	 * The suggestion marks the text held while this guard watched it, by key: those of the copy, those editors took
+	 * off since (undoing a decision writes them again) and those suggesters were let write. Kept when the copy goes:
+	 * nothing in it names anyone against their will.
+	 */
+	readonly #held = new Map<string, Set<string>>();
 
 	/**
 	 * Whether an update only adds or removes suggestions of `me` (a member who may suggest but not edit): it changes
@@ -104,13 +160,44 @@ export class SuggestionGuard {
 			const mine = (s: typeof was) => !s || (s.attrs !== null && s.attrs.author === me.id && s.attrs.name === me.name);
 			if (!mine(was) || !mine(is)) return this.#refuse();
 		}
+		// Held now: the copy has them, so no later catching up with the text brings them.
+		this.#hold([...after.suggestions.values()].flatMap(({ attrs }) => (attrs ? [{ key: attrs.id, value: json(attrs) }] : [])));
 		return true;
+	}
+
+	/**
+	 * Whether an update of `me`, a member who may edit, leaves every suggestion its author's: each suggestion mark it
+	 * writes is one the text holds or held, as it was (id, kind, author and name; the editor's binding writes them
+	 * again around words typed or moved, and undoing a decision writes them back), or a new suggestion of theirs, under
+	 * the name their session gives. Taking marks off (deciding a suggestion) and changing words are editing. Reads the
+	 * update; only one that writes a suggestion mark brings the copy up to date, and is never applied to it.
+	 */
+	checkEdit(doc: Y.Doc, update: Uint8Array, me: { id: number; name: string }): boolean {
+		const { structs, ds } = Y.decodeUpdate(update);
+		this.#hold(marksTaken(doc, ds));
+		const written = marksWritten(structs);
+		if (!written.length) return true;
+		this.#upToDate(doc);
+		return written.every(({ key, value, attrs }) => {
+			const held = this.#held.get(key);
+			return held ? held.has(value) : attrs !== null && attrs.author === me.id && attrs.name === me.name;
+		});
 	}
 
 	/** Lets the copy go (it may hold what the text does not: an update refused, or one that could not be stored). */
 	forget(): void {
 		this.#copy?.destroy();
 		this.#copy = null;
+	}
+
+	#hold(marks: Pick<Mark, 'key' | 'value'>[]): void {
+		for (const { key, value } of marks) this.#held.set(key, (this.#held.get(key) ?? new Set()).add(value));
+	}
+
+	/** Brings `update` into the copy and its suggestion marks into those held. */
+	#take(copy: Y.Doc, update: Uint8Array): void {
+		Y.applyUpdate(copy, update);
+		this.#hold(marksWritten(Y.decodeUpdate(update).structs));
 	}
 
 	#refuse(): false {
@@ -122,13 +209,13 @@ export class SuggestionGuard {
 		if (this.#copy) {
 			const ahead = [...Y.decodeStateVector(Y.encodeStateVector(this.#copy))].some(([client, clock]) => clock > Y.getState(doc.store, client));
 			if (!ahead) {
-				Y.applyUpdate(this.#copy, Y.encodeStateAsUpdate(doc, Y.encodeStateVector(this.#copy)));
+				this.#take(this.#copy, Y.encodeStateAsUpdate(doc, Y.encodeStateVector(this.#copy)));
 				return this.#copy;
 			}
 			this.forget();
 		}
 		this.#copy = new Y.Doc({ gc: false });
-		Y.applyUpdate(this.#copy, Y.encodeStateAsUpdate(doc));
+		this.#take(this.#copy, Y.encodeStateAsUpdate(doc));
 		return this.#copy;
 	}
 }

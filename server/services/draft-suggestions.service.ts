@@ -9,6 +9,7 @@ import { resolveSuggestions, runsOf } from '../../src/lib/shared/suggestions.js'
 import type { Authenticated } from './auth.service.js';
 import type { DraftVersions } from './draft-versions.service.js';
 import { docNameOf, type DraftParts } from './drafts.service.js';
+import type { RateLimits } from './rate-limits.js';
 
 const toB64 = (position: Y.RelativePosition) => Buffer.from(Y.encodeRelativePosition(position)).toString('base64');
 
@@ -19,7 +20,8 @@ const toB64 = (position: Y.RelativePosition) => Buffer.from(Y.encodeRelativePosi
 export class DraftSuggestions {
 	constructor(
 		private readonly p: DraftParts,
-		private readonly versions: DraftVersions
+		private readonly versions: DraftVersions,
+		private readonly limits: RateLimits | null = null
 	) {}
 
 	/**
@@ -37,6 +39,8 @@ export class DraftSuggestions {
 		// if they could have proposed it, checked before the suggestion leaves the text.
 		const suggester = await this.#suggesterOf(draft.id, input.suggestionId);
 		if (suggester !== null && !(await this.#mayPropose(suggester, facts))) throw new DomainError('invalid_input', 'suggester', { suggestion: 'suggester_gone' });
+		// Counted as a post, as proposing is (DraftAmendments.propose), before it leaves the text: each stores a version.
+		await this.limits?.take(['postsPerMember', String(auth!.actor.id)]);
 		const result: { found: (SuggestedPassage & { author: number; start: string; end: string }) | string } = { found: 'not_found' };
 		await this.p.documents.change(docNameOf(draft.id), (doc) => {
 			const fragment = doc.getXmlFragment('default');

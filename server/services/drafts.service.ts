@@ -109,7 +109,10 @@ export class DraftsService {
 		private readonly clock: () => number = Date.now,
 		/** The network's primary language: a draft's source language until a translation fixes it. */
 		primary: () => Locale = () => 'sq',
-		/** What a member may write in a while (an amendment counts as a post: each may store a version of the text). */
+		/**
+		 * What a member may write in a while (an amendment, proposed or made from a suggestion, counts as a post: each
+		 * may store a version of the text).
+		 */
 		limits: RateLimits | null = null
 	) {
 		const parts: DraftParts = { db, bus, documents, clock, readable: (auth, id) => this.#readable(auth, id) };
@@ -118,7 +121,7 @@ export class DraftsService {
 		this.#comments = new DraftComments(parts, this.#translations);
 		this.#amendments = new DraftAmendments(parts, this.#versions, this.#translations, limits);
 		this.#exports = new DraftExports(parts);
-		this.#suggestions = new DraftSuggestions(parts, this.#versions);
+		this.#suggestions = new DraftSuggestions(parts, this.#versions, limits);
 	}
 
 	async #facts(auth: Authenticated | null, d: Draft): Promise<DraftFacts> {

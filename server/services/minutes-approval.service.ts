@@ -14,6 +14,9 @@ import type { DraftsService } from './drafts.service.js';
 import type { VotesService } from './votes.service.js';
 import type { MeetingRecord } from './meeting-record.service.js';
 
+/** A put's claim left this long (its node stopped midway) may be taken by another: a put takes a few seconds. */
+const STALE_CLAIM_MS = 10 * 60 * 1000;
+
 /**
  * "Put the minutes to approval", one action of a chair (authorised by the meetings service): the minutes are frozen
  * as a version (its hash is what the ballot shows) and a yes/no vote of the body on that version is held now, in the
@@ -38,12 +41,28 @@ export class MinutesApproval {
 		if (when === 'next' && !next) throw new DomainError('conflict', 'no_next_meeting', { when: 'no_next_meeting' });
 		const draftId = m.minutesDraftId;
 		const draft = await this.drafts.get(auth, draftId);
+		// Putting freezes the minutes: frozen already (or decided), they are the text of another vote, or held for one
+		// by a steward, and no chair may put them to this one (nor, frozen, skip the stewards' check below).
+		if (draft.status !== 'drafting' && draft.status !== 'review') throw new DomainError('conflict', 'minutes_frozen', { when: 'minutes_frozen' });
 		// The minutes' stewards freeze them (who called the meeting, a facilitator of its group, a coordinator).
-		if (draft.status !== 'frozen' && !draft.transitions.includes('frozen')) throw new DomainError('forbidden', 'not_minutes_steward');
+		if (!draft.transitions.includes('frozen')) throw new DomainError('forbidden', 'not_minutes_steward');
+		// Two chairs at once: one claims the put, the other is told it is done, before either writes or freezes anything
+		// (both wrote who was there into the minutes, and both could add the approval item).
+		const claimedAt = this.clock();
+		if (!(await rec.claimMinutes(this.db, m.id, claimedAt, claimedAt - STALE_CLAIM_MS))) throw new DomainError('conflict', 'minutes_already_put', { when: 'minutes_already_put' });
+		try {
+			return await this.#put(auth, m, draftId, next, when);
+		} catch (error) {
+			await rec.releaseMinutes(this.db, m.id, claimedAt);
+			throw error;
+		}
+	}
+
+	async #put(auth: Authenticated, m: Meeting, draftId: number, next: { id: number } | undefined, when: 'now' | 'next'): Promise<number> {
 		// In the live meeting, the minutes first say who is there and what was decided so far (the rest is in the log).
 		if (when === 'now') await this.record.sofar(m, this.clock());
-		// Freezing saves the version the vote is on (the text cannot change under the ballot); frozen already, the last one.
-		if (draft.status !== 'frozen') await this.drafts.setStatus(auth, draftId, 'frozen');
+		// Freezing saves the version the vote is on (the text cannot change under the ballot).
+		await this.drafts.setStatus(auth, draftId, 'frozen');
 		const version = (await latestVersion(this.db, draftId))!;
 		const locale = m.minutesLocale;
 		const held = next ?? m;
@@ -61,7 +80,8 @@ export class MinutesApproval {
 			description: msg.rec_minutes_vote_description({ hash: version.hash }, { locale })
 		};
 		const voteId = await this.votes.createInMeeting(auth, input, { id: held.id, itemId, groupId: m.groupId, visibility: m.visibility }, { draftId, versionNumber: version.number, again: true }, {}, when === 'now');
-		// Two chairs at once: the first vote stands, the second is cancelled (or, opened already, closed with nobody).
+		// A claim taken over as stale while its put still ran: the first vote stands, the second is cancelled (or, opened
+		// already, closed with nobody).
 		if (!(await rec.setMinutesVote(this.db, m.id, voteId))) {
 			if (!(await setVoteStatus(this.db, voteId, 'scheduled', 'cancelled', now))) await this.votes.closeInMeeting(voteId, auth.actor.id);
 			throw new DomainError('conflict', 'minutes_already_put', { when: 'minutes_already_put' });

@@ -3,7 +3,7 @@ import * as repo from '../db/repositories/vote.repository.js';
 import type { BallotBox, CastEntry } from '../db/repositories/ballot-box.repository.js';
 import { insertAudit } from '../db/repositories/membership.repository.js';
 import { groupsFacilitatedBy } from '../db/repositories/group.repository.js';
-import { ballotProblem, quorumValue, rulesOf, type Vote, type VoteInput, type VoteRules } from '../domain/votes.js';
+import { ballotProblem, rulesOf, type Vote, type VoteInput, type VoteRules } from '../domain/votes.js';
 import { countVote } from '../../src/lib/shared/count.js';
 import { proxiesAtOpening } from '../domain/proxies.js';
 import * as proxyRepo from '../db/repositories/proxy.repository.js';
@@ -12,11 +12,11 @@ import { isActiveMember } from '../domain/permissions.js';
 import { bodyDecidesDraft } from '../domain/drafts.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../logger.js';
-import { DomainError } from '../../src/lib/shared/errors.js';
+import { DomainError, isDomainError } from '../../src/lib/shared/errors.js';
 import { ballotSchema } from '../../src/lib/shared/vote-schemas.js';
-import { choosesAmongOptions, newDeviceToken, userUnit, type CastOutcome, type CastRequest, type DecisionView, type Outcome, type PublishedBallot, type VoteResult, type VoteSummary, type VoteTally, type VoteView } from '../../src/lib/shared/votes.js';
-import { optionLabels, voteInputIssues, type SubjectInput } from '../../src/lib/shared/vote-input.js';
-import { electionProblems } from '../../src/lib/shared/elections.js';
+import { userUnit, type CastOutcome, type CastRequest, type DecisionView, type Outcome, type PublishedBallot, type VoteResult, type VoteSummary, type VoteTally, type VoteView } from '../../src/lib/shared/votes.js';
+import { voteInputIssues, type SubjectInput } from '../../src/lib/shared/vote-input.js';
+import { electionProblems, openingProblem } from '../../src/lib/shared/elections.js';
 import { candidatesToOptions } from '../db/repositories/election.repository.js';
 import type { Abilities } from './abilities.service.js';
 import type { Authenticated } from './auth.service.js';
@@ -29,7 +29,6 @@ import { DecisionsRegister, type DecisionFilter, type DecisionsPage } from './de
 import { AmendmentVotes, type AmendmentLink } from './amendment-votes.service.js';
 import { DecisionChains } from './decision-chain.service.js';
 import { insertVoteAmendments } from '../db/repositories/amendment-vote.repository.js';
-
 
 /** An election: a ranked vote for `seats`, counted by STV, with a candidacy period until it opens. */
 export interface Election {
@@ -156,7 +155,7 @@ export class VotesService {
 		const { alternatives, ...links } = await this.#links(auth, subject, input);
 		const id = await this.db.transaction().execute(async (trx) => {
 			const voteId = await repo.insertVote(trx, {
-				...this.#row(input, election),
+				...repo.newVoteRow(input, election?.seats ?? null),
 				...links,
 				opens_at: openNow ? null : input.opensAt,
 				created_by: auth.actor.id,
@@ -178,31 +177,6 @@ export class VotesService {
 		if (Object.keys(problems).length) throw new DomainError('invalid_input', 'vote has problems', problems);
 	}
 
-	/** The columns of a vote from its input; an election's are a ranked vote's, without options until it opens. */
-	#row(input: VoteInput, election: Election | null = null) {
-		const options = choosesAmongOptions(input.method) ? optionLabels(input.options).map((label, i) => ({ id: i + 1, label })) : [];
-		const counted = {
-			title: input.title.trim(),
-			description: input.description.trim(),
-			method: input.method,
-			options: JSON.stringify(options),
-			min_approvals: input.method === 'approval' ? (input.minApprovals ?? 1) : null,
-			max_approvals: input.method === 'approval' ? (input.maxApprovals ?? options.length) : null,
-			eligibility: input.eligibility,
-			group_id: input.groupId,
-			visibility: input.visibility,
-			secret: input.secret ? 1 : 0,
-			results: input.results,
-			quorum_kind: input.quorum.kind,
-			quorum_value: quorumValue(input.quorum),
-			threshold: input.threshold,
-			opens_at: input.opensAt,
-			closes_at: input.closesAt,
-			chambers: input.chambers ? JSON.stringify({ organisations: input.chambers.organisations }) : null
-		};
-		return election ? { ...counted, method: 'ranked' as const, options: '[]', seats: election.seats, lot_seed: newDeviceToken() } : counted;
-	}
-
 	/**
 	 * A vote held in a meeting on one of its agenda items, opened at once (or, `openNow` false, when its chair opens
 	 * it there): those checked in (and eligible by the meeting's body) are its electorate. An election waits for its
@@ -222,7 +196,7 @@ export class VotesService {
 		this.#check(body, now, election ? { ...unread, ...electionProblems({ ...election, eligibility: body.eligibility, opensAt: null }, now, true) } : unread, !!election);
 		const { alternatives, ...links } = await this.#links(auth, subject, body);
 		const id = await this.db.transaction().execute(async (trx) => {
-			const voteId = await repo.insertVote(trx, { ...this.#row(body, election), ...links, created_by: auth.actor.id, created_at: this.clock(), meeting_id: meeting.id, agenda_item_id: meeting.itemId });
+			const voteId = await repo.insertVote(trx, { ...repo.newVoteRow(body, election?.seats ?? null), ...links, created_by: auth.actor.id, created_at: this.clock(), meeting_id: meeting.id, agenda_item_id: meeting.itemId });
 			await insertVoteAmendments(trx, voteId, alternatives);
 			return voteId;
 		});
@@ -276,8 +250,9 @@ export class VotesService {
 		const opened = await this.db.transaction().execute(async (trx) => {
 			const v = await repo.findVote(trx, id);
 			if (!v || v.status !== 'scheduled') return false;
-			// An election's candidacy period ends here: its candidates become the ballot's options.
-			if (v.seats !== null) await candidatesToOptions(trx, id);
+			// An election's candidacy period ends here: its candidates become the ballot's options (none: it stays shut).
+			const problem = v.seats === null ? null : openingProblem((await candidatesToOptions(trx, id)).length);
+			if (problem) throw new DomainError('conflict', problem, { election: problem });
 			const present = await repo.currentElectorate(trx, v.eligibility, v.groupId, v.meetingId, !!v.chambers);
 			// Proxies are frozen now (server/domain/proxies.ts): in a meeting, an absent giver whose holder is present
 			// joins the electorate, cast by the holder. Organisations' votes take none.
@@ -301,8 +276,13 @@ export class VotesService {
 	/** Cancels a vote that has not opened yet. */
 	async cancel(auth: Authenticated | null, id: number): Promise<void> {
 		const vote = await this.#manageable(auth, id);
-		if (!(await repo.setVoteStatus(this.db, vote.id, 'scheduled', 'cancelled', this.clock()))) throw new DomainError('conflict', 'vote_not_scheduled');
-		this.bus.emit('vote.cancelled', { voteId: id });
+		if (!(await this.#cancel(vote.id))) throw new DomainError('conflict', 'vote_not_scheduled');
+	}
+
+	async #cancel(id: number): Promise<boolean> {
+		const cancelled = await repo.setVoteStatus(this.db, id, 'scheduled', 'cancelled', this.clock());
+		if (cancelled) this.bus.emit('vote.cancelled', { voteId: id });
+		return cancelled;
 	}
 
 	/** Closes an open vote by hand and returns its result; closing a closed vote returns the result it closed with. */
@@ -321,10 +301,17 @@ export class VotesService {
 		return result;
 	}
 
-	/** Opens and closes what the schedule says is due (called by a timer); one that fails is logged, the rest go on. */
+	/**
+	 * Opens and closes what the schedule says is due (called by a timer); one that fails is logged, the rest go on.
+	 * An election nobody stood in is cancelled at its opening: its candidacy is over, so nobody ever will.
+	 */
 	async tick(): Promise<void> {
 		const { toOpen, toClose } = await repo.dueVotes(this.db, this.clock());
-		for (const voteId of toOpen) await this.#open(voteId, null).catch((error: unknown) => this.logger.error('scheduled vote opening failed', { voteId, error }));
+		for (const voteId of toOpen) {
+			await this.#open(voteId, null)
+				.catch((error: unknown) => (isDomainError(error) && error.message === 'no_candidates' ? this.#cancel(voteId) : Promise.reject(error)))
+				.catch((error: unknown) => this.logger.error('scheduled vote opening failed', { voteId, error }));
+		}
 		for (const voteId of toClose) await this.#close(voteId, null).catch((error: unknown) => this.logger.error('scheduled vote closing failed', { voteId, error }));
 	}
 

@@ -27,11 +27,12 @@ afterAll(async () => app?.dispose());
 const anchors = (draftId: number, i: number, from: number, to: number) => anchorsIn(app, draftId, i, from, to);
 const draftWith = (texts: string[], title?: string) => draftIn(app, author, texts, title);
 
-const plainText = async (draftId: number) => {
+const plainTextOf = async (on: TestApp, draftId: number) => {
 	const doc = new Y.Doc();
-	Y.applyUpdate(doc, await app.ctx.services.documents.state(docNameOf(draftId)));
+	Y.applyUpdate(doc, await on.ctx.services.documents.state(docNameOf(draftId)));
 	return (doc.getXmlFragment('default').toArray() as Y.XmlElement[]).map((p) => (p.get(0) as Y.XmlText).toString());
 };
+const plainText = (draftId: number) => plainTextOf(app, draftId);
 
 describe('from amendment to adopted text', () => {
 	it('takes amendments in review, says which are outdated, and puts overlapping ones to one vote between them', async () => {
@@ -164,12 +165,14 @@ describe('from amendment to adopted text', () => {
 // (DraftAmendments.propose taking postsPerMember) a member could propose in a loop and fill the disk.
 describe('proposing amendments', () => {
 	let limited: TestApp;
+	beforeAll(async () => {
+		limited = await startTestApp({ RATE_LIMITS: 'standard' });
+	});
 	afterAll(async () => limited?.dispose());
+	const person = async (email: string) => sessionOf(limited, (await limited.ctx.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id);
 
 	it('counts as posting: past the posts a member may make in a minute, a proposal is refused and stores nothing', async () => {
-		limited = await startTestApp({ RATE_LIMITS: 'standard' });
-		const id = async (email: string) => (await limited.ctx.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
-		const arben = await sessionOf(limited, await id('member1@demo.test'));
+		const arben = await person('member1@demo.test');
 		const draft = await draftIn(limited, arben, ['Neni 4. Takimet janë të hapura.']);
 		await limited.ctx.services.drafts.setStatus(arben.auth, draft, 'review');
 		const passage = await anchorsIn(limited, draft, 0, 22, 30);
@@ -181,5 +184,25 @@ describe('proposing amendments', () => {
 		expect(refusal).toMatchObject({ code: 'rate_limited' });
 		expect(taken).toBeGreaterThanOrEqual(8);
 		expect(await limited.ctx.services.drafts.amendments(arben.auth, draft)).toHaveLength(taken);
+	});
+
+	// Each suggestion made an amendment stores a version too: without the count (DraftSuggestions.toAmendment taking
+	// postsPerMember) all twelve became amendments (run, seen failing, restored).
+	it('counts a suggestion made an amendment as posting too: past the limit it is refused and the suggestion stays', async () => {
+		const { drafts, documents } = limited.ctx.services;
+		const steward = await person('member2@demo.test');
+		const name = steward.auth.viewer.displayName;
+		const draft = await draftIn(limited, steward, Array.from({ length: 12 }, (_, i) => `Neni ${i + 1}. Takimet janë të hapura.`));
+		await documents.change(docNameOf(draft), (doc) =>
+			(doc.getXmlFragment('default').toArray() as Y.XmlElement[]).forEach((p, i) => (p.get(0) as Y.XmlText).insert(8, 'Sot ', { suggestion: { id: `s${i}`, kind: 'insert', author: steward.id, name } }))
+		);
+		await drafts.setStatus(steward.auth, draft, 'review');
+		let taken = 0;
+		let refusal: unknown = null;
+		while (taken < 12 && refusal === null) await drafts.suggestionToAmendment(steward.auth, draft, { suggestionId: `s${taken}`, reason: 'Për asamblenë' }).then(() => taken++, (error: unknown) => (refusal = error));
+		expect(refusal).toMatchObject({ code: 'rate_limited' });
+		expect(taken).toBeGreaterThanOrEqual(8);
+		expect(await drafts.amendments(steward.auth, draft)).toHaveLength(taken);
+		expect((await plainTextOf(limited, draft))[taken]).toContain('Sot ');
 	});
 });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
 import { docNameOf } from '../../server/services/drafts.service.js';
@@ -141,6 +141,66 @@ describe('suggesting', () => {
 	});
 });
 
+describe('an editor and the suggestions of others', () => {
+	const named = (p: Person) => ({ ...p, name: p.auth.viewer.displayName });
+
+	// Shown to fail without the guard: with the `conn.access === 'write' && !this.#suggestions.checkEdit(...)` test
+	// removed from DocRoom #take (shared-doc.ts), no close comes and the marks reach everyone's text; run, seen
+	// failing, restored.
+	it('may put no suggestion in another member’s name, nor change who made one: refused, and nobody receives it', async () => {
+		const { name, own } = await artaDraft('Tregu hapet të shtunën.');
+		const { guest, theirs } = await outsider(name, 'Tregu hapet të shtunën.');
+		block(theirs.doc).insert(12, 'çdo ', suggestionOf(guest, 'g1', 'insert'));
+		await expect.poll(() => listSuggestions(own.doc.getXmlFragment('default')).length).toBe(1);
+
+		const forgeries: [string, (text: Y.XmlText) => void][] = [
+			['a new suggestion in the guest’s name', (text) => text.insert(0, 'Nuk ', suggestionOf(guest, 'f1', 'insert'))],
+			['the guest’s suggestion made the steward’s', (text) => text.format(12, 4, suggestionOf(named(steward), 'g1', 'insert'))],
+			['the guest’s insertion made a deletion', (text) => text.format(12, 4, suggestionOf(guest, 'g1', 'delete'))],
+			['a mark under a name the browser reads as a suggestion', (text) => text.insert(0, 'Nuk ', { [`${SUGGESTION}--abcdefgh`]: suggestionOf(guest, 'f2', 'insert')[SUGGESTION] })]
+		];
+		for (const [what, forge] of forgeries) {
+			const forger = await openDoc(name, steward.cookie);
+			const closed = closeOf(forger.p);
+			forge(block(forger.doc));
+			expect(await closed, what).toEqual({ code: 4422, reason: 'suggestion_not_yours' });
+			forger.p.destroy();
+		}
+		// Something written after the forgeries reaches everyone: the forgeries would have come before it.
+		block(own.doc).insert(block(own.doc).length, ' Hyrja falas.', {});
+		await expect.poll(() => plain(theirs.doc)).toBe('Tregu hapet çdo të shtunën. Hyrja falas.');
+		const stored = await storedDoc(name);
+		for (const doc of [own.doc, theirs.doc, stored]) {
+			expect(listSuggestions(doc.getXmlFragment('default'))).toEqual([{ id: 'g1', kind: 'insert', author: guest.id, name: guest.name, text: 'çdo ' }]);
+			expect(JSON.stringify(block(doc).toDelta())).not.toContain('abcdefgh');
+		}
+	});
+
+	// Typing inside the guest's insertion writes its mark again around the typed words: with the suggesters' marks
+	// not held once let through (the last lines of SuggestionGuard.check), it was refused (run, seen failing, restored).
+	it('writes their own suggestions, types into others’, and decides them', async () => {
+		const { name, own } = await artaDraft('Tregu hapet të shtunën.');
+		const { guest, theirs } = await outsider(name, 'Tregu hapet të shtunën.');
+		block(theirs.doc).insert(12, 'çdo ', suggestionOf(guest, 'g1', 'insert'));
+		block(theirs.doc).format(0, 5, suggestionOf(guest, 'g2', 'delete'));
+		await expect.poll(() => listSuggestions(own.doc.getXmlFragment('default')).length).toBe(2);
+
+		const closed = vi.fn();
+		own.p.ws?.addEventListener('close', closed);
+		block(own.doc).insert(block(own.doc).length - 1, ' në mëngjes', suggestionOf(named(steward), 'e1', 'insert'));
+		block(own.doc).insert(15, ' ditë', {});
+		resolveSuggestions(own.doc, (s) => s.id === 'g2', false);
+		await expect.poll(() => listSuggestions(theirs.doc.getXmlFragment('default')).map((s) => [s.id, s.author, s.text])).toEqual([
+			['g1', guest.id, 'çdo '],
+			['e1', steward.id, ' në mëngjes']
+		]);
+		resolveSuggestions(own.doc, (s) => s.id === 'g1', true);
+		await expect.poll(async () => listSuggestions((await storedDoc(name)).getXmlFragment('default')).map((s) => s.id)).toEqual(['e1']);
+		expect(await storedText(name)).toBe('Tregu hapet çdo ditë të shtunën në mëngjes.');
+		expect(closed).not.toHaveBeenCalled();
+	});
+});
+
 describe('a suggestion becomes an amendment during review', () => {
 	it('leaves the text as one change, records the passage as it was and as suggested, and is applied when adopted', async () => {
 		const { id, name } = await artaDraft('Bursat jepen çdo vit.');
@@ -174,12 +234,14 @@ describe('a suggestion becomes an amendment during review', () => {
 	// Without the check (#mayPropose) the amendment was filed under whoever the mark named, and a mark naming no
 	// member lost the suggestion from the text before the amendment's insert failed.
 	it('files an amendment only under a suggester who may still propose, and leaves the suggestion otherwise', async () => {
-		const { id, name, own } = await artaDraft('Festivali zgjat tri ditë.');
-		const { guest } = await outsider(name, 'Festivali zgjat tri ditë.');
+		const { id, name } = await artaDraft('Festivali zgjat tri ditë.');
+		const { guest, theirs } = await outsider(name, 'Festivali zgjat tri ditë.');
 		await app.ctx.services.drafts.setStatus(steward.auth, id, 'review');
-		// An editor writes marks as they like: one names a member since suspended, one nobody at all.
-		block(own.doc).insert(16, 'katër e ', suggestionOf(guest, 's1', 'insert'));
-		block(own.doc).insert(0, 'Sivjet ', suggestionOf({ ...guest, id: 987654, name: 'Askush' }, 's2', 'insert'));
+		// One mark names a member since suspended; one names nobody at all, as an editor could write before editors'
+		// marks were checked (written here on the server's behalf).
+		block(theirs.doc).insert(16, 'katër e ', suggestionOf(guest, 's1', 'insert'));
+		await expect.poll(async () => listSuggestions((await storedDoc(name)).getXmlFragment('default')).length).toBe(1);
+		await app.ctx.services.documents.change(name, (doc) => block(doc).insert(0, 'Sivjet ', suggestionOf({ ...guest, id: 987654, name: 'Askush' }, 's2', 'insert')));
 		await expect.poll(async () => listSuggestions((await storedDoc(name)).getXmlFragment('default')).length).toBe(2);
 		await app.ctx.db.updateTable('users').set({ status: 'suspended' }).where('id', '=', guest.id).execute();
 		for (const suggestionId of ['s1', 's2']) {

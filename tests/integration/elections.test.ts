@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import { scottishStv } from '../../src/lib/shared/stv.js';
-import type { TestApp } from './helpers/app.js';
+import { postForm, type TestApp } from './helpers/app.js';
+import { m } from '../../src/lib/paraglide/messages.js';
 import { castBySocket, makePeople, startVoting, storedBallots, voteInput, type Person } from './helpers/votes.js';
 
 let app: TestApp;
@@ -135,5 +136,31 @@ describe('an election from candidacy to count', () => {
 		await elections.withdraw(voters[8].auth, voteId);
 		expect((await elections.view(voters[8].auth, voteId))!.candidates).toEqual([]);
 		expect(await refusal(elections.withdraw(voters[8].auth, voteId))).toBe('conflict/not_standing');
+	});
+
+	// Without the refusal at opening (openingProblem in VotesService #open), each of these opened an election with
+	// nobody on its ballot, to be closed with nobody elected (run, seen failing, restored).
+	it('refuses to open an election nobody stood in, and cancels it when its schedule opens it', async () => {
+		const { elections, votes } = app.ctx.services;
+		const voteId = await callElection(1);
+		await elections.stand(voters[9].auth, voteId, 'Ndoshta.');
+		await elections.withdraw(voters[9].auth, voteId);
+		expect(await refusal(votes.open(coordinator.auth, voteId))).toBe('conflict/no_candidates');
+		expect((await votes.get(coordinator.auth, voteId)).status).toBe('scheduled');
+		// The vote's page says why, in its reader's language.
+		const { locale } = await app.ctx.db.selectFrom('users').select('locale').where('id', '=', coordinator.id).executeTakeFirstOrThrow();
+		const page = await postForm(app.url, `/votes/${voteId}?/open`, {}, coordinator.cookie);
+		expect(page.status).toBe(409);
+		expect(await page.text()).toContain(m.elect_problem_no_candidates({}, { locale: locale as 'sq' | 'en' | 'el' }));
+		// Someone stands: it opens.
+		await elections.stand(voters[10].auth, voteId, 'Po, unë.');
+		await votes.open(coordinator.auth, voteId);
+		expect((await votes.get(coordinator.auth, voteId)).options).toHaveLength(1);
+
+		// Its opening time come with nobody standing, nobody ever will (the candidacy is over): it is cancelled.
+		const due = await callElection(1);
+		await app.ctx.db.updateTable('votes').set({ opens_at: Date.now() - 1000 }).where('id', '=', due).execute();
+		await votes.tick();
+		expect((await votes.get(coordinator.auth, due)).status).toBe('cancelled');
 	});
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { startVoting, castBySocket, type Person } from './helpers/votes.js';
+import { startVoting, castBySocket, voteInput, type Person } from './helpers/votes.js';
 import { chamberFloor } from './helpers/chambers.js';
 import { meetingInput, stateWhere } from './helpers/meetings.js';
 import { getPage, postForm, type TestApp } from './helpers/app.js';
@@ -100,5 +100,19 @@ describe('an election in a meeting', () => {
 		const label = (id: number) => view.options.find((o) => o.id === id)!.label;
 		expect(closed).toContain('data-testid="projector-outcome"');
 		expect(closed).toContain(html(m.vote_outcome_elected({ option: result.winners.map(label).join(', ') }, await localeOf(chair))));
+	});
+
+	// Without the refusal at opening (openingProblem in VotesService #open), the chair opened it with nobody on its
+	// ballot (run, seen failing, restored).
+	it('is not opened from the room while nobody stands', async () => {
+		const { meetings, votes } = app.ctx.services;
+		const meetingId = await meetings.create(chair.auth, meetingInput({ title: 'Zgjedhje pa kandidatë', agenda: ['Bordi'] }));
+		await meetings.act(chair.auth, meetingId, { type: 'start' });
+		const itemId = (await meetings.get(chair.auth, meetingId)).agenda[0].id;
+		const voteId = await meetings.openVote(chair.auth, meetingId, itemId, voteInput({ title: 'Bordi', method: 'ranked' }), {}, { seats: 1 });
+		const chairSocket = await socketOf(chair);
+		await emit(chairSocket, 'meeting:join', { meetingId });
+		expect(await emit(chairSocket, 'meeting:act', { meetingId, action: { type: 'open_vote', voteId } })).toMatchObject({ ok: false, code: 'conflict', message: 'no_candidates' });
+		expect((await votes.get(chair.auth, voteId)).status).toBe('scheduled');
 	});
 });

@@ -126,6 +126,49 @@ describe('minutes as the record', () => {
 		const register = await votes.decisions(a.auth, { meeting: id });
 		expect(register.decisions.map((d) => [d.voteId, d.outcome, d.draft?.hash])).toEqual([[voteId, 'passed', version.hash]]);
 	});
+
+	// Two chairs putting the minutes at once: one put, one vote, one approval item, and who was there written into the
+	// minutes once. The guard is the claim on the put (claimMinutes). Seen failing without it (claimMinutes answering
+	// true), on SQLite and on PostgreSQL: both puts wrote the attendance and decisions into the minutes before either
+	// froze them (two "Attendance" headings in the text voted on), and the second was refused as a draft "moved
+	// meanwhile", without the words the form shows.
+	it('puts the minutes once when two chairs put them at once', async () => {
+		const { meetings } = app.ctx.services;
+		for (let round = 0; round < 3; round++) {
+			const id = await meetings.create(chair.auth, meetingInput({ title: `Dy kryesues ${round}` }), 'en');
+			await meetings.act(chair.auth, id, { type: 'start' });
+			const draftId = (await meetings.get(chair.auth, id)).minutesDraftId!;
+			// Only stewards may put them (see the next test): the coordinator in two tabs stands for two of them.
+			const puts = await Promise.allSettled([meetings.putMinutes(chair.auth, id, 'now'), meetings.putMinutes(chair.auth, id, 'now')]);
+			expect((await minutesText(draftId)).match(/^Attendance$/gm)).toHaveLength(1);
+			expect(await app.ctx.db.selectFrom('agenda_items').select('id').where('draft_id', '=', draftId).execute()).toHaveLength(1);
+			expect(await app.ctx.db.selectFrom('votes').select('status').where('meeting_id', '=', id).execute()).toEqual([{ status: 'open' }]);
+			expect(await app.ctx.db.selectFrom('draft_versions').select('number').where('draft_id', '=', draftId).execute()).toHaveLength(1);
+			expect(puts.filter((p) => p.status === 'fulfilled')).toHaveLength(1);
+			expect(puts.find((p) => p.status === 'rejected')?.reason).toMatchObject({ code: 'conflict', fields: { when: 'minutes_already_put' } });
+		}
+	});
+
+	// Without the refusal (put checking the stewards only for minutes still open), the co-chair, who is no steward,
+	// put the frozen minutes to a second vote beside the one they were frozen for (run, seen failing, restored).
+	it('refuses to put minutes already frozen, whoever chairs', async () => {
+		const { meetings, drafts } = app.ctx.services;
+		const [coChair] = members;
+		const id = await meetings.create(chair.auth, meetingInput({ title: 'Procesverbal i ngrirë', chairIds: [coChair.id] }), 'sq');
+		await meetings.act(chair.auth, id, { type: 'start' });
+		const draftId = (await meetings.get(chair.auth, id)).minutesDraftId!;
+		await expect(meetings.putMinutes(coChair.auth, id, 'now')).rejects.toMatchObject({ code: 'forbidden', message: 'not_minutes_steward' });
+		// A steward freezes them for a vote of their own (as from the draft's page).
+		await drafts.setStatus(chair.auth, draftId, 'frozen');
+		for (const who of [coChair, chair]) {
+			await expect(meetings.putMinutes(who.auth, id, 'now')).rejects.toMatchObject({ code: 'conflict', fields: { when: 'minutes_frozen' } });
+		}
+		expect(await app.ctx.db.selectFrom('votes').select('id').where('meeting_id', '=', id).execute()).toEqual([]);
+		expect((await meetings.get(chair.auth, id)).minutesVoteId).toBeNull();
+		// Opened to changes again, they are put as ever.
+		await drafts.setStatus(chair.auth, draftId, 'review');
+		expect(await meetings.putMinutes(chair.auth, id, 'now')).toEqual((await meetings.get(chair.auth, id)).minutesVoteId);
+	});
 });
 
 describe('consent rounds feed the next meeting', () => {

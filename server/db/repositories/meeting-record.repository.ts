@@ -50,6 +50,26 @@ export async function setMinutesVote(db: Conn, meetingId: number, voteId: number
 	return Number(r.numUpdatedRows) === 1;
 }
 
+/**
+ * The claim on putting a meeting's minutes to approval: true for exactly one of the chairs putting them at once, and
+ * none once a vote holds them. A claim made before `staleBefore` (a node stopped midway) may be taken again.
+ */
+export async function claimMinutes(db: Conn, meetingId: number, now: number, staleBefore: number): Promise<boolean> {
+	const r = await db
+		.updateTable('meetings')
+		.set({ minutes_claimed_at: now })
+		.where('id', '=', meetingId)
+		.where('minutes_vote_id', 'is', null)
+		.where((eb) => eb.or([eb('minutes_claimed_at', 'is', null), eb('minutes_claimed_at', '<', staleBefore)]))
+		.executeTakeFirst();
+	return Number(r.numUpdatedRows) === 1;
+}
+
+/** Lets go of the claim made at `claimedAt` (a put that failed), unless another put took it since. */
+export async function releaseMinutes(db: Conn, meetingId: number, claimedAt: number): Promise<void> {
+	await db.updateTable('meetings').set({ minutes_claimed_at: null }).where('id', '=', meetingId).where('minutes_claimed_at', '=', claimedAt).execute();
+}
+
 export function meetingOfMinutesVote(db: Conn, voteId: number) {
 	return db.selectFrom('meetings').select(['id', 'minutes_draft_id']).where('minutes_vote_id', '=', voteId).executeTakeFirst();
 }

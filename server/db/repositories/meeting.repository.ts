@@ -23,7 +23,7 @@ export function listMeetings(db: Conn, opts: { member: boolean; past: boolean; n
 		.execute();
 }
 
-export async function insertMeeting(db: Conn, row: Omit<MeetingRow, 'id' | 'status' | 'current_item_id' | 'started_at' | 'ended_at' | 'minutes_draft_id' | 'minutes_locale' | 'minutes_vote_id'> & { minutes_locale?: MeetingRow['minutes_locale'] }): Promise<number> {
+export async function insertMeeting(db: Conn, row: Omit<MeetingRow, 'id' | 'status' | 'current_item_id' | 'started_at' | 'ended_at' | 'minutes_draft_id' | 'minutes_locale' | 'minutes_vote_id' | 'minutes_claimed_at'> & { minutes_locale?: MeetingRow['minutes_locale'] }): Promise<number> {
 	return (await db.insertInto('meetings').values(row).returning('id').executeTakeFirstOrThrow()).id;
 }
 

@@ -1,9 +1,10 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Database, NewVote, VotesTable } from '../database.js';
-import { quorumFrom, type Vote } from '../../domain/votes.js';
+import { quorumFrom, quorumValue, type Vote, type VoteInput } from '../../domain/votes.js';
 import { chamberOfUnit, type Chamber, type ChambersSetting, type ElectorateCount } from '../../../src/lib/shared/chambers.js';
 import { shownName } from '../../domain/people.js';
-import { organisationUnit, unitParts, userUnit, type Ballot, type VoteOption, type VoteResult, type VoteStatus } from '../../../src/lib/shared/votes.js';
+import { choosesAmongOptions, newDeviceToken, organisationUnit, unitParts, userUnit, type Ballot, type VoteOption, type VoteResult, type VoteStatus } from '../../../src/lib/shared/votes.js';
+import { optionLabels } from '../../../src/lib/shared/vote-input.js';
 
 type Conn = Kysely<Database> | Transaction<Database>;
 
@@ -67,6 +68,34 @@ export async function listVotes(db: Conn, opts: { member: boolean; closed: boole
 		.limit(opts.limit ?? 200)
 		.execute();
 	return rows.map(voteRowToVote);
+}
+
+/**
+ * The columns of a new vote from its input; an election's (`seats` not null) are a ranked vote's, without options
+ * until it opens.
+ */
+export function newVoteRow(input: VoteInput, seats: number | null) {
+	const options = choosesAmongOptions(input.method) ? optionLabels(input.options).map((label, i) => ({ id: i + 1, label })) : [];
+	const counted = {
+		title: input.title.trim(),
+		description: input.description.trim(),
+		method: input.method,
+		options: JSON.stringify(options),
+		min_approvals: input.method === 'approval' ? (input.minApprovals ?? 1) : null,
+		max_approvals: input.method === 'approval' ? (input.maxApprovals ?? options.length) : null,
+		eligibility: input.eligibility,
+		group_id: input.groupId,
+		visibility: input.visibility,
+		secret: input.secret ? 1 : 0,
+		results: input.results,
+		quorum_kind: input.quorum.kind,
+		quorum_value: quorumValue(input.quorum),
+		threshold: input.threshold,
+		opens_at: input.opensAt,
+		closes_at: input.closesAt,
+		chambers: input.chambers ? JSON.stringify({ organisations: input.chambers.organisations }) : null
+	};
+	return seats !== null ? { ...counted, method: 'ranked' as const, options: '[]', seats, lot_seed: newDeviceToken() } : counted;
 }
 
 export async function insertVote(db: Conn, row: NewVote): Promise<number> {

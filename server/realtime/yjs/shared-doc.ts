@@ -37,7 +37,7 @@ export class ProtocolError extends Error {}
  * could not be stored (a full disk); `restarting`: the server is stopping. Both are sent again on reconnect.
  */
 export class UpdateRefused extends Error {
-	constructor(readonly problem: UpdateProblem | 'suggestions_only' | 'rate_limited' | 'not_saved' | 'restarting') {
+	constructor(readonly problem: UpdateProblem | 'suggestions_only' | 'suggestion_not_yours' | 'rate_limited' | 'not_saved' | 'restarting') {
 		super(problem);
 	}
 }
@@ -64,7 +64,7 @@ export class DocRoom {
 	 * against the text once the updates before it are in, as on SQLite, where nothing waits. Settles, never rejects.
 	 */
 	#queue: Promise<void> | null = null;
-	/** Checks what suggesters write (only their own suggestions; see SuggestionGuard). */
+	/** Checks what suggesters and editors write (suggestions stay their authors'; see SuggestionGuard). */
 	readonly #suggestions = new SuggestionGuard();
 	/** The people of this document on other nodes (several nodes only). */
 	#across: ReturnType<AwarenessFeed['join']> | null = null;
@@ -243,10 +243,11 @@ export class DocRoom {
 		// A reconnecting client's sync step 2 mostly repeats what the document holds (all its deletions, for one):
 		// not logged then. A typed update is new by nature and skips the check (it costs a third of applying one).
 		if (kind === syncProtocol.messageYjsSyncStep2 && !addsTo(this.doc, update)) return;
-		// A suggester's update may only add or take back their own suggestions (tested in drafts-suggestions.test.ts).
-		if (conn.access === 'suggest' && !this.#suggestions.check(this.doc, update, { id: conn.memberId ?? 0, name: conn.user?.name ?? '' })) {
-			throw new UpdateRefused('suggestions_only');
-		}
+		// A suggester's update may only add or take back their own suggestions; an editor's may put a suggestion in no
+		// one else's name (both tested in drafts-suggestions.test.ts).
+		const me = { id: conn.memberId ?? 0, name: conn.user?.name ?? '' };
+		if (conn.access === 'suggest' && !this.#suggestions.check(this.doc, update, me)) throw new UpdateRefused('suggestions_only');
+		if (conn.access === 'write' && !this.#suggestions.checkEdit(this.doc, update, me)) throw new UpdateRefused('suggestion_not_yours');
 		// A truncated or garbled update throws while it is read for the check above, and the connection is closed
 		// (tests/integration/drafts.test.ts sends 1,000 such messages). Stored first, then applied and relayed.
 		const refused = (error: unknown) => {

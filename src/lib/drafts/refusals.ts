@@ -9,6 +9,12 @@ const PASSING: Record<number, () => string> = {
 	[YJS_CLOSE.restarting]: m.drafts_restarting
 };
 
+/** Refusals about suggestions, by the reason the server gives (see UpdateRefused in shared-doc.ts). */
+const ABOUT_SUGGESTIONS = new Map<string, () => string>([
+	['suggestions_only', m.sug_refused],
+	['suggestion_not_yours', m.sug_not_yours]
+]);
+
 /**
  * Follows, from the server's close codes, why this editor's changes were not taken: `show` gets the sentence, and
  * null once a passing refusal is over (synced again and not refused within a few seconds: what was held was taken).
@@ -24,7 +30,8 @@ export function followRefusals(provider: WebsocketProvider, show: (text: string 
 			show(text());
 		} else if (event?.code === YJS_CLOSE.refused) {
 			passing = false;
-			show(event.reason === 'suggestions_only' ? m.sug_refused() : event.reason.endsWith('too_large') ? m.drafts_refused_size() : m.drafts_refused_content());
+			const aboutSuggestions = ABOUT_SUGGESTIONS.get(event.reason);
+			show(aboutSuggestions ? aboutSuggestions() : event.reason.endsWith('too_large') ? m.drafts_refused_size() : m.drafts_refused_content());
 		}
 	});
 	provider.on('sync', (isSynced: boolean) => {

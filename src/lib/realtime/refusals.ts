@@ -20,6 +20,7 @@ const REFUSALS: Record<string, () => string> = {
 	item_done: m.live_error_item_done,
 	no_vote: m.live_error_no_vote,
 	vote_not_scheduled: m.live_error_vote_not_scheduled,
+	no_candidates: m.elect_problem_no_candidates,
 	not_member: m.live_error_not_member,
 	// PostgreSQL cannot be reached (src/lib/shared/database-away.ts): not the full disk the code alone would say.
 	database_away: m.pgmove_database_away

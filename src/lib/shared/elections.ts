@@ -37,6 +37,14 @@ export function electionProblems(e: { seats: number; eligibility: Eligibility; o
 	return p;
 }
 
+/**
+ * Why an election cannot open with this many candidates (a message code), or null: its candidates become the ballot's
+ * options, and a ballot with none elects nobody.
+ */
+export function openingProblem(candidates: number): 'no_candidates' | null {
+	return candidates > 0 ? null : 'no_candidates';
+}
+
 /** Why a statement cannot be filed (a message code), or null. */
 export function statementProblem(statement: string): string | null {
 	const s = statement.trim();

@@ -1,6 +1,6 @@
 import { m } from '$lib/paraglide/messages';
 import { formatNumber } from '$lib/i18n/format';
-import { problemText } from '$lib/i18n/problems';
+import { failureText, problemText } from '$lib/i18n/problems';
 import { stvReason } from './stv-words';
 import type { Chamber } from '$lib/shared/chambers';
 import type { Ballot, ConsentChoice, Eligibility, Method, Outcome, ResultsVisibility, Threshold, VoteOption, VoteResult, VoteStatus, VoteView, YesNo } from '$lib/shared/votes';
@@ -232,3 +232,7 @@ const INPUT_PROBLEMS: Record<string, () => string> = {
 };
 /** A new vote's field problem (server/domain/votes.ts voteInputProblems codes, then the common ones). */
 export const inputProblemText = (code: string | null | undefined): string | null => (code && INPUT_PROBLEMS[code] ? INPUT_PROBLEMS[code]() : problemText(code));
+
+/** A steward's step on a vote refused (open, close, cancel): an election's reason when it gives one, else by its code. */
+export const manageProblemText = (code: string, fields: Record<string, string> | undefined): string =>
+	fields?.election === 'no_candidates' ? m.elect_problem_no_candidates() : failureText(code);
