@@ -11,13 +11,27 @@ function withCookie(cookie: string, origin: string) {
 	};
 }
 
+/** Every provider this test file made: see destroyProvidersLeft (destroying one twice does nothing). */
+const made = new Set<WebsocketProvider>();
+
 /** A y-websocket provider connected to the real server as a signed-in browser would be. */
 export function provider(base: string, doc: Y.Doc, name: string, cookie: string, opts: { connect?: boolean } = {}): WebsocketProvider {
-	return new WebsocketProvider(`${base.replace('http', 'ws')}/yjs`, name, doc, {
+	const p = new WebsocketProvider(`${base.replace('http', 'ws')}/yjs`, name, doc, {
 		WebSocketPolyfill: withCookie(cookie, base) as unknown as typeof globalThis.WebSocket,
 		disableBc: true,
 		connect: opts.connect ?? true
 	});
+	made.add(p);
+	return p;
+}
+
+/**
+ * Destroys the providers a test file left (tests/integration/helpers/file-setup.ts): test files share a process
+ * (vitest.config.ts), and a provider left reconnects for ever, to whatever later server is given its old port.
+ */
+export function destroyProvidersLeft(): void {
+	for (const p of made) p.destroy();
+	made.clear();
 }
 
 export const synced = (p: WebsocketProvider) => new Promise<void>((resolve) => (p.synced ? resolve() : p.once('sync', () => resolve())));
