@@ -66,7 +66,7 @@ export class MemberExportService {
 			draftComments: () =>
 				paged(
 					(after: RowOf<typeof repo.draftCommentsPage> | null) => repo.draftCommentsPage(db, id, after?.id ?? 0, size),
-					(r) => ({ id: r.id, draftId: r.draft_id, draftTitle: r.draft_title, replyTo: r.parent_id, quote: r.quote, body: r.body, createdAt: r.created_at, resolvedAt: r.resolved_at })
+					(r) => ({ id: r.id, draftId: r.draft_id, draftTitle: r.draft_title, replyTo: r.parent_id, language: r.lang, quote: r.quote, body: r.body, createdAt: r.created_at, resolvedAt: r.resolved_at })
 				),
 			amendments: () =>
 				paged(

@@ -7,6 +7,7 @@ import { getPage, startTestApp, type TestApp } from './helpers/app.js';
 import { castByForm, makePeople, personByEmail, voteInput, type Person } from './helpers/votes.js';
 import { provider, synced, writeParagraphs } from './helpers/yjs.js';
 import { logLength } from './helpers/documents.js';
+import { translationDocName } from '../../src/lib/shared/translations.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -42,6 +43,13 @@ async function writeEverything(person: Person, tag: string, coordinator: Person)
 	await s.drafts.setStatus(person.auth, draftId, 'frozen');
 	await s.drafts.propose(person.auth, draftId, { ...at, replacement: `pesëmbëdhjetë mijë ${tag}`, reason: `Arsyeja ${tag}` });
 	p.destroy();
+	// A comment on the Greek translation of a draft (begun as a copy of its text), anchored in that translation.
+	const translated = await s.drafts.create(person.auth, { title: `Drafti i përkthyer ${tag}`, summary: '', group: '', field: 'music', visibility: 'members' });
+	await s.documents.change(docNameOf(translated), (d) => writeParagraphs(d, ['Festivali merr dhjetë mijë euro.']));
+	await s.drafts.addTranslation(person.auth, translated, 'el');
+	const greek = new Y.Doc();
+	Y.applyUpdate(greek, await s.documents.state(translationDocName(translated, 'el')));
+	await s.drafts.comment(person.auth, translated, { body: `Σχόλιο ${tag}`, ...anchors(greek, 0, 9), lang: 'el' });
 
 	const openVote = await s.votes.create(coordinator.auth, voteInput({ title: `Votim i hapur ${tag}` }), {}, true);
 	const secretVote = await s.votes.create(coordinator.auth, voteInput({ title: `Votim i fshehtë ${tag}`, secret: true }), {}, true);
@@ -74,7 +82,10 @@ describe("a member's data export", () => {
 		expect(data.posts.find((p: { id: number }) => p.id === mine.replyId)).toMatchObject({ threadId: mine.threadId, threadTitle: 'Tema IMJA', editedAt: expect.any(Number) });
 		expect(data.postRevisions).toEqual([expect.objectContaining({ postId: mine.replyId, body: 'Përgjigja e parë IMJA', byMe: true })]);
 		expect(data.reactions).toEqual([expect.objectContaining({ postId: mine.replyId, emoji: '👍' })]);
-		expect(data.draftComments).toEqual([expect.objectContaining({ draftId: mine.draftId, body: 'Komenti IMJA', quote: 'dhjetë mijë' })]);
+		expect(data.draftComments).toEqual([
+			expect.objectContaining({ draftId: mine.draftId, body: 'Komenti IMJA', quote: 'dhjetë mijë', language: null }),
+			expect.objectContaining({ body: 'Σχόλιο IMJA', quote: 'Festivali', language: 'el' })
+		]);
 		expect(data.amendments).toEqual([expect.objectContaining({ draftId: mine.draftId, original: 'dhjetë mijë', replacement: 'pesëmbëdhjetë mijë IMJA', reason: 'Arsyeja IMJA', status: 'proposed' })]);
 		expect(data.openBallots).toEqual([
 			{ voteId: mine.openVote, voteTitle: 'Votim i hapur IMJA', method: 'yes_no', status: 'open', options: [], receipt: mine.openReceipt, ballot: { method: 'yes_no', choice: 'yes' } }
@@ -98,6 +109,7 @@ describe("a member's data export", () => {
 		expect(html).toContain('Postimet');
 		expect(html).toContain('Përgjigja e ndryshuar IMJA');
 		expect(html).toContain('Zgjedhja juaj: Po');
+		expect(html).toContain('në përkthimin: Ελληνικά');
 		expect(html).not.toContain('TJETRI');
 		expect(html).not.toContain('Votim i fshehtë');
 		expect(html).not.toMatch(/<script/i);

@@ -37,7 +37,7 @@ export function draftCommentsPage(db: Conn, userId: number, after: number, limit
 	return db
 		.selectFrom('draft_comments as c')
 		.innerJoin('drafts as d', 'd.id', 'c.draft_id')
-		.select(['c.id', 'c.draft_id', 'd.title as draft_title', 'c.parent_id', 'c.quote', 'c.body', 'c.created_at', 'c.resolved_at'])
+		.select(['c.id', 'c.draft_id', 'd.title as draft_title', 'c.parent_id', 'c.lang', 'c.quote', 'c.body', 'c.created_at', 'c.resolved_at'])
 		.where('c.author_id', '=', userId)
 		.where('c.id', '>', after)
 		.orderBy('c.id')

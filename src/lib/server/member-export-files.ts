@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 import { formatDateTime } from '$lib/i18n/format';
+import { languageName } from '$lib/i18n/labels';
+import { isLocale } from '$lib/shared/types';
 import { ballotText, statusName } from '$lib/votes/labels';
 import { EXPORT_SECTIONS, type ExportSection, type ExportedSections } from '$lib/shared/member-export';
 import type { AmendmentStatus } from '$lib/shared/drafts';
@@ -122,6 +124,7 @@ const ROW: { [K in ExportSection]: (row: ExportedSections[K]) => string } = {
 		`<article><h3>${escapeHtml(m.export_file_on_draft({ draft: c.draftTitle }))}</h3>${meta([
 			formatDateTime(c.createdAt),
 			c.replyTo !== null && m.export_file_reply_to({ id: String(c.replyTo) }),
+			c.language !== null && m.export_file_on_translation({ language: isLocale(c.language) ? languageName(c.language) : c.language }),
 			c.resolvedAt !== null && m.export_file_resolved()
 		])}${c.quote ? `<blockquote>${escapeHtml(c.quote)}</blockquote>` : ''}${text(c.body)}</article>`,
 	amendments: (a) =>

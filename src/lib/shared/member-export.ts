@@ -27,6 +27,8 @@ export interface ExportedDraftComment {
 	draftId: number;
 	draftTitle: string;
 	replyTo: number | null;
+	/** The translation the comment is on (its language code); null: the draft's source text. */
+	language: string | null;
 	quote: string;
 	body: string;
 	createdAt: number;
