@@ -29,6 +29,9 @@ export async function buildServer(): Promise<void> {
 		entryPoints: {
 			server: 'server/index.ts',
 			'export.worker': 'server/render/export.worker.ts',
+			// The operator's command line and the migrations alone, as `node build/kuvend.js …` (no tsx in production).
+			kuvend: 'server/cli/kuvend.ts',
+			migrate: 'server/cli/migrate.ts',
 			...Object.fromEntries(migrations.map((f) => [`migrations/${f.replace(/\.ts$/, '')}`, `migrations/${f}`]))
 		},
 		outdir: BUILD_DIR,

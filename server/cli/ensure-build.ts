@@ -36,6 +36,11 @@ export function sourceHash(inputs = INPUTS): string {
 
 const stampOf = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : '');
 
+/** Whether build/ holds the compiled server (and its command line) of the sources as they are now. */
+export function serverBuildIsFresh(): boolean {
+	return fs.existsSync(SERVER_BUNDLE) && stampOf(SERVER_STAMP) === sourceHash(SERVER_INPUTS);
+}
+
 /**
  * Builds the SvelteKit app with Vite, then the compiled server (build-server.ts), each when missing or older than
  * its sources. The web build empties build/, so a new web build always means a new server build too.

@@ -8,6 +8,7 @@ import { openDatabase } from '../../server/db/client.js';
 import { migrateToLatest } from '../../server/db/migrate.js';
 import { openPostgres } from '../../server/db/dialect/postgres.js';
 import { databaseEnv, dropDatabaseOf, onPostgres } from './helpers/postgres.js';
+import { cliEntry } from './helpers/cli.js';
 
 // Issue #15 point 2 (the account commands) and issue #14 point 4 (without SMTP a reset link comes only from the
 // admin command line, audited). The command runs as its own process against the SQLite file of a running server
@@ -26,7 +27,7 @@ interface Run {
 }
 
 function kuvend(args: string[], env: Record<string, string> = {}): Promise<Run> {
-	const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli/kuvend.ts', ...args], {
+	const child = spawn(process.execPath, [...cliEntry('server/cli/kuvend.ts'), ...args], {
 		env: { PATH: process.env.PATH, DATA_DIR: app.dataDir, ORIGIN: app.url, LOG_LEVEL: 'error', ...databaseEnv(app.dataDir), ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
