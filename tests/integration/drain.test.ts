@@ -94,7 +94,9 @@ describe('a stop drains (SIGTERM to the real server)', () => {
 			}
 		});
 
-		await sleep(600);
+		// Casts flowing (a few rounds each, however busy the machine), then the stop lands among them.
+		await expect.poll(() => answers.filter((a) => a !== 'unanswered' && a.ok).length, { timeout: 20_000 }).toBeGreaterThan(8);
+		await sleep(100);
 		stopped = true;
 		server.child.kill('SIGTERM');
 		await Promise.all(voting);

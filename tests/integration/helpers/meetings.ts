@@ -19,8 +19,8 @@ export const meetingInput = (over: Partial<MeetingInput> = {}): MeetingInput => 
 	...over
 });
 
-/** The next room state `s` receives that satisfies `check`; refused after `ms`. */
-export const stateWhere = (s: Socket, check: (st: LiveState) => boolean, ms = 5000) =>
+/** The next room state `s` receives that satisfies `check`; refused after `ms` (CI's busy machine once took over 5 s). */
+export const stateWhere = (s: Socket, check: (st: LiveState) => boolean, ms = 15_000) =>
 	new Promise<LiveState>((resolve, reject) => {
 		const timer = setTimeout(() => reject(new Error('no such state in time')), ms);
 		const on = (st: LiveState) => {
