@@ -43,8 +43,7 @@ export default defineConfig({
 	// An Albanian-speaking visitor in Albania by default; tests that need another language or zone say so.
 	projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], locale: 'sq-AL', timezoneId: 'Europe/Tirane', launchOptions: chromium } }],
 	webServer: {
-		// As `npm start` runs it: the compiled server (built first when the sources changed; CI built it already).
-		command: 'node --import tsx server/cli/ensure-build.ts && node build/server.js',
+		command: 'node --import tsx server/index.ts',
 		url: `${ORIGIN}/healthz`,
 		reuseExistingServer: false,
 		timeout: 60_000,

@@ -61,8 +61,9 @@ test('a member signs in, keeps the typed email after a mistake, and switches lan
 });
 
 test('the members area is keyboard usable and accessible', async ({ page }) => {
-	// Sixteen pages, each checked by axe (1.5–2 s a page here): more than the default 30 s on a busy machine.
-	test.setTimeout(90_000);
+	// Sixteen pages, each checked by axe (1.5–2 s a page here): more than the default 30 s on a busy machine, and
+	// more than 90 s beside the other half of the browser tests on two cores.
+	test.setTimeout(180_000);
 	await page.setViewportSize(DESKTOP);
 	await signIn(page, 'coordinator@demo.test');
 	await page.keyboard.press('Tab');

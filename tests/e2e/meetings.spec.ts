@@ -75,8 +75,9 @@ const quorum = (page: Page) => page.getByTestId('quorum');
 const participation = (page: Page) => page.getByTestId('participation').first();
 
 test('a chair runs a live meeting: check-in, quorum, speakers, a vote from phones, decision and minutes', async ({ browser }) => {
-	// Five browsers and a whole meeting: about 50 s on a quiet machine, so twice that before giving up.
-	test.setTimeout(120_000);
+	// Five browsers and a whole meeting: about 50 s on a quiet machine; CI's, running the other half of the browser
+	// tests beside it on two cores, was still taking its last screenshot at 120 s.
+	test.setTimeout(240_000);
 	const chair = await member(browser, 'coordinator@demo.test', DESKTOP);
 	const id = await callMeeting(chair);
 	const live = `/meetings/${id}/live`;
