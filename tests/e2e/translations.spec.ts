@@ -1,10 +1,10 @@
 import type { Browser, Page } from '@playwright/test';
-import { DESKTOP, PHONE, screenshot, signIn, expect, test } from './helpers.js';
+import { DESKTOP, PHONE, screenshot, selectWord, signIn, expect, test } from './helpers.js';
 
 // Arben (member1) writes in Albanian, Maria (member2) translates into Greek, Emma (member5) reads in English:
 // each in their own seeded language, so no member's settings change. Labels from src/lib/i18n/messages/*.json.
 const sq = { text: 'Teksti i projektit', addGreek: 'Shto një përkthim në greqisht', freeze: 'Ngrije për votim', freezeAnyway: 'Ngrije me përkthime për t’u përditësuar' };
-const el = { confirm: 'Επιβεβαίωση', showSource: 'Εμφάνιση πρωτοτύπου', outdated: 'Το πρωτότυπο άλλαξε από τότε που επιβεβαιώθηκε:' };
+const el = { commentOnSelection: 'Σχόλιο στην επιλογή', comment: 'Το σχόλιό σας', send: 'Σχόλιο', confirm: 'Επιβεβαίωση', showSource: 'Εμφάνιση πρωτοτύπου', outdated: 'Το πρωτότυπο άλλαξε από τότε που επιβεβαιώθηκε:' };
 
 async function member(browser: Browser, email: string): Promise<Page> {
 	const page = await (await browser.newContext({ viewport: DESKTOP })).newPage();
@@ -99,5 +99,53 @@ test('an Albanian and a Greek editor on one draft, side by side: live, stale par
 	await arben.getByRole('button', { name: sq.freeze }).click();
 	await arben.getByRole('button', { name: sq.freezeAnyway }).click();
 	await expect(arben.locator('.lng-translation-column [contenteditable="false"].ProseMirror')).toBeVisible();
+	for (const page of [arben, maria, emma]) await page.context().close();
+});
+
+test('a comment on Greek words of the translation: kept in that text, live beside it, and a link to it from the original', async ({ browser }) => {
+	test.setTimeout(60_000);
+	const arben = await member(browser, 'member1@demo.test');
+	const created = await arben.request.post('/drafts/new', {
+		form: { title: 'Rezidencat e verës', summary: '', group: '', field: 'theatre', visibility: 'members' },
+		headers: { origin: new URL(arben.url()).origin, accept: 'text/html' },
+		maxRedirects: 0
+	});
+	const id = Number(created.headers()['location']?.split('/').pop());
+	expect(id).toBeGreaterThan(0);
+	await arben.goto(`/drafts/${id}`);
+	await arben.getByRole('textbox', { name: sq.text }).click();
+	await arben.keyboard.insertText('Rrjeti hap një thirrje për rezidenca artistike.');
+	await arben.getByRole('button', { name: sq.addGreek }).click();
+	await arben.waitForURL(`**/drafts/${id}/languages/el`);
+
+	// Maria writes the Greek, then comments on a Greek word of it.
+	const maria = await member(browser, 'member2@demo.test');
+	await maria.goto(`/drafts/${id}/languages/el`);
+	await translation(maria).locator('> p').first().click();
+	await maria.keyboard.press('End');
+	await maria.keyboard.press('Shift+Home');
+	await maria.keyboard.insertText('Το δίκτυο ανοίγει πρόσκληση για καλλιτεχνικές φιλοξενίες.');
+	await selectWord(translation(maria), 'φιλοξενίες');
+	await maria.getByRole('button', { name: el.commentOnSelection }).click();
+	await maria.getByLabel(el.comment).fill('Ίσως «διαμονές»;');
+	await maria.getByRole('button', { name: el.send, exact: true }).click();
+	// Marked in the Greek text, for her and live for Arben beside his Albanian; never in the original.
+	for (const page of [maria, arben]) {
+		await expect(page.locator('.lng-translation-column .comment-mark')).toHaveText('φιλοξενίες');
+		await expect(page.locator('.lng-source-column .comment-mark')).toHaveCount(0);
+	}
+	await screenshot(maria, 'translation-comment-el-desktop');
+	await screenshot(arben, 'translation-comment-sq-desktop');
+
+	// Emma reads the original in English: the comment says which text it is on and leads there.
+	const emma = await member(browser, 'member5@demo.test');
+	await emma.goto(`/drafts/${id}`);
+	const onGreek = emma.locator('li[data-lang="el"]');
+	await expect(onGreek).toContainText('Ίσως «διαμονές»;');
+	await expect(onGreek.locator('a.quote-link')).toHaveAttribute('lang', 'el');
+	await screenshot(emma, 'translation-comment-en-desktop');
+	await onGreek.locator('a.quote-link').click();
+	await emma.waitForURL(`**/drafts/${id}/languages/el`);
+	await expect(emma.locator('.lng-translation-column .comment-mark')).toHaveText('φιλοξενίες');
 	for (const page of [arben, maria, emma]) await page.context().close();
 });
