@@ -59,6 +59,15 @@ export const test = base.extend<{ consoleGuard: ConsoleGuard }>({
 export { expect };
 
 /**
+ * CI runs the two halves of the browser tests side by side on two cores, where a long scenario with several browsers
+ * takes two to three times what it takes alone: E2E_TIME_SCALE (CI sets 2) scales the time each test gives itself,
+ * as the defaults are scaled in playwright.config.ts. A test that fails still fails; it takes longer to say so.
+ */
+export const TIME_SCALE = Number(process.env.E2E_TIME_SCALE) || 1;
+const setTimeoutAsGiven = test.setTimeout.bind(test);
+test.setTimeout = (ms: number) => setTimeoutAsGiven(ms * TIME_SCALE);
+
+/**
  * The console line Chromium writes when a page's form is answered with its problems (SvelteKit's `fail(400)` for a
  * form posted without JavaScript's help): for `consoleGuard.expect` in a test that sends bad input on purpose.
  */
