@@ -12,6 +12,24 @@ async function member(browser: Browser, email: string): Promise<Page> {
 	return page;
 }
 
+/** A new draft of the group-less theatre field, its text typed paragraph by paragraph in the editor; its id. */
+async function draftWith(page: Page, title: string, paragraphs: string[]): Promise<number> {
+	const created = await page.request.post('/drafts/new', {
+		form: { title, summary: '', group: '', field: 'theatre', visibility: 'members' },
+		headers: { origin: new URL(page.url()).origin, accept: 'text/html' },
+		maxRedirects: 0
+	});
+	const id = Number(created.headers()['location']?.split('/').pop());
+	expect(id).toBeGreaterThan(0);
+	await page.goto(`/drafts/${id}`);
+	await page.getByRole('textbox', { name: sq.text }).click();
+	for (const [n, words] of paragraphs.entries()) {
+		if (n) await page.keyboard.press('Enter');
+		await page.keyboard.insertText(words);
+	}
+	return id;
+}
+
 const source = (page: Page) => page.locator('.lng-source-column .ProseMirror');
 const translation = (page: Page) => page.locator('.lng-translation-column .ProseMirror');
 /** A top-level paragraph's text, without other people's carets. */
@@ -26,19 +44,7 @@ test('an Albanian and a Greek editor on one draft, side by side: live, stale par
 	// About 25 s on a quiet machine; three people in three browsers take longer when the machine is busy.
 	test.setTimeout(60_000);
 	const arben = await member(browser, 'member1@demo.test');
-	const created = await arben.request.post('/drafts/new', {
-		form: { title: 'Thirrje e përbashkët për rezidenca', summary: '', group: '', field: 'theatre', visibility: 'members' },
-		headers: { origin: new URL(arben.url()).origin, accept: 'text/html' },
-		maxRedirects: 0
-	});
-	const id = Number(created.headers()['location']?.split('/').pop());
-	expect(id).toBeGreaterThan(0);
-	await arben.goto(`/drafts/${id}`);
-	const text = arben.getByRole('textbox', { name: sq.text });
-	await text.click();
-	await arben.keyboard.insertText('Rrjeti hap një thirrje për rezidenca artistike.');
-	await arben.keyboard.press('Enter');
-	await arben.keyboard.insertText('Aplikimet mbyllen në fund të muajit.');
+	const id = await draftWith(arben, 'Thirrje e përbashkët për rezidenca', ['Rrjeti hap një thirrje për rezidenca artistike.', 'Aplikimet mbyllen në fund të muajit.']);
 	await arben.getByRole('button', { name: sq.addGreek }).click();
 	await arben.waitForURL(`**/drafts/${id}/languages/el`);
 	// The translation starts as a copy of the original, paragraph by paragraph, none confirmed yet.
@@ -105,16 +111,7 @@ test('an Albanian and a Greek editor on one draft, side by side: live, stale par
 test('a comment on Greek words of the translation: kept in that text, live beside it, and a link to it from the original', async ({ browser }) => {
 	test.setTimeout(60_000);
 	const arben = await member(browser, 'member1@demo.test');
-	const created = await arben.request.post('/drafts/new', {
-		form: { title: 'Rezidencat e verës', summary: '', group: '', field: 'theatre', visibility: 'members' },
-		headers: { origin: new URL(arben.url()).origin, accept: 'text/html' },
-		maxRedirects: 0
-	});
-	const id = Number(created.headers()['location']?.split('/').pop());
-	expect(id).toBeGreaterThan(0);
-	await arben.goto(`/drafts/${id}`);
-	await arben.getByRole('textbox', { name: sq.text }).click();
-	await arben.keyboard.insertText('Rrjeti hap një thirrje për rezidenca artistike.');
+	const id = await draftWith(arben, 'Rezidencat e verës', ['Rrjeti hap një thirrje për rezidenca artistike.']);
 	await arben.getByRole('button', { name: sq.addGreek }).click();
 	await arben.waitForURL(`**/drafts/${id}/languages/el`);
 
