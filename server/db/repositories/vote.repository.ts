@@ -57,13 +57,17 @@ export async function findVote(db: Conn, id: number): Promise<Vote | undefined> 
 	return row && voteRowToVote(row);
 }
 
-/** Votes a reader may see, newest first: scheduled and open ones, or closed ones. */
-export async function listVotes(db: Conn, opts: { member: boolean; closed: boolean; threadId?: number; limit?: number }): Promise<Vote[]> {
+/**
+ * Votes a reader may see, newest first: scheduled and open ones, or closed ones. From the vote after `after` (a vote's
+ * id) when given: the API's pages go on from where the last one ended, whether or not that vote is still there.
+ */
+export async function listVotes(db: Conn, opts: { member: boolean; closed: boolean; threadId?: number; after?: number; limit?: number }): Promise<Vote[]> {
 	const rows = await votesWithGroup(db)
 		.$if(!opts.member, (q) => q.where('v.visibility', '=', 'public'))
 		.$if(opts.closed, (q) => q.where('v.status', 'in', ['closed', 'cancelled']))
 		.$if(!opts.closed, (q) => q.where('v.status', 'in', ['scheduled', 'open']))
 		.$if(opts.threadId !== undefined, (q) => q.where('v.thread_id', '=', opts.threadId!))
+		.$if(opts.after !== undefined, (q) => q.where('v.id', '<', opts.after!))
 		.orderBy('v.id', 'desc')
 		.limit(opts.limit ?? 200)
 		.execute();
