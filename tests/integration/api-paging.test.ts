@@ -7,8 +7,9 @@ import { voteInput } from './helpers/votes.js';
 /**
  * The read API's votes, meetings and drafts (and a draft's versions), paged in the database from the position the
  * cursor names (issue #20): each row the reader may read once, in the order the pages list them; a row deleted
- * between two pages, even the one the cursor names, and rows added or moved between them repeat nothing; a cursor
- * that is not one of ours is a 400; a list longer than the 200 rows its page reads is paged to its end.
+ * between two pages, even the one the cursor names, or hidden from the reader, and rows added or moved between them
+ * repeat nothing; a cursor that is not one of ours is a 400; a list longer than the 200 rows its page reads is paged
+ * to its end.
  *
  * Shown to fail without the guards. With the visibility filter taken out of listVotes, listMeetings or listDrafts
  * (`.$if(!opts.member, ...)` in vote/meeting/draft.repository.ts), each in turn, "each row once" fails on the
@@ -17,8 +18,8 @@ import { voteInput } from './helpers/votes.js';
  * the rows made members-only.) With the keyset condition taken out of listVotes, every page is the first and the walk
  * still has a next page after 100; with a cursor of the time alone (no id), the member's walk of meetings skips one
  * of the two that start together, and of drafts one of those changed in the same millisecond. With the handlers as
- * they were (the whole list read, then sliced after the cursor's item): the cursor of a deleted row was a 400, the
- * draft moved to the top was read twice, and the closed votes stopped at 200 of 210.
+ * they were (the whole list read, then sliced after the cursor's item): the cursor of a deleted or hidden row was a
+ * 400, the draft moved to the top was read twice, and the closed votes stopped at 200 of 210.
  */
 type Json = Record<string, unknown>;
 
@@ -175,6 +176,25 @@ describe('paging votes, meetings and drafts in the database', () => {
 			expect(ids(walked), list.path).toEqual(before.filter((id) => id !== later));
 			made[list.kind] = made[list.kind].filter((id) => id !== named && id !== later);
 		}
+	});
+
+	it('goes on after the row the cursor names is hidden from the reader between two pages', async () => {
+		// Three a page: pages no visitor asked for above, so none is an answer the visitors' cache kept from before the
+		// rows deleted above (deleted in the database, they told no one).
+		const before = ids(await walk('/drafts', null, undefined, 3));
+		let hidden = 0;
+		const walked = await walk(
+			'/drafts',
+			null,
+			async (first) => {
+				hidden = first.at(-1)!.id as number;
+				await app.ctx.services.drafts.setVisibility(coordinator, hidden, 'members');
+			},
+			3
+		);
+		expect(ids(walked)).toEqual(before);
+		expect(ids(await walk('/drafts', null, undefined, 3))).toEqual(before.filter((id) => id !== hidden));
+		membersOnly.add(key('drafts', hidden));
 	});
 
 	it('repeats no row when rows are added, or a draft changes, between two pages', async () => {
