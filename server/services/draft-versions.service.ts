@@ -81,13 +81,14 @@ export class DraftVersions {
 		this.p.bus.emit('draft.changed', { draftId: draft.id });
 	}
 
-	async list(auth: Authenticated | null, id: number): Promise<VersionView[]> {
+	/** The versions of a draft this person may read, newest first: all of them, or a page after a version's number. */
+	async list(auth: Authenticated | null, id: number, page: repo.VersionsPage = {}): Promise<VersionView[]> {
 		const { draft } = await this.p.readable(auth, id);
-		return this.#views(draft.id);
+		return this.#views(draft.id, page);
 	}
 
-	async #views(draftId: number): Promise<VersionView[]> {
-		return (await repo.listVersions(this.p.db, draftId)).map(versionRowToView);
+	async #views(draftId: number, page: repo.VersionsPage = {}): Promise<VersionView[]> {
+		return (await repo.listVersions(this.p.db, draftId, page)).map(versionRowToView);
 	}
 
 	/**

@@ -167,8 +167,13 @@ export class DraftsService {
 		return isActiveMember(auth?.actor ?? null);
 	}
 
-	async list(auth: Authenticated | null, opts: { archived?: boolean } = {}): Promise<DraftSummary[]> {
-		const rows = await repo.listDrafts(this.db, { member: isActiveMember(auth?.actor ?? null), archived: !!opts.archived });
+	/**
+	 * The drafts this person may see, latest change first, read only as far as asked: the drafts page reads up to 200,
+	 * the API a page after a draft's key. Who sees what is decided in the query (visitors: public drafts), as
+	 * canReadDraft decides it for one draft.
+	 */
+	async list(auth: Authenticated | null, opts: { archived?: boolean; after?: repo.DraftKey; limit?: number } = {}): Promise<DraftSummary[]> {
+		const rows = await repo.listDrafts(this.db, { member: isActiveMember(auth?.actor ?? null), archived: !!opts.archived, after: opts.after, limit: opts.limit });
 		return rows.map((row) => summaryOf(draftRowToDraft(row)));
 	}
 
@@ -359,7 +364,7 @@ export class DraftsService {
 
 	saveVersion: DraftVersions['save'] = (auth, id, name) => this.#versions.save(auth, id, name);
 	restoreVersion: DraftVersions['restore'] = (auth, id, number) => this.#versions.restore(auth, id, number);
-	versions: DraftVersions['list'] = (auth, id) => this.#versions.list(auth, id);
+	versions: DraftVersions['list'] = (auth, id, page) => this.#versions.list(auth, id, page);
 	versionHtml: DraftVersions['html'] = (auth, id, number) => this.#versions.html(auth, id, number);
 	currentHtml: DraftVersions['currentHtml'] = (auth, id) => this.#versions.currentHtml(auth, id);
 	diff: DraftVersions['diff'] = (auth, id, from, to) => this.#versions.diff(auth, id, from, to);

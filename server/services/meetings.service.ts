@@ -91,8 +91,13 @@ export class MeetingsService {
 		return { id: m.id, title: m.title, startsAt: m.startsAt, endsAt: m.endsAt, place: m.place, onlineUrl: m.onlineUrl, group: m.group, visibility: m.visibility, status: m.status };
 	}
 
-	async list(auth: Authenticated | null, opts: { past?: boolean } = {}): Promise<MeetingSummary[]> {
-		const rows = await repo.listMeetings(this.db, { member: isActiveMember(auth?.actor ?? null), past: !!opts.past, now: this.clock() });
+	/**
+	 * The meetings this person may see, upcoming or past, read only as far as asked: the meetings page and the calendar
+	 * read up to 200, the API a page after a meeting's key. Who sees what is decided in the query (visitors: public
+	 * meetings), as canSeeMeeting decides it for one meeting.
+	 */
+	async list(auth: Authenticated | null, opts: { past?: boolean; after?: repo.MeetingKey; limit?: number } = {}): Promise<MeetingSummary[]> {
+		const rows = await repo.listMeetings(this.db, { member: isActiveMember(auth?.actor ?? null), past: !!opts.past, now: this.clock(), after: opts.after, limit: opts.limit });
 		return rows.map((row) => this.#summary(meetingRowToMeeting(row)));
 	}
 

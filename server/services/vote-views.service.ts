@@ -16,6 +16,17 @@ import type { ForumService } from './forum.service.js';
 import { toHtmlFragment } from '../render/html.renderer.js';
 import type { PmNode } from '../render/prosemirror-json.js';
 
+/** Which votes a list holds, and how many of them. */
+export interface VoteListing {
+	/** Closed (and cancelled) votes rather than scheduled and open ones. */
+	closed?: boolean;
+	threadId?: number;
+	/** The votes after this one (its id) in the list's order: the API's next page. */
+	after?: number;
+	/** At most this many (200 when not said). */
+	limit?: number;
+}
+
 /** The unit a person votes as, and the organisation when they vote for one. */
 export interface VoterUnit {
 	unit: string;
@@ -71,8 +82,13 @@ export class VoteViews {
 		};
 	}
 
-	async list(auth: Authenticated | null, opts: { closed?: boolean; threadId?: number } = {}): Promise<VoteSummary[]> {
-		const votes = await repo.listVotes(this.db, { member: isActiveMember(auth?.actor ?? null), closed: !!opts.closed, threadId: opts.threadId });
+	/**
+	 * The votes this person may see, newest first, read only as far as asked: the votes page reads up to 200, the API
+	 * a page after a vote's id. Who sees what is decided in the query (visitors: public votes), as canSeeVote decides
+	 * it for one vote.
+	 */
+	async list(auth: Authenticated | null, opts: VoteListing = {}): Promise<VoteSummary[]> {
+		const votes = await repo.listVotes(this.db, { member: isActiveMember(auth?.actor ?? null), closed: !!opts.closed, threadId: opts.threadId, after: opts.after, limit: opts.limit });
 		return votes.map((v) => this.summary(v));
 	}
 

@@ -23,7 +23,7 @@ import type { Authenticated } from './auth.service.js';
 import type { DraftsService } from './drafts.service.js';
 import type { ForumService } from './forum.service.js';
 import { BallotWriter, castRefused, type WrittenBatch } from './vote-ballot-writer.js';
-import { VoteViews } from './vote-views.service.js';
+import { VoteViews, type VoteListing } from './vote-views.service.js';
 import { VoteReceipts } from './vote-receipts.service.js';
 import { DecisionsRegister, type DecisionFilter, type DecisionsPage } from './decisions.service.js';
 import { AmendmentVotes, type AmendmentLink } from './amendment-votes.service.js';
@@ -78,7 +78,7 @@ export class VotesService {
 
 	// ——— reading ———
 
-	list(auth: Authenticated | null, opts: { closed?: boolean; threadId?: number } = {}): Promise<VoteSummary[]> {
+	list(auth: Authenticated | null, opts: VoteListing = {}): Promise<VoteSummary[]> {
 		return this.#views.list(auth, opts);
 	}
 

@@ -3,7 +3,7 @@ import { ENDPOINTS, type Endpoint } from '../../src/lib/shared/api/endpoints.js'
 import { exampleOf } from '../../src/lib/shared/api/example.js';
 import { openApiDocument } from '../../src/lib/shared/api/openapi.js';
 import { apiRegistry } from '../../src/lib/shared/api/schemas.js';
-import { decodeCursor, encodeCursor, pageAfter } from '../../server/http/api/paging.js';
+import { decodeCursor, encodeCursor, keysetPage, pageAfter } from '../../server/http/api/paging.js';
 import { validate } from '../integration/helpers/json-schema.js';
 
 type Json = Record<string, unknown>;
@@ -37,5 +37,12 @@ describe('API paging', () => {
 			expect(() => pageAfter(items, (i) => i.slug, cursor, 2)).toThrow(expect.objectContaining({ code: 'invalid_input' }));
 		}
 		expect(decodeCursor(encodeCursor([1, 2]), (v): v is number[] => Array.isArray(v))).toEqual([1, 2]);
+	});
+
+	it('pages rows read from a position: the row past the page only tells that a next page exists', () => {
+		const rows = [5, 4, 3].map((id) => ({ id, at: id * 10 }));
+		expect(keysetPage(rows, 2, (r) => [r.at, r.id], (r) => r.id)).toEqual({ data: [5, 4], next: encodeCursor([40, 4]) });
+		expect(keysetPage(rows.slice(0, 2), 2, (r) => [r.at, r.id], (r) => r.id)).toEqual({ data: [5, 4], next: null });
+		expect(keysetPage([], 2, (r) => r, (r) => r)).toEqual({ data: [], next: null });
 	});
 });

@@ -47,3 +47,13 @@ export function joinedTextFunction(db: Kysely<any>): 'group_concat' | 'string_ag
 export function textPositionFunction(db: Kysely<any>): 'instr' | 'strpos' {
 	return dialectOf(db) === 'postgres' ? 'strpos' : 'instr';
 }
+
+/**
+ * A column as SQLite's planner may not look it up through an index (its unary `+`); PostgreSQL reads it as it is. For
+ * a filter that keeps most rows of a list read in the order of another index: without statistics SQLite takes an
+ * equality on an indexed column to keep about ten rows and would read them all through that index, then sort them,
+ * for every page; PostgreSQL plans from its statistics.
+ */
+export function notLookedUp<T>(db: Kysely<any>, column: Expression<T>): RawBuilder<T> {
+	return dialectOf(db) === 'postgres' ? sql<T>`${column}` : sql<T>`+${column}`;
+}

@@ -19,14 +19,26 @@ export function findDraft(db: Conn, id: number) {
 	return draftsWithOwner(db).where('d.id', '=', id).executeTakeFirst();
 }
 
-/** Drafts a reader may see: public ones, and members-only ones for members. Archived ones only when asked. */
-export function listDrafts(db: Conn, opts: { member: boolean; archived: boolean }) {
+/** Where a draft stands in the lists: by its latest change, then by id (two drafts may change in the same ms). */
+export interface DraftKey {
+	updatedAt: number;
+	id: number;
+}
+
+/**
+ * Drafts a reader may see, latest change first: public ones, and members-only ones for members. Archived ones only
+ * when asked. From the draft after the key `after` when given (the API's cursor), whether or not it is still listed.
+ */
+export function listDrafts(db: Conn, opts: { member: boolean; archived: boolean; after?: DraftKey; limit?: number }) {
 	return draftsWithOwner(db)
 		.$if(!opts.member, (q) => q.where('d.visibility', '=', 'public'))
 		.$if(!opts.archived, (q) => q.where('d.status', '<>', 'archived'))
 		.$if(opts.archived, (q) => q.where('d.status', '=', 'archived'))
+		// A row-value comparison: SQLite and PostgreSQL both read it as a range of the (updated_at, id) index.
+		.$if(opts.after !== undefined, (q) => q.where(({ eb, refTuple, tuple }) => eb(refTuple('d.updated_at', 'd.id'), '<', tuple(opts.after!.updatedAt, opts.after!.id))))
 		.orderBy('d.updated_at', 'desc')
-		.limit(200)
+		.orderBy('d.id', 'desc')
+		.limit(opts.limit ?? 200)
 		.execute();
 }
 
@@ -86,13 +98,22 @@ export async function insertVersion(db: Conn, row: Omit<NewDraftVersion, 'number
 /** A version's row (without its content) with its author's name and status. */
 export type VersionWithAuthor = Awaited<ReturnType<typeof listVersions>>[number];
 
-export function listVersions(db: Conn, draftId: number) {
+/** Part of a draft's versions: up to `limit` after the version numbered `after` (the API's cursor). */
+export interface VersionsPage {
+	after?: number;
+	limit?: number;
+}
+
+/** A draft's versions, newest first: all of them, or a page. */
+export function listVersions(db: Conn, draftId: number, page: VersionsPage = {}) {
 	return db
 		.selectFrom('draft_versions as v')
 		.leftJoin('users as u', 'u.id', 'v.created_by')
 		.select(['v.id', 'v.number', 'v.name', 'v.hash', 'v.auto', 'v.created_at', 'v.created_by', 'u.display_name as author_name', 'u.status as author_status'])
 		.where('v.draft_id', '=', draftId)
+		.$if(page.after !== undefined, (q) => q.where('v.number', '<', page.after!))
 		.orderBy('v.number', 'desc')
+		.$if(page.limit !== undefined, (q) => q.limit(page.limit!))
 		.execute();
 }
 

@@ -13,12 +13,26 @@ export function findMeeting(db: Conn, id: number) {
 	return meetingsWithGroup(db).where('m.id', '=', id).executeTakeFirst();
 }
 
-/** Upcoming (not ended, by start) or past (ended or over, latest first) meetings a reader may see. */
-export function listMeetings(db: Conn, opts: { member: boolean; past: boolean; now: number; limit?: number }) {
+/** Where a meeting stands in the lists: by its start, then by id (two meetings may start together). */
+export interface MeetingKey {
+	startsAt: number;
+	id: number;
+}
+
+/**
+ * Upcoming (not ended, soonest first) or past (ended or over, latest first) meetings a reader may see. From the
+ * meeting after the key `after` when given (the API's cursor), whether or not that meeting is still listed.
+ */
+export function listMeetings(db: Conn, opts: { member: boolean; past: boolean; now: number; after?: MeetingKey; limit?: number }) {
+	const order = opts.past ? 'desc' : 'asc';
 	return meetingsWithGroup(db)
 		.$if(!opts.member, (q) => q.where('m.visibility', '=', 'public'))
-		.$if(opts.past, (q) => q.where((eb) => eb.or([eb('m.status', '=', 'ended'), eb.and([eb('m.status', '=', 'scheduled'), eb('m.ends_at', '<', opts.now)])])).orderBy('m.starts_at', 'desc'))
-		.$if(!opts.past, (q) => q.where((eb) => eb.or([eb('m.status', '=', 'live'), eb.and([eb('m.status', '=', 'scheduled'), eb('m.ends_at', '>=', opts.now)])])).orderBy('m.starts_at', 'asc'))
+		.$if(opts.past, (q) => q.where((eb) => eb.or([eb('m.status', '=', 'ended'), eb.and([eb('m.status', '=', 'scheduled'), eb('m.ends_at', '<', opts.now)])])))
+		.$if(!opts.past, (q) => q.where((eb) => eb.or([eb('m.status', '=', 'live'), eb.and([eb('m.status', '=', 'scheduled'), eb('m.ends_at', '>=', opts.now)])])))
+		// A row-value comparison: SQLite and PostgreSQL both read it as a range of the (starts_at, id) index.
+		.$if(opts.after !== undefined, (q) => q.where(({ eb, refTuple, tuple }) => eb(refTuple('m.starts_at', 'm.id'), opts.past ? '<' : '>', tuple(opts.after!.startsAt, opts.after!.id))))
+		.orderBy('m.starts_at', order)
+		.orderBy('m.id', order)
 		.limit(opts.limit ?? 200)
 		.execute();
 }

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Database, NewVote, VotesTable } from '../database.js';
+import { notLookedUp } from '../dialect/sql.js';
 import { quorumFrom, quorumValue, type Vote, type VoteInput } from '../../domain/votes.js';
 import { chamberOfUnit, type Chamber, type ChambersSetting, type ElectorateCount } from '../../../src/lib/shared/chambers.js';
 import { shownName } from '../../domain/people.js';
@@ -57,13 +58,19 @@ export async function findVote(db: Conn, id: number): Promise<Vote | undefined> 
 	return row && voteRowToVote(row);
 }
 
-/** Votes a reader may see, newest first: scheduled and open ones, or closed ones. */
-export async function listVotes(db: Conn, opts: { member: boolean; closed: boolean; threadId?: number; limit?: number }): Promise<Vote[]> {
+/**
+ * Votes a reader may see, newest first: scheduled and open ones, or closed ones. From the vote after `after` (a vote's
+ * id) when given: the API's pages go on from where the last one ended, whether or not that vote is still there.
+ */
+export async function listVotes(db: Conn, opts: { member: boolean; closed: boolean; threadId?: number; after?: number; limit?: number }): Promise<Vote[]> {
 	const rows = await votesWithGroup(db)
 		.$if(!opts.member, (q) => q.where('v.visibility', '=', 'public'))
-		.$if(opts.closed, (q) => q.where('v.status', 'in', ['closed', 'cancelled']))
+		// Closed votes are most votes: read newest first along the primary key rather than all through votes_status and
+		// sorted. The current ones are few: found through votes_status, then sorted.
+		.$if(opts.closed, (q) => q.where((eb) => eb(notLookedUp(db, eb.ref('v.status')), 'in', ['closed', 'cancelled'])))
 		.$if(!opts.closed, (q) => q.where('v.status', 'in', ['scheduled', 'open']))
 		.$if(opts.threadId !== undefined, (q) => q.where('v.thread_id', '=', opts.threadId!))
+		.$if(opts.after !== undefined, (q) => q.where('v.id', '<', opts.after!))
 		.orderBy('v.id', 'desc')
 		.limit(opts.limit ?? 200)
 		.execute();

@@ -3,7 +3,7 @@ import type { Authenticated } from '../../services/auth.service.js';
 import type { EndpointId } from '../../../src/lib/shared/api/endpoints.js';
 import type { Locale } from '../../../src/lib/shared/types.js';
 import { DomainError } from '../../../src/lib/shared/errors.js';
-import { decodeCursor, encodeCursor, pageAfter } from './paging.js';
+import { decodeCursor, isNumber, isPair, keysetPage, pageAfter } from './paging.js';
 
 /** What one request of the API carries to its handler, parameters already validated by the endpoint's schemas. */
 export interface ApiCall {
@@ -21,7 +21,11 @@ const num = (v: unknown) => v as number;
 const str = (v: unknown) => v as string;
 const limitOf = (call: ApiCall) => num(call.query.limit);
 const cursorOf = (call: ApiCall) => call.query.cursor as string | undefined;
-/** Paged by its position in the service's own order, keyed by a field that identifies each item. */
+/** The position the request's cursor names, checked by `valid` (a 400 when it is not one of this list's). */
+const positionOf = <T>(call: ApiCall, valid: (v: unknown) => v is T) => decodeCursor(cursorOf(call), valid);
+/** What a service is asked for: the page and one row more, which tells whether a next page exists. */
+const pageAndOne = (call: ApiCall) => limitOf(call) + 1;
+/** A short list the service gives whole, paged by its position there, keyed by a field that identifies each item. */
 const inOrder = <T>(call: ApiCall, items: T[], key: (item: T) => string | number) => pageAfter(items, key, cursorOf(call), limitOf(call));
 
 /**
@@ -30,29 +34,30 @@ const inOrder = <T>(call: ApiCall, items: T[], key: (item: T) => string | number
  */
 export const HANDLERS: Record<EndpointId, Handler> = {
 	async listDecisions(s, call) {
-		const limit = limitOf(call);
-		const after = decodeCursor(cursorOf(call), (v): v is [number, number] => Array.isArray(v) && v.length === 2 && v.every(Number.isSafeInteger));
-		const rows = await s.votes.decisionEntries(call.auth, { group: call.query.group as string | undefined, before: after ? { decidedAt: after[0], id: after[1] } : undefined, limit: limit + 1 });
-		const data = rows.slice(0, limit);
-		const last = data.at(-1);
-		return { data: data.map(decision), next: rows.length > limit && last ? encodeCursor([last.decidedAt, last.id]) : null };
+		const after = positionOf(call, isPair);
+		const rows = await s.votes.decisionEntries(call.auth, { group: call.query.group as string | undefined, before: after && { decidedAt: after[0], id: after[1] }, limit: pageAndOne(call) });
+		return keysetPage(rows, limitOf(call), (d) => [d.decidedAt, d.id], decision);
 	},
 	async getDecision(s, call) {
 		const [found] = await s.votes.decisionEntries(call.auth, { id: num(call.params.id), limit: 1 });
 		if (!found) throw new DomainError('not_found');
 		return decision(found);
 	},
+	// Meetings, votes and drafts are read from the cursor's position on, in the list's order, by the same query as
+	// their pages: a page costs its own rows, and a cursor whose row has gone since (deleted, or no longer readable)
+	// still names a place in the order.
 	async listMeetings(s, call) {
-		const rows = await s.meetings.list(call.auth, { past: call.query.past === 'true' });
-		return inOrder(call, rows.map(meetingSummary), (m) => m.id);
+		const after = positionOf(call, isPair);
+		const rows = await s.meetings.list(call.auth, { past: call.query.past === 'true', after: after && { startsAt: after[0], id: after[1] }, limit: pageAndOne(call) });
+		return keysetPage(rows, limitOf(call), (m) => [m.startsAt, m.id], meetingSummary);
 	},
 	async getMeeting(s, call) {
 		const m = await s.meetings.get(call.auth, num(call.params.id));
 		return { ...meetingSummary(m), description: m.description, quorum: m.quorum, chairs: m.chairs, agenda: m.agenda, minutesDraftId: m.minutesDraftId };
 	},
 	async listVotes(s, call) {
-		const rows = await s.votes.list(call.auth, { closed: call.query.closed === 'true' });
-		return inOrder(call, rows.map(voteSummary), (v) => v.id);
+		const rows = await s.votes.list(call.auth, { closed: call.query.closed === 'true', after: positionOf(call, isNumber), limit: pageAndOne(call) });
+		return keysetPage(rows, limitOf(call), (v) => v.id, voteSummary);
 	},
 	async getVote(s, call) {
 		const v = await s.votes.get(call.auth, num(call.params.id));
@@ -88,22 +93,18 @@ export const HANDLERS: Record<EndpointId, Handler> = {
 	async listThreads(s, call) {
 		// Keyed by where the page's last thread stands (pinned, latest activity, id): a thread bumped or pinned between
 		// two pages is neither repeated nor pushes another past the reader.
-		const limit = limitOf(call);
-		const after = decodeCursor(cursorOf(call), (v): v is [number, number, number] => Array.isArray(v) && v.length === 3 && v.every(Number.isSafeInteger));
-		const rows = await s.forum.threadsAfter(call.auth, str(call.params.slug), after ? { pinned: after[0], lastPostAt: after[1], id: after[2] } : null, limit + 1);
-		const data = rows.slice(0, limit);
-		const last = data.at(-1)?.key;
-		return { data: data.map((r) => threadSummary(r.thread)), next: rows.length > limit && last ? encodeCursor([last.pinned, last.lastPostAt, last.id]) : null };
+		const after = positionOf(call, (v): v is [number, number, number] => Array.isArray(v) && v.length === 3 && v.every(Number.isSafeInteger));
+		const rows = await s.forum.threadsAfter(call.auth, str(call.params.slug), after ? { pinned: after[0], lastPostAt: after[1], id: after[2] } : null, pageAndOne(call));
+		return keysetPage(rows, limitOf(call), ({ key }) => [key.pinned, key.lastPostAt, key.id], (r) => threadSummary(r.thread));
 	},
 	async getThread(s, call) {
 		const page = await s.forum.thread(call.auth, num(call.params.id), 1);
 		return { ...threadSummary(page.thread), space: page.category.slug };
 	},
 	async listPosts(s, call) {
-		const limit = limitOf(call);
-		const after = decodeCursor(cursorOf(call), (v): v is number => Number.isSafeInteger(v) && (v as number) >= 0) ?? 0;
+		const after = positionOf(call, (v): v is number => isNumber(v) && v >= 0) ?? 0;
 		const posts = await s.forum.postsSince(call.auth, num(call.params.id), after);
-		const data = posts.slice(0, limit).map((p) => ({
+		return keysetPage(posts, limitOf(call), (p) => p.id, (p) => ({
 			id: p.id,
 			threadId: p.threadId,
 			parentId: p.parentId,
@@ -113,19 +114,19 @@ export const HANDLERS: Record<EndpointId, Handler> = {
 			createdAt: iso(p.createdAt),
 			editedAt: isoOrNull(p.editedAt)
 		}));
-		return { data, next: posts.length > limit ? encodeCursor(data.at(-1)!.id) : null };
 	},
 	async listDrafts(s, call) {
-		const rows = await s.drafts.list(call.auth, { archived: call.query.archived === 'true' });
-		return inOrder(call, rows.map((d) => ({ ...d, updatedAt: iso(d.updatedAt) })), (d) => d.id);
+		const after = positionOf(call, isPair);
+		const rows = await s.drafts.list(call.auth, { archived: call.query.archived === 'true', after: after && { updatedAt: after[0], id: after[1] }, limit: pageAndOne(call) });
+		return keysetPage(rows, limitOf(call), (d) => [d.updatedAt, d.id], (d) => ({ ...d, updatedAt: iso(d.updatedAt) }));
 	},
 	async getDraft(s, call) {
 		const d = await s.drafts.get(call.auth, num(call.params.id));
 		return { ...d, updatedAt: iso(d.updatedAt), createdAt: iso(d.createdAt) };
 	},
 	async listDraftVersions(s, call) {
-		const versions = await s.drafts.versions(call.auth, num(call.params.id));
-		return inOrder(call, versions.map((v) => ({ ...v, createdAt: iso(v.createdAt) })), (v) => v.number);
+		const versions = await s.drafts.versions(call.auth, num(call.params.id), { after: positionOf(call, isNumber), limit: pageAndOne(call) });
+		return keysetPage(versions, limitOf(call), (v) => v.number, (v) => ({ ...v, createdAt: iso(v.createdAt) }));
 	},
 	async getDraftVersion(s, call) {
 		const { version, html } = await s.drafts.versionHtml(call.auth, num(call.params.id), num(call.params.number));

@@ -16,11 +16,27 @@ export function decodeCursor<T>(cursor: string | undefined, valid: (v: unknown) 
 	return position;
 }
 
+/** A cursor naming a position of one number (an id, a version's number). */
+export const isNumber = (v: unknown): v is number => Number.isSafeInteger(v);
+/** A cursor naming a position of two numbers (a time, then an id). */
+export const isPair = (v: unknown): v is [number, number] => Array.isArray(v) && v.length === 2 && v.every(Number.isSafeInteger);
+
+/**
+ * A page of a list the service reads from a position on (keyset paging), asked for one row more than the page holds:
+ * that row only tells that a next page exists. The cursor names where the page's last row stands, so the next page
+ * goes on from there even if that row has gone since.
+ */
+export function keysetPage<R, T>(rows: R[], limit: number, position: (row: R) => unknown, view: (row: R) => T): { data: T[]; next: string | null } {
+	const data = rows.slice(0, limit);
+	return { data: data.map(view), next: rows.length > limit ? encodeCursor(position(data.at(-1)!)) : null };
+}
+
 const isKey = (v: unknown): v is string | number => typeof v === 'string' || Number.isSafeInteger(v);
 
 /**
- * A page of a list the service gives whole (bounded there), in the service's order: the items after the one whose
- * key the cursor names. A cursor naming an item no longer in the list (deleted, or no longer readable) is a 400.
+ * A page of a short list the service gives whole (spaces, organisations, groups, fields), in the service's order: the
+ * items after the one whose key the cursor names. A cursor naming an item no longer in the list (deleted, or no
+ * longer readable) is a 400.
  */
 export function pageAfter<T>(items: T[], key: (item: T) => string | number, cursor: string | undefined, limit: number): { data: T[]; next: string | null } {
 	const after = decodeCursor(cursor, isKey);
