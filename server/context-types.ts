@@ -44,6 +44,7 @@ import type { InstanceService } from './services/instance.service.js';
 import type { ApiTokensService } from './services/api-tokens.service.js';
 import type { WebhooksService } from './services/webhooks.service.js';
 import type { WebhookDeliverer } from './services/webhook-deliverer.js';
+import type { WebhookFollower } from './services/webhook-follower.js';
 
 /** What one Kuvend process shares (the context) and its services, as types: wired in server/context.ts. */
 
@@ -123,6 +124,8 @@ export interface AppContext {
 	/** Whether this start created the database (and seeded it). */
 	created: boolean;
 	mailer: Mailer;
+	/** Turns the webhook events recorded with their changes into deliveries (on the node holding the lease). */
+	webhookFollower: WebhookFollower;
 	/** Sends the webhook queue (on the node holding the lease). */
 	webhookDeliverer: WebhookDeliverer;
 	/** Public pages as visitors see them (src/lib/server/visitor-cache.ts). */

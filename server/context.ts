@@ -64,6 +64,7 @@ import { ApiTokensService } from './services/api-tokens.service.js';
 import { ROOT } from './paths.js';
 import { WebhooksService } from './services/webhooks.service.js';
 import { WebhookDeliverer } from './services/webhook-deliverer.js';
+import { WebhookFollower } from './services/webhook-follower.js';
 
 /** The application version, read once from package.json. */
 const APP_VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -141,7 +142,8 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const presence = shared ? new RedisRoomPresence(shared.redis, shared.prefix, shared.nodeId) : new LocalRoomPresence();
 		const account = new AccountService(db, bus, mail, limits, publicOrigin, { mailDelivers: config.smtpUrl !== null, logger });
 		const meetings = new MeetingsService(db, bus, abilities, presence, votes, drafts, forum, documents, forumWriting);
-		const webhooks = new WebhooksService(db, bus, logger, mail, { votes, meetings, drafts, forum }, { allowPrivate: config.webhooksAllowPrivate, publicOrigin });
+		const webhooks = new WebhooksService(db, bus, mail, { votes, meetings, drafts, forum }, { allowPrivate: config.webhooksAllowPrivate, publicOrigin });
+		const webhookFollower = new WebhookFollower(db, webhooks, bus, logger);
 		const webhookDeliverer = new WebhookDeliverer(db, webhooks, logger, { timeoutMs: config.webhookTimeoutMs, allowPrivate: config.webhooksAllowPrivate });
 		const services: Services = {
 			auth,
@@ -202,8 +204,8 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			await limits.clear();
 			logger.info('seeded the InClust network', { people });
 		}
-		// After the seed: its events are demo data, and no endpoint exists yet.
-		const stopWebhooks = webhooks.follow();
+		// The seed's events were recorded too: no endpoint exists yet, so they are taken off unread at the first pass.
+		const stopWebhooks = webhookFollower.follow();
 		await profile.load();
 		if (shared) {
 			// What this node keeps in memory and another node changed: read again.
@@ -223,17 +225,23 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			if (lease.held) void mailer.flush().catch((error) => logger.error('mail delivery failed', { error }));
 		};
 		everyNode.on('mail.queued', deliver);
-		// Webhooks: the same lease; due retries are looked for every quarter minute.
+		// Webhooks: the same lease; events recorded and due retries are looked for every quarter minute (a wake-up
+		// lost between nodes costs that much delay, never an event).
+		const followHooks = () => {
+			if (lease.held) void webhookFollower.flush().catch((error) => logger.error('turning webhook events into deliveries failed', { error }));
+		};
 		const sendHooks = () => {
 			if (lease.held) void webhookDeliverer.flush().catch((error) => logger.error('webhook delivery failed', { error }));
 		};
+		everyNode.on('webhooks.recorded', followHooks);
 		everyNode.on('webhooks.queued', sendHooks);
-		const hookRetries = setInterval(sendHooks, 15_000);
+		const hookRetries = setInterval(() => (followHooks(), sendHooks()), 15_000);
 		hookRetries.unref();
-		// Mail left from before a restart (or by a node that stopped) goes out when this node takes the work.
-		lease.onChange((held) => held && (deliver(), sendHooks()));
+		// Mail and webhook events left from before a restart (or by a node that stopped) go out when this node takes the work.
+		lease.onChange((held) => held && (deliver(), followHooks(), sendHooks()));
 		if (lease instanceof RedisLease) await lease.start();
 		deliver();
+		followHooks();
 		// Daily digests: checked every quarter hour; each member gets at most one a day.
 		const digests = setInterval(() => {
 			if (lease.held) notifications.sendDigests().catch((error) => logger.error('digest failed', { error }));
@@ -275,6 +283,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 			startedAt,
 			created,
 			mailer,
+			webhookFollower,
 			webhookDeliverer,
 			pageCache,
 			shared,
@@ -299,7 +308,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 				await everyNode.close();
 				await documents.close();
 				await documentFeed?.close();
-				await webhooks.settled();
+				await webhookFollower.close();
 				await webhookDeliverer.close();
 				await mailer.close();
 				storage.close();

@@ -160,7 +160,7 @@ export class SharedState {
 /**
  * Domain events that every node must act on, wherever they happened: access re-checks (the sockets concerned may be
  * on any node), the visitor page cache (each node keeps its own), casts (the node that sends tallies gathers them)
- * and queued mail (the node that delivers the outbox sends it). Broadcasts to rooms need none of this: the node where
+ * queued mail and webhooks (the node that delivers the outbox sends them), webhook events recorded (that node queues them). Broadcasts to rooms need none of this: the node where
  * the event happened emits through the Socket.IO adapter, which reaches every node's sockets.
  */
 export const EVERY_NODE_EVENTS = [
@@ -171,6 +171,7 @@ export const EVERY_NODE_EVENTS = [
 	'vote.closed',
 	'mail.queued',
 	'webhooks.queued',
+	'webhooks.recorded',
 	'document.access_changed',
 	'forum.post_created',
 	'forum.post_updated',

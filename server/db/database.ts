@@ -706,6 +706,15 @@ export interface WebhookSubjectsTable {
 	fingerprint: string;
 }
 
+/** Something webhooks announce happened, recorded with the change; waiting to be turned into deliveries. */
+export interface WebhookEventsTable {
+	id: Generated<number>;
+	/** A RECORDED_EVENTS key (server/domain/webhooks.ts). */
+	type: string;
+	subject_id: number;
+	created_at: number;
+}
+
 export interface Database {
 	users: UsersTable;
 	sessions: SessionsTable;
@@ -767,6 +776,7 @@ export interface Database {
 	webhook_deliveries: WebhookDeliveriesTable;
 	webhook_log: WebhookLogTable;
 	webhook_subjects: WebhookSubjectsTable;
+	webhook_events: WebhookEventsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -800,3 +810,4 @@ export type NetworkProfileRow = Selectable<NetworkProfileTable>;
 export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
 export type WebhookLogRow = Selectable<WebhookLogTable>;
+export type WebhookEventRow = Selectable<WebhookEventsTable>;

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
+import type { WebhookEvent } from '../../src/lib/shared/webhooks.js';
 
 /** How long a delivery is tried before it is given up. */
 export const RETRY_FOR_MS = 24 * 60 * 60 * 1000;
@@ -17,6 +18,33 @@ export const MAX_ENDPOINTS = 10;
 /** How much of an answer is read (and then thrown away): an endpoint cannot make the server read forever. */
 export const MAX_RESPONSE_BYTES = 64 * 1024;
 export const MAX_URL_LENGTH = 2000;
+
+/**
+ * What a change records for the webhooks in its own transaction (the webhook_events table), and the webhook events
+ * each may be announced as: a closed vote also announces its decision; a meeting called or changed is compared with
+ * what was last announced of it, so either may turn out a call, a change or nothing.
+ */
+export const RECORDED_EVENTS = {
+	'vote.opened': ['vote.opened'],
+	'vote.closed': ['vote.closed', 'decision.made'],
+	'thread.created': ['thread.created'],
+	'draft.frozen': ['draft.frozen'],
+	'draft.adopted': ['draft.adopted'],
+	'meeting.called': ['meeting.called', 'meeting.changed'],
+	'meeting.changed': ['meeting.called', 'meeting.changed']
+} as const satisfies Record<string, readonly WebhookEvent[]>;
+
+export type RecordedEvent = keyof typeof RECORDED_EVENTS;
+
+/** The webhook events a recorded event may be announced as; none for a type this version does not know. */
+export function announcedAs(type: string): readonly WebhookEvent[] {
+	return Object.hasOwn(RECORDED_EVENTS, type) ? RECORDED_EVENTS[type as RecordedEvent] : [];
+}
+
+/** The event a draft's move records, if webhooks announce that move (frozen for a vote, adopted). */
+export function draftMoveEvent(to: string): RecordedEvent | null {
+	return to === 'frozen' ? 'draft.frozen' : to === 'adopted' ? 'draft.adopted' : null;
+}
 
 /** `Kuvend-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`, as README "Webhooks" documents it. */
 export function signatureHeader(secret: string, body: string, unixSeconds: number): string {

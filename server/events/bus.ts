@@ -23,6 +23,8 @@ export interface DomainEvents {
 	'mail.queued': Record<string, never>;
 	/** Webhook deliveries were queued (or an endpoint turned back on); the node holding the lease sends them. */
 	'webhooks.queued': Record<string, never>;
+	/** A change recorded a webhook event in its transaction; the node holding the lease turns it into deliveries. */
+	'webhooks.recorded': Record<string, never>;
 	/** Who may open a collaborative document changed (a draft moved in its lifecycle): connections are re-admitted. */
 	'document.access_changed': { name: string };
 	/** A draft moved in its lifecycle (also announced as draft.changed). */

@@ -3,6 +3,7 @@ import * as rec from '../db/repositories/meeting-record.repository.js';
 import { lastPosition } from '../db/repositories/meeting.repository.js';
 import { ballotsOf, unitNames } from '../db/repositories/vote.repository.js';
 import { insertAudit } from '../db/repositories/membership.repository.js';
+import { recordWebhookEvent } from '../db/repositories/webhook-event.repository.js';
 import { objectionsOf } from '../domain/meeting-record.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import { userUnit } from '../../src/lib/shared/votes.js';
@@ -104,6 +105,7 @@ export class AgendaProposals {
 				const hidden = meeting.visibility === 'public' && p.vote_visibility === 'members';
 				const title = hidden ? m.rec_item_title_members_round({}, { locale }) : (p.kind === 'block' ? m.rec_item_title_block : m.rec_item_title_object)({ vote: p.vote_title }, { locale }).slice(0, 200);
 				itemId = await rec.appendItem(trx, meetingId, { title, notes: hidden ? '' : p.reason, thread_id: p.thread_id }, (await lastPosition(trx, meetingId)) + 1);
+				await recordWebhookEvent(trx, 'meeting.changed', meetingId, now);
 			}
 			const decided = await rec.decideProposal(trx, p.id, { status: accept ? 'accepted' : 'dropped', agenda_item_id: itemId, decided_at: now, decided_by: auth.actor.id });
 			if (!decided) throw new DomainError('conflict', 'proposal_decided', { proposal: 'proposal_decided' });

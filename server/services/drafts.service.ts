@@ -35,6 +35,8 @@ import { DraftTranslations } from './draft-translations.service.js';
 import { DraftVersions } from './draft-versions.service.js';
 import { insertTranslationVersion } from '../db/repositories/draft-translation.repository.js';
 import { insertAudit } from '../db/repositories/membership.repository.js';
+import { recordWebhookEvent } from '../db/repositories/webhook-event.repository.js';
+import { draftMoveEvent } from '../domain/webhooks.js';
 import type { Locale } from '../../src/lib/shared/types.js';
 import type { ForumWritingService } from './forum-writing.service.js';
 import type { RateLimits } from './rate-limits.js';
@@ -288,6 +290,8 @@ export class DraftsService {
 			await this.db.transaction().execute(async (trx) => {
 				// From the status this decision was made on: two stewards moving it at once cannot both succeed.
 				if (!(await repo.moveDraftStatus(trx, draft.id, draft.status, to as DraftStatus, now))) throw new DomainError('conflict', 'moved meanwhile');
+				const announced = draftMoveEvent(to);
+				if (announced) await recordWebhookEvent(trx, announced, draft.id, now);
 				if (!snapshot) return;
 				const number = await repo.insertVersion(trx, { draft_id: draft.id, name: '', auto: 1, created_by: auth!.actor.id, created_at: now, ...snapshot });
 				if (!translations.length) return;
@@ -327,6 +331,8 @@ export class DraftsService {
 		const now = this.clock();
 		const moved = await this.db.transaction().execute(async (trx) => {
 			if (!(await repo.decideDraft(trx, version.draft_id, voteId, to, now))) return false;
+			const announced = draftMoveEvent(to);
+			if (announced) await recordWebhookEvent(trx, announced, version.draft_id, now);
 			// Nobody did it but the vote: no actor, the vote named, never a ballot or a count of choices.
 			await insertAudit(trx, { actor_id: null, action: to === 'adopted' ? 'draft.adopted' : 'draft.rejected', subject_type: 'draft', subject_id: String(version.draft_id), data: { voteId }, created_at: now });
 			return true;

@@ -1,6 +1,7 @@
 import type { BestEffort } from '../db/storage-health.js';
 import type { Db } from '../db/client.js';
 import * as repo from '../db/repositories/forum.repository.js';
+import { recordWebhookEvent } from '../db/repositories/webhook-event.repository.js';
 import { canChangePost, canPost, fold, indexedTitle, isModerator, parseTags, tagsOf } from '../domain/forum.js';
 import { checkText, collect } from '../domain/validation.js';
 import type { EventBus } from '../events/bus.js';
@@ -82,6 +83,7 @@ export class ForumWritingService {
 			await repo.indexPost(trx, postId, indexedTitle(title, tags), fold(text));
 			await repo.subscribe(trx, threadId, auth.actor.id, true);
 			await repo.markRead(trx, threadId, auth.actor.id, postId, now);
+			await recordWebhookEvent(trx, 'thread.created', threadId, now);
 			const notified = await this.notifications.forPost(trx, { threadId, postId, authorId: auth.actor.id, parentAuthorId: null, mentions, access: accessOf(category), floor: { membersOnly }, title });
 			return { threadId, postId, notified };
 		});

@@ -1,6 +1,7 @@
 import type { Db } from '../db/client.js';
 import * as repo from '../db/repositories/meeting.repository.js';
 import { insertAudit } from '../db/repositories/membership.repository.js';
+import { recordWebhookEvent } from '../db/repositories/webhook-event.repository.js';
 import { nextPosition, nextSpeaker, positionAt, raiseHandProblem, roomActionRefusal, type Meeting, type Speaker } from '../domain/meetings.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import type { MeetingAction } from '../../src/lib/shared/meetings.js';
@@ -52,6 +53,7 @@ export class MeetingRoomService {
 					await this.record.log(trx, m.id, 'item_started', now, { itemId: first.id });
 				}
 				await insertAudit(trx, { actor_id: me, action: 'meeting.started', subject_type: 'meeting', subject_id: String(m.id), data: {}, created_at: now });
+				await recordWebhookEvent(trx, 'meeting.changed', m.id, now);
 			});
 			await this.record.opened(m, now);
 		},
@@ -61,6 +63,7 @@ export class MeetingRoomService {
 				await repo.updateMeeting(trx, m.id, { status: 'ended', ended_at: now });
 				await this.record.log(trx, m.id, 'closed', now);
 				await insertAudit(trx, { actor_id: me, action: 'meeting.ended', subject_type: 'meeting', subject_id: String(m.id), data: {}, created_at: now });
+				await recordWebhookEvent(trx, 'meeting.changed', m.id, now);
 			});
 			await this.record.closed(m, now);
 		},

@@ -3,6 +3,7 @@ import * as repo from '../db/repositories/meeting.repository.js';
 import { facilitatorsOf } from '../db/repositories/group.repository.js';
 import { insertAudit } from '../db/repositories/membership.repository.js';
 import { proxiesIn, representedIn } from '../db/repositories/proxy.repository.js';
+import { recordWebhookEvent } from '../db/repositories/webhook-event.repository.js';
 import { canChair, canSeeMeeting, canTakePart, quorumMeter, roomForVisitors, type Meeting, type MeetingFacts } from '../domain/meetings.js';
 import { isActiveMember } from '../domain/permissions.js';
 import { quorumValue, type VoteInput } from '../domain/votes.js';
@@ -221,6 +222,7 @@ export class MeetingsService {
 			await repo.insertChairs(trx, id, chairs);
 			await repo.insertItems(trx, id, agenda.map((title) => ({ title })));
 			await insertAudit(trx, { actor_id: auth.actor.id, action: 'meeting.created', subject_type: 'meeting', subject_id: String(id), data: { items: agenda.length }, created_at: now });
+			await recordWebhookEvent(trx, 'meeting.called', id, now);
 			return id;
 		});
 		await this.#createMinutes(auth, id, locale);
@@ -255,8 +257,11 @@ export class MeetingsService {
 		if (item.threadId && !(await this.forum.mayRead(auth, item.threadId))) problems.thread = 'not_found';
 		if (item.draftId && !(await this.drafts.mayRead(auth, item.draftId))) problems.draft = 'not_found';
 		if (Object.keys(problems).length) throw new DomainError('invalid_input', 'item', problems);
-		const position = (await repo.lastPosition(this.db, m.id)) + 1;
-		await repo.insertItems(this.db, m.id, [{ title: item.title.trim(), thread_id: item.threadId ?? null, draft_id: item.draftId ?? null }], position);
+		await this.db.transaction().execute(async (trx) => {
+			const position = (await repo.lastPosition(trx, m.id)) + 1;
+			await repo.insertItems(trx, m.id, [{ title: item.title.trim(), thread_id: item.threadId ?? null, draft_id: item.draftId ?? null }], position);
+			await recordWebhookEvent(trx, 'meeting.changed', m.id, this.clock());
+		});
 		this.bus.emit('meeting.changed', { meetingId: m.id });
 	}
 

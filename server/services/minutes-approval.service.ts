@@ -4,6 +4,7 @@ import { lastPosition } from '../db/repositories/meeting.repository.js';
 import { latestVersion } from '../db/repositories/draft.repository.js';
 import { findVote, setVoteStatus } from '../db/repositories/vote.repository.js';
 import { insertAudit } from '../db/repositories/membership.repository.js';
+import { recordWebhookEvent } from '../db/repositories/webhook-event.repository.js';
 import type { Meeting } from '../domain/meetings.js';
 import { VOTE_DEFAULTS } from '../domain/votes.js';
 import type { EventBus } from '../events/bus.js';
@@ -69,6 +70,7 @@ export class MinutesApproval {
 		const now = this.clock();
 		const itemId = await this.db.transaction().execute(async (trx) => {
 			const item = { title: msg.rec_minutes_item_title({ title: m.title }, { locale }).slice(0, 200), notes: '', thread_id: null, draft_id: draftId };
+			await recordWebhookEvent(trx, 'meeting.changed', held.id, now);
 			if (!next) return rec.appendItem(trx, m.id, item, (await lastPosition(trx, m.id)) + 1);
 			await rec.shiftItems(trx, next.id);
 			return rec.appendItem(trx, next.id, item, 1);

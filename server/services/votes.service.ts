@@ -29,6 +29,7 @@ import { DecisionsRegister, type DecisionFilter, type DecisionsPage } from './de
 import { AmendmentVotes, type AmendmentLink } from './amendment-votes.service.js';
 import { DecisionChains } from './decision-chain.service.js';
 import { insertVoteAmendments } from '../db/repositories/amendment-vote.repository.js';
+import { recordWebhookEvent } from '../db/repositories/webhook-event.repository.js';
 
 /** An election: a ranked vote for `seats`, counted by STV, with a candidacy period until it opens. */
 export interface Election {
@@ -267,6 +268,7 @@ export class VotesService {
 			await proxyRepo.freezeProxies(trx, id, proxies.frozen);
 			const data = { eligible: units.length, ...(proxies.frozen.length ? { proxies: proxies.frozen.length } : {}) };
 			await insertAudit(trx, { actor_id: actorId, action: 'vote.opened', subject_type: 'vote', subject_id: String(id), data, created_at: this.clock() });
+			await recordWebhookEvent(trx, 'vote.opened', id, this.clock());
 			return true;
 		});
 		if (opened) this.bus.emit('vote.opened', { voteId: id });

@@ -3,6 +3,7 @@ import * as repo from '../db/repositories/webhook.repository.js';
 import type { Logger } from '../logger.js';
 import { LOG_KEEP, mustDisable, nextAttemptAt, RETRY_FOR_MS, signatureHeader } from '../domain/webhooks.js';
 import { checkTarget, post, TargetRefused, type SendOutcome } from './webhook-sender.js';
+import { SerialRuns } from './serial-runs.js';
 import type { WebhooksService } from './webhooks.service.js';
 
 /** Deliveries tried in one run; more wait for the next. */
@@ -18,8 +19,7 @@ const PARALLEL = 8;
  * registered it is told.
  */
 export class WebhookDeliverer {
-	#running: Promise<void> | null = null;
-	#again = false;
+	readonly #runs: SerialRuns;
 
 	constructor(
 		private readonly db: Db,
@@ -27,29 +27,21 @@ export class WebhookDeliverer {
 		private readonly logger: Logger,
 		private readonly options: { timeoutMs: number; allowPrivate: boolean; resolve?: (host: string) => Promise<{ address: string; family: number }[]> },
 		private readonly clock: () => number = Date.now
-	) {}
+	) {
+		this.#runs = new SerialRuns(
+			() => this.#run(),
+			(error) => this.logger.error('webhook delivery failed', { error })
+		);
+	}
 
 	/** Sends what is due at `now` (the clock by default); calls during a run fold into one more run. */
 	flush(now?: number): Promise<void> {
-		if (this.#running) {
-			this.#again = true;
-			return this.#running;
-		}
-		this.#running = this.#run(now).finally(() => {
-			this.#running = null;
-			if (this.#again) {
-				this.#again = false;
-				void this.flush().catch((error: unknown) => this.logger.error('webhook delivery failed', { error }));
-			}
-		});
-		return this.#running;
+		return this.#runs.run(() => this.#run(now));
 	}
 
 	/** Resolves once what is due at `now` has been tried (runs started meanwhile included). */
-	async drained(now?: number): Promise<void> {
-		while (this.#running) await this.#running;
-		await this.flush(now);
-		while (this.#running) await this.#running;
+	drained(now?: number): Promise<void> {
+		return this.#runs.drained(() => this.#run(now));
 	}
 
 	async #run(at?: number): Promise<void> {
@@ -94,8 +86,7 @@ export class WebhookDeliverer {
 		}
 	}
 
-	async close(): Promise<void> {
-		// A run that failed was told to whoever started it; at stop it is only waited for.
-		while (this.#running) await this.#running.catch((error: unknown) => this.logger.debug('a webhook run ended in an error at stop', { error: String(error) }));
+	close(): Promise<void> {
+		return this.#runs.idle((error) => this.logger.debug('a webhook run ended in an error at stop', { error: String(error) }));
 	}
 }

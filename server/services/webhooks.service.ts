@@ -4,10 +4,11 @@ import * as repo from '../db/repositories/webhook.repository.js';
 import { insertAudit } from '../db/repositories/membership.repository.js';
 import { findOrganisationBySlug, isRepresentative } from '../db/repositories/organisation.repository.js';
 import { organisationsOfUser } from '../db/repositories/user.repository.js';
+import { takeEvents } from '../db/repositories/webhook-event.repository.js';
+import type { WebhookEndpointRow, WebhookEventRow } from '../db/database.js';
 import type { EventBus } from '../events/bus.js';
-import type { Logger } from '../logger.js';
 import { hasRole, isActiveMember } from '../domain/permissions.js';
-import { MAX_ENDPOINTS, webhookUrlProblem } from '../domain/webhooks.js';
+import { announcedAs, MAX_ENDPOINTS, webhookUrlProblem, type RecordedEvent } from '../domain/webhooks.js';
 import { DomainError, isDomainError } from '../../src/lib/shared/errors.js';
 import { isWebhookEvent, type WebhookEndpointView, type WebhookEvent } from '../../src/lib/shared/webhooks.js';
 import type { Locale } from '../../src/lib/shared/types.js';
@@ -46,13 +47,23 @@ interface Announcement {
 	data: Record<string, unknown>;
 }
 
+/** What one recorded event comes to: its announcements, and what to keep of a meeting to tell its next change from noise. */
+interface Reading {
+	announcements: Announcement[];
+	remember: { subject: string; fingerprint: string } | null;
+}
+
+/** An endpoint with the event types it takes, read once per batch of events. */
+type Listening = WebhookEndpointRow & { takes: Set<string> };
+
 const MAX_LOG_SHOWN = 25;
 
 /**
  * Webhooks: endpoints registered by coordinators (for every event of the network) and by representatives (for their
  * organisation's own events: those about a meeting, vote, decision, thread or draft that one of the organisation's
- * representatives called, opened, started or wrote). Events become deliveries in a queue beside the mail outbox;
- * WebhookDeliverer sends them from the node that holds the lease.
+ * representatives called, opened, started or wrote). Each change records its event in its own transaction
+ * (webhook_events); WebhookFollower hands them here to become deliveries in a queue beside the mail outbox, and
+ * WebhookDeliverer sends them, both from the node that holds the lease.
  *
  * Only what a visitor may read is ever announced, read through the same services as the pages with no one signed in:
  * a members-only or group meeting, vote, decision, draft, a thread in a members' or group space or a members-only
@@ -60,12 +71,9 @@ const MAX_LOG_SHOWN = 25;
  * delivery whose subject stops being public before it went out is withdrawn.
  */
 export class WebhooksService {
-	#chain: Promise<void> = Promise.resolve();
-
 	constructor(
 		private readonly db: Db,
 		private readonly bus: EventBus,
-		private readonly logger: Logger,
 		private readonly mail: MailService,
 		private readonly readers: PublicReaders,
 		private readonly options: WebhookOptions,
@@ -132,7 +140,8 @@ export class WebhooksService {
 	async sendTest(auth: Authenticated | null, id: number): Promise<void> {
 		const { endpoint } = await this.#manageable(auth, id);
 		if (endpoint.disabled_at !== null) throw new DomainError('conflict', 'endpoint is off', { endpoint: 'hook_disabled' });
-		await this.#enqueue([endpoint.id], { type: 'ping', subject: 'ping', startedBy: null, data: { message: 'Kuvend test event' } });
+		await repo.insertDeliveries(this.db, this.#deliveries([endpoint.id], { type: 'ping', subject: 'ping', startedBy: null, data: { message: 'Kuvend test event' } }));
+		this.bus.emit('webhooks.queued', {});
 	}
 
 	async #authorise(auth: Authenticated | null, scope: WebhookScope) {
@@ -177,34 +186,50 @@ export class WebhooksService {
 
 	// ——— events ———
 
-	/** Turns the domain events into deliveries, one event at a time (so a meeting's changes are compared in order). */
-	follow(): () => void {
-		// Nothing is read for events no endpoint takes (a live meeting's room changes often).
-		const later = (types: WebhookEvent[], work: () => Promise<Announcement[]>) => {
-			this.#chain = this.#chain
-				.then(async () => {
-					const wanted = (await repo.activeEndpoints(this.db)).some((e) => types.some((t) => (JSON.parse(e.events) as string[]).includes(t)));
-					if (!wanted) return;
-					for (const a of await work()) await this.#announce(a);
-				})
-				.catch((error: unknown) => this.logger.error('queueing a webhook event failed', { error }));
-		};
-		const offs = [
-			this.bus.on('vote.opened', ({ voteId }) => later(['vote.opened'], () => this.#vote(voteId, 'opened'))),
-			this.bus.on('vote.closed', ({ voteId }) => later(['vote.closed', 'decision.made'], () => this.#vote(voteId, 'closed'))),
-			this.bus.on('forum.thread_created', ({ threadId }) => later(['thread.created'], () => this.#thread(threadId))),
-			this.bus.on('draft.status_changed', ({ draftId, to }) => {
-				if (to === 'frozen' || to === 'adopted') later([`draft.${to}`], () => this.#draft(draftId, to));
-			}),
-			this.bus.on('meeting.called', ({ meetingId }) => later(['meeting.called', 'meeting.changed'], () => this.#meeting(meetingId, true))),
-			this.bus.on('meeting.changed', ({ meetingId }) => later(['meeting.called', 'meeting.changed'], () => this.#meeting(meetingId, false)))
-		];
-		return () => offs.forEach((off) => off());
+	/**
+	 * Turns events recorded with their changes (webhook_events, oldest first) into deliveries: for each, what it
+	 * announces is read as a visitor, then in one transaction the event is taken off the table, its deliveries queued
+	 * and a meeting's fingerprint kept. An event another node took first queues nothing here. Events no endpoint takes
+	 * are only taken off: nothing is read for them (a live meeting's room changes often). Called by WebhookFollower.
+	 */
+	async take(events: WebhookEventRow[]): Promise<void> {
+		const endpoints: Listening[] = (await repo.activeEndpoints(this.db)).map((e) => ({ ...e, takes: new Set(JSON.parse(e.events) as string[]) }));
+		const listening = (event: WebhookEventRow) => endpoints.filter((e) => announcedAs(event.type).some((t) => e.takes.has(t)));
+		await takeEvents(this.db, events.filter((e) => listening(e).length === 0).map((e) => e.id));
+		for (const event of events) {
+			const to = listening(event);
+			if (to.length) await this.#take(event, to);
+		}
 	}
 
-	/** Resolves once every event heard so far has been queued (tests, and a clean stop). */
-	settled(): Promise<void> {
-		return this.#chain;
+	async #take(event: WebhookEventRow, endpoints: Listening[]): Promise<void> {
+		// Known to be a RecordedEvent: an endpoint listens to what it is announced as.
+		const { announcements, remember } = await this.#read(event.type as RecordedEvent, event.subject_id);
+		const rows: Parameters<typeof repo.insertDeliveries>[1] = [];
+		for (const a of announcements) rows.push(...this.#deliveries(await this.#recipients(a, endpoints), a));
+		const queued = await this.db.transaction().execute(async (trx) => {
+			if (!(await takeEvents(trx, [event.id]))) return false;
+			if (remember) await repo.setSubjectFingerprint(trx, remember.subject, remember.fingerprint);
+			await repo.insertDeliveries(trx, rows);
+			return rows.length > 0;
+		});
+		if (queued) this.bus.emit('webhooks.queued', {});
+	}
+
+	async #read(type: RecordedEvent, id: number): Promise<Reading> {
+		switch (type) {
+			case 'vote.opened':
+			case 'vote.closed':
+				return { announcements: await this.#vote(id, type === 'vote.opened' ? 'opened' : 'closed'), remember: null };
+			case 'thread.created':
+				return { announcements: await this.#thread(id), remember: null };
+			case 'draft.frozen':
+			case 'draft.adopted':
+				return { announcements: await this.#draft(id, type === 'draft.frozen' ? 'frozen' : 'adopted'), remember: null };
+			case 'meeting.called':
+			case 'meeting.changed':
+				return this.#meeting(id, type === 'meeting.called');
+		}
 	}
 
 	/** A visitor's view, or null where a visitor may not read it. */
@@ -269,12 +294,13 @@ export class WebhooksService {
 	}
 
 	/**
-	 * A meeting called, or what visitors read of it changed (time, place, agenda, status). The room's own churn
-	 * (presence, speakers) also says "meeting.changed" on the bus: only a change in what visitors read is announced.
+	 * A meeting called, or what visitors read of it changed (agenda, status). Read when the event is taken, the meeting
+	 * may have changed again since: only a difference from what was last announced is announced, once.
 	 */
-	async #meeting(id: number, called: boolean): Promise<Announcement[]> {
+	async #meeting(id: number, called: boolean): Promise<Reading> {
+		const nothing: Reading = { announcements: [], remember: null };
 		const mt = await this.#asVisitor(() => this.readers.meetings.get(null, id));
-		if (!mt || mt.visibility !== 'public') return [];
+		if (!mt || mt.visibility !== 'public') return nothing;
 		const meeting = {
 			id: mt.id,
 			title: mt.title,
@@ -291,32 +317,27 @@ export class WebhooksService {
 		const subject = `meeting:${id}`;
 		const fingerprint = createHash('sha256').update(JSON.stringify(meeting)).digest('hex');
 		const before = await repo.subjectFingerprint(this.db, subject);
-		if (before === fingerprint) return [];
-		await repo.setSubjectFingerprint(this.db, subject, fingerprint);
+		if (before === fingerprint) return nothing;
+		const remember = { subject, fingerprint };
 		// First heard of without being called (a meeting from before webhooks): remembered, not announced.
-		if (!called && before === undefined) return [];
-		return [{ type: called ? 'meeting.called' : 'meeting.changed', subject, startedBy: await repo.starterOf(this.db, 'meeting', id), data: { meeting } }];
+		if (!called && before === undefined) return { announcements: [], remember };
+		return { announcements: [{ type: called ? 'meeting.called' : 'meeting.changed', subject, startedBy: await repo.starterOf(this.db, 'meeting', id), data: { meeting } }], remember };
 	}
 
-	/** Queues the event for every endpoint that takes it: the network's, and the starter's organisations'. */
-	async #announce(a: Announcement): Promise<void> {
-		const endpoints = (await repo.activeEndpoints(this.db)).filter((e) => (JSON.parse(e.events) as string[]).includes(a.type));
-		if (endpoints.length === 0) return;
+	/** The endpoints an announcement goes to: those taking its type, the network's and the starter's organisations'. */
+	async #recipients(a: Announcement, endpoints: Listening[]): Promise<number[]> {
+		const taking = endpoints.filter((e) => e.takes.has(a.type));
+		if (taking.length === 0) return [];
 		const own = new Set(a.startedBy === null ? [] : (await organisationsOfUser(this.db, a.startedBy)).map((o) => o.id));
-		const ids = endpoints.filter((e) => e.organisation_id === null || own.has(e.organisation_id)).map((e) => e.id);
-		await this.#enqueue(ids, a);
+		return taking.filter((e) => e.organisation_id === null || own.has(e.organisation_id)).map((e) => e.id);
 	}
 
-	async #enqueue(endpointIds: number[], a: Announcement): Promise<void> {
-		if (endpointIds.length === 0) return;
+	/** One delivery per endpoint, all of the same event (one id, one body). */
+	#deliveries(endpointIds: number[], a: Announcement) {
 		const now = this.clock();
 		const id = `evt_${randomUUID()}`;
 		const body = JSON.stringify({ id, type: a.type, time: new Date(now).toISOString(), data: a.data });
-		await repo.insertDeliveries(
-			this.db,
-			endpointIds.map((endpoint_id) => ({ endpoint_id, event_id: id, event_type: a.type, subject: a.subject, body, created_at: now, next_attempt_at: now }))
-		);
-		this.bus.emit('webhooks.queued', {});
+		return endpointIds.map((endpoint_id) => ({ endpoint_id, event_id: id, event_type: a.type, subject: a.subject, body, created_at: now, next_attempt_at: now }));
 	}
 
 	/** Before each attempt: whether what a delivery is about is still for visitors (else it is withdrawn). */

@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
-import { loadConfig } from '../../server/config.js';
+import type { Config } from '../../server/config.js';
 import { startApp } from '../../server/app.js';
 import type { LiveState, MeetingAction } from '../../src/lib/shared/meetings.js';
 import { newDeviceToken, type VoteResult } from '../../src/lib/shared/votes.js';
 import { TALLY_EVERY_MS } from '../../server/realtime/handlers/vote.handlers.js';
-import { tempDir } from './helpers/app.js';
+import { sharingNodeConfig, tempDir } from './helpers/app.js';
 import { cleanUpCluster, dirs, freshDatabase, memberSocket, PG, prefixes, REDIS, REDIS_URL, startNode, stopNode, type KuvendNode } from './helpers/cluster.js';
 import { meetingInput, stateWhere } from './helpers/meetings.js';
-import { TEST_BALLOT_KEY } from './helpers/redis.js';
 import { castBySocket, makePeople, personByEmail, storedBallots, voteInput, type Answer, type Person } from './helpers/votes.js';
 
 // Issue #16 point 5: votes and meeting rooms across two Kuvend nodes on one PostgreSQL database and one Redis.
@@ -22,7 +21,7 @@ type Tally = { status?: string; participants?: number; result?: VoteResult | nul
 
 describe.runIf(PG && REDIS)('votes and meetings on two nodes', () => {
 	let a: KuvendNode;
-	let b: Awaited<ReturnType<typeof startApp>> & { config: ReturnType<typeof loadConfig> };
+	let b: Awaited<ReturnType<typeof startApp>> & { config: Config };
 	let coordinator: Person;
 	const prefix = `kuvend-votes-${randomUUID().slice(0, 8)}:`;
 	const sockets: Socket[] = [];
@@ -39,18 +38,7 @@ describe.runIf(PG && REDIS)('votes and meetings on two nodes', () => {
 		const dir = tempDir('kuvend-node-');
 		dirs.push(dir);
 		// B first: it migrates and seeds the database A then finds. The relaxed limits: 200 sockets from one address.
-		const config = loadConfig({
-			NODE_ENV: 'test',
-			PORT: '0',
-			HOST: '127.0.0.1',
-			DATA_DIR: dir,
-			LOG_LEVEL: 'error',
-			RATE_LIMITS: 'relaxed',
-			DATABASE_URL: database,
-			REDIS_URL,
-			REDIS_PREFIX: prefix,
-			BALLOT_KEY: TEST_BALLOT_KEY
-		});
+		const config = sharingNodeConfig(dir, { database, redisUrl: REDIS_URL, prefix });
 		b = Object.assign(await startApp(config), { config });
 		a = await startNode(database, REDIS_URL, prefix, { RATE_LIMITS: 'relaxed', LOG_LEVEL: 'error' });
 		coordinator = await personByEmail(b, 'coordinator@demo.test');

@@ -60,7 +60,7 @@ async function draftWithReply(visibility: 'public' | 'members', word: string): P
 }
 
 async function queuedFor(threadId: number): Promise<number> {
-	await app.ctx.services.webhooks.settled();
+	await app.ctx.webhookFollower.drained();
 	const { rows } = await sql<{ n: number }>`select count(*) as n from webhook_deliveries where subject = ${`thread:${threadId}`}`.execute(app.ctx.db);
 	return Number(rows[0].n);
 }

@@ -1,38 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refusal } from './helpers/refusal.js';
+import { receiver, type Receiver } from './helpers/webhook-receiver.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { makePeople, personByEmail, voteInput, type Person } from './helpers/votes.js';
 import { checkTarget, post } from '../../server/services/webhook-sender.js';
 import { WEBHOOK_EVENTS } from '../../src/lib/shared/webhooks.js';
-
-/** A real HTTP receiver on loopback: answers `status`, or never answers (`hang`). Keeps what it was sent. */
-interface Receiver {
-	url: string;
-	got: { headers: http.IncomingHttpHeaders; body: string }[];
-	close(): Promise<void>;
-}
-
-async function receiver(answer: number | 'hang'): Promise<Receiver> {
-	const got: Receiver['got'] = [];
-	const server = http.createServer((req, res) => {
-		let body = '';
-		req.setEncoding('utf8');
-		req.on('data', (c: string) => (body += c));
-		req.on('end', () => {
-			got.push({ headers: req.headers, body });
-			if (answer !== 'hang') res.writeHead(answer).end('ok');
-		});
-	});
-	await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-	return {
-		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-		got,
-		close: () => new Promise((r) => (server.closeAllConnections(), server.close(() => r())))
-	};
-}
 
 /** What a receiver must do with every delivery (README "Webhooks"): check the HMAC of "t.body" with the secret. */
 function verify(header: string, body: string, secret: string): boolean {
@@ -70,6 +43,8 @@ afterAll(async () => {
 });
 
 const hooks = () => app.ctx.services.webhooks;
+/** Every event recorded so far turned into deliveries. */
+const settled = () => app.ctx.webhookFollower.drained();
 const network = { kind: 'network' } as const;
 const org = (slug: string) => ({ kind: 'organisation', slug }) as const;
 const sent = (r: Receiver, type: string) => r.got.filter((g) => JSON.parse(g.body).type === type);
@@ -143,11 +118,11 @@ describe('deliveries', () => {
 		const meetingInput = { description: '', startsAt: Date.now() + HOUR, endsAt: Date.now() + 2 * HOUR, place: 'Vlorë', onlineUrl: '', groupId: null, quorum: { kind: 'none' as const }, agenda: ['Hapja'], chairIds: [] };
 		const meeting = await meetings.create(coordinator.auth, { ...meetingInput, title: 'Asambleja publike', visibility: 'public' });
 		// The event carries the meeting as it is when it is queued: the change is its own event once the call is out.
-		await hooks().settled();
+		await settled();
 		await meetings.addItem(coordinator.auth, meeting, { title: 'Pika e re' });
 		await meetings.create(coordinator.auth, { ...meetingInput, title: 'Mbledhja e mbyllur', visibility: 'members' });
 		await until(() => sent(ok, 'meeting.changed').length > 0 && sent(ok, 'decision.made').length > 0, () => `the public events (got ${ok.got.map((g) => JSON.parse(g.body).type)})`);
-		await hooks().settled();
+		await settled();
 		await app.ctx.webhookDeliverer.drained();
 
 		const types = ok.got.map((g) => JSON.parse(g.body)).filter((b) => b.type !== 'ping');
@@ -174,7 +149,7 @@ describe('deliveries', () => {
 		const space = (await app.ctx.db.selectFrom('categories').select('slug').where('visibility', '=', 'public').where('group_id', 'is', null).executeTakeFirstOrThrow()).slug;
 		await forumWriting.createThread(representative.auth, { category: space, title: 'Nga Vlora Art', body: 'Tekst.', tags: '' });
 		await forumWriting.createThread(coordinator.auth, { category: space, title: 'Nga koordinatorja', body: 'Tekst.', tags: '' });
-		await hooks().settled();
+		await settled();
 		await app.ctx.webhookDeliverer.drained();
 		expect(sent(ok, 'thread.created').map((g) => JSON.parse(g.body).data.thread.title)).toEqual(['Nga Vlora Art']);
 		await hooks().remove(representative.auth, id);
@@ -244,7 +219,7 @@ describe('deliveries', () => {
 		const draftId = await drafts.create(coordinator.auth, { title: 'Karta e rrjetit', summary: '', group: '', field: 'cultural-policy', visibility: 'public' });
 		const before = failing.got.length;
 		await drafts.setStatus(coordinator.auth, draftId, 'frozen');
-		await hooks().settled();
+		await settled();
 		await app.ctx.webhookDeliverer.drained();
 		expect(failing.got.length).toBe(before + 1);
 		const waiting = () => app.ctx.db.selectFrom('webhook_deliveries').select('id').where('endpoint_id', '=', id).where('next_attempt_at', 'is not', null).execute();

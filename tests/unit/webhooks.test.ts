@@ -1,10 +1,19 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { isForbiddenAddress, mustDisable, nextAttemptAt, RETRY_FOR_MS, signatureHeader, webhookUrlProblem } from '../../server/domain/webhooks.js';
+import { announcedAs, draftMoveEvent, isForbiddenAddress, mustDisable, nextAttemptAt, RETRY_FOR_MS, signatureHeader, webhookUrlProblem } from '../../server/domain/webhooks.js';
 
 const MIN = 60_000;
 
 describe('webhook rules', () => {
+	it('announces a recorded event as the webhook events it may become, and a type it does not know as none', () => {
+		expect(announcedAs('vote.closed')).toEqual(['vote.closed', 'decision.made']);
+		expect(announcedAs('meeting.changed')).toEqual(['meeting.called', 'meeting.changed']);
+		// Written by a newer version, or a name an object has of its own.
+		expect(announcedAs('vote.stolen')).toEqual([]);
+		expect(announcedAs('constructor')).toEqual([]);
+		expect([draftMoveEvent('frozen'), draftMoveEvent('adopted'), draftMoveEvent('rejected'), draftMoveEvent('review')]).toEqual(['draft.frozen', 'draft.adopted', null, null]);
+	});
+
 	it('signs "t.body" with HMAC-SHA256', () => {
 		const header = signatureHeader('whsec_k', '{"a":1}', 1700000000);
 		expect(header).toBe(`t=1700000000,v1=${createHmac('sha256', 'whsec_k').update('1700000000.{"a":1}').digest('hex')}`);

@@ -5,6 +5,7 @@ import type { Db } from '../client.js';
 import type { BallotSeal } from '../ballots/ballot-seal.js';
 import { insertAudit } from './membership.repository.js';
 import { electorateCount, parseResult } from './vote.repository.js';
+import { recordWebhookEvent } from './webhook-event.repository.js';
 import type { Chamber, CountedBallot } from '../../../src/lib/shared/chambers.js';
 import type { BallotBox, BallotJob, BallotOutcome, CastEntry, CastRefusal, CloseEntry, CloseRefusal } from './ballot-box.repository.js';
 
@@ -213,6 +214,7 @@ export class PostgresBallotBox implements BallotBox {
 			data: { participants: result.participants, eligible: v.eligible_count },
 			created_at: c.now
 		});
+		await recordWebhookEvent(trx, 'vote.closed', v.id, c.now);
 		return { result, newly: true };
 	}
 }

@@ -109,6 +109,7 @@ export class SqliteBallotBox implements BallotBox {
 	readonly #close: SQLite.Statement<[string, number, number, number]>;
 	readonly #decide: SQLite.Statement<[number, string, string, number | null, string, number | null, number | null, number | null, number | null, number]>;
 	readonly #audit: SQLite.Statement<[number | null, string, string, string, number]>;
+	readonly #announce: SQLite.Statement<[number, number]>;
 
 	#retry: NodeJS.Timeout | null = null;
 	#stopped = false;
@@ -142,6 +143,8 @@ export class SqliteBallotBox implements BallotBox {
 			'insert into decisions (vote_id, title, outcome, group_id, visibility, thread_id, draft_version_id, amendment_id, meeting_id, decided_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
 		);
 		this.#audit = raw.prepare("insert into audit_log (actor_id, action, subject_type, subject_id, data, created_at) values (?, ?, 'vote', ?, ?, ?)");
+		// recordWebhookEvent's row (webhook-event.repository.ts), written in this transaction as it writes it in Kysely's.
+		this.#announce = raw.prepare("insert into webhook_events (type, subject_id, created_at) values ('vote.closed', ?, ?)");
 	}
 
 	/**
@@ -259,6 +262,7 @@ export class SqliteBallotBox implements BallotBox {
 		if (this.#close.run(JSON.stringify(result), result.participants, now, v.id).changes !== 1) return false;
 		this.#decide.run(v.id, v.title, result.outcome, v.group_id, v.visibility, v.thread_id, v.draft_version_id, v.amendment_id, v.meeting_id, now);
 		this.audit(actorId, 'vote.closed', v.id, { participants: result.participants, eligible: v.eligible_count }, now);
+		this.#announce.run(v.id, now);
 		return true;
 	}
 

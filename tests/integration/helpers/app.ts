@@ -9,7 +9,7 @@ import { DEMO_PASSWORD } from '../../../server/db/seed/demo.js';
 import { serverBuildIsFresh } from '../../../server/cli/ensure-build.js';
 import type { Authenticated } from '../../../server/services/auth.service.js';
 import { databaseEnv, dropDatabaseOf } from './postgres.js';
-import { clearRedisOf, redisEnv } from './redis.js';
+import { clearRedisOf, redisEnv, TEST_BALLOT_KEY } from './redis.js';
 
 export interface TestApp extends RunningApp {
 	dataDir: string;
@@ -22,13 +22,16 @@ export function tempDir(prefix = 'kuvend-test-'): string {
 	return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
+/** What every server a test starts is given: port 0 on loopback, quiet, relaxed limits, its data in `dataDir`. */
+const testEnv = (dataDir: string) => ({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'error', RATE_LIMITS: 'relaxed' });
+
 /**
  * The real server on port 0 with a fresh SQLite file in a temporary folder (or, under `npm run test:pg`, a fresh
  * PostgreSQL database and a part of Redis of its own), seeded with the demo network.
  */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
 	const dataDir = tempDir();
-	const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'error', RATE_LIMITS: 'relaxed', ...databaseEnv(dataDir), ...redisEnv(dataDir), ...env });
+	const config = loadConfig({ ...testEnv(dataDir), ...databaseEnv(dataDir), ...redisEnv(dataDir), ...env });
 	const app = await startApp(config);
 	return {
 		...app,
@@ -41,6 +44,14 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
 			await clearRedisOf(dataDir);
 		}
 	};
+}
+
+/**
+ * The configuration of a node started in the test's own process that shares `database` and Redis (under `prefix`)
+ * with other nodes, in its own data folder.
+ */
+export function sharingNodeConfig(dataDir: string, shared: { database: string; redisUrl: string; prefix: string }, env: Record<string, string> = {}): Config {
+	return loadConfig({ ...testEnv(dataDir), DATABASE_URL: shared.database, REDIS_URL: shared.redisUrl, REDIS_PREFIX: shared.prefix, BALLOT_KEY: TEST_BALLOT_KEY, ...env });
 }
 
 /** Signs in through the /login form action as a browser would; returns the session cookie ("name=value"). */
