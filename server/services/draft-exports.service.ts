@@ -5,7 +5,7 @@ import { confirmations, translationVersions } from '../db/repositories/draft-tra
 import { SlidingWindow } from '../domain/rate-limit.js';
 import { slugify } from '../domain/validation.js';
 import { ExportPool } from '../render/export-pool.js';
-import type { ExportJob } from '../render/export.renderer.js';
+import type { BesideJob, ExportJob } from '../render/export.renderer.js';
 import { jsonOf } from '../render/prosemirror-json.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import type { ExportFormat } from '../../src/lib/shared/drafts.js';
@@ -37,6 +37,8 @@ const PER_ADDRESS = { limit: 30, windowMs: 60_000 };
 const CACHE_BYTES = 64 * 1024 * 1024;
 
 type Version = NonNullable<Awaited<ReturnType<typeof repo.findVersion>>>;
+/** One language's text as ProseMirror JSON, and its hash. */
+type Text = { content: string; hash: string };
 
 /**
  * A draft as a file to download: Markdown, HTML or PDF, of a version or of the text as it is now, in its source
@@ -76,29 +78,19 @@ export class DraftExports {
 		if (versionNumber && !version) throw new DomainError('not_found');
 		const translation = text ? await this.#text(draft.id, version, text as Locale) : null;
 		const source = !translation || beside ? await this.#text(draft.id, version, null) : null;
-		const title = draft.title;
-		const date = new Date(this.p.clock()).toISOString().slice(0, 10);
+		const subtitle = version ? `v${version.number}` : new Date(this.p.clock()).toISOString().slice(0, 10);
+		const base = `${slugify(draft.title) || 'draft'}${version ? `-v${version.number}` : ''}`;
 		let job: ExportJob;
-		let base = `${slugify(draft.title) || 'draft'}${version ? `-v${version.number}` : ''}`;
+		let name: string;
 		if (translation && source) {
 			const from = await this.translations.source(draft.id);
-			const words = besideWords(isLocale(lang) ? lang : from, from, text as Locale);
-			// Sorted, so the same confirmations make the same job (and hit the cache) whatever order the rows came in.
-			const confirmed = [...(await confirmations(this.p.db, draft.id, text!))].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-			const hash = (t: { hash: string }) => (version ? { hash: t.hash } : {});
-			job = {
-				format,
-				content: source.content,
-				title,
-				subtitle: version ? `v${version.number}` : date,
-				lang,
-				beside: { content: translation.content, confirmed, columns: [{ label: words.columns[0], ...hash(source) }, { label: words.columns[1], ...hash(translation) }], marks: words.marks }
-			};
-			base += `-${from}-${text}`;
+			const besideJob = await this.#beside(draft.id, version !== null, [from, text as Locale], [source, translation], lang);
+			job = { format, content: source.content, title: draft.title, subtitle, lang, beside: besideJob };
+			name = `${base}-${from}-${text}`;
 		} else {
 			const { content, hash } = (translation ?? source)!;
-			job = { format, content, title, subtitle: version ? `v${version.number} · ${hash.slice(0, 12)}` : date, lang };
-			if (text) base += `-${text}`;
+			job = { format, content, title: draft.title, subtitle: version ? `${subtitle} · ${hash.slice(0, 12)}` : subtitle, lang };
+			name = text ? `${base}-${text}` : base;
 		}
 		// Kept by everything printed in it: the texts, the title, the date or version, the words around them.
 		const key = createHash('sha256').update(JSON.stringify(job)).digest('hex');
@@ -107,11 +99,22 @@ export class DraftExports {
 			body = await this.#pool.render(job);
 			this.#cache.set(key, body);
 		}
-		return { filename: `${base}.${format}`, contentType: CONTENT_TYPES[format], body };
+		return { filename: `${name}.${format}`, contentType: CONTENT_TYPES[format], body };
+	}
+
+	/** A translation to print beside its source: its text, the confirmations its paragraphs are marked by, the words around. */
+	async #beside(draftId: number, hashed: boolean, [from, to]: [Locale, Locale], texts: [Text, Text], reader: string): Promise<BesideJob> {
+		const words = besideWords(isLocale(reader) ? reader : from, from, to);
+		// A version keeps no confirmations of its own: its paragraphs are marked against those that stand now (a
+		// translation confirmed against the very text the version has is up to date in it). Sorted, so the same
+		// confirmations make the same job, and hit the cache, whatever order the rows came in.
+		const confirmed = [...(await confirmations(this.p.db, draftId, to))].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+		const columns = texts.map((t, i) => ({ label: words.columns[i], ...(hashed ? { hash: t.hash } : {}) }));
+		return { content: texts[1].content, confirmed, columns: [columns[0], columns[1]], marks: words.marks };
 	}
 
 	/** One language's text (null: the source) as ProseMirror JSON with its hash: as the version took it, or as it is now. */
-	async #text(draftId: number, version: Version | null, lang: Locale | null): Promise<{ content: string; hash: string }> {
+	async #text(draftId: number, version: Version | null, lang: Locale | null): Promise<Text> {
 		if (version) {
 			if (!lang) return version;
 			const translated = (await translationVersions(this.p.db, version.id)).find((t) => t.lang === lang);
