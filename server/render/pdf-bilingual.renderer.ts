@@ -120,9 +120,9 @@ class TwoColumns {
 		return at;
 	}
 
-	/** Places a row from `at`; where the row ends. */
-	row(left: Box[], right: Box[], at: At): At {
-		const start = at.y + Math.max(opening(left), opening(right)) > this.#bottom && at.y > this.#top(at.page) ? this.#next(at) : at;
+	/** Places a row from `at`, on the next page unless it can begin here with `after` more below it; where it ends. */
+	row(left: Box[], right: Box[], at: At, after = 0): At {
+		const start = at.y + Math.max(opening(left), opening(right)) + after > this.#bottom && at.y > this.#top(at.page) ? this.#next(at) : at;
 		const a = this.#flow(left, 0, start);
 		const b = this.#flow(right, 1, start);
 		return a.page === b.page ? { page: a.page, y: Math.max(a.y, b.y) } : a.page > b.page ? a : b;
@@ -172,13 +172,19 @@ export function toBilingualPdf(rows: BilingualRow[], opts: BilingualOptions): Pr
 		titleBlock(doc, opts);
 		let at = layout.begin(layout.drawHeads(headBoxes(true), doc.y + 12));
 
-		const shown = rows.filter((r) => !((!r.source || blank(r.source)) && r.translation.every(blank)));
-		shown.forEach((row, i) => {
-			const mark = row.state === 'current' ? [] : markBoxes(doc, row.state, opts.marks[row.state], width);
-			const left = trimmed(row.source ? columnBoxes(doc, [row.source], width) : []);
-			const right = trimmed([...mark, ...columnBoxes(doc, row.translation, width)]);
-			at = layout.row(left, right, at);
-			if (i < shown.length - 1) at = layout.separate(at);
+		const cells = rows
+			.filter((r) => !((!r.source || blank(r.source)) && r.translation.every(blank)))
+			.map((row) => ({
+				heading: row.source?.type === 'heading',
+				left: trimmed(row.source ? columnBoxes(doc, [row.source], width) : []),
+				right: trimmed([...(row.state === 'current' ? [] : markBoxes(doc, row.state, opts.marks[row.state], width)), ...columnBoxes(doc, row.translation, width)])
+			}));
+		cells.forEach((cell, i) => {
+			const next = cells[i + 1];
+			// A heading's row does not end a page: it begins where the row after it can begin too.
+			const after = cell.heading && next ? ROW_GAP + Math.max(opening(next.left), opening(next.right)) : 0;
+			at = layout.row(cell.left, cell.right, at, after);
+			if (next) at = layout.separate(at);
 		});
 	});
 }

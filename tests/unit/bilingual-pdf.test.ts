@@ -8,6 +8,7 @@ import { toBilingualPdf, type BilingualOptions } from '../../server/render/pdf-b
 import type { PmNode } from '../../server/render/prosemirror-json.js';
 
 const p = (text: string): PmNode => ({ type: 'paragraph', content: [{ type: 'text', text }] });
+const h = (text: string): PmNode => ({ type: 'heading', attrs: { level: 2 }, content: [{ type: 'text', text }] });
 const row = (source: string | null, translation: string[], state: BilingualRow['state'] = 'current'): BilingualRow => ({ source: source === null ? null : p(source), translation: translation.map(p), state });
 const options: BilingualOptions = {
 	title: 'Politika kulturore',
@@ -72,4 +73,16 @@ describe.skipIf(!existsSync('/usr/bin/pdftotext'))('a text beside its translatio
 		expect(last.indexOf('I fundit.')).toBeGreaterThan(last.indexOf('Πρόταση 120 '));
 		expect(where('Πρόταση 120 ')).toBeGreaterThan(where('Πρόταση 1 '));
 	});
+
+	it('never leaves a heading\'s row alone at the foot of a page', async () => {
+		// Pushed down a paragraph at a time, the heading reaches the foot of the first page after 24 of them (seen alone
+		// there, and this failing, with the row laid out where it fitted by itself).
+		for (let before = 22; before <= 26; before++) {
+			const rows = [...Array.from({ length: before }, (_, i) => row(`Paragrafi ${i + 1}.`, [`Παράγραφος ${i + 1}.`])), { source: h('Neni i ri'), translation: [h('Νέο άρθρο')], state: 'current' as const }, row('Teksti i nenit.', ['Το κείμενο του άρθρου.'])];
+			const text = pages(await toBilingualPdf(rows, options));
+			const where = (words: string) => text.findIndex((page) => page.includes(words));
+			expect(where('Neni i ri'), `after ${before} paragraphs`).toBe(where('Teksti i nenit.'));
+			expect(lineWith(text[where('Neni i ri')], 'Neni i ri')).toContain('Νέο άρθρο');
+		}
+	}, 30_000);
 });
