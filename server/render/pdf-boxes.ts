@@ -47,7 +47,7 @@ function fitting(doc: Doc, font: FontName, size: number, chars: string[], width:
  * Styled text broken into lines no wider than `width`: between words, and inside a word only when it is wider than
  * a line (a long address). Spaces at a line's ends are dropped.
  */
-export function wrap(doc: Doc, spans: Span[], width: number, size: number): Piece[][] {
+function wrap(doc: Doc, spans: Span[], width: number, size: number): Piece[][] {
 	const lines: Piece[][] = [];
 	let line: Piece[] = [];
 	let x = 0;

@@ -29,7 +29,7 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
 };
 
 /** What `beside` may name: the text a translation is printed beside (the only one, for now: its source). */
-export const BESIDE_SOURCE = 'source';
+const BESIDE_SOURCE = 'source';
 
 /** Exports one address may ask for in a minute: a person downloads a few; a loop asking for PDFs is stopped. */
 const PER_ADDRESS = { limit: 30, windowMs: 60_000 };
