@@ -1,67 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import PDFDocument from 'pdfkit';
-import { byLink, hasMark, headingLevel, holdsText, listStart, span, textOf, type PmNode } from './prosemirror-json.js';
+import { BODY, BULLETS, CODE, GUTTER, HEADING, LINK, linesOf, MARGIN, pdfDocument, TEXT, titleBlock, type Doc, type Span } from './pdf-document.js';
+import { headingLevel, holdsText, listStart, span, textOf, type PmNode } from './prosemirror-json.js';
 
-const FONT_FILES = {
-	Sans: 'DejaVuSans.ttf',
-	'Sans-Bold': 'DejaVuSans-Bold.ttf',
-	'Sans-Oblique': 'DejaVuSans-Oblique.ttf',
-	'Sans-BoldOblique': 'DejaVuSans-BoldOblique.ttf',
-	Mono: 'DejaVuSansMono.ttf'
-} as const;
-type FontName = keyof typeof FONT_FILES;
-
-// The font files never change while the process runs; reading them once saves ~2 MB of disk reads per export.
-const fontBytes = new Map<FontName, Buffer>();
-
-function font(name: FontName): Buffer {
-	let bytes = fontBytes.get(name);
-	if (!bytes) {
-		// Resolved through the package rather than a path relative to this file, which moves when bundled.
-		const dir = path.join(path.dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
-		bytes = readFileSync(path.join(dir, FONT_FILES[name]));
-		fontBytes.set(name, bytes);
-	}
-	return bytes;
-}
-
-const MARGIN = 56; // about 2 cm
-const BODY = 11;
-const CODE = 9.5;
-const HEADING = [20, 16, 14, 12.5, 11.5, 11];
-const GUTTER = 18;
-const TEXT = '#111111';
-const MUTED = '#555555';
-const LINK = '#0645ad';
-const BULLETS = ['•', '◦', '▪'];
-
-type Doc = PDFKit.PDFDocument;
 type Context = { indent: number; depth: number; tight: boolean };
-type Span = { text: string; font: FontName; link: string | null; underline: boolean; strike: boolean };
-
-/** The lines of a block (split at hard breaks and newlines), each a run of differently styled spans. */
-function linesOf(nodes: PmNode[] = [], bold = false): Span[][] {
-	const lines: Span[][] = [[]];
-	for (const { href, nodes: group } of byLink(nodes)) {
-		for (const node of group) {
-			if (node.type === 'hardBreak') {
-				lines.push([]);
-				continue;
-			}
-			const b = bold || hasMark(node, 'bold');
-			const i = hasMark(node, 'italic');
-			const name: FontName = hasMark(node, 'code') ? 'Mono' : b && i ? 'Sans-BoldOblique' : b ? 'Sans-Bold' : i ? 'Sans-Oblique' : 'Sans';
-			const style = { font: name, link: href, underline: hasMark(node, 'underline') || href !== null, strike: hasMark(node, 'strike') };
-			(node.type === 'text' ? (node.text ?? '') : textOf(node)).split('\n').forEach((text, k) => {
-				if (k > 0) lines.push([]);
-				if (text) lines[lines.length - 1].push({ text, ...style });
-			});
-		}
-	}
-	return lines;
-}
 
 function ensureSpace(doc: Doc, height: number): void {
 	if (doc.y + height > doc.page.maxY()) doc.addPage();
@@ -214,42 +154,9 @@ function pdfBlocks(doc: Doc, nodes: PmNode[] = [], ctx: Context): void {
 
 /** An A4 PDF of the text with the title (and subtitle) on top and page numbers, in fonts that cover sq and el. */
 export function toPdf(json: PmNode, opts: { title: string; subtitle?: string; lang: string }): Promise<Buffer> {
-	return new Promise((resolve, reject) => {
-		const doc = new PDFDocument({
-			size: 'A4',
-			margin: MARGIN,
-			bufferPages: true,
-			lang: opts.lang,
-			displayTitle: true,
-			info: { Title: opts.title, Creator: 'Kuvend' }
-		});
-		const chunks: Buffer[] = [];
-		doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-		doc.on('end', () => resolve(Buffer.concat(chunks)));
-		doc.on('error', reject);
-		try {
-			for (const name of Object.keys(FONT_FILES) as FontName[]) doc.registerFont(name, font(name));
-			const ctx: Context = { indent: 0, depth: 0, tight: false };
-			doc.font('Sans-Bold').fontSize(22).fillColor(TEXT).text(opts.title, MARGIN, MARGIN, { width: contentWidth(doc, ctx) });
-			if (opts.subtitle) doc.moveDown(0.2).font('Sans').fontSize(10).fillColor(MUTED).text(opts.subtitle, { width: contentWidth(doc, ctx) });
-			doc.fillColor(TEXT);
-			doc.y += BODY * 1.2;
-			pdfBlocks(doc, json.content, ctx);
-
-			const { start, count } = doc.bufferedPageRange();
-			for (let i = start; i < start + count; i++) {
-				doc.switchToPage(i);
-				// Writing inside the bottom margin would otherwise make pdfkit start a new page.
-				const bottom = doc.page.margins.bottom;
-				doc.page.margins.bottom = 0;
-				doc.font('Sans').fontSize(9).fillColor(MUTED);
-				const footer = { width: doc.page.width - 2 * MARGIN, align: 'center' as const, lineBreak: false };
-				doc.text(`${i + 1} / ${count}`, MARGIN, doc.page.height - MARGIN / 2 - 9, footer);
-				doc.page.margins.bottom = bottom;
-			}
-			doc.end();
-		} catch (err) {
-			reject(err);
-		}
+	return pdfDocument(opts, (doc) => {
+		titleBlock(doc, opts);
+		doc.y += BODY * 1.2;
+		pdfBlocks(doc, json.content, { indent: 0, depth: 0, tight: false });
 	});
 }

@@ -1,6 +1,7 @@
 import * as repo from '../db/repositories/draft.repository.js';
 import { diffStats, wordDiff } from '../domain/diff.js';
 import { insertAudit } from '../db/repositories/membership.repository.js';
+import { translationLanguages } from '../db/repositories/draft-translation.repository.js';
 import { canEditDraft, canManageDraft, canRestoreDraft } from '../domain/drafts.js';
 import { authorView } from '../domain/people.js';
 import { checkText } from '../domain/validation.js';
@@ -11,6 +12,7 @@ import { jsonOf, type PmNode } from '../render/prosemirror-json.js';
 import { restoreText } from './yjs-passages.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import { VERSION_AUTO, type DiffView, type VersionView } from '../../src/lib/shared/drafts.js';
+import { isLocale, type Locale } from '../../src/lib/shared/types.js';
 import type { Authenticated } from './auth.service.js';
 import { docNameOf, type DraftParts } from './drafts.service.js';
 
@@ -100,13 +102,17 @@ export class DraftVersions {
 		return toEditorHtml(jsonOf(await this.p.documents.state(docNameOf(draft.id))));
 	}
 
-	/** One version rendered for reading in the page (escaped HTML from its stored content). */
-	async html(auth: Authenticated | null, id: number, number: number): Promise<{ version: VersionView; html: string }> {
+	/**
+	 * One version rendered for reading in the page (escaped HTML from its stored content), with the languages of the
+	 * translations taken with it.
+	 */
+	async html(auth: Authenticated | null, id: number, number: number): Promise<{ version: VersionView; html: string; languages: Locale[] }> {
 		const { draft } = await this.p.readable(auth, id);
 		const row = await repo.findVersion(this.p.db, draft.id, number);
 		if (!row) throw new DomainError('not_found');
 		const version = (await this.#views(draft.id)).find((v) => v.number === number)!;
-		return { version, html: toHtmlFragment(JSON.parse(row.content) as PmNode) };
+		const languages = (await translationLanguages(this.p.db, row.id)).filter(isLocale);
+		return { version, html: toHtmlFragment(JSON.parse(row.content) as PmNode), languages };
 	}
 
 	/** A word-level diff between two versions. */

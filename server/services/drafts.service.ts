@@ -122,7 +122,7 @@ export class DraftsService {
 		this.#translations = new DraftTranslations(parts, primary, (name) => this.#versions.snapshotOf(name));
 		this.#comments = new DraftComments(parts, this.#translations);
 		this.#amendments = new DraftAmendments(parts, this.#versions, this.#translations, limits);
-		this.#exports = new DraftExports(parts);
+		this.#exports = new DraftExports(parts, this.#translations);
 		this.#suggestions = new DraftSuggestions(parts, this.#versions, limits);
 	}
 
@@ -391,5 +391,5 @@ export class DraftsService {
 	versionLanguages: DraftTranslations['versionLanguages'] = (draftId, versionId) => this.#translations.versionLanguages(draftId, versionId);
 	/** Access to a translation's document (`draft-lang:<draft>-<lang>`): as to the draft's own. */
 	translationAccess = (auth: Authenticated | null, id: string) => this.#translations.documentAccess(id, (draftId) => this.documentAccess(auth, draftId));
-	export: DraftExports['file'] = (auth, id, format, versionNumber, lang, address, text) => this.#exports.file(auth, id, format, versionNumber, lang, address, text);
+	export: DraftExports['file'] = (auth, id, format, versionNumber, lang, address, text, beside) => this.#exports.file(auth, id, format, versionNumber, lang, address, text, beside);
 }

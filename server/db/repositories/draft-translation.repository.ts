@@ -54,6 +54,12 @@ export function translationVersions(db: Conn, versionId: number) {
 	return db.selectFrom('draft_translation_versions').select(['lang', 'hash', 'outdated', 'content']).where('version_id', '=', versionId).orderBy('lang').execute();
 }
 
+/** The languages of the translations taken beside one version of the source. */
+export async function translationLanguages(db: Conn, versionId: number): Promise<string[]> {
+	const rows = await db.selectFrom('draft_translation_versions').select('lang').where('version_id', '=', versionId).orderBy('lang').execute();
+	return rows.map((r) => r.lang);
+}
+
 /** The translations' versions beside a draft's version by its number. */
 export function translationVersionsOf(db: Conn, draftId: number, number: number) {
 	return db
