@@ -39,15 +39,15 @@ describe('proxies in the live room', () => {
 		const [outsider] = await makePeople(app, 1);
 		expect(await (await getPage(app.url, path, outsider.cookie)).text()).not.toContain('data-testid="give-proxy"');
 
-		// Given through the proxy service: both tabs hear the room again, naming giver and holder.
+		// Given through the proxy service: both tabs hear the room again, naming giver and holder. Listened for before
+		// the giving: the room's new state may arrive while the test still awaits something else (the names query, on
+		// PostgreSQL under load), and a state heard before the listener is missed for good.
+		const heard = Promise.all([stateWhere(giverSocket, (s) => s.proxies.length === 1), stateWhere(holderSocket, (s) => s.proxies.length === 1)]);
 		const proxyId = await app.ctx.services.proxies.give(giver.auth, { meetingId }, holder.id);
 		const names = await app.ctx.db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', [giver.id, holder.id]).execute();
 		const name = (id: number) => names.find((n) => n.id === id)!.display_name;
 		const expected = [{ id: proxyId, giverId: giver.id, giver: name(giver.id), holderId: holder.id, holder: name(holder.id) }];
-		const [seenByGiver, seenByHolder] = await Promise.all([
-			stateWhere(giverSocket, (s) => s.proxies.length === 1),
-			stateWhere(holderSocket, (s) => s.proxies.length === 1)
-		]);
+		const [seenByGiver, seenByHolder] = await heard;
 		expect(seenByGiver.proxies).toEqual(expected);
 		expect(seenByHolder.proxies).toEqual(expected);
 
@@ -72,10 +72,11 @@ describe('proxies in the live room', () => {
 		const forged = await postForm(app.url, `${path}?/revoke`, { proxy: String(proxyId) }, bystander.cookie);
 		expect(forged.status).toBe(404);
 		expect((await app.ctx.services.meetings.state(giver.auth, meetingId)).proxies).toHaveLength(1);
+		const emptied = stateWhere(holderSocket, (s) => s.proxies.length === 0);
 		const revoked = await postForm(app.url, `${path}?/revoke`, { proxy: String(proxyId) }, giver.cookie);
 		expect(revoked.status).toBe(200);
 		expect(await revoked.text()).toContain(html(m.prx_revoked_done({}, sq)));
-		expect((await stateWhere(holderSocket, (s) => s.proxies.length === 0)).proxies).toEqual([]);
+		expect((await emptied).proxies).toEqual([]);
 
 		// Once the meeting has ended a proxy can no longer be revoked, and the room says why in words.
 		const again = await app.ctx.services.proxies.give(giver.auth, { meetingId }, holder.id);
