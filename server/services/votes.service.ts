@@ -278,11 +278,21 @@ export class VotesService {
 	/** Cancels a vote that has not opened yet. */
 	async cancel(auth: Authenticated | null, id: number): Promise<void> {
 		const vote = await this.#manageable(auth, id);
-		if (!(await this.#cancel(vote.id))) throw new DomainError('conflict', 'vote_not_scheduled');
+		if (!(await this.#cancel(vote.id, auth!.actor.id))) throw new DomainError('conflict', 'vote_not_scheduled');
 	}
 
-	async #cancel(id: number): Promise<boolean> {
-		const cancelled = await repo.setVoteStatus(this.db, id, 'scheduled', 'cancelled', this.clock());
+	/**
+	 * Cancels a scheduled vote, in the audit trail with it: by a member (`actorId`), or by the schedule (null) when an
+	 * election's opening came with nobody standing, which its caller then reads there rather than finding it gone.
+	 */
+	async #cancel(id: number, actorId: number | null): Promise<boolean> {
+		const now = this.clock();
+		const cancelled = await this.db.transaction().execute(async (trx) => {
+			if (!(await repo.setVoteStatus(trx, id, 'scheduled', 'cancelled', now))) return false;
+			const action = actorId === null ? 'vote.cancelled_no_candidates' : 'vote.cancelled';
+			await insertAudit(trx, { actor_id: actorId, action, subject_type: 'vote', subject_id: String(id), data: {}, created_at: now });
+			return true;
+		});
 		if (cancelled) this.bus.emit('vote.cancelled', { voteId: id });
 		return cancelled;
 	}
@@ -311,7 +321,7 @@ export class VotesService {
 		const { toOpen, toClose } = await repo.dueVotes(this.db, this.clock());
 		for (const voteId of toOpen) {
 			await this.#open(voteId, null)
-				.catch((error: unknown) => (isDomainError(error) && error.message === 'no_candidates' ? this.#cancel(voteId) : Promise.reject(error)))
+				.catch((error: unknown) => (isDomainError(error) && error.message === 'no_candidates' ? this.#cancel(voteId, null) : Promise.reject(error)))
 				.catch((error: unknown) => this.logger.error('scheduled vote opening failed', { voteId, error }));
 		}
 		for (const voteId of toClose) await this.#close(voteId, null).catch((error: unknown) => this.logger.error('scheduled vote closing failed', { voteId, error }));

@@ -162,5 +162,13 @@ describe('an election from candidacy to count', () => {
 		await app.ctx.db.updateTable('votes').set({ opens_at: Date.now() - 1000 }).where('id', '=', due).execute();
 		await votes.tick();
 		expect((await votes.get(coordinator.auth, due)).status).toBe('cancelled');
+		// Its caller reads why in the audit trail, by the schedule (no member), rather than finding it gone.
+		const audit = (id: number) =>
+			app.ctx.db.selectFrom('audit_log').select(['action', 'actor_id']).where('subject_type', '=', 'vote').where('subject_id', '=', String(id)).where('action', 'like', 'vote.cancelled%').execute();
+		expect(await audit(due)).toEqual([{ action: 'vote.cancelled_no_candidates', actor_id: null }]);
+		// Cancelled by hand, it names who did it.
+		const byHand = await callElection(1);
+		await votes.cancel(coordinator.auth, byHand);
+		expect(await audit(byHand)).toEqual([{ action: 'vote.cancelled', actor_id: coordinator.id }]);
 	});
 });

@@ -46,6 +46,8 @@ const WHAT: Record<AuditAction, (e: AuditEntryView) => string> = {
 	'meeting.minutes_put': () => m.audit_meeting_minutes_put(),
 	'vote.opened': (e) => m.audit_vote_opened({ count: formatNumber(e.count ?? 0) }),
 	'vote.closed': (e) => m.audit_vote_closed({ participants: formatNumber(e.count ?? 0), eligible: formatNumber(e.of ?? 0) }),
+	'vote.cancelled': () => m.audit_vote_cancelled(),
+	'vote.cancelled_no_candidates': () => m.audit_vote_cancelled_no_candidates(),
 	'meeting.created': (e) => m.audit_meeting_created({ items: formatNumber(e.count ?? 0) }),
 	'meeting.started': () => m.audit_meeting_started(),
 	'meeting.ended': () => m.audit_meeting_ended(),

@@ -78,6 +78,8 @@ export const AUDIT_ACTIONS = [
 	'meeting.minutes_put',
 	'vote.opened',
 	'vote.closed',
+	'vote.cancelled',
+	'vote.cancelled_no_candidates',
 	'meeting.created',
 	'meeting.started',
 	'meeting.ended',
