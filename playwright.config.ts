@@ -39,12 +39,9 @@ export default defineConfig({
 		baseURL: ORIGIN,
 		launchOptions: chromium,
 		// A failed test's trace keeps its DOM snapshots and network, without the screencast: recording frames of every
-		// page all through every test took half the CPU of a live meeting's run (136 s against 74, measured in a cgroup),
-		// on two cores where CPU is the browser stage's whole time.
+		// page all through every test took a fifth of a live meeting scenario's CPU (93 s against 74, measured in a
+		// cpuacct cgroup), on two cores where CPU is the browser stage's whole time.
 		trace: { mode: 'retain-on-failure', screenshots: false },
-		// Animations (a live meeting's pulsing dot, spinners) kept each open page compositing frames in software the
-		// whole test long; the app honours reduced motion (app.css), and nothing a test checks moves.
-		reducedMotion: 'reduce',
 		// A page that never finishes loading fails its step, named, instead of the whole test's time running out
 		// (CI once spent a dark-mode test's 180 s on one navigation and said only that the time was up).
 		navigationTimeout: 45_000

@@ -30,21 +30,7 @@ export interface ConsoleGuard {
  * opens (the default one and any `browser.newContext()`, so every page in them) for console warnings and errors and
  * uncaught page errors, and fails the test with the list when there was any it did not declare.
  */
-export const test = base.extend<{ consoleGuard: ConsoleGuard; calmContexts: void }>({
-	/**
-	 * Every context a test opens prefers reduced motion, as the default one does (playwright.config.ts `use`, which a
-	 * test's own `browser.newContext()` does not read): an animation kept each open page compositing frames in
-	 * software all test long, CPU that two halves side by side on two cores do not have. A test may still ask otherwise.
-	 */
-	calmContexts: [
-		async ({ browser }, use) => {
-			const newContext = browser.newContext;
-			browser.newContext = (options) => newContext.call(browser, { reducedMotion: 'reduce', ...options });
-			await use();
-			browser.newContext = newContext;
-		},
-		{ auto: true }
-	],
+export const test = base.extend<{ consoleGuard: ConsoleGuard }>({
 	consoleGuard: [
 		async ({ browser }, use) => {
 			const problems: string[] = [];
