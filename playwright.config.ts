@@ -6,7 +6,7 @@ import { SMTP_PORT } from './tests/e2e/mail-server.js';
 // E2E_PORT lets two checkouts run their browser tests side by side (SMTP listens on the next port).
 const PORT = Number(process.env.E2E_PORT ?? 4173);
 const ORIGIN = `http://localhost:${PORT}`;
-// CI's halves side by side on two cores (tests/e2e/helpers.ts TIME_SCALE): the default times scaled as each test's are.
+// CI's run beside the type checks on two cores (tests/e2e/helpers.ts TIME_SCALE): the default times scaled as each test's are.
 const SCALE = Number(process.env.E2E_TIME_SCALE) || 1;
 // A fresh database for every run, seeded with the demo network.
 const DATA_DIR = path.join(os.tmpdir(), `kuvend-e2e-${process.pid}-${Date.now()}`);

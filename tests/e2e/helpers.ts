@@ -59,9 +59,9 @@ export const test = base.extend<{ consoleGuard: ConsoleGuard }>({
 export { expect };
 
 /**
- * CI runs the two halves of the browser tests side by side on two cores, where a long scenario with several browsers
- * takes two to three times what it takes alone: E2E_TIME_SCALE (CI sets 2) scales the time each test gives itself,
- * as the defaults are scaled in playwright.config.ts. A test that fails still fails; it takes longer to say so.
+ * CI runs the browser tests beside the type checks on two cores, and a busy machine makes a long scenario with
+ * several browsers two to three times slower: E2E_TIME_SCALE (CI sets 2) scales the time each test gives itself, as
+ * the defaults are scaled in playwright.config.ts. A test that fails still fails; it takes longer to say so.
  */
 export const TIME_SCALE = Number(process.env.E2E_TIME_SCALE) || 1;
 const setTimeoutAsGiven = test.setTimeout.bind(test);
