@@ -38,10 +38,7 @@ export default defineConfig({
 	use: {
 		baseURL: ORIGIN,
 		launchOptions: chromium,
-		// A failed test's trace keeps its DOM snapshots and network, without the screencast: recording frames of every
-		// page all through every test took a fifth of a live meeting scenario's CPU (93 s against 74, measured in a
-		// cpuacct cgroup), on two cores where CPU is the browser stage's whole time.
-		trace: { mode: 'retain-on-failure', screenshots: false },
+		trace: 'retain-on-failure',
 		// A page that never finishes loading fails its step, named, instead of the whole test's time running out
 		// (CI once spent a dark-mode test's 180 s on one navigation and said only that the time was up).
 		navigationTimeout: 45_000
