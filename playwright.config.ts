@@ -39,6 +39,10 @@ export default defineConfig({
 		baseURL: ORIGIN,
 		launchOptions: chromium,
 		trace: 'retain-on-failure',
+		// Endless animations (a live meeting's pulsing badge) kept each open page compositing frames in software all
+		// test long; the app honours reduced motion (app.css: no transitions, an animation plays once, a spinner turns
+		// slowly), and nothing a test checks moves. tests/e2e/helpers.ts does the same for a test's own contexts.
+		reducedMotion: 'reduce',
 		// A page that never finishes loading fails its step, named, instead of the whole test's time running out
 		// (CI once spent a dark-mode test's 180 s on one navigation and said only that the time was up).
 		navigationTimeout: 45_000

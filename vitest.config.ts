@@ -10,8 +10,11 @@ const resolve = { alias: { $lib: path.resolve('src/lib') } };
  * The PostgreSQL run of the suite leaves them out rather than run them twice (about six minutes of CI's time).
  */
 const WRITTEN_FOR_POSTGRES = ['tests/integration/*postgres*.test.ts', 'tests/integration/cluster*.test.ts', 'tests/integration/document-group-commit.test.ts'];
-/** Files about the process and its data folder, the same whichever database: run once, by `npm test`. */
-const WHATEVER_THE_DATABASE = ['tests/integration/data-folder-lock.test.ts'];
+/**
+ * Files about the process, its data folder and its HTTP answers, the same whichever database: run once, by `npm test`.
+ * /forgot's timing is the account service's (the lookup and the mail after the answer), not the database's.
+ */
+const WHATEVER_THE_DATABASE = ['tests/integration/data-folder-lock.test.ts', 'tests/integration/forgot-timing.test.ts', 'tests/integration/trust-proxy.test.ts', 'tests/integration/headers.test.ts'];
 
 export default defineConfig({
 	test: {

@@ -30,7 +30,22 @@ export interface ConsoleGuard {
  * opens (the default one and any `browser.newContext()`, so every page in them) for console warnings and errors and
  * uncaught page errors, and fails the test with the list when there was any it did not declare.
  */
-export const test = base.extend<{ consoleGuard: ConsoleGuard }>({
+export const test = base.extend<{ consoleGuard: ConsoleGuard; calmContexts: void }>({
+	/**
+	 * Every context a test opens prefers reduced motion, as the default one does (playwright.config.ts `use`, which a
+	 * test's own `browser.newContext()` does not read): an endless animation (a live meeting's pulsing badge) kept each
+	 * open page compositing frames in software all test long, on two cores where CPU is the browser stage's whole time.
+	 * A test may still ask otherwise in its options.
+	 */
+	calmContexts: [
+		async ({ browser }, use) => {
+			const newContext = browser.newContext;
+			browser.newContext = (options) => newContext.call(browser, { reducedMotion: 'reduce', ...options });
+			await use();
+			browser.newContext = newContext;
+		},
+		{ auto: true }
+	],
 	consoleGuard: [
 		async ({ browser }, use) => {
 			const problems: string[] = [];
