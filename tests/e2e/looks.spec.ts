@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { APIResponse, Page } from '@playwright/test';
 import { PRESENCE_COLORS } from '../../src/lib/shared/presence.js';
-import { DESKTOP, PHONE, expect, expectAccessible, screenshot, signIn, test, signInReading } from './helpers.js';
+import { DESKTOP, PHONE, expect, expectAccessible, screenshot, setLanguage, signIn, test, signInReading } from './helpers.js';
 
 // Issue #17 point 11 (found on a 375 px phone): Kuvend installs as an app, and follows the system's dark mode with the
 // same contrast as the light one. Point 12: axe checks in dark mode too, on the main pages, in all three languages.
@@ -105,15 +105,9 @@ for (const locale of ['sq', 'en', 'el'] as const) {
 	test(`in dark mode the main pages ${locale === 'sq' ? 'pass axe and ' : ''}fit a phone, in ${locale}`, async ({ browser }) => {
 		test.setTimeout(180_000);
 		const context = await browser.newContext({ colorScheme: 'dark', locale: 'sq-AL', timezoneId: 'Europe/Tirane', viewport: PHONE });
-		const signingIn = await context.newPage();
-		await signIn(signingIn, 'coordinator@demo.test');
-		const origin = new URL(signingIn.url()).origin;
-		const speak = (language: string) => context.request.post('/language', { form: { locale: language, redirectTo: '/forum' }, headers: { origin } });
-		expect((await speak(locale)).ok()).toBe(true);
-		// An open tab may hear of the new language and reload itself, interrupting a navigation started meanwhile
-		// (seen with the browser tests in two halves): the pages are read in a tab opened after the change.
-		await signingIn.close();
 		const page = await context.newPage();
+		await signIn(page, 'coordinator@demo.test');
+		await setLanguage(context, locale);
 		try {
 			await page.goto('/forum/cultural-policy');
 			const thread = await page.locator('a[href^="/forum/t/"]').first().getAttribute('href');
@@ -133,7 +127,7 @@ for (const locale of ['sq', 'en', 'el'] as const) {
 			}
 		} finally {
 			// The coordinator reads Albanian in every other spec.
-			expect((await speak('sq')).ok()).toBe(true);
+			await setLanguage(context, 'sq');
 			await context.close();
 		}
 	});

@@ -1,5 +1,5 @@
 import type { Browser, Locator, Page } from '@playwright/test';
-import { PHONE, screenshot, signIn, expect, test } from './helpers.js';
+import { PHONE, screenshot, setLanguage, signIn, expect, test } from './helpers.js';
 
 // Words (issue #17 point 8) on a 375 px phone, in Albanian and Greek where they were found: counts in their plural
 // forms, the browser's constraint bubbles in the page's language, the audit log in words. Labels from
@@ -14,15 +14,10 @@ async function phone(browser: Browser, email: string, locale: 'sq' | 'el' | 'en'
 	return speak(page, locale);
 }
 
-/**
- * Sets the member's language, as the language switcher does, and goes on in a fresh tab: the open one hears of the
- * change over its socket and reloads itself, which would abort the test's next navigation (it is left to that, and
- * closed with its context).
- */
+/** Sets the member's language, as the language switcher does, and goes on in the same tab. */
 async function speak(page: Page, locale: 'sq' | 'el' | 'en'): Promise<Page> {
-	const res = await page.request.post('/language', { form: { locale, redirectTo: '/forum' }, headers: { origin: new URL(page.url()).origin } });
-	expect(res.ok()).toBe(true);
-	return page.context().newPage();
+	await setLanguage(page.context(), locale);
+	return page;
 }
 
 /** The forum row of the space named `name`: its counts line. */
