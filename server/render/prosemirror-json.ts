@@ -1,6 +1,7 @@
 import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
 import { DomainError } from '../../src/lib/shared/errors.js';
+import { SUGGESTION } from '../../src/lib/shared/suggestions.js';
 
 // A draft's text lives in a Y.Doc edited through TipTap (StarterKit + tables). Everything a reader gets from it
 // (plain text for diffs, a hash for versions, Markdown/HTML/PDF exports) is rendered in server/render/ from the
@@ -40,6 +41,33 @@ export function jsonOf(state: Uint8Array): PmNode {
 	} finally {
 		doc.destroy();
 	}
+}
+
+/**
+ * The text without its pending suggestions, as it stands until a steward accepts any: the words proposed for
+ * insertion left out, the words proposed for removal kept (without their mark). What a version, a hash or an export
+ * takes; the editor shows the suggestions, from the Yjs document itself. A suggestion mark of any shape counts (a
+ * malformed one too: its words are kept, unless it says it is an insertion).
+ */
+export function withoutSuggestions(node: PmNode): PmNode {
+	const out: PmNode = { ...node };
+	if (node.marks?.some((m) => m.type === SUGGESTION)) {
+		const marks = node.marks.filter((m) => m.type !== SUGGESTION);
+		if (marks.length) out.marks = marks;
+		else delete out.marks;
+	}
+	if (node.content) {
+		const kept = node.content.filter((c) => !(c.text !== undefined && c.marks?.some((m) => m.type === SUGGESTION && m.attrs?.kind === 'insert'))).map(withoutSuggestions);
+		// Words that differed only by a suggestion mark are one run again, as they would be had nobody suggested
+		// anything: the hash of a text does not depend on suggestions made on it and rejected.
+		out.content = [];
+		for (const c of kept) {
+			const last = out.content.at(-1);
+			if (last?.text !== undefined && c.text !== undefined && JSON.stringify(last.marks ?? []) === JSON.stringify(c.marks ?? [])) out.content[out.content.length - 1] = { ...last, text: last.text + c.text };
+			else out.content.push(c);
+		}
+	}
+	return out;
 }
 
 /** How deep nodes may nest: deeper than any real text (lists in lists in tables); what lies below is left out of renderings. */

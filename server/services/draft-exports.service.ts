@@ -6,7 +6,7 @@ import { SlidingWindow } from '../domain/rate-limit.js';
 import { slugify } from '../domain/validation.js';
 import { ExportPool } from '../render/export-pool.js';
 import type { BesideJob, ExportJob } from '../render/export.renderer.js';
-import { jsonOf } from '../render/prosemirror-json.js';
+import { jsonOf, withoutSuggestions } from '../render/prosemirror-json.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import type { ExportFormat } from '../../src/lib/shared/drafts.js';
 import { translationDocName } from '../../src/lib/shared/translations.js';
@@ -121,7 +121,7 @@ export class DraftExports {
 			if (!translated) throw new DomainError('not_found');
 			return translated;
 		}
-		const content = JSON.stringify(jsonOf(await this.p.documents.state(lang ? translationDocName(draftId, lang) : docNameOf(draftId))));
+		const content = JSON.stringify(withoutSuggestions(jsonOf(await this.p.documents.state(lang ? translationDocName(draftId, lang) : docNameOf(draftId)))));
 		return { content, hash: createHash('sha256').update(content).digest('hex') };
 	}
 

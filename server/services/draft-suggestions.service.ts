@@ -5,7 +5,7 @@ import { canCommentDraft, type DraftFacts } from '../domain/drafts.js';
 import { findUserById } from '../db/repositories/user.repository.js';
 import { checkText } from '../domain/validation.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
-import { resolveSuggestions, runsOf } from '../../src/lib/shared/suggestions.js';
+import { listSuggestions, resolveSuggestions, runsOf } from '../../src/lib/shared/suggestions.js';
 import type { Authenticated } from './auth.service.js';
 import type { DraftVersions } from './draft-versions.service.js';
 import { docNameOf, type DraftParts } from './drafts.service.js';
@@ -23,6 +23,21 @@ export class DraftSuggestions {
 		private readonly versions: DraftVersions,
 		private readonly limits: RateLimits | null = null
 	) {}
+
+	/** How many suggestions wait for a steward in these texts (the draft's and its translations'). */
+	async pending(names: string[]): Promise<number> {
+		let count = 0;
+		for (const name of names) {
+			const doc = new Y.Doc();
+			try {
+				Y.applyUpdate(doc, await this.p.documents.state(name));
+				count += listSuggestions(doc.getXmlFragment('default')).length;
+			} finally {
+				doc.destroy();
+			}
+		}
+		return count;
+	}
 
 	/**
 	 * During review a steward puts a suggestion to the assembly: it leaves the text (as if rejected, one change) and

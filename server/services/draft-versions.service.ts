@@ -8,7 +8,7 @@ import { checkText } from '../domain/validation.js';
 import { contentHash } from '../render/content-hash.js';
 import { toEditorHtml, toHtmlFragment } from '../render/html.renderer.js';
 import { toPlainText } from '../render/plain-text.renderer.js';
-import { jsonOf, type PmNode } from '../render/prosemirror-json.js';
+import { jsonOf, withoutSuggestions, type PmNode } from '../render/prosemirror-json.js';
 import { restoreText } from './yjs-passages.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import { VERSION_AUTO, type DiffView, type VersionView } from '../../src/lib/shared/drafts.js';
@@ -45,10 +45,14 @@ export class DraftVersions {
 		return this.snapshotOf(docNameOf(draftId));
 	}
 
-	/** A text (the draft's, or one of its translations) as it is now, in the form a version stores it. */
+	/**
+	 * A text (the draft's, or one of its translations) as it is now, in the form a version stores it: its content,
+	 * words and hash without pending suggestions (what was proposed is not the text until accepted); the Yjs state
+	 * with them, as a restore brings them back.
+	 */
 	async snapshotOf(name: string): Promise<Snapshot> {
 		const state = await this.p.documents.state(name);
-		const json = jsonOf(state);
+		const json = withoutSuggestions(jsonOf(state));
 		return { state, content: JSON.stringify(json), text: toPlainText(json), hash: contentHash(json) };
 	}
 

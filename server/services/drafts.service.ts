@@ -37,6 +37,7 @@ import { insertTranslationVersion } from '../db/repositories/draft-translation.r
 import { insertAudit } from '../db/repositories/membership.repository.js';
 import { recordWebhookEvent } from '../db/repositories/webhook-event.repository.js';
 import { draftMoveEvent } from '../domain/webhooks.js';
+import { freezeProblem } from '../domain/translations.js';
 import type { Locale } from '../../src/lib/shared/types.js';
 import type { ForumWritingService } from './forum-writing.service.js';
 import type { RateLimits } from './rate-limits.js';
@@ -270,11 +271,12 @@ export class DraftsService {
 	}
 
 	/**
-	 * Moves the draft along its lifecycle. Freezing saves a version of the text in every language (refused while a
-	 * translation has paragraphs to update, unless `outdatedConfirmed`, which is recorded); every move re-admits
-	 * open editors of every language.
+	 * Moves the draft along its lifecycle. Freezing saves a version of the text in every language, without pending
+	 * suggestions; it is refused while a translation has paragraphs to update or a suggestion waits for review,
+	 * unless the steward confirmed freezing so (`outdatedConfirmed`, `suggestionsConfirmed`: both recorded). Every
+	 * move re-admits open editors of every language.
 	 */
-	async setStatus(auth: Authenticated | null, id: number, to: string, opts: { outdatedConfirmed?: boolean } = {}): Promise<void> {
+	async setStatus(auth: Authenticated | null, id: number, to: string, opts: { outdatedConfirmed?: boolean; suggestionsConfirmed?: boolean } = {}): Promise<void> {
 		const { draft, facts } = await this.#readable(auth, id);
 		if (!(to in TRANSITIONS)) throw new DomainError('invalid_input', 'no such status');
 		const problem = transitionProblem(auth?.actor ?? null, facts, to as DraftStatus);
@@ -285,6 +287,8 @@ export class DraftsService {
 		const move = async () => {
 			// Frozen: the version is the text exactly as it stays (the documents are sealed while it is taken and the
 			// status changes; writers are then dropped and come back as readers).
+			// Again under the seal: what was confirmed is what is frozen.
+			const pending = to === 'frozen' ? await this.#confirmedFreeze(draft.id, names, opts) : 0;
 			const snapshot = to === 'frozen' ? await this.#versions.snapshot(draft.id) : null;
 			const translations = to === 'frozen' ? await this.#translations.freezing(draft.id, !!opts.outdatedConfirmed) : [];
 			await this.db.transaction().execute(async (trx) => {
@@ -294,6 +298,9 @@ export class DraftsService {
 				if (announced) await recordWebhookEvent(trx, announced, draft.id, now);
 				if (!snapshot) return;
 				const number = await repo.insertVersion(trx, { draft_id: draft.id, name: '', auto: 1, created_by: auth!.actor.id, created_at: now, ...snapshot });
+				if (pending) {
+					await insertAudit(trx, { actor_id: auth!.actor.id, action: 'draft.frozen_with_suggestions', subject_type: 'draft', subject_id: String(draft.id), data: { version: number, suggestions: pending }, created_at: now });
+				}
 				if (!translations.length) return;
 				const version = (await repo.findVersion(trx, draft.id, number))!;
 				for (const t of translations) await insertTranslationVersion(trx, { version_id: version.id, lang: t.lang, outdated: t.outdated, ...t.snapshot });
@@ -308,6 +315,8 @@ export class DraftsService {
 			readmit();
 		};
 		const sealedAll = (rest: string[]): Promise<void> => (rest.length ? this.documents.sealed(rest[0], () => sealedAll(rest.slice(1))) : move());
+		// Asked first without sealing anything: a refusal leaves every editor connected.
+		if (to === 'frozen') await this.#confirmedFreeze(draft.id, names, opts);
 		try {
 			if (to === 'frozen') await sealedAll(names);
 			else await move();
@@ -316,6 +325,19 @@ export class DraftsService {
 			if (to === 'frozen') readmit();
 			throw error;
 		}
+	}
+
+	/**
+	 * What a freeze needs the steward to have confirmed, refused with every item at once (the page lists them in one
+	 * form): translations with paragraphs to update, suggestions waiting for review. Returns how many suggestions wait.
+	 */
+	async #confirmedFreeze(draftId: number, names: string[], opts: { outdatedConfirmed?: boolean; suggestionsConfirmed?: boolean }): Promise<number> {
+		const pending = await this.#suggestions.pending(names);
+		const toConfirm: Record<string, string> = {};
+		if (!opts.outdatedConfirmed && freezeProblem(await this.#translations.toUpdate(draftId), false)) toConfirm.translations = 'outdated';
+		if (pending && !opts.suggestionsConfirmed) toConfirm.suggestions = String(pending);
+		if (Object.keys(toConfirm).length) throw new DomainError('invalid_input', 'freezing needs a confirmation', toConfirm);
+		return pending;
 	}
 
 	/**

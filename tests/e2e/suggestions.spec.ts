@@ -13,7 +13,10 @@ const sq = {
 	acceptAll: 'Prano të gjitha të Gentian Dervishi',
 	reject: 'Refuzo',
 	adds: 'Gentian Dervishi shton',
-	removes: 'Gentian Dervishi heq'
+	removes: 'Gentian Dervishi heq',
+	freeze: 'Ngrije për votim',
+	freezeAsked: '2 sugjerime presin ende shqyrtim: versioni i ngrirë e merr tekstin pa to. Pranojini ose refuzojini më parë, ose ngrijeni kështu; kjo regjistrohet me versionin.',
+	freezeAnyway: 'Ngrije gjithsesi'
 };
 const en = { text: 'Text of the draft', hint: 'What you type or delete shows in colour' };
 const el = { text: 'Κείμενο του σχεδίου', adds: 'Gentian Dervishi προσθέτει' };
@@ -80,6 +83,14 @@ test('a member outside the group suggests; the steward sees it, accepts all of i
 	await expect(panel(dimitra)).toContainText(el.adds);
 	await shots(dimitra, 'suggestions-el');
 	await arben.setViewportSize(DESKTOP);
+
+	// Freezing now would take the text without them: the steward is asked first, and the draft stays open.
+	await arben.getByRole('button', { name: sq.freeze, exact: true }).click();
+	await expect(arben.getByTestId('freeze-suggestions')).toHaveText(sq.freezeAsked);
+	await expect(arben.getByRole('button', { name: sq.freezeAnyway })).toBeVisible();
+	await shots(arben, 'suggestions-freeze-sq');
+	await arben.setViewportSize(DESKTOP);
+	await expect(arben.getByRole('button', { name: sq.freeze, exact: true })).toBeVisible();
 
 	// Accepting all of Gentian's is one change: the word is replaced; undone at once, both suggestions are back.
 	await panel(arben).getByRole('button', { name: sq.acceptAll }).click();

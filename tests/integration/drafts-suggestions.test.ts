@@ -252,3 +252,38 @@ describe('a suggestion becomes an amendment during review', () => {
 	});
 });
 
+
+describe('freezing with suggestions waiting for review', () => {
+	// Shown to fail without the change: before it, the freeze went through unasked and the version's words were
+	// "Festivali hapet fillim në qershor." (the proposed insertion taken as text), its hash not the plain text's.
+	it('asks the steward to confirm, records it, and takes the text without them (the state keeps them)', async () => {
+		const text = 'Festivali hapet në qershor.';
+		const { id, name } = await artaDraft(text);
+		// The same words, never suggested on: the hash the frozen text must have.
+		const { id: plainId } = await artaDraft(text);
+		const who = { ...steward, name: steward.auth.viewer.displayName };
+		await app.ctx.services.documents.change(name, (doc) => {
+			block(doc).insert(16, 'fillim ', suggestionOf(who, 's1', 'insert'));
+			block(doc).format(0, 9, suggestionOf(who, 's2', 'delete'));
+		});
+
+		await expect(app.ctx.services.drafts.setStatus(steward.auth, id, 'frozen')).rejects.toMatchObject({ code: 'invalid_input', fields: { suggestions: '2' } });
+		expect((await app.ctx.services.drafts.get(steward.auth, id)).status).toBe('drafting');
+		// The page's form says so in the member's words and keeps the way to confirm.
+		const refused = await postForm(base, `/drafts/${id}?/status`, { to: 'frozen' }, steward.cookie);
+		expect(refused.status).toBe(400);
+
+		await app.ctx.services.drafts.setStatus(steward.auth, id, 'frozen', { suggestionsConfirmed: true });
+		await app.ctx.services.drafts.setStatus(steward.auth, plainId, 'frozen');
+		const version = (draftId: number) => app.ctx.db.selectFrom('draft_versions').select(['text', 'hash', 'state']).where('draft_id', '=', draftId).orderBy('number', 'desc').executeTakeFirstOrThrow();
+		const [frozen, plain] = [await version(id), await version(plainId)];
+		expect(frozen.text.trim()).toBe(text);
+		expect(frozen.hash).toBe(plain.hash);
+		// A restore brings the suggestions back: the stored state still holds them.
+		const state = new Y.Doc();
+		Y.applyUpdate(state, frozen.state as Uint8Array);
+		expect(listSuggestions(state.getXmlFragment('default')).map((s) => s.id).sort()).toEqual(['s1', 's2']);
+		const audit = await app.ctx.db.selectFrom('audit_log').select(['data']).where('action', '=', 'draft.frozen_with_suggestions').where('subject_id', '=', String(id)).executeTakeFirstOrThrow();
+		expect(JSON.parse(String(audit.data))).toMatchObject({ suggestions: 2 });
+	});
+});

@@ -43,6 +43,7 @@ const WHAT: Record<AuditAction, (e: AuditEntryView) => string> = {
 	'meeting.proposal_accepted': () => m.audit_meeting_proposal_accepted(),
 	'meeting.proposal_dropped': () => m.audit_meeting_proposal_dropped(),
 	'draft.frozen_outdated': () => m.audit_draft_frozen_outdated(),
+	'draft.frozen_with_suggestions': () => m.audit_draft_frozen_with_suggestions(),
 	'meeting.minutes_put': () => m.audit_meeting_minutes_put(),
 	'vote.opened': (e) => m.audit_vote_opened({ count: formatNumber(e.count ?? 0) }),
 	'vote.closed': (e) => m.audit_vote_closed({ participants: formatNumber(e.count ?? 0), eligible: formatNumber(e.of ?? 0) }),

@@ -75,6 +75,7 @@ export const AUDIT_ACTIONS = [
 	'meeting.proposal_accepted',
 	'meeting.proposal_dropped',
 	'draft.frozen_outdated',
+	'draft.frozen_with_suggestions',
 	'meeting.minutes_put',
 	'vote.opened',
 	'vote.closed',

@@ -26,8 +26,8 @@ const num = (v: string) => Number(v) || 0;
 
 export const actions: Actions = {
 	status: async ({ request, locals, params }) => {
-		const v = formValues(await request.formData(), ['to', 'outdated']);
-		return attempt(async () => ({ moved: await appContext().services.drafts.setStatus(locals.auth, Number(params.id), v.to, { outdatedConfirmed: v.outdated === '1' }) }));
+		const v = formValues(await request.formData(), ['to', 'outdated', 'suggestions']);
+		return attempt(async () => ({ moved: await appContext().services.drafts.setStatus(locals.auth, Number(params.id), v.to, { outdatedConfirmed: v.outdated === '1', suggestionsConfirmed: v.suggestions === '1' }) }));
 	},
 	visibility: async ({ request, locals, params }) => {
 		const v = formValues(await request.formData(), ['visibility']);

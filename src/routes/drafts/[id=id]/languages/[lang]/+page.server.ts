@@ -31,7 +31,7 @@ export const actions: Actions = {
 		return attempt(async () => ({ confirmed: await appContext().services.drafts.confirmTranslation(locals.auth, Number(params.id), params.lang, v.block) }), v);
 	},
 	status: async ({ request, locals, params }) => {
-		const v = formValues(await request.formData(), ['to', 'outdated']);
-		return attempt(async () => ({ moved: await appContext().services.drafts.setStatus(locals.auth, Number(params.id), v.to, { outdatedConfirmed: v.outdated === '1' }) }));
+		const v = formValues(await request.formData(), ['to', 'outdated', 'suggestions']);
+		return attempt(async () => ({ moved: await appContext().services.drafts.setStatus(locals.auth, Number(params.id), v.to, { outdatedConfirmed: v.outdated === '1', suggestionsConfirmed: v.suggestions === '1' }) }));
 	}
 };
