@@ -141,7 +141,7 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const auth = new AuthService(db, bus, policy, limits, Date.now, storage.bestEffort);
 		const presence = shared ? new RedisRoomPresence(shared.redis, shared.prefix, shared.nodeId) : new LocalRoomPresence();
 		const account = new AccountService(db, bus, mail, limits, publicOrigin, { mailDelivers: config.smtpUrl !== null, logger });
-		const meetings = new MeetingsService(db, bus, abilities, presence, votes, drafts, forum, documents, forumWriting);
+		const meetings = new MeetingsService(db, bus, abilities, presence, votes, drafts, forum, documents, forumWriting, logger);
 		const webhooks = new WebhooksService(db, bus, mail, { votes, meetings, drafts, forum }, { allowPrivate: config.webhooksAllowPrivate, publicOrigin });
 		const webhookFollower = new WebhookFollower(db, webhooks, bus, logger);
 		const webhookDeliverer = new WebhookDeliverer(db, webhooks, logger, { timeoutMs: config.webhookTimeoutMs, allowPrivate: config.webhooksAllowPrivate });
