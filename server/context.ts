@@ -137,11 +137,11 @@ export async function createContext(config: Config, logger: Logger = createLogge
 		const drafts = new DraftsService(db, bus, documents, forumWriting, abilities, Date.now, () => profile.primaryLocale, limits);
 		// Secret ballots are sealed on PostgreSQL until their vote closes, with a key kept beside the data, not in the database.
 		const ballotBox = dialect === 'postgres' ? new PostgresBallotBox(db, new BallotSeal(ballotKeyOf(config))) : new SqliteBallotBox(db, raw);
-		const votes = new VotesService(db, ballotBox, bus, abilities, forum, drafts, logger);
+		const votes = new VotesService(db, ballotBox, bus, abilities, forum, drafts, notifications, logger);
 		const auth = new AuthService(db, bus, policy, limits, Date.now, storage.bestEffort);
 		const presence = shared ? new RedisRoomPresence(shared.redis, shared.prefix, shared.nodeId) : new LocalRoomPresence();
 		const account = new AccountService(db, bus, mail, limits, publicOrigin, { mailDelivers: config.smtpUrl !== null, logger });
-		const meetings = new MeetingsService(db, bus, abilities, presence, votes, drafts, forum, documents, forumWriting);
+		const meetings = new MeetingsService(db, bus, abilities, presence, votes, drafts, forum, documents, forumWriting, logger);
 		const webhooks = new WebhooksService(db, bus, mail, { votes, meetings, drafts, forum }, { allowPrivate: config.webhooksAllowPrivate, publicOrigin });
 		const webhookFollower = new WebhookFollower(db, webhooks, bus, logger);
 		const webhookDeliverer = new WebhookDeliverer(db, webhooks, logger, { timeoutMs: config.webhookTimeoutMs, allowPrivate: config.webhooksAllowPrivate });

@@ -250,11 +250,11 @@ export interface ModerationLogTable {
 export interface NotificationsTable {
 	id: Generated<number>;
 	user_id: number;
-	kind: 'mention' | 'reply' | 'proxy_used';
+	kind: 'mention' | 'reply' | 'proxy_used' | 'election_cancelled';
 	actor_id: number | null;
 	thread_id: number | null;
 	post_id: number | null;
-	/** `proxy_used`: the vote the holder (the actor) cast the member's ballot in. */
+	/** `proxy_used`: the vote the holder (the actor) cast the member's ballot in; `election_cancelled`: the election. */
 	vote_id: number | null;
 	created_at: number;
 	read_at: number | null;

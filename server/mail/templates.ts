@@ -12,6 +12,7 @@ export type MailMessage =
 	| { kind: 'digest'; name: string; items: { kind: 'mention' | 'reply'; actor: string | null; title: string }[]; url: string }
 	| { kind: 'test'; name: string; url: string }
 	| { kind: 'proxy_used'; name: string; holder: string; title: string; url: string }
+	| { kind: 'election_cancelled'; name: string; title: string; url: string }
 	| { kind: 'webhook_disabled'; name: string; endpoint: string; url: string };
 
 export interface RenderedMail {
@@ -64,6 +65,11 @@ export function renderMail(message: MailMessage, locale: Locale, signature: stri
 			return {
 				subject: m.proxy_mail_used_subject({ title: message.title }, o),
 				body: m.proxy_mail_used_body({ name: message.name, holder: message.holder, title: message.title, url: message.url }, o) + sign
+			};
+		case 'election_cancelled':
+			return {
+				subject: m.elect_mail_cancelled_subject({ title: message.title }, o),
+				body: m.elect_mail_cancelled_body({ name: message.name, title: message.title, url: message.url }, o) + sign
 			};
 		case 'digest': {
 			const lines = message.items.map((i) => {

@@ -341,6 +341,19 @@ export class DraftsService {
 	}
 
 	/**
+	 * Takes back a freeze whose vote could not be made (MinutesApproval): from frozen to the status it had, open to
+	 * changes again, its editors re-admitted. The lifecycle's own step back from frozen is to review; this also
+	 * restores drafting. The version the freeze saved stays in the history. False if it is frozen no more.
+	 */
+	async unfreeze(id: number, to: 'drafting' | 'review'): Promise<boolean> {
+		if (!(await repo.moveDraftStatus(this.db, id, 'frozen', to, this.clock()))) return false;
+		this.bus.emit('draft.changed', { draftId: id });
+		this.bus.emit('draft.status_changed', { draftId: id, to });
+		for (const name of await this.#translations.docNames(id)) this.bus.emit('document.access_changed', { name });
+		return true;
+	}
+
+	/**
 	 * The outcome of a vote on a whole version (called by VotesService as the vote closes): passed adopts the draft,
 	 * failed or blocked rejects it; without quorum or votes it stays frozen. Only a frozen draft, only by a vote on its
 	 * latest version (an amendment adopted since made a newer text), and once: of two votes closing at once, the

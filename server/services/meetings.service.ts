@@ -8,6 +8,7 @@ import { canChair, canSeeMeeting, canTakePart, quorumMeter, roomForVisitors, typ
 import { isActiveMember } from '../domain/permissions.js';
 import { quorumValue, type VoteInput } from '../domain/votes.js';
 import type { EventBus } from '../events/bus.js';
+import type { Logger } from '../logger.js';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import type { AgendaItemInput, LiveState, MeetingAction, MeetingInput, MeetingSummary, MeetingView } from '../../src/lib/shared/meetings.js';
 import { agendaItemSchema, fieldProblems, meetingInputProblems } from '../../src/lib/shared/meeting-schemas.js';
@@ -51,12 +52,13 @@ export class MeetingsService {
 		private readonly forum: ForumService,
 		private readonly documents: DocumentsService,
 		forumWriting: ForumWritingService,
+		logger: Logger,
 		private readonly clock: () => number = Date.now
 	) {
 		this.#proposals = new AgendaProposals(db, clock);
 		this.#record = new MeetingRecord(db, documents, forumWriting, this.#proposals);
 		this.#room = new MeetingRoomService(db, votes, this.#record, clock);
-		this.#approval = new MinutesApproval(db, bus, votes, drafts, this.#record, clock);
+		this.#approval = new MinutesApproval(db, bus, votes, drafts, this.#record, logger, clock);
 		// A consent round closed on this node: its objections go to the body's next meeting; minutes approved are frozen.
 		bus.onAsync('vote.closed', async ({ voteId }) => {
 			await this.#proposals.moveObjections(voteId);

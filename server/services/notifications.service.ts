@@ -92,6 +92,19 @@ export class NotificationsService {
 		return { live, mailed };
 	}
 
+	/**
+	 * Within the cancelling transaction: an election the schedule cancelled because nobody stood is told to whoever
+	 * called it, by mail and on the bell (as a used proxy is to its giver), rather than left for them to find gone.
+	 */
+	async electionCancelled(trx: Transaction<Database>, voteId: number): Promise<{ live: number[]; mailed: boolean }> {
+		const caller = await repo.callerOfVote(trx, voteId);
+		if (!caller || caller.status !== 'active') return { live: [], mailed: false };
+		await this.mail.queue(trx, { email: caller.email, locale: caller.locale }, { kind: 'election_cancelled', name: caller.display_name, title: caller.title, url: `${this.origin()}/votes/${voteId}` });
+		if (!caller.notify_in_app) return { live: [], mailed: true };
+		await repo.insertVoteNotice(trx, { user_id: caller.id, kind: 'election_cancelled', actor_id: null, vote_id: voteId, created_at: this.clock() });
+		return { live: [caller.id], mailed: true };
+	}
+
 	/** After commit: bells count up, mail goes out. */
 	announce({ live, mailed }: { live: number[]; mailed: boolean }): void {
 		for (const userId of live) this.bus.emit('notification.created', { userId });

@@ -3,7 +3,7 @@ import * as repo from '../db/repositories/proxy.repository.js';
 import { findVote } from '../db/repositories/vote.repository.js';
 import { findMeeting } from '../db/repositories/meeting.repository.js';
 import { insertAudit } from '../db/repositories/membership.repository.js';
-import { insertProxyUsed } from '../db/repositories/notification.repository.js';
+import { insertVoteNotice } from '../db/repositories/notification.repository.js';
 import { proxyProblem, validProxyCap } from '../domain/proxies.js';
 import { hasRole, isActiveMember } from '../domain/permissions.js';
 import type { EventBus } from '../events/bus.js';
@@ -175,7 +175,7 @@ export class ProxiesService {
 				await this.mail.queue(trx, { email: giver.email, locale: giver.locale as Locale }, { kind: 'proxy_used', name: giver.display_name, holder: holder.display_name, title: vote.title, url: `${this.origin()}/votes/${voteId}` });
 				queued++;
 				if (!giver.notify_in_app) return;
-				await insertProxyUsed(trx, { user_id: giver.id, actor_id: holder.id, vote_id: voteId, created_at: this.clock() });
+				await insertVoteNotice(trx, { user_id: giver.id, kind: 'proxy_used', actor_id: holder.id, vote_id: voteId, created_at: this.clock() });
 				told.push(giver.id);
 			});
 		}

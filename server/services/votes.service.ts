@@ -22,6 +22,7 @@ import type { Abilities } from './abilities.service.js';
 import type { Authenticated } from './auth.service.js';
 import type { DraftsService } from './drafts.service.js';
 import type { ForumService } from './forum.service.js';
+import type { NotificationsService } from './notifications.service.js';
 import { BallotWriter, castRefused, type WrittenBatch } from './vote-ballot-writer.js';
 import { VoteViews, type VoteListing } from './vote-views.service.js';
 import { VoteReceipts } from './vote-receipts.service.js';
@@ -65,6 +66,7 @@ export class VotesService {
 		private readonly abilities: Abilities,
 		private readonly forum: ForumService,
 		private readonly drafts: DraftsService,
+		private readonly notifications: NotificationsService,
 		private readonly logger: Logger,
 		private readonly clock: () => number = Date.now
 	) {
@@ -283,18 +285,20 @@ export class VotesService {
 
 	/**
 	 * Cancels a scheduled vote, in the audit trail with it: by a member (`actorId`), or by the schedule (null) when an
-	 * election's opening came with nobody standing, which its caller then reads there rather than finding it gone.
+	 * election's opening came with nobody standing, which its caller is then told rather than finding it gone.
 	 */
 	async #cancel(id: number, actorId: number | null): Promise<boolean> {
 		const now = this.clock();
 		const cancelled = await this.db.transaction().execute(async (trx) => {
-			if (!(await repo.setVoteStatus(trx, id, 'scheduled', 'cancelled', now))) return false;
+			if (!(await repo.setVoteStatus(trx, id, 'scheduled', 'cancelled', now))) return null;
 			const action = actorId === null ? 'vote.cancelled_no_candidates' : 'vote.cancelled';
 			await insertAudit(trx, { actor_id: actorId, action, subject_type: 'vote', subject_id: String(id), data: {}, created_at: now });
-			return true;
+			return actorId === null ? this.notifications.electionCancelled(trx, id) : { live: [], mailed: false };
 		});
-		if (cancelled) this.bus.emit('vote.cancelled', { voteId: id });
-		return cancelled;
+		if (!cancelled) return false;
+		this.bus.emit('vote.cancelled', { voteId: id });
+		this.notifications.announce(cancelled);
+		return true;
 	}
 
 	/** Closes an open vote by hand and returns its result; closing a closed vote returns the result it closed with. */

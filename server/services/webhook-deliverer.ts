@@ -56,6 +56,8 @@ export class WebhookDeliverer {
 	}
 
 	async #attempt(d: Awaited<ReturnType<typeof repo.dueDeliveries>>[number], now: number): Promise<void> {
+		// Its endpoint removed since the batch was read: the delivery went with it, and nothing is sent.
+		if (!(await repo.deliveryExists(this.db, d.id))) return;
 		if (!(await this.hooks.stillPublic(d.subject))) {
 			await repo.deleteDelivery(this.db, d.id);
 			return;
@@ -72,7 +74,16 @@ export class WebhookDeliverer {
 		}
 		const durationMs = Math.round(performance.now() - started);
 		const ok = outcome.status !== null && outcome.status >= 200 && outcome.status < 300;
-		await repo.logAttempt(this.db, { endpoint_id: d.endpoint_id, event_id: d.event_id, event_type: d.event_type, attempted_at: now, status_code: outcome.status, error: outcome.error, duration_ms: durationMs }, LOG_KEEP);
+		const attempt = { endpoint_id: d.endpoint_id, event_id: d.event_id, event_type: d.event_type, attempted_at: now, status_code: outcome.status, error: outcome.error, duration_ms: durationMs };
+		// Removed while the request was out: nothing is written for an endpoint that is gone (its log and queue went
+		// with it). Held while the attempt is logged, so that a removal cannot come between the check and the write.
+		const logged = await this.db.transaction().execute(async (trx) => {
+			if (!(await repo.holdEndpoint(trx, d.endpoint_id))) return false;
+			await repo.logAttempt(trx, attempt);
+			return true;
+		});
+		if (!logged) return;
+		await repo.pruneLog(this.db, d.endpoint_id, LOG_KEEP);
 		if (ok) {
 			await repo.markDelivered(this.db, d.id, now);
 			await repo.recordSuccess(this.db, d.endpoint_id);

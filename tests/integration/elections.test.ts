@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { DomainError } from '../../src/lib/shared/errors.js';
 import { scottishStv } from '../../src/lib/shared/stv.js';
-import { postForm, type TestApp } from './helpers/app.js';
+import { getPage, postForm, type TestApp } from './helpers/app.js';
 import { m } from '../../src/lib/paraglide/messages.js';
 import { castBySocket, makePeople, startVoting, storedBallots, voteInput, type Person } from './helpers/votes.js';
 
@@ -170,5 +170,34 @@ describe('an election from candidacy to count', () => {
 		const byHand = await callElection(1);
 		await votes.cancel(coordinator.auth, byHand);
 		expect(await audit(byHand)).toEqual([{ action: 'vote.cancelled', actor_id: coordinator.id }]);
+	});
+
+	// Shown to fail without the notice (NotificationsService.electionCancelled, called as the schedule cancels): the
+	// election was cancelled with nothing on its caller's bell and no mail.
+	it('tells whoever called an election the schedule cancelled, on the bell and by mail, in their language', async () => {
+		const { votes, notifications } = app.ctx.services;
+		const notices = async () => (await notifications.list(coordinator.auth)).filter((n) => n.kind === 'election_cancelled');
+		const mails = () => app.ctx.db.selectFrom('outbox').select(['subject', 'body']).where('to_address', '=', 'coordinator@demo.test').orderBy('id').execute();
+		const [noticed, mailed] = [(await notices()).length, (await mails()).length];
+		const title = 'Këshilli i rrjetit 2027';
+		const due = await callElection(1, { title });
+		await app.ctx.db.updateTable('votes').set({ opens_at: Date.now() - 1000 }).where('id', '=', due).execute();
+		await votes.tick();
+		expect((await votes.get(coordinator.auth, due)).status).toBe('cancelled');
+		expect(await notices()).toHaveLength(noticed + 1);
+		expect((await notices()).find((n) => n.voteId === due)).toMatchObject({ voteTitle: title, actor: null, read: false });
+		const { locale } = await app.ctx.db.selectFrom('users').select('locale').where('id', '=', coordinator.id).executeTakeFirstOrThrow();
+		const o = { locale: locale as 'sq' | 'en' | 'el' };
+		const mail = (await mails()).slice(mailed);
+		expect(mail.map((x) => x.subject)).toEqual([m.elect_mail_cancelled_subject({ title }, o)]);
+		expect(mail[0].body).toContain(`/votes/${due}`);
+		// The notifications page says what happened, and leads to the election.
+		const page = await (await getPage(app.url, '/notifications', coordinator.cookie)).text();
+		expect(page).toContain(m.elect_notification_cancelled({ title }, o));
+		expect(page).toContain(`href="/votes/${due}"`);
+		// Cancelled by its caller's own hand, nobody needs telling.
+		await votes.cancel(coordinator.auth, await callElection(1));
+		expect(await notices()).toHaveLength(noticed + 1);
+		expect(await mails()).toHaveLength(mailed + 1);
 	});
 });

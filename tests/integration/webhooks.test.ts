@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { refusal } from './helpers/refusal.js';
 import { receiver, type Receiver } from './helpers/webhook-receiver.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
@@ -165,6 +165,31 @@ describe('deliveries', () => {
 		expect(view.log[0]).toMatchObject({ eventType: 'ping', status: null, error: 'timeout' });
 		expect(view.waiting).toBe(1);
 		await hooks().remove(coordinator.auth, id);
+	});
+
+	// Shown to fail without the fix, on SQLite and on PostgreSQL: the eight attempts out when the endpoint went were
+	// logged against it and broke the log's foreign key (the run failed: "FOREIGN KEY constraint failed", "violates
+	// foreign key constraint webhook_log_endpoint_id_fkey"); with the log held (holdEndpoint) but the queue not read
+	// again (deliveryExists), the ninth delivery, read in the same batch, was still sent to the removed endpoint.
+	it('lets an endpoint be removed while its deliveries are out: nothing more is sent, logged or kept for it', async () => {
+		const held = await receiver('hang');
+		const { id } = await hooks().register(coordinator.auth, network, { url: held.url, events: ['vote.opened'] });
+		// Nine deliveries due only at `later`: the run below reads them in one batch and sends eight at once.
+		const later = Date.now() + HOUR;
+		const rows = Array.from({ length: 9 }, (_, i) => ({ endpoint_id: id, event_id: `evt_removed_${i}`, event_type: 'ping', subject: 'ping', body: '{}', created_at: Date.now(), next_attempt_at: later }));
+		await app.ctx.db.insertInto('webhook_deliveries').values(rows).execute();
+		const errors = vi.spyOn(app.ctx.logger, 'error');
+		const run = app.ctx.webhookDeliverer.drained(later);
+		await until(() => held.got.length === 8, () => `eight requests out (got ${held.got.length})`);
+		await hooks().remove(coordinator.auth, id);
+		await run;
+		expect(held.got).toHaveLength(8);
+		expect(errors).not.toHaveBeenCalled();
+		errors.mockRestore();
+		const left = (table: 'webhook_log' | 'webhook_deliveries') => app.ctx.db.selectFrom(table).select('id').where('endpoint_id', '=', id).execute();
+		expect(await left('webhook_log')).toEqual([]);
+		expect(await left('webhook_deliveries')).toEqual([]);
+		await held.close();
 	});
 
 	it('retries a failing endpoint with backoff, turns it off after 24 hours of failures and tells who registered it', async () => {

@@ -210,6 +210,18 @@ export async function appendItem(db: Conn, meetingId: number, item: { title: str
 	return r.id;
 }
 
+/** Takes back an item just added (a put whose vote could not be made): the items after it move up one place. */
+export async function removeItem(db: Conn, meetingId: number, itemId: number): Promise<void> {
+	const item = await db.deleteFrom('agenda_items').where('id', '=', itemId).where('meeting_id', '=', meetingId).returning('position').executeTakeFirst();
+	if (!item) return;
+	await db
+		.updateTable('agenda_items')
+		.set((eb) => ({ position: eb('position', '-', 1) }))
+		.where('meeting_id', '=', meetingId)
+		.where('position', '>', item.position)
+		.execute();
+}
+
 /** Moves every item one place down, making room for a first item. */
 export async function shiftItems(db: Conn, meetingId: number): Promise<void> {
 	await db

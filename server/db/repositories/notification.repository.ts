@@ -62,9 +62,24 @@ export async function insertNotification(db: Conn, row: NewNotification): Promis
 	await insertNotificationRow(db, row);
 }
 
-/** Tells a giver on the bell that their proxy was used in a vote (mailed apart: never in a digest). */
-export async function insertProxyUsed(db: Conn, row: { user_id: number; actor_id: number; vote_id: number; created_at: number }): Promise<void> {
-	await db.insertInto('notifications').values({ ...row, kind: 'proxy_used', emailed_at: row.created_at }).execute();
+export type VoteNoticeKind = 'proxy_used' | 'election_cancelled';
+
+/**
+ * A notice about a vote on the bell, mailed apart (never in a digest): a giver's proxy was used in it (by the actor),
+ * or the election its caller called was cancelled by the schedule (no actor).
+ */
+export async function insertVoteNotice(db: Conn, row: { user_id: number; kind: VoteNoticeKind; actor_id: number | null; vote_id: number; created_at: number }): Promise<void> {
+	await db.insertInto('notifications').values({ ...row, emailed_at: row.created_at }).execute();
+}
+
+/** Who called a vote, as a recipient, with the vote's title. */
+export function callerOfVote(db: Conn, voteId: number): Promise<(Recipient & { title: string }) | undefined> {
+	return db
+		.selectFrom('votes as v')
+		.innerJoin('users as u', 'u.id', 'v.created_by')
+		.select(['u.id', 'u.email', 'u.display_name', 'u.locale', 'u.role', 'u.status', 'u.notify_in_app', 'u.notify_email', 'v.title'])
+		.where('v.id', '=', voteId)
+		.executeTakeFirst();
 }
 
 export type NotificationRow = Awaited<ReturnType<typeof listNotifications>>[number];
@@ -118,8 +133,8 @@ export function unmailedFor(db: Conn, userId: number) {
 		.leftJoin('threads as t', 't.id', 'n.thread_id')
 		.select(['n.id', 'n.kind', 'n.thread_id', 'a.display_name as actor_name', 'a.status as actor_status', 't.title as thread_title'])
 		.where('n.user_id', '=', userId)
-		// A used proxy is mailed on its own, when its vote closes (written as mailed): never in a digest.
-		.where('n.kind', '<>', 'proxy_used')
+		// Notices about votes are mailed on their own (written as mailed): never in a digest.
+		.where('n.kind', 'in', ['mention', 'reply'])
 		.$narrowType<{ kind: 'mention' | 'reply' }>()
 		.where('n.emailed_at', 'is', null)
 		.where('n.read_at', 'is', null)

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, WebhookDeliveryRow, WebhookEndpointRow, WebhookLogRow } from '../database.js';
+import { dialectOf } from '../dialect/index.js';
 
 type Conn = Kysely<Database> | Transaction<Database>;
 
@@ -39,6 +40,17 @@ export async function countEndpoints(db: Conn, organisationId: number | null): P
 /** Endpoints that take events now: not turned off. */
 export function activeEndpoints(db: Conn): Promise<WebhookEndpointRow[]> {
 	return db.selectFrom('webhook_endpoints').selectAll().where('disabled_at', 'is', null).execute();
+}
+
+/**
+ * Holds an endpoint for this transaction, so that it cannot be removed before the transaction ends; false if it is
+ * gone already. On PostgreSQL a key-share lock on its row: a removal under way is waited for (and then leaves no row),
+ * a later one waits for this transaction; updates of the row's other columns are not held up. SQLite's write
+ * transactions already run one at a time.
+ */
+export async function holdEndpoint(trx: Transaction<Database>, id: number): Promise<boolean> {
+	const q = trx.selectFrom('webhook_endpoints').select('id').where('id', '=', id);
+	return (await (dialectOf(trx) === 'postgres' ? q.forKeyShare() : q).executeTakeFirst()) !== undefined;
 }
 
 export async function deleteEndpoint(db: Conn, id: number): Promise<void> {
@@ -106,6 +118,11 @@ export async function markAttemptFailed(db: Conn, id: number, next: number | nul
 		.execute();
 }
 
+/** Whether a delivery is still queued (a removed endpoint's deliveries go with it). */
+export async function deliveryExists(db: Conn, id: number): Promise<boolean> {
+	return (await db.selectFrom('webhook_deliveries').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+}
+
 /** Withdrawn before it went out (what it was about is no longer for visitors). */
 export async function deleteDelivery(db: Conn, id: number): Promise<void> {
 	await db.deleteFrom('webhook_deliveries').where('id', '=', id).execute();
@@ -126,11 +143,18 @@ export async function waitingCounts(db: Conn): Promise<Map<number, number>> {
 	return new Map(rows.map((r) => [r.endpoint_id, Number(r.n)]));
 }
 
-/** Writes an attempt and keeps only the newest `keep` of the endpoint's. */
-export async function logAttempt(db: Conn, row: Omit<WebhookLogRow, 'id'>, keep: number): Promise<void> {
-	await db.insertInto('webhook_log').values(row).execute();
-	const edge = await db.selectFrom('webhook_log').select('id').where('endpoint_id', '=', row.endpoint_id).orderBy('id', 'desc').offset(keep).limit(1).executeTakeFirst();
-	if (edge) await db.deleteFrom('webhook_log').where('endpoint_id', '=', row.endpoint_id).where('id', '<=', edge.id).execute();
+/** Writes an attempt into its endpoint's log (the endpoint held by the caller: holdEndpoint). */
+export async function logAttempt(trx: Transaction<Database>, row: Omit<WebhookLogRow, 'id'>): Promise<void> {
+	await trx.insertInto('webhook_log').values(row).execute();
+}
+
+/**
+ * Keeps only the newest `keep` attempts of an endpoint's log. Outside the attempt's transaction: on PostgreSQL one
+ * that ran beside other attempts of the endpoint would not see theirs, and the log would grow past `keep`.
+ */
+export async function pruneLog(db: Conn, endpointId: number, keep: number): Promise<void> {
+	const edge = await db.selectFrom('webhook_log').select('id').where('endpoint_id', '=', endpointId).orderBy('id', 'desc').offset(keep).limit(1).executeTakeFirst();
+	if (edge) await db.deleteFrom('webhook_log').where('endpoint_id', '=', endpointId).where('id', '<=', edge.id).execute();
 }
 
 export function logOf(db: Conn, endpointId: number, limit: number): Promise<WebhookLogRow[]> {

@@ -87,12 +87,12 @@ export interface SearchHit {
 
 export interface NotificationView {
 	id: number;
-	kind: 'mention' | 'reply' | 'proxy_used';
+	kind: 'mention' | 'reply' | 'proxy_used' | 'election_cancelled';
 	actor: AuthorView | null;
 	threadId: number | null;
 	threadTitle: string | null;
 	postId: number | null;
-	/** `proxy_used`: the vote the actor cast the member's ballot in, by proxy. */
+	/** `proxy_used`: the vote the actor cast the member's ballot in, by proxy; `election_cancelled`: the election. */
 	voteId: number | null;
 	voteTitle: string | null;
 	createdAt: number;
