@@ -35,6 +35,21 @@ export function securityHeaders(config: Config): (res: ServerResponse) => void {
 	};
 }
 
+/**
+ * What SvelteKit learns of a request through headers (see loadSvelteKitHandler): the public origin and the client
+ * address are ours to state, so a client's own copy of these headers is overwritten. Only SvelteKit reads them, so
+ * only requests on their way to it pay for them (a URL parsed, the proxy chain walked): not the read API's.
+ */
+function toSvelteKit(ctx: AppContext): RequestHandler {
+	return (req, _res, next) => {
+		const origin = new URL(expectedOrigin(ctx.config, req));
+		req.headers[PROTO_HEADER] = origin.protocol.slice(0, -1);
+		req.headers[HOST_HEADER] = origin.host;
+		req.headers[ADDRESS_HEADER] = ctx.clientAddress(req);
+		next();
+	};
+}
+
 /** Express: security headers, health, a cross-origin guard for every state-changing request, then SvelteKit. */
 export function createExpressApp(ctx: AppContext, sveltekit: RequestHandler | null): express.Express {
 	const app = express();
@@ -46,12 +61,6 @@ export function createExpressApp(ctx: AppContext, sveltekit: RequestHandler | nu
 		withHeaders(res);
 		// Embeds are for other sites to frame: their own CSP (frame-ancestors *) says so instead (src/lib/shared/embed.ts).
 		if (isEmbedPath(req.path)) res.removeHeader('X-Frame-Options');
-		// The public origin is ours to state: never trust a client's copy of these headers.
-		const origin = new URL(expectedOrigin(ctx.config, req));
-		req.headers[PROTO_HEADER] = origin.protocol.slice(0, -1);
-		req.headers[HOST_HEADER] = origin.host;
-		// So is the client address: a client's own copy of this header is overwritten here.
-		req.headers[ADDRESS_HEADER] = ctx.clientAddress(req);
 		next();
 	});
 
@@ -81,6 +90,6 @@ export function createExpressApp(ctx: AppContext, sveltekit: RequestHandler | nu
 		res.status(403).type('text/plain').send('Cross-site request refused');
 	});
 
-	if (sveltekit) app.use(sveltekit);
+	if (sveltekit) app.use(toSvelteKit(ctx), sveltekit);
 	return app;
 }

@@ -3,7 +3,8 @@ import { EVERY_NODE_EVENTS, type NodeEvents } from '../../shared-state.js';
 import { VersionedCache } from '../versioned-cache.js';
 
 export interface CachedAnswer {
-	body: string;
+	/** The JSON, as the bytes sent. */
+	body: Buffer;
 	etag: string;
 }
 

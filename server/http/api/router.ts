@@ -69,7 +69,7 @@ function localeOf(req: Request, auth: Authenticated | null, primary: Locale): Lo
 }
 
 /** The ETag of a body: a strong validator, the same on every node for the same bytes. */
-const etagOf = (body: string) => `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
+const etagOf = (body: Buffer) => `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
 
 /** If-None-Match lists (or `*`) the current ETag; weak comparison, as RFC 9110 asks for GET. */
 function matches(ifNoneMatch: string | undefined, etag: string): boolean {
@@ -170,7 +170,7 @@ export function apiRouter(ctx: AppContext): express.Router {
 	cache.follow(ctx.bus, ctx.nodeEvents);
 
 	function answerOf(payload: unknown): CachedAnswer {
-		const body = JSON.stringify(payload);
+		const body = Buffer.from(JSON.stringify(payload));
 		return { body, etag: etagOf(body) };
 	}
 
@@ -183,7 +183,9 @@ export function apiRouter(ctx: AppContext): express.Router {
 		// Each reader may see something else: caches must ask again (and may keep it per token only).
 		res.setHeader('Cache-Control', auth ? 'private, no-cache' : 'no-cache');
 		if (matches(req.headers['if-none-match'], etag)) return void res.status(304).end();
-		res.status(200).type('application/json').send(body);
+		// The bytes as they are kept, written at once: Express's send() would copy a string into bytes, parse the
+		// content type back and check freshness again, on every request (Node sends no body to a HEAD).
+		res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length }).end(body);
 	}
 
 	router.get('/openapi.json', (req, res) => serve(res, req, openApiDocument(), null));
