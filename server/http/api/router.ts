@@ -8,7 +8,7 @@ import { API_BASE, openApiDocument } from '../../../src/lib/shared/api/openapi.j
 import { ERROR_CODES, isDomainError, type ErrorCode } from '../../../src/lib/shared/errors.js';
 import { isLocale, LOCALES, type Locale } from '../../../src/lib/shared/types.js';
 import type { Authenticated } from '../../services/auth.service.js';
-import { AnswerCache, type CachedAnswer } from './answer-cache.js';
+import { AnswerCache, answerKey, type CachedAnswer } from './answer-cache.js';
 import { HANDLERS } from './handlers.js';
 
 /** The problems the API answers with (RFC 9457), each a `type` under the docs page. */
@@ -165,7 +165,7 @@ export function apiRouter(ctx: AppContext): express.Router {
 		return auth;
 	}
 
-	// Visitors' answers, kept until anything changes (answer-cache.ts); still counted against the limits above.
+	// Answers kept until anything changes, each for its reader (answer-cache.ts); still counted against the limits above.
 	const cache = new AnswerCache();
 	cache.follow(ctx.bus, ctx.nodeEvents);
 
@@ -202,15 +202,14 @@ export function apiRouter(ctx: AppContext): express.Router {
 				if (!query.success) throw new ApiProblem('bad_request', { name: issueNames(query.error) });
 				const lang = (query.data as { lang?: Locale }).lang;
 				const locale = lang ?? auth?.viewer.locale ?? services.profile.primaryLocale;
-				// Keyed by what the answer is made from (the parsed parameters, which drop what the endpoint does not read),
-				// not the address: any junk added to a query string would make an entry of its own.
-				const key = auth ? null : JSON.stringify([endpoint.id, params.data, query.data, locale]);
-				const kept = key === null ? undefined : cache.get(key);
-				if (kept) return send(res, req, kept, null);
+				// Asked only now: the reader was authenticated and counted for this request above.
+				const key = answerKey(endpoint.id, params.data, query.data, locale, auth);
+				const kept = cache.get(key);
+				if (kept) return send(res, req, kept, auth);
 				const version = cache.version;
 				const data = await handler(services, { auth, params: params.data, query: query.data, locale });
 				const answer = answerOf(endpoint.response.parse(data));
-				if (key !== null) cache.set(key, version, answer);
+				cache.set(key, version, answer);
 				send(res, req, answer, auth);
 			})().catch((error) => sendProblem(req, res, problemOf(error), auth));
 		});
