@@ -7,7 +7,6 @@ import { networkLogo } from './network-logo.js';
 import { LOGO_PATH } from '../../src/lib/shared/network.js';
 import { ADDRESS_HEADER } from './client-address.js';
 import { metricsEndpoint } from './metrics-endpoint.js';
-import { apiRouter } from './api/router.js';
 import { isEmbedPath } from '../../src/lib/shared/embed.js';
 
 /** Headers through which the SvelteKit handler learns the public origin (see sveltekitHandlerEnv). */
@@ -50,7 +49,10 @@ function toSvelteKit(ctx: AppContext): RequestHandler {
 	};
 }
 
-/** Express: security headers, health, a cross-origin guard for every state-changing request, then SvelteKit. */
+/**
+ * Express: security headers, health, a cross-origin guard for every state-changing request, then SvelteKit. The read
+ * API (/api/v1) is answered before Express (app.ts).
+ */
 export function createExpressApp(ctx: AppContext, sveltekit: RequestHandler | null): express.Express {
 	const app = express();
 	app.disable('x-powered-by');
@@ -81,9 +83,6 @@ export function createExpressApp(ctx: AppContext, sveltekit: RequestHandler | nu
 	app.get(LOGO_PATH, networkLogo(ctx.services.profile));
 	// Prometheus text format, from this machine or with METRICS_TOKEN (metrics-endpoint.ts).
 	app.get('/metrics', metricsEndpoint(ctx));
-
-	// The read API answers every method itself (only GET is served), so it is mounted before the cross-site guard.
-	app.use('/api/v1', apiRouter(ctx));
 
 	app.use((req, res, next) => {
 		if (SAFE_METHODS.has(req.method) || isSameOrigin(ctx.config, req)) return next();
