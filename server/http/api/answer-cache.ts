@@ -29,8 +29,9 @@ export function answerKey(endpoint: string, params: unknown, query: unknown, loc
  * event (access.changed, user.access_changed, group.changed: the same the open sockets and documents follow), so
  * members' answers are kept too, each for its reader (answerKey). Bounded in bytes, least recently used out first.
  *
- * A page of the register computed costs ~1.3 ms of the one thread in all (queries, the zod schema, JSON, the ETag's
- * hash, and HTTP); a kept one ~0.2-0.3 ms, most of it Express and Node's HTTP (tests/bench/api.bench.ts).
+ * Computing a page of the register costs ~0.5 ms of the one thread (its queries and their rows ~0.35, the zod schema
+ * ~0.08, JSON ~0.07, the ETag's hash ~0.015); a kept answer costs ~0.1-0.2 ms a request in all, most of it Node's
+ * HTTP (tests/bench/api.bench.ts).
  */
 export class AnswerCache extends VersionedCache<CachedAnswer> {
 	constructor(maxBytes = 16 * 1024 * 1024, ttlMs = 10_000) {
