@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { createContext, publishContext, type AppContext } from './context.js';
 import { createExpressApp, HOST_HEADER, PROTO_HEADER, securityHeaders } from './http/express-app.js';
 import { serveCachedPage } from './http/page-cache.js';
+import { apiHandler } from './http/api/router.js';
 import { ADDRESS_HEADER } from './http/client-address.js';
 import { labelResponse, measureRequests } from './http/metrics-endpoint.js';
 import { attachRedisAdapter, attachSocketServer, type KuvendIo } from './realtime/socket-server.js';
@@ -69,10 +70,13 @@ export async function startApp(config: Config, options: { sveltekit?: RequestHan
 
 	const app = createExpressApp(ctx, sveltekit);
 	const withHeaders = securityHeaders(config);
-	// A visitor's public page kept in the cache is answered here, before Express and SvelteKit.
+	// The read API answers every method itself (only GET is served), without Express's cross-site guard.
+	const api = apiHandler(ctx, withHeaders);
+	// The read API, and a visitor's public page kept in the cache, are answered here, before Express and SvelteKit.
 	const measure = measureRequests(ctx.metrics, ['/healthz', '/metrics']);
 	const httpServer = http.createServer((req, res) => {
 		measure(req, res);
+		if (api(req, res)) return;
 		if (serveCachedPage(ctx.pageCache, req, res, withHeaders)) labelResponse(res, '(visitor page cache)');
 		else app(req, res);
 	});

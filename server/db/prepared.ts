@@ -36,3 +36,25 @@ export function prepared<P extends Record<string, unknown>, O>(build: (db: Kysel
 		return db.executeQuery<O>({ ...entry.compiled, parameters });
 	};
 }
+
+/**
+ * `prepared` for a query whose text depends on which of its filters are asked for (`$if`): one compiled query per
+ * shape. `shapeOf` says from a run's values which parts the query has (a few flags: a few shapes, each built once);
+ * `build` gets those flags beside the placeholders, and the values themselves only ever through the placeholders.
+ */
+export function preparedShapes<S extends Record<string, boolean>, P extends Record<string, unknown>, O>(
+	shapeOf: (values: P) => S,
+	build: (db: Kysely<Database>, p: P, shape: S) => CompiledQuery<O>
+): (db: Conn, values: P) => Promise<QueryResult<O>> {
+	const shapes = new Map<string, (db: Conn, values: P) => Promise<QueryResult<O>>>();
+	return (db, values) => {
+		const shape = shapeOf(values);
+		const key = JSON.stringify(shape);
+		let run = shapes.get(key);
+		if (!run) {
+			run = prepared<P, O>((kysely, p) => build(kysely, p, shape));
+			shapes.set(key, run);
+		}
+		return run(db, values);
+	};
+}

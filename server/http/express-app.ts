@@ -7,7 +7,6 @@ import { networkLogo } from './network-logo.js';
 import { LOGO_PATH } from '../../src/lib/shared/network.js';
 import { ADDRESS_HEADER } from './client-address.js';
 import { metricsEndpoint } from './metrics-endpoint.js';
-import { apiRouter } from './api/router.js';
 import { isEmbedPath } from '../../src/lib/shared/embed.js';
 
 /** Headers through which the SvelteKit handler learns the public origin (see sveltekitHandlerEnv). */
@@ -35,7 +34,25 @@ export function securityHeaders(config: Config): (res: ServerResponse) => void {
 	};
 }
 
-/** Express: security headers, health, a cross-origin guard for every state-changing request, then SvelteKit. */
+/**
+ * What SvelteKit learns of a request through headers (see loadSvelteKitHandler): the public origin and the client
+ * address are ours to state, so a client's own copy of these headers is overwritten. Only SvelteKit reads them, so
+ * only requests on their way to it pay for them (a URL parsed, the proxy chain walked): not the read API's.
+ */
+function toSvelteKit(ctx: AppContext): RequestHandler {
+	return (req, _res, next) => {
+		const origin = new URL(expectedOrigin(ctx.config, req));
+		req.headers[PROTO_HEADER] = origin.protocol.slice(0, -1);
+		req.headers[HOST_HEADER] = origin.host;
+		req.headers[ADDRESS_HEADER] = ctx.clientAddress(req);
+		next();
+	};
+}
+
+/**
+ * Express: security headers, health, a cross-origin guard for every state-changing request, then SvelteKit. The read
+ * API (/api/v1) is answered before Express (app.ts).
+ */
 export function createExpressApp(ctx: AppContext, sveltekit: RequestHandler | null): express.Express {
 	const app = express();
 	app.disable('x-powered-by');
@@ -46,12 +63,6 @@ export function createExpressApp(ctx: AppContext, sveltekit: RequestHandler | nu
 		withHeaders(res);
 		// Embeds are for other sites to frame: their own CSP (frame-ancestors *) says so instead (src/lib/shared/embed.ts).
 		if (isEmbedPath(req.path)) res.removeHeader('X-Frame-Options');
-		// The public origin is ours to state: never trust a client's copy of these headers.
-		const origin = new URL(expectedOrigin(ctx.config, req));
-		req.headers[PROTO_HEADER] = origin.protocol.slice(0, -1);
-		req.headers[HOST_HEADER] = origin.host;
-		// So is the client address: a client's own copy of this header is overwritten here.
-		req.headers[ADDRESS_HEADER] = ctx.clientAddress(req);
 		next();
 	});
 
@@ -73,14 +84,11 @@ export function createExpressApp(ctx: AppContext, sveltekit: RequestHandler | nu
 	// Prometheus text format, from this machine or with METRICS_TOKEN (metrics-endpoint.ts).
 	app.get('/metrics', metricsEndpoint(ctx));
 
-	// The read API answers every method itself (only GET is served), so it is mounted before the cross-site guard.
-	app.use('/api/v1', apiRouter(ctx));
-
 	app.use((req, res, next) => {
 		if (SAFE_METHODS.has(req.method) || isSameOrigin(ctx.config, req)) return next();
 		res.status(403).type('text/plain').send('Cross-site request refused');
 	});
 
-	if (sveltekit) app.use(sveltekit);
+	if (sveltekit) app.use(toSvelteKit(ctx), sveltekit);
 	return app;
 }

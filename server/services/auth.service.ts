@@ -53,8 +53,8 @@ export interface SignInInput {
 /** The session id is the SHA-256 of the token: a leaked database does not leak usable cookies. */
 export const sessionIdOf = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export const toActor = (u: UserRow): Actor => ({ id: u.id, role: u.role, status: u.status });
-export const toViewer = (u: UserRow): Viewer => ({
+export const toActor = (u: Pick<UserRow, 'id' | 'role' | 'status'>): Actor => ({ id: u.id, role: u.role, status: u.status });
+export const toViewer = (u: Pick<UserRow, 'id' | 'display_name' | 'email' | 'role' | 'status' | 'locale' | 'time_zone'>): Viewer => ({
 	id: u.id,
 	displayName: u.display_name,
 	email: u.email,

@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- api`: GET /api/v1/decisions (issue #20: p99 ≤ 10 ms at 50 concurrent clients) from the compiled
  * server in its own process, as a visitor and with a member's personal token, beside a plain node:http server sending
- * the same bytes in the same run.
+ * the same bytes in the same run. BENCH_PROFILE=<folder>: the server runs with --cpu-prof and leaves its profile there
+ * (summarise it with tests/bench/profile-summary.ts).
  */
 import http from 'node:http';
 import { VOTE_DEFAULTS } from '../../server/domain/votes.js';
@@ -36,7 +37,8 @@ export async function run(): Promise<Row[]> {
 		await app.dispose();
 		throw error;
 	}
-	const server = await serveCompiled(app.config.dataDir);
+	const folder = process.env.BENCH_PROFILE;
+	const server = await serveCompiled(app.config.dataDir, folder ? ['--cpu-prof', `--cpu-prof-dir=${folder}`] : []);
 	const rows: Row[] = [];
 	try {
 		const url = `${server.url}/api/v1/decisions`;
@@ -80,6 +82,7 @@ export async function run(): Promise<Row[]> {
 	} finally {
 		await server.stop();
 		await app.dispose();
+		if (folder) note(`CPU profile of the server in ${folder}`);
 	}
 	return rows;
 }

@@ -260,7 +260,9 @@ describe('HTTP', () => {
 			['/decisions', { authorization: 'Bearer kuvend_not-a-token' }, 401],
 			['/decisions', { authorization: 'Basic abc' }, 401],
 			['/decisions', { accept: 'text/html' }, 406],
-			['/decisions?limit=-1', {}, 400]
+			['/decisions?limit=-1', {}, 400],
+			// A path parameter that is not percent-encoding (Express answered its own HTML page here).
+			['/spaces/%ZZ/threads', {}, 400]
 		];
 		for (const [path, headers, status] of cases) {
 			const res = await get(path, headers);

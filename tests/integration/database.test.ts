@@ -5,7 +5,7 @@ import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { openDatabase, type Db } from '../../server/db/client.js';
 import { migrateToLatest } from '../../server/db/migrate.js';
-import { prepared } from '../../server/db/prepared.js';
+import { prepared, preparedShapes } from '../../server/db/prepared.js';
 import { tempDir } from './helpers/app.js';
 
 let dir: string;
@@ -95,5 +95,33 @@ describe('the embedded database', () => {
 			expect((await find(trx, { slug: 'none', position: last.position })).rows).toEqual([{ slug: last.slug, seven: 7 }]);
 		});
 		expect(builds).toBe(1);
+	});
+
+	it('compiles a query with optional filters once per set of filters asked for', async () => {
+		const { db } = open();
+		await migrateToLatest(db);
+		const built: string[] = [];
+		const find = preparedShapes(
+			(q: { from?: number; slug?: string }) => ({ from: q.from !== undefined, slug: q.slug !== undefined }),
+			(db, p, has) => {
+				built.push(JSON.stringify(has));
+				return db
+					.selectFrom('fields_of_action')
+					.select('slug')
+					.$if(has.from, (q) => q.where('position', '>=', p.from!))
+					.$if(has.slug, (q) => q.where('slug', '=', p.slug!))
+					.orderBy('position')
+					.compile();
+			}
+		);
+		await db.insertInto('fields_of_action').values(['a', 'b', 'c'].map((slug, i) => ({ slug, position: i + 1 }))).execute();
+		const slugs = async (q: { from?: number; slug?: string }) => (await find(db, q)).rows.map((r) => r.slug);
+		expect(await slugs({})).toEqual(['a', 'b', 'c']);
+		expect(await slugs({ from: 2 })).toEqual(['b', 'c']);
+		expect(await slugs({ from: 3 })).toEqual(['c']);
+		expect(await slugs({ from: 1, slug: 'b' })).toEqual(['b']);
+		expect(await slugs({ from: 2, slug: 'a' })).toEqual([]);
+		expect(await slugs({})).toEqual(['a', 'b', 'c']);
+		expect(built).toEqual(['{"from":false,"slug":false}', '{"from":true,"slug":false}', '{"from":true,"slug":true}']);
 	});
 });

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Database, NewVote, VotesTable } from '../database.js';
 import { notLookedUp } from '../dialect/sql.js';
+import { preparedShapes } from '../prepared.js';
 import { quorumFrom, quorumValue, type Vote, type VoteInput } from '../../domain/votes.js';
 import { chamberOfUnit, type Chamber, type ChambersSetting, type ElectorateCount } from '../../../src/lib/shared/chambers.js';
 import { shownName } from '../../domain/people.js';
@@ -281,52 +282,80 @@ export function decisionOfVote(db: Conn, voteId: number) {
 }
 
 /** The register, newest first, with what each decision links to (the vote's result and options read). */
+/** The filters of the register as the query takes them: each value a placeholder of its own (prepared.ts). */
+interface DecisionsQuery extends Record<string, unknown> {
+	member: boolean;
+	groupId?: number;
+	meetingId?: number;
+	from?: number;
+	to?: number;
+	id?: number;
+	beforeDecidedAt?: number;
+	beforeId?: number;
+	limit: number;
+}
+
+// Built and compiled once per set of filters given: building and compiling this query (six joins) took a third to a
+// half of what running it takes, on every read of the register (measured on the API bench's register of 60).
+const decisionsQuery = preparedShapes(
+	(q: DecisionsQuery) => ({
+		publicOnly: !q.member,
+		group: q.groupId !== undefined,
+		meeting: q.meetingId !== undefined,
+		from: q.from !== undefined,
+		to: q.to !== undefined,
+		id: q.id !== undefined,
+		before: q.beforeDecidedAt !== undefined
+	}),
+	(db, p, has) =>
+		db
+			.selectFrom('decisions as dc')
+			.innerJoin('votes as v', 'v.id', 'dc.vote_id')
+			.leftJoin('groups as g', 'g.id', 'dc.group_id')
+			.leftJoin('draft_versions as dv', 'dv.id', 'dc.draft_version_id')
+			.leftJoin('amendments as a', 'a.id', 'dc.amendment_id')
+			.leftJoin('drafts as d', (j) => j.on((eb) => eb.or([eb('d.id', '=', eb.ref('dv.draft_id')), eb('d.id', '=', eb.ref('a.draft_id'))])))
+			.leftJoin('meetings as mt', 'mt.id', 'dc.meeting_id')
+			.select([
+				'mt.id as meeting_id',
+				'mt.title as meeting_title',
+				'dc.id',
+				'dc.vote_id',
+				'dc.title',
+				'dc.outcome',
+				'dc.visibility',
+				'dc.thread_id',
+				'dc.amendment_id',
+				'dc.decided_at',
+				'v.result',
+				'v.options',
+				'g.slug as group_slug',
+				'g.name as group_name',
+				'd.id as draft_id',
+				'd.title as draft_title',
+				'dv.number as version_number',
+				'dv.hash as version_hash'
+			])
+			.$if(has.publicOnly, (q) => q.where('dc.visibility', '=', 'public'))
+			.$if(has.group, (q) => q.where('dc.group_id', '=', p.groupId!))
+			.$if(has.meeting, (q) => q.where('dc.meeting_id', '=', p.meetingId!))
+			.$if(has.from, (q) => q.where('dc.decided_at', '>=', p.from!))
+			.$if(has.to, (q) => q.where('dc.decided_at', '<', p.to!))
+			.$if(has.id, (q) => q.where('dc.id', '=', p.id!))
+			// Keyset paging in the register's own order (newest first, then by id).
+			.$if(has.before, (q) => q.where((eb) => eb.or([eb('dc.decided_at', '<', p.beforeDecidedAt!), eb.and([eb('dc.decided_at', '=', p.beforeDecidedAt!), eb('dc.id', '<', p.beforeId!)])])))
+			.orderBy('dc.decided_at', 'desc')
+			.orderBy('dc.id', 'desc')
+			.limit(p.limit)
+			.compile()
+);
+
 export async function listDecisions(
 	db: Conn,
 	opts: { member: boolean; groupId?: number; meetingId?: number; from?: number; to?: number; id?: number; before?: { decidedAt: number; id: number }; limit: number }
 ) {
-	const rows = await db
-		.selectFrom('decisions as dc')
-		.innerJoin('votes as v', 'v.id', 'dc.vote_id')
-		.leftJoin('groups as g', 'g.id', 'dc.group_id')
-		.leftJoin('draft_versions as dv', 'dv.id', 'dc.draft_version_id')
-		.leftJoin('amendments as a', 'a.id', 'dc.amendment_id')
-		.leftJoin('drafts as d', (j) => j.on((eb) => eb.or([eb('d.id', '=', eb.ref('dv.draft_id')), eb('d.id', '=', eb.ref('a.draft_id'))])))
-		.leftJoin('meetings as mt', 'mt.id', 'dc.meeting_id')
-		.select([
-			'mt.id as meeting_id',
-			'mt.title as meeting_title',
-			'dc.id',
-			'dc.vote_id',
-			'dc.title',
-			'dc.outcome',
-			'dc.visibility',
-			'dc.thread_id',
-			'dc.amendment_id',
-			'dc.decided_at',
-			'v.result',
-			'v.options',
-			'g.slug as group_slug',
-			'g.name as group_name',
-			'd.id as draft_id',
-			'd.title as draft_title',
-			'dv.number as version_number',
-			'dv.hash as version_hash'
-		])
-		.$if(!opts.member, (q) => q.where('dc.visibility', '=', 'public'))
-		.$if(opts.groupId !== undefined, (q) => q.where('dc.group_id', '=', opts.groupId!))
-		.$if(opts.meetingId !== undefined, (q) => q.where('dc.meeting_id', '=', opts.meetingId!))
-		.$if(opts.from !== undefined, (q) => q.where('dc.decided_at', '>=', opts.from!))
-		.$if(opts.to !== undefined, (q) => q.where('dc.decided_at', '<', opts.to!))
-		.$if(opts.id !== undefined, (q) => q.where('dc.id', '=', opts.id!))
-		// Keyset paging in the register's own order (newest first, then by id).
-		.$if(opts.before !== undefined, (q) =>
-			q.where((eb) => eb.or([eb('dc.decided_at', '<', opts.before!.decidedAt), eb.and([eb('dc.decided_at', '=', opts.before!.decidedAt), eb('dc.id', '<', opts.before!.id)])]))
-		)
-		.orderBy('dc.decided_at', 'desc')
-		.orderBy('dc.id', 'desc')
-		.limit(opts.limit)
-		.execute();
+	const { before, ...filters } = opts;
+	const { rows } = await decisionsQuery(db, { ...filters, beforeDecidedAt: before?.decidedAt, beforeId: before?.id });
 	return rows.map((r) => ({ ...r, result: parseResult(r.result), options: JSON.parse(r.options) as VoteOption[] }));
 }
 
