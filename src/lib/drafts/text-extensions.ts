@@ -17,13 +17,13 @@ import { Strike } from '@tiptap/extension-strike';
 import { TableCell } from '@tiptap/extension-table/cell';
 import { TableHeader } from '@tiptap/extension-table/header';
 import { TableRow } from '@tiptap/extension-table/row';
-import { Table } from '@tiptap/extension-table/table';
 import { Text } from '@tiptap/extension-text';
 import { Underline } from '@tiptap/extension-underline';
 import { Dropcursor } from '@tiptap/extensions/drop-cursor';
 import { Gapcursor } from '@tiptap/extensions/gap-cursor';
 import { TrailingNode } from '@tiptap/extensions/trailing-node';
 import { LinkMark } from './link-mark';
+import { TableNode } from './table-node';
 
 /**
  * What a draft's text is made of: StarterKit's extensions, in its order (which is the schema's order of nodes and
@@ -54,7 +54,7 @@ export const textExtensions = (): AnyExtension[] => [
 	Text,
 	Underline,
 	TrailingNode,
-	Table.configure({ resizable: false }),
+	TableNode,
 	TableRow,
 	TableHeader,
 	TableCell
