@@ -1,6 +1,7 @@
 import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
 import { DomainError } from '../../src/lib/shared/errors.js';
+import { safeHref } from '../../src/lib/shared/links.js';
 import { SUGGESTION } from '../../src/lib/shared/suggestions.js';
 
 // A draft's text lives in a Y.Doc edited through TipTap (StarterKit + tables). Everything a reader gets from it
@@ -106,23 +107,15 @@ export function hasMark(node: PmNode, type: string): boolean {
 }
 
 /** A link's target when it is one we are willing to emit: absolute http(s) or mailto. */
-function safeHref(node: PmNode): string | null {
-	const mark = node.marks?.find((m: Mark) => m.type === 'link');
-	const href = mark?.attrs?.href;
-	if (typeof href !== 'string') return null;
-	try {
-		const url = new URL(href.trim());
-		return ['http:', 'https:', 'mailto:'].includes(url.protocol) ? url.href : null;
-	} catch {
-		return null;
-	}
+function linkOf(node: PmNode): string | null {
+	return safeHref(node.marks?.find((m: Mark) => m.type === 'link')?.attrs?.href);
 }
 
 /** Consecutive inline nodes grouped by the link they share (null: no usable link), so one link is one anchor. */
 export function byLink(nodes: PmNode[]): { href: string | null; nodes: PmNode[] }[] {
 	const groups: { href: string | null; nodes: PmNode[] }[] = [];
 	for (const node of nodes) {
-		const href = node.type === 'text' ? safeHref(node) : null;
+		const href = node.type === 'text' ? linkOf(node) : null;
 		const last = groups[groups.length - 1];
 		if (last && last.href === href) last.nodes.push(node);
 		else groups.push({ href, nodes: [node] });

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import type { Browser, Page } from '@playwright/test';
+import type { Browser, Locator, Page } from '@playwright/test';
 import { colorFor } from '../../src/lib/shared/presence.js';
 import { DESKTOP, PHONE, expectAccessible, screenshot, selectWord, expect, test, signInReading } from './helpers.js';
 
@@ -17,7 +17,10 @@ const sq = {
 	versionName: 'Ruajeni këtë tekst si version:',
 	saveVersion: 'Ruaj versionin',
 	freeze: 'Ngrije për votim',
-	readOnly: 'Po e lexoni këtë tekst; nuk mund ta ndryshoni.'
+	readOnly: 'Po e lexoni këtë tekst; nuk mund ta ndryshoni.',
+	table: 'Fut një tabelë',
+	tableColumn: 'Shto një kolonë',
+	tableDelete: 'Fshi tabelën'
 };
 const el = { text: 'Κείμενο του σχεδίου', readOnly: 'Διαβάζετε αυτό το κείμενο· δεν μπορείτε να το αλλάξετε.' };
 
@@ -31,13 +34,15 @@ async function member(browser: Browser, email: string, locale: 'sq' | 'el', view
 const editor = (page: Page, label: string) => page.getByRole('textbox', { name: label });
 /** The editor's first paragraph (where both type). */
 const firstParagraph = (page: Page, label: string) => editor(page, label).locator('p').first();
-/** Its text without the other people's carets (their name labels sit inside the text). */
-const textOf = (page: Page, label: string) => () =>
-	firstParagraph(page, label).evaluate((p) => {
-		const copy = p.cloneNode(true) as HTMLElement;
+/** An element's text without the other people's carets (their name labels sit inside the text). */
+const withoutCarets = (element: Locator) => () =>
+	element.evaluate((e) => {
+		const copy = e.cloneNode(true) as HTMLElement;
 		copy.querySelectorAll('.collaboration-carets__caret').forEach((c) => c.remove());
 		return copy.textContent ?? '';
 	});
+/** The first paragraph's text, without carets. */
+const textOf = (page: Page, label: string) => withoutCarets(firstParagraph(page, label));
 
 /** Selects a word in the editor by its text (as a person would by double-clicking it). */
 const selectWordIn = (page: Page, label: string, word: string) => selectWord(editor(page, label).getByText(word, { exact: false }).first(), word);
@@ -145,6 +150,34 @@ test('two editors co-write a draft live, comment a passage, freeze it, and read 
 	await screenshot(arben, 'draft-diff-desktop');
 	await maria.goto(`${path}/diff?from=1&to=2`);
 	await screenshot(maria, 'draft-diff-phone');
+});
+
+// Tables are drawn from the first paint, and edited with code loaded once the text is focused or a table tool is used
+// (src/lib/drafts/table-node.ts): Tab goes from cell to cell and past the last into a new row, as TipTap's Table did.
+test('a table from the toolbar: Tab from cell to cell and into a new row, a column added, live for the other editor', async ({ browser }) => {
+	const arben = await member(browser, 'member1@demo.test', 'sq');
+	const maria = await member(browser, 'member2@demo.test', 'el', PHONE);
+	await startDraft(arben, maria, 'Buxheti i festivaleve');
+
+	await editor(arben, sq.text).click();
+	await arben.getByRole('button', { name: sq.table }).click();
+	const cells = ['Programi', 'Sot', 'Propozimi', 'Festivalet', '12%', '20%', 'Rezidencat', '3%', '10%'];
+	for (const [i, text] of cells.entries()) {
+		if (i) await arben.keyboard.press('Tab');
+		await arben.keyboard.type(text);
+	}
+	await arben.keyboard.press('Tab');
+	await arben.keyboard.type('Gjithsej');
+	const table = (page: Page, label: string) => editor(page, label).locator('table');
+	await expect(table(maria, el.text).locator('th')).toHaveText(cells.slice(0, 3));
+	await expect.poll(withoutCarets(table(maria, el.text).locator('tr').last().locator('td').first())).toBe('Gjithsej');
+
+	await arben.getByRole('button', { name: sq.tableColumn }).click();
+	await expect(table(maria, el.text).locator('tr')).toHaveCount(4);
+	await expect(table(maria, el.text).locator('tr').first().locator('th')).toHaveCount(4);
+	await arben.getByRole('button', { name: sq.tableDelete }).click();
+	await expect(table(maria, el.text)).toHaveCount(0);
+	await expect(table(arben, sq.text)).toHaveCount(0);
 });
 
 /** A member's id, from the link to their profile in the directory. */
